@@ -1,0 +1,353 @@
+//===- Quantize.cpp - Block quantization of FP32 tensors ------------------===//
+//
+// MX (E8M0, section 3.1, D3-D5) and float-scale (section 4.2 / D8 order)
+// block quantizers, the tensor-level encode scale and the block layout (D12).
+// This file must be compiled without FP contraction (see CMakeLists.txt): the
+// float-scale path is specified as a sequence of individually rounded FP32
+// operations.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qf/Numerics/Quantize.h"
+
+#include "NumericsInternal.h"
+
+#include <cfloat>
+#include <cmath>
+#include <limits>
+
+namespace qf::numerics {
+
+namespace {
+
+/// Geometry of a blocked tensor: the data is viewed as [outer, axisLen, inner]
+/// and split into `numBlocks` blocks of `len` along the middle dimension.
+struct BlockGeometry {
+  int64_t outer = 1;
+  int64_t axisLen = 1;
+  int64_t inner = 1;
+  int64_t len = 1;
+  int64_t numBlocks = 1; ///< per (outer, inner) pair
+};
+
+BlockGeometry geometry(const BlockFormat &f, const Layout &l) {
+  BlockGeometry g;
+  if (f.blockKind == BlockKind::Tensor) {
+    g.axisLen = l.numElements();
+    g.len = g.axisLen;
+    g.numBlocks = 1;
+    return g;
+  }
+  for (int i = 0; i < l.axis; ++i)
+    g.outer *= l.shape[i];
+  g.axisLen = l.shape[l.axis];
+  for (size_t i = size_t(l.axis) + 1; i < l.shape.size(); ++i)
+    g.inner *= l.shape[i];
+  g.len = blockLength(f, l);
+  g.numBlocks = g.len > 0 ? g.axisLen / g.len : 0;
+  return g;
+}
+
+/// Calls fn(dataOffset, stride, scaleIndex) for every block in scale order.
+template <typename Fn>
+void forEachBlock(const BlockFormat &f, const Layout &l, Fn fn) {
+  BlockGeometry g = geometry(f, l);
+  if (f.blockKind == BlockKind::Tensor) {
+    fn(int64_t(0), int64_t(1), int64_t(0), g.len);
+    return;
+  }
+  int64_t s = 0;
+  for (int64_t o = 0; o < g.outer; ++o)
+    for (int64_t i = 0; i < g.inner; ++i)
+      for (int64_t b = 0; b < g.numBlocks; ++b, ++s)
+        fn(o * g.axisLen * g.inner + b * g.len * g.inner + i, g.inner, s,
+           g.len);
+}
+
+bool blockHasNonFinite(const float *x, int64_t n, int64_t stride) {
+  for (int64_t i = 0; i < n; ++i)
+    if (!std::isfinite(x[i * stride]))
+      return true;
+  return false;
+}
+
+/// max |x| of a block of finite values (-0 and +0 equal).
+float blockAmax(const float *x, int64_t n, int64_t stride) {
+  float amax = 0.0f;
+  for (int64_t i = 0; i < n; ++i) {
+    float a = std::fabs(x[i * stride]);
+    if (a > amax)
+      amax = a;
+  }
+  return amax;
+}
+
+void writeZeros(uint8_t *codes, int64_t n, int64_t stride) {
+  for (int64_t i = 0; i < n; ++i)
+    codes[i * stride] = 0;
+}
+
+/// Section 3.1 step 5: the shared exponent of a block with finite amax > 0.
+int mxScaleExponent(const BlockFormat &f, float amax) {
+  int e = exactExponent(amax);
+  int xs = e - f.elem.emax();
+  switch (f.rule) {
+  case ScaleRule::Floor:
+    break;
+  case ScaleRule::Ceil:
+    // Smallest power of two with amax / X <= Qmax; Qmax * 2^xs is exact.
+    if (double(amax) > std::ldexp(f.elementMax(), xs))
+      ++xs;
+    break;
+  case ScaleRule::Even: {
+    // Round amax's significand to the element's trailing-mantissa width with
+    // ties away, then floor: +1 iff m >= 2 - 2^-(y+1).
+    int y = f.elem.isInt() ? f.elem.bits - 2 : f.elem.manBits;
+    double m = std::ldexp(double(amax), -e); // exact, in [1, 2)
+    if (m >= 2.0 - std::ldexp(1.0, -(y + 1)))
+      ++xs;
+    break;
+  }
+  }
+  if (xs < -127)
+    xs = -127;
+  if (xs > 127) // D5: clamp, elements saturate
+    xs = 127;
+  return xs;
+}
+
+/// Encodes one MX block with the given shared exponent xs.
+void encodeMxBlock(const BlockFormat &f, const float *x, int64_t n,
+                   int64_t stride, int xs, uint8_t *codes) {
+  if (f.elem.isInt()) {
+    int shift = (f.elem.bits - 2) - xs;
+    for (int64_t i = 0; i < n; ++i)
+      codes[i * stride] = detail::encodeIntElementExact(
+          f.elem, std::ldexp(double(x[i * stride]), shift), f.rounding,
+          f.range);
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i)
+    codes[i * stride] = detail::encodeFloatElementExact(
+        f.elem, std::ldexp(double(x[i * stride]), -xs), f.rounding);
+}
+
+/// Section 4.2 steps 4-5 for one block with stored scale `sf` (finite).
+void encodeFloatScaledBlock(const BlockFormat &f, const float *x, int64_t n,
+                            int64_t stride, float sf, float sEnc,
+                            uint8_t *codes) {
+  float eb = 0.0f;
+  if (sf != 0.0f) {
+    eb = sEnc / sf;
+    if (!(eb <= FLT_MAX))
+      eb = FLT_MAX;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    float v = x[i * stride] * eb;
+    codes[i * stride] =
+        f.elem.isInt()
+            ? detail::encodeIntElementExact(f.elem, double(v), f.rounding,
+                                            f.range)
+            : detail::encodeFloatElementExact(f.elem, double(v), f.rounding);
+  }
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Layout
+//===----------------------------------------------------------------------===//
+
+int64_t Layout::numElements() const {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+int64_t blockLength(const BlockFormat &f, const Layout &l) {
+  switch (f.blockKind) {
+  case BlockKind::Fixed:
+    return f.blockSize;
+  case BlockKind::Channel:
+    return l.axis >= 0 && size_t(l.axis) < l.shape.size() ? l.shape[l.axis]
+                                                          : 0;
+  case BlockKind::Tensor:
+    return l.numElements();
+  }
+  return 0;
+}
+
+std::vector<int64_t> scaleShape(const BlockFormat &f, const Layout &l) {
+  if (f.blockKind == BlockKind::Tensor)
+    return {};
+  std::vector<int64_t> s;
+  for (size_t i = 0; i < l.shape.size(); ++i)
+    if (int(i) != l.axis)
+      s.push_back(l.shape[i]);
+  int64_t len = blockLength(f, l);
+  s.push_back(len > 0 ? l.shape[l.axis] / len : 0);
+  return s;
+}
+
+std::string checkLayout(const BlockFormat &f, const Layout &l) {
+  for (size_t i = 0; i < l.shape.size(); ++i)
+    if (l.shape[i] < 0)
+      return "dimension " + std::to_string(i) + " has negative size " +
+             std::to_string(l.shape[i]);
+  if (f.blockKind == BlockKind::Tensor)
+    return "";
+  if (l.axis < 0 || size_t(l.axis) >= l.shape.size())
+    return "blocked axis " + std::to_string(l.axis) +
+           " is out of range for a tensor of rank " +
+           std::to_string(l.shape.size()) + "; expected 0.." +
+           std::to_string(int64_t(l.shape.size()) - 1);
+  int64_t dim = l.shape[l.axis];
+  if (f.blockKind == BlockKind::Fixed) {
+    if (f.blockSize < 1)
+      return "block size " + std::to_string(f.blockSize) + " must be >= 1";
+    if (dim % f.blockSize != 0)
+      return "block size " + std::to_string(f.blockSize) +
+             " does not divide dimension " + std::to_string(l.axis) +
+             " (size " + std::to_string(dim) + ") of the blocked axis";
+  }
+  return "";
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization
+//===----------------------------------------------------------------------===//
+
+float tensorEncodeScale(const BlockFormat &f, const float *data, int64_t n) {
+  float amax = 0.0f;
+  for (int64_t i = 0; i < n; ++i) {
+    float a = std::fabs(data[i]);
+    if (std::isfinite(a) && a > amax)
+      amax = a;
+  }
+  if (amax == 0.0f)
+    return 1.0f;
+  // fp32(Smax * Qe); only a BF16 scale makes the product exceed FLT_MAX.
+  double prod = scaleMaxFinite(f.scale) * f.elementMax();
+  float num = prod > double(FLT_MAX) ? FLT_MAX : float(prod);
+  float sEnc = num / amax;
+  if (!(sEnc <= FLT_MAX))
+    sEnc = FLT_MAX;
+  if (sEnc == 0.0f)
+    sEnc = 1.0f;
+  return sEnc;
+}
+
+ScaleBits quantizeBlock(const BlockFormat &f, const float *x, int64_t n,
+                        int64_t stride, float sEnc, uint8_t *codes) {
+  if (blockHasNonFinite(x, n, stride)) { // D3 / D8
+    writeZeros(codes, n, stride);
+    return scaleNaN(f.scale);
+  }
+  float amax = blockAmax(x, n, stride);
+  if (f.scale == ScaleType::E8M0) {
+    if (amax == 0.0f) { // D4: scale 2^-127, elements keep the sign of zero
+      encodeMxBlock(f, x, n, stride, -127, codes);
+      return encodeE8M0(-127);
+    }
+    int xs = mxScaleExponent(f, amax);
+    encodeMxBlock(f, x, n, stride, xs, codes);
+    return encodeE8M0(xs);
+  }
+  // Section 4.2 step 3 in FP32: t_b = fp32(fp32(amax_b / Qe) * S_enc).
+  float qe = float(f.elementMax());
+  float tb = (amax / qe) * sEnc;
+  ScaleBits sfBits = encodeScaleRNE(f.scale, tb);
+  encodeFloatScaledBlock(f, x, n, stride, decodeScale(f.scale, sfBits), sEnc,
+                         codes);
+  return sfBits;
+}
+
+QuantizedTensor quantize(const BlockFormat &f, const Layout &l,
+                         const float *data) {
+  QuantizedTensor q;
+  int64_t n = l.numElements();
+  q.codes.assign(size_t(n), 0);
+  float sEnc = 1.0f;
+  if (f.scale != ScaleType::E8M0 && f.tensorScale) {
+    sEnc = tensorEncodeScale(f, data, n);
+    q.tensorScale = 1.0f / sEnc;
+  }
+  std::vector<int64_t> ss = scaleShape(f, l);
+  int64_t numScales = 1;
+  for (int64_t d : ss)
+    numScales *= d;
+  q.scales.assign(size_t(numScales), 0);
+  forEachBlock(f, l, [&](int64_t off, int64_t stride, int64_t s, int64_t len) {
+    q.scales[size_t(s)] =
+        quantizeBlock(f, data + off, len, stride, sEnc, q.codes.data() + off);
+  });
+  return q;
+}
+
+QuantizedTensor quantizeWithScales(const BlockFormat &f, const Layout &l,
+                                   const float *data, const ScaleBits *scales,
+                                   float tensorScale) {
+  QuantizedTensor q;
+  int64_t n = l.numElements();
+  q.codes.assign(size_t(n), 0);
+  std::vector<int64_t> ss = scaleShape(f, l);
+  int64_t numScales = 1;
+  for (int64_t d : ss)
+    numScales *= d;
+  q.scales.assign(scales, scales + numScales);
+  q.tensorScale = tensorScale;
+  float sEnc = 1.0f / tensorScale;
+  forEachBlock(f, l, [&](int64_t off, int64_t stride, int64_t s, int64_t len) {
+    ScaleBits sb = scales[s];
+    uint8_t *codes = q.codes.data() + off;
+    float sf = decodeScale(f.scale, sb);
+    if (std::isnan(sf)) {
+      writeZeros(codes, len, stride);
+      return;
+    }
+    if (f.scale == ScaleType::E8M0)
+      encodeMxBlock(f, data + off, len, stride, int(sb & 0xFF) - 127, codes);
+    else
+      encodeFloatScaledBlock(f, data + off, len, stride, sf, sEnc, codes);
+  });
+  return q;
+}
+
+void dequantizeBlock(const BlockFormat &f, const uint8_t *codes, int64_t n,
+                     int64_t stride, ScaleBits scale, float g, float *out) {
+  float sf = decodeScale(f.scale, scale);
+  if (std::isnan(sf)) {
+    for (int64_t i = 0; i < n; ++i)
+      out[i * stride] = std::numeric_limits<float>::quiet_NaN();
+    return;
+  }
+  if (f.scale == ScaleType::E8M0) {
+    // X * P is exact in FP32 (section 1); for integers P = k * 2^-(b-2).
+    if (f.elem.isInt()) {
+      float unit = std::ldexp(1.0f, int(scale & 0xFF) - 127 - (f.elem.bits - 2));
+      for (int64_t i = 0; i < n; ++i)
+        out[i * stride] =
+            float(detail::signExtend(codes[i * stride], f.elem.bits)) * unit;
+    } else {
+      for (int64_t i = 0; i < n; ++i)
+        out[i * stride] = decodeElement(f.elem, codes[i * stride]) * sf;
+    }
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    float qv = decodeElement(f.elem, codes[i * stride]);
+    float t = qv * sf;
+    out[i * stride] = t * g;
+  }
+}
+
+void dequantize(const BlockFormat &f, const Layout &l,
+                const QuantizedTensor &q, float *out) {
+  forEachBlock(f, l, [&](int64_t off, int64_t stride, int64_t s, int64_t len) {
+    dequantizeBlock(f, q.codes.data() + off, len, stride, q.scales[size_t(s)],
+                    q.tensorScale, out + off);
+  });
+}
+
+} // namespace qf::numerics
