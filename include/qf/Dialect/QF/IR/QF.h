@@ -1,0 +1,39 @@
+//===- QF.h - The qf dialect: attributes, types and ops ---------*- C++ -*-===//
+#ifndef QF_DIALECT_QF_IR_QF_H
+#define QF_DIALECT_QF_IR_QF_H
+
+#include "qf/Numerics/Format.h"
+#include "qf/Numerics/Quantize.h"
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "qf/Dialect/QF/IR/QFDialect.h.inc"
+#include "qf/Dialect/QF/IR/QFEnums.h.inc"
+
+namespace qf {
+class FormatAttr;
+} // namespace qf
+
+#include "qf/Dialect/QF/IR/QFTypeInterfaces.h.inc"
+
+// Types come first: QuantizedAttr is typed by a QTensorType, and the type
+// only names FormatAttr in declarations.
+#define GET_TYPEDEF_CLASSES
+#include "qf/Dialect/QF/IR/QFTypes.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "qf/Dialect/QF/IR/QFAttrs.h.inc"
+
+#define GET_OP_CLASSES
+#include "qf/Dialect/QF/IR/QFOps.h.inc"
+
+#endif // QF_DIALECT_QF_IR_QF_H

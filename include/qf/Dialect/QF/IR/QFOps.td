@@ -1,0 +1,254 @@
+//===- QFOps.td - qf operations ----------------------------*- tablegen -*-===//
+
+#ifndef QF_DIALECT_QF_IR_QFOPS_TD
+#define QF_DIALECT_QF_IR_QFOPS_TD
+
+include "qf/Dialect/QF/IR/QFTypes.td"
+include "mlir/IR/OpAsmInterface.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+
+def QF_AnyQTensor : Type<CPred<"::llvm::isa<::qf::QTensorType>($_self)">,
+                         "block-scaled qf tensor", "::qf::QTensorType">;
+def QF_FloatTensor : RankedTensorOf<[F32, F16, BF16]>;
+def QF_QOrFloatTensor : AnyTypeOf<[QF_AnyQTensor, QF_FloatTensor]>;
+
+//===----------------------------------------------------------------------===//
+// quantize / dequantize / requantize
+//===----------------------------------------------------------------------===//
+
+def QF_QuantizeOp : QF_Op<"quantize", [Pure, AttrSizedOperandSegments]> {
+  let summary = "Quantize a float tensor into a block-scaled format";
+  let description = [{
+    Quantizes `input` into the format of the result type. Without `scales`,
+    every block's scale is computed from the data (NUMERICS.md 3.1 for E8M0
+    scales, 4.2 for E4M3/f16/bf16/f32 scales; formats with a tensor scale
+    first reduce the finite amax over the whole tensor). With `scales` (and
+    `tensor_scale` for formats that have one) the given static scales are
+    used, as after calibration: E8M0 blocks compute P = round(x / 2^s), float
+    scales e = fp32(fp32(1/g) / sf), q = round(fp32(x * e)).
+
+    ```mlir
+    %q = qf.quantize %x : tensor<4x64xf32>
+           -> !qf.tensor<4x64xf32, mxfp4, axis = 1>
+    %s = qf.quantize %x scales(%sc : tensor<4x2xi8>) : tensor<4x64xf32>
+           -> !qf.tensor<4x64xf32, mxfp4, axis = 1>
+    ```
+
+    Folds when its operands are constants (`dense<>` or `dense_resource<>`
+    with data), so constant weights are quantized at compile time.
+  }];
+  let arguments = (ins QF_FloatTensor:$input,
+                       Optional<AnyRankedTensor>:$scales,
+                       Optional<AnyRankedTensor>:$tensor_scale);
+  let results = (outs QF_AnyQTensor:$result);
+  let assemblyFormat = [{
+    $input (`scales` `(` $scales^ `:` type($scales) `)`)?
+    (`tensor_scale` `(` $tensor_scale^ `:` type($tensor_scale) `)`)?
+    attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def QF_DequantizeOp : QF_Op<"dequantize", [Pure]> {
+  let summary = "Decode a block-scaled tensor to floats";
+  let description = [{
+    Decodes every element: MX formats x = 2^s * P exactly; float scales
+    x = fp32(fp32(q * sf) * g). A NaN scale decodes its whole block to NaN.
+    The result has the operand's shape and an f32, f16 or bf16 element type
+    (the f32 value rounded to nearest-even when narrower).
+
+    ```mlir
+    %x = qf.dequantize %q : !qf.tensor<4x64xf32, mxfp4, axis = 1>
+           -> tensor<4x64xf32>
+    ```
+  }];
+  let arguments = (ins QF_AnyQTensor:$input);
+  let results = (outs QF_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def QF_RequantizeOp : QF_Op<"requantize", [Pure]> {
+  let summary = "Convert a block-scaled tensor to another format";
+  let description = [{
+    Equivalent to dequantizing to f32 and quantizing into the result format
+    with scales computed from the data (the numerics are exactly those of
+    that pair). Shapes must agree; format and axis may differ.
+
+    ```mlir
+    %r = qf.requantize %q : !qf.tensor<4x64xf32, mxfp8, axis = 1>
+           -> !qf.tensor<4x64xf32, mxfp4, axis = 1>
+    ```
+  }];
+  let arguments = (ins QF_AnyQTensor:$input);
+  let results = (outs QF_AnyQTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// pack / unpack
+//===----------------------------------------------------------------------===//
+
+def QF_PackOp : QF_Op<"pack", [Pure]> {
+  let summary = "Expose the storage of a block-scaled tensor";
+  let description = [{
+    Produces the storage tensors of a block-scaled tensor: the packed codes
+    (`getPackedType()`: little-endian bit stream per innermost row, D10/D11),
+    the block scales (`getScalesType()`, D12) and, for formats with one, the
+    rank-0 f32 tensor decode scale.
+
+    ```mlir
+    %codes, %scales = qf.pack %q : !qf.tensor<4x64xf32, mxfp4, axis = 1>
+                        -> tensor<4x32xi8>, tensor<4x2xi8>
+    ```
+  }];
+  let arguments = (ins QF_AnyQTensor:$input);
+  let results = (outs AnyRankedTensor:$packed, AnyRankedTensor:$scales,
+                      Optional<AnyRankedTensor>:$tensor_scale);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($packed) `,` type($scales)
+    (`,` type($tensor_scale)^)?
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def QF_UnpackOp : QF_Op<"unpack", [Pure]> {
+  let summary = "Build a block-scaled tensor from its storage";
+  let description = [{
+    The inverse of `qf.pack`: interprets packed codes, block scales and (for
+    formats with one) the tensor decode scale as a block-scaled tensor. This
+    is how pre-quantized weights enter a program.
+
+    ```mlir
+    %q = qf.unpack %codes, %scales : tensor<4x32xi8>, tensor<4x2xi8>
+           -> !qf.tensor<4x64xf32, mxfp4, axis = 1>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$packed, AnyRankedTensor:$scales,
+                       Optional<AnyRankedTensor>:$tensor_scale);
+  let results = (outs QF_AnyQTensor:$result);
+  let assemblyFormat = [{
+    $packed `,` $scales (`,` $tensor_scale^)? attr-dict `:` type($packed) `,`
+    type($scales) (`,` type($tensor_scale)^)? `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// constant
+//===----------------------------------------------------------------------===//
+
+def QF_ConstantOp : QF_Op<"constant", [ConstantLike, Pure,
+    DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmResultNames"]>]> {
+  let summary = "A quantized constant";
+  let description = [{
+    A block-scaled constant. The printed form shows the element codes (hex,
+    one per element, in the tensor's shape) and the block scales (hex bytes
+    for E8M0/E4M3 scales, floats otherwise), so a reader sees exactly what is
+    stored:
+
+    ```mlir
+    %w = qf.constant codes [[0x00, 0x03, ...]] scales [[0x84]]
+           : !qf.tensor<1x32xf32, mxint8, axis = 1>
+    %n = qf.constant codes [...] scales [0x76, 0x7E]
+           tensor_scale 0.0227708574 : !qf.tensor<32xf32, nvfp4, axis = 0>
+    ```
+
+    Large constants (more than 4096 codes) print their codes and scales as
+    `dense<...>` attributes instead, so the usual elision flags apply.
+  }];
+  let arguments = (ins QF_QuantizedAttr:$value);
+  let results = (outs QF_AnyQTensor:$result);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// matmul
+//===----------------------------------------------------------------------===//
+
+def QF_MatmulOp : QF_Op<"matmul", [Pure]> {
+  let summary = "Block-scaled matrix multiplication with f32 accumulation";
+  let description = [{
+    C = A * B (or A * B^T with `transpose_b`) accumulated in f32. Each operand
+    is a float tensor or a block-scaled `!qf.tensor` blocked along the
+    reduction axis K; a quantized operand contributes its decoded values
+    (scales applied per block). Rank 2 ([M,K] x [K,N]) or rank 3 with a
+    leading batch dimension on both operands.
+
+    ```mlir
+    %c = qf.matmul %a, %w : !qf.tensor<8x64xf32, mxfp8, axis = 1>,
+           !qf.tensor<64x16xf32, mxfp4, axis = 0> -> tensor<8x16xf32>
+    %d = qf.matmul %x, %wt transpose_b : tensor<8x64xf32>,
+           !qf.tensor<16x64xf32, nvfp4, axis = 1> -> tensor<8x16xf32>
+    ```
+  }];
+  let arguments = (ins QF_QOrFloatTensor:$lhs, QF_QOrFloatTensor:$rhs,
+                       UnitAttr:$transpose_b);
+  let results = (outs RankedTensorOf<[F32]>:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`transpose_b` $transpose_b^)? attr-dict `:` type($lhs) `,`
+    type($rhs) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// hadamard / observe
+//===----------------------------------------------------------------------===//
+
+def QF_HadamardOp : QF_Op<"hadamard", [Pure, SameOperandsAndResultType]> {
+  let summary = "Block-diagonal (randomized) Hadamard rotation along an axis";
+  let description = [{
+    Applies I (kron) H_block / sqrt(block) along `axis`: every group of
+    `block` consecutive elements along the axis is transformed by the
+    normalized Hadamard matrix of that order (NUMERICS.md D13/D14: powers of
+    two, and 12 * 2^k, 20 * 2^k). With `seed`, the randomized transform
+    H * diag(sigma) of D15 is applied. The FP32 evaluation order is pinned
+    (butterflies h = 1, 2, 4, ..., then H_m, then one scaling), so folding and
+    every lowering agree bit for bit.
+
+    ```mlir
+    %r = qf.hadamard %x axis = 1 block = 32 : tensor<4x64xf32>
+    %s = qf.hadamard %x axis = 1 block = 64 seed = 7 : tensor<4x64xf32>
+    ```
+  }];
+  let arguments = (ins QF_FloatTensor:$input, I64Attr:$axis, I64Attr:$block,
+                       OptionalAttr<I64Attr>:$seed);
+  let results = (outs QF_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `axis` `=` $axis `block` `=` $block (`seed` `=` $seed^)? attr-dict
+    `:` type($input)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def QF_ObserveOp : QF_Op<"observe", [SameOperandsAndResultType]> {
+  let summary = "Identity marker naming a tensor for calibration";
+  let description = [{
+    Returns its operand unchanged. Calibration instrumentation lowers it to a
+    call that records statistics under `name`; other pipelines erase it.
+    It is not `Pure`, so it survives canonicalization and DCE until a pass
+    decides what to do with it.
+
+    ```mlir
+    %y = qf.observe "layer0.q_proj.input" %x : tensor<4x64xf32>
+    ```
+  }];
+  let arguments = (ins StrAttr:$name, AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$name $input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+#endif // QF_DIALECT_QF_IR_QFOPS_TD

@@ -1,0 +1,86 @@
+//===- Quantize.h - Block quantization of FP32 tensors ---------*- C++ -*-===//
+//
+// The reference block quantizer: MX family (E8M0 scales, section 3), two-level
+// NV family (E4M3 block scale + FP32 tensor scale, section 4.2, D8), and
+// single-level float scales (E4M3/F16/BF16/F32; the NV order with S_enc = 1).
+// Every other component of the project (folders, CPU and GPU lowerings) must
+// agree with these functions bit for bit.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QF_NUMERICS_QUANTIZE_H
+#define QF_NUMERICS_QUANTIZE_H
+
+#include "qf/Numerics/Codec.h"
+#include "qf/Numerics/Format.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace qf::numerics {
+
+/// Shape of a tensor and the axis its blocks run along.
+struct Layout {
+  std::vector<int64_t> shape;
+  int axis = 0; ///< ignored for BlockKind::Tensor
+
+  int64_t numElements() const;
+};
+
+/// Elements per block for a concrete layout (blockSize, the axis extent, or
+/// the element count).
+int64_t blockLength(const BlockFormat &f, const Layout &l);
+
+/// Shape of the scale tensor (D12): the data shape with the blocked axis
+/// moved innermost and divided by the block length, so the scales of one
+/// row of blocks are contiguous. Per-tensor formats have a rank-0 scale.
+std::vector<int64_t> scaleShape(const BlockFormat &f, const Layout &l);
+
+/// Returns an empty string if `l` is usable with `f` (axis in range, block
+/// length divides the blocked dimension), else a message naming the problem.
+std::string checkLayout(const BlockFormat &f, const Layout &l);
+
+/// A quantized tensor in unpacked form: one code per element (row-major, same
+/// order as the data), one scale per block (scaleShape order), and the FP32
+/// tensor-level *decode* scale g (1.0 for formats without one).
+struct QuantizedTensor {
+  std::vector<uint8_t> codes;
+  std::vector<ScaleBits> scales;
+  float tensorScale = 1.0f;
+};
+
+/// FP32 encode scale S_enc of section 4.2 steps 1-2, generalized to any
+/// element max Qe and scale type max Smax: S_enc = fp32(Smax*Qe) / amax_t over
+/// finite values, clamped to FLT_MAX, 1 when amax_t == 0 or S_enc == 0.
+float tensorEncodeScale(const BlockFormat &f, const float *data, int64_t n);
+
+/// Quantizes with scales computed from the data.
+QuantizedTensor quantize(const BlockFormat &f, const Layout &l,
+                         const float *data);
+
+/// Quantizes with given (static, calibrated) scales in scaleShape order and a
+/// given decode tensor scale g. E8M0: P = round(x / 2^xs). Float scales:
+/// e_b = fp32(fp32(1/g) / sf_b) (0 when sf_b = 0), q = round(fp32(x * e_b)).
+/// NaN scales give NaN blocks (codes 0).
+QuantizedTensor quantizeWithScales(const BlockFormat &f, const Layout &l,
+                                   const float *data, const ScaleBits *scales,
+                                   float tensorScale);
+
+/// Dequantizes: MX x = X * P (exact); float scales
+/// x = fp32(fp32(q * sf) * g). NaN scales decode the whole block to NaN.
+void dequantize(const BlockFormat &f, const Layout &l,
+                const QuantizedTensor &q, float *out);
+
+/// Quantizes one block of `n` values read with `stride` (MX/E8M0 scales, or
+/// float scales given the encode scale sEnc). Writes n codes with the same
+/// stride and returns the scale bits.
+ScaleBits quantizeBlock(const BlockFormat &f, const float *x, int64_t n,
+                        int64_t stride, float sEnc, uint8_t *codes);
+
+/// Decodes one block (see dequantize).
+void dequantizeBlock(const BlockFormat &f, const uint8_t *codes, int64_t n,
+                     int64_t stride, ScaleBits scale, float g, float *out);
+
+} // namespace qf::numerics
+
+#endif // QF_NUMERICS_QUANTIZE_H

@@ -1,0 +1,644 @@
+//===- QFOps.cpp - qf operations: verifiers, folders, constant syntax -----===//
+
+#include "qf/Dialect/QF/IR/ConstantData.h"
+#include "qf/Dialect/QF/IR/QF.h"
+
+#include "qf/Numerics/Hadamard.h"
+#include "qf/Numerics/Quantize.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace mlir;
+using namespace qf;
+
+#define GET_OP_CLASSES
+#include "qf/Dialect/QF/IR/QFOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+static std::string shapeStr(ArrayRef<int64_t> shape) {
+  std::string s;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i)
+      s += "x";
+    s += ShapedType::isDynamic(shape[i]) ? "?" : std::to_string(shape[i]);
+  }
+  return s.empty() ? "scalar" : s;
+}
+
+/// True if two shapes agree wherever both are static.
+static bool compatibleShapes(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
+  if (a.size() != b.size())
+    return false;
+  for (auto [x, y] : llvm::zip(a, b))
+    if (!ShapedType::isDynamic(x) && !ShapedType::isDynamic(y) && x != y)
+      return false;
+  return true;
+}
+
+/// Checks that `actual` matches the storage type `expected` (same element
+/// type, shapes compatible).
+static LogicalResult checkStorage(Operation *op, StringRef what, Type actual,
+                                  RankedTensorType expected, QTensorType qt) {
+  auto t = dyn_cast<RankedTensorType>(actual);
+  if (!t || t.getElementType() != expected.getElementType() ||
+      !compatibleShapes(t.getShape(), expected.getShape()))
+    return op->emitOpError()
+           << what << " has type " << actual << ", but " << qt
+           << " stores it as " << expected;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// QuantizeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult QuantizeOp::verify() {
+  auto in = getInput().getType();
+  QTensorType out = getResult().getType();
+  if (!compatibleShapes(in.getShape(), out.getShape()))
+    return emitOpError() << "input shape " << shapeStr(in.getShape())
+                         << " does not match result shape "
+                         << shapeStr(out.getShape());
+  if (in.getElementType() != out.getExpressedType())
+    return emitOpError() << "input element type " << in.getElementType()
+                         << " differs from the expressed type "
+                         << out.getExpressedType() << " of the result";
+  bool hasTS = out.getFormat().hasTensorScale();
+  if (getScales()) {
+    if (failed(checkStorage(*this, "scales operand", getScales().getType(),
+                            out.getScalesType(), out)))
+      return failure();
+    if (hasTS && !getTensorScale())
+      return emitOpError() << "format " << out.getFormat().str()
+                           << " has a tensor scale: static scales need a "
+                              "tensor_scale operand too";
+  }
+  if (getTensorScale()) {
+    if (!getScales())
+      return emitOpError() << "tensor_scale is given without scales; give "
+                              "both or neither";
+    if (!hasTS)
+      return emitOpError() << "format " << out.getFormat().str()
+                           << " has no tensor scale, but a tensor_scale "
+                              "operand is given";
+    if (failed(checkStorage(*this, "tensor_scale operand",
+                            getTensorScale().getType(),
+                            out.getTensorScaleType(), out)))
+      return failure();
+  }
+  return success();
+}
+
+/// Reads constant scale bits laid out as the type's scales tensor.
+static std::optional<std::vector<numerics::ScaleBits>>
+readScaleBits(Attribute attr) {
+  auto dense = dyn_cast_or_null<DenseElementsAttr>(attr);
+  if (!dense)
+    return std::nullopt;
+  std::vector<uint8_t> raw = readBytes(dense);
+  unsigned bytes =
+      cast<ShapedType>(dense.getType()).getElementType().getIntOrFloatBitWidth() /
+      8;
+  std::vector<numerics::ScaleBits> out(raw.size() / bytes);
+  for (size_t i = 0; i < out.size(); ++i) {
+    uint32_t v = 0;
+    for (unsigned b = 0; b < bytes; ++b)
+      v |= uint32_t(raw[i * bytes + b]) << (8 * b);
+    out[i] = v;
+  }
+  return out;
+}
+
+static QuantizedAttr quantizeValues(QTensorType type,
+                                    const std::vector<float> &values) {
+  numerics::QuantizedTensor q = numerics::quantize(
+      type.getFormat().toNumerics(), type.getLayout(), values.data());
+  return QuantizedAttr::fromNumerics(type, q);
+}
+
+OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
+  QTensorType type = getResult().getType();
+  if (!type.hasStaticShape())
+    return {};
+  std::optional<std::vector<float>> values =
+      readFloatElements(adaptor.getInput());
+  if (!values)
+    return {};
+  if (!getScales())
+    return quantizeValues(type, *values);
+  std::optional<std::vector<numerics::ScaleBits>> scales =
+      readScaleBits(adaptor.getScales());
+  if (!scales)
+    return {};
+  float g = 1.0f;
+  if (getTensorScale()) {
+    std::optional<std::vector<float>> ts =
+        readFloatElements(adaptor.getTensorScale());
+    if (!ts || ts->size() != 1)
+      return {};
+    g = (*ts)[0];
+  }
+  numerics::QuantizedTensor q = numerics::quantizeWithScales(
+      type.getFormat().toNumerics(), type.getLayout(), values->data(),
+      scales->data(), g);
+  return QuantizedAttr::fromNumerics(type, q);
+}
+
+//===----------------------------------------------------------------------===//
+// DequantizeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult DequantizeOp::verify() {
+  QTensorType in = getInput().getType();
+  auto out = getResult().getType();
+  if (!compatibleShapes(in.getShape(), out.getShape()))
+    return emitOpError() << "result shape " << shapeStr(out.getShape())
+                         << " does not match operand shape "
+                         << shapeStr(in.getShape());
+  if (out.getElementType() != in.getExpressedType())
+    return emitOpError() << "result element type " << out.getElementType()
+                         << " differs from the expressed type "
+                         << in.getExpressedType() << " of the operand";
+  return success();
+}
+
+static std::vector<float> dequantizeValues(QuantizedAttr q) {
+  QTensorType type = q.getType();
+  std::vector<float> out(type.getCodesType().getNumElements());
+  numerics::dequantize(type.getFormat().toNumerics(), type.getLayout(),
+                       q.toNumerics(), out.data());
+  return out;
+}
+
+OpFoldResult DequantizeOp::fold(FoldAdaptor adaptor) {
+  auto q = dyn_cast_or_null<QuantizedAttr>(adaptor.getInput());
+  if (!q || !getResult().getType().hasStaticShape())
+    return {};
+  return makeFloatElements(getResult().getType(), dequantizeValues(q));
+}
+
+//===----------------------------------------------------------------------===//
+// RequantizeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult RequantizeOp::verify() {
+  QTensorType in = getInput().getType();
+  QTensorType out = getResult().getType();
+  if (!compatibleShapes(in.getShape(), out.getShape()))
+    return emitOpError() << "result shape " << shapeStr(out.getShape())
+                         << " does not match operand shape "
+                         << shapeStr(in.getShape());
+  if (in.getExpressedType() != out.getExpressedType())
+    return emitOpError() << "result expressed type " << out.getExpressedType()
+                         << " differs from the operand's "
+                         << in.getExpressedType();
+  return success();
+}
+
+OpFoldResult RequantizeOp::fold(FoldAdaptor adaptor) {
+  // Requantizing to the same type is not an identity in general (NV
+  // formats recompute the tensor scale), so only constants fold.
+  auto q = dyn_cast_or_null<QuantizedAttr>(adaptor.getInput());
+  QTensorType type = getResult().getType();
+  if (!q || !type.hasStaticShape())
+    return {};
+  return quantizeValues(type, dequantizeValues(q));
+}
+
+//===----------------------------------------------------------------------===//
+// PackOp / UnpackOp
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifyStorage(Operation *op, QTensorType qt, Type packed,
+                                   Type scales, Value tensorScale) {
+  if (failed(checkStorage(op, "packed codes", packed, qt.getPackedType(), qt)) ||
+      failed(checkStorage(op, "scales", scales, qt.getScalesType(), qt)))
+    return failure();
+  if (qt.getFormat().hasTensorScale()) {
+    if (!tensorScale)
+      return op->emitOpError()
+             << "format " << qt.getFormat().str()
+             << " has a tensor scale; expected a tensor<f32> for it";
+    return checkStorage(op, "tensor scale", tensorScale.getType(),
+                        qt.getTensorScaleType(), qt);
+  }
+  if (tensorScale)
+    return op->emitOpError() << "format " << qt.getFormat().str()
+                             << " has no tensor scale";
+  return success();
+}
+
+LogicalResult PackOp::verify() {
+  return verifyStorage(*this, getInput().getType(), getPacked().getType(),
+                       getScales().getType(), getTensorScale());
+}
+
+LogicalResult PackOp::fold(FoldAdaptor adaptor,
+                           SmallVectorImpl<OpFoldResult> &results) {
+  // pack(unpack(a, b[, c])) -> a, b[, c]
+  if (auto unpack = getInput().getDefiningOp<UnpackOp>()) {
+    if (unpack.getPacked().getType() == getPacked().getType() &&
+        unpack.getScales().getType() == getScales().getType()) {
+      results.push_back(unpack.getPacked());
+      results.push_back(unpack.getScales());
+      if (getTensorScale())
+        results.push_back(unpack.getTensorScale());
+      return success();
+    }
+  }
+  auto q = dyn_cast_or_null<QuantizedAttr>(adaptor.getInput());
+  if (!q)
+    return failure();
+  QTensorType type = q.getType();
+  auto packedType = cast<RankedTensorType>(getPacked().getType());
+  if (!packedType.hasStaticShape())
+    return failure();
+  std::vector<uint8_t> packed =
+      packRows(readBytes(q.getCodes()), type.getShape(), type.getElementBits());
+  results.push_back(makeFromRaw(packedType, packed));
+  results.push_back(q.getScales());
+  if (getTensorScale())
+    results.push_back(DenseElementsAttr::get(
+        cast<ShapedType>(getTensorScale().getType()),
+        ArrayRef<float>(q.getTensorScale().getValue().convertToFloat())));
+  return success();
+}
+
+LogicalResult UnpackOp::verify() {
+  return verifyStorage(*this, getResult().getType(), getPacked().getType(),
+                       getScales().getType(), getTensorScale());
+}
+
+OpFoldResult UnpackOp::fold(FoldAdaptor adaptor) {
+  // unpack(pack(q)) -> q
+  if (auto pack = getPacked().getDefiningOp<PackOp>())
+    if (pack.getInput().getType() == getResult().getType() &&
+        getScales() == pack.getScales() &&
+        getTensorScale() == pack.getTensorScale())
+      return pack.getInput();
+  QTensorType type = getResult().getType();
+  if (!type.hasStaticShape())
+    return {};
+  auto packed = dyn_cast_or_null<DenseElementsAttr>(adaptor.getPacked());
+  auto scales = dyn_cast_or_null<DenseElementsAttr>(adaptor.getScales());
+  if (!packed || !scales || scales.getType() != type.getScalesType())
+    return {};
+  FloatAttr ts;
+  if (getTensorScale()) {
+    std::optional<std::vector<float>> v =
+        readFloatElements(adaptor.getTensorScale());
+    if (!v || v->size() != 1)
+      return {};
+    ts = FloatAttr::get(Float32Type::get(getContext()), (*v)[0]);
+  }
+  unsigned bits = type.getElementBits();
+  std::vector<uint8_t> codes =
+      unpackRows(readBytes(packed), type.getShape(), bits);
+  // Codes of a full byte are taken as they are; narrower codes are masked by
+  // the unpacking itself.
+  auto codesAttr =
+      cast<DenseIntElementsAttr>(makeFromRaw(type.getCodesType(), codes));
+  return QuantizedAttr::get(getContext(), type, codesAttr, scales, ts);
+}
+
+//===----------------------------------------------------------------------===//
+// ConstantOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConstantOp::verify() {
+  if (getValue().getType() != getResult().getType())
+    return emitOpError() << "value has type " << getValue().getType()
+                         << " but the result has type "
+                         << getResult().getType();
+  return success();
+}
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+void ConstantOp::getAsmResultNames(
+    function_ref<void(Value, StringRef)> setNameFn) {
+  setNameFn(getResult(), "cst");
+}
+
+/// Constants up to this many codes print as hex lists; larger ones as dense
+/// attributes (which honour --mlir-elide-elementsattrs-if-larger).
+static constexpr int64_t kMaxListedCodes = 4096;
+
+/// Prints `values` (row-major in `shape`) as nested bracketed lists.
+static void printNested(OpAsmPrinter &p, ArrayRef<int64_t> shape,
+                        function_ref<void(int64_t)> printElt) {
+  if (shape.empty()) {
+    printElt(0);
+    return;
+  }
+  std::function<void(size_t, int64_t)> rec = [&](size_t dim, int64_t base) {
+    int64_t stride = 1;
+    for (size_t d = dim + 1; d < shape.size(); ++d)
+      stride *= shape[d];
+    p << "[";
+    for (int64_t i = 0; i < shape[dim]; ++i) {
+      if (i)
+        p << ", ";
+      if (dim + 1 == shape.size())
+        printElt(base + i);
+      else
+        rec(dim + 1, base + i * stride);
+    }
+    p << "]";
+  };
+  rec(0, 0);
+}
+
+static void printHexByte(OpAsmPrinter &p, uint8_t b) {
+  static const char *digits = "0123456789ABCDEF";
+  p << "0x" << digits[b >> 4] << digits[b & 15];
+}
+
+void ConstantOp::print(OpAsmPrinter &p) {
+  QuantizedAttr v = getValue();
+  QTensorType type = v.getType();
+  bool listed = type.getCodesType().getNumElements() <= kMaxListedCodes;
+  p << " codes ";
+  if (listed) {
+    std::vector<uint8_t> codes = readBytes(v.getCodes());
+    printNested(p, type.getShape(),
+                [&](int64_t i) { printHexByte(p, codes[i]); });
+  } else {
+    p.printAttribute(v.getCodes());
+  }
+  p << " scales ";
+  RankedTensorType st = type.getScalesType();
+  // Byte scales (E8M0, E4M3) print as hex like the codes; f16/bf16/f32
+  // scales print as a typed dense attribute.
+  if (listed && st.getElementType().isInteger(8)) {
+    std::vector<uint8_t> s = readBytes(v.getScales());
+    printNested(p, st.getShape(), [&](int64_t i) { printHexByte(p, s[i]); });
+  } else {
+    p.printAttribute(v.getScales());
+  }
+  if (FloatAttr ts = v.getTensorScale()) {
+    p << " tensor_scale ";
+    p.printFloat(ts.getValue());
+  }
+  p.printOptionalAttrDict((*this)->getAttrs(), /*elidedAttrs=*/{"value"});
+  p << " : " << type;
+}
+
+namespace {
+/// A bracketed nested list as parsed, before the type is known.
+struct ParsedList {
+  SMLoc loc;
+  SmallVector<int64_t> shape;
+  SmallVector<APInt> ints;
+  DenseElementsAttr dense; ///< when given as an attribute instead
+};
+} // namespace
+
+/// Parses a nested bracketed list of integers (hex allowed), or a dense
+/// attribute, or a single integer (rank 0).
+static ParseResult parseNested(OpAsmParser &parser, ParsedList &out) {
+  out.loc = parser.getCurrentLocation();
+  if (failed(parser.parseOptionalLSquare())) {
+    APInt v;
+    OptionalParseResult ir = parser.parseOptionalInteger(v);
+    if (ir.has_value()) {
+      if (failed(*ir))
+        return failure();
+      out.ints.push_back(v);
+      return success();
+    }
+    Attribute attr;
+    if (parser.parseAttribute(attr))
+      return failure();
+    out.dense = dyn_cast<DenseElementsAttr>(attr);
+    if (!out.dense)
+      return parser.emitError(out.loc)
+             << "expected a bracketed list of bytes or a dense<...> attribute";
+    return success();
+  }
+  // Recursive descent; record the extent of each depth.
+  SmallVector<int64_t> extents;
+  std::function<ParseResult(size_t)> rec = [&](size_t depth) -> ParseResult {
+    int64_t count = 0;
+    auto elt = [&]() -> ParseResult {
+      ++count;
+      if (succeeded(parser.parseOptionalLSquare()))
+        return rec(depth + 1);
+      if (extents.size() > depth + 1)
+        return parser.emitError(parser.getCurrentLocation())
+               << "ragged nested list";
+      APInt v;
+      if (parser.parseInteger(v))
+        return failure();
+      out.ints.push_back(v);
+      return success();
+    };
+    if (parser.parseCommaSeparatedList(elt) || parser.parseRSquare())
+      return failure();
+    if (extents.size() <= depth)
+      extents.resize(depth + 1, -1);
+    if (extents[depth] == -1)
+      extents[depth] = count;
+    else if (extents[depth] != count)
+      return parser.emitError(out.loc) << "ragged nested list";
+    return success();
+  };
+  if (rec(0))
+    return failure();
+  out.shape.assign(extents.begin(), extents.end());
+  return success();
+}
+
+static DenseElementsAttr buildFromList(OpAsmParser &parser, ParsedList &l,
+                                       RankedTensorType type, StringRef what) {
+  if (l.dense) {
+    if (l.dense.getType() != type) {
+      parser.emitError(l.loc) << what << " have type " << l.dense.getType()
+                              << "; expected " << type;
+      return {};
+    }
+    return l.dense;
+  }
+  if (!type.getElementType().isInteger(8)) {
+    parser.emitError(l.loc) << what << " of element type "
+                            << type.getElementType()
+                            << " are written as a dense<...> attribute";
+    return {};
+  }
+  if (ArrayRef<int64_t>(l.shape) != type.getShape()) {
+    parser.emitError(l.loc) << what << " have shape " << shapeStr(l.shape)
+                            << "; expected " << shapeStr(type.getShape());
+    return {};
+  }
+  std::vector<uint8_t> bytes;
+  bytes.reserve(l.ints.size());
+  for (const APInt &v : l.ints) {
+    if (v.isNegative() || v.getActiveBits() > 8) {
+      parser.emitError(l.loc) << what << " must be bytes (0x00..0xFF), got "
+                              << v.getSExtValue();
+      return {};
+    }
+    bytes.push_back(uint8_t(v.getZExtValue()));
+  }
+  return makeFromRaw(type, bytes);
+}
+
+ParseResult ConstantOp::parse(OpAsmParser &parser, OperationState &result) {
+  ParsedList codes, scales;
+  APFloat tsValue(0.0f);
+  bool hasTS = false;
+  if (parser.parseKeyword("codes") || parseNested(parser, codes) ||
+      parser.parseKeyword("scales") || parseNested(parser, scales))
+    return failure();
+  if (succeeded(parser.parseOptionalKeyword("tensor_scale"))) {
+    hasTS = true;
+    if (parser.parseFloat(APFloat::IEEEsingle(), tsValue))
+      return failure();
+  }
+  if (parser.parseOptionalAttrDict(result.attributes))
+    return failure();
+  Type rawType;
+  SMLoc typeLoc = parser.getCurrentLocation();
+  if (parser.parseColonType(rawType))
+    return failure();
+  auto type = dyn_cast<QTensorType>(rawType);
+  if (!type)
+    return parser.emitError(typeLoc) << "expected a !qf.tensor type, got "
+                                     << rawType;
+  if (!type.hasStaticShape())
+    return parser.emitError(typeLoc)
+           << "a quantized constant needs a static shape, got " << type;
+  DenseElementsAttr codesAttr =
+      buildFromList(parser, codes, type.getCodesType(), "codes");
+  if (!codesAttr)
+    return failure();
+  DenseElementsAttr scalesAttr =
+      buildFromList(parser, scales, type.getScalesType(), "scales");
+  if (!scalesAttr)
+    return failure();
+  FloatAttr ts;
+  if (hasTS)
+    ts = FloatAttr::get(Float32Type::get(parser.getContext()), tsValue);
+  QuantizedAttr value = QuantizedAttr::getChecked(
+      [&] { return parser.emitError(typeLoc); }, parser.getContext(), type,
+      cast<DenseIntElementsAttr>(codesAttr), scalesAttr, ts);
+  if (!value)
+    return failure();
+  result.addAttribute("value", value);
+  result.addTypes(type);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MatmulOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatmulOp::verify() {
+  auto shapeOf = [](Type t) -> ArrayRef<int64_t> {
+    if (auto q = dyn_cast<QTensorType>(t))
+      return q.getShape();
+    return cast<RankedTensorType>(t).getShape();
+  };
+  ArrayRef<int64_t> a = shapeOf(getLhs().getType());
+  ArrayRef<int64_t> b = shapeOf(getRhs().getType());
+  ArrayRef<int64_t> c = getResult().getType().getShape();
+  if (a.size() != b.size() || (a.size() != 2 && a.size() != 3))
+    return emitOpError() << "operands must both have rank 2, or both rank 3 "
+                            "with a leading batch dimension; got "
+                         << a.size() << " and " << b.size();
+  size_t r = a.size();
+  bool tb = getTransposeB();
+  int64_t m = a[r - 2], k = a[r - 1];
+  int64_t kb = tb ? b[r - 1] : b[r - 2];
+  int64_t n = tb ? b[r - 2] : b[r - 1];
+  auto eq = [](int64_t x, int64_t y) {
+    return ShapedType::isDynamic(x) || ShapedType::isDynamic(y) || x == y;
+  };
+  if (!eq(k, kb))
+    return emitOpError() << "reduction sizes differ: lhs has K = " << k
+                         << ", rhs has K = " << kb
+                         << (tb ? " (rhs is transposed: [N, K])" : "");
+  SmallVector<int64_t> expected;
+  if (r == 3) {
+    if (!eq(a[0], b[0]))
+      return emitOpError() << "batch sizes differ: " << a[0] << " vs " << b[0];
+    expected.push_back(ShapedType::isDynamic(a[0]) ? b[0] : a[0]);
+  }
+  expected.push_back(m);
+  expected.push_back(n);
+  if (!compatibleShapes(c, expected))
+    return emitOpError() << "result shape " << shapeStr(c) << " does not match "
+                         << shapeStr(expected);
+  auto checkAxis = [&](Type t, int64_t kAxis, StringRef name) -> LogicalResult {
+    auto q = dyn_cast<QTensorType>(t);
+    if (!q || q.getFormat().getBlockKind() == BlockKind::Tensor)
+      return success();
+    if (q.getAxis() != kAxis)
+      return emitOpError() << name << " is blocked along axis " << q.getAxis()
+                           << ", but qf.matmul needs blocks along its "
+                              "reduction axis "
+                           << kAxis;
+    return success();
+  };
+  if (failed(checkAxis(getLhs().getType(), r - 1, "lhs")) ||
+      failed(checkAxis(getRhs().getType(), tb ? r - 1 : r - 2, "rhs")))
+    return failure();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// HadamardOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult HadamardOp::verify() {
+  auto type = getInput().getType();
+  int64_t rank = type.getRank();
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= rank)
+    return emitOpError() << "axis " << axis << " is out of range for rank "
+                         << rank << "; expected 0.." << rank - 1;
+  int64_t block = getBlock();
+  if (!numerics::isSupportedHadamardSize(block))
+    return emitOpError() << "block " << block
+                         << " is not a supported Hadamard size; expected 2^k, "
+                            "12*2^k or 20*2^k";
+  int64_t dim = type.getDimSize(axis);
+  if (ShapedType::isDynamic(dim))
+    return emitOpError() << "the rotated axis " << axis
+                         << " must have a static size";
+  if (dim % block != 0)
+    return emitOpError() << "block " << block << " does not divide dimension "
+                         << axis << " (size " << dim << ")";
+  return success();
+}
+
+OpFoldResult HadamardOp::fold(FoldAdaptor adaptor) {
+  auto type = getInput().getType();
+  if (!type.getElementType().isF32() || !type.hasStaticShape())
+    return {};
+  std::optional<std::vector<float>> values =
+      readFloatElements(adaptor.getInput());
+  if (!values)
+    return {};
+  std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
+  std::optional<int64_t> seed = getSeed();
+  numerics::hadamardAlongAxis(values->data(), shape, getAxis(), getBlock(),
+                              seed.has_value(),
+                              seed ? static_cast<uint64_t>(*seed) : 0);
+  return makeFloatElements(type, *values);
+}
+
+//===----------------------------------------------------------------------===//
+// ObserveOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ObserveOp::verify() {
+  if (getName().empty())
+    return emitOpError() << "needs a non-empty name";
+  return success();
+}
