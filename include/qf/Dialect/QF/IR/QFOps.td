@@ -46,7 +46,7 @@ def QF_QuantizeOp : QF_Op<"quantize", [Pure, AttrSizedOperandSegments]> {
   let assemblyFormat = [{
     $input (`scales` `(` $scales^ `:` type($scales) `)`)?
     (`tensor_scale` `(` $tensor_scale^ `:` type($tensor_scale) `)`)?
-    attr-dict `:` type($input) `->` type($result)
+    attr-dict `:` type($input) `->` qualified(type($result))
   }];
   let hasVerifier = 1;
   let hasFolder = 1;
@@ -67,7 +67,7 @@ def QF_DequantizeOp : QF_Op<"dequantize", [Pure]> {
   }];
   let arguments = (ins QF_AnyQTensor:$input);
   let results = (outs QF_FloatTensor:$result);
-  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let assemblyFormat = "$input attr-dict `:` qualified(type($input)) `->` type($result)";
   let hasVerifier = 1;
   let hasFolder = 1;
 }
@@ -86,7 +86,7 @@ def QF_RequantizeOp : QF_Op<"requantize", [Pure]> {
   }];
   let arguments = (ins QF_AnyQTensor:$input);
   let results = (outs QF_AnyQTensor:$result);
-  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let assemblyFormat = "$input attr-dict `:` qualified(type($input)) `->` qualified(type($result))";
   let hasVerifier = 1;
   let hasFolder = 1;
 }
@@ -112,7 +112,7 @@ def QF_PackOp : QF_Op<"pack", [Pure]> {
   let results = (outs AnyRankedTensor:$packed, AnyRankedTensor:$scales,
                       Optional<AnyRankedTensor>:$tensor_scale);
   let assemblyFormat = [{
-    $input attr-dict `:` type($input) `->` type($packed) `,` type($scales)
+    $input attr-dict `:` qualified(type($input)) `->` type($packed) `,` type($scales)
     (`,` type($tensor_scale)^)?
   }];
   let hasVerifier = 1;
@@ -136,7 +136,7 @@ def QF_UnpackOp : QF_Op<"unpack", [Pure]> {
   let results = (outs QF_AnyQTensor:$result);
   let assemblyFormat = [{
     $packed `,` $scales (`,` $tensor_scale^)? attr-dict `:` type($packed) `,`
-    type($scales) (`,` type($tensor_scale)^)? `->` type($result)
+    type($scales) (`,` type($tensor_scale)^)? `->` qualified(type($result))
   }];
   let hasVerifier = 1;
   let hasFolder = 1;
