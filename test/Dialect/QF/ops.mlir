@@ -144,3 +144,13 @@ func.func @constants() -> (!qf.tensor<2x32xf32, mxfp4, axis = 1>, !qf.tensor<16x
   %2 = qf.constant codes [[0x7F, 0x81, 0, 1], [2, 3, 4, 5]] scales dense<[[1.0], [0.5]]> : tensor<2x1xf32> : !qf.tensor<2x4xf32, int8_channel, axis = 1>
   return %0, %1, %2 : !qf.tensor<2x32xf32, mxfp4, axis = 1>, !qf.tensor<16xf32, nvfp4, axis = 0>, !qf.tensor<2x4xf32, int8_channel, axis = 1>
 }
+
+// Empty and rank-0 tensors.
+// CHECK-LABEL: func.func @edge_shapes
+// CHECK: qf.constant codes dense<> : tensor<0x32xi8> scales dense<> : tensor<0x1xi8> : !qf.tensor<0x32xf32, mxfp4, axis = 1>
+// CHECK: qf.quantize %{{.*}} : tensor<f32> -> !qf.tensor<f32, fp8_tensor>
+func.func @edge_shapes(%s: tensor<f32>) -> (!qf.tensor<0x32xf32, mxfp4, axis = 1>, !qf.tensor<f32, fp8_tensor>) {
+  %0 = qf.constant codes dense<> : tensor<0x32xi8> scales dense<> : tensor<0x1xi8> : !qf.tensor<0x32xf32, mxfp4, axis = 1>
+  %1 = qf.quantize %s : tensor<f32> -> !qf.tensor<f32, fp8_tensor>
+  return %0, %1 : !qf.tensor<0x32xf32, mxfp4, axis = 1>, !qf.tensor<f32, fp8_tensor>
+}

@@ -362,7 +362,9 @@ static void printHexByte(OpAsmPrinter &p, uint8_t b) {
 void ConstantOp::print(OpAsmPrinter &p) {
   QuantizedAttr v = getValue();
   QTensorType type = v.getType();
-  bool listed = type.getCodesType().getNumElements() <= kMaxListedCodes;
+  int64_t numCodes = type.getCodesType().getNumElements();
+  // Empty tensors print as dense<> too: "[]" would not carry their shape.
+  bool listed = numCodes > 0 && numCodes <= kMaxListedCodes;
   p << " codes ";
   if (listed) {
     std::vector<uint8_t> codes = readBytes(v.getCodes());
