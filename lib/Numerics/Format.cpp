@@ -215,12 +215,16 @@ std::string BlockFormat::validate() const {
            "' is only defined for e8m0 scales; " + scaleTypeName(scale) +
            " scales are rounded to nearest even and accept only scale rule "
            "'floor'";
-  if (tensorScale &&
-      (scale == ScaleType::E8M0 || scale == ScaleType::F32))
+  // The FP32 tensor level maps the tensor amax to Smax * Qe (section 4.2).
+  // E8M0 blocks have no such level; F32 and BF16 block scales already span
+  // the FP32 range, and for them Smax * Qe is not a finite FP32 number, so
+  // the D8 decode fp32(fp32(q * sf) * g) would overflow.
+  if (tensorScale && (scale == ScaleType::E8M0 || scale == ScaleType::F32 ||
+                      scale == ScaleType::BF16))
     return std::string("tensor scale is not supported with ") +
            scaleTypeName(scale) +
            " block scales; accepted block scale types with a tensor scale "
-           "are e4m3, f16, bf16";
+           "are e4m3, f16";
   return "";
 }
 
