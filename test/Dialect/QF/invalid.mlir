@@ -46,8 +46,14 @@
 
 // -----
 
-// expected-error @+1 {{tensor scale is not supported with e8m0 block scales; accepted block scale types with a tensor scale are e4m3, f16, bf16}}
+// expected-error @+1 {{tensor scale is not supported with e8m0 block scales; accepted block scale types with a tensor scale are e4m3, f16}}
 #bad = #qf.format<elem = f4E2M1FN, tensor_scale = f32>
+
+// -----
+
+// bf16 block scales times the FP32 tensor-scale range overflow FP32.
+// expected-error @+1 {{tensor scale is not supported with bf16 block scales}}
+#bad = #qf.format<elem = i4, scale = bf16, tensor_scale = f32>
 
 // -----
 

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Configures (once) and builds qf into build/ with clang-22 and ninja.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="${QF_BUILD_DIR:-$root/build}"
+llvm=/usr/lib/llvm-22
+if [ ! -f "$build/build.ninja" ]; then
+  cmake -S "$root" -B "$build" -G Ninja \
+    -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_C_COMPILER="$llvm/bin/clang" \
+    -DCMAKE_CXX_COMPILER="$llvm/bin/clang++" \
+    -DMLIR_DIR="$llvm/lib/cmake/mlir" \
+    -DLLVM_EXTERNAL_LIT="$llvm/bin/lit" >/dev/null
+fi
+cmake --build "$build" -- -j"${QF_JOBS:-$(nproc)}"

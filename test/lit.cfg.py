@@ -1,0 +1,46 @@
+# lit configuration for the qf test suite.
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "QF"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py",
+                   "consumer"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.qf_obj_root, "test")
+
+llvm_config.with_system_environment(["HOME", "TMPDIR", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+def lib(name):
+    return os.path.join(config.mlir_lib_dir, "lib" + name + ".so")
+
+config.substitutions.append(("%qf_plugin", os.path.join(config.qf_lib_dir, "libQFPlugin.so")))
+config.substitutions.append(("%mlir_runner_utils", lib("mlir_runner_utils")))
+config.substitutions.append(("%mlir_c_runner_utils", lib("mlir_c_runner_utils")))
+config.substitutions.append(("%shared_dir", config.qf_shared_dir))
+config.substitutions.append(("%qf_src", config.qf_src_root))
+
+tool_dirs = [config.qf_tools_dir, config.llvm_tools_dir]
+tools = [
+    ToolSubst("qf-opt", unresolved="fatal"),
+    ToolSubst("qf-gen-ref", unresolved="ignore"),
+    ToolSubst("mlir-opt", unresolved="fatal"),
+    ToolSubst("mlir-runner", unresolved="fatal"),
+    ToolSubst("mlir-translate", unresolved="fatal"),
+    ToolSubst("llc", unresolved="ignore"),
+    ToolSubst("clang", unresolved="ignore"),
+]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
+llvm_config.with_environment("PATH", config.qf_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+if os.path.isdir(os.path.join(config.qf_shared_dir, "models")):
+    config.available_features.add("shared-models")
+if os.path.exists(config.ptxas):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", config.ptxas))
