@@ -1,7 +1,9 @@
 //===- InitAll.cpp - Registration of qf and the dialects its tools need ---===//
 #include "qf/InitAll.h"
 
+#include "qf/Conversion/Passes.h"
 #include "qf/Dialect/QF/IR/QF.h"
+#include "qf/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -25,6 +27,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 
@@ -45,13 +48,19 @@ void qf::registerAllDialects(mlir::DialectRegistry &registry) {
                   mlir::scf::SCFDialect, mlir::tensor::TensorDialect,
                   mlir::tosa::TosaDialect, mlir::ub::UBDialect,
                   mlir::vector::VectorDialect, mlir::x86vector::X86VectorDialect>();
-  // The tools link libMLIR.so, so the upstream extension set costs no link
-  // time; it carries the bufferization and convert-to-llvm external models
-  // that the lowering pipelines rely on.
+  // The tools link libMLIR.so, so the upstream registration functions cost no
+  // link time. They attach the external models the pipelines rely on
+  // (bufferization and deallocation of arith/tensor/scf/vector/linalg,
+  // convert-to-llvm interfaces, NVVM target attributes); dialects are loaded
+  // lazily, so registering the full upstream set is cheap at run time too.
+  mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
 }
 
-void qf::registerQFPasses() {}
+void qf::registerQFPasses() {
+  registerQFConversionPasses();
+  registerQFPipelines();
+}
 
 void qf::registerAllPasses() {
   mlir::registerAllPasses();

@@ -1,0 +1,40 @@
+//===- Passes.td - qf conversion passes --------------------*- tablegen -*-===//
+#ifndef QF_CONVERSION_PASSES_TD
+#define QF_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertQFToVectorPass : Pass<"convert-qf-to-vector", "::mlir::ModuleOp"> {
+  let summary = "Lower qf ops to vector/scf/memref kernels for CPUs";
+  let description = [{
+    Splits every `!qf.tensor` into its storage tensors (packed codes, block
+    scales and, for two-level formats, the FP32 tensor scale) through
+    function signatures, calls and returns (a 1:N type conversion), and
+    lowers each qf op to a kernel: `bufferization.to_buffer` of the inputs,
+    a `memref.alloc` per output, `scf.parallel` over rows and blocks with
+    `vector` arithmetic inside, and `bufferization.to_tensor` of the results.
+    Run one-shot bufferization afterwards (`qf-cpu-pipeline` does).
+
+    Every conversion to and from the small float and integer formats is the
+    project's own integer arithmetic, bit-exact with the numerics library
+    (`include/qf/Numerics`); no upstream `arith.truncf` to small floats is
+    used. `qf.observe` is dropped (it is an identity).
+
+    ```sh
+    qf-opt model.mlir --convert-qf-to-vector="vector-width=16"
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+  let options = [
+    Option<"vectorWidth", "vector-width", "unsigned", "16",
+           "f32 lanes per vector (16 for AVX-512, 8 for AVX2)">
+  ];
+}
+
+#endif // QF_CONVERSION_PASSES_TD

@@ -1,0 +1,36 @@
+//===- Pipelines.h - Named end-to-end qf pipelines ---------------*- C++ -*-===//
+#ifndef QF_PIPELINES_PIPELINES_H
+#define QF_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace qf {
+
+/// Options of `qf-cpu-pipeline`.
+struct QFCPUPipelineOptions
+    : public mlir::PassPipelineOptions<QFCPUPipelineOptions> {
+  Option<unsigned> vectorWidth{*this, "vector-width",
+                               llvm::cl::desc("f32 lanes per vector"),
+                               llvm::cl::init(16)};
+  Option<unsigned> threads{
+      *this, "threads",
+      llvm::cl::desc("worker threads (OpenMP) for the kernels' parallel "
+                     "loops; 1 keeps the code single-threaded"),
+      llvm::cl::init(1)};
+  Option<bool> avx512{*this, "avx512",
+                      llvm::cl::desc("allow AVX-512 specific vector lowering"),
+                      llvm::cl::init(true)};
+};
+
+/// Tensors with qf ops -> LLVM dialect: qf kernels, bufferization,
+/// deallocation, loops (optionally OpenMP), vector and everything to LLVM.
+void buildQFCPUPipeline(mlir::OpPassManager &pm,
+                        const QFCPUPipelineOptions &options);
+
+/// Registers `qf-cpu-pipeline`.
+void registerQFPipelines();
+
+} // namespace qf
+
+#endif // QF_PIPELINES_PIPELINES_H

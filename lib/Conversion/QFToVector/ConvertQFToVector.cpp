@@ -1,0 +1,73 @@
+//===- ConvertQFToVector.cpp - The convert-qf-to-vector pass --------------===//
+#include "qf/Conversion/Passes.h"
+#include "qf/Conversion/QFToVector/QFToVector.h"
+#include "qf/Dialect/QF/IR/QF.h"
+
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace qf {
+#define GEN_PASS_DEF_CONVERTQFTOVECTORPASS
+#include "qf/Conversion/Passes.h.inc"
+} // namespace qf
+
+using namespace mlir;
+
+qf::QFStorageTypeConverter::QFStorageTypeConverter() {
+  addConversion([](Type t) { return t; });
+  addConversion([](qf::QTensorType t, SmallVectorImpl<Type> &results) {
+    results.push_back(t.getPackedType());
+    results.push_back(t.getScalesType());
+    if (RankedTensorType ts = t.getTensorScaleType())
+      results.push_back(ts);
+    return success();
+  });
+}
+
+namespace {
+struct ConvertQFToVectorPass final
+    : qf::impl::ConvertQFToVectorPassBase<ConvertQFToVectorPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    qf::QFToVectorOptions options;
+    if (vectorWidth < 1 || (vectorWidth & (vectorWidth - 1)) ||
+        vectorWidth > 64) {
+      getOperation().emitError()
+          << "convert-qf-to-vector: vector-width " << vectorWidth
+          << " is not supported; expected a power of two in 1..64";
+      return signalPassFailure();
+    }
+    options.vectorWidth = vectorWidth;
+
+    qf::QFStorageTypeConverter converter;
+    RewritePatternSet patterns(ctx);
+    qf::populateQFQuantizeToVectorPatterns(converter, patterns, options);
+    qf::populateQFHadamardToVectorPatterns(patterns, options);
+    qf::populateQFMatmulToVectorPatterns(converter, patterns, options);
+    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                   converter);
+    populateCallOpTypeConversionPattern(patterns, converter);
+    populateReturnOpTypeConversionPattern(patterns, converter);
+
+    ConversionTarget target(*ctx);
+    target.addIllegalDialect<qf::QFDialect>();
+    target.addLegalDialect<arith::ArithDialect, bufferization::BufferizationDialect,
+                           linalg::LinalgDialect, math::MathDialect,
+                           memref::MemRefDialect, scf::SCFDialect,
+                           tensor::TensorDialect, vector::VectorDialect>();
+    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
+      return converter.isSignatureLegal(op.getFunctionType()) &&
+             converter.isLegal(&op.getBody());
+    });
+    target.addDynamicallyLegalOp<func::CallOp, func::ReturnOp>(
+        [&](Operation *op) { return converter.isLegal(op); });
+    target.markUnknownOpDynamicallyLegal(
+        [&](Operation *op) { return converter.isLegal(op); });
+
+    if (failed(applyFullConversion(getOperation(), target, std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+} // namespace

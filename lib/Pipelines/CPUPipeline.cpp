@@ -1,0 +1,56 @@
+//===- CPUPipeline.cpp - qf-cpu-pipeline: qf on tensors to LLVM -----------===//
+#include "qf/Pipelines/Pipelines.h"
+
+#include "qf/Conversion/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+void qf::buildQFCPUPipeline(OpPassManager &pm,
+                            const QFCPUPipelineOptions &options) {
+  qf::ConvertQFToVectorPassOptions qfOpts;
+  qfOpts.vectorWidth = options.vectorWidth;
+  pm.addPass(qf::createConvertQFToVectorPass(qfOpts));
+
+  // The rest is upstream; written as pipeline text so that a user can read
+  // and reproduce each step with mlir-opt.
+  std::string text = llvm::formatv(
+      "canonicalize,cse,"
+      "one-shot-bufferize{{bufferize-function-boundaries "
+      "function-boundary-type-conversion=identity-layout-map},"
+      "buffer-deallocation-pipeline,"
+      "convert-bufferization-to-memref,"
+      "func.func(convert-linalg-to-loops),"
+      "{0}"
+      "canonicalize,cse,"
+      "lower-affine,"
+      "func.func(convert-vector-to-scf),"
+      "convert-scf-to-cf,"
+      "convert-vector-to-llvm{{enable-x86vector={1}},"
+      "expand-strided-metadata,lower-affine,"
+      "convert-math-to-llvm,"
+      "finalize-memref-to-llvm,"
+      "convert-arith-to-llvm,convert-index-to-llvm,"
+      "{2}"
+      "convert-func-to-llvm,convert-cf-to-llvm,"
+      "reconcile-unrealized-casts,canonicalize,cse",
+      options.threads > 1
+          ? std::string(llvm::formatv("convert-scf-to-openmp{{num-threads={0}},",
+                                      unsigned(options.threads)))
+          : std::string(),
+      options.avx512 ? "true" : "false",
+      options.threads > 1 ? "convert-openmp-to-llvm," : "");
+  if (failed(parsePassPipeline(text, pm, llvm::errs())))
+    llvm::report_fatal_error("qf-cpu-pipeline: bad upstream pipeline text");
+}
+
+void qf::registerQFPipelines() {
+  PassPipelineRegistration<QFCPUPipelineOptions>(
+      "qf-cpu-pipeline",
+      "Lower tensors with qf ops to the LLVM dialect for CPUs (qf kernels, "
+      "bufferization, vector, optional OpenMP threads)",
+      buildQFCPUPipeline);
+}
