@@ -1,1 +1,488 @@
+//===- KernelBuilder.cpp - IR emitters for bit-exact qf kernels -----------===//
+//
+// Every function mirrors a routine of lib/Numerics with integer arithmetic on
+// the FP32 bit pattern, so scalar and vector code round exactly like the
+// library (which rounds exact FP64 values once). Comments name the routine.
+//
+//===----------------------------------------------------------------------===//
 #include "KernelBuilder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+#include <cmath>
+#include <numeric>
+
+using namespace mlir;
+namespace nm = qf::numerics;
+
+namespace qf::kernel {
+
+//===----------------------------------------------------------------------===//
+// KB
+//===----------------------------------------------------------------------===//
+
+Type KB::withElt(Type like, Type elt) {
+  if (auto vt = dyn_cast<VectorType>(like))
+    return VectorType::get(vt.getShape(), elt);
+  return elt;
+}
+
+static Value splat(OpBuilder &b, Location loc, Type t, TypedAttr scalar) {
+  if (auto vt = dyn_cast<VectorType>(t))
+    return arith::ConstantOp::create(b, loc, vt,
+                                     SplatElementsAttr::get(vt, scalar));
+  return arith::ConstantOp::create(b, loc, t, scalar);
+}
+
+Value KB::i32(Type like, int64_t v) {
+  Type t = withElt(like, b.getI32Type());
+  return splat(b, loc, t, b.getI32IntegerAttr(int32_t(v)));
+}
+
+Value KB::f32(Type like, float v) {
+  Type t = withElt(like, b.getF32Type());
+  return splat(b, loc, t, b.getF32FloatAttr(v));
+}
+
+Value KB::f32Bits(Type like, uint32_t bits) {
+  Type t = withElt(like, b.getF32Type());
+  return splat(b, loc, t,
+               FloatAttr::get(b.getF32Type(),
+                              APFloat(APFloat::IEEEsingle(), APInt(32, bits))));
+}
+
+Value KB::index(int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+//===----------------------------------------------------------------------===//
+// Small arith helpers
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct Ops {
+  KB &k;
+  Type t; // i32 or vector<N x i32>
+
+  Value c(int64_t v) { return k.i32(t, v); }
+  Value add(Value a, Value b) { return arith::AddIOp::create(k.b, k.loc, a, b); }
+  Value sub(Value a, Value b) { return arith::SubIOp::create(k.b, k.loc, a, b); }
+  Value band(Value a, Value b) { return arith::AndIOp::create(k.b, k.loc, a, b); }
+  Value bor(Value a, Value b) { return arith::OrIOp::create(k.b, k.loc, a, b); }
+  Value shl(Value a, Value b) { return arith::ShLIOp::create(k.b, k.loc, a, b); }
+  Value shru(Value a, Value b) { return arith::ShRUIOp::create(k.b, k.loc, a, b); }
+  Value shrs(Value a, Value b) { return arith::ShRSIOp::create(k.b, k.loc, a, b); }
+  Value maxs(Value a, Value b) { return arith::MaxSIOp::create(k.b, k.loc, a, b); }
+  Value mins(Value a, Value b) { return arith::MinSIOp::create(k.b, k.loc, a, b); }
+  Value cmp(arith::CmpIPredicate p, Value a, Value b) {
+    return arith::CmpIOp::create(k.b, k.loc, p, a, b);
+  }
+  Value eq(Value a, Value b) { return cmp(arith::CmpIPredicate::eq, a, b); }
+  Value ne(Value a, Value b) { return cmp(arith::CmpIPredicate::ne, a, b); }
+  Value sel(Value c, Value a, Value b) {
+    return arith::SelectOp::create(k.b, k.loc, c, a, b);
+  }
+  Value bitsOf(Value f) {
+    return arith::BitcastOp::create(k.b, k.loc, KB::withElt(f.getType(), k.b.getI32Type()), f);
+  }
+  Value floatOf(Value i) {
+    return arith::BitcastOp::create(k.b, k.loc, KB::withElt(i.getType(), k.b.getF32Type()), i);
+  }
+};
+
+/// Largest finite magnitude code of a float element format (numerics specOf).
+int64_t maxMagnitudeCode(const nm::ElementFormat &f) {
+  int64_t allE = (1 << f.expBits) - 1, allM = (1 << f.manBits) - 1;
+  switch (f.nan) {
+  case nm::NanEncoding::None:
+    return (allE << f.manBits) | allM;
+  case nm::NanEncoding::AllOnes:
+    return (allE << f.manBits) | (allM - 1);
+  case nm::NanEncoding::IEEE:
+    return ((allE - 1) << f.manBits) | allM;
+  }
+  return 0;
+}
+
+/// A = |x| split into a normalized 24-bit significand `sig` (bit 23 set for
+/// any nonzero finite x, FP32 subnormals included) and the exact exponent
+/// `e` with |x| = sig * 2^(e - 23).
+struct Normalized {
+  Value sig, e;
+};
+
+Normalized normalize(Ops &o, Value absBits) {
+  Value E = o.shru(absBits, o.c(23));
+  Value M = o.band(absBits, o.c(0x7FFFFF));
+  Value isNorm = o.ne(E, o.c(0));
+  Value sig = o.sel(isNorm, o.bor(M, o.c(0x800000)), M);
+  Value ef = o.sel(isNorm, o.sub(E, o.c(127)), o.c(-126));
+  // ctlz(0) = 32 gives sh = 24 and sig stays 0; callers treat zero apart.
+  Value lz = math::CountLeadingZerosOp::create(o.k.b, o.k.loc, sig);
+  Value sh = o.sub(lz, o.c(8));
+  return {o.shl(sig, sh), o.sub(ef, sh)};
+}
+
+/// Rounds sig / 2^s to an integer (1 <= s <= 31) with ties to even or away.
+Value roundShift(Ops &o, Value sig, Value s, nm::Rounding r) {
+  Value half = o.shl(o.c(1), o.sub(s, o.c(1)));
+  Value biased;
+  if (r == nm::Rounding::NearestEven) {
+    Value odd = o.band(o.shru(sig, s), o.c(1));
+    biased = o.add(o.add(sig, o.sub(half, o.c(1))), odd);
+  } else {
+    biased = o.add(sig, half);
+  }
+  return o.shru(biased, s);
+}
+} // namespace
+
+Value absBits(KB &k, Value x) {
+  Ops o{k, KB::withElt(x.getType(), k.b.getI32Type())};
+  return o.band(o.bitsOf(x), o.c(0x7FFFFFFF));
+}
+
+//===----------------------------------------------------------------------===//
+// Elements
+//===----------------------------------------------------------------------===//
+
+// numerics::detail::encodeFloatElementExact / encodeIntElementExact of
+// x * 2^-kexp.
+Value encodeElements(KB &k, const nm::ElementFormat &elem, nm::Rounding rounding,
+                     nm::IntRange range, Value x, Value kexp) {
+  Ops o{k, kexp.getType()};
+  Value u = o.bitsOf(x);
+  Value A = o.band(u, o.c(0x7FFFFFFF));
+  Value neg = o.cmp(arith::CmpIPredicate::slt, u, o.c(0));
+  Value isZero = o.eq(A, o.c(0));
+  Value isInf = o.eq(A, o.c(0x7F800000));
+  Value isNaN = o.cmp(arith::CmpIPredicate::ugt, A, o.c(0x7F800000));
+  Normalized n = normalize(o, A);
+  // Scaled value: sig * 2^(ev - 23).
+  Value ev = o.sub(n.e, kexp);
+
+  if (elem.isInt()) {
+    int64_t qmax = (int64_t(1) << (elem.bits - 1)) - 1;
+    int64_t negLimit = range == nm::IntRange::Full ? qmax + 1 : qmax;
+    Value sRaw = o.sub(o.c(23), ev);
+    Value sat = o.bor(o.cmp(arith::CmpIPredicate::slt, sRaw, o.c(1)), isInf);
+    Value s = o.mins(o.maxs(sRaw, o.c(1)), o.c(31));
+    Value mag = roundShift(o, n.sig, s, rounding);
+    Value limit = o.sel(neg, o.c(negLimit), o.c(qmax));
+    mag = o.sel(sat, limit, o.mins(mag, limit));
+    mag = o.sel(isZero, o.c(0), mag);
+    Value mask = o.c((int64_t(1) << elem.bits) - 1);
+    Value code = o.sel(neg, o.band(o.sub(o.c(0), mag), mask), mag);
+    return o.sel(isNaN, o.c(0), code);
+  }
+
+  int64_t m = elem.manBits;
+  int64_t emin = 1 - elem.bias;
+  int64_t maxCode = maxMagnitudeCode(elem);
+  Value ec = o.maxs(ev, o.c(emin));
+  Value s = o.mins(o.add(o.sub(ec, ev), o.c(23 - m)), o.c(31));
+  Value q = roundShift(o, n.sig, s, rounding);
+  Value mag = o.add(o.shl(o.sub(ec, o.c(emin)), o.c(m)), q);
+  mag = o.mins(mag, o.c(maxCode));
+  mag = o.sel(isInf, o.c(maxCode), mag);
+  mag = o.sel(isZero, o.c(0), mag);
+  Value signBit = o.sel(neg, o.c(int64_t(1) << (elem.bits - 1)), o.c(0));
+  Value code = o.bor(mag, signBit);
+  int64_t allE = (1 << elem.expBits) - 1;
+  switch (elem.nan) {
+  case nm::NanEncoding::None:
+    return o.sel(isNaN, o.c(0), code);
+  case nm::NanEncoding::AllOnes:
+    return o.sel(isNaN, o.bor(signBit, o.c((int64_t(1) << (elem.bits - 1)) - 1)),
+                 code);
+  case nm::NanEncoding::IEEE:
+    return o.sel(isNaN,
+                 o.bor(signBit, o.c((allE << m) | (int64_t(1) << (m - 1)))),
+                 code);
+  }
+  return code;
+}
+
+// numerics::decodeElement.
+Value decodeElements(KB &k, const nm::ElementFormat &elem, Value codes) {
+  Ops o{k, codes.getType()};
+  Value c = o.band(codes, o.c((int64_t(1) << elem.bits) - 1));
+  Type ft = KB::withElt(codes.getType(), k.b.getF32Type());
+  if (elem.isInt()) {
+    Value sh = o.c(32 - elem.bits);
+    Value v = o.shrs(o.shl(c, sh), sh);
+    return arith::SIToFPOp::create(k.b, k.loc, ft, v);
+  }
+  int64_t m = elem.manBits, e = elem.expBits;
+  int64_t allE = (1 << e) - 1, allM = (1 << m) - 1;
+  Value sign = o.shl(o.shru(c, o.c(elem.bits - 1)), o.c(31));
+  Value E = o.band(o.shru(c, o.c(m)), o.c(allE));
+  Value M = o.band(c, o.c(allM));
+  Value normBits = o.bor(
+      o.bor(sign, o.shl(o.add(E, o.c(127 - elem.bias)), o.c(23))),
+      o.shl(M, o.c(23 - m)));
+  // Subnormal codes: M * 2^(1 - bias - m), exact in FP32.
+  Value mf = arith::UIToFPOp::create(k.b, k.loc, ft, M);
+  Value sub = arith::MulFOp::create(
+      k.b, k.loc, mf, k.f32(ft, std::ldexp(1.0f, int(1 - elem.bias - m))));
+  Value subBits = o.bor(o.bitsOf(sub), sign);
+  Value bits = o.sel(o.eq(E, o.c(0)), subBits, normBits);
+  Value nanBits = o.bor(sign, o.c(0x7FC00000));
+  switch (elem.nan) {
+  case nm::NanEncoding::None:
+    break;
+  case nm::NanEncoding::AllOnes:
+    bits = o.sel(o.band(o.eq(E, o.c(allE)), o.eq(M, o.c(allM))), nanBits, bits);
+    break;
+  case nm::NanEncoding::IEEE: {
+    Value special = o.eq(E, o.c(allE));
+    Value inf = o.bor(sign, o.c(0x7F800000));
+    bits = o.sel(special, o.sel(o.eq(M, o.c(0)), inf, nanBits), bits);
+    break;
+  }
+  }
+  return o.floatOf(bits);
+}
+
+//===----------------------------------------------------------------------===//
+// Packing (D10/D11: a little-endian bit stream per innermost row)
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Concatenates 1-D vectors of one element type and permutes the result:
+/// out[i] = concat[perm[i]].
+Value concatPermute(KB &k, ArrayRef<Value> parts, ArrayRef<int64_t> perm) {
+  Value acc = parts[0];
+  for (size_t i = 1; i < parts.size(); ++i) {
+    int64_t a = cast<VectorType>(acc.getType()).getNumElements();
+    int64_t b = cast<VectorType>(parts[i].getType()).getNumElements();
+    SmallVector<int64_t> mask(a + b);
+    std::iota(mask.begin(), mask.end(), 0);
+    acc = vector::ShuffleOp::create(k.b, k.loc, acc, parts[i], mask);
+  }
+  return vector::ShuffleOp::create(k.b, k.loc, acc, acc, perm);
+}
+
+/// Codes per group and bytes per group of a `bits`-wide bit stream.
+void groupShape(unsigned bits, int64_t &codesPerGroup, int64_t &bytesPerGroup) {
+  int64_t l = std::lcm<int64_t>(bits, 8);
+  codesPerGroup = l / bits;
+  bytesPerGroup = l / 8;
+}
+} // namespace
+
+Value packCodes(KB &k, unsigned bits, Value codes) {
+  auto vt = cast<VectorType>(codes.getType());
+  int64_t n = vt.getNumElements();
+  Type i8 = k.b.getI8Type(), i64 = k.b.getI64Type();
+  if (bits == 8)
+    return arith::TruncIOp::create(k.b, k.loc, VectorType::get({n}, i8), codes);
+  int64_t G, nb;
+  groupShape(bits, G, nb);
+  int64_t groups = n / G;
+  auto gv64 = VectorType::get({groups}, i64);
+  auto gv8 = VectorType::get({groups}, i8);
+  Value word;
+  for (int64_t i = 0; i < G; ++i) {
+    SmallVector<int64_t> mask;
+    for (int64_t g = 0; g < groups; ++g)
+      mask.push_back(g * G + i);
+    Value slot = vector::ShuffleOp::create(k.b, k.loc, codes, codes, mask);
+    Value w = arith::ExtUIOp::create(k.b, k.loc, gv64, slot);
+    w = arith::AndIOp::create(
+        k.b, k.loc, w,
+        splat(k.b, k.loc, gv64, k.b.getI64IntegerAttr((int64_t(1) << bits) - 1)));
+    if (i)
+      w = arith::ShLIOp::create(
+          k.b, k.loc, w,
+          splat(k.b, k.loc, gv64, k.b.getI64IntegerAttr(int64_t(i) * bits)));
+    word = word ? arith::OrIOp::create(k.b, k.loc, word, w).getResult() : w;
+  }
+  SmallVector<Value> bytes;
+  for (int64_t j = 0; j < nb; ++j) {
+    Value w = word;
+    if (j)
+      w = arith::ShRUIOp::create(
+          k.b, k.loc, w, splat(k.b, k.loc, gv64, k.b.getI64IntegerAttr(8 * j)));
+    bytes.push_back(arith::TruncIOp::create(k.b, k.loc, gv8, w));
+  }
+  if (nb == 1)
+    return bytes[0];
+  SmallVector<int64_t> perm;
+  for (int64_t g = 0; g < groups; ++g)
+    for (int64_t j = 0; j < nb; ++j)
+      perm.push_back(j * groups + g);
+  return concatPermute(k, bytes, perm);
+}
+
+Value unpackCodes(KB &k, unsigned bits, Value packed, int64_t n) {
+  Type i32 = k.b.getI32Type(), i64 = k.b.getI64Type();
+  if (bits == 8)
+    return arith::ExtUIOp::create(k.b, k.loc, VectorType::get({n}, i32), packed);
+  int64_t G, nb;
+  groupShape(bits, G, nb);
+  int64_t groups = n / G;
+  auto gv64 = VectorType::get({groups}, i64);
+  auto gv32 = VectorType::get({groups}, i32);
+  Value word;
+  for (int64_t j = 0; j < nb; ++j) {
+    SmallVector<int64_t> mask;
+    for (int64_t g = 0; g < groups; ++g)
+      mask.push_back(g * nb + j);
+    Value byte = vector::ShuffleOp::create(k.b, k.loc, packed, packed, mask);
+    Value w = arith::ExtUIOp::create(k.b, k.loc, gv64, byte);
+    if (j)
+      w = arith::ShLIOp::create(
+          k.b, k.loc, w, splat(k.b, k.loc, gv64, k.b.getI64IntegerAttr(8 * j)));
+    word = word ? arith::OrIOp::create(k.b, k.loc, word, w).getResult() : w;
+  }
+  SmallVector<Value> slots;
+  for (int64_t i = 0; i < G; ++i) {
+    Value w = word;
+    if (i)
+      w = arith::ShRUIOp::create(
+          k.b, k.loc, w,
+          splat(k.b, k.loc, gv64, k.b.getI64IntegerAttr(int64_t(i) * bits)));
+    w = arith::AndIOp::create(
+        k.b, k.loc, w,
+        splat(k.b, k.loc, gv64, k.b.getI64IntegerAttr((int64_t(1) << bits) - 1)));
+    slots.push_back(arith::TruncIOp::create(k.b, k.loc, gv32, w));
+  }
+  if (G == 1)
+    return slots[0];
+  SmallVector<int64_t> perm;
+  for (int64_t g = 0; g < groups; ++g)
+    for (int64_t i = 0; i < G; ++i)
+      perm.push_back(i * groups + g);
+  return concatPermute(k, slots, perm);
+}
+
+//===----------------------------------------------------------------------===//
+// Scales
+//===----------------------------------------------------------------------===//
+
+// Quantize.cpp mxScaleExponent plus the D4 zero case.
+Value mxScaleExponent(KB &k, const nm::BlockFormat &f, Value amaxBits) {
+  Ops o{k, amaxBits.getType()};
+  Normalized n = normalize(o, amaxBits);
+  Value xs = o.sub(n.e, o.c(f.elem.emax()));
+  switch (f.rule) {
+  case nm::ScaleRule::Floor:
+    break;
+  case nm::ScaleRule::Ceil: {
+    // amax > Qmax * 2^xs compares the 24-bit significands (same exponent).
+    int64_t thr = int64_t(std::ldexp(f.elementMax(), 23 - f.elem.emax()));
+    Value up = o.cmp(arith::CmpIPredicate::sgt, n.sig, o.c(thr));
+    xs = o.add(xs, arith::ExtUIOp::create(k.b, k.loc, o.t, up));
+    break;
+  }
+  case nm::ScaleRule::Even: {
+    // m >= 2 - 2^-(y+1) with m = sig / 2^23.
+    int y = f.elem.isInt() ? f.elem.bits - 2 : f.elem.manBits;
+    int64_t thr = (int64_t(1) << 24) - (int64_t(1) << (22 - y));
+    Value up = o.cmp(arith::CmpIPredicate::sge, n.sig, o.c(thr));
+    xs = o.add(xs, arith::ExtUIOp::create(k.b, k.loc, o.t, up));
+    break;
+  }
+  }
+  xs = o.mins(o.maxs(xs, o.c(-127)), o.c(127));
+  return o.sel(o.eq(amaxBits, o.c(0)), o.c(-127), xs);
+}
+
+// numerics::decodeScale.
+Value decodeScale(KB &k, nm::ScaleType t, Value stored) {
+  Type st = stored.getType();
+  Type ft = KB::withElt(st, k.b.getF32Type());
+  switch (t) {
+  case nm::ScaleType::E8M0: {
+    Ops o{k, st};
+    Value byte = o.band(stored, o.c(0xFF));
+    Value bits = o.sel(o.eq(byte, o.c(0)), o.c(0x00400000),
+                       o.shl(byte, o.c(23)));
+    bits = o.sel(o.eq(byte, o.c(0xFF)), o.c(0x7FC00000), bits);
+    return o.floatOf(bits);
+  }
+  case nm::ScaleType::E4M3: {
+    Ops o{k, st};
+    return decodeElements(k, nm::ElementFormat::f8E4M3FN(),
+                          o.band(stored, o.c(0x7F)));
+  }
+  case nm::ScaleType::F16:
+    return arith::ExtFOp::create(k.b, k.loc, ft, stored);
+  case nm::ScaleType::BF16: {
+    Type i16 = KB::withElt(st, k.b.getI16Type());
+    Type i32 = KB::withElt(st, k.b.getI32Type());
+    Value h = arith::BitcastOp::create(k.b, k.loc, i16, stored);
+    Value w = arith::ExtUIOp::create(k.b, k.loc, i32, h);
+    Ops o{k, i32};
+    return o.floatOf(o.shl(w, o.c(16)));
+  }
+  case nm::ScaleType::F32:
+    return stored;
+  }
+  return stored;
+}
+
+namespace {
+nm::ElementFormat halfLike(int expBits, int manBits, int bias) {
+  nm::ElementFormat f;
+  f.kind = nm::ElementFormat::Kind::Float;
+  f.bits = 1 + expBits + manBits;
+  f.expBits = expBits;
+  f.manBits = manBits;
+  f.bias = bias;
+  f.nan = nm::NanEncoding::IEEE;
+  return f;
+}
+} // namespace
+
+// numerics::encodeScaleRNE for t >= 0 (the float-scale block scale).
+Value encodeScaleRNE(KB &k, nm::ScaleType t, Value tb) {
+  Type ft = tb.getType();
+  Type it = KB::withElt(ft, k.b.getI32Type());
+  Ops o{k, it};
+  Value zero = o.c(0);
+  switch (t) {
+  case nm::ScaleType::E8M0: {
+    // Not used by the kernels (E8M0 scales come from the scale rule); the
+    // library's floor power of two, for completeness.
+    Value A = o.band(o.bitsOf(tb), o.c(0x7FFFFFFF));
+    nm::BlockFormat f;
+    f.elem = nm::ElementFormat::intN(2); // emax 0: xs = exponent
+    f.scale = nm::ScaleType::E8M0;
+    Value xs = mxScaleExponent(k, f, A);
+    return o.add(xs, o.c(127));
+  }
+  case nm::ScaleType::E4M3:
+    return encodeElements(k, nm::ElementFormat::f8E4M3FN(),
+                          nm::Rounding::NearestEven, nm::IntRange::Symmetric, tb,
+                          zero);
+  case nm::ScaleType::F16:
+  case nm::ScaleType::BF16: {
+    nm::ElementFormat f =
+        t == nm::ScaleType::F16 ? halfLike(5, 10, 15) : halfLike(8, 7, 127);
+    Value code = encodeElements(k, f, nm::Rounding::NearestEven,
+                                nm::IntRange::Symmetric, tb, zero);
+    Type i16 = KB::withElt(ft, k.b.getI16Type());
+    Value h = arith::TruncIOp::create(k.b, k.loc, i16, code);
+    Type et = t == nm::ScaleType::F16 ? Type(k.b.getF16Type())
+                                      : Type(k.b.getBF16Type());
+    return arith::BitcastOp::create(k.b, k.loc, KB::withElt(ft, et), h);
+  }
+  case nm::ScaleType::F32: {
+    Value A = o.band(o.bitsOf(tb), o.c(0x7FFFFFFF));
+    Value isInf = o.eq(A, o.c(0x7F800000));
+    Value isNaN = o.cmp(arith::CmpIPredicate::ugt, A, o.c(0x7F800000));
+    Value bits = o.sel(isInf, o.c(0x7F7FFFFF), A);
+    bits = o.sel(isNaN, o.c(0x7FC00000), bits);
+    return o.floatOf(bits);
+  }
+  }
+  return tb;
+}
+
+} // namespace qf::kernel
