@@ -44,3 +44,7 @@ if os.path.isdir(os.path.join(config.qf_shared_dir, "models")):
 if os.path.exists(config.ptxas):
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", config.ptxas))
+
+# OpenMP runtime for the threaded qf-cpu-pipeline (convert-scf-to-openmp).
+_omp = os.path.join(config.mlir_lib_dir, "libomp.so")
+config.substitutions.append(("%omp_lib", _omp))

@@ -1,6 +1,1299 @@
 //===- QuantizeToVector.cpp - quantize/dequantize/... as CPU kernels ------===//
+//
+// Kernels work on flat (1-D) views of the buffers. A blocked tensor of shape
+// S with blocked axis a is viewed as [P, K, Q1, W]: P = prod(S[0..a)),
+// K = S[a], W = the innermost dimension, Q1 = the dimensions in between.
+//  * axis innermost (W = 1): vector lanes run along a block; one scale per
+//    block is computed in scalar code ("row kernel").
+//  * axis not innermost: lanes run along W (independent blocks side by side,
+//    one scale per lane), the block's L elements are L vector rows ("lane
+//    kernel").
+//  * one block for the whole tensor: a reduction pass gives the scale, then
+//    the lane kernel encodes with it.
+// Lanes always start at multiples of the vector width inside an innermost
+// row, so 4/6-bit codes pack in registers (D10/D11); when a block's length
+// breaks that alignment along the innermost axis, codes go through an
+// unpacked buffer and a separate packing loop.
+//
+//===----------------------------------------------------------------------===//
 #include "qf/Conversion/QFToVector/QFToVector.h"
 
-void qf::populateQFQuantizeToVectorPatterns(const mlir::TypeConverter &,
-                                            mlir::RewritePatternSet &,
-                                            const QFToVectorOptions &) {}
+#include "KernelBuilder.h"
+
+#include "qf/Dialect/QF/IR/ConstantData.h"
+#include "qf/Dialect/QF/IR/QF.h"
+#include "qf/Numerics/Codec.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <cfloat>
+
+using namespace mlir;
+namespace nm = qf::numerics;
+using qf::kernel::KB;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Buffers and index helpers
+//===----------------------------------------------------------------------===//
+
+struct Idx {
+  OpBuilder &b;
+  Location loc;
+  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value div(Value x, Value y) { return arith::DivUIOp::create(b, loc, x, y); }
+  Value min(Value x, Value y) { return arith::MinUIOp::create(b, loc, x, y); }
+  Value ceilDiv(Value x, int64_t d) {
+    return div(add(x, c(d - 1)), c(d));
+  }
+  Value toI32(Value x) {
+    return arith::IndexCastOp::create(b, loc, b.getI32Type(), x);
+  }
+};
+
+/// Sizes of a tensor value's dims (dynamic ones through tensor.dim).
+SmallVector<Value> dimSizes(OpBuilder &b, Location loc, Value tensor) {
+  auto t = cast<RankedTensorType>(tensor.getType());
+  SmallVector<Value> sizes;
+  for (int64_t i = 0; i < t.getRank(); ++i)
+    sizes.push_back(t.isDynamicDim(i)
+                        ? tensor::DimOp::create(b, loc, tensor, i).getResult()
+                        : arith::ConstantIndexOp::create(b, loc, t.getDimSize(i))
+                              .getResult());
+  return sizes;
+}
+
+Value product(Idx &ix, ArrayRef<Value> v, size_t from, size_t to) {
+  Value p = ix.c(1);
+  for (size_t i = from; i < to; ++i)
+    p = ix.mul(p, v[i]);
+  return p;
+}
+
+MemRefType memrefOf(RankedTensorType t) {
+  return MemRefType::get(t.getShape(), t.getElementType());
+}
+
+/// A read-only buffer of a tensor.
+Value readBuffer(OpBuilder &b, Location loc, Value tensor) {
+  auto t = cast<RankedTensorType>(tensor.getType());
+  return bufferization::ToBufferOp::create(b, loc, memrefOf(t), tensor,
+                                           /*read_only=*/true);
+}
+
+/// A new buffer of tensor type `t` whose dynamic sizes are `sizes`.
+Value allocBuffer(OpBuilder &b, Location loc, RankedTensorType t,
+                  ArrayRef<Value> sizes) {
+  SmallVector<Value> dyn;
+  for (int64_t i = 0; i < t.getRank(); ++i)
+    if (t.isDynamicDim(i))
+      dyn.push_back(sizes[i]);
+  return memref::AllocOp::create(b, loc, memrefOf(t), dyn, b.getI64IntegerAttr(64));
+}
+
+Value toTensor(OpBuilder &b, Location loc, RankedTensorType t, Value buf) {
+  return bufferization::ToTensorOp::create(b, loc, t, buf, /*restrict=*/true,
+                                           /*writable=*/true);
+}
+
+/// 1-D view of an identity-layout buffer (rank 0 becomes [1]).
+Value flat(OpBuilder &b, Location loc, Value buf) {
+  auto t = cast<MemRefType>(buf.getType());
+  if (t.getRank() == 1)
+    return buf;
+  if (t.getRank() == 0)
+    return memref::ExpandShapeOp::create(
+        b, loc, MemRefType::get({1}, t.getElementType()), buf,
+        ArrayRef<ReassociationIndices>{}, ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+  ReassociationIndices all;
+  for (int64_t i = 0; i < t.getRank(); ++i)
+    all.push_back(i);
+  return memref::CollapseShapeOp::create(b, loc, buf,
+                                         ArrayRef<ReassociationIndices>{all});
+}
+
+//===----------------------------------------------------------------------===//
+// Format-dependent scale logic shared by the kernels
+//===----------------------------------------------------------------------===//
+
+/// What encoding one block needs once its scale is known.
+struct ScaleInfo {
+  Value stored;  ///< storage value (i32 byte for E8M0/E4M3, else f16/bf16/f32)
+  Value kexp;    ///< MX: the i32 exponent offset of encodeElements
+  Value eb;      ///< float scales: the f32 element multiplier
+  Value nanBlock; ///< i1: the block encodes to zeros (non-finite / NaN scale)
+};
+
+struct Kernels {
+  OpBuilder &b;
+  Location loc;
+  nm::BlockFormat f;
+  unsigned vw;
+  unsigned bits;
+
+  KB kb() { return KB{b, loc}; }
+  bool isMX() const { return f.scale == nm::ScaleType::E8M0; }
+  /// Scale storage element (i8 for one-byte scale types).
+  bool byteScales() const {
+    return f.scale == nm::ScaleType::E8M0 || f.scale == nm::ScaleType::E4M3;
+  }
+
+  /// Scale of a block with |x| max bits `amaxBits` (non-finite when
+  /// >= 0x7F800000) and tensor encode scale sEnc (float scales only).
+  ScaleInfo fromAmax(Value amaxBits, Value sEnc) {
+    KB k = kb();
+    Type it = amaxBits.getType();
+    ScaleInfo s;
+    s.nanBlock = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                       amaxBits, k.i32(it, 0x7F800000));
+    if (isMX()) {
+      Value xs = qf::kernel::mxScaleExponent(k, f, amaxBits);
+      Value byte = arith::AddIOp::create(b, loc, xs, k.i32(it, 127));
+      s.stored = arith::SelectOp::create(b, loc, s.nanBlock, k.i32(it, 0xFF), byte);
+      s.kexp = mxKexp(xs);
+      return s;
+    }
+    // Section 4.2 step 3: t_b = fp32(fp32(amax_b / Qe) * S_enc).
+    Type ft = KB::withElt(it, b.getF32Type());
+    Value amax = arith::BitcastOp::create(b, loc, ft, amaxBits);
+    Value tb = arith::DivFOp::create(b, loc, amax,
+                                     k.f32(ft, float(f.elementMax())));
+    tb = arith::MulFOp::create(b, loc, tb, sEnc);
+    Value stored = qf::kernel::encodeScaleRNE(k, f.scale, tb);
+    s = fromStoredFloat(stored, sEnc);
+    Value nanStored = nanScale(ft);
+    s.nanBlock = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                       amaxBits, k.i32(it, 0x7F800000));
+    s.stored = arith::SelectOp::create(b, loc, s.nanBlock, nanStored, stored);
+    return s;
+  }
+
+  /// The NaN storage value of the scale type, shaped like `ft`.
+  Value nanScale(Type ft) {
+    KB k = kb();
+    Type it = KB::withElt(ft, b.getI32Type());
+    switch (f.scale) {
+    case nm::ScaleType::E8M0:
+      return k.i32(it, 0xFF);
+    case nm::ScaleType::E4M3:
+      return k.i32(it, 0x7F);
+    case nm::ScaleType::F16:
+    case nm::ScaleType::BF16: {
+      Type i16 = KB::withElt(ft, b.getI16Type());
+      Value h = arith::TruncIOp::create(
+          b, loc, i16,
+          k.i32(it, nm::scaleNaN(f.scale)));
+      return arith::BitcastOp::create(b, loc, KB::withElt(ft, scaleElt()), h);
+    }
+    case nm::ScaleType::F32:
+      return k.f32Bits(ft, 0x7FC00000u);
+    }
+    return {};
+  }
+
+  /// Element type of scale values in registers (i32 for byte scales).
+  Type scaleElt() {
+    switch (f.scale) {
+    case nm::ScaleType::E8M0:
+    case nm::ScaleType::E4M3:
+      return b.getI32Type();
+    case nm::ScaleType::F16:
+      return b.getF16Type();
+    case nm::ScaleType::BF16:
+      return b.getBF16Type();
+    case nm::ScaleType::F32:
+      return b.getF32Type();
+    }
+    return {};
+  }
+
+  Value mxKexp(Value xs) {
+    if (!f.elem.isInt())
+      return xs;
+    KB k = kb();
+    return arith::SubIOp::create(b, loc, xs,
+                                 k.i32(xs.getType(), f.elem.bits - 2));
+  }
+
+  /// Float scales: from a stored scale and the tensor encode scale
+  /// (numerics encodeFloatScaledBlock).
+  ScaleInfo fromStoredFloat(Value stored, Value sEnc) {
+    KB k = kb();
+    ScaleInfo s;
+    s.stored = stored;
+    Value sf = qf::kernel::decodeScale(k, f.scale, stored);
+    Type ft = sf.getType();
+    s.nanBlock = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, sf, sf);
+    Value isZero = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, sf,
+                                         k.f32(ft, 0.0f));
+    Value eb = arith::DivFOp::create(b, loc, sEnc, sf);
+    Value ok = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE, eb,
+                                     k.f32(ft, FLT_MAX));
+    eb = arith::SelectOp::create(b, loc, ok, eb, k.f32(ft, FLT_MAX));
+    s.eb = arith::SelectOp::create(b, loc, isZero, k.f32(ft, 0.0f), eb);
+    return s;
+  }
+
+  /// From a stored scale of any type (static scales).
+  ScaleInfo fromStored(Value stored, Value sEnc) {
+    if (!isMX())
+      return fromStoredFloat(stored, sEnc);
+    KB k = kb();
+    Type it = stored.getType();
+    ScaleInfo s;
+    s.stored = stored;
+    Value byte = arith::AndIOp::create(b, loc, stored, k.i32(it, 0xFF));
+    s.nanBlock = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, byte,
+                                       k.i32(it, 0xFF));
+    s.kexp = mxKexp(arith::SubIOp::create(b, loc, byte, k.i32(it, 127)));
+    return s;
+  }
+
+  /// Broadcasts scalar scale info to vectors of `vw` lanes.
+  ScaleInfo splatInfo(const ScaleInfo &s) {
+    auto bc = [&](Value v) -> Value {
+      if (!v || isa<VectorType>(v.getType()))
+        return v;
+      return vector::BroadcastOp::create(b, loc, VectorType::get({vw}, v.getType()), v);
+    };
+    return {bc(s.stored), bc(s.kexp), bc(s.eb), bc(s.nanBlock)};
+  }
+
+  /// Codes (vector<vw x i32>) of x (vector<vw x f32>) under scale info `s`.
+  Value encode(Value x, const ScaleInfo &s) {
+    KB k = kb();
+    Type it = VectorType::get({vw}, b.getI32Type());
+    Value codes;
+    if (isMX()) {
+      codes = qf::kernel::encodeElements(k, f.elem, f.rounding, f.range, x, s.kexp);
+    } else {
+      Value v = arith::MulFOp::create(b, loc, x, s.eb);
+      codes = qf::kernel::encodeElements(k, f.elem, f.rounding, f.range, v,
+                                         k.i32(it, 0));
+    }
+    return arith::SelectOp::create(b, loc, s.nanBlock, k.i32(it, 0), codes);
+  }
+
+  /// Decoded values (vector<vw x f32>) of codes under stored scale `stored`
+  /// (vector) and tensor decode scale g (f32 scalar or null).
+  Value decode(Value codes, Value stored, Value g) {
+    KB k = kb();
+    Type ft = VectorType::get({vw}, b.getF32Type());
+    Value q = qf::kernel::decodeElements(k, f.elem, codes);
+    Value sf = qf::kernel::decodeScale(k, f.scale, stored);
+    Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, sf, sf);
+    Value v;
+    if (isMX() && f.elem.isInt()) {
+      // k * 2^-(b-2) is exact; one rounding when multiplied by 2^xs.
+      q = arith::MulFOp::create(b, loc, q,
+                                k.f32(ft, std::ldexp(1.0f, -(f.elem.bits - 2))));
+      v = arith::MulFOp::create(b, loc, q, sf);
+    } else {
+      v = arith::MulFOp::create(b, loc, q, sf);
+      if (g)
+        v = arith::MulFOp::create(
+            b, loc, v, vector::BroadcastOp::create(b, loc, ft, g));
+    }
+    return arith::SelectOp::create(b, loc, isNaN, k.f32Bits(ft, 0x7FC00000u), v);
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Memory helpers
+  //===--------------------------------------------------------------------===//
+
+  VectorType vecOf(Type elt, int64_t n) { return VectorType::get({n}, elt); }
+
+  Value mask(Value valid, int64_t n) {
+    return vector::CreateMaskOp::create(b, loc, VectorType::get({n}, b.getI1Type()),
+                                        ValueRange{valid});
+  }
+
+  /// Loads `valid` (<= vw) elements of a 1-D f32/f16/bf16 buffer as f32.
+  Value loadF32(Value mem, Value at, Value valid, bool full) {
+    Type elt = cast<MemRefType>(mem.getType()).getElementType();
+    VectorType vt = vecOf(elt, vw);
+    Value v;
+    if (full) {
+      v = vector::LoadOp::create(b, loc, vt, mem, ValueRange{at});
+    } else {
+      Value pass = arith::ConstantOp::create(
+          b, loc, vt, SplatElementsAttr::get(vt, b.getFloatAttr(elt, 0.0)));
+      v = vector::MaskedLoadOp::create(b, loc, vt, mem, ValueRange{at},
+                                       mask(valid, vw), pass);
+    }
+    if (!elt.isF32())
+      v = arith::ExtFOp::create(b, loc, vecOf(b.getF32Type(), vw), v);
+    return v;
+  }
+
+  /// Stores f32 values into a 1-D buffer of f32/f16/bf16 (RNE narrowing).
+  void storeF32(Value v, Value mem, Value at, Value valid, bool full) {
+    Type elt = cast<MemRefType>(mem.getType()).getElementType();
+    if (!elt.isF32())
+      v = arith::TruncFOp::create(b, loc, vecOf(elt, vw), v);
+    if (full)
+      vector::StoreOp::create(b, loc, v, mem, ValueRange{at});
+    else
+      vector::MaskedStoreOp::create(b, loc, mem, ValueRange{at}, mask(valid, vw), v);
+  }
+
+  /// Packs codes and stores the bytes of `validCodes` codes at byte `at`.
+  void storeCodes(Value codes, Value mem, Value at, Value validCodes, bool full) {
+    KB k = kb();
+    Value packed = qf::kernel::packCodes(k, bits, codes);
+    int64_t nbytes = vw * bits / 8;
+    if (full) {
+      vector::StoreOp::create(b, loc, packed, mem, ValueRange{at});
+      return;
+    }
+    Idx ix{b, loc};
+    Value nvalid = ix.ceilDiv(ix.mul(validCodes, ix.c(bits)), 8);
+    vector::MaskedStoreOp::create(b, loc, mem, ValueRange{at}, mask(nvalid, nbytes),
+                                  packed);
+  }
+
+  /// Loads and unpacks `validCodes` codes from byte `at`.
+  Value loadCodes(Value mem, Value at, Value validCodes, bool full) {
+    KB k = kb();
+    int64_t nbytes = vw * bits / 8;
+    VectorType vt = vecOf(b.getI8Type(), nbytes);
+    Value packed;
+    if (full) {
+      packed = vector::LoadOp::create(b, loc, vt, mem, ValueRange{at});
+    } else {
+      Idx ix{b, loc};
+      Value nvalid = ix.ceilDiv(ix.mul(validCodes, ix.c(bits)), 8);
+      Value pass = arith::ConstantOp::create(
+          b, loc, vt, SplatElementsAttr::get(vt, b.getI8IntegerAttr(0)));
+      packed = vector::MaskedLoadOp::create(b, loc, vt, mem, ValueRange{at},
+                                            mask(nvalid, nbytes), pass);
+    }
+    return qf::kernel::unpackCodes(k, bits, packed, vw);
+  }
+
+  /// Scale storage value (scalar, in-register type) at index `at`.
+  Value loadScale(Value mem, Value at) {
+    Value v = memref::LoadOp::create(b, loc, mem, ValueRange{at});
+    if (byteScales())
+      v = arith::ExtUIOp::create(b, loc, b.getI32Type(), v);
+    return v;
+  }
+  void storeScale(Value v, Value mem, Value at) {
+    if (byteScales())
+      v = arith::TruncIOp::create(b, loc, b.getI8Type(), v);
+    memref::StoreOp::create(b, loc, v, mem, ValueRange{at});
+  }
+  /// Per-lane scales at indices `idx` (vector<vw x index>), masked.
+  Value gatherScales(Value mem, Value idx, Value m) {
+    Type elt = cast<MemRefType>(mem.getType()).getElementType();
+    VectorType vt = vecOf(elt, vw);
+    Value pass = arith::ConstantOp::create(
+        b, loc, vt,
+        SplatElementsAttr::get(vt, isa<FloatType>(elt)
+                                       ? TypedAttr(b.getFloatAttr(elt, 0.0))
+                                       : TypedAttr(b.getIntegerAttr(elt, 0))));
+    Value c0 = Idx{b, loc}.c(0);
+    Value v = vector::GatherOp::create(b, loc, vt, mem, ValueRange{c0}, idx, m, pass);
+    if (byteScales())
+      v = arith::ExtUIOp::create(b, loc, vecOf(b.getI32Type(), vw), v);
+    return v;
+  }
+  void scatterScales(Value v, Value mem, Value idx, Value m) {
+    if (byteScales())
+      v = arith::TruncIOp::create(b, loc, vecOf(b.getI8Type(), vw), v);
+    Value c0 = Idx{b, loc}.c(0);
+    vector::ScatterOp::create(b, loc, /*resultType=*/Type(), mem, ValueRange{c0}, idx, m, v);
+  }
+
+  /// i32 max of |bits| over a vector (lanes past `valid` are zero).
+  Value absMaxScalar(Value x) {
+    KB k = kb();
+    Value a = qf::kernel::absBits(k, x);
+    return vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXSI, a);
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Loop helpers
+//===----------------------------------------------------------------------===//
+
+/// scf.for from lb to ub with step; body gets the iv.
+void forLoop(OpBuilder &b, Location loc, Value lb, Value ub, Value step,
+             function_ref<void(OpBuilder &, Value)> body) {
+  scf::ForOp::create(b, loc, lb, ub, step, ValueRange{},
+                     [&](OpBuilder &nb, Location, Value iv, ValueRange) {
+                       body(nb, iv);
+                       scf::YieldOp::create(nb, loc);
+                     });
+}
+
+/// scf.for carrying one value.
+Value forLoopCarry(OpBuilder &b, Location loc, Value lb, Value ub, Value step,
+                   Value init,
+                   function_ref<Value(OpBuilder &, Value, Value)> body) {
+  auto op = scf::ForOp::create(
+      b, loc, lb, ub, step, ValueRange{init},
+      [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
+        Value r = body(nb, iv, args[0]);
+        scf::YieldOp::create(nb, loc, r);
+      });
+  return op.getResult(0);
+}
+
+/// scf.parallel over [0, ubs) (step 1).
+void parallelLoop(OpBuilder &b, Location loc, ArrayRef<Value> ubs,
+                  function_ref<void(OpBuilder &, ValueRange)> body) {
+  Idx ix{b, loc};
+  SmallVector<Value> lbs(ubs.size(), ix.c(0)), steps(ubs.size(), ix.c(1));
+  scf::ParallelOp::create(b, loc, lbs, ubs, steps,
+                          [&](OpBuilder &nb, Location, ValueRange ivs) {
+                            body(nb, ivs);
+                          });
+}
+
+//===----------------------------------------------------------------------===//
+// Quantize / dequantize kernels
+//===----------------------------------------------------------------------===//
+
+/// Everything a kernel needs about one quantized tensor.
+struct QView {
+  qf::QTensorType type;
+  nm::BlockFormat f;
+  unsigned bits;
+  SmallVector<Value> sizes; ///< of the expressed tensor
+  Value P, K, Q1, W, N;     ///< view [P, K, Q1, W]; N = total elements
+  Value Wp;                 ///< packed bytes per innermost row
+  Value L, nb;              ///< block length, blocks per (p, q1, w)
+  bool rowKernel;           ///< blocked axis innermost, Fixed/Channel
+  bool tensorBlock;         ///< one block for everything
+  int64_t staticL = 0;      ///< L when static, else 0
+};
+
+QView makeView(OpBuilder &b, Location loc, qf::QTensorType t,
+               ArrayRef<Value> sizes) {
+  Idx ix{b, loc};
+  QView v;
+  v.type = t;
+  v.f = t.getFormat().toNumerics();
+  v.bits = t.getElementBits();
+  v.sizes.assign(sizes.begin(), sizes.end());
+  int64_t r = t.getRank();
+  v.N = product(ix, sizes, 0, r);
+  v.tensorBlock = v.f.blockKind == nm::BlockKind::Tensor;
+  int64_t a = v.tensorBlock ? std::max<int64_t>(r - 1, 0) : t.getAxis();
+  if (r == 0) {
+    v.P = v.K = v.Q1 = v.W = ix.c(1);
+  } else {
+    v.P = product(ix, sizes, 0, a);
+    v.K = sizes[a];
+    v.W = sizes[r - 1];
+    v.Q1 = a == r - 1 ? ix.c(1) : product(ix, sizes, a + 1, r - 1);
+    if (a == r - 1)
+      v.W = ix.c(1);
+  }
+  Value inner = r == 0 ? ix.c(1) : sizes[r - 1];
+  v.Wp = ix.ceilDiv(ix.mul(inner, ix.c(v.bits)), 8);
+  v.rowKernel = !v.tensorBlock && a == r - 1;
+  if (v.tensorBlock) {
+    v.L = v.N;
+    v.nb = ix.c(1);
+  } else if (v.f.blockKind == nm::BlockKind::Channel) {
+    v.L = v.K;
+    v.nb = ix.c(1);
+    if (!ShapedType::isDynamic(t.getShape()[a]))
+      v.staticL = t.getShape()[a];
+  } else {
+    v.staticL = v.f.blockSize;
+    v.L = ix.c(v.f.blockSize);
+    v.nb = ix.div(v.K, v.L);
+  }
+  return v;
+}
+
+int64_t packGroup(unsigned bits) {
+  return std::lcm<int64_t>(bits, 8) / bits;
+}
+
+/// Whether the row kernel can pack in registers: every vector chunk starts
+/// on a packing-group boundary.
+bool rowKernelPacksInRegisters(const QView &v, unsigned vw) {
+  int64_t g = packGroup(v.bits);
+  return v.staticL > 0 && v.staticL % g == 0 && vw % g == 0;
+}
+
+/// Inputs of a quantize kernel.
+struct QuantizeArgs {
+  Value x;            ///< 1-D input buffer (f32/f16/bf16)
+  Value packed;       ///< 1-D output bytes
+  Value scales;       ///< 1-D scales (written when computed, read when static)
+  bool staticScales = false;
+  Value sEnc;         ///< f32 scalar tensor encode scale (float scales)
+};
+
+/// Row kernel (axis innermost). Codes go to `codesBuf` (1-D i8, unpacked)
+/// when the chunks do not align with packing groups.
+void emitRowQuantize(Kernels &kn, const QView &v, const QuantizeArgs &a,
+                     Value codesBuf) {
+  OpBuilder &b = kn.b;
+  Location loc = kn.loc;
+  Idx ix{b, loc};
+  unsigned vw = kn.vw;
+  parallelLoop(b, loc, {v.P, v.nb}, [&](OpBuilder &nb, ValueRange ivs) {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToEnd(nb.getInsertionBlock());
+    Value p = ivs[0], blk = ivs[1];
+    Value rowBase = ix.add(ix.mul(p, v.K), ix.mul(blk, v.L));
+    Value scaleIdx = ix.add(ix.mul(p, v.nb), blk);
+    Value fullChunks = ix.div(v.L, ix.c(vw));
+    Value tail = ix.sub(v.L, ix.mul(fullChunks, ix.c(vw)));
+    Value tailStart = ix.mul(fullChunks, ix.c(vw));
+    bool mayTail = !(v.staticL > 0 && v.staticL % vw == 0);
+    ScaleInfo s;
+    if (a.staticScales) {
+      s = kn.fromStored(kn.loadScale(a.scales, scaleIdx), a.sEnc);
+    } else {
+      KB k = kn.kb();
+      Value amax = forLoopCarry(
+          b, loc, ix.c(0), fullChunks, ix.c(1), k.i32(b.getI32Type(), 0),
+          [&](OpBuilder &, Value c, Value acc) -> Value {
+            Value x = kn.loadF32(a.x, ix.add(rowBase, ix.mul(c, ix.c(vw))), {},
+                                 true);
+            return arith::MaxSIOp::create(b, loc, acc, kn.absMaxScalar(x));
+          });
+      if (mayTail) {
+        Value x = kn.loadF32(a.x, ix.add(rowBase, tailStart), tail, false);
+        amax = arith::MaxSIOp::create(b, loc, amax, kn.absMaxScalar(x));
+      }
+      s = kn.fromAmax(amax, a.sEnc);
+      kn.storeScale(s.stored, a.scales, scaleIdx);
+    }
+    ScaleInfo sv = kn.splatInfo(s);
+    auto encodeChunk = [&](Value start, Value valid, bool full) {
+      Value x = kn.loadF32(a.x, ix.add(rowBase, start), valid, full);
+      Value codes = kn.encode(x, sv);
+      if (codesBuf) {
+        Value c8 = arith::TruncIOp::create(
+            b, loc, VectorType::get({vw}, b.getI8Type()), codes);
+        Value at = ix.add(rowBase, start);
+        if (full)
+          vector::StoreOp::create(b, loc, c8, codesBuf, ValueRange{at});
+        else
+          vector::MaskedStoreOp::create(b, loc, codesBuf, ValueRange{at},
+                                        kn.mask(valid, vw), c8);
+        return;
+      }
+      Value byteAt = ix.div(ix.mul(ix.add(rowBase, start), ix.c(v.bits)), ix.c(8));
+      kn.storeCodes(codes, a.packed, byteAt, valid, full);
+    };
+    forLoop(b, loc, ix.c(0), fullChunks, ix.c(1), [&](OpBuilder &, Value c) {
+      encodeChunk(ix.mul(c, ix.c(vw)), {}, true);
+    });
+    if (mayTail) {
+      Value has = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, tail,
+                                        ix.c(0));
+      scf::IfOp::create(b, loc, has, [&](OpBuilder &, Location) {
+        encodeChunk(tailStart, tail, false);
+        scf::YieldOp::create(b, loc);
+      });
+    }
+    scf::ReduceOp::create(b, loc);
+  });
+}
+
+/// Lane kernel: lanes along W; blocks of L rows along K. `scalarScale`: one
+/// scale for the whole tensor at index 0 (already in `a.scales`).
+void emitLaneQuantize(Kernels &kn, const QView &v, const QuantizeArgs &a,
+                      bool scalarScale) {
+  OpBuilder &b = kn.b;
+  Location loc = kn.loc;
+  Idx ix{b, loc};
+  unsigned vw = kn.vw;
+  // Tensor blocks: rows of W elements; a single block of R rows.
+  Value P = v.P, K = v.K, Q1 = v.Q1, W = v.W, L = v.L, nbk = v.nb;
+  if (v.tensorBlock) {
+    Value inner = v.type.getRank() == 0 ? ix.c(1) : v.sizes.back();
+    P = ix.c(1);
+    W = inner;
+    K = ix.div(v.N, inner);
+    Q1 = ix.c(1);
+    L = K;
+    nbk = ix.c(1);
+  }
+  Value chunks = ix.ceilDiv(W, vw);
+  parallelLoop(b, loc, {P, Q1, chunks}, [&](OpBuilder &nb, ValueRange ivs) {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToEnd(nb.getInsertionBlock());
+    Value p = ivs[0], q1 = ivs[1], wc = ivs[2];
+    Value w0 = ix.mul(wc, ix.c(vw));
+    Value valid = ix.min(ix.sub(W, w0), ix.c(vw));
+    Value m = kn.mask(valid, vw);
+    auto elemAt = [&](Value k) {
+      return ix.add(ix.mul(ix.add(ix.mul(ix.add(ix.mul(p, K), k), Q1), q1), W), w0);
+    };
+    auto byteAt = [&](Value k) {
+      Value row = ix.add(ix.mul(ix.add(ix.mul(p, K), k), Q1), q1);
+      return ix.add(ix.mul(row, v.Wp), ix.div(ix.mul(w0, ix.c(v.bits)), ix.c(8)));
+    };
+    // Scale indices of the lanes: ((p * Q1 + q1) * W + w) * nb + blk.
+    VectorType idxT = VectorType::get({vw}, b.getIndexType());
+    SmallVector<int64_t> lanes(vw);
+    std::iota(lanes.begin(), lanes.end(), 0);
+    Value laneIdx = arith::ConstantOp::create(
+        b, loc, idxT, DenseElementsAttr::get(idxT, ArrayRef<int64_t>(lanes)));
+    auto scaleIdx = [&](Value blk) -> Value {
+      if (scalarScale)
+        return arith::ConstantOp::create(
+            b, loc, idxT, SplatElementsAttr::get(idxT, b.getIndexAttr(0)));
+      Value base = ix.add(ix.mul(ix.add(ix.mul(p, Q1), q1), W), w0);
+      Value wv = arith::AddIOp::create(
+          b, loc, vector::BroadcastOp::create(b, loc, idxT, base), laneIdx);
+      return arith::AddIOp::create(
+          b, loc,
+          arith::MulIOp::create(b, loc, wv,
+                                vector::BroadcastOp::create(b, loc, idxT, nbk)),
+          vector::BroadcastOp::create(b, loc, idxT, blk));
+    };
+    forLoop(b, loc, ix.c(0), nbk, ix.c(1), [&](OpBuilder &, Value blk) {
+      Value k0 = ix.mul(blk, L);
+      ScaleInfo s;
+      Value sEncV = a.sEnc ? vector::BroadcastOp::create(
+                                 b, loc, VectorType::get({vw}, b.getF32Type()),
+                                 a.sEnc)
+                                 .getResult()
+                           : Value();
+      if (a.staticScales || scalarScale) {
+        s = kn.fromStored(kn.gatherScales(a.scales, scaleIdx(blk), m), sEncV);
+      } else {
+        KB k = kn.kb();
+        VectorType it = VectorType::get({vw}, b.getI32Type());
+        Value amax = forLoopCarry(
+            b, loc, ix.c(0), L, ix.c(1), k.i32(it, 0),
+            [&](OpBuilder &, Value l, Value acc) -> Value {
+              Value x = kn.loadF32(a.x, elemAt(ix.add(k0, l)), valid, false);
+              return arith::MaxSIOp::create(b, loc, acc,
+                                            qf::kernel::absBits(k, x));
+            });
+        s = kn.fromAmax(amax, sEncV);
+        kn.scatterScales(s.stored, a.scales, scaleIdx(blk), m);
+      }
+      forLoop(b, loc, ix.c(0), L, ix.c(1), [&](OpBuilder &, Value l) {
+        Value kk = ix.add(k0, l);
+        Value x = kn.loadF32(a.x, elemAt(kk), valid, false);
+        kn.storeCodes(kn.encode(x, s), a.packed, byteAt(kk), valid, false);
+      });
+    });
+    scf::ReduceOp::create(b, loc);
+  });
+}
+
+/// The (single) reduction block of an scf.reduce with two `t` arguments.
+Block &reductionBlock(scf::ReduceOp red, Type t, Location loc) {
+  Region &r = red.getReductions()[0];
+  if (r.empty())
+    r.emplaceBlock();
+  Block &body = r.front();
+  if (body.getNumArguments() == 0)
+    body.addArguments({t, t}, {loc, loc});
+  return body;
+}
+
+/// max |x| over finite elements of the whole tensor, as i32 bits (parallel
+/// reduction over rows of W... here: chunks of the flat buffer).
+Value emitFiniteAmax(Kernels &kn, Value x, Value n) {
+  OpBuilder &b = kn.b;
+  Location loc = kn.loc;
+  Idx ix{b, loc};
+  unsigned vw = kn.vw;
+  const int64_t chunk = 4096;
+  Value nChunks = ix.ceilDiv(n, chunk);
+  Value zero = KB{b, loc}.i32(b.getI32Type(), 0);
+  auto par = scf::ParallelOp::create(
+      b, loc, ValueRange{ix.c(0)}, ValueRange{nChunks}, ValueRange{ix.c(1)},
+      ValueRange{zero},
+      [&](OpBuilder &nb, Location, ValueRange ivs, ValueRange) {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPointToEnd(nb.getInsertionBlock());
+        Value start = ix.mul(ivs[0], ix.c(chunk));
+        Value len = ix.min(ix.sub(n, start), ix.c(chunk));
+        Value steps = ix.ceilDiv(len, vw);
+        KB k = kn.kb();
+        VectorType it = VectorType::get({vw}, b.getI32Type());
+        Value acc = forLoopCarry(
+            b, loc, ix.c(0), steps, ix.c(1), k.i32(it, 0),
+            [&](OpBuilder &, Value s, Value acc) -> Value {
+              Value off = ix.mul(s, ix.c(vw));
+              Value valid = ix.min(ix.sub(len, off), ix.c(vw));
+              Value v = kn.loadF32(x, ix.add(start, off), valid, false);
+              Value a = qf::kernel::absBits(k, v);
+              Value fin = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                                a, k.i32(it, 0x7F800000));
+              a = arith::SelectOp::create(b, loc, fin, a, k.i32(it, 0));
+              return arith::MaxSIOp::create(b, loc, acc, a);
+            });
+        Value r = vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXSI,
+                                              acc);
+        auto red = scf::ReduceOp::create(b, loc, ValueRange{r});
+        Block &body = reductionBlock(red, b.getI32Type(), loc);
+        OpBuilder rb = OpBuilder::atBlockEnd(&body);
+        Value mx = arith::MaxSIOp::create(rb, loc, body.getArgument(0),
+                                          body.getArgument(1));
+        scf::ReduceReturnOp::create(rb, loc, mx);
+      });
+  return par.getResult(0);
+}
+
+/// numerics::tensorEncodeScale from the finite amax bits.
+Value emitTensorEncodeScale(Kernels &kn, Value amaxBits) {
+  OpBuilder &b = kn.b;
+  Location loc = kn.loc;
+  KB k = kn.kb();
+  Type f32 = b.getF32Type();
+  double prod = nm::scaleMaxFinite(kn.f.scale) * kn.f.elementMax();
+  float num = prod > double(FLT_MAX) ? FLT_MAX : float(prod);
+  Value amax = arith::BitcastOp::create(b, loc, f32, amaxBits);
+  Value s = arith::DivFOp::create(b, loc, k.f32(f32, num), amax);
+  Value ok = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE, s,
+                                   k.f32(f32, FLT_MAX));
+  s = arith::SelectOp::create(b, loc, ok, s, k.f32(f32, FLT_MAX));
+  Value isZero = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, s,
+                                       k.f32(f32, 0.0f));
+  s = arith::SelectOp::create(b, loc, isZero, k.f32(f32, 1.0f), s);
+  Value amaxZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                         amaxBits, k.i32(b.getI32Type(), 0));
+  return arith::SelectOp::create(b, loc, amaxZero, k.f32(f32, 1.0f), s);
+}
+
+/// Packs unpacked codes (1-D i8, innermost rows of `inner` codes) into the
+/// packed buffer, one byte at a time (used when blocks break the
+/// in-register packing alignment).
+void emitPackRows(Kernels &kn, const QView &v, Value codes, Value packed) {
+  OpBuilder &b = kn.b;
+  Location loc = kn.loc;
+  Idx ix{b, loc};
+  Value inner = v.type.getRank() == 0 ? ix.c(1) : v.sizes.back();
+  Value rows = ix.div(v.N, inner);
+  unsigned bits = v.bits;
+  parallelLoop(b, loc, {rows, v.Wp}, [&](OpBuilder &nb, ValueRange ivs) {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToEnd(nb.getInsertionBlock());
+    Value r = ivs[0], byte = ivs[1];
+    // Codes overlapping bits [8 * byte, 8 * byte + 8).
+    Value first = ix.div(ix.mul(byte, ix.c(8)), ix.c(bits));
+    Value last = ix.min(ix.div(ix.add(ix.mul(byte, ix.c(8)), ix.c(7)), ix.c(bits)),
+                        ix.sub(inner, ix.c(1)));
+    Type i32 = b.getI32Type();
+    KB k = kn.kb();
+    Value acc = forLoopCarry(
+        b, loc, first, ix.add(last, ix.c(1)), ix.c(1), k.i32(i32, 0),
+        [&](OpBuilder &, Value i, Value acc) -> Value {
+          Value c = memref::LoadOp::create(b, loc, codes,
+                                           ValueRange{ix.add(ix.mul(r, inner), i)});
+          Value c32 = arith::ExtUIOp::create(b, loc, i32, c);
+          c32 = arith::AndIOp::create(b, loc, c32, k.i32(i32, (1 << bits) - 1));
+          // Bit position of code i relative to the byte: i*bits - 8*byte.
+          Value rel = ix.toI32(ix.mul(i, ix.c(bits)));
+          Value base = ix.toI32(ix.mul(byte, ix.c(8)));
+          Value d = arith::SubIOp::create(b, loc, rel, base);
+          Value neg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, d,
+                                            k.i32(i32, 0));
+          Value left = arith::ShLIOp::create(b, loc, c32, d);
+          Value right = arith::ShRUIOp::create(
+              b, loc, c32, arith::SubIOp::create(b, loc, k.i32(i32, 0), d));
+          Value part = arith::SelectOp::create(b, loc, neg, right, left);
+          return arith::OrIOp::create(b, loc, acc, part);
+        });
+    Value out = arith::TruncIOp::create(b, loc, b.getI8Type(), acc);
+    memref::StoreOp::create(b, loc, out, packed,
+                            ValueRange{ix.add(ix.mul(r, v.Wp), byte)});
+    scf::ReduceOp::create(b, loc);
+  });
+}
+
+/// Inverse of emitPackRows.
+void emitUnpackRows(Kernels &kn, const QView &v, Value packed, Value codes) {
+  OpBuilder &b = kn.b;
+  Location loc = kn.loc;
+  Idx ix{b, loc};
+  Value inner = v.type.getRank() == 0 ? ix.c(1) : v.sizes.back();
+  Value rows = ix.div(v.N, inner);
+  unsigned bits = v.bits;
+  parallelLoop(b, loc, {rows, inner}, [&](OpBuilder &nb, ValueRange ivs) {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToEnd(nb.getInsertionBlock());
+    Value r = ivs[0], i = ivs[1];
+    Type i32 = b.getI32Type();
+    KB k = kn.kb();
+    Value bit = ix.mul(i, ix.c(bits));
+    Value byte = ix.div(bit, ix.c(8));
+    Value rowBase = ix.mul(r, v.Wp);
+    Value lo = arith::ExtUIOp::create(
+        b, loc, i32,
+        memref::LoadOp::create(b, loc, packed, ValueRange{ix.add(rowBase, byte)}));
+    Value nextIdx = ix.min(ix.add(byte, ix.c(1)), ix.sub(v.Wp, ix.c(1)));
+    Value hi = arith::ExtUIOp::create(
+        b, loc, i32,
+        memref::LoadOp::create(b, loc, packed, ValueRange{ix.add(rowBase, nextIdx)}));
+    Value hasNext = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                          ix.add(byte, ix.c(1)), v.Wp);
+    hi = arith::SelectOp::create(b, loc, hasNext, hi, k.i32(i32, 0));
+    Value word = arith::OrIOp::create(
+        b, loc, lo, arith::ShLIOp::create(b, loc, hi, k.i32(i32, 8)));
+    Value sh = ix.toI32(ix.sub(bit, ix.mul(byte, ix.c(8))));
+    Value c = arith::AndIOp::create(
+        b, loc, arith::ShRUIOp::create(b, loc, word, sh), k.i32(i32, (1 << bits) - 1));
+    memref::StoreOp::create(b, loc, arith::TruncIOp::create(b, loc, b.getI8Type(), c),
+                            codes, ValueRange{ix.add(ix.mul(r, inner), i)});
+    scf::ReduceOp::create(b, loc);
+  });
+}
+
+/// Storage tensors of a quantized value (the 1:N converted operands).
+struct Storage {
+  Value packed, scales, ts;
+};
+
+/// Emits a full quantize of f32 tensor `input` into type `t`; returns the
+/// storage tensors. `given` holds static scales (and tensor scale) or nulls.
+FailureOr<Storage> emitQuantize(OpBuilder &b, Location loc, Value input,
+                                qf::QTensorType t, Storage given,
+                                unsigned vw) {
+  Idx ix{b, loc};
+  SmallVector<Value> sizes = dimSizes(b, loc, input);
+  QView v = makeView(b, loc, t, sizes);
+  Kernels kn{b, loc, v.f, vw, v.bits};
+  RankedTensorType packedT = t.getPackedType(), scalesT = t.getScalesType();
+  RankedTensorType tsT = t.getTensorScaleType();
+
+  SmallVector<Value> packedSizes(sizes);
+  if (!packedSizes.empty())
+    packedSizes.back() = v.Wp;
+  SmallVector<Value> scaleSizes;
+  for (int64_t i = 0; i < t.getRank(); ++i)
+    if (i != t.getAxis())
+      scaleSizes.push_back(sizes[i]);
+  if (!v.tensorBlock)
+    scaleSizes.push_back(v.nb);
+
+  Value xBuf = flat(b, loc, readBuffer(b, loc, input));
+  Value packedBuf = allocBuffer(b, loc, packedT, packedSizes);
+  Value packedFlat = flat(b, loc, packedBuf);
+  Value scalesBuf, tsBuf;
+  bool staticScales = bool(given.scales);
+  if (staticScales)
+    scalesBuf = readBuffer(b, loc, given.scales);
+  else
+    scalesBuf = allocBuffer(b, loc, scalesT, v.tensorBlock ? ArrayRef<Value>{}
+                                                           : ArrayRef<Value>(scaleSizes));
+  Value scalesFlat = flat(b, loc, scalesBuf);
+
+  Type f32 = b.getF32Type();
+  KB k{b, loc};
+  Value sEnc;
+  if (!kn.isMX()) {
+    if (tsT) {
+      if (given.ts) {
+        Value g = tensor::ExtractOp::create(b, loc, given.ts, ValueRange{});
+        sEnc = arith::DivFOp::create(b, loc, k.f32(f32, 1.0f), g);
+        tsBuf = readBuffer(b, loc, given.ts);
+      } else {
+        Value amax = emitFiniteAmax(kn, xBuf, v.N);
+        sEnc = emitTensorEncodeScale(kn, amax);
+        Value g = arith::DivFOp::create(b, loc, k.f32(f32, 1.0f), sEnc);
+        tsBuf = memref::AllocOp::create(b, loc, MemRefType::get({}, f32));
+        memref::StoreOp::create(b, loc, g, tsBuf, ValueRange{});
+      }
+    } else {
+      sEnc = k.f32(f32, 1.0f);
+    }
+  }
+
+  QuantizeArgs args{xBuf, packedFlat, scalesFlat, staticScales, sEnc};
+  if (v.tensorBlock) {
+    if (!staticScales) {
+      // One block: the amax over everything (non-finite included), then the
+      // scale, then the lane kernel encodes with it.
+      Value n = v.N;
+      const int64_t chunk = 4096;
+      Value nChunks = ix.ceilDiv(n, chunk);
+      Value zero = k.i32(b.getI32Type(), 0);
+      auto par = scf::ParallelOp::create(
+          b, loc, ValueRange{ix.c(0)}, ValueRange{nChunks}, ValueRange{ix.c(1)},
+          ValueRange{zero},
+          [&](OpBuilder &nb, Location, ValueRange ivs, ValueRange) {
+            OpBuilder::InsertionGuard g(b);
+            b.setInsertionPointToEnd(nb.getInsertionBlock());
+            Value start = ix.mul(ivs[0], ix.c(chunk));
+            Value len = ix.min(ix.sub(n, start), ix.c(chunk));
+            Value steps = ix.ceilDiv(len, vw);
+            Value r = forLoopCarry(
+                b, loc, ix.c(0), steps, ix.c(1), k.i32(b.getI32Type(), 0),
+                [&](OpBuilder &, Value s, Value acc) -> Value {
+                  Value off = ix.mul(s, ix.c(vw));
+                  Value valid = ix.min(ix.sub(len, off), ix.c(vw));
+                  Value x = kn.loadF32(xBuf, ix.add(start, off), valid, false);
+                  return arith::MaxSIOp::create(b, loc, acc, kn.absMaxScalar(x));
+                });
+            auto red = scf::ReduceOp::create(b, loc, ValueRange{r});
+            Block &body = reductionBlock(red, b.getI32Type(), loc);
+            OpBuilder rb = OpBuilder::atBlockEnd(&body);
+            scf::ReduceReturnOp::create(
+                rb, loc,
+                arith::MaxSIOp::create(rb, loc, body.getArgument(0),
+                                       body.getArgument(1))
+                    .getResult());
+          });
+      ScaleInfo s = kn.fromAmax(par.getResult(0), sEnc);
+      kn.storeScale(s.stored, scalesFlat, ix.c(0));
+    }
+    emitLaneQuantize(kn, v, args, /*scalarScale=*/true);
+  } else if (v.rowKernel) {
+    Value codesBuf;
+    if (!rowKernelPacksInRegisters(v, vw)) {
+      if (v.bits == 8)
+        codesBuf = packedFlat;
+      else
+        codesBuf = memref::AllocOp::create(
+            b, loc, MemRefType::get({ShapedType::kDynamic}, b.getI8Type()),
+            ValueRange{v.N}, b.getI64IntegerAttr(64));
+    }
+    emitRowQuantize(kn, v, args, codesBuf);
+    if (codesBuf && codesBuf != packedFlat) {
+      emitPackRows(kn, v, codesBuf, packedFlat);
+      memref::DeallocOp::create(b, loc, codesBuf);
+    }
+  } else {
+    emitLaneQuantize(kn, v, args, /*scalarScale=*/false);
+  }
+
+  Storage out;
+  out.packed = toTensor(b, loc, packedT, packedBuf);
+  out.scales = staticScales ? given.scales : toTensor(b, loc, scalesT, scalesBuf);
+  if (tsT)
+    out.ts = given.ts ? given.ts : toTensor(b, loc, tsT, tsBuf);
+  return out;
+}
+
+/// Emits a dequantize of storage `in` of type `t` into a float tensor of
+/// type `resultT`.
+Value emitDequantize(OpBuilder &b, Location loc, Storage in, qf::QTensorType t,
+                     RankedTensorType resultT, unsigned vw) {
+  Idx ix{b, loc};
+  // Sizes: from the packed tensor, with the innermost dim from the result
+  // type when static, else recovered from the scales (dynamic innermost
+  // means the blocked axis is not innermost and the scales keep that dim).
+  SmallVector<Value> sizes = dimSizes(b, loc, in.packed);
+  int64_t r = t.getRank();
+  if (r > 0) {
+    if (!ShapedType::isDynamic(t.getShape()[r - 1])) {
+      sizes.back() = ix.c(t.getShape()[r - 1]);
+    } else {
+      // Scales have the non-blocked dims in order, the innermost one last
+      // but one (the blocked axis is not innermost here).
+      auto st = cast<RankedTensorType>(in.scales.getType());
+      sizes.back() =
+          tensor::DimOp::create(b, loc, in.scales, st.getRank() - 2).getResult();
+    }
+  }
+  QView v = makeView(b, loc, t, sizes);
+  Kernels kn{b, loc, v.f, vw, v.bits};
+  Value packedFlat = flat(b, loc, readBuffer(b, loc, in.packed));
+  Value scalesFlat = flat(b, loc, readBuffer(b, loc, in.scales));
+  Value g;
+  if (in.ts)
+    g = tensor::ExtractOp::create(b, loc, in.ts, ValueRange{});
+  Value outBuf = allocBuffer(b, loc, resultT, sizes);
+  Value outFlat = flat(b, loc, outBuf);
+
+  if (v.rowKernel) {
+    Value codesBuf;
+    if (!rowKernelPacksInRegisters(v, vw)) {
+      if (v.bits == 8) {
+        codesBuf = packedFlat;
+      } else {
+        codesBuf = memref::AllocOp::create(
+            b, loc, MemRefType::get({ShapedType::kDynamic}, b.getI8Type()),
+            ValueRange{v.N}, b.getI64IntegerAttr(64));
+        emitUnpackRows(kn, v, packedFlat, codesBuf);
+      }
+    }
+    bool mayTail = !(v.staticL > 0 && v.staticL % vw == 0);
+    parallelLoop(b, loc, {v.P, v.nb}, [&](OpBuilder &nb, ValueRange ivs) {
+      OpBuilder::InsertionGuard gd(b);
+      b.setInsertionPointToEnd(nb.getInsertionBlock());
+      Value p = ivs[0], blk = ivs[1];
+      Value rowBase = ix.add(ix.mul(p, v.K), ix.mul(blk, v.L));
+      Value stored = kn.loadScale(scalesFlat, ix.add(ix.mul(p, v.nb), blk));
+      Value sv = vector::BroadcastOp::create(
+          b, loc, VectorType::get({vw}, stored.getType()), stored);
+      Value fullChunks = ix.div(v.L, ix.c(vw));
+      Value tail = ix.sub(v.L, ix.mul(fullChunks, ix.c(vw)));
+      Value tailStart = ix.mul(fullChunks, ix.c(vw));
+      auto chunk = [&](Value start, Value valid, bool full) {
+        Value at = ix.add(rowBase, start);
+        Value codes;
+        if (codesBuf) {
+          VectorType c8 = VectorType::get({vw}, b.getI8Type());
+          Value raw;
+          if (full) {
+            raw = vector::LoadOp::create(b, loc, c8, codesBuf, ValueRange{at});
+          } else {
+            Value pass = arith::ConstantOp::create(
+                b, loc, c8, SplatElementsAttr::get(c8, b.getI8IntegerAttr(0)));
+            raw = vector::MaskedLoadOp::create(b, loc, c8, codesBuf, ValueRange{at},
+                                               kn.mask(valid, vw), pass);
+          }
+          codes = arith::ExtUIOp::create(
+              b, loc, VectorType::get({vw}, b.getI32Type()), raw);
+        } else {
+          Value byteAt = ix.div(ix.mul(at, ix.c(v.bits)), ix.c(8));
+          codes = kn.loadCodes(packedFlat, byteAt, valid, full);
+        }
+        kn.storeF32(kn.decode(codes, sv, g), outFlat, at, valid, full);
+      };
+      forLoop(b, loc, ix.c(0), fullChunks, ix.c(1), [&](OpBuilder &, Value c) {
+        chunk(ix.mul(c, ix.c(vw)), {}, true);
+      });
+      if (mayTail) {
+        Value has = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, tail,
+                                          ix.c(0));
+        scf::IfOp::create(b, loc, has, [&](OpBuilder &, Location) {
+          chunk(tailStart, tail, false);
+          scf::YieldOp::create(b, loc);
+        });
+      }
+      scf::ReduceOp::create(b, loc);
+    });
+    if (codesBuf && codesBuf != packedFlat)
+      memref::DeallocOp::create(b, loc, codesBuf);
+    return toTensor(b, loc, resultT, outBuf);
+  }
+
+  // Lane kernel (axis not innermost, or one block for the whole tensor).
+  Value P = v.P, K = v.K, Q1 = v.Q1, W = v.W, L = v.L, nbk = v.nb;
+  if (v.tensorBlock) {
+    Value inner = r == 0 ? ix.c(1) : sizes.back();
+    P = ix.c(1);
+    W = inner;
+    K = ix.div(v.N, inner);
+    Q1 = ix.c(1);
+    L = K;
+    nbk = ix.c(1);
+  }
+  Value chunks = ix.ceilDiv(W, vw);
+  parallelLoop(b, loc, {P, Q1, chunks}, [&](OpBuilder &nb, ValueRange ivs) {
+    OpBuilder::InsertionGuard gd(b);
+    b.setInsertionPointToEnd(nb.getInsertionBlock());
+    Value p = ivs[0], q1 = ivs[1], wc = ivs[2];
+    Value w0 = ix.mul(wc, ix.c(vw));
+    Value valid = ix.min(ix.sub(W, w0), ix.c(vw));
+    Value m = kn.mask(valid, vw);
+    VectorType idxT = VectorType::get({vw}, b.getIndexType());
+    SmallVector<int64_t> lanes(vw);
+    std::iota(lanes.begin(), lanes.end(), 0);
+    Value laneIdx = arith::ConstantOp::create(
+        b, loc, idxT, DenseElementsAttr::get(idxT, ArrayRef<int64_t>(lanes)));
+    forLoop(b, loc, ix.c(0), nbk, ix.c(1), [&](OpBuilder &, Value blk) {
+      Value idx;
+      if (v.tensorBlock) {
+        idx = arith::ConstantOp::create(
+            b, loc, idxT, SplatElementsAttr::get(idxT, b.getIndexAttr(0)));
+      } else {
+        Value base = ix.add(ix.mul(ix.add(ix.mul(p, Q1), q1), W), w0);
+        Value wv = arith::AddIOp::create(
+            b, loc, vector::BroadcastOp::create(b, loc, idxT, base), laneIdx);
+        idx = arith::AddIOp::create(
+            b, loc,
+            arith::MulIOp::create(b, loc, wv,
+                                  vector::BroadcastOp::create(b, loc, idxT, nbk)),
+            vector::BroadcastOp::create(b, loc, idxT, blk));
+      }
+      Value stored = kn.gatherScales(scalesFlat, idx, m);
+      forLoop(b, loc, ix.c(0), L, ix.c(1), [&](OpBuilder &, Value l) {
+        Value kk = ix.add(ix.mul(blk, L), l);
+        Value row = ix.add(ix.mul(ix.add(ix.mul(p, K), kk), Q1), q1);
+        Value byteAt =
+            ix.add(ix.mul(row, v.Wp), ix.div(ix.mul(w0, ix.c(v.bits)), ix.c(8)));
+        Value codes = kn.loadCodes(packedFlat, byteAt, valid, false);
+        Value at = ix.add(ix.mul(row, W), w0);
+        kn.storeF32(kn.decode(codes, stored, g), outFlat, at, valid, false);
+      });
+    });
+    scf::ReduceOp::create(b, loc);
+  });
+  return toTensor(b, loc, resultT, outBuf);
+}
+
+/// Whether the kernels support this type (diagnoses otherwise).
+LogicalResult checkSupported(Operation *op, qf::QTensorType t, unsigned vw) {
+  unsigned bits = t.getElementBits();
+  int64_t g = packGroup(bits);
+  if (vw % g != 0)
+    return op->emitOpError() << "cannot lower " << t.getFormat().str()
+                             << " codes of " << bits << " bits with vector-width "
+                             << vw << "; the width must be a multiple of " << g;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+Storage storageOf(ValueRange vals) {
+  Storage s;
+  s.packed = vals[0];
+  s.scales = vals[1];
+  if (vals.size() > 2)
+    s.ts = vals[2];
+  return s;
+}
+
+SmallVector<Value> valuesOf(const Storage &s) {
+  SmallVector<Value> v{s.packed, s.scales};
+  if (s.ts)
+    v.push_back(s.ts);
+  return v;
+}
+
+struct QuantizeLowering : OpConversionPattern<qf::QuantizeOp> {
+  QuantizeLowering(const TypeConverter &tc, MLIRContext *ctx, unsigned vw)
+      : OpConversionPattern(tc, ctx), vw(vw) {}
+  LogicalResult
+  matchAndRewrite(qf::QuantizeOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto t = cast<qf::QTensorType>(op.getResult().getType());
+    if (failed(checkSupported(op, t, vw)))
+      return failure();
+    Storage given;
+    if (!adaptor.getScales().empty())
+      given.scales = adaptor.getScales()[0];
+    if (!adaptor.getTensorScale().empty())
+      given.ts = adaptor.getTensorScale()[0];
+    FailureOr<Storage> s = emitQuantize(rewriter, op.getLoc(),
+                                        adaptor.getInput()[0], t, given, vw);
+    if (failed(s))
+      return failure();
+    rewriter.replaceOpWithMultiple(op, {valuesOf(*s)});
+    return success();
+  }
+  unsigned vw;
+};
+
+struct DequantizeLowering : OpConversionPattern<qf::DequantizeOp> {
+  DequantizeLowering(const TypeConverter &tc, MLIRContext *ctx, unsigned vw)
+      : OpConversionPattern(tc, ctx), vw(vw) {}
+  LogicalResult
+  matchAndRewrite(qf::DequantizeOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto t = cast<qf::QTensorType>(op.getInput().getType());
+    if (failed(checkSupported(op, t, vw)))
+      return failure();
+    Value r = emitDequantize(rewriter, op.getLoc(), storageOf(adaptor.getInput()),
+                             t, cast<RankedTensorType>(op.getResult().getType()),
+                             vw);
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+  unsigned vw;
+};
+
+struct RequantizeLowering : OpConversionPattern<qf::RequantizeOp> {
+  RequantizeLowering(const TypeConverter &tc, MLIRContext *ctx, unsigned vw)
+      : OpConversionPattern(tc, ctx), vw(vw) {}
+  LogicalResult
+  matchAndRewrite(qf::RequantizeOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto src = cast<qf::QTensorType>(op.getInput().getType());
+    auto dst = cast<qf::QTensorType>(op.getResult().getType());
+    if (failed(checkSupported(op, src, vw)) || failed(checkSupported(op, dst, vw)))
+      return failure();
+    // Decode to f32 and encode again: the composition the op is defined as.
+    auto mid = RankedTensorType::get(src.getShape(), rewriter.getF32Type());
+    Value f = emitDequantize(rewriter, op.getLoc(), storageOf(adaptor.getInput()),
+                             src, mid, vw);
+    FailureOr<Storage> s = emitQuantize(rewriter, op.getLoc(), f, dst, {}, vw);
+    if (failed(s))
+      return failure();
+    rewriter.replaceOpWithMultiple(op, {valuesOf(*s)});
+    return success();
+  }
+  unsigned vw;
+};
+
+struct PackLowering : OpConversionPattern<qf::PackOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(qf::PackOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, adaptor.getInput());
+    return success();
+  }
+};
+
+struct UnpackLowering : OpConversionPattern<qf::UnpackOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(qf::UnpackOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    SmallVector<Value> vals{adaptor.getPacked()[0], adaptor.getScales()[0]};
+    if (!adaptor.getTensorScale().empty())
+      vals.push_back(adaptor.getTensorScale()[0]);
+    rewriter.replaceOpWithMultiple(op, {vals});
+    return success();
+  }
+};
+
+struct ConstantLowering : OpConversionPattern<qf::ConstantOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(qf::ConstantOp op, OneToNOpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto t = cast<qf::QTensorType>(op.getResult().getType());
+    qf::QuantizedAttr q = op.getValue();
+    std::vector<uint8_t> codes = qf::readBytes(q.getCodes());
+    std::vector<uint8_t> packed =
+        qf::packRows(codes, t.getShape(), t.getElementBits());
+    Location loc = op.getLoc();
+    SmallVector<Value> vals;
+    vals.push_back(arith::ConstantOp::create(
+        rewriter, loc, qf::makeFromRaw(t.getPackedType(), packed)));
+    vals.push_back(arith::ConstantOp::create(rewriter, loc, q.getScales()));
+    if (RankedTensorType tsT = t.getTensorScaleType()) {
+      float g = q.getTensorScale() ? float(q.getTensorScale().getValueAsDouble())
+                                   : 1.0f;
+      vals.push_back(arith::ConstantOp::create(
+          rewriter, loc, DenseElementsAttr::get(tsT, rewriter.getF32FloatAttr(g))));
+    }
+    rewriter.replaceOpWithMultiple(op, {vals});
+    return success();
+  }
+};
+
+struct ObserveLowering : OpConversionPattern<qf::ObserveOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(qf::ObserveOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithMultiple(op, {adaptor.getInput()});
+    return success();
+  }
+};
+
+} // namespace
+
+void qf::populateQFQuantizeToVectorPatterns(const TypeConverter &converter,
+                                            RewritePatternSet &patterns,
+                                            const QFToVectorOptions &options) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<QuantizeLowering, DequantizeLowering, RequantizeLowering>(
+      converter, ctx, options.vectorWidth);
+  patterns.add<PackLowering, UnpackLowering, ConstantLowering, ObserveLowering>(
+      converter, ctx);
+}
