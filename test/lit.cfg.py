@@ -32,7 +32,8 @@ tools = [
     ToolSubst("mlir-opt", unresolved="fatal"),
     ToolSubst("mlir-runner", unresolved="fatal"),
     ToolSubst("mlir-translate", unresolved="fatal"),
-    ToolSubst("llc", unresolved="ignore"),
+    ToolSubst("llc", unresolved="fatal"),
+    ToolSubst("llvm-nm", unresolved="fatal"),
     ToolSubst("clang", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

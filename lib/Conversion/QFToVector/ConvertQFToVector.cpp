@@ -35,7 +35,7 @@ struct ConvertQFToVectorPass final
     if (vectorWidth < 1 || (vectorWidth & (vectorWidth - 1)) ||
         vectorWidth > 64) {
       getOperation().emitError()
-          << "convert-qf-to-vector: vector-width " << vectorWidth
+          << "convert-qf-to-vector: vector-width " << unsigned(vectorWidth)
           << " is not supported; expected a power of two in 1..64";
       return signalPassFailure();
     }

@@ -284,7 +284,9 @@ Value packCodes(KB &k, unsigned bits, Value codes) {
   int64_t G, nb;
   groupShape(bits, G, nb);
   int64_t groups = n / G;
-  auto gv64 = VectorType::get({groups}, i64);
+  // The narrowest integer lane holding one packing group.
+  Type word_t = G * bits <= 32 ? Type(k.b.getI32Type()) : i64;
+  auto gv64 = VectorType::get({groups}, word_t);
   auto gv8 = VectorType::get({groups}, i8);
   Value word;
   for (int64_t i = 0; i < G; ++i) {
@@ -292,14 +294,16 @@ Value packCodes(KB &k, unsigned bits, Value codes) {
     for (int64_t g = 0; g < groups; ++g)
       mask.push_back(g * G + i);
     Value slot = vector::ShuffleOp::create(k.b, k.loc, codes, codes, mask);
-    Value w = arith::ExtUIOp::create(k.b, k.loc, gv64, slot);
+    Value w = gv64 == slot.getType()
+                  ? slot
+                  : arith::ExtUIOp::create(k.b, k.loc, gv64, slot).getResult();
     w = arith::AndIOp::create(
         k.b, k.loc, w,
-        splat(k.b, k.loc, gv64, k.b.getI64IntegerAttr((int64_t(1) << bits) - 1)));
+        splat(k.b, k.loc, gv64, k.b.getIntegerAttr(word_t, (int64_t(1) << bits) - 1)));
     if (i)
       w = arith::ShLIOp::create(
           k.b, k.loc, w,
-          splat(k.b, k.loc, gv64, k.b.getI64IntegerAttr(int64_t(i) * bits)));
+          splat(k.b, k.loc, gv64, k.b.getIntegerAttr(word_t, int64_t(i) * bits)));
     word = word ? arith::OrIOp::create(k.b, k.loc, word, w).getResult() : w;
   }
   SmallVector<Value> bytes;
@@ -307,7 +311,7 @@ Value packCodes(KB &k, unsigned bits, Value codes) {
     Value w = word;
     if (j)
       w = arith::ShRUIOp::create(
-          k.b, k.loc, w, splat(k.b, k.loc, gv64, k.b.getI64IntegerAttr(8 * j)));
+          k.b, k.loc, w, splat(k.b, k.loc, gv64, k.b.getIntegerAttr(word_t, 8 * j)));
     bytes.push_back(arith::TruncIOp::create(k.b, k.loc, gv8, w));
   }
   if (nb == 1)
@@ -326,7 +330,8 @@ Value unpackCodes(KB &k, unsigned bits, Value packed, int64_t n) {
   int64_t G, nb;
   groupShape(bits, G, nb);
   int64_t groups = n / G;
-  auto gv64 = VectorType::get({groups}, i64);
+  Type word_t = G * bits <= 32 ? i32 : i64;
+  auto gv64 = VectorType::get({groups}, word_t);
   auto gv32 = VectorType::get({groups}, i32);
   Value word;
   for (int64_t j = 0; j < nb; ++j) {
@@ -337,7 +342,7 @@ Value unpackCodes(KB &k, unsigned bits, Value packed, int64_t n) {
     Value w = arith::ExtUIOp::create(k.b, k.loc, gv64, byte);
     if (j)
       w = arith::ShLIOp::create(
-          k.b, k.loc, w, splat(k.b, k.loc, gv64, k.b.getI64IntegerAttr(8 * j)));
+          k.b, k.loc, w, splat(k.b, k.loc, gv64, k.b.getIntegerAttr(word_t, 8 * j)));
     word = word ? arith::OrIOp::create(k.b, k.loc, word, w).getResult() : w;
   }
   SmallVector<Value> slots;
@@ -346,11 +351,13 @@ Value unpackCodes(KB &k, unsigned bits, Value packed, int64_t n) {
     if (i)
       w = arith::ShRUIOp::create(
           k.b, k.loc, w,
-          splat(k.b, k.loc, gv64, k.b.getI64IntegerAttr(int64_t(i) * bits)));
+          splat(k.b, k.loc, gv64, k.b.getIntegerAttr(word_t, int64_t(i) * bits)));
     w = arith::AndIOp::create(
         k.b, k.loc, w,
-        splat(k.b, k.loc, gv64, k.b.getI64IntegerAttr((int64_t(1) << bits) - 1)));
-    slots.push_back(arith::TruncIOp::create(k.b, k.loc, gv32, w));
+        splat(k.b, k.loc, gv64, k.b.getIntegerAttr(word_t, (int64_t(1) << bits) - 1)));
+    slots.push_back(gv32 == w.getType()
+                        ? w
+                        : arith::TruncIOp::create(k.b, k.loc, gv32, w).getResult());
   }
   if (G == 1)
     return slots[0];
