@@ -556,18 +556,57 @@ void emitRowQuantize(Kernels &kn, const QView &v, const QuantizeArgs &a,
     Value tail = ix.sub(v.L, ix.mul(fullChunks, ix.c(vw)));
     Value tailStart = ix.mul(fullChunks, ix.c(vw));
     bool mayTail = !(v.staticL > 0 && v.staticL % vw == 0);
+    // Short static blocks (e.g. 16 or 32 elements): straight-line code, the
+    // chunks stay in registers between the amax and the encoding.
+    int64_t nChunks = mayTail ? 0 : v.staticL / vw;
+    if (nChunks > 0 && nChunks <= 8) {
+      KB k = kn.kb();
+      SmallVector<Value> xs;
+      for (int64_t c = 0; c < nChunks; ++c)
+        xs.push_back(kn.loadF32(a.x, ix.add(rowBase, ix.c(c * vw)), {}, true));
+      ScaleInfo s;
+      if (a.staticScales) {
+        s = kn.fromStored(kn.loadScale(a.scales, scaleIdx), a.sEnc);
+      } else {
+        Value m = qf::kernel::absBits(k, xs[0]);
+        for (int64_t c = 1; c < nChunks; ++c)
+          m = arith::MaxSIOp::create(b, loc, m, qf::kernel::absBits(k, xs[c]));
+        Value amax =
+            vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXSI, m);
+        s = kn.fromAmax(amax, a.sEnc);
+        kn.storeScale(s.stored, a.scales, scaleIdx);
+      }
+      ScaleInfo sv = kn.splatInfo(s);
+      for (int64_t c = 0; c < nChunks; ++c) {
+        Value codes = kn.encode(xs[c], sv);
+        Value at = ix.add(rowBase, ix.c(c * vw));
+        if (codesBuf) {
+          Value c8 = arith::TruncIOp::create(
+              b, loc, VectorType::get({vw}, b.getI8Type()), codes);
+          vector::StoreOp::create(b, loc, c8, codesBuf, ValueRange{at});
+        } else {
+          kn.storeCodes(codes, a.packed,
+                        ix.div(ix.mul(at, ix.c(v.bits)), ix.c(8)), {}, true);
+        }
+      }
+      scf::ReduceOp::create(b, loc);
+      return;
+    }
     ScaleInfo s;
     if (a.staticScales) {
       s = kn.fromStored(kn.loadScale(a.scales, scaleIdx), a.sEnc);
     } else {
       KB k = kn.kb();
-      Value amax = forLoopCarry(
-          b, loc, ix.c(0), fullChunks, ix.c(1), k.i32(b.getI32Type(), 0),
+      Value amaxV = forLoopCarry(
+          b, loc, ix.c(0), fullChunks, ix.c(1),
+          k.i32(VectorType::get({vw}, b.getI32Type()), 0),
           [&](OpBuilder &, Value c, Value acc) -> Value {
             Value x = kn.loadF32(a.x, ix.add(rowBase, ix.mul(c, ix.c(vw))), {},
                                  true);
-            return arith::MaxSIOp::create(b, loc, acc, kn.absMaxScalar(x));
+            return arith::MaxSIOp::create(b, loc, acc, qf::kernel::absBits(k, x));
           });
+      Value amax = vector::ReductionOp::create(
+          b, loc, vector::CombiningKind::MAXSI, amaxV);
       if (mayTail) {
         Value x = kn.loadF32(a.x, ix.add(rowBase, tailStart), tail, false);
         amax = arith::MaxSIOp::create(b, loc, amax, kn.absMaxScalar(x));
@@ -1058,9 +1097,15 @@ Value emitDequantize(OpBuilder &b, Location loc, Storage in, qf::QTensorType t,
         }
         kn.storeF32(kn.decode(codes, sv, g), outFlat, at, valid, full);
       };
-      forLoop(b, loc, ix.c(0), fullChunks, ix.c(1), [&](OpBuilder &, Value c) {
-        chunk(ix.mul(c, ix.c(vw)), {}, true);
-      });
+      int64_t nChunks = mayTail ? 0 : v.staticL / vw;
+      if (nChunks > 0 && nChunks <= 8) {
+        for (int64_t c = 0; c < nChunks; ++c)
+          chunk(ix.c(c * vw), {}, true);
+      } else {
+        forLoop(b, loc, ix.c(0), fullChunks, ix.c(1), [&](OpBuilder &, Value c) {
+          chunk(ix.mul(c, ix.c(vw)), {}, true);
+        });
+      }
       if (mayTail) {
         Value has = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, tail,
                                           ix.c(0));
