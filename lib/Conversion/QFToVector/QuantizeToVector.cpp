@@ -733,60 +733,55 @@ void emitLaneQuantize(Kernels &kn, const QView &v, const QuantizeArgs &a,
   });
 }
 
-/// The (single) reduction block of an scf.reduce with two `t` arguments.
-Block &reductionBlock(scf::ReduceOp red, Type t, Location loc) {
-  Region &r = red.getReductions()[0];
-  if (r.empty())
-    r.emplaceBlock();
-  Block &body = r.front();
-  if (body.getNumArguments() == 0)
-    body.addArguments({t, t}, {loc, loc});
-  return body;
-}
-
-/// max |x| over finite elements of the whole tensor, as i32 bits (parallel
-/// reduction over rows of W... here: chunks of the flat buffer).
-Value emitFiniteAmax(Kernels &kn, Value x, Value n) {
+/// max |x| (as i32 bits) over the whole flat buffer, optionally over finite
+/// elements only. Each parallel chunk writes its maximum to a scratch slot and
+/// a short sequential loop combines them (scf.parallel reductions of integer
+/// max do not convert to OpenMP, and the order is then fixed anyway).
+Value emitAmax(Kernels &kn, Value x, Value n, bool finiteOnly) {
   OpBuilder &b = kn.b;
   Location loc = kn.loc;
   Idx ix{b, loc};
   unsigned vw = kn.vw;
-  const int64_t chunk = 4096;
+  const int64_t chunk = 16384;
   Value nChunks = ix.ceilDiv(n, chunk);
-  Value zero = KB{b, loc}.i32(b.getI32Type(), 0);
-  auto par = scf::ParallelOp::create(
-      b, loc, ValueRange{ix.c(0)}, ValueRange{nChunks}, ValueRange{ix.c(1)},
-      ValueRange{zero},
-      [&](OpBuilder &nb, Location, ValueRange ivs, ValueRange) {
-        OpBuilder::InsertionGuard g(b);
-        b.setInsertionPointToEnd(nb.getInsertionBlock());
-        Value start = ix.mul(ivs[0], ix.c(chunk));
-        Value len = ix.min(ix.sub(n, start), ix.c(chunk));
-        Value steps = ix.ceilDiv(len, vw);
-        KB k = kn.kb();
-        VectorType it = VectorType::get({vw}, b.getI32Type());
-        Value acc = forLoopCarry(
-            b, loc, ix.c(0), steps, ix.c(1), k.i32(it, 0),
-            [&](OpBuilder &, Value s, Value acc) -> Value {
-              Value off = ix.mul(s, ix.c(vw));
-              Value valid = ix.min(ix.sub(len, off), ix.c(vw));
-              Value v = kn.loadF32(x, ix.add(start, off), valid, false);
-              Value a = qf::kernel::absBits(k, v);
-              Value fin = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
-                                                a, k.i32(it, 0x7F800000));
-              a = arith::SelectOp::create(b, loc, fin, a, k.i32(it, 0));
-              return arith::MaxSIOp::create(b, loc, acc, a);
-            });
-        Value r = vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXSI,
-                                              acc);
-        auto red = scf::ReduceOp::create(b, loc, ValueRange{r});
-        Block &body = reductionBlock(red, b.getI32Type(), loc);
-        OpBuilder rb = OpBuilder::atBlockEnd(&body);
-        Value mx = arith::MaxSIOp::create(rb, loc, body.getArgument(0),
-                                          body.getArgument(1));
-        scf::ReduceReturnOp::create(rb, loc, mx);
-      });
-  return par.getResult(0);
+  Type i32 = b.getI32Type();
+  Value partial = memref::AllocOp::create(
+      b, loc, MemRefType::get({ShapedType::kDynamic}, i32), ValueRange{nChunks});
+  parallelLoop(b, loc, {nChunks}, [&](OpBuilder &nb, ValueRange ivs) {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToEnd(nb.getInsertionBlock());
+    Value start = ix.mul(ivs[0], ix.c(chunk));
+    Value len = ix.min(ix.sub(n, start), ix.c(chunk));
+    Value steps = ix.ceilDiv(len, vw);
+    KB k = kn.kb();
+    VectorType it = VectorType::get({vw}, i32);
+    Value acc = forLoopCarry(
+        b, loc, ix.c(0), steps, ix.c(1), k.i32(it, 0),
+        [&](OpBuilder &, Value s, Value acc) -> Value {
+          Value off = ix.mul(s, ix.c(vw));
+          Value valid = ix.min(ix.sub(len, off), ix.c(vw));
+          Value v = kn.loadF32(x, ix.add(start, off), valid, false);
+          Value a = qf::kernel::absBits(k, v);
+          if (finiteOnly) {
+            Value fin = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                              a, k.i32(it, 0x7F800000));
+            a = arith::SelectOp::create(b, loc, fin, a, k.i32(it, 0));
+          }
+          return arith::MaxSIOp::create(b, loc, acc, a);
+        });
+    Value r =
+        vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXSI, acc);
+    memref::StoreOp::create(b, loc, r, partial, ValueRange{ivs[0]});
+    scf::ReduceOp::create(b, loc);
+  });
+  KB k = kn.kb();
+  Value m = forLoopCarry(b, loc, ix.c(0), nChunks, ix.c(1), k.i32(i32, 0),
+                         [&](OpBuilder &, Value i, Value acc) -> Value {
+                           Value v = memref::LoadOp::create(b, loc, partial,
+                                                            ValueRange{i});
+                           return arith::MaxSIOp::create(b, loc, acc, v);
+                         });
+  return m;
 }
 
 /// numerics::tensorEncodeScale from the finite amax bits.
@@ -943,7 +938,7 @@ FailureOr<Storage> emitQuantize(OpBuilder &b, Location loc, Value input,
         sEnc = arith::DivFOp::create(b, loc, k.f32(f32, 1.0f), g);
         tsBuf = readBuffer(b, loc, given.ts);
       } else {
-        Value amax = emitFiniteAmax(kn, xBuf, v.N);
+        Value amax = emitAmax(kn, xBuf, v.N, /*finiteOnly=*/true);
         sEnc = emitTensorEncodeScale(kn, amax);
         Value g = arith::DivFOp::create(b, loc, k.f32(f32, 1.0f), sEnc);
         tsBuf = memref::AllocOp::create(b, loc, MemRefType::get({}, f32));
@@ -959,37 +954,8 @@ FailureOr<Storage> emitQuantize(OpBuilder &b, Location loc, Value input,
     if (!staticScales) {
       // One block: the amax over everything (non-finite included), then the
       // scale, then the lane kernel encodes with it.
-      Value n = v.N;
-      const int64_t chunk = 4096;
-      Value nChunks = ix.ceilDiv(n, chunk);
-      Value zero = k.i32(b.getI32Type(), 0);
-      auto par = scf::ParallelOp::create(
-          b, loc, ValueRange{ix.c(0)}, ValueRange{nChunks}, ValueRange{ix.c(1)},
-          ValueRange{zero},
-          [&](OpBuilder &nb, Location, ValueRange ivs, ValueRange) {
-            OpBuilder::InsertionGuard g(b);
-            b.setInsertionPointToEnd(nb.getInsertionBlock());
-            Value start = ix.mul(ivs[0], ix.c(chunk));
-            Value len = ix.min(ix.sub(n, start), ix.c(chunk));
-            Value steps = ix.ceilDiv(len, vw);
-            Value r = forLoopCarry(
-                b, loc, ix.c(0), steps, ix.c(1), k.i32(b.getI32Type(), 0),
-                [&](OpBuilder &, Value s, Value acc) -> Value {
-                  Value off = ix.mul(s, ix.c(vw));
-                  Value valid = ix.min(ix.sub(len, off), ix.c(vw));
-                  Value x = kn.loadF32(xBuf, ix.add(start, off), valid, false);
-                  return arith::MaxSIOp::create(b, loc, acc, kn.absMaxScalar(x));
-                });
-            auto red = scf::ReduceOp::create(b, loc, ValueRange{r});
-            Block &body = reductionBlock(red, b.getI32Type(), loc);
-            OpBuilder rb = OpBuilder::atBlockEnd(&body);
-            scf::ReduceReturnOp::create(
-                rb, loc,
-                arith::MaxSIOp::create(rb, loc, body.getArgument(0),
-                                       body.getArgument(1))
-                    .getResult());
-          });
-      ScaleInfo s = kn.fromAmax(par.getResult(0), sEnc);
+      Value amax = emitAmax(kn, xBuf, v.N, /*finiteOnly=*/false);
+      ScaleInfo s = kn.fromAmax(amax, sEnc);
       kn.storeScale(s.stored, scalesFlat, ix.c(0));
     }
     emitLaneQuantize(kn, v, args, /*scalarScale=*/true);
@@ -1004,10 +970,8 @@ FailureOr<Storage> emitQuantize(OpBuilder &b, Location loc, Value input,
             ValueRange{v.N}, b.getI64IntegerAttr(64));
     }
     emitRowQuantize(kn, v, args, codesBuf);
-    if (codesBuf && codesBuf != packedFlat) {
+    if (codesBuf && codesBuf != packedFlat)
       emitPackRows(kn, v, codesBuf, packedFlat);
-      memref::DeallocOp::create(b, loc, codesBuf);
-    }
   } else {
     emitLaneQuantize(kn, v, args, /*scalarScale=*/false);
   }
@@ -1116,8 +1080,6 @@ Value emitDequantize(OpBuilder &b, Location loc, Storage in, qf::QTensorType t,
       }
       scf::ReduceOp::create(b, loc);
     });
-    if (codesBuf && codesBuf != packedFlat)
-      memref::DeallocOp::create(b, loc, codesBuf);
     return toTensor(b, loc, resultT, outBuf);
   }
 

@@ -48,13 +48,17 @@ func.func @quantize_axis0(%x: tensor<64x20xf32>) -> !qf.tensor<64x20xf32, mxfp4,
 
 // -----
 
-// NVFP4: a parallel reduction of the finite amax over the whole tensor gives
-// the FP32 tensor scale before the blocks are encoded.
+// NVFP4: a parallel pass computes the finite amax of chunks of the tensor,
+// a short loop combines them into the FP32 tensor scale, then the blocks are
+// encoded.
 // CHECK-LABEL: func.func @quantize_nvfp4
 // CHECK-SAME: -> (tensor<2x32xi8>, tensor<2x4xi8>, tensor<f32>)
-// CHECK: scf.parallel {{.*}} -> i32
-// CHECK: scf.reduce
-// CHECK: arith.maxsi
+// CHECK: %[[PART:.*]] = memref.alloc(%{{.*}}) : memref<?xi32>
+// CHECK: scf.parallel
+// CHECK: vector.reduction <maxsi>
+// CHECK: memref.store {{.*}}, %[[PART]]
+// CHECK: scf.for {{.*}} -> (i32)
+// CHECK: memref.load %[[PART]]
 // CHECK: arith.divf
 // CHECK: memref.alloc() : memref<f32>
 // CHECK: arith.mulf {{.*}} : vector<16xf32>
