@@ -475,6 +475,7 @@ struct QView {
   bool rowKernel;           ///< blocked axis innermost, Fixed/Channel
   bool tensorBlock;         ///< one block for everything
   int64_t staticL = 0;      ///< L when static, else 0
+  int64_t staticNb = 0;     ///< nb when static, else 0
 };
 
 QView makeView(OpBuilder &b, Location loc, qf::QTensorType t,
@@ -514,6 +515,8 @@ QView makeView(OpBuilder &b, Location loc, qf::QTensorType t,
     v.staticL = v.f.blockSize;
     v.L = ix.c(v.f.blockSize);
     v.nb = ix.div(v.K, v.L);
+    if (!ShapedType::isDynamic(t.getShape()[a]))
+      v.staticNb = t.getShape()[a] / v.f.blockSize;
   }
   return v;
 }
@@ -540,12 +543,87 @@ struct QuantizeArgs {
 
 /// Row kernel (axis innermost). Codes go to `codesBuf` (1-D i8, unpacked)
 /// when the chunks do not align with packing groups.
+/// Row kernel over groups of `vw` consecutive blocks of a row: the blocks'
+/// scales are computed together in vector registers (one lane per block),
+/// which amortizes the scale arithmetic over short blocks (NVFP4's 16).
+void emitRowQuantizeGrouped(Kernels &kn, const QView &v, const QuantizeArgs &a) {
+  OpBuilder &b = kn.b;
+  Location loc = kn.loc;
+  Idx ix{b, loc};
+  unsigned vw = kn.vw;
+  int64_t nChunks = v.staticL / vw;
+  Value groups = ix.c(v.staticNb / vw);
+  VectorType it = VectorType::get({vw}, b.getI32Type());
+  VectorType ft = VectorType::get({vw}, b.getF32Type());
+  parallelLoop(b, loc, {v.P, groups}, [&](OpBuilder &nb, ValueRange ivs) {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToEnd(nb.getInsertionBlock());
+    KB k = kn.kb();
+    Value p = ivs[0], grp = ivs[1];
+    Value firstBlock = ix.mul(grp, ix.c(vw));
+    Value groupBase = ix.add(ix.mul(p, v.K), ix.mul(firstBlock, v.L));
+    Value scaleAt = ix.add(ix.mul(p, v.nb), firstBlock);
+    Value sEncV = a.sEnc ? vector::BroadcastOp::create(b, loc, ft, a.sEnc).getResult()
+                         : Value();
+    ScaleInfo s;
+    Type selt = cast<MemRefType>(a.scales.getType()).getElementType();
+    if (a.staticScales) {
+      Value st = vector::LoadOp::create(b, loc, VectorType::get({vw}, selt),
+                                        a.scales, ValueRange{scaleAt});
+      if (kn.byteScales())
+        st = arith::ExtUIOp::create(b, loc, it, st);
+      s = kn.fromStored(st, sEncV);
+    } else {
+      Value amax = forLoopCarry(
+          b, loc, ix.c(0), ix.c(vw), ix.c(1), k.i32(it, 0),
+          [&](OpBuilder &, Value j, Value acc) -> Value {
+            Value blockBase = ix.add(groupBase, ix.mul(j, v.L));
+            Value m;
+            for (int64_t c = 0; c < nChunks; ++c) {
+              Value x = kn.loadF32(a.x, ix.add(blockBase, ix.c(c * vw)), {}, true);
+              Value ab = qf::kernel::absBits(k, x);
+              m = m ? arith::MaxSIOp::create(b, loc, m, ab).getResult() : ab;
+            }
+            Value r = vector::ReductionOp::create(
+                b, loc, vector::CombiningKind::MAXSI, m);
+            return vector::InsertOp::create(b, loc, r, acc,
+                                            ArrayRef<OpFoldResult>{j});
+          });
+      s = kn.fromAmax(amax, sEncV);
+      Value st = s.stored;
+      if (kn.byteScales())
+        st = arith::TruncIOp::create(b, loc, VectorType::get({vw}, selt), st);
+      vector::StoreOp::create(b, loc, st, a.scales, ValueRange{scaleAt});
+    }
+    forLoop(b, loc, ix.c(0), ix.c(vw), ix.c(1), [&](OpBuilder &, Value j) {
+      auto lane = [&](Value vec) -> Value {
+        if (!vec)
+          return vec;
+        return vector::ExtractOp::create(b, loc, vec, ArrayRef<OpFoldResult>{j});
+      };
+      ScaleInfo one{lane(s.stored), lane(s.kexp), lane(s.eb), lane(s.nanBlock)};
+      ScaleInfo sv = kn.splatInfo(one);
+      Value blockBase = ix.add(groupBase, ix.mul(j, v.L));
+      for (int64_t c = 0; c < nChunks; ++c) {
+        Value at = ix.add(blockBase, ix.c(c * vw));
+        Value x = kn.loadF32(a.x, at, {}, true);
+        kn.storeCodes(kn.encode(x, sv), a.packed,
+                      ix.div(ix.mul(at, ix.c(v.bits)), ix.c(8)), {}, true);
+      }
+    });
+    scf::ReduceOp::create(b, loc);
+  });
+}
+
 void emitRowQuantize(Kernels &kn, const QView &v, const QuantizeArgs &a,
                      Value codesBuf) {
   OpBuilder &b = kn.b;
   Location loc = kn.loc;
   Idx ix{b, loc};
   unsigned vw = kn.vw;
+  if (!codesBuf && v.staticL > 0 && v.staticL % vw == 0 &&
+      v.staticL / vw <= 8 && v.staticNb > 0 && v.staticNb % vw == 0)
+    return emitRowQuantizeGrouped(kn, v, a);
   parallelLoop(b, loc, {v.P, v.nb}, [&](OpBuilder &nb, ValueRange ivs) {
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToEnd(nb.getInsertionBlock());
