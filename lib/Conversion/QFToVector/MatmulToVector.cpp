@@ -1,6 +1,630 @@
 //===- MatmulToVector.cpp - qf.matmul as a block-scaled GEMM/GEMV ---------===//
+//
+// C[b, m, n] = sum_k A[b, m, k] * B[b, k, n] (B[b, n, k] with transpose_b),
+// accumulated in f32, on buffers:
+//
+//  * Every output element is one dot product along K computed start to end
+//    by one loop iteration: K is never split across threads, so the threaded
+//    (scf.parallel -> OpenMP) and unthreaded programs agree bit for bit.
+//  * An iteration computes an MT x NT register tile of outputs. K runs in
+//    segments of g elements, g the gcd of the quantized operands' block
+//    lengths along K, so that every segment lies inside one block of each
+//    operand. A segment is a few chunks of C f32 lanes; each chunk of an
+//    operand row is loaded once (packed bytes, unpacked and decoded with the
+//    shared emitters, or floats widened to f32) and reused by the other
+//    operand's NT (MT) rows. Products accumulate unscaled within the segment;
+//    the partial sums are then multiplied by the product of the two block
+//    scales and added to the f32 accumulators. Factors that do not change
+//    along K (the MX integer unit 2^-(b-2), the NV tensor scale g) multiply
+//    the reduced sum once.
+//  * Formats without a fixed block along K (float operands, per-channel,
+//    per-tensor) make K a single segment, which may be dynamic and have a
+//    tail: the last chunk uses masked loads.
+//  * Rows of B stored as [K, N] (no transpose_b) are gathered with a stride;
+//    their codes are extracted bit by bit (the packing runs along N).
+//
+//===----------------------------------------------------------------------===//
 #include "qf/Conversion/QFToVector/QFToVector.h"
 
-void qf::populateQFMatmulToVectorPatterns(const mlir::TypeConverter &,
-                                          mlir::RewritePatternSet &,
-                                          const QFToVectorOptions &) {}
+#include "KernelBuilder.h"
+
+#include "qf/Dialect/QF/IR/QF.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <numeric>
+
+using namespace mlir;
+namespace nm = qf::numerics;
+using qf::kernel::KB;
+
+namespace {
+
+/// Index arithmetic.
+struct Ix {
+  OpBuilder &b;
+  Location loc;
+  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value div(Value x, Value y) { return arith::DivUIOp::create(b, loc, x, y); }
+  Value rem(Value x, Value y) { return arith::RemUIOp::create(b, loc, x, y); }
+  Value min(Value x, Value y) { return arith::MinUIOp::create(b, loc, x, y); }
+  Value i32(Value x) {
+    return arith::IndexCastOp::create(b, loc, b.getI32Type(), x);
+  }
+};
+
+/// One operand as rows along K. The data buffer is viewed flat (1-D); an
+/// element is addressed through the storage strides of the original shape.
+struct Operand {
+  bool quant = false;
+  nm::BlockFormat fmt;
+  unsigned bits = 0;    ///< code bits (quantized)
+  Type elt;             ///< value type (float operand)
+  Value nd;             ///< the N-D buffer (for sizes)
+  Value flat;           ///< the same buffer, 1-D
+  Value scales;         ///< N-D block scales (quantized)
+  Value tensorScale;    ///< loaded f32 tensor decode scale, or null
+  bool kInner = true;   ///< K is the innermost (contiguous) dimension
+  int64_t blockLen = 0; ///< fixed block along K; 0: one scale over K
+  Value batchStride;    ///< storage units per batch
+  Value rowStride;      ///< per row (kInner) or per k (strided)
+  Value factor;         ///< K-invariant f32 factor, or null
+};
+
+/// Everything the tile emitter needs.
+struct Plan {
+  Operand a, bOp;
+  bool batched = false;
+  Value kSize;          ///< K (index)
+  int64_t kStatic = -1; ///< K if static
+  bool singleSegment = true;
+  int64_t seg = 0;    ///< segment length g (blocked)
+  int64_t chunk = 16; ///< C: f32 lanes per chunk
+  Value out;          ///< output buffer [batch?, M, N]
+};
+
+Value zeroVec(OpBuilder &b, Location loc, VectorType t) {
+  return arith::ConstantOp::create(b, loc, t, b.getZeroAttr(t));
+}
+
+Value allTrue(OpBuilder &b, Location loc, int64_t n) {
+  auto t = VectorType::get({n}, b.getI1Type());
+  return arith::ConstantOp::create(b, loc, t, DenseElementsAttr::get(t, true));
+}
+
+Value laneMask(OpBuilder &b, Location loc, int64_t n, Value count) {
+  return vector::CreateMaskOp::create(
+      b, loc, VectorType::get({n}, b.getI1Type()), ValueRange{count});
+}
+
+/// vector<n x i32> [0, 1, ..., n-1] * mul + add (mul/add scalar i32).
+Value lanes(OpBuilder &b, Location loc, int64_t n, Value mul, Value add) {
+  auto vt = VectorType::get({n}, b.getI32Type());
+  Value v = arith::IndexCastOp::create(
+      b, loc, vt,
+      vector::StepOp::create(b, loc, VectorType::get({n}, b.getIndexType())));
+  if (mul)
+    v = arith::MulIOp::create(b, loc, v,
+                              vector::BroadcastOp::create(b, loc, vt, mul));
+  if (add)
+    v = arith::AddIOp::create(b, loc, v,
+                              vector::BroadcastOp::create(b, loc, vt, add));
+  return v;
+}
+
+/// Decoded, unscaled values of `row` (m for A, n for B) at K positions
+/// [k0, k0 + c) as vector<c x f32>; with `valid`, only the first `valid`
+/// lanes are read and the others are 0.
+Value loadChunk(OpBuilder &b, Location loc, const Operand &o, Value batch,
+                Value row, Value k0, int64_t c, Value valid) {
+  Ix ix{b, loc};
+  KB k{b, loc};
+  Type f32 = b.getF32Type(), i32 = b.getI32Type(), i8 = b.getI8Type();
+  auto vf = VectorType::get({c}, f32);
+  Value base = batch ? ix.mul(batch, o.batchStride) : ix.c(0);
+  if (o.kInner)
+    base = ix.add(base, ix.mul(row, o.rowStride));
+
+  if (!o.quant) {
+    auto vt = VectorType::get({c}, o.elt);
+    Value v;
+    if (o.kInner) {
+      Value idx = ix.add(base, k0);
+      if (!valid)
+        v = vector::LoadOp::create(b, loc, vt, o.flat, ValueRange{idx});
+      else
+        v = vector::MaskedLoadOp::create(b, loc, vt, o.flat, ValueRange{idx},
+                                         laneMask(b, loc, c, valid),
+                                         zeroVec(b, loc, vt));
+    } else {
+      Value idx = ix.add(ix.add(base, ix.mul(k0, o.rowStride)), row);
+      Value offs = lanes(b, loc, c, ix.i32(o.rowStride), Value());
+      Value mask = valid ? laneMask(b, loc, c, valid) : allTrue(b, loc, c);
+      v = vector::GatherOp::create(b, loc, vt, o.flat, ValueRange{idx}, offs,
+                                   mask, zeroVec(b, loc, vt));
+    }
+    if (o.elt != f32)
+      v = arith::ExtFOp::create(b, loc, vf, v);
+    return v;
+  }
+
+  unsigned bits = o.bits;
+  auto vi = VectorType::get({c}, i32);
+  Value codes;
+  if (o.kInner && (c * bits) % 8 == 0) {
+    // Whole bytes: one contiguous load, unpacked in registers.
+    int64_t nb = c * bits / 8;
+    auto vb = VectorType::get({nb}, i8);
+    Value idx = ix.add(base, ix.div(ix.mul(k0, ix.c(bits)), ix.c(8)));
+    Value bytes;
+    if (!valid) {
+      bytes = vector::LoadOp::create(b, loc, vb, o.flat, ValueRange{idx});
+    } else {
+      Value nbv =
+          ix.min(ix.div(ix.add(ix.mul(valid, ix.c(bits)), ix.c(7)), ix.c(8)),
+                 ix.c(nb));
+      bytes = vector::MaskedLoadOp::create(b, loc, vb, o.flat, ValueRange{idx},
+                                           laneMask(b, loc, nb, nbv),
+                                           zeroVec(b, loc, vb));
+    }
+    codes = qf::kernel::unpackCodes(k, bits, bytes, c);
+  } else {
+    // Any alignment: gather the (one or two) bytes that hold each code.
+    auto vb = VectorType::get({c}, i8);
+    Value mask = valid ? laneMask(b, loc, c, valid) : allTrue(b, loc, c);
+    bool straddles = 8 % bits != 0;
+    Value idx, offs0, offs1, shift;
+    if (o.kInner) {
+      Value bitPos =
+          lanes(b, loc, c, k.i32(i32, bits), ix.i32(ix.mul(k0, ix.c(bits))));
+      offs0 = arith::ShRUIOp::create(b, loc, bitPos, k.i32(vi, 3));
+      shift = arith::AndIOp::create(b, loc, bitPos, k.i32(vi, 7));
+      if (straddles)
+        offs1 = arith::MinUIOp::create(
+            b, loc, arith::AddIOp::create(b, loc, offs0, k.i32(vi, 1)),
+            vector::BroadcastOp::create(b, loc, vi,
+                                        ix.i32(ix.sub(o.rowStride, ix.c(1)))));
+      idx = base;
+    } else {
+      Value colBit = ix.mul(row, ix.c(bits));
+      Value colByte = ix.div(colBit, ix.c(8));
+      shift = vector::BroadcastOp::create(b, loc, vi,
+                                          ix.i32(ix.rem(colBit, ix.c(8))));
+      offs0 = lanes(b, loc, c, ix.i32(o.rowStride), Value());
+      if (straddles) {
+        // The next byte of the row, where there is one (a code that
+        // straddles always has it).
+        Value hasNext =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                  ix.add(colByte, ix.c(1)), o.rowStride);
+        Value step = arith::SelectOp::create(b, loc, hasNext, k.i32(i32, 1),
+                                             k.i32(i32, 0));
+        offs1 = arith::AddIOp::create(
+            b, loc, offs0, vector::BroadcastOp::create(b, loc, vi, step));
+      }
+      idx = ix.add(ix.add(base, ix.mul(k0, o.rowStride)), colByte);
+    }
+    Value b0 = vector::GatherOp::create(b, loc, vb, o.flat, ValueRange{idx},
+                                        offs0, mask, zeroVec(b, loc, vb));
+    Value w = arith::ExtUIOp::create(b, loc, vi, b0);
+    if (straddles) {
+      Value b1 = vector::GatherOp::create(b, loc, vb, o.flat, ValueRange{idx},
+                                          offs1, mask, zeroVec(b, loc, vb));
+      w = arith::OrIOp::create(
+          b, loc, w,
+          arith::ShLIOp::create(b, loc, arith::ExtUIOp::create(b, loc, vi, b1),
+                                k.i32(vi, 8)));
+    }
+    codes = arith::ShRUIOp::create(b, loc, w, shift);
+  }
+  return qf::kernel::decodeElements(k, o.fmt.elem, codes);
+}
+
+/// The decoded f32 scale of the block of `row` that holds K position `k0`.
+Value loadScale(OpBuilder &b, Location loc, const Operand &o, Value batch,
+                Value row, Value k0) {
+  Ix ix{b, loc};
+  KB k{b, loc};
+  SmallVector<Value> idx;
+  if (o.fmt.blockKind != nm::BlockKind::Tensor) {
+    if (batch)
+      idx.push_back(batch);
+    idx.push_back(row);
+    idx.push_back(o.blockLen ? ix.div(k0, ix.c(o.blockLen)) : ix.c(0));
+  }
+  Value s = memref::LoadOp::create(b, loc, o.scales, idx);
+  if (s.getType().isInteger(8))
+    s = arith::ExtUIOp::create(b, loc, b.getI32Type(), s);
+  return qf::kernel::decodeScale(k, o.fmt.scale, s);
+}
+
+Value mulf(OpBuilder &b, Location loc, Value x, Value y) {
+  if (!x)
+    return y;
+  if (!y)
+    return x;
+  return arith::MulFOp::create(b, loc, x, y);
+}
+
+/// Computes and stores the outputs [rowsM] x [rowsN] of one batch.
+void emitTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
+              ArrayRef<Value> rowsM, ArrayRef<Value> rowsN) {
+  Ix ix{b, loc};
+  int64_t mt = rowsM.size(), nt = rowsN.size(), c = p.chunk;
+  auto vf = VectorType::get({c}, b.getF32Type());
+  bool scaled = p.a.quant || p.bOp.quant;
+
+  // parts[i * nt + j] += A[i] chunk * B[j] chunk.
+  auto chunkStep = [&](OpBuilder &bb, Value k0, Value valid,
+                       SmallVector<Value> &parts) {
+    SmallVector<Value> av, bv;
+    for (Value r : rowsM)
+      av.push_back(loadChunk(bb, loc, p.a, batch, r, k0, c, valid));
+    for (Value r : rowsN)
+      bv.push_back(loadChunk(bb, loc, p.bOp, batch, r, k0, c, valid));
+    for (int64_t i = 0; i < mt; ++i)
+      for (int64_t j = 0; j < nt; ++j)
+        parts[i * nt + j] =
+            vector::FMAOp::create(bb, loc, av[i], bv[j], parts[i * nt + j]);
+  };
+  // Product of the two block scales of output (i, j) at K position k0.
+  auto scaleProducts = [&](OpBuilder &bb, Value k0) {
+    SmallVector<Value> sa(mt), sb(nt), s;
+    if (p.a.quant)
+      for (int64_t i = 0; i < mt; ++i)
+        sa[i] = loadScale(bb, loc, p.a, batch, rowsM[i], k0);
+    if (p.bOp.quant)
+      for (int64_t j = 0; j < nt; ++j)
+        sb[j] = loadScale(bb, loc, p.bOp, batch, rowsN[j], k0);
+    for (int64_t i = 0; i < mt; ++i)
+      for (int64_t j = 0; j < nt; ++j)
+        s.push_back(mulf(bb, loc, sa[i], sb[j]));
+    return s;
+  };
+
+  Value zero = zeroVec(b, loc, vf);
+  SmallVector<Value> sums; // reduced, scaled per segment, f32 scalars
+  if (p.singleSegment) {
+    Value nFull = ix.div(p.kSize, ix.c(c));
+    SmallVector<Value> init(mt * nt, zero);
+    auto loop = scf::ForOp::create(
+        b, loc, ix.c(0), nFull, ix.c(1), init,
+        [&](OpBuilder &bb, Location, Value iv, ValueRange iter) {
+          Ix jx{bb, loc};
+          SmallVector<Value> parts(iter);
+          chunkStep(bb, jx.mul(iv, jx.c(c)), Value(), parts);
+          scf::YieldOp::create(bb, loc, parts);
+        });
+    SmallVector<Value> parts(loop.getResults());
+    if (p.kStatic < 0 || p.kStatic % c != 0) {
+      Value k0 = ix.mul(nFull, ix.c(c));
+      chunkStep(b, k0, ix.sub(p.kSize, k0), parts);
+    }
+    SmallVector<Value> s;
+    if (scaled)
+      s = scaleProducts(b, ix.c(0));
+    for (int64_t t = 0; t < mt * nt; ++t) {
+      Value r = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
+                                            parts[t]);
+      sums.push_back(scaled ? mulf(b, loc, r, s[t]) : r);
+    }
+  } else {
+    int64_t perSeg = p.seg / c;
+    SmallVector<Value> init(mt * nt, zero);
+    auto loop = scf::ForOp::create(
+        b, loc, ix.c(0), p.kSize, ix.c(p.seg), init,
+        [&](OpBuilder &bb, Location, Value kSeg, ValueRange iter) {
+          Ix jx{bb, loc};
+          SmallVector<Value> parts(mt * nt, zeroVec(bb, loc, vf));
+          if (perSeg <= 4) {
+            for (int64_t q = 0; q < perSeg; ++q)
+              chunkStep(bb, jx.add(kSeg, jx.c(q * c)), Value(), parts);
+          } else {
+            auto inner = scf::ForOp::create(
+                bb, loc, jx.c(0), jx.c(p.seg), jx.c(c), parts,
+                [&](OpBuilder &b3, Location, Value off, ValueRange it3) {
+                  Ix kx{b3, loc};
+                  SmallVector<Value> pp(it3);
+                  chunkStep(b3, kx.add(kSeg, off), Value(), pp);
+                  scf::YieldOp::create(b3, loc, pp);
+                });
+            parts.assign(inner.getResults().begin(), inner.getResults().end());
+          }
+          SmallVector<Value> s = scaleProducts(bb, kSeg);
+          SmallVector<Value> acc(iter);
+          for (int64_t t = 0; t < mt * nt; ++t)
+            acc[t] = vector::FMAOp::create(
+                bb, loc, parts[t],
+                vector::BroadcastOp::create(bb, loc, vf, s[t]), acc[t]);
+          scf::YieldOp::create(bb, loc, acc);
+        });
+    for (Value acc : loop.getResults())
+      sums.push_back(
+          vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, acc));
+  }
+
+  Value factor = mulf(b, loc, p.a.factor, p.bOp.factor);
+  for (int64_t i = 0; i < mt; ++i)
+    for (int64_t j = 0; j < nt; ++j) {
+      Value v = mulf(b, loc, sums[i * nt + j], factor);
+      SmallVector<Value> idx;
+      if (batch)
+        idx.push_back(batch);
+      idx.push_back(rowsM[i]);
+      idx.push_back(rowsN[j]);
+      memref::StoreOp::create(b, loc, v, p.out, idx);
+    }
+}
+
+/// One scf.parallel over (batch, row tiles of A, row tiles of B): tiles of
+/// mt x nt outputs starting at mLo + t*mt, nLo + u*nt.
+void emitLoop(OpBuilder &b, Location loc, const Plan &p, Value batches,
+              Value mLo, Value mTiles, int64_t mt, Value nLo, Value nTiles,
+              int64_t nt) {
+  Ix ix{b, loc};
+  SmallVector<Value> lbs, ubs, steps;
+  if (p.batched) {
+    lbs.push_back(ix.c(0));
+    ubs.push_back(batches);
+    steps.push_back(ix.c(1));
+  }
+  lbs.append({ix.c(0), ix.c(0)});
+  ubs.append({mTiles, nTiles});
+  steps.append({ix.c(1), ix.c(1)});
+  scf::ParallelOp::create(
+      b, loc, lbs, ubs, steps, [&](OpBuilder &bb, Location, ValueRange ivs) {
+        Ix jx{bb, loc};
+        Value batch = p.batched ? ivs[0] : Value();
+        Value tm = ivs[p.batched ? 1 : 0], tn = ivs[p.batched ? 2 : 1];
+        Value m0 = jx.add(mLo, jx.mul(tm, jx.c(mt)));
+        Value n0 = jx.add(nLo, jx.mul(tn, jx.c(nt)));
+        SmallVector<Value> rm, rn;
+        for (int64_t i = 0; i < mt; ++i)
+          rm.push_back(i ? jx.add(m0, jx.c(i)) : m0);
+        for (int64_t j = 0; j < nt; ++j)
+          rn.push_back(j ? jx.add(n0, jx.c(j)) : n0);
+        emitTile(bb, loc, p, batch, rm, rn);
+      });
+}
+
+/// A size known statically or computed at run time.
+struct Size {
+  int64_t s = ShapedType::kDynamic;
+  Value v;
+};
+
+struct MatmulOpLowering : OpConversionPattern<qf::MatmulOp> {
+  MatmulOpLowering(const TypeConverter &tc, MLIRContext *ctx,
+                   const qf::QFToVectorOptions &options)
+      : OpConversionPattern(tc, ctx), options(options) {}
+
+  LogicalResult
+  matchAndRewrite(qf::MatmulOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Type lhsT = op.getLhs().getType(), rhsT = op.getRhs().getType();
+    bool tb = op.getTransposeB();
+    int64_t rank = isa<qf::QTensorType>(lhsT)
+                       ? cast<qf::QTensorType>(lhsT).getRank()
+                       : cast<RankedTensorType>(lhsT).getRank();
+    // The verifier checks this too; a kernel that silently read blocks
+    // across K would compute something else, so check again here.
+    auto checkAxis = [&](Type t, int64_t kAxis,
+                         StringRef name) -> LogicalResult {
+      auto q = dyn_cast<qf::QTensorType>(t);
+      if (!q || q.getFormat().getBlockKind() == qf::BlockKind::Tensor ||
+          q.getAxis() == kAxis)
+        return success();
+      return op.emitOpError()
+             << "cannot lower to a CPU kernel: " << name
+             << " is blocked along axis " << q.getAxis()
+             << ", but the kernel needs blocks along the reduction axis "
+             << kAxis;
+    };
+    if (failed(checkAxis(lhsT, rank - 1, "lhs")) ||
+        failed(checkAxis(rhsT, tb ? rank - 1 : rank - 2, "rhs")))
+      return failure();
+
+    Plan p;
+    p.batched = rank == 3;
+    auto resultT = cast<RankedTensorType>(op.getType());
+
+    auto setup = [&](Type t, ValueRange storage, bool kInner,
+                     Operand &o) -> LogicalResult {
+      o.kInner = kInner;
+      auto toBuffer = [&](Value tensor) -> Value {
+        auto tt = cast<RankedTensorType>(tensor.getType());
+        return bufferization::ToBufferOp::create(
+            rewriter, loc, MemRefType::get(tt.getShape(), tt.getElementType()),
+            tensor, /*read_only=*/true);
+      };
+      if (auto q = dyn_cast<qf::QTensorType>(t)) {
+        if (storage.size() < 2)
+          return op.emitOpError("expected the storage tensors of ") << t;
+        o.quant = true;
+        o.fmt = q.getFormat().toNumerics();
+        o.bits = q.getElementBits();
+        o.nd = toBuffer(storage[0]);
+        o.scales = toBuffer(storage[1]);
+        if (q.getFormat().getBlockKind() == qf::BlockKind::Fixed)
+          o.blockLen = q.getFormat().getBlockSize();
+        if (o.fmt.tensorScale) {
+          if (storage.size() < 3)
+            return op.emitOpError("expected a tensor scale for ") << t;
+          o.tensorScale = memref::LoadOp::create(
+              rewriter, loc, toBuffer(storage[2]), ValueRange{});
+        }
+        if (o.fmt.elem.isInt() && o.fmt.scale == nm::ScaleType::E8M0)
+          o.factor = arith::ConstantOp::create(
+              rewriter, loc,
+              rewriter.getF32FloatAttr(std::ldexp(1.0f, 2 - int(o.bits))));
+        o.factor = mulf(rewriter, loc, o.factor, o.tensorScale);
+      } else {
+        if (storage.size() != 1)
+          return op.emitOpError("expected one float tensor for ") << t;
+        o.elt = cast<RankedTensorType>(t).getElementType();
+        o.nd = toBuffer(storage[0]);
+      }
+      Ix ix{rewriter, loc};
+      auto mt = cast<MemRefType>(o.nd.getType());
+      auto dim = [&](int64_t i) -> Value {
+        if (!mt.isDynamicDim(i))
+          return ix.c(mt.getDimSize(i));
+        return memref::DimOp::create(rewriter, loc, o.nd, i);
+      };
+      o.rowStride = dim(rank - 1);
+      o.batchStride = ix.mul(dim(rank - 2), dim(rank - 1));
+      ReassociationIndices all;
+      for (int64_t i = 0; i < rank; ++i)
+        all.push_back(i);
+      o.flat = memref::CollapseShapeOp::create(
+          rewriter, loc, o.nd, ArrayRef<ReassociationIndices>{all});
+      return success();
+    };
+    if (failed(setup(lhsT, adaptor.getLhs(), true, p.a)) ||
+        failed(setup(rhsT, adaptor.getRhs(), tb, p.bOp)))
+      return failure();
+
+    // Logical sizes: prefer static ones; a packed innermost dimension of
+    // sub-byte codes does not give back the element count.
+    auto shapeOf = [](Type t) -> ArrayRef<int64_t> {
+      if (auto q = dyn_cast<qf::QTensorType>(t))
+        return q.getShape();
+      return cast<RankedTensorType>(t).getShape();
+    };
+    ArrayRef<int64_t> as = shapeOf(lhsT), bs = shapeOf(rhsT),
+                      cs = resultT.getShape();
+    Ix ix{rewriter, loc};
+    struct Src {
+      const Operand *o;
+      ArrayRef<int64_t> shape;
+      int64_t d;
+    };
+    auto size = [&](ArrayRef<Src> srcs, int64_t resultDim,
+                    StringRef what) -> FailureOr<Size> {
+      Size s;
+      if (resultDim >= 0 && !ShapedType::isDynamic(cs[resultDim]))
+        s.s = cs[resultDim];
+      for (const Src &x : srcs)
+        if (!ShapedType::isDynamic(x.shape[x.d]))
+          s.s = x.shape[x.d];
+      if (!ShapedType::isDynamic(s.s)) {
+        s.v = ix.c(s.s);
+        return s;
+      }
+      for (const Src &x : srcs) {
+        bool packedDim = x.o->quant && x.d == rank - 1 && x.o->bits != 8;
+        if (!packedDim) {
+          s.v = memref::DimOp::create(rewriter, loc, x.o->nd, x.d);
+          return s;
+        }
+      }
+      return op.emitOpError() << "cannot lower to a CPU kernel: the " << what
+                              << " size is dynamic and only stored in packed "
+                                 "sub-byte codes";
+    };
+    int64_t r = rank;
+    FailureOr<Size> mS = size({{&p.a, as, r - 2}}, r - 2, "M");
+    FailureOr<Size> nS = size({{&p.bOp, bs, tb ? r - 2 : r - 1}}, r - 1, "N");
+    FailureOr<Size> kS =
+        size({{&p.a, as, r - 1}, {&p.bOp, bs, tb ? r - 1 : r - 2}}, -1, "K");
+    if (failed(mS) || failed(nS) || failed(kS))
+      return failure();
+    Size batchS;
+    if (p.batched) {
+      FailureOr<Size> bS = size({{&p.a, as, 0}, {&p.bOp, bs, 0}}, 0, "batch");
+      if (failed(bS))
+        return failure();
+      batchS = *bS;
+    }
+    p.kSize = kS->v;
+    p.kStatic = ShapedType::isDynamic(kS->s) ? -1 : kS->s;
+
+    // Segments and chunk width.
+    int64_t pref = std::max<int64_t>(options.vectorWidth, 8);
+    int64_t g = 0;
+    for (const Operand *o : {&p.a, &p.bOp})
+      if (o->quant && o->blockLen)
+        g = g ? std::gcd(g, o->blockLen) : o->blockLen;
+    if (!g || g == p.kStatic) {
+      p.singleSegment = true;
+      p.chunk = pref;
+    } else {
+      p.singleSegment = false;
+      p.seg = g;
+      int64_t c = std::min(pref, g);
+      while (g % c)
+        --c;
+      p.chunk = c;
+    }
+
+    // Output.
+    SmallVector<Value> dynSizes;
+    if (p.batched && resultT.isDynamicDim(0))
+      dynSizes.push_back(batchS.v);
+    if (resultT.isDynamicDim(r - 2))
+      dynSizes.push_back(mS->v);
+    if (resultT.isDynamicDim(r - 1))
+      dynSizes.push_back(nS->v);
+    auto outT = MemRefType::get(cs, rewriter.getF32Type());
+    p.out = memref::AllocOp::create(rewriter, loc, outT, dynSizes,
+                                    rewriter.getI64IntegerAttr(64));
+
+    // Register tiles: up to 4 rows of A; B rows 4 at a time for GEMV, 2
+    // otherwise (accumulators + partial sums stay within 32 registers).
+    // Remainder rows run in loops of tile size 1.
+    auto tileOf = [](const Size &s, int64_t pref) {
+      return ShapedType::isDynamic(s.s)
+                 ? pref
+                 : std::max<int64_t>(1, std::min(pref, s.s));
+    };
+    int64_t mt = tileOf(*mS, 4);
+    int64_t nt = tileOf(*nS, mt == 1 ? 4 : 2);
+    if (p.chunk > 16) {
+      mt = std::min<int64_t>(mt, 2);
+      nt = std::min<int64_t>(nt, 2);
+    }
+    struct Part {
+      Value lo, tiles;
+      int64_t t;
+    };
+    auto split = [&](const Size &s, int64_t t) {
+      SmallVector<Part> parts;
+      Value full = ix.div(s.v, ix.c(t));
+      bool isStatic = !ShapedType::isDynamic(s.s);
+      if (!isStatic || s.s / t > 0)
+        parts.push_back({ix.c(0), full, t});
+      if (t > 1 && (!isStatic || s.s % t != 0)) {
+        Value lo = ix.mul(full, ix.c(t));
+        parts.push_back({lo, ix.sub(s.v, lo), 1});
+      }
+      return parts;
+    };
+    for (const Part &pm : split(*mS, mt))
+      for (const Part &pn : split(*nS, nt))
+        emitLoop(rewriter, loc, p, batchS.v, pm.lo, pm.tiles, pm.t, pn.lo,
+                 pn.tiles, pn.t);
+
+    Value result = bufferization::ToTensorOp::create(
+        rewriter, loc, resultT, p.out, /*restrict=*/true, /*writable=*/true);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  qf::QFToVectorOptions options;
+};
+
+} // namespace
+
+void qf::populateQFMatmulToVectorPatterns(const TypeConverter &converter,
+                                          RewritePatternSet &patterns,
+                                          const QFToVectorOptions &options) {
+  patterns.add<MatmulOpLowering>(converter, patterns.getContext(), options);
+}
