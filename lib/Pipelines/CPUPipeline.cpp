@@ -21,6 +21,7 @@ void qf::buildQFCPUPipeline(OpPassManager &pm,
       "canonicalize,cse,"
       "one-shot-bufferize{{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},"
+      "{3}"
       "buffer-deallocation-pipeline,"
       "convert-bufferization-to-memref,"
       "func.func(convert-linalg-to-loops),"
@@ -42,7 +43,10 @@ void qf::buildQFCPUPipeline(OpPassManager &pm,
                                       unsigned(options.threads)))
           : std::string(),
       options.avx512 ? "true" : "false",
-      options.threads > 1 ? "convert-openmp-to-llvm," : "");
+      options.threads > 1 ? "convert-openmp-to-llvm," : "",
+      options.outParams ? "buffer-results-to-out-params{hoist-static-allocs "
+                          "hoist-dynamic-allocs modify-public-functions},"
+                        : "");
   if (failed(parsePassPipeline(text, pm, llvm::errs())))
     llvm::report_fatal_error("qf-cpu-pipeline: bad upstream pipeline text");
 }

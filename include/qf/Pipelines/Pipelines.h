@@ -18,6 +18,12 @@ struct QFCPUPipelineOptions
       llvm::cl::desc("worker threads (OpenMP) for the kernels' parallel "
                      "loops; 1 keeps the code single-threaded"),
       llvm::cl::init(1)};
+  Option<bool> outParams{
+      *this, "out-params",
+      llvm::cl::desc("public functions take their results as caller-allocated "
+                     "out-parameters (memref arguments after the inputs) "
+                     "instead of returning fresh buffers"),
+      llvm::cl::init(false)};
   Option<bool> avx512{*this, "avx512",
                       llvm::cl::desc("allow AVX-512 specific vector lowering"),
                       llvm::cl::init(true)};

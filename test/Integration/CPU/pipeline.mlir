@@ -21,3 +21,9 @@ func.func @dequantize_mxfp4(%q: !qf.tensor<?x64xf32, mxfp4>) -> tensor<?x64xf32>
   %d = qf.dequantize %q : !qf.tensor<?x64xf32, mxfp4> -> tensor<?x64xf32>
   return %d : tensor<?x64xf32>
 }
+
+// With out-params the caller passes the result buffers: no allocation left.
+// RUN: qf-opt %s --qf-cpu-pipeline="out-params" | FileCheck %s --check-prefix=OUT
+// OUT-LABEL: llvm.func @quantize_mxfp4
+// OUT-NOT: llvm.call @malloc
+// OUT: llvm.return
