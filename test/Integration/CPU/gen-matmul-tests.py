@@ -450,12 +450,186 @@ def update(qf_opt, libs):
             f.write(f"{name} {vw} {h}\n")
 
 
+# Exhaustive decode check: x = identity [K, K] times W (every code of the
+# format, several block scales) gives C[k, n] = decoded W exactly (one
+# non-zero product per sum), so the kernel's unpack + decode + scaling is
+# compared bit for bit with qf.dequantize (+0 = -0: a sum starting at +0
+# loses the sign of zero). NaN/Inf codes and NaN scales are left out: one
+# 0 * NaN in a sum makes the whole output NaN, as in the f32 reference.
+DECODE = [
+    # name, format, bits, block, scale bytes (or floats), tensor scale
+    ("mxfp4", "mxfp4", 4, 32, ["0x7F", "0x76", "0x85", "0x00"], None),
+    ("nvfp4", "nvfp4", 4, 16, ["0x38", "0x2B", "0x7E", "0x06", "0xB8"], "0.375"),
+    ("mxfp6", "mxfp6", 6, 32, ["0x7F", "0x70", "0x90", "0x01"], None),
+    ("mxfp6_e3m2", "mxfp6_e3m2", 6, 32, ["0x7F", "0x7C", "0x81", "0x7E"],
+     None),
+    ("mxfp8", "mxfp8", 8, 32, ["0x7F", "0x60", "0x9A", "0x7D"], None),
+    ("mxfp8_e5m2", "mxfp8_e5m2", 8, 32, ["0x7F", "0x50", "0xA0", "0x7E"],
+     None),
+    ("mxint8", "mxint8", 8, 32, ["0x7F", "0x66", "0x88", "0x7E"], None),
+    ("mxint4", "mxint4", 4, 32, ["0x7F", "0x79", "0x84", "0x70"], None),
+    ("nvint4", "nvint4", 4, 16, ["0x38", "0x41", "0x07", "0x00"], "2.5"),
+    ("e4m3_b16_f16", "#qf.format<elem = f8E4M3FN, block = 16, scale = f16>",
+     8, 16, ["1.0", "0.3125", "96.0", "-2.5"], None),
+    ("i5_b8_bf16", "#qf.format<elem = i5, block = 8, scale = bf16>", 5, 8,
+     ["1.0", "0.75", "-3.0", "1.5e-05"], None),
+]
+
+
+def decode_case(name, fmt, bits, block, scales, ts, tb):
+    ncode = 1 << bits
+    k = max(ncode, block * 2)
+    k = (k + block - 1) // block * block
+    n = 2 if tb else 3
+    nblk = k // block
+
+    def code(row, kk):
+        c = (kk * 5 + row * 3) % ncode
+        # 0 * NaN (or Inf) in the other products of the sum would make the
+        # whole output NaN: leave the NaN/Inf codes out.
+        if "f8E4M3FN" in fmt or fmt == "mxfp8":
+            return 0 if c & 0x7F == 0x7F else c
+        if fmt == "mxfp8_e5m2":
+            return 0 if c & 0x7C == 0x7C else c
+        return c
+
+    def sc(row, b):
+        return scales[(row + b) % len(scales)]
+
+    if tb:
+        codes = [[code(r, kk) for kk in range(k)] for r in range(n)]
+        wshape, axis = f"{n}x{k}", 1
+    else:
+        codes = [[code(c, kk) for c in range(n)] for kk in range(k)]
+        wshape, axis = f"{k}x{n}", 0
+    sc_rows = [[sc(r, b) for b in range(nblk)] for r in range(n)]
+
+    def lst(rows):
+        return "[" + ", ".join("[" + ", ".join(r) + "]" for r in rows) + "]"
+
+    ctext = lst([[f"0x{c:02X}" for c in row] for row in codes])
+    stext = lst(sc_rows)
+    for st in ("f16", "bf16", "f32"):
+        if f"scale = {st}" in fmt:
+            stext = f"dense<{stext}> : tensor<{n}x{nblk}x{st}>"
+    tsx = f" tensor_scale {ts}" if ts else ""
+    qt = f"!qf.tensor<{wshape}xf32, {fmt}, axis = {axis}>"
+    t = " transpose_b" if tb else ""
+    suffix = "tb" if tb else "kn"
+    f = f"{name}_{suffix}"
+    ident = f"tensor<{k}x{k}xf32>"
+    out = f"tensor<{k}x{n}xf32>"
+    lines = [
+        f"func.func @{f}_kernel(%x: {ident}, %w: {qt}) -> {out} {{",
+        f"  %c = qf.matmul %x, %w{t} : {ident}, {qt} -> {out}",
+        f"  return %c : {out}",
+        "}",
+        f"func.func @{f}() {{",
+        f'  vector.print str "decode {f}\\n"',
+        f"  %w = qf.constant codes {ctext} scales {stext}{tsx} : {qt}",
+        f"  %e = tensor.empty() : {ident}",
+        f"  %x = linalg.generic {{indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>],",
+        '      iterator_types = ["parallel", "parallel"]}' + f" outs(%e : {ident}) {{",
+        "    ^bb0(%o: f32):",
+        "      %i = linalg.index 0 : index",
+        "      %j = linalg.index 1 : index",
+        "      %eq = arith.cmpi eq, %i, %j : index",
+        "      %one = arith.constant 1.0 : f32",
+        "      %zero = arith.constant 0.0 : f32",
+        "      %v = arith.select %eq, %one, %zero : f32",
+        "      linalg.yield %v : f32",
+        f"  }} -> {ident}",
+        f"  %c = func.call @{f}_kernel(%x, %w) : ({ident}, {qt}) -> {out}",
+        f"  %d = qf.dequantize %w : {qt} -> tensor<{wshape}xf32>",
+    ]
+    # Reference laid out like C: [k, n].
+    if tb:
+        lines += [
+            f"  %de = tensor.empty() : {out}",
+            f"  %dt = linalg.transpose ins(%d : tensor<{wshape}xf32>) "
+            f"outs(%de : {out}) permutation = [1, 0]",
+        ]
+        ref = "%dt"
+    else:
+        ref = "%d"
+    lines += [
+        f"  %cf = tensor.collapse_shape %c [[0, 1]] : {out} into tensor<{k * n}xf32>",
+        f"  %rf = tensor.collapse_shape {ref} [[0, 1]] : {out} into tensor<{k * n}xf32>",
+        f"  %cd = tensor.cast %cf : tensor<{k * n}xf32> to tensor<?xf32>",
+        f"  %rd = tensor.cast %rf : tensor<{k * n}xf32> to tensor<?xf32>",
+        "  func.call @mismatches(%cd, %rd) : (tensor<?xf32>, tensor<?xf32>) -> ()",
+        "  return",
+        "}",
+    ]
+    return f, "\n".join(lines)
+
+
+MISMATCHES = """func.func @mismatches(%c: tensor<?xf32>, %r: tensor<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = tensor.dim %c, %c0 : tensor<?xf32>
+  %zf = arith.constant 0.0 : f32
+  %bad = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %c0) -> index {
+    %x = tensor.extract %c[%i] : tensor<?xf32>
+    %y = tensor.extract %r[%i] : tensor<?xf32>
+    %xb = arith.bitcast %x : f32 to i32
+    %yb = arith.bitcast %y : f32 to i32
+    %same = arith.cmpi eq, %xb, %yb : i32
+    %bothnan = arith.cmpf uno, %x, %y : f32
+    %xn = arith.cmpf uno, %x, %x : f32
+    %yn = arith.cmpf uno, %y, %y : f32
+    %nn = arith.andi %xn, %yn : i1
+    %xz = arith.cmpf oeq, %x, %zf : f32
+    %yz = arith.cmpf oeq, %y, %zf : f32
+    %zz = arith.andi %xz, %yz : i1
+    %ok0 = arith.ori %same, %nn : i1
+    %ok = arith.ori %ok0, %zz : i1
+    %inc = arith.select %ok, %c0, %c1 : index
+    %a = arith.addi %acc, %inc : index
+    scf.yield %a : index
+  }
+  vector.print str "mismatches "
+  vector.print %bad : index
+  return
+}"""
+
+
+def write_decode_file(path):
+    lines = [
+        "// GENERATED by gen-matmul-tests.py; do not edit.",
+        "// Exhaustive decode: identity x W over every code of each format "
+        "and",
+        "// several block scales is qf.dequantize bit for bit.",
+        f"// RUN: qf-opt %s --qf-cpu-pipeline | {RUNNER} | FileCheck %s",
+        f'// RUN: qf-opt %s --qf-cpu-pipeline="vector-width=8" | {RUNNER} | '
+        "FileCheck %s",
+        "",
+        MISMATCHES,
+        "",
+    ]
+    names = []
+    for d in DECODE:
+        for tb in (True, False):
+            f, text = decode_case(*d, tb)
+            names.append(f)
+            lines += [text, ""]
+    lines.append("func.func @main() {")
+    for f in names:
+        lines.append(f"  func.call @{f}() : () -> ()")
+    lines += ["  return", "}", ""]
+    for f in names:
+        lines += [f"// CHECK-LABEL: decode {f}", "// CHECK-NEXT: mismatches 0"]
+    with open(path, "w") as fh:
+        fh.write("\n".join(lines) + "\n")
+
+
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "--update":
         update(sys.argv[2], sys.argv[3:])
     load_hashes()
     for fname, (title, cases) in FILES.items():
         write_file(os.path.join(HERE, fname), title, cases, HASHES)
+    write_decode_file(os.path.join(HERE, "matmul-decode-exact.mlir"))
 
 
 if __name__ == "__main__":
