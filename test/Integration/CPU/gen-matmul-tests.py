@@ -357,7 +357,7 @@ FILES = {
         "4-bit weights, the model layout x[M,K] * W[N,K]^T: GEMV and GEMM",
         [Case("gemv_mxfp4", 1, 44, 256, rhs="mxfp4"),
          Case("gemm_mxfp4", 7, 11, 128, rhs="mxfp4"),
-         Case("gemv_nvfp4", 1, 16, 256, rhs="nvfp4"),
+         Case("gemv_nvfp4", 1, 36, 256, rhs="nvfp4"),
          Case("gemm_nvfp4", 6, 9, 64, rhs="nvfp4"),
          Case("gemm_nvint4", 5, 8, 64, rhs="nvint4"),
          Case("gemm_mxint4", 3, 5, 96, rhs="mxint4")]),

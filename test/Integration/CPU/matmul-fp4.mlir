@@ -8,7 +8,7 @@
 
 // gemv_mxfp4: f32 x mxfp4, [1x256] * [44x256]^T
 // gemm_mxfp4: f32 x mxfp4, [7x128] * [11x128]^T
-// gemv_nvfp4: f32 x nvfp4, [1x256] * [16x256]^T
+// gemv_nvfp4: f32 x nvfp4, [1x256] * [36x256]^T
 // gemm_nvfp4: f32 x nvfp4, [6x64] * [9x64]^T
 // gemm_nvint4: f32 x nvint4, [5x64] * [8x64]^T
 // gemm_mxint4: f32 x mxint4, [3x96] * [5x96]^T
@@ -273,10 +273,10 @@ func.func @gemv_nvfp4_fill_a() -> tensor<1x256xf32> {
   } -> tensor<1x256xf32>
   return %r : tensor<1x256xf32>
 }
-func.func @gemv_nvfp4_fill_b() -> tensor<16x256xf32> {
-  %e = tensor.empty() : tensor<16x256xf32>
+func.func @gemv_nvfp4_fill_b() -> tensor<36x256xf32> {
+  %e = tensor.empty() : tensor<36x256xf32>
   %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>],
-      iterator_types = ["parallel", "parallel"]} outs(%e : tensor<16x256xf32>) {
+      iterator_types = ["parallel", "parallel"]} outs(%e : tensor<36x256xf32>) {
     ^bb0(%out: f32):
       %i0 = linalg.index 0 : index
       %i1 = linalg.index 1 : index
@@ -306,38 +306,38 @@ func.func @gemv_nvfp4_fill_b() -> tensor<16x256xf32> {
       %p = math.exp2 %fe : f32
       %v = arith.mulf %s, %p : f32
       linalg.yield %v : f32
-  } -> tensor<16x256xf32>
-  return %r : tensor<16x256xf32>
+  } -> tensor<36x256xf32>
+  return %r : tensor<36x256xf32>
 }
-func.func @gemv_nvfp4_kernel(%a: tensor<1x256xf32>, %b: !qf.tensor<16x256xf32, nvfp4, axis = 1>) -> tensor<1x16xf32> {
-  %c = qf.matmul %a, %b transpose_b : tensor<1x256xf32>, !qf.tensor<16x256xf32, nvfp4, axis = 1> -> tensor<1x16xf32>
-  return %c : tensor<1x16xf32>
+func.func @gemv_nvfp4_kernel(%a: tensor<1x256xf32>, %b: !qf.tensor<36x256xf32, nvfp4, axis = 1>) -> tensor<1x36xf32> {
+  %c = qf.matmul %a, %b transpose_b : tensor<1x256xf32>, !qf.tensor<36x256xf32, nvfp4, axis = 1> -> tensor<1x36xf32>
+  return %c : tensor<1x36xf32>
 }
-func.func @gemv_nvfp4_ref(%a: tensor<1x256xf32>, %b: tensor<16x256xf32>) -> tensor<1x16xf32> {
-  %e = tensor.empty() : tensor<1x16xf32>
+func.func @gemv_nvfp4_ref(%a: tensor<1x256xf32>, %b: tensor<36x256xf32>) -> tensor<1x36xf32> {
+  %e = tensor.empty() : tensor<1x36xf32>
   %z = arith.constant 0.0 : f32
-  %f = linalg.fill ins(%z : f32) outs(%e : tensor<1x16xf32>) -> tensor<1x16xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<1x36xf32>) -> tensor<1x36xf32>
   %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>,
       affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>],
       iterator_types = ["parallel", "parallel", "reduction"]}
-      ins(%a, %b : tensor<1x256xf32>, tensor<16x256xf32>) outs(%f : tensor<1x16xf32>) {
+      ins(%a, %b : tensor<1x256xf32>, tensor<36x256xf32>) outs(%f : tensor<1x36xf32>) {
     ^bb0(%x0: f32, %y0: f32, %o: f32):
       %x = arith.addf %x0, %z : f32
       %y = arith.addf %y0, %z : f32
       %p = arith.mulf %x, %y : f32
       %s = arith.addf %o, %p : f32
       linalg.yield %s : f32
-  } -> tensor<1x16xf32>
-  return %r : tensor<1x16xf32>
+  } -> tensor<1x36xf32>
+  return %r : tensor<1x36xf32>
 }
-func.func @gemv_nvfp4_absdot(%a: tensor<1x256xf32>, %b: tensor<16x256xf32>) -> tensor<1x16xf32> {
-  %e = tensor.empty() : tensor<1x16xf32>
+func.func @gemv_nvfp4_absdot(%a: tensor<1x256xf32>, %b: tensor<36x256xf32>) -> tensor<1x36xf32> {
+  %e = tensor.empty() : tensor<1x36xf32>
   %z = arith.constant 0.0 : f32
-  %f = linalg.fill ins(%z : f32) outs(%e : tensor<1x16xf32>) -> tensor<1x16xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<1x36xf32>) -> tensor<1x36xf32>
   %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>,
       affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>],
       iterator_types = ["parallel", "parallel", "reduction"]}
-      ins(%a, %b : tensor<1x256xf32>, tensor<16x256xf32>) outs(%f : tensor<1x16xf32>) {
+      ins(%a, %b : tensor<1x256xf32>, tensor<36x256xf32>) outs(%f : tensor<1x36xf32>) {
     ^bb0(%x0: f32, %y0: f32, %o: f32):
       %x = arith.addf %x0, %z : f32
       %y = arith.addf %y0, %z : f32
@@ -345,8 +345,8 @@ func.func @gemv_nvfp4_absdot(%a: tensor<1x256xf32>, %b: tensor<16x256xf32>) -> t
       %q = math.absf %p : f32
       %s = arith.addf %o, %q : f32
       linalg.yield %s : f32
-  } -> tensor<1x16xf32>
-  return %r : tensor<1x16xf32>
+  } -> tensor<1x36xf32>
+  return %r : tensor<1x36xf32>
 }
 
 func.func @gemm_nvfp4_fill_a() -> tensor<6x64xf32> {
@@ -759,18 +759,18 @@ func.func @main() {
   call @compare(%gemm_mxfp4_cd, %gemm_mxfp4_rd, %gemm_mxfp4_sd, %gemm_mxfp4_tol) : (tensor<?xf32>, tensor<?xf32>, tensor<?xf32>, f32) -> ()
   vector.print str "case gemv_nvfp4\n"
   %gemv_nvfp4_a0 = call @gemv_nvfp4_fill_a() : () -> tensor<1x256xf32>
-  %gemv_nvfp4_b0 = call @gemv_nvfp4_fill_b() : () -> tensor<16x256xf32>
-  %gemv_nvfp4_qb = qf.quantize %gemv_nvfp4_b0 : tensor<16x256xf32> -> !qf.tensor<16x256xf32, nvfp4, axis = 1>
-  %gemv_nvfp4_db = qf.dequantize %gemv_nvfp4_qb : !qf.tensor<16x256xf32, nvfp4, axis = 1> -> tensor<16x256xf32>
-  %gemv_nvfp4_c = call @gemv_nvfp4_kernel(%gemv_nvfp4_a0, %gemv_nvfp4_qb) : (tensor<1x256xf32>, !qf.tensor<16x256xf32, nvfp4, axis = 1>) -> tensor<1x16xf32>
-  %gemv_nvfp4_r = call @gemv_nvfp4_ref(%gemv_nvfp4_a0, %gemv_nvfp4_db) : (tensor<1x256xf32>, tensor<16x256xf32>) -> tensor<1x16xf32>
-  %gemv_nvfp4_s = call @gemv_nvfp4_absdot(%gemv_nvfp4_a0, %gemv_nvfp4_db) : (tensor<1x256xf32>, tensor<16x256xf32>) -> tensor<1x16xf32>
-  %gemv_nvfp4_cf = tensor.collapse_shape %gemv_nvfp4_c [[0, 1]] : tensor<1x16xf32> into tensor<16xf32>
-  %gemv_nvfp4_cd = tensor.cast %gemv_nvfp4_cf : tensor<16xf32> to tensor<?xf32>
-  %gemv_nvfp4_rf = tensor.collapse_shape %gemv_nvfp4_r [[0, 1]] : tensor<1x16xf32> into tensor<16xf32>
-  %gemv_nvfp4_rd = tensor.cast %gemv_nvfp4_rf : tensor<16xf32> to tensor<?xf32>
-  %gemv_nvfp4_sf = tensor.collapse_shape %gemv_nvfp4_s [[0, 1]] : tensor<1x16xf32> into tensor<16xf32>
-  %gemv_nvfp4_sd = tensor.cast %gemv_nvfp4_sf : tensor<16xf32> to tensor<?xf32>
+  %gemv_nvfp4_b0 = call @gemv_nvfp4_fill_b() : () -> tensor<36x256xf32>
+  %gemv_nvfp4_qb = qf.quantize %gemv_nvfp4_b0 : tensor<36x256xf32> -> !qf.tensor<36x256xf32, nvfp4, axis = 1>
+  %gemv_nvfp4_db = qf.dequantize %gemv_nvfp4_qb : !qf.tensor<36x256xf32, nvfp4, axis = 1> -> tensor<36x256xf32>
+  %gemv_nvfp4_c = call @gemv_nvfp4_kernel(%gemv_nvfp4_a0, %gemv_nvfp4_qb) : (tensor<1x256xf32>, !qf.tensor<36x256xf32, nvfp4, axis = 1>) -> tensor<1x36xf32>
+  %gemv_nvfp4_r = call @gemv_nvfp4_ref(%gemv_nvfp4_a0, %gemv_nvfp4_db) : (tensor<1x256xf32>, tensor<36x256xf32>) -> tensor<1x36xf32>
+  %gemv_nvfp4_s = call @gemv_nvfp4_absdot(%gemv_nvfp4_a0, %gemv_nvfp4_db) : (tensor<1x256xf32>, tensor<36x256xf32>) -> tensor<1x36xf32>
+  %gemv_nvfp4_cf = tensor.collapse_shape %gemv_nvfp4_c [[0, 1]] : tensor<1x36xf32> into tensor<36xf32>
+  %gemv_nvfp4_cd = tensor.cast %gemv_nvfp4_cf : tensor<36xf32> to tensor<?xf32>
+  %gemv_nvfp4_rf = tensor.collapse_shape %gemv_nvfp4_r [[0, 1]] : tensor<1x36xf32> into tensor<36xf32>
+  %gemv_nvfp4_rd = tensor.cast %gemv_nvfp4_rf : tensor<36xf32> to tensor<?xf32>
+  %gemv_nvfp4_sf = tensor.collapse_shape %gemv_nvfp4_s [[0, 1]] : tensor<1x36xf32> into tensor<36xf32>
+  %gemv_nvfp4_sd = tensor.cast %gemv_nvfp4_sf : tensor<36xf32> to tensor<?xf32>
   %gemv_nvfp4_tol = arith.constant 3.0994415283203125e-05 : f32
   call @compare(%gemv_nvfp4_cd, %gemv_nvfp4_rd, %gemv_nvfp4_sd, %gemv_nvfp4_tol) : (tensor<?xf32>, tensor<?xf32>, tensor<?xf32>, f32) -> ()
   vector.print str "case gemm_nvfp4\n"
@@ -843,11 +843,11 @@ func.func @main() {
 // CHECK-LABEL: case gemv_nvfp4
 // CHECK-NEXT: violations 0
 // CHECK-NEXT: max error
-// CHECK-NEXT: hash 4888962863352228586
+// CHECK-NEXT: hash -3330786818616142026
 // VW8-LABEL: case gemv_nvfp4
 // VW8-NEXT: violations 0
 // VW8-NEXT: max error
-// VW8-NEXT: hash -3120882005093321153
+// VW8-NEXT: hash 8063475472294454775
 // CHECK-LABEL: case gemm_nvfp4
 // CHECK-NEXT: violations 0
 // CHECK-NEXT: max error
