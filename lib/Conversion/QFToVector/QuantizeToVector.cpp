@@ -725,6 +725,49 @@ void emitRowQuantize(Kernels &kn, const QView &v, const QuantizeArgs &a,
   });
 }
 
+/// The [P, K, Q1, W] view the lane kernels iterate over; one block for the
+/// whole tensor becomes rows of W elements forming a single block of R rows.
+struct LaneGeometry {
+  Value P, K, Q1, W, L, nb;
+};
+
+LaneGeometry laneGeometry(Idx &ix, const QView &v) {
+  LaneGeometry g{v.P, v.K, v.Q1, v.W, v.L, v.nb};
+  if (v.tensorBlock) {
+    Value inner = v.type.getRank() == 0 ? ix.c(1) : v.sizes.back();
+    g.P = ix.c(1);
+    g.W = inner;
+    g.K = ix.div(v.N, inner);
+    g.Q1 = ix.c(1);
+    g.L = g.K;
+    g.nb = ix.c(1);
+  }
+  return g;
+}
+
+/// D12 scale indices of the lanes w0 + [0, vw) of block `blk`:
+/// ((p * Q1 + q1) * W + w) * nb + blk, or all 0 for a single tensor scale.
+Value laneScaleIndices(OpBuilder &b, Location loc, const LaneGeometry &g,
+                       Value p, Value q1, Value w0, Value blk, unsigned vw,
+                       bool scalarScale) {
+  Idx ix{b, loc};
+  VectorType idxT = VectorType::get({vw}, b.getIndexType());
+  if (scalarScale)
+    return arith::ConstantOp::create(
+        b, loc, idxT, SplatElementsAttr::get(idxT, b.getIndexAttr(0)));
+  SmallVector<int64_t> lanes(vw);
+  std::iota(lanes.begin(), lanes.end(), 0);
+  Value laneIdx = arith::ConstantOp::create(
+      b, loc, idxT, DenseElementsAttr::get(idxT, ArrayRef<int64_t>(lanes)));
+  auto splatIdx = [&](Value v) {
+    return vector::BroadcastOp::create(b, loc, idxT, v);
+  };
+  Value base = ix.add(ix.mul(ix.add(ix.mul(p, g.Q1), q1), g.W), w0);
+  Value wv = arith::AddIOp::create(b, loc, splatIdx(base), laneIdx);
+  return arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, wv, splatIdx(g.nb)), splatIdx(blk));
+}
+
 /// Lane kernel: lanes along W; blocks of L rows along K. `scalarScale`: one
 /// scale for the whole tensor at index 0 (already in `a.scales`).
 void emitLaneQuantize(Kernels &kn, const QView &v, const QuantizeArgs &a,
@@ -733,17 +776,8 @@ void emitLaneQuantize(Kernels &kn, const QView &v, const QuantizeArgs &a,
   Location loc = kn.loc;
   Idx ix{b, loc};
   unsigned vw = kn.vw;
-  // Tensor blocks: rows of W elements; a single block of R rows.
-  Value P = v.P, K = v.K, Q1 = v.Q1, W = v.W, L = v.L, nbk = v.nb;
-  if (v.tensorBlock) {
-    Value inner = v.type.getRank() == 0 ? ix.c(1) : v.sizes.back();
-    P = ix.c(1);
-    W = inner;
-    K = ix.div(v.N, inner);
-    Q1 = ix.c(1);
-    L = K;
-    nbk = ix.c(1);
-  }
+  LaneGeometry lg = laneGeometry(ix, v);
+  Value P = lg.P, K = lg.K, Q1 = lg.Q1, W = lg.W, L = lg.L, nbk = lg.nb;
   Value chunks = ix.ceilDiv(W, vw);
   parallelLoop(b, loc, {P, Q1, chunks}, [&](OpBuilder &nb, ValueRange ivs) {
     OpBuilder::InsertionGuard g(b);
@@ -759,24 +793,8 @@ void emitLaneQuantize(Kernels &kn, const QView &v, const QuantizeArgs &a,
       Value row = ix.add(ix.mul(ix.add(ix.mul(p, K), k), Q1), q1);
       return ix.add(ix.mul(row, v.Wp), ix.div(ix.mul(w0, ix.c(v.bits)), ix.c(8)));
     };
-    // Scale indices of the lanes: ((p * Q1 + q1) * W + w) * nb + blk.
-    VectorType idxT = VectorType::get({vw}, b.getIndexType());
-    SmallVector<int64_t> lanes(vw);
-    std::iota(lanes.begin(), lanes.end(), 0);
-    Value laneIdx = arith::ConstantOp::create(
-        b, loc, idxT, DenseElementsAttr::get(idxT, ArrayRef<int64_t>(lanes)));
     auto scaleIdx = [&](Value blk) -> Value {
-      if (scalarScale)
-        return arith::ConstantOp::create(
-            b, loc, idxT, SplatElementsAttr::get(idxT, b.getIndexAttr(0)));
-      Value base = ix.add(ix.mul(ix.add(ix.mul(p, Q1), q1), W), w0);
-      Value wv = arith::AddIOp::create(
-          b, loc, vector::BroadcastOp::create(b, loc, idxT, base), laneIdx);
-      return arith::AddIOp::create(
-          b, loc,
-          arith::MulIOp::create(b, loc, wv,
-                                vector::BroadcastOp::create(b, loc, idxT, nbk)),
-          vector::BroadcastOp::create(b, loc, idxT, blk));
+      return laneScaleIndices(b, loc, lg, p, q1, w0, blk, vw, scalarScale);
     };
     forLoop(b, loc, ix.c(0), nbk, ix.c(1), [&](OpBuilder &, Value blk) {
       Value k0 = ix.mul(blk, L);
@@ -1162,16 +1180,8 @@ Value emitDequantize(OpBuilder &b, Location loc, Storage in, qf::QTensorType t,
   }
 
   // Lane kernel (axis not innermost, or one block for the whole tensor).
-  Value P = v.P, K = v.K, Q1 = v.Q1, W = v.W, L = v.L, nbk = v.nb;
-  if (v.tensorBlock) {
-    Value inner = r == 0 ? ix.c(1) : sizes.back();
-    P = ix.c(1);
-    W = inner;
-    K = ix.div(v.N, inner);
-    Q1 = ix.c(1);
-    L = K;
-    nbk = ix.c(1);
-  }
+  LaneGeometry lg = laneGeometry(ix, v);
+  Value P = lg.P, K = lg.K, Q1 = lg.Q1, W = lg.W, L = lg.L, nbk = lg.nb;
   Value chunks = ix.ceilDiv(W, vw);
   parallelLoop(b, loc, {P, Q1, chunks}, [&](OpBuilder &nb, ValueRange ivs) {
     OpBuilder::InsertionGuard gd(b);
@@ -1180,26 +1190,9 @@ Value emitDequantize(OpBuilder &b, Location loc, Storage in, qf::QTensorType t,
     Value w0 = ix.mul(wc, ix.c(vw));
     Value valid = ix.min(ix.sub(W, w0), ix.c(vw));
     Value m = kn.mask(valid, vw);
-    VectorType idxT = VectorType::get({vw}, b.getIndexType());
-    SmallVector<int64_t> lanes(vw);
-    std::iota(lanes.begin(), lanes.end(), 0);
-    Value laneIdx = arith::ConstantOp::create(
-        b, loc, idxT, DenseElementsAttr::get(idxT, ArrayRef<int64_t>(lanes)));
     forLoop(b, loc, ix.c(0), nbk, ix.c(1), [&](OpBuilder &, Value blk) {
-      Value idx;
-      if (v.tensorBlock) {
-        idx = arith::ConstantOp::create(
-            b, loc, idxT, SplatElementsAttr::get(idxT, b.getIndexAttr(0)));
-      } else {
-        Value base = ix.add(ix.mul(ix.add(ix.mul(p, Q1), q1), W), w0);
-        Value wv = arith::AddIOp::create(
-            b, loc, vector::BroadcastOp::create(b, loc, idxT, base), laneIdx);
-        idx = arith::AddIOp::create(
-            b, loc,
-            arith::MulIOp::create(b, loc, wv,
-                                  vector::BroadcastOp::create(b, loc, idxT, nbk)),
-            vector::BroadcastOp::create(b, loc, idxT, blk));
-      }
+      Value idx =
+          laneScaleIndices(b, loc, lg, p, q1, w0, blk, vw, v.tensorBlock);
       Value stored = kn.gatherScales(scalesFlat, idx, m);
       forLoop(b, loc, ix.c(0), L, ix.c(1), [&](OpBuilder &, Value l) {
         Value kk = ix.add(ix.mul(blk, L), l);
