@@ -459,6 +459,34 @@ void parallelLoop(OpBuilder &b, Location loc, ArrayRef<Value> ubs,
                           });
 }
 
+/// Calls fn(start, valid, full) for the vector chunks of a block of length
+/// L (static value staticL, or 0): full chunks unrolled when there are at
+/// most 8, else in a loop, then a masked tail when L % vw may be nonzero.
+void forEachChunk(OpBuilder &b, Location loc, Value L, int64_t staticL,
+                  unsigned vw, function_ref<void(Value, Value, bool)> fn) {
+  Idx ix{b, loc};
+  bool mayTail = !(staticL > 0 && staticL % vw == 0);
+  int64_t nChunks = mayTail ? 0 : staticL / vw;
+  Value fullChunks = ix.div(L, ix.c(vw));
+  if (nChunks > 0 && nChunks <= 8) {
+    for (int64_t c = 0; c < nChunks; ++c)
+      fn(ix.c(c * vw), {}, true);
+  } else {
+    forLoop(b, loc, ix.c(0), fullChunks, ix.c(1),
+            [&](OpBuilder &, Value c) { fn(ix.mul(c, ix.c(vw)), {}, true); });
+  }
+  if (!mayTail)
+    return;
+  Value tailStart = ix.mul(fullChunks, ix.c(vw));
+  Value tail = ix.sub(L, tailStart);
+  Value has =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, tail, ix.c(0));
+  scf::IfOp::create(b, loc, has, [&](OpBuilder &, Location) {
+    fn(tailStart, tail, false);
+    scf::YieldOp::create(b, loc);
+  });
+}
+
 //===----------------------------------------------------------------------===//
 // Quantize / dequantize kernels
 //===----------------------------------------------------------------------===//
@@ -710,17 +738,7 @@ void emitRowQuantize(Kernels &kn, const QView &v, const QuantizeArgs &a,
       Value byteAt = ix.div(ix.mul(ix.add(rowBase, start), ix.c(v.bits)), ix.c(8));
       kn.storeCodes(codes, a.packed, byteAt, valid, full);
     };
-    forLoop(b, loc, ix.c(0), fullChunks, ix.c(1), [&](OpBuilder &, Value c) {
-      encodeChunk(ix.mul(c, ix.c(vw)), {}, true);
-    });
-    if (mayTail) {
-      Value has = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, tail,
-                                        ix.c(0));
-      scf::IfOp::create(b, loc, has, [&](OpBuilder &, Location) {
-        encodeChunk(tailStart, tail, false);
-        scf::YieldOp::create(b, loc);
-      });
-    }
+    forEachChunk(b, loc, v.L, v.staticL, vw, encodeChunk);
     scf::ReduceOp::create(b, loc);
   });
 }
@@ -1123,7 +1141,6 @@ Value emitDequantize(OpBuilder &b, Location loc, Storage in, qf::QTensorType t,
         emitUnpackRows(kn, v, packedFlat, codesBuf);
       }
     }
-    bool mayTail = !(v.staticL > 0 && v.staticL % vw == 0);
     parallelLoop(b, loc, {v.P, v.nb}, [&](OpBuilder &nb, ValueRange ivs) {
       OpBuilder::InsertionGuard gd(b);
       b.setInsertionPointToEnd(nb.getInsertionBlock());
@@ -1132,9 +1149,6 @@ Value emitDequantize(OpBuilder &b, Location loc, Storage in, qf::QTensorType t,
       Value stored = kn.loadScale(scalesFlat, ix.add(ix.mul(p, v.nb), blk));
       Value sv = vector::BroadcastOp::create(
           b, loc, VectorType::get({vw}, stored.getType()), stored);
-      Value fullChunks = ix.div(v.L, ix.c(vw));
-      Value tail = ix.sub(v.L, ix.mul(fullChunks, ix.c(vw)));
-      Value tailStart = ix.mul(fullChunks, ix.c(vw));
       auto chunk = [&](Value start, Value valid, bool full) {
         Value at = ix.add(rowBase, start);
         Value codes;
@@ -1157,23 +1171,7 @@ Value emitDequantize(OpBuilder &b, Location loc, Storage in, qf::QTensorType t,
         }
         kn.storeF32(kn.decode(codes, sv, g), outFlat, at, valid, full);
       };
-      int64_t nChunks = mayTail ? 0 : v.staticL / vw;
-      if (nChunks > 0 && nChunks <= 8) {
-        for (int64_t c = 0; c < nChunks; ++c)
-          chunk(ix.c(c * vw), {}, true);
-      } else {
-        forLoop(b, loc, ix.c(0), fullChunks, ix.c(1), [&](OpBuilder &, Value c) {
-          chunk(ix.mul(c, ix.c(vw)), {}, true);
-        });
-      }
-      if (mayTail) {
-        Value has = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, tail,
-                                          ix.c(0));
-        scf::IfOp::create(b, loc, has, [&](OpBuilder &, Location) {
-          chunk(tailStart, tail, false);
-          scf::YieldOp::create(b, loc);
-        });
-      }
+      forEachChunk(b, loc, v.L, v.staticL, vw, chunk);
       scf::ReduceOp::create(b, loc);
     });
     return toTensor(b, loc, resultT, outBuf);
