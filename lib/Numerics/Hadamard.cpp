@@ -49,7 +49,7 @@ std::array<int8_t, M * M> expand(const char *const (&rows)[M]) {
 }
 
 /// Splits n = m * 2^k with m in {1, 12, 20}; returns false if impossible.
-bool splitSize(int64_t n, int &m, int64_t &p) {
+bool splitSizeImpl(int64_t n, int &m, int64_t &p) {
   if (n < 1)
     return false;
   p = 1;
@@ -81,10 +81,14 @@ int popcount64(uint64_t x) {
 
 } // namespace
 
+bool splitHadamardSize(int64_t n, int &m, int64_t &p) {
+  return splitSizeImpl(n, m, p);
+}
+
 bool isSupportedHadamardSize(int64_t n) {
   int m;
   int64_t p;
-  return splitSize(n, m, p);
+  return splitSizeImpl(n, m, p);
 }
 
 const int8_t *paleyMatrix(int m) {
@@ -100,7 +104,7 @@ const int8_t *paleyMatrix(int m) {
 std::vector<int8_t> hadamardMatrix(int64_t n) {
   int m;
   int64_t p;
-  if (!splitSize(n, m, p))
+  if (!splitSizeImpl(n, m, p))
     return {};
   const int8_t *hm = m > 1 ? paleyMatrix(m) : nullptr;
   std::vector<int8_t> h(size_t(n * n));
@@ -128,7 +132,7 @@ std::vector<int8_t> randomSigns(uint64_t seed, int64_t n) {
 void fwht(float *x, int64_t n) {
   int m;
   int64_t p;
-  bool ok = splitSize(n, m, p);
+  bool ok = splitSizeImpl(n, m, p);
   assert(ok && "unsupported Hadamard size");
   if (!ok)
     return;

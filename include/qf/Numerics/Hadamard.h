@@ -17,6 +17,10 @@ namespace qf::numerics {
 /// True for n = 2^k (k >= 0), 12 * 2^k and 20 * 2^k.
 bool isSupportedHadamardSize(int64_t n);
 
+/// Splits a supported n into m * p, m in {1, 12, 20} on the slow index and p
+/// a power of two (D14); false for unsupported n.
+bool splitHadamardSize(int64_t n, int &m, int64_t &p);
+
 /// The unnormalized +-1 Hadamard matrix of order n (row-major), as the
 /// numbers used by fwht: H_m (kron) H_{2^k}. Requires a supported size.
 std::vector<int8_t> hadamardMatrix(int64_t n);

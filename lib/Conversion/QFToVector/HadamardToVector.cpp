@@ -32,23 +32,11 @@ constexpr int64_t kMaxRegisterRows = 32;
 
 /// n = m * p with m in {1, 12, 20} and p a power of two (the library's split).
 bool splitHadamardSize(int64_t n, int64_t &m, int64_t &p) {
-  if (n < 1)
+  int mi = 0;
+  if (!qf::numerics::splitHadamardSize(n, mi, p))
     return false;
-  p = 1;
-  while (n % 2 == 0) {
-    n /= 2;
-    p *= 2;
-  }
-  if (n == 1) {
-    m = 1;
-    return true;
-  }
-  if ((n == 3 || n == 5) && p >= 4) {
-    m = n * 4;
-    p /= 4;
-    return true;
-  }
-  return false;
+  m = mi;
+  return true;
 }
 
 /// A set of equally spaced vectors in a 1-D f32 memref: row r starts at
