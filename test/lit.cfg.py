@@ -49,3 +49,6 @@ if os.path.exists(config.ptxas):
 # OpenMP runtime for the threaded qf-cpu-pipeline (convert-scf-to-openmp).
 _omp = os.path.join(config.mlir_lib_dir, "libomp.so")
 config.substitutions.append(("%omp_lib", _omp))
+
+# The qf runtime (calibration observers) for executed tests.
+config.substitutions.append(("%qf_runtime", os.path.join(config.qf_lib_dir, "libqf_runtime.so")))

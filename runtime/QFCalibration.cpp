@@ -1,0 +1,213 @@
+//===- QFCalibration.cpp - Calibration statistics runtime -----------------===//
+#include "QFCalibration.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr int kBinsPerOctave = 8;
+constexpr int kMinExp = -64; // |x| below 2^-64 counts in bin 0
+constexpr int kMaxExp = 64;  // |x| at or above 2^64 counts in the last bin
+constexpr int kNumBins = (kMaxExp - kMinExp) * kBinsPerOctave;
+
+struct Stats {
+  std::string name;
+  uint64_t count = 0, zeros = 0, nonFinite = 0, calls = 0;
+  float amax = 0.0f;
+  int64_t channelAxis = -1;
+  std::vector<float> channelAmax;
+  std::vector<uint64_t> hist = std::vector<uint64_t>(kNumBins, 0);
+};
+
+std::mutex gMutex;
+std::map<int64_t, Stats> gStats;
+bool gAtExitRegistered = false;
+
+/// Histogram bin of a finite a > 0: octave from the exact exponent, then the
+/// top three significand bits.
+int binOf(float a) {
+  int e;
+  float m = std::frexp(a, &e); // a = m * 2^e, m in [0.5, 1)
+  int octave = e - 1;          // floor(log2 a)
+  if (octave < kMinExp)
+    return 0;
+  if (octave >= kMaxExp)
+    return kNumBins - 1;
+  int sub = int((m * 2.0f - 1.0f) * kBinsPerOctave); // [0, 8)
+  if (sub >= kBinsPerOctave)
+    sub = kBinsPerOctave - 1;
+  return (octave - kMinExp) * kBinsPerOctave + sub;
+}
+
+void writeAtExit() {
+  const char *path = std::getenv("QF_CALIBRATION_OUT");
+  if (path && *path)
+    qf_calib_write_json(path, int64_t(std::strlen(path)));
+}
+
+void jsonString(FILE *f, const std::string &s) {
+  std::fputc('"', f);
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\')
+      std::fprintf(f, "\\%c", c);
+    else if (c < 0x20)
+      std::fprintf(f, "\\u%04x", c);
+    else
+      std::fputc(c, f);
+  }
+  std::fputc('"', f);
+}
+
+} // namespace
+
+extern "C" {
+
+void qf_calib_observe_f32(int64_t id, const float *data, int64_t rank,
+                          const int64_t *sizes, const int64_t *strides,
+                          int64_t channelAxis) {
+  std::lock_guard<std::mutex> lock(gMutex);
+  if (!gAtExitRegistered) {
+    std::atexit(writeAtExit);
+    gAtExitRegistered = true;
+  }
+  Stats &s = gStats[id];
+  s.calls++;
+  if (channelAxis >= rank)
+    channelAxis = -1;
+  if (channelAxis >= 0) {
+    int64_t n = sizes[channelAxis];
+    if (s.channelAxis != channelAxis || int64_t(s.channelAmax.size()) != n) {
+      s.channelAxis = channelAxis;
+      s.channelAmax.assign(size_t(n), 0.0f);
+    }
+  }
+  int64_t total = 1;
+  for (int64_t d = 0; d < rank; ++d)
+    total *= sizes[d];
+  std::vector<int64_t> idx(size_t(rank > 0 ? rank : 1), 0);
+  for (int64_t i = 0; i < total; ++i) {
+    int64_t off = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      off += idx[size_t(d)] * strides[d];
+    float a = std::fabs(data[off]);
+    s.count++;
+    if (!std::isfinite(a)) {
+      s.nonFinite++;
+    } else if (a == 0.0f) {
+      s.zeros++;
+    } else {
+      s.hist[size_t(binOf(a))]++;
+      if (a > s.amax)
+        s.amax = a;
+      if (channelAxis >= 0) {
+        float &c = s.channelAmax[size_t(idx[size_t(channelAxis)])];
+        if (a > c)
+          c = a;
+      }
+    }
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++idx[size_t(d)] < sizes[d])
+        break;
+      idx[size_t(d)] = 0;
+    }
+  }
+}
+
+void qf_calib_set_name(int64_t id, const char *name, int64_t length) {
+  std::lock_guard<std::mutex> lock(gMutex);
+  gStats[id].name.assign(name, size_t(length));
+}
+
+void qf_calib_reset() {
+  std::lock_guard<std::mutex> lock(gMutex);
+  gStats.clear();
+}
+
+int qf_calib_write_json(const char *pathPtr, int64_t length) {
+  std::lock_guard<std::mutex> lock(gMutex);
+  std::string path(pathPtr, size_t(length));
+  FILE *f = std::fopen(path.c_str(), "w");
+  if (!f) {
+    std::fprintf(stderr, "qf calibration: cannot open '%s' for writing\n",
+                 path.c_str());
+    return 1;
+  }
+  std::fprintf(f, "{\n  \"format\": \"qf-calibration\",\n  \"version\": 1,\n");
+  std::fprintf(f, "  \"histogram\": {\"kind\": \"log2\", \"bins_per_octave\": %d, "
+                  "\"min_exp\": %d, \"max_exp\": %d},\n",
+               kBinsPerOctave, kMinExp, kMaxExp);
+  std::fprintf(f, "  \"tensors\": [");
+  bool first = true;
+  for (auto &[id, s] : gStats) {
+    std::fprintf(f, "%s\n    {\"id\": %lld, \"name\": ", first ? "" : ",",
+                 (long long)id);
+    first = false;
+    jsonString(f, s.name);
+    // %.9g round-trips every float exactly.
+    std::fprintf(f, ", \"calls\": %llu, \"count\": %llu, \"zeros\": %llu, "
+                    "\"nonfinite\": %llu, \"amax\": %.9g",
+                 (unsigned long long)s.calls, (unsigned long long)s.count,
+                 (unsigned long long)s.zeros, (unsigned long long)s.nonFinite,
+                 double(s.amax));
+    std::fprintf(f, ", \"channel_axis\": %lld, \"channel_amax\": [",
+                 (long long)s.channelAxis);
+    for (size_t i = 0; i < s.channelAmax.size(); ++i)
+      std::fprintf(f, "%s%.9g", i ? ", " : "", double(s.channelAmax[i]));
+    // Sparse histogram: [bin, count] pairs of the nonzero bins.
+    std::fprintf(f, "], \"histogram\": [");
+    bool firstBin = true;
+    for (int b = 0; b < kNumBins; ++b)
+      if (s.hist[size_t(b)]) {
+        std::fprintf(f, "%s[%d, %llu]", firstBin ? "" : ", ", b,
+                     (unsigned long long)s.hist[size_t(b)]);
+        firstBin = false;
+      }
+    std::fprintf(f, "]}");
+  }
+  std::fprintf(f, "\n  ]\n}\n");
+  bool bad = std::ferror(f) != 0;
+  if (std::fclose(f) != 0 || bad) {
+    std::fprintf(stderr, "qf calibration: error writing '%s'\n", path.c_str());
+    return 1;
+  }
+  return 0;
+}
+
+void _mlir_ciface_qf_calib_observe(int64_t id, UnrankedMemRefType<float> *x,
+                                   int64_t channelAxis) {
+  // Every ranked descriptor starts with {basePtr, data, offset, sizes[rank],
+  // strides[rank]}.
+  struct Head {
+    float *base;
+    float *data;
+    int64_t offset;
+  };
+  auto *h = static_cast<Head *>(x->descriptor);
+  const int64_t *sizes = reinterpret_cast<const int64_t *>(h + 1);
+  const int64_t *strides = sizes + x->rank;
+  qf_calib_observe_f32(id, h->data + h->offset, x->rank, sizes, strides,
+                       channelAxis);
+}
+
+void _mlir_ciface_qf_calib_name(int64_t id, StridedMemRefType<int8_t, 1> *name) {
+  std::string s;
+  for (int64_t i = 0; i < name->sizes[0]; ++i)
+    s.push_back(char(name->data[name->offset + i * name->strides[0]]));
+  qf_calib_set_name(id, s.data(), int64_t(s.size()));
+}
+
+void _mlir_ciface_qf_calib_write(StridedMemRefType<int8_t, 1> *path) {
+  std::string s;
+  for (int64_t i = 0; i < path->sizes[0]; ++i)
+    s.push_back(char(path->data[path->offset + i * path->strides[0]]));
+  if (qf_calib_write_json(s.data(), int64_t(s.size())) != 0)
+    std::exit(1);
+}
+}
