@@ -238,6 +238,11 @@ float tensorEncodeScale(const BlockFormat &f, const float *data, int64_t n) {
   return sEnc;
 }
 
+bool requantizeIsIdentity(const BlockFormat &f) {
+  return f.scale == ScaleType::E8M0 && f.rule == ScaleRule::Floor &&
+         (f.elem.isFloat() || f.range == IntRange::Symmetric);
+}
+
 ScaleBits quantizeBlock(const BlockFormat &f, const float *x, int64_t n,
                         int64_t stride, float sEnc, uint8_t *codes) {
   if (blockHasNonFinite(x, n, stride)) { // D3 / D8

@@ -500,4 +500,65 @@ TEST(FloatScale, NonFiniteAndZeroBlocks) {
   }
 }
 
+// requantizeIsIdentity: for the formats it accepts, quantize(dequantize(q))
+// reproduces q exactly on heavy-tailed data with special blocks; and it is
+// right to refuse full-range integers (a counterexample exists).
+std::vector<float> requantizeData(uint64_t seed) {
+  std::vector<float> x = studentT3Tensor(seed, 64 * 256);
+  for (int j = 0; j < 32; ++j) {
+    x[j] = 0.0f;                                 // zero block
+    x[32 + j] = j == 5 ? NAN : 1.0f;             // NaN block
+    x[64 + j] = std::ldexp(float(j - 16), -140); // subnormal block
+    x[96 + j] = float(j) * 1e30f;                // huge block
+  }
+  return x;
+}
+
+bool roundTrips(const BlockFormat &f, const std::vector<float> &x) {
+  Layout l{{64, 256}, 1};
+  QuantizedTensor q = quantize(f, l, x.data());
+  std::vector<float> d(x.size());
+  dequantize(f, l, q, d.data());
+  QuantizedTensor r = quantize(f, l, d.data());
+  return r.codes == q.codes && r.scales == q.scales;
+}
+
+TEST(Requantize, IdentityWhereClaimed) {
+  int count = 0;
+  const char *const *names = presetNames(count);
+  int accepted = 0;
+  for (int i = 0; i < count; ++i) {
+    BlockFormat f = *presetFormat(names[i]);
+    if (!requantizeIsIdentity(f))
+      continue;
+    ++accepted;
+    for (uint64_t seed = 1; seed <= 4; ++seed)
+      EXPECT_TRUE(roundTrips(f, requantizeData(seed))) << names[i];
+  }
+  EXPECT_EQ(accepted, 8); // mxfp8, mxfp8_e5m2, mxfp6, mxfp6_e3m2, mxfp4, mxint8/6/4
+  // Rounding away keeps the property (elements are already on the grid).
+  BlockFormat away = *presetFormat("mxfp4");
+  away.rounding = Rounding::NearestAway;
+  EXPECT_TRUE(requantizeIsIdentity(away));
+  EXPECT_TRUE(roundTrips(away, requantizeData(9)));
+}
+
+TEST(Requantize, FullRangeIntegersAreNotIdentity) {
+  BlockFormat f = *presetFormat("mxint4");
+  f.range = IntRange::Full;
+  EXPECT_FALSE(requantizeIsIdentity(f));
+  // amax 1.9 -> X = 2^0, 1.9 * 4 = 7.6 rounds to -8 (full range) for the
+  // negative value: decoded -2, whose exponent moves X to 2^1.
+  std::vector<float> x(64 * 256, 0.0f);
+  x[0] = -1.9f;
+  x[1] = 0.3f;
+  EXPECT_FALSE(roundTrips(f, x));
+  for (ScaleRule rule : {ScaleRule::Ceil, ScaleRule::Even}) {
+    BlockFormat g = *presetFormat("mxfp4");
+    g.rule = rule;
+    EXPECT_FALSE(requantizeIsIdentity(g));
+  }
+  EXPECT_FALSE(requantizeIsIdentity(*presetFormat("nvfp4")));
+}
+
 } // namespace

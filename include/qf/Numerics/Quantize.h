@@ -71,6 +71,20 @@ QuantizedTensor quantizeWithScales(const BlockFormat &f, const Layout &l,
 void dequantize(const BlockFormat &f, const Layout &l,
                 const QuantizedTensor &q, float *out);
 
+/// True when quantize(dequantize(q)) == q for every q of format f (codes and
+/// scales), so a requantize to the same format is the identity: E8M0 scales
+/// with the floor rule, and float elements or symmetric integers. Proof
+/// sketch: a block with amax in [2^e, 2^(e+1)) gets X = 2^(e - emax); its
+/// largest element encodes into [2^emax, max] (rounding cannot leave the
+/// binade because values above max saturate), so the decoded amax has the
+/// same exponent e and the same X, and every decoded element is on the grid
+/// of X, so it encodes to itself. NaN blocks (0xFF, codes 0) decode to NaN and
+/// encode to 0xFF again; all-zero blocks stay 0x00 with their zero codes; the
+/// -127 clamp gives -127 again. Full-range integers break it: -2^(b-1) decodes
+/// to 2^(e+1) in magnitude and moves the next block scale up. Ceil/even rules
+/// and float scales recompute scales that can differ.
+bool requantizeIsIdentity(const BlockFormat &f);
+
 /// Quantizes one block of `n` values read with `stride` (MX/E8M0 scales, or
 /// float scales given the encode scale sEnc). Writes n codes with the same
 /// stride and returns the scale bits.

@@ -216,3 +216,51 @@ func.func @bf16_input() -> tensor<4xbf16> {
   %d = qf.dequantize %q : !qf.tensor<4xbf16, #qf.format<elem = f8E4M3FN, block = 4>, axis = 0> -> tensor<4xbf16>
   return %d : tensor<4xbf16>
 }
+
+// -----
+
+// quantize(dequantize(q)) with scales from the data is requantize(q); to the
+// same MX floor format it is the identity and disappears.
+// CHECK-LABEL: func.func @dequantize_quantize_same_format
+// CHECK-SAME: (%[[Q:.*]]: !qf.tensor<4x64xf32, mxfp4, axis = 1>)
+// CHECK-NEXT: return %[[Q]]
+func.func @dequantize_quantize_same_format(%q: !qf.tensor<4x64xf32, mxfp4>) -> !qf.tensor<4x64xf32, mxfp4> {
+  %d = qf.dequantize %q : !qf.tensor<4x64xf32, mxfp4> -> tensor<4x64xf32>
+  %r = qf.quantize %d : tensor<4x64xf32> -> !qf.tensor<4x64xf32, mxfp4>
+  return %r : !qf.tensor<4x64xf32, mxfp4>
+}
+
+// CHECK-LABEL: func.func @dequantize_quantize_other_format
+// CHECK-NEXT: %[[R:.*]] = qf.requantize %{{.*}} : !qf.tensor<4x64xf32, mxfp8, axis = 1> -> !qf.tensor<4x64xf32, mxfp4, axis = 1>
+// CHECK-NEXT: return %[[R]]
+func.func @dequantize_quantize_other_format(%q: !qf.tensor<4x64xf32, mxfp8>) -> !qf.tensor<4x64xf32, mxfp4> {
+  %d = qf.dequantize %q : !qf.tensor<4x64xf32, mxfp8> -> tensor<4x64xf32>
+  %r = qf.quantize %d : tensor<4x64xf32> -> !qf.tensor<4x64xf32, mxfp4>
+  return %r : !qf.tensor<4x64xf32, mxfp4>
+}
+
+// NVFP4 recomputes its tensor scale, ceil rules recompute block scales, and
+// full-range integers can move a block scale: those requantizes stay.
+// CHECK-LABEL: func.func @requantize_not_identity
+// CHECK: qf.requantize {{.*}}nvfp4{{.*}}nvfp4
+// CHECK: qf.requantize {{.*}}rule = ceil{{.*}}rule = ceil
+// CHECK: qf.requantize {{.*}}range = full{{.*}}range = full
+#ceil4 = #qf.format<elem = f4E2M1FN, block = 32, scale = f8E8M0FNU, rule = ceil>
+#full4 = #qf.format<elem = i4, block = 32, scale = f8E8M0FNU, range = full>
+func.func @requantize_not_identity(%a: !qf.tensor<4x64xf32, nvfp4>, %b: !qf.tensor<4x64xf32, #ceil4>, %c: !qf.tensor<4x64xf32, #full4>)
+    -> (!qf.tensor<4x64xf32, nvfp4>, !qf.tensor<4x64xf32, #ceil4>, !qf.tensor<4x64xf32, #full4>) {
+  %ra = qf.requantize %a : !qf.tensor<4x64xf32, nvfp4> -> !qf.tensor<4x64xf32, nvfp4>
+  %rb = qf.requantize %b : !qf.tensor<4x64xf32, #ceil4> -> !qf.tensor<4x64xf32, #ceil4>
+  %rc = qf.requantize %c : !qf.tensor<4x64xf32, #full4> -> !qf.tensor<4x64xf32, #full4>
+  return %ra, %rb, %rc : !qf.tensor<4x64xf32, nvfp4>, !qf.tensor<4x64xf32, #ceil4>, !qf.tensor<4x64xf32, #full4>
+}
+
+// A dequantize to f16 rounds; quantizing that is not a requantize.
+// CHECK-LABEL: func.func @dequantize_f16_quantize
+// CHECK: qf.dequantize
+// CHECK: qf.quantize
+func.func @dequantize_f16_quantize(%q: !qf.tensor<4x64xf16, mxfp8>) -> !qf.tensor<4x64xf16, mxfp4> {
+  %d = qf.dequantize %q : !qf.tensor<4x64xf16, mxfp8> -> tensor<4x64xf16>
+  %r = qf.quantize %d : tensor<4x64xf16> -> !qf.tensor<4x64xf16, mxfp4>
+  return %r : !qf.tensor<4x64xf16, mxfp4>
+}

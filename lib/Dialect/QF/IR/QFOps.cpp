@@ -200,9 +200,35 @@ LogicalResult RequantizeOp::verify() {
   return success();
 }
 
+namespace {
+/// quantize(dequantize(q) : f32) with data-dependent scales is, by
+/// definition, requantize(q).
+struct DequantizeQuantizeToRequantize : OpRewritePattern<QuantizeOp> {
+  using Base::Base;
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto deq = op.getInput().getDefiningOp<DequantizeOp>();
+    if (!deq || op.getScales() || op.getTensorScale() ||
+        !deq.getResult().getType().getElementType().isF32())
+      return failure();
+    rewriter.replaceOpWithNewOp<RequantizeOp>(op, op.getResult().getType(),
+                                              deq.getInput());
+    return success();
+  }
+};
+} // namespace
+
+void QuantizeOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                             MLIRContext *context) {
+  results.add<DequantizeQuantizeToRequantize>(context);
+}
+
 OpFoldResult RequantizeOp::fold(FoldAdaptor adaptor) {
-  // Requantizing to the same type is not an identity in general (NV
-  // formats recompute the tensor scale), so only constants fold.
+  // Requantizing to the same type is the identity only where the numerics
+  // guarantee it (NV formats, for one, recompute the tensor scale).
+  if (getInput().getType() == getResult().getType() &&
+      numerics::requantizeIsIdentity(getResult().getType().getFormat().toNumerics()))
+    return getInput();
   auto q = dyn_cast_or_null<QuantizedAttr>(adaptor.getInput());
   QTensorType type = getResult().getType();
   if (!q || !type.hasStaticShape())

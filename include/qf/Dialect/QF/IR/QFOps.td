@@ -50,6 +50,7 @@ def QF_QuantizeOp : QF_Op<"quantize", [Pure, AttrSizedOperandSegments]> {
   }];
   let hasVerifier = 1;
   let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 def QF_DequantizeOp : QF_Op<"dequantize", [Pure]> {
@@ -78,6 +79,11 @@ def QF_RequantizeOp : QF_Op<"requantize", [Pure]> {
     Equivalent to dequantizing to f32 and quantizing into the result format
     with scales computed from the data (the numerics are exactly those of
     that pair). Shapes must agree; format and axis may differ.
+
+    Canonicalization turns `qf.quantize(qf.dequantize(%q))` (f32, scales
+    from the data) into `qf.requantize %q`, and a requantize to the same type
+    folds away when that is exact (E8M0 floor formats with float or
+    symmetric integer elements; see `numerics::requantizeIsIdentity`).
 
     ```mlir
     %r = qf.requantize %q : !qf.tensor<4x64xf32, mxfp8, axis = 1>
