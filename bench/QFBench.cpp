@@ -1,0 +1,330 @@
+//===- QFBench.cpp - Throughput of the AOT-compiled qf CPU kernels --------===//
+//
+// The kernels come from bench/gen-kernels.py compiled with
+// `qf-cpu-pipeline{threads=T out-params}` (caller-allocated results, so
+// buffers are reused across iterations as a runtime would). Every number is
+// reported next to a memcpy of the same f32 bytes measured in this run with
+// the same number of threads:
+//   quantize / dequantize: GB/s of f32 data and the ratio to memcpy;
+//   GEMV: GFLOP/s and the ratio to the weight-streaming roofline, i.e.
+//   (packed weight + scale bytes) / memcpy bandwidth divided by the time.
+//
+//===----------------------------------------------------------------------===//
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+constexpr int64_t kRows = 16384, kCols = 4096; // 64 Mi f32
+constexpr int64_t kN = 4096, kK = 4096;        // GEMV weight
+
+/// A memref descriptor of rank R (rank 0 has no sizes/strides).
+template <int R> struct Desc {
+  void *base;
+  void *data;
+  int64_t offset;
+  int64_t sizes[R];
+  int64_t strides[R];
+};
+template <> struct Desc<0> {
+  void *base;
+  void *data;
+  int64_t offset;
+};
+
+/// A 64-byte aligned buffer touched once, so page faults stay out of timing.
+struct Buffer {
+  std::unique_ptr<uint8_t, decltype(&std::free)> mem{nullptr, &std::free};
+  int64_t bytes = 0;
+  explicit Buffer(int64_t n) : bytes(n) {
+    mem.reset(static_cast<uint8_t *>(std::aligned_alloc(64, size_t((n + 63) / 64 * 64))));
+    std::memset(mem.get(), 0, size_t(bytes));
+  }
+  template <typename T> T *as() { return reinterpret_cast<T *>(mem.get()); }
+};
+
+Desc<2> desc2(Buffer &b, int64_t rows, int64_t cols) {
+  return {b.mem.get(), b.mem.get(), 0, {rows, cols}, {cols, 1}};
+}
+Desc<0> desc0(Buffer &b) { return {b.mem.get(), b.mem.get(), 0}; }
+
+struct Format {
+  const char *name;
+  int bits;
+  int block;
+  bool tensorScale;
+};
+const Format kFormats[] = {{"mxint8", 8, 32, false}, {"mxfp8", 8, 32, false},
+                           {"mxfp6", 6, 32, false},  {"mxfp4", 4, 32, false},
+                           {"nvfp4", 4, 16, true},   {"nvint4", 4, 16, true}};
+
+using Fn3 = void (*)(void *, void *, void *);
+using Fn4 = void (*)(void *, void *, void *, void *);
+using Fn5 = void (*)(void *, void *, void *, void *, void *);
+using Fn6 = void (*)(void *, void *, void *, void *, void *, void *);
+
+} // namespace
+
+// The AOT-compiled kernels.
+#define QF_DECLARE(T)                                                          \
+  extern "C" {                                                                 \
+  void _mlir_ciface_quant_mxint8_t##T(void *, void *, void *);                 \
+  void _mlir_ciface_quant_mxfp8_t##T(void *, void *, void *);                  \
+  void _mlir_ciface_quant_mxfp6_t##T(void *, void *, void *);                  \
+  void _mlir_ciface_quant_mxfp4_t##T(void *, void *, void *);                  \
+  void _mlir_ciface_quant_nvfp4_t##T(void *, void *, void *, void *);          \
+  void _mlir_ciface_quant_nvint4_t##T(void *, void *, void *, void *);         \
+  void _mlir_ciface_deq_mxint8_t##T(void *, void *, void *);                   \
+  void _mlir_ciface_deq_mxfp8_t##T(void *, void *, void *);                    \
+  void _mlir_ciface_deq_mxfp6_t##T(void *, void *, void *);                    \
+  void _mlir_ciface_deq_mxfp4_t##T(void *, void *, void *);                    \
+  void _mlir_ciface_deq_nvfp4_t##T(void *, void *, void *, void *);            \
+  void _mlir_ciface_deq_nvint4_t##T(void *, void *, void *, void *);           \
+  void _mlir_ciface_gemv_mxfp4_xf32_t##T(void *, void *, void *, void *);      \
+  void _mlir_ciface_gemv_mxfp4_xmxint8_t##T(void *, void *, void *, void *,    \
+                                            void *);                           \
+  void _mlir_ciface_gemv_nvfp4_xf32_t##T(void *, void *, void *, void *,       \
+                                         void *);                              \
+  void _mlir_ciface_gemv_nvfp4_xmxint8_t##T(void *, void *, void *, void *,    \
+                                            void *, void *);                   \
+  void _mlir_ciface_gemv_mxint8_xf32_t##T(void *, void *, void *, void *);     \
+  void _mlir_ciface_gemv_mxint8_xmxint8_t##T(void *, void *, void *, void *,   \
+                                             void *);                          \
+  }
+QF_DECLARE(1)
+QF_DECLARE(2)
+
+namespace {
+
+struct Kernels {
+  std::map<std::string, void *> quant, deq, gemv;
+};
+
+#define QF_TABLE(T)                                                            \
+  {                                                                            \
+    {{"mxint8", (void *)&_mlir_ciface_quant_mxint8_t##T},                      \
+     {"mxfp8", (void *)&_mlir_ciface_quant_mxfp8_t##T},                        \
+     {"mxfp6", (void *)&_mlir_ciface_quant_mxfp6_t##T},                        \
+     {"mxfp4", (void *)&_mlir_ciface_quant_mxfp4_t##T},                        \
+     {"nvfp4", (void *)&_mlir_ciface_quant_nvfp4_t##T},                        \
+     {"nvint4", (void *)&_mlir_ciface_quant_nvint4_t##T}},                     \
+        {{"mxint8", (void *)&_mlir_ciface_deq_mxint8_t##T},                    \
+         {"mxfp8", (void *)&_mlir_ciface_deq_mxfp8_t##T},                      \
+         {"mxfp6", (void *)&_mlir_ciface_deq_mxfp6_t##T},                      \
+         {"mxfp4", (void *)&_mlir_ciface_deq_mxfp4_t##T},                      \
+         {"nvfp4", (void *)&_mlir_ciface_deq_nvfp4_t##T},                      \
+         {"nvint4", (void *)&_mlir_ciface_deq_nvint4_t##T}},                   \
+        {{"mxfp4/f32", (void *)&_mlir_ciface_gemv_mxfp4_xf32_t##T},            \
+         {"mxfp4/mxint8", (void *)&_mlir_ciface_gemv_mxfp4_xmxint8_t##T},      \
+         {"nvfp4/f32", (void *)&_mlir_ciface_gemv_nvfp4_xf32_t##T},            \
+         {"nvfp4/mxint8", (void *)&_mlir_ciface_gemv_nvfp4_xmxint8_t##T},      \
+         {"mxint8/f32", (void *)&_mlir_ciface_gemv_mxint8_xf32_t##T},          \
+         {"mxint8/mxint8", (void *)&_mlir_ciface_gemv_mxint8_xmxint8_t##T}},   \
+  }
+
+Kernels kernelsFor(int threads) {
+  static const Kernels k1 = QF_TABLE(1), k2 = QF_TABLE(2);
+  return threads == 1 ? k1 : k2;
+}
+
+/// Input data: normal values with a few outliers (as activations have).
+Buffer &input() {
+  static Buffer x(kRows * kCols * 4);
+  static bool init = false;
+  if (!init) {
+    std::mt19937_64 rng(7);
+    std::normal_distribution<float> nd(0.0f, 1.0f);
+    float *p = x.as<float>();
+    for (int64_t i = 0; i < kRows * kCols; ++i)
+      p[i] = nd(rng) * ((i % 97) == 0 ? 30.0f : 1.0f);
+    init = true;
+  }
+  return x;
+}
+
+/// The quantized storage of the input for one format.
+struct QStorage {
+  Buffer packed, scales, ts;
+  QStorage(const Format &f)
+      : packed(kRows * kCols * f.bits / 8), scales(kRows * kCols / f.block),
+        ts(4) {}
+};
+
+void runQuant(void *fn, const Format &f, Buffer &x, QStorage &q) {
+  Desc<2> dx = desc2(x, kRows, kCols);
+  Desc<2> dp = desc2(q.packed, kRows, kCols * f.bits / 8);
+  Desc<2> ds = desc2(q.scales, kRows, kCols / f.block);
+  Desc<0> dt = desc0(q.ts);
+  if (f.tensorScale)
+    reinterpret_cast<Fn4>(fn)(&dx, &dp, &ds, &dt);
+  else
+    reinterpret_cast<Fn3>(fn)(&dx, &dp, &ds);
+}
+
+QStorage &storage(const Format &f) {
+  static std::map<std::string, std::unique_ptr<QStorage>> cache;
+  auto &slot = cache[f.name];
+  if (!slot) {
+    slot = std::make_unique<QStorage>(f);
+    runQuant(kernelsFor(1).quant.at(f.name), f, input(), *slot);
+  }
+  return *slot;
+}
+
+/// memcpy of n bytes split over `threads` threads; best of several runs.
+double memcpyBandwidth(int threads) {
+  static std::map<int, double> cache;
+  if (cache.count(threads))
+    return cache[threads];
+  Buffer &src = input();
+  static Buffer dst(kRows * kCols * 4);
+  double best = 0;
+  for (int rep = 0; rep < 7; ++rep) {
+    auto t0 = std::chrono::steady_clock::now();
+    std::vector<std::thread> pool;
+    int64_t chunk = src.bytes / threads;
+    for (int t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        std::memcpy(dst.as<uint8_t>() + t * chunk, src.as<uint8_t>() + t * chunk,
+                    size_t(t == threads - 1 ? src.bytes - t * chunk : chunk));
+      });
+    for (auto &th : pool)
+      th.join();
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    best = std::max(best, double(src.bytes) / s);
+  }
+  return cache[threads] = best;
+}
+
+void BM_memcpy(benchmark::State &state) {
+  int threads = int(state.range(0));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(memcpyBandwidth(threads));
+  double bw = memcpyBandwidth(threads);
+  state.counters["GB/s"] = bw / 1e9;
+}
+
+/// GB/s of f32 data and the ratio to memcpy of the same bytes (memcpy
+/// seconds per kernel second).
+void reportThroughput(benchmark::State &state, double bytes, int threads) {
+  state.counters["GB/s"] = benchmark::Counter(
+      bytes / 1e9, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["x_memcpy"] = benchmark::Counter(
+      bytes / memcpyBandwidth(threads),
+      benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["memcpy_GB/s"] = memcpyBandwidth(threads) / 1e9;
+}
+
+void BM_quantize(benchmark::State &state, Format f) {
+  int threads = int(state.range(0));
+  void *fn = kernelsFor(threads).quant.at(f.name);
+  Buffer &x = input();
+  QStorage q(f);
+  for (auto _ : state)
+    runQuant(fn, f, x, q);
+  double bytes = double(kRows * kCols * 4);
+  reportThroughput(state, bytes, threads);
+}
+
+void BM_dequantize(benchmark::State &state, Format f) {
+  int threads = int(state.range(0));
+  void *fn = kernelsFor(threads).deq.at(f.name);
+  QStorage &q = storage(f);
+  static Buffer out(kRows * kCols * 4);
+  Desc<2> dp = desc2(q.packed, kRows, kCols * f.bits / 8);
+  Desc<2> ds = desc2(q.scales, kRows, kCols / f.block);
+  Desc<0> dt = desc0(q.ts);
+  Desc<2> dout = desc2(out, kRows, kCols);
+  for (auto _ : state) {
+    if (f.tensorScale)
+      reinterpret_cast<Fn4>(fn)(&dp, &ds, &dt, &dout);
+    else
+      reinterpret_cast<Fn3>(fn)(&dp, &ds, &dout);
+  }
+  double bytes = double(kRows * kCols * 4);
+  reportThroughput(state, bytes, threads);
+}
+
+void BM_gemv(benchmark::State &state, Format w, bool xInt8) {
+  int threads = int(state.range(0));
+  std::string key = std::string(w.name) + (xInt8 ? "/mxint8" : "/f32");
+  void *fn = kernelsFor(threads).gemv.at(key);
+  // The weight: the first kN rows of the quantized input (row-major).
+  QStorage &qw = storage(w);
+  Desc<2> dwp = desc2(qw.packed, kN, kK * w.bits / 8);
+  Desc<2> dws = desc2(qw.scales, kN, kK / w.block);
+  Desc<0> dwt = desc0(qw.ts);
+  Buffer &x = input();
+  Desc<2> dx = desc2(x, 1, kK);
+  const Format &i8 = kFormats[0];
+  QStorage &qx = storage(i8);
+  Desc<2> dxp = desc2(qx.packed, 1, kK);
+  Desc<2> dxs = desc2(qx.scales, 1, kK / 32);
+  static Buffer y(kN * 4);
+  Desc<2> dy = desc2(y, 1, kN);
+  for (auto _ : state) {
+    if (!xInt8 && !w.tensorScale)
+      reinterpret_cast<Fn4>(fn)(&dx, &dwp, &dws, &dy);
+    else if (!xInt8)
+      reinterpret_cast<Fn5>(fn)(&dx, &dwp, &dws, &dwt, &dy);
+    else if (!w.tensorScale)
+      reinterpret_cast<Fn5>(fn)(&dxp, &dxs, &dwp, &dws, &dy);
+    else
+      reinterpret_cast<Fn6>(fn)(&dxp, &dxs, &dwp, &dws, &dwt, &dy);
+  }
+  double flops = 2.0 * double(kN) * double(kK);
+  double weightBytes = double(kN * kK * w.bits / 8 + kN * kK / w.block +
+                              (w.tensorScale ? 4 : 0));
+  // Rates of "value per iteration" divided by the measured time: GFLOP/s,
+  // and roofline seconds per kernel second = the fraction of the roofline.
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      flops / 1e9, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["x_roofline"] =
+      benchmark::Counter(weightBytes / memcpyBandwidth(threads),
+                         benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["weight_MB"] = weightBytes / 1e6;
+  state.counters["memcpy_GB/s"] = memcpyBandwidth(threads) / 1e9;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  benchmark::RegisterBenchmark("memcpy", BM_memcpy)->Arg(1)->Arg(2)->Iterations(1);
+  for (const Format &f : kFormats) {
+    benchmark::RegisterBenchmark((std::string("quantize/") + f.name).c_str(),
+                                 BM_quantize, f)
+        ->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)
+        ->MinTime(0.5)->UseRealTime();
+    benchmark::RegisterBenchmark((std::string("dequantize/") + f.name).c_str(),
+                                 BM_dequantize, f)
+        ->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)
+        ->MinTime(0.5)->UseRealTime();
+  }
+  for (const char *w : {"mxfp4", "nvfp4", "mxint8"}) {
+    const Format &f = *std::find_if(std::begin(kFormats), std::end(kFormats),
+                                    [&](const Format &g) { return std::string(g.name) == w; });
+    for (bool xi8 : {false, true})
+      benchmark::RegisterBenchmark(
+          (std::string("gemv/") + w + (xi8 ? "_x_mxint8" : "_x_f32")).c_str(),
+          BM_gemv, f, xi8)
+          ->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMicrosecond)
+          ->MinTime(0.3)->UseRealTime();
+  }
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
