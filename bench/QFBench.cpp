@@ -69,7 +69,8 @@ struct Format {
 };
 const Format kFormats[] = {{"mxint8", 8, 32, false}, {"mxfp8", 8, 32, false},
                            {"mxfp6", 6, 32, false},  {"mxfp4", 4, 32, false},
-                           {"nvfp4", 4, 16, true},   {"nvint4", 4, 16, true}};
+                           {"nvfp4", 4, 16, true},   {"nvint4", 4, 16, true},
+                           {"nvfp4_single", 4, 16, false}};
 
 using Fn3 = void (*)(void *, void *, void *);
 using Fn4 = void (*)(void *, void *, void *, void *);
@@ -87,6 +88,8 @@ using Fn6 = void (*)(void *, void *, void *, void *, void *, void *);
   void _mlir_ciface_quant_mxfp4_t##T(void *, void *, void *);                  \
   void _mlir_ciface_quant_nvfp4_t##T(void *, void *, void *, void *);          \
   void _mlir_ciface_quant_nvint4_t##T(void *, void *, void *, void *);         \
+  void _mlir_ciface_quant_nvfp4_single_t##T(void *, void *, void *);           \
+  void _mlir_ciface_deq_nvfp4_single_t##T(void *, void *, void *);             \
   void _mlir_ciface_deq_mxint8_t##T(void *, void *, void *);                   \
   void _mlir_ciface_deq_mxfp8_t##T(void *, void *, void *);                    \
   void _mlir_ciface_deq_mxfp6_t##T(void *, void *, void *);                    \
@@ -120,13 +123,15 @@ struct Kernels {
      {"mxfp6", (void *)&_mlir_ciface_quant_mxfp6_t##T},                        \
      {"mxfp4", (void *)&_mlir_ciface_quant_mxfp4_t##T},                        \
      {"nvfp4", (void *)&_mlir_ciface_quant_nvfp4_t##T},                        \
-     {"nvint4", (void *)&_mlir_ciface_quant_nvint4_t##T}},                     \
+     {"nvint4", (void *)&_mlir_ciface_quant_nvint4_t##T},                      \
+     {"nvfp4_single", (void *)&_mlir_ciface_quant_nvfp4_single_t##T}},         \
         {{"mxint8", (void *)&_mlir_ciface_deq_mxint8_t##T},                    \
          {"mxfp8", (void *)&_mlir_ciface_deq_mxfp8_t##T},                      \
          {"mxfp6", (void *)&_mlir_ciface_deq_mxfp6_t##T},                      \
          {"mxfp4", (void *)&_mlir_ciface_deq_mxfp4_t##T},                      \
          {"nvfp4", (void *)&_mlir_ciface_deq_nvfp4_t##T},                      \
-         {"nvint4", (void *)&_mlir_ciface_deq_nvint4_t##T}},                   \
+         {"nvint4", (void *)&_mlir_ciface_deq_nvint4_t##T},                    \
+         {"nvfp4_single", (void *)&_mlir_ciface_deq_nvfp4_single_t##T}},       \
         {{"mxfp4/f32", (void *)&_mlir_ciface_gemv_mxfp4_xf32_t##T},            \
          {"mxfp4/mxint8", (void *)&_mlir_ciface_gemv_mxfp4_xmxint8_t##T},      \
          {"nvfp4/f32", (void *)&_mlir_ciface_gemv_nvfp4_xf32_t##T},            \

@@ -602,21 +602,39 @@ void emitRowQuantizeGrouped(Kernels &kn, const QView &v, const QuantizeArgs &a) 
         st = arith::ExtUIOp::create(b, loc, it, st);
       s = kn.fromStored(st, sEncV);
     } else {
-      Value amax = forLoopCarry(
-          b, loc, ix.c(0), ix.c(vw), ix.c(1), k.i32(it, 0),
-          [&](OpBuilder &, Value j, Value acc) -> Value {
-            Value blockBase = ix.add(groupBase, ix.mul(j, v.L));
-            Value m;
-            for (int64_t c = 0; c < nChunks; ++c) {
-              Value x = kn.loadF32(a.x, ix.add(blockBase, ix.c(c * vw)), {}, true);
-              Value ab = qf::kernel::absBits(k, x);
-              m = m ? arith::MaxSIOp::create(b, loc, m, ab).getResult() : ab;
+      // One vector of |x| maxima per block (lane-wise over its chunks), then
+      // a transposing tree reduction: step h halves the lanes per block and
+      // merges two vectors, so vw blocks take vw - 1 merges instead of vw
+      // horizontal reductions; lane j of the result is block j's amax.
+      SmallVector<Value> level;
+      for (unsigned j = 0; j < vw; ++j) {
+        Value blockBase = ix.add(groupBase, ix.c(int64_t(j) * v.staticL));
+        Value m;
+        for (int64_t c = 0; c < nChunks; ++c) {
+          Value x = kn.loadF32(a.x, ix.add(blockBase, ix.c(c * vw)), {}, true);
+          Value ab = qf::kernel::absBits(k, x);
+          m = m ? arith::MaxSIOp::create(b, loc, m, ab).getResult() : ab;
+        }
+        level.push_back(m);
+      }
+      for (int64_t h = vw / 2; h >= 1; h /= 2) {
+        SmallVector<int64_t> lo, hi;
+        int64_t blocksPer = int64_t(vw) / (2 * h);
+        for (int64_t side = 0; side < 2; ++side)
+          for (int64_t i = 0; i < blocksPer; ++i)
+            for (int64_t l = 0; l < h; ++l) {
+              lo.push_back(side * vw + i * 2 * h + l);
+              hi.push_back(side * vw + i * 2 * h + h + l);
             }
-            Value r = vector::ReductionOp::create(
-                b, loc, vector::CombiningKind::MAXSI, m);
-            return vector::InsertOp::create(b, loc, r, acc,
-                                            ArrayRef<OpFoldResult>{j});
-          });
+        SmallVector<Value> next;
+        for (size_t i = 0; i + 1 < level.size(); i += 2) {
+          Value l = vector::ShuffleOp::create(b, loc, level[i], level[i + 1], lo);
+          Value r = vector::ShuffleOp::create(b, loc, level[i], level[i + 1], hi);
+          next.push_back(arith::MaxSIOp::create(b, loc, l, r));
+        }
+        level = next;
+      }
+      Value amax = level[0];
       s = kn.fromAmax(amax, sEncV);
       Value st = s.stored;
       if (kn.byteScales())
