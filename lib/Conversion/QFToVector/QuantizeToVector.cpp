@@ -884,23 +884,27 @@ Value emitAmax(Kernels &kn, Value x, Value n, bool finiteOnly) {
     b.setInsertionPointToEnd(nb.getInsertionBlock());
     Value start = ix.mul(ivs[0], ix.c(chunk));
     Value len = ix.min(ix.sub(n, start), ix.c(chunk));
-    Value steps = ix.ceilDiv(len, vw);
+    Value full = ix.div(len, ix.c(vw));
     KB k = kn.kb();
     VectorType it = VectorType::get({vw}, i32);
+    auto absOf = [&](Value v) {
+      Value a = qf::kernel::absBits(k, v);
+      if (!finiteOnly)
+        return a;
+      Value fin = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, a,
+                                        k.i32(it, 0x7F800000));
+      return arith::SelectOp::create(b, loc, fin, a, k.i32(it, 0)).getResult();
+    };
     Value acc = forLoopCarry(
-        b, loc, ix.c(0), steps, ix.c(1), k.i32(it, 0),
+        b, loc, ix.c(0), full, ix.c(1), k.i32(it, 0),
         [&](OpBuilder &, Value s, Value acc) -> Value {
-          Value off = ix.mul(s, ix.c(vw));
-          Value valid = ix.min(ix.sub(len, off), ix.c(vw));
-          Value v = kn.loadF32(x, ix.add(start, off), valid, false);
-          Value a = qf::kernel::absBits(k, v);
-          if (finiteOnly) {
-            Value fin = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
-                                              a, k.i32(it, 0x7F800000));
-            a = arith::SelectOp::create(b, loc, fin, a, k.i32(it, 0));
-          }
-          return arith::MaxSIOp::create(b, loc, acc, a);
+          Value v = kn.loadF32(x, ix.add(start, ix.mul(s, ix.c(vw))), {}, true);
+          return arith::MaxSIOp::create(b, loc, acc, absOf(v));
         });
+    // The tail (possibly empty: masked-off lanes read as 0).
+    Value tailAt = ix.mul(full, ix.c(vw));
+    Value tail = kn.loadF32(x, ix.add(start, tailAt), ix.sub(len, tailAt), false);
+    acc = arith::MaxSIOp::create(b, loc, acc, absOf(tail));
     Value r =
         vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXSI, acc);
     memref::StoreOp::create(b, loc, r, partial, ValueRange{ivs[0]});
