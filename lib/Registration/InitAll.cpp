@@ -3,6 +3,7 @@
 
 #include "qf/Conversion/Passes.h"
 #include "qf/Dialect/QF/IR/QF.h"
+#include "qf/Dialect/QF/Transforms/Passes.h"
 #include "qf/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -59,6 +60,7 @@ void qf::registerAllDialects(mlir::DialectRegistry &registry) {
 
 void qf::registerQFPasses() {
   registerQFConversionPasses();
+  registerQFTransformsPasses();
   registerQFPipelines();
 }
 

@@ -1,0 +1,22 @@
+//===- Passes.h - qf dialect passes ------------------------------*- C++ -*-===//
+#ifndef QF_DIALECT_QF_TRANSFORMS_PASSES_H
+#define QF_DIALECT_QF_TRANSFORMS_PASSES_H
+
+#include "qf/Dialect/QF/IR/QF.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace qf {
+
+#define GEN_PASS_DECL
+#include "qf/Dialect/QF/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "qf/Dialect/QF/Transforms/Passes.h.inc"
+
+} // namespace qf
+
+#endif // QF_DIALECT_QF_TRANSFORMS_PASSES_H
