@@ -7,7 +7,7 @@
 // RUN: not qf-opt %s --qf-quantize-model="exclude=(" 2>&1 | FileCheck %s --check-prefix=BADRE
 
 // CHECK-DAG: [[@LINE+3]]:8: remark: qf-quantize-model: not quantized: the reduction dimension K is dynamic; blocks need a static K
-// CHECK-DAG: remark: qf-quantize-model: not quantized: block size 32 of the weight format mxfp4 does not divide K = 40
+// CHECK-DAG: remark: qf-quantize-model: K = 40 is zero-padded to 64 for blocks of 32
 func.func @dynamic_k(%a: tensor<4x?xf32>, %b: tensor<?x8xf32>, %c: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %r = linalg.matmul ins(%a, %b : tensor<4x?xf32>, tensor<?x8xf32>) outs(%c : tensor<4x8xf32>) -> tensor<4x8xf32>
   return %r : tensor<4x8xf32>
@@ -41,3 +41,6 @@ func.func @head(%x: tensor<4x64xf32>, %w: tensor<64x16xf32>, %c: tensor<4x16xf32
 
 // BADFMT: error: qf-quantize-model: weight-format 'mxfp5' is not a format; expected a preset name (mxfp8, mxfp6, mxfp4, mxint8, nvfp4, ...) or #qf.format<...>
 // BADRE: error: qf-quantize-model: bad regex
+
+// RUN: qf-opt %s --qf-quantize-model="activation-format=none" 2>&1 >/dev/null | FileCheck %s --check-prefix=WONLY
+// WONLY: remark: qf-quantize-model: not quantized: no constant weight and activation-format=none (weight-only)

@@ -112,3 +112,18 @@ func.func @head(%x: tensor<4x64xf32>, %w: tensor<64x16xf32>, %c: tensor<4x16xf32
   %y = linalg.matmul ins(%x, %w : tensor<4x64xf32>, tensor<64x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32> loc("lm_head")
   return %y : tensor<4x16xf32>
 }
+
+// -----
+
+// K = 40 is not a multiple of the block (32): both operands are zero-padded
+// to 64, which changes no product and no block maximum.
+// CHECK-LABEL: func.func @pad_k
+// CHECK: %[[A:.*]] = tensor.pad %{{.*}} low[0, 0] high[0, 24]
+// CHECK: qf.quantize %[[A]] : tensor<4x64xf32> -> !qf.tensor<4x64xf32, mxfp8, axis = 1>
+// CHECK: qf.constant {{.*}} : !qf.tensor<8x64xf32, mxfp4, axis = 1>
+// CHECK: qf.matmul {{.*}} -> tensor<4x8xf32>
+func.func @pad_k(%a: tensor<4x40xf32>, %c: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %b = arith.constant dense<1.0> : tensor<40x8xf32>
+  %r = linalg.matmul ins(%a, %b : tensor<4x40xf32>, tensor<40x8xf32>) outs(%c : tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %r : tensor<4x8xf32>
+}

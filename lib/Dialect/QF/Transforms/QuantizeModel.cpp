@@ -12,6 +12,8 @@
 #include "mlir/IR/Matchers.h"
 #include "llvm/Support/Regex.h"
 
+#include <numeric>
+
 namespace qf {
 #define GEN_PASS_DEF_QUANTIZEMODELPASS
 #include "qf/Dialect/QF/Transforms/Passes.h.inc"
@@ -247,22 +249,27 @@ struct QuantizeModelPass final
                      "dimension K is dynamic; blocks need a static K");
       return failure();
     }
-    auto blockOk = [&](qf::FormatAttr f) {
-      if (!f)
-        return true;
-      qf::numerics::BlockFormat nf = f.toNumerics();
-      return nf.blockKind != qf::numerics::BlockKind::Fixed || K % nf.blockSize == 0;
-    };
-    for (auto [f, what] : {std::pair{wf, "weight"}, std::pair{af, "activation"}})
-      if (!blockOk(f)) {
-        op->emitRemark("qf-quantize-model: not quantized: block size ")
-            << f.toNumerics().blockSize << " of the " << what << " format "
-            << f.str() << " does not divide K = " << K;
-        return failure();
-      }
+    // K must be a multiple of the block sizes; otherwise K is zero-padded,
+    // which is exact: zeros add nothing to the products nor to block maxima
+    // or the tensor amax.
+    int64_t multiple = 1;
+    for (qf::FormatAttr f : {wf, af})
+      if (f && f.toNumerics().blockKind == qf::numerics::BlockKind::Fixed)
+        multiple = std::lcm(multiple, f.toNumerics().blockSize);
+    int64_t Kp = (K + multiple - 1) / multiple * multiple;
+    if (Kp != K)
+      op->emitRemark("qf-quantize-model: K = ")
+          << K << " is zero-padded to " << Kp << " for blocks of " << multiple;
     if (minSize > 0 && !ShapedType::isDynamic(N) && K * N < minSize) {
       op->emitRemark("qf-quantize-model: not quantized: K*N = ")
           << K * N << " is below min-size=" << int64_t(minSize);
+      return failure();
+    }
+
+    WeightSource w = traceWeight(c.b, c.bIsNK);
+    if (!af && !w.isConstant) {
+      op->emitRemark("qf-quantize-model: not quantized: no constant weight "
+                     "and activation-format=none (weight-only)");
       return failure();
     }
 
@@ -272,17 +279,47 @@ struct QuantizeModelPass final
       return qf::QTensorType::get(ctx(), t.getShape(), b.getF32Type(), f, axis);
     };
 
+    // Zero-pads dimension `dim` of `v` from K to Kp.
+    auto padK = [&](Value v, int64_t dim) -> Value {
+      if (Kp == K)
+        return v;
+      auto t = cast<RankedTensorType>(v.getType());
+      SmallVector<int64_t> shape(t.getShape());
+      shape[dim] = Kp;
+      SmallVector<OpFoldResult> low(t.getRank(), b.getIndexAttr(0));
+      SmallVector<OpFoldResult> high(t.getRank(), b.getIndexAttr(0));
+      high[dim] = b.getIndexAttr(Kp - K);
+      Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+      return tensor::PadOp::create(b, loc,
+                                   RankedTensorType::get(shape, b.getF32Type()),
+                                   v, low, high, zero);
+    };
+    auto padded = [&](RankedTensorType t, int64_t dim) {
+      SmallVector<int64_t> shape(t.getShape());
+      shape[dim] = Kp;
+      return RankedTensorType::get(shape, b.getF32Type());
+    };
+
     // Activation side.
-    Value lhs = c.a;
+    Value lhs = padK(c.a, r - 1);
+    at = padded(at, r - 1);
     if (af)
-      lhs = qf::QuantizeOp::create(b, loc, qtype(at, af, r - 1), c.a, Value(),
+      lhs = qf::QuantizeOp::create(b, loc, qtype(at, af, r - 1), lhs, Value(),
                                    Value());
 
     // Weight side.
     Value rhs;
     bool transposeB = c.bIsNK;
-    WeightSource w = traceWeight(c.b, c.bIsNK);
     if (w.isConstant && w.nk) {
+      if (Kp != K) {
+        // [..., N, K] -> [..., N, Kp] with zeros.
+        int64_t rows = int64_t(w.nk->size()) / K;
+        std::vector<float> p(size_t(rows * Kp), 0.0f);
+        for (int64_t i = 0; i < rows; ++i)
+          std::copy_n(w.nk->begin() + i * K, K, p.begin() + i * Kp);
+        w.nk = std::move(p);
+        w.nkShape.back() = Kp;
+      }
       auto nkT = RankedTensorType::get(w.nkShape, b.getF32Type());
       Value cst = arith::ConstantOp::create(b, loc,
                                             qf::makeFloatElements(nkT, *w.nk));
@@ -294,12 +331,11 @@ struct QuantizeModelPass final
       if (w.isConstant)
         op->emitRemark("qf-quantize-model: the weight constant has no data "
                        "(elided resource); it is quantized at run time");
+      int64_t kDim = c.bIsNK ? r - 1 : r - 2;
+      rhs = padK(c.b, kDim);
       if (f)
-        rhs = qf::QuantizeOp::create(b, loc,
-                                     qtype(bt, f, c.bIsNK ? r - 1 : r - 2),
-                                     c.b, Value(), Value());
-      else
-        rhs = c.b;
+        rhs = qf::QuantizeOp::create(b, loc, qtype(padded(bt, kDim), f, kDim),
+                                     rhs, Value(), Value());
     }
 
     auto resT = cast<RankedTensorType>(op->getResult(0).getType());
