@@ -3,13 +3,18 @@
 
 #include "qf/Dialect/QF/IR/ConstantData.h"
 #include "qf/Dialect/QF/IR/QF.h"
+#include "qf/Numerics/Quantize.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/Support/Regex.h"
 
 #include <numeric>
@@ -23,17 +28,42 @@ using namespace mlir;
 
 namespace {
 
-/// A contraction C[b?, m, n] (+)= A[b?, m, k] * B[b?, k, n] (or B[b?, n, k]).
+/// A contraction C[B..., M..., N...] (+)= A[B..., M..., K] * B[B..., K, N...]
+/// (or B[B..., N..., K]). Groups of batch, M and N dimensions are collapsed
+/// to one each, giving the rank-2/3 form qf.matmul takes.
 struct Contraction {
   linalg::LinalgOp op;
   Value a, b, init;
-  int64_t rank = 2; // of the operands
+  bool hasBatch = false;
   bool bIsNK = false;
+  /// Reassociations collapsing A, B and C to rank 2 (or 3 with a batch);
+  /// empty when the operand already has that form.
+  SmallVector<ReassociationIndices> aGroups, bGroups, cGroups;
+  int64_t rank() const { return hasBatch ? 3 : 2; }
 };
 
+bool isIdentityGrouping(ArrayRef<ReassociationIndices> groups) {
+  return llvm::all_of(groups,
+                      [](const ReassociationIndices &g) { return g.size() == 1; });
+}
+
+/// Builds [0..n0), [n0..n0+n1), ... skipping empty groups.
+SmallVector<ReassociationIndices> groupsOf(ArrayRef<size_t> sizes) {
+  SmallVector<ReassociationIndices> r;
+  int64_t next = 0;
+  for (size_t s : sizes) {
+    if (!s)
+      continue;
+    ReassociationIndices g;
+    for (size_t i = 0; i < s; ++i)
+      g.push_back(next++);
+    r.push_back(g);
+  }
+  return r;
+}
+
 /// Matches the supported operand layouts; returns the reason otherwise.
-FailureOr<Contraction> matchContraction(linalg::LinalgOp op,
-                                        std::string &why) {
+FailureOr<Contraction> matchContraction(linalg::LinalgOp op, std::string &why) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
       !linalg::isaContractionOpInterface(op)) {
     why = "not a two-operand multiply-add contraction";
@@ -41,10 +71,10 @@ FailureOr<Contraction> matchContraction(linalg::LinalgOp op,
   }
   FailureOr<linalg::ContractionDimensions> dims =
       linalg::inferContractionDims(op);
-  if (failed(dims) || dims->k.size() != 1 || dims->m.size() != 1 ||
-      dims->n.size() != 1 || dims->batch.size() > 1) {
-    why = "needs exactly one reduction, one M, one N and at most one batch "
-          "dimension (collapse the others first)";
+  if (failed(dims) || dims->k.size() != 1 || dims->m.empty() ||
+      dims->n.empty()) {
+    why = "needs exactly one reduction dimension and at least one M and one N "
+          "dimension";
     return failure();
   }
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
@@ -58,18 +88,38 @@ FailureOr<Contraction> matchContraction(linalg::LinalgOp op,
     }
     return r;
   };
-  SmallVector<unsigned> batch(dims->batch.begin(), dims->batch.end());
-  auto with = [&](std::initializer_list<unsigned> tail) {
-    SmallVector<unsigned> r(batch);
-    r.append(tail.begin(), tail.end());
-    return r;
-  };
-  unsigned m = dims->m[0], n = dims->n[0], k = dims->k[0];
   auto la = dimList(maps[0]), lb = dimList(maps[1]), lc = dimList(maps[2]);
-  if (!la || !lb || !lc || *la != with({m, k}) || *lc != with({m, n}) ||
-      (*lb != with({k, n}) && *lb != with({n, k}))) {
-    why = "operands are not laid out as [batch?, M, K] x [batch?, K, N] or "
-          "[batch?, N, K] -> [batch?, M, N]";
+  const char *layoutWhy =
+      "operands are not laid out as [batch..., M..., K] x [batch..., K, N...] "
+      "or [batch..., N..., K] -> [batch..., M..., N...]";
+  if (!la || !lb || !lc) {
+    why = layoutWhy;
+    return failure();
+  }
+  // C must be batch dims, then M dims, then N dims; their order in C is the
+  // order the other operands must follow.
+  size_t nb = dims->batch.size(), nm = dims->m.size(), nn = dims->n.size();
+  unsigned k = dims->k[0];
+  if (lc->size() != nb + nm + nn) {
+    why = layoutWhy;
+    return failure();
+  }
+  auto inSet = [](ArrayRef<unsigned> set, ArrayRef<unsigned> xs) {
+    return llvm::all_of(xs, [&](unsigned x) { return llvm::is_contained(set, x); });
+  };
+  ArrayRef<unsigned> cB = ArrayRef(*lc).take_front(nb);
+  ArrayRef<unsigned> cM = ArrayRef(*lc).slice(nb, nm);
+  ArrayRef<unsigned> cN = ArrayRef(*lc).take_back(nn);
+  SmallVector<unsigned> expA(cB), expKN(cB), expNK(cB);
+  expA.append(cM.begin(), cM.end());
+  expA.push_back(k);
+  expKN.push_back(k);
+  expKN.append(cN.begin(), cN.end());
+  expNK.append(cN.begin(), cN.end());
+  expNK.push_back(k);
+  if (!inSet(dims->batch, cB) || !inSet(dims->m, cM) || !inSet(dims->n, cN) ||
+      *la != expA || (*lb != expKN && *lb != expNK)) {
+    why = layoutWhy;
     return failure();
   }
   Contraction c;
@@ -77,8 +127,8 @@ FailureOr<Contraction> matchContraction(linalg::LinalgOp op,
   c.a = op.getDpsInputs()[0];
   c.b = op.getDpsInputs()[1];
   c.init = op.getDpsInits()[0];
-  c.rank = int64_t(batch.size()) + 2;
-  c.bIsNK = *lb == with({n, k});
+  c.hasBatch = nb > 0;
+  c.bIsNK = *lb == expNK && *lb != expKN;
   for (Value v : {c.a, c.b, c.init}) {
     auto t = dyn_cast<RankedTensorType>(v.getType());
     if (!t || !t.getElementType().isF32()) {
@@ -86,24 +136,61 @@ FailureOr<Contraction> matchContraction(linalg::LinalgOp op,
       return failure();
     }
   }
+  c.aGroups = groupsOf({nb, nm, 1});
+  c.bGroups = c.bIsNK ? groupsOf({nb, nn, 1}) : groupsOf({nb, 1, nn});
+  c.cGroups = groupsOf({nb, nm, nn});
+  for (auto *g : {&c.aGroups, &c.bGroups, &c.cGroups})
+    if (isIdentityGrouping(*g))
+      g->clear();
   return c;
 }
 
-/// The constant data behind `v` in [..., N, K] layout when v is a weight:
-/// a constant, possibly through tensor.cast and a linalg.transpose of the
-/// last two dimensions. `hasData` is false for elided resources.
+/// Where the weight operand comes from: a constant (data in the operand's
+/// own row-major layout, or none for elided resources) or a function
+/// argument, possibly through tensor.cast, reshapes and one transpose of the
+/// last two dimensions.
 struct WeightSource {
   bool isConstant = false;
-  std::optional<std::vector<float>> nk; ///< data as [..., N, K]
-  SmallVector<int64_t> nkShape;
+  Value constant; ///< the constant value (before casts/transposes)
+  std::optional<std::vector<float>> data; ///< in the operand's layout
+  BlockArgument arg;      ///< a function argument
+  bool argTransposed = false; ///< operand = transpose(last two)(arg)
+  bool argReshaped = false;   ///< a reshape lies between arg and operand
 };
 
-WeightSource traceWeight(Value v, bool bIsNK) {
+/// Row-major transpose of the last two dimensions of `shape`.
+std::vector<float> transposeLastTwo(ArrayRef<float> data,
+                                    ArrayRef<int64_t> shape) {
+  int64_t r = int64_t(shape.size());
+  int64_t rows = shape[r - 2], cols = shape[r - 1];
+  int64_t batch = rows * cols ? int64_t(data.size()) / (rows * cols) : 0;
+  std::vector<float> out(data.size());
+  for (int64_t bi = 0; bi < batch; ++bi)
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < cols; ++j)
+        out[size_t(bi * rows * cols + j * rows + i)] =
+            data[size_t(bi * rows * cols + i * cols + j)];
+  return out;
+}
+
+WeightSource traceWeight(Value v) {
   WeightSource w;
-  bool transposed = false; // v = transpose(src)
+  // Walk down to the source; reshapes and casts keep row-major data.
+  linalg::TransposeOp transpose;
+  bool reshaped = false;
   while (true) {
     if (auto cast = v.getDefiningOp<tensor::CastOp>()) {
       v = cast.getSource();
+      continue;
+    }
+    if (auto cs = v.getDefiningOp<tensor::CollapseShapeOp>()) {
+      v = cs.getSrc();
+      reshaped = true;
+      continue;
+    }
+    if (auto es = v.getDefiningOp<tensor::ExpandShapeOp>()) {
+      v = es.getSrc();
+      reshaped = true;
       continue;
     }
     if (auto tr = v.getDefiningOp<linalg::TransposeOp>()) {
@@ -112,44 +199,31 @@ WeightSource traceWeight(Value v, bool bIsNK) {
       bool swapsLastTwo = r >= 2 && perm[r - 1] == r - 2 && perm[r - 2] == r - 1;
       for (int64_t i = 0; i + 2 < r; ++i)
         swapsLastTwo &= perm[i] == i;
-      if (!swapsLastTwo || transposed)
+      // Only one transpose, and no reshape between it and the operand (the
+      // data order after it is then easy to state).
+      if (!swapsLastTwo || transpose || reshaped)
         return w;
-      transposed = true;
+      transpose = tr;
       v = tr.getInput();
       continue;
     }
     break;
   }
+  if (auto ba = dyn_cast<BlockArgument>(v)) {
+    w.arg = ba;
+    w.argTransposed = bool(transpose);
+    w.argReshaped = reshaped;
+    return w;
+  }
   Attribute attr;
   if (!matchPattern(v, m_Constant(&attr)))
     return w;
   w.isConstant = true;
-  auto t = cast<RankedTensorType>(v.getType());
-  std::optional<std::vector<float>> data = qf::readFloatElements(attr);
-  // The source's last two dims are [N, K] when exactly one of "B is [N, K]"
-  // and "B is a transpose" holds.
-  bool srcIsNK = bIsNK != transposed;
-  SmallVector<int64_t> shape(t.getShape());
-  int64_t r = int64_t(shape.size());
-  if (!srcIsNK)
-    std::swap(shape[r - 1], shape[r - 2]);
-  w.nkShape = shape;
-  if (!data)
-    return w;
-  if (srcIsNK) {
-    w.nk = std::move(data);
-    return w;
-  }
-  // Transpose the last two dimensions at compile time.
-  int64_t rows = t.getShape()[r - 2], cols = t.getShape()[r - 1];
-  int64_t batch = int64_t(data->size()) / (rows * cols);
-  std::vector<float> out(data->size());
-  for (int64_t bi = 0; bi < batch; ++bi)
-    for (int64_t i = 0; i < rows; ++i)
-      for (int64_t j = 0; j < cols; ++j)
-        out[size_t(bi * rows * cols + j * rows + i)] =
-            (*data)[size_t(bi * rows * cols + i * cols + j)];
-  w.nk = std::move(out);
+  w.constant = v;
+  w.data = qf::readFloatElements(attr);
+  if (w.data && transpose)
+    w.data = transposeLastTwo(
+        *w.data, cast<RankedTensorType>(transpose.getInput().getType()).getShape());
   return w;
 }
 
@@ -162,21 +236,59 @@ bool isZeroFill(Value init) {
          f.getValue().isZero();
 }
 
+/// Erases `v`'s defining op and, recursively, its operands' defining ops
+/// once they have no uses and no side effects.
+void eraseDeadChain(Value v) {
+  SmallVector<Operation *> work;
+  if (Operation *d = v.getDefiningOp())
+    work.push_back(d);
+  while (!work.empty()) {
+    Operation *op = work.pop_back_val();
+    // Contractions are left alone: the pass may still visit them.
+    if (!op->use_empty() || !isMemoryEffectFree(op) ||
+        (op->getNumRegions() > 0 && !isa<linalg::LinalgOp>(op)))
+      continue;
+    if (auto l = dyn_cast<linalg::LinalgOp>(op);
+        l && linalg::isaContractionOpInterface(l))
+      continue;
+    SmallVector<Operation *> defs;
+    for (Value o : op->getOperands())
+      if (Operation *d = o.getDefiningOp())
+        defs.push_back(d);
+    op->erase();
+    for (Operation *d : defs)
+      if (!llvm::is_contained(work, d))
+        work.push_back(d);
+  }
+}
+
+/// A function argument replaced by its storage tensors.
+struct ArgRewrite {
+  func::FuncOp func;
+  BlockArgument oldArg;
+  qf::QTensorType type;
+  Value unpacked;
+  unsigned numNew = 0;
+};
+
 struct QuantizeModelPass final
     : qf::impl::QuantizeModelPassBase<QuantizeModelPass> {
   using Base::Base;
 
+  SmallVector<ArgRewrite> argRewrites;
+
+  MLIRContext *ctx() { return &getContext(); }
+
   /// Parses a format option: a preset name, a #qf.format<...>, or `none`.
   FailureOr<qf::FormatAttr> parseFormat(StringRef opt, StringRef text,
                                         bool allowNone) {
-    MLIRContext *ctx = &getContext();
     if (allowNone && text == "none")
       return qf::FormatAttr();
     if (text.starts_with("#")) {
-      Attribute a = parseAttribute(text, ctx);
+      Attribute a = parseAttribute(text, ctx());
       if (auto f = dyn_cast_or_null<qf::FormatAttr>(a))
         return f;
-    } else if (qf::FormatAttr f = qf::FormatAttr::getPreset(ctx, text)) {
+    } else if (qf::FormatAttr f = qf::FormatAttr::getPreset(ctx(), text)) {
       return f;
     }
     getOperation().emitError()
@@ -187,8 +299,25 @@ struct QuantizeModelPass final
     return failure();
   }
 
+  /// The strings include/exclude are matched against (see Passes.td).
+  SmallVector<std::string> namesOf(Operation *op) {
+    SmallVector<std::string> names;
+    names.push_back(op->getName().getStringRef().str());
+    std::string loc;
+    llvm::raw_string_ostream os(loc);
+    op->getLoc().print(os);
+    names.push_back(loc);
+    if (auto n = op->getAttrOfType<StringAttr>("qf.name"))
+      names.push_back(n.str());
+    for (Operation *user : op->getResult(0).getUsers())
+      if (auto obs = dyn_cast<qf::ObserveOp>(user))
+        names.push_back(obs.getName().str());
+    return names;
+  }
+
   void runOnOperation() override {
-    FailureOr<qf::FormatAttr> wf = parseFormat("weight-format", weightFormat, false);
+    FailureOr<qf::FormatAttr> wf =
+        parseFormat("weight-format", weightFormat, false);
     FailureOr<qf::FormatAttr> af =
         parseFormat("activation-format", activationFormat, true);
     if (failed(wf) || failed(af))
@@ -207,12 +336,9 @@ struct QuantizeModelPass final
         ops.push_back(op);
     });
     for (linalg::LinalgOp op : ops) {
-      std::string locStr;
-      llvm::raw_string_ostream os(locStr);
-      op->getLoc().print(os);
-      std::string name = op->getName().getStringRef().str();
+      SmallVector<std::string> names = namesOf(op);
       auto matches = [&](llvm::Regex &re) {
-        return re.match(name) || re.match(locStr);
+        return llvm::any_of(names, [&](const std::string &s) { return re.match(s); });
       };
       if (!include.empty() && !matches(inc)) {
         op->emitRemark("qf-quantize-model: not quantized: does not match "
@@ -231,56 +357,185 @@ struct QuantizeModelPass final
         op->emitRemark("qf-quantize-model: not quantized: ") << why;
         continue;
       }
-      if (failed(rewrite(*c, *wf, *af)))
-        continue;
+      (void)rewrite(*c, *wf, *af);
     }
+    finishArgRewrites();
+  }
+
+  qf::QTensorType qtype(ArrayRef<int64_t> shape, qf::FormatAttr f,
+                        int64_t axis) {
+    if (f.getBlockKind() == qf::BlockKind::Tensor)
+      axis = 0;
+    return qf::QTensorType::get(ctx(), shape, Float32Type::get(ctx()), f, axis);
+  }
+
+  /// The unpacked quantized value of function argument `arg` in `type`,
+  /// adding the storage arguments (and the caller-side qf.quantize + qf.pack)
+  /// on first use. Null when the argument cannot be rewritten.
+  Value argumentWeight(BlockArgument arg, qf::QTensorType type,
+                       Operation *op) {
+    for (ArgRewrite &r : argRewrites)
+      if (r.oldArg == arg) {
+        if (r.type == type)
+          return r.unpacked;
+        op->emitRemark("qf-quantize-model: weight argument #")
+            << arg.getArgNumber() << " is used with another layout or format ("
+            << r.type << ") elsewhere; it is quantized at run time here";
+        return {};
+      }
+    auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+    if (!func || arg.getOwner() != &func.getBody().front()) {
+      op->emitRemark("qf-quantize-model: the weight is a block argument but "
+                     "not a func.func argument; it is quantized at run time");
+      return {};
+    }
+    std::optional<SymbolTable::UseRange> uses =
+        SymbolTable::getSymbolUses(func, getOperation());
+    if (!uses) {
+      op->emitRemark("qf-quantize-model: cannot find the callers of @")
+          << func.getSymName() << "; the weight is quantized at run time";
+      return {};
+    }
+    SmallVector<func::CallOp> calls;
+    for (const SymbolTable::SymbolUse &u : *uses) {
+      auto call = dyn_cast<func::CallOp>(u.getUser());
+      if (!call) {
+        op->emitRemark("qf-quantize-model: @")
+            << func.getSymName() << " is referenced by "
+            << u.getUser()->getName()
+            << ", not only called; the weight is quantized at run time";
+        return {};
+      }
+      calls.push_back(call);
+    }
+    unsigned idx = arg.getArgNumber();
+    SmallVector<Type> storage = {type.getPackedType(), type.getScalesType()};
+    if (RankedTensorType ts = type.getTensorScaleType())
+      storage.push_back(ts);
+    Location loc = arg.getLoc();
+    SmallVector<unsigned> indices(storage.size(), idx + 1);
+    SmallVector<DictionaryAttr> attrs(storage.size(), DictionaryAttr());
+    SmallVector<Location> locs(storage.size(), loc);
+    if (failed(func.insertArguments(indices, storage, attrs, locs)))
+      return {};
+    Block &entry = func.getBody().front();
+    OpBuilder b = OpBuilder::atBlockBegin(&entry);
+    ValueRange newArgs = entry.getArguments().slice(idx + 1, storage.size());
+    Value unpacked = qf::UnpackOp::create(
+        b, loc, type, newArgs[0], newArgs[1],
+        storage.size() > 2 ? newArgs[2] : Value());
+    // Callers quantize and pack the f32 weight they used to pass.
+    for (func::CallOp call : calls) {
+      OpBuilder cb(call);
+      Value w = call.getOperand(idx);
+      Value q = qf::QuantizeOp::create(cb, call.getLoc(), type, w, Value(),
+                                       Value());
+      auto pack = qf::PackOp::create(
+          cb, call.getLoc(), type.getPackedType(), type.getScalesType(),
+          storage.size() > 2 ? storage[2] : Type(), q);
+      call->insertOperands(idx + 1, pack->getResults());
+    }
+    argRewrites.push_back({func, arg, type, unpacked, unsigned(storage.size())});
+    return unpacked;
+  }
+
+  /// Removes the f32 weight arguments that were replaced by storage tensors.
+  /// Remaining f32 uses (outside quantized contractions) read the decoded
+  /// weight.
+  void finishArgRewrites() {
+    for (ArgRewrite &r : argRewrites) {
+      if (!r.oldArg.use_empty()) {
+        OpBuilder b(ctx());
+        b.setInsertionPointAfterValue(r.unpacked);
+        Value f32 = qf::DequantizeOp::create(
+            b, r.oldArg.getLoc(), r.type.getExpressedTensorType(), r.unpacked);
+        r.oldArg.replaceAllUsesWith(f32);
+      }
+      unsigned idx = r.oldArg.getArgNumber();
+      std::optional<SymbolTable::UseRange> uses =
+          SymbolTable::getSymbolUses(r.func, getOperation());
+      if (uses)
+        for (const SymbolTable::SymbolUse &u : *uses)
+          u.getUser()->eraseOperand(idx);
+      (void)r.func.eraseArgument(idx);
+    }
+    argRewrites.clear();
   }
 
   /// Rewrites one contraction; emits a remark and fails when it cannot.
   LogicalResult rewrite(Contraction &c, qf::FormatAttr wf, qf::FormatAttr af) {
     Operation *op = c.op;
-    auto at = cast<RankedTensorType>(c.a.getType());
-    auto bt = cast<RankedTensorType>(c.b.getType());
-    int64_t r = c.rank;
-    int64_t K = at.getShape()[r - 1];
-    int64_t N = c.bIsNK ? bt.getShape()[r - 2] : bt.getShape()[r - 1];
+    OpBuilder b(op);
+    Location loc = op->getLoc();
+    Type f32 = b.getF32Type();
+    int64_t r = c.rank();
+
+    // Collapsed (rank 2/3) shapes.
+    auto collapsedShape = [](Value v, ArrayRef<ReassociationIndices> groups) {
+      ArrayRef<int64_t> s = cast<RankedTensorType>(v.getType()).getShape();
+      if (groups.empty())
+        return SmallVector<int64_t>(s);
+      SmallVector<int64_t> out;
+      for (const ReassociationIndices &g : groups) {
+        int64_t p = 1;
+        for (int64_t i : g)
+          p = ShapedType::isDynamic(s[i]) || ShapedType::isDynamic(p)
+                  ? ShapedType::kDynamic
+                  : p * s[i];
+        out.push_back(p);
+      }
+      return out;
+    };
+    SmallVector<int64_t> aShape = collapsedShape(c.a, c.aGroups);
+    SmallVector<int64_t> bShape = collapsedShape(c.b, c.bGroups);
+    int64_t K = aShape[r - 1];
+    int64_t kDimB = c.bIsNK ? r - 1 : r - 2;
     if (ShapedType::isDynamic(K)) {
       op->emitRemark("qf-quantize-model: not quantized: the reduction "
                      "dimension K is dynamic; blocks need a static K");
       return failure();
     }
-    // K must be a multiple of the block sizes; otherwise K is zero-padded,
-    // which is exact: zeros add nothing to the products nor to block maxima
-    // or the tensor amax.
+    // K must be a multiple of the block sizes; otherwise K is zero-padded
+    // (with pad-k, the default), which is exact: zeros add nothing to the
+    // products nor to block maxima or the tensor amax.
     int64_t multiple = 1;
     for (qf::FormatAttr f : {wf, af})
-      if (f && f.toNumerics().blockKind == qf::numerics::BlockKind::Fixed)
-        multiple = std::lcm(multiple, f.toNumerics().blockSize);
+      if (f && f.getBlockKind() == qf::BlockKind::Fixed)
+        multiple = std::lcm(multiple, f.getBlockSize());
     int64_t Kp = (K + multiple - 1) / multiple * multiple;
-    if (Kp != K)
-      op->emitRemark("qf-quantize-model: K = ")
-          << K << " is zero-padded to " << Kp << " for blocks of " << multiple;
-    if (minSize > 0 && !ShapedType::isDynamic(N) && K * N < minSize) {
-      op->emitRemark("qf-quantize-model: not quantized: K*N = ")
-          << K * N << " is below min-size=" << int64_t(minSize);
+    if (Kp != K && !padK) {
+      op->emitRemark("qf-quantize-model: not quantized: block size ")
+          << multiple << " does not divide K = " << K
+          << " (pad-k=false keeps such contractions in f32)";
+      return failure();
+    }
+    auto bt = cast<RankedTensorType>(c.b.getType());
+    if (minSize > 0 && bt.hasStaticShape() && bt.getNumElements() < minSize) {
+      op->emitRemark("qf-quantize-model: not quantized: the weight has ")
+          << bt.getNumElements() << " elements, below min-size="
+          << int64_t(minSize);
       return failure();
     }
 
-    WeightSource w = traceWeight(c.b, c.bIsNK);
-    if (!af && !w.isConstant) {
+    WeightSource w = traceWeight(c.b);
+    bool argWeight = weightsAsArguments && w.arg && !w.argReshaped &&
+                     c.bGroups.empty();
+    if (!af && !w.isConstant && !argWeight) {
       op->emitRemark("qf-quantize-model: not quantized: no constant weight "
                      "and activation-format=none (weight-only)");
       return failure();
     }
+    if (Kp != K)
+      op->emitRemark("qf-quantize-model: K = ")
+          << K << " is zero-padded to " << Kp << " for blocks of " << multiple;
 
-    OpBuilder b(op);
-    Location loc = op->getLoc();
-    auto qtype = [&](RankedTensorType t, qf::FormatAttr f, int64_t axis) {
-      return qf::QTensorType::get(ctx(), t.getShape(), b.getF32Type(), f, axis);
+    auto collapse = [&](Value v, ArrayRef<ReassociationIndices> groups) {
+      if (groups.empty())
+        return v;
+      return tensor::CollapseShapeOp::create(b, loc, v, groups).getResult();
     };
-
     // Zero-pads dimension `dim` of `v` from K to Kp.
-    auto padK = [&](Value v, int64_t dim) -> Value {
+    auto pad = [&](Value v, int64_t dim) -> Value {
       if (Kp == K)
         return v;
       auto t = cast<RankedTensorType>(v.getType());
@@ -290,69 +545,111 @@ struct QuantizeModelPass final
       SmallVector<OpFoldResult> high(t.getRank(), b.getIndexAttr(0));
       high[dim] = b.getIndexAttr(Kp - K);
       Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
-      return tensor::PadOp::create(b, loc,
-                                   RankedTensorType::get(shape, b.getF32Type()),
-                                   v, low, high, zero);
-    };
-    auto padded = [&](RankedTensorType t, int64_t dim) {
-      SmallVector<int64_t> shape(t.getShape());
-      shape[dim] = Kp;
-      return RankedTensorType::get(shape, b.getF32Type());
+      return tensor::PadOp::create(b, loc, RankedTensorType::get(shape, f32), v,
+                                   low, high, zero);
     };
 
     // Activation side.
-    Value lhs = padK(c.a, r - 1);
-    at = padded(at, r - 1);
-    if (af)
-      lhs = qf::QuantizeOp::create(b, loc, qtype(at, af, r - 1), lhs, Value(),
+    Value lhs = pad(collapse(c.a, c.aGroups), r - 1);
+    if (af) {
+      SmallVector<int64_t> s(aShape);
+      s[r - 1] = Kp;
+      lhs = qf::QuantizeOp::create(b, loc, qtype(s, af, r - 1), lhs, Value(),
                                    Value());
+    }
 
     // Weight side.
     Value rhs;
     bool transposeB = c.bIsNK;
-    if (w.isConstant && w.nk) {
+    Value argW;
+    if (argWeight) {
       if (Kp != K) {
-        // [..., N, K] -> [..., N, Kp] with zeros.
-        int64_t rows = int64_t(w.nk->size()) / K;
+        op->emitRemark("qf-quantize-model: weight argument #")
+            << w.arg.getArgNumber()
+            << " needs K padding; it is quantized at run time";
+      } else {
+        // The argument keeps its shape and is blocked along its K axis.
+        auto argT = dyn_cast<RankedTensorType>(w.arg.getType());
+        bool argIsNK = c.bIsNK != w.argTransposed;
+        if (argT && argT.hasStaticShape() && argT.getElementType().isF32() &&
+            argT.getRank() == r)
+          argW = argumentWeight(w.arg,
+                                qtype(argT.getShape(), wf, argIsNK ? r - 1 : r - 2),
+                                op);
+        else
+          op->emitRemark("qf-quantize-model: weight argument #")
+              << w.arg.getArgNumber()
+              << " is not a static f32 tensor of the operand's rank; it is "
+                 "quantized at run time";
+        if (argW)
+          transposeB = argIsNK;
+      }
+      if (argW)
+        rhs = argW;
+    }
+    if (!rhs && w.isConstant && w.data) {
+      // [..., K, N] or [..., N, K] (collapsed) -> [..., N, Kp].
+      SmallVector<int64_t> nk(bShape);
+      std::vector<float> data = std::move(*w.data);
+      if (!c.bIsNK) {
+        data = transposeLastTwo(data, nk);
+        std::swap(nk[r - 1], nk[r - 2]);
+      }
+      if (Kp != K) {
+        int64_t rows = int64_t(data.size()) / K;
         std::vector<float> p(size_t(rows * Kp), 0.0f);
         for (int64_t i = 0; i < rows; ++i)
-          std::copy_n(w.nk->begin() + i * K, K, p.begin() + i * Kp);
-        w.nk = std::move(p);
-        w.nkShape.back() = Kp;
+          std::copy_n(data.begin() + i * K, K, p.begin() + i * Kp);
+        data = std::move(p);
+        nk[r - 1] = Kp;
       }
-      auto nkT = RankedTensorType::get(w.nkShape, b.getF32Type());
-      Value cst = arith::ConstantOp::create(b, loc,
-                                            qf::makeFloatElements(nkT, *w.nk));
-      rhs = b.createOrFold<qf::QuantizeOp>(loc, qtype(nkT, wf, r - 1), cst,
-                                           Value(), Value());
+      qf::QTensorType qt = qtype(nk, wf, r - 1);
+      if (foldWeights) {
+        qf::numerics::QuantizedTensor q = qf::numerics::quantize(
+            wf.toNumerics(), qt.getLayout(), data.data());
+        rhs = qf::ConstantOp::create(b, loc, qt,
+                                     qf::QuantizedAttr::fromNumerics(qt, q));
+      } else {
+        Value cst = arith::ConstantOp::create(
+            b, loc, qf::makeFloatElements(RankedTensorType::get(nk, f32), data));
+        rhs = qf::QuantizeOp::create(b, loc, qt, cst, Value(), Value());
+      }
       transposeB = true;
-    } else {
-      qf::FormatAttr f = w.isConstant ? wf : af;
+    }
+    if (!rhs) {
+      qf::FormatAttr f = (w.isConstant || argWeight) ? wf : af;
       if (w.isConstant)
         op->emitRemark("qf-quantize-model: the weight constant has no data "
                        "(elided resource); it is quantized at run time");
-      int64_t kDim = c.bIsNK ? r - 1 : r - 2;
-      rhs = padK(c.b, kDim);
-      if (f)
-        rhs = qf::QuantizeOp::create(b, loc, qtype(padded(bt, kDim), f, kDim),
-                                     rhs, Value(), Value());
+      rhs = pad(collapse(c.b, c.bGroups), kDimB);
+      if (f) {
+        SmallVector<int64_t> s(bShape);
+        s[kDimB] = Kp;
+        rhs = qf::QuantizeOp::create(b, loc, qtype(s, f, kDimB), rhs, Value(),
+                                     Value());
+      }
     }
 
     auto resT = cast<RankedTensorType>(op->getResult(0).getType());
-    Value y = qf::MatmulOp::create(b, loc, resT, lhs, rhs,
+    auto mmT = RankedTensorType::get(collapsedShape(c.init, c.cGroups), f32);
+    Value y = qf::MatmulOp::create(b, loc, mmT, lhs, rhs,
                                    transposeB ? b.getUnitAttr() : UnitAttr());
+    if (!c.cGroups.empty())
+      y = tensor::ExpandShapeOp::create(b, loc, resT, y, c.cGroups,
+                                        tensor::getMixedSizes(b, loc, c.init));
     if (!isZeroFill(c.init)) {
       Value empty = tensor::EmptyOp::create(
-          b, loc, tensor::getMixedSizes(b, loc, c.init), b.getF32Type());
+          b, loc, tensor::getMixedSizes(b, loc, c.init), f32);
       y = linalg::AddOp::create(b, loc, ValueRange{y, c.init}, ValueRange{empty})
               .getResult(0);
     }
+    SmallVector<Value> oldOperands = {c.a, c.b, c.init};
     op->getResult(0).replaceAllUsesWith(y);
     op->erase();
+    for (Value v : oldOperands)
+      eraseDeadChain(v);
     return success();
   }
-
-  MLIRContext *ctx() { return &getContext(); }
 };
 
 } // namespace

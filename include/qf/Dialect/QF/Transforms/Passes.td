@@ -48,4 +48,33 @@ def QuantizeModelPass : Pass<"qf-quantize-model", "::mlir::ModuleOp"> {
   ];
 }
 
+def InstrumentCalibrationPass
+    : Pass<"qf-instrument-calibration", "::mlir::ModuleOp"> {
+  let summary = "Record statistics of the activations feeding quantized ops";
+  let description = [{
+    Inserts an observation point (`qf.observe`) on the input of every
+    `qf.quantize` whose scales are computed from the data (the activations;
+    constant weights are folded already), named `<function>.act<i>` unless an
+    observe already names it, and lowers every `qf.observe` to calls into
+    the calibration runtime (`libqf_runtime.so`, docs/calibration.md):
+    `qf_calib_name` and `qf_calib_observe(id, tensor, channel-axis)`. Run the
+    instrumented program over calibration inputs with
+    `QF_CALIBRATION_OUT=table.json` to get the calibration table.
+
+    ```sh
+    qf-opt model.mlir --qf-quantize-model --qf-instrument-calibration --qf-cpu-pipeline \
+      | QF_CALIBRATION_OUT=calib.json mlir-runner ... -shared-libs=...,build/lib/libqf_runtime.so
+    ```
+  }];
+  let dependentDialects = ["::qf::QFDialect", "::mlir::func::FuncDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::bufferization::BufferizationDialect",
+                           "::mlir::arith::ArithDialect"];
+  let options = [
+    Option<"channelAxis", "channel-axis", "int64_t", "-1",
+           "axis whose per-index amax is recorded; -1 means the last axis, "
+           "-2 records none">
+  ];
+}
+
 #endif // QF_DIALECT_QF_TRANSFORMS_PASSES_TD

@@ -1,0 +1,118 @@
+//===- InstrumentCalibration.cpp - qf.observe to calibration runtime calls ===//
+#include "qf/Dialect/QF/Transforms/Passes.h"
+
+#include "qf/Dialect/QF/IR/QF.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/SymbolTable.h"
+
+namespace qf {
+#define GEN_PASS_DEF_INSTRUMENTCALIBRATIONPASS
+#include "qf/Dialect/QF/Transforms/Passes.h.inc"
+} // namespace qf
+
+using namespace mlir;
+
+namespace {
+
+constexpr StringLiteral kObserve = "qf_calib_observe";
+constexpr StringLiteral kName = "qf_calib_name";
+
+/// Declares `name` (private, C interface) unless the module has it.
+void declare(ModuleOp m, StringRef name, FunctionType type) {
+  if (m.lookupSymbol(name))
+    return;
+  OpBuilder b = OpBuilder::atBlockBegin(m.getBody());
+  auto f = func::FuncOp::create(b, m.getLoc(), name, type);
+  f.setPrivate();
+  f->setAttr("llvm.emit_c_interface", b.getUnitAttr());
+}
+
+struct InstrumentCalibrationPass final
+    : qf::impl::InstrumentCalibrationPassBase<InstrumentCalibrationPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp m = getOperation();
+    MLIRContext *ctx = &getContext();
+    OpBuilder b(ctx);
+
+    // 1. Observation points on the activations of data-dependent quantizes.
+    m.walk([&](func::FuncOp f) {
+      int idx = 0;
+      f.walk([&](qf::QuantizeOp q) {
+        if (q.getScales() || matchPattern(q.getInput(), m_Constant()))
+          return;
+        if (q.getInput().getDefiningOp<qf::ObserveOp>())
+          return;
+        b.setInsertionPoint(q);
+        std::string name = (f.getSymName() + ".act" + Twine(idx++)).str();
+        Value o = qf::ObserveOp::create(b, q.getLoc(), q.getInput().getType(),
+                                        b.getStringAttr(name), q.getInput());
+        q.getInputMutable().assign(o);
+      });
+    });
+
+    // 2. Lower every observe to runtime calls.
+    SmallVector<qf::ObserveOp> observes;
+    m.walk([&](qf::ObserveOp o) { observes.push_back(o); });
+    if (observes.empty())
+      return;
+    auto unranked = UnrankedMemRefType::get(b.getF32Type(), 0);
+    auto bytes = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
+    declare(m, kObserve,
+            b.getFunctionType({b.getI64Type(), unranked, b.getI64Type()}, {}));
+    declare(m, kName, b.getFunctionType({b.getI64Type(), bytes}, {}));
+    SymbolTable symbols(m);
+    int64_t id = 0;
+    for (qf::ObserveOp o : observes) {
+      auto t = dyn_cast<RankedTensorType>(o.getInput().getType());
+      if (!t || !t.getElementType().isF32()) {
+        o.emitRemark("qf-instrument-calibration: not instrumented: the "
+                     "calibration runtime records f32 tensors, got ")
+            << o.getInput().getType();
+        o.getResult().replaceAllUsesWith(o.getInput());
+        o.erase();
+        continue;
+      }
+      Location loc = o.getLoc();
+      // The name as a constant byte array.
+      StringRef name = o.getName();
+      auto globalT = MemRefType::get({int64_t(name.size())}, b.getI8Type());
+      b.setInsertionPointToStart(m.getBody());
+      auto init = DenseElementsAttr::get(
+          RankedTensorType::get({int64_t(name.size())}, b.getI8Type()),
+          ArrayRef<char>(name.data(), name.size()));
+      auto global = memref::GlobalOp::create(
+          b, loc, ("__qf_calib_name_" + Twine(id)).str(),
+          b.getStringAttr("private"), globalT, init, /*constant=*/true,
+          /*alignment=*/IntegerAttr());
+      symbols.insert(global);
+
+      b.setInsertionPoint(o);
+      Value idV = arith::ConstantIntOp::create(b, loc, id, 64);
+      int64_t axis = channelAxis == -1 ? t.getRank() - 1 : int64_t(channelAxis);
+      if (axis < -1 || axis >= t.getRank())
+        axis = -1;
+      Value axisV = arith::ConstantIntOp::create(b, loc, axis, 64);
+      Value g = memref::GetGlobalOp::create(b, loc, globalT, global.getSymName());
+      Value gd = memref::CastOp::create(b, loc, bytes, g);
+      func::CallOp::create(b, loc, kName, TypeRange{}, ValueRange{idV, gd});
+      Value buf = bufferization::ToBufferOp::create(
+          b, loc, MemRefType::get(t.getShape(), t.getElementType()),
+          o.getInput(), /*read_only=*/true);
+      Value u = memref::CastOp::create(b, loc, unranked, buf);
+      func::CallOp::create(b, loc, kObserve, TypeRange{},
+                           ValueRange{idV, u, axisV});
+      o.getResult().replaceAllUsesWith(o.getInput());
+      o.erase();
+      ++id;
+    }
+  }
+};
+
+} // namespace
