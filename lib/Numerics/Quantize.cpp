@@ -238,6 +238,16 @@ float tensorEncodeScale(const BlockFormat &f, const float *data, int64_t n) {
   return sEnc;
 }
 
+ScaleBits scaleForAmax(const BlockFormat &f, float amax) {
+  amax = std::fabs(amax);
+  if (!std::isfinite(amax))
+    return scaleNaN(f.scale);
+  if (f.scale == ScaleType::E8M0)
+    return encodeE8M0(amax == 0.0f ? -127 : mxScaleExponent(f, amax));
+  float qe = float(f.elementMax());
+  return encodeScaleRNE(f.scale, (amax / qe) * 1.0f);
+}
+
 bool requantizeIsIdentity(const BlockFormat &f) {
   return f.scale == ScaleType::E8M0 && f.rule == ScaleRule::Floor &&
          (f.elem.isFloat() || f.range == IntRange::Symmetric);

@@ -3,6 +3,7 @@
 // RUN: qf-opt %s --qf-quantize-model="include=batch_matmul" 2>&1 >/dev/null | FileCheck %s --check-prefix=INCL
 // RUN: qf-opt %s --qf-quantize-model="exclude=head" 2>&1 >/dev/null | FileCheck %s --check-prefix=EXCL
 // RUN: qf-opt %s --qf-quantize-model="min-size=100000" 2>&1 >/dev/null | FileCheck %s --check-prefix=MIN
+// RUN: qf-opt %s --qf-quantize-model="pad-k=false" 2>&1 >/dev/null | FileCheck %s --check-prefix=NOPAD
 // RUN: not qf-opt %s --qf-quantize-model="weight-format=mxfp5" 2>&1 | FileCheck %s --check-prefix=BADFMT
 // RUN: not qf-opt %s --qf-quantize-model="exclude=(" 2>&1 | FileCheck %s --check-prefix=BADRE
 
@@ -13,12 +14,13 @@ func.func @dynamic_k(%a: tensor<4x?xf32>, %b: tensor<?x8xf32>, %c: tensor<4x8xf3
   return %r : tensor<4x8xf32>
 }
 
+// NOPAD: [[@LINE+2]]:8: remark: qf-quantize-model: not quantized: block size 32 does not divide K = 40 (pad-k=false keeps such contractions in f32)
 func.func @k_not_divisible(%a: tensor<4x40xf32>, %b: tensor<40x8xf32>, %c: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %r = linalg.matmul ins(%a, %b : tensor<4x40xf32>, tensor<40x8xf32>) outs(%c : tensor<4x8xf32>) -> tensor<4x8xf32>
   return %r : tensor<4x8xf32>
 }
 
-// CHECK-DAG: remark: qf-quantize-model: not quantized: needs exactly one reduction, one M, one N and at most one batch dimension
+// CHECK-DAG: remark: qf-quantize-model: not quantized: needs exactly one reduction dimension and at least one M and one N dimension
 func.func @two_reductions(%a: tensor<4x8x8xf32>, %b: tensor<8x8x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
   %r = linalg.generic {indexing_maps = [affine_map<(i, j, k, l) -> (i, k, l)>, affine_map<(i, j, k, l) -> (k, l, j)>, affine_map<(i, j, k, l) -> (i, j)>],
                        iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
@@ -33,7 +35,7 @@ func.func @two_reductions(%a: tensor<4x8x8xf32>, %b: tensor<8x8x16xf32>, %c: ten
 
 // INCL: remark: qf-quantize-model: not quantized: does not match include='batch_matmul'
 // EXCL: remark: {{.*}}qf-quantize-model: not quantized: matches exclude='head'
-// MIN: remark: {{.*}}qf-quantize-model: not quantized: K*N = 1024 is below min-size=100000
+// MIN: remark: {{.*}}qf-quantize-model: not quantized: the weight has 1024 elements, below min-size=100000
 func.func @head(%x: tensor<4x64xf32>, %w: tensor<64x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
   %y = linalg.matmul ins(%x, %w : tensor<4x64xf32>, tensor<64x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32> loc("lm_head")
   return %y : tensor<4x16xf32>
@@ -44,3 +46,18 @@ func.func @head(%x: tensor<4x64xf32>, %w: tensor<64x16xf32>, %c: tensor<4x16xf32
 
 // RUN: qf-opt %s --qf-quantize-model="activation-format=none" 2>&1 >/dev/null | FileCheck %s --check-prefix=WONLY
 // WONLY: remark: qf-quantize-model: not quantized: no constant weight and activation-format=none (weight-only)
+
+// CHECK: remark: qf-quantize-model: not quantized: operands must be f32 tensors
+func.func @f16_matmul(%a: tensor<4x64xf16>, %b: tensor<64x8xf16>, %c: tensor<4x8xf16>) -> tensor<4x8xf16> {
+  %r = linalg.matmul ins(%a, %b : tensor<4x64xf16>, tensor<64x8xf16>) outs(%c : tensor<4x8xf16>) -> tensor<4x8xf16>
+  return %r : tensor<4x8xf16>
+}
+
+// The weight constant has no data: it is quantized at run time, in the
+// weight format.
+// CHECK: remark: qf-quantize-model: the weight constant has no data (elided resource); it is quantized at run time
+func.func @elided_weight(%x: tensor<4x64xf32>, %c: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %w = arith.constant dense_resource<__elided__> : tensor<64x8xf32>
+  %r = linalg.matmul ins(%x, %w : tensor<4x64xf32>, tensor<64x8xf32>) outs(%c : tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %r : tensor<4x8xf32>
+}

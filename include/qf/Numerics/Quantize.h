@@ -71,6 +71,12 @@ QuantizedTensor quantizeWithScales(const BlockFormat &f, const Layout &l,
 void dequantize(const BlockFormat &f, const Layout &l,
                 const QuantizedTensor &q, float *out);
 
+/// The block scale a block with max |x| = `amax` gets (what quantize
+/// computes, with S_enc = 1 for float scales). Static (calibrated) scales use
+/// it with a calibrated amax for every block. Not for formats with a tensor
+/// scale.
+ScaleBits scaleForAmax(const BlockFormat &f, float amax);
+
 /// True when quantize(dequantize(q)) == q for every q of format f (codes and
 /// scales), so a requantize to the same format is the identity: E8M0 scales
 /// with the floor rule, and float elements or symmetric integers. Proof

@@ -4,6 +4,10 @@
 // RUN: qf-opt %S/quantize-model.mlir --qf-quantize-model="exclude=ref" --qf-instrument-calibration --qf-cpu-pipeline | env QF_CALIBRATION_OUT=%t.json mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%qf_runtime
 // RUN: FileCheck %s < %t.json
 // RUN: qf-opt %S/quantize-model.mlir --qf-quantize-model="exclude=ref" --qf-instrument-calibration | FileCheck %s --check-prefix=IR
+// Then fold the table into static activation scales and run the quantized
+// model again: no run-time amax, and the error stays where the formats put it.
+// RUN: qf-opt %S/quantize-model.mlir --qf-quantize-model="exclude=ref" --qf-fold-scales="calibration=%t.json" | FileCheck %s --check-prefix=FOLDED
+// RUN: qf-opt %S/quantize-model.mlir --qf-quantize-model="exclude=ref" --qf-fold-scales="calibration=%t.json" --qf-cpu-pipeline | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s --check-prefix=STATIC
 
 // The input is sin(n) for n = 0..511: amax 0.99999..., 512 elements, one
 // zero (sin 0); the second point is the ReLU output (half of it zeros).
@@ -19,3 +23,8 @@
 // IR: call @qf_calib_observe
 // IR: qf.quantize
 // IR-NOT: qf.observe
+
+// FOLDED-LABEL: func.func @mlp(
+// FOLDED: qf.quantize %{{.*}} scales(%{{.*}} : tensor<8x2xi8>)
+// FOLDED: qf.quantize %{{.*}} scales(%{{.*}} : tensor<8x3xi8>)
+// STATIC: relative RMS error: 0.{{1[0-9]|2[0-4]}}

@@ -529,7 +529,7 @@ struct QuantizeModelPass final
       op->emitRemark("qf-quantize-model: K = ")
           << K << " is zero-padded to " << Kp << " for blocks of " << multiple;
 
-    auto collapse = [&](Value v, ArrayRef<ReassociationIndices> groups) {
+    auto collapse = [&](Value v, ArrayRef<ReassociationIndices> groups) -> Value {
       if (groups.empty())
         return v;
       return tensor::CollapseShapeOp::create(b, loc, v, groups).getResult();

@@ -7,24 +7,54 @@ include "mlir/Pass/PassBase.td"
 def QuantizeModelPass : Pass<"qf-quantize-model", "::mlir::ModuleOp"> {
   let summary = "Quantize the contractions of linalg-on-tensors model IR";
   let description = [{
-    Rewrites every contraction with one reduction dimension (`linalg.matmul`,
-    `linalg.batch_matmul`, their transposed forms written with
-    `indexing_maps`, and `linalg.generic` contractions whose operands are
-    [batch?, M, K] x [batch?, K, N] or [batch?, N, K] up to permutation)
-    into `qf.quantize` + `qf.matmul` with blocks along K.
+    Rewrites every contraction with one reduction dimension K
+    (`linalg.matmul`, `linalg.batch_matmul`, their transposed forms written
+    with `indexing_maps`, and `linalg.generic` multiply-add contractions laid
+    out as [batch..., M..., K] x [batch..., K, N...] or [batch..., N..., K]
+    -> [batch..., M..., N...]) into `qf.quantize` + `qf.matmul` (f32
+    accumulation) with blocks along K. Groups of several batch, M or N
+    dimensions are collapsed with `tensor.collapse_shape` and the result is
+    expanded back with `tensor.expand_shape`.
 
-    * An operand that is a constant (`dense<>` or `dense_resource<>` with
-      data), possibly through `linalg.transpose` / `tensor.cast`, is a
-      weight: it is put in [N, K] layout and quantized at compile time to a
-      `qf.constant` in `weight-format`.
-    * Other operands are quantized at run time in `activation-format`
-      (`none` keeps them in f32: weight-only quantization).
+    * The second operand B is the weight. When it is a constant (`dense<>`
+      or `dense_resource<>` with data), possibly through `tensor.cast`,
+      reshapes and one `linalg.transpose` of its last two dimensions, it is
+      put in [N, K] layout and quantized at compile time into a
+      `qf.constant` in `weight-format` (with `fold-weights=false` it stays
+      `qf.quantize` of an f32 constant, for `qf-report` to measure its QSNR;
+      `canonicalize` folds it later).
+    * A constant without data (an elided `dense_resource<__elided__>`) is
+      quantized at run time in `weight-format`, with a remark.
+    * With `weights-as-arguments`, a weight that is a `func.func` argument
+      (possibly through `tensor.cast` / one transpose) is replaced by its
+      storage: the argument is removed and the packed codes, the block scales
+      and (for formats with one) the rank-0 f32 tensor scale are inserted in
+      its place, in that order (the `qf.pack` results of the weight, with the
+      argument's own shape, blocked along its K axis). The function body
+      rebuilds the weight with `qf.unpack`; other f32 uses read its
+      `qf.dequantize`. Callers inside the module are rewritten to
+      `qf.quantize` + `qf.pack` the f32 weight they passed.
+    * The first operand A (and a B that is neither) is quantized at run time
+      in `activation-format`; `none` keeps it in f32 (weight-only), and a
+      contraction without a weight is then left alone with a remark.
     * A non-zero accumulator (`outs` not a zero `linalg.fill`) is added back
       with `linalg.add`.
+    * When the block size does not divide K, A and B are zero-padded along K
+      (exact: zeros change no product, block maximum or tensor amax), with a
+      remark; `pad-k=false` leaves such contractions in f32 instead.
 
-    Every contraction that is not rewritten gets a remark saying why (block
-    size not dividing K, dynamic K, excluded by an option, below `min-size`,
-    unsupported shape), so nothing is skipped silently.
+    `include` and `exclude` are regular expressions (llvm::Regex, unanchored
+    search) matched against each of: the op name (`linalg.matmul`), the
+    printed location (`loc("lm_head")`, `loc("model.py":12:3)`, fused
+    locations in full), the `qf.name` string attribute of the op, and the
+    name of every `qf.observe` that consumes the op's result. A contraction
+    is quantized when `include` is empty or one of them matches, and
+    `exclude` is empty or none of them matches.
+
+    Every contraction that is not rewritten gets a remark saying why (dynamic
+    K, K not divisible with `pad-k=false`, excluded or not included, below
+    `min-size`, unsupported layout or element type), so nothing is skipped
+    silently.
 
     ```sh
     qf-opt model.mlir --qf-quantize-model="weight-format=mxfp4 activation-format=mxfp8 exclude=lm_head"
@@ -35,16 +65,92 @@ def QuantizeModelPass : Pass<"qf-quantize-model", "::mlir::ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
   let options = [
     Option<"weightFormat", "weight-format", "std::string", "\"mxfp4\"",
-           "format of constant weights: a preset name or a #qf.format<...>">,
+           "format of weights: a preset name or a #qf.format<...>">,
     Option<"activationFormat", "activation-format", "std::string",
            "\"mxfp8\"",
            "format of run-time operands, or `none` for weight-only">,
     Option<"include", "include", "std::string", "\"\"",
-           "only contractions whose op name or location matches this regex">,
+           "only contractions whose op name, location, qf.name or observed "
+           "result name matches this regex">,
     Option<"exclude", "exclude", "std::string", "\"\"",
-           "skip contractions whose op name or location matches this regex">,
+           "skip contractions whose op name, location, qf.name or observed "
+           "result name matches this regex">,
     Option<"minSize", "min-size", "int64_t", "0",
-           "skip contractions with fewer than this many weight elements (K*N)">
+           "skip contractions whose weight operand has fewer elements">,
+    Option<"weightsAsArguments", "weights-as-arguments", "bool", "false",
+           "replace f32 weight arguments by their packed codes and scales">,
+    Option<"padK", "pad-k", "bool", "true",
+           "zero-pad K to a multiple of the block size (else leave in f32)">,
+    Option<"foldWeights", "fold-weights", "bool", "true",
+           "quantize constant weights into qf.constant now (else leave "
+           "qf.quantize of the f32 constant)">
+  ];
+}
+
+def ReportPass : Pass<"qf-report", "::mlir::ModuleOp"> {
+  let summary = "Print a table of every quantized tensor (analysis only)";
+  let description = [{
+    Lists every block-scaled tensor that the module creates: `qf.constant`
+    (kind `weight`), `qf.quantize` of a constant (`weight`, quantized when
+    folded), `qf.unpack` (`weight-arg`: pre-quantized storage passed in) and
+    other `qf.quantize` (`activation`). For each: location, kind, shape,
+    format (preset name or full form), bits per element (from the type),
+    bytes before (f32) and after (packed codes + block scales + tensor
+    scale), and the weight QSNR in dB.
+
+    The QSNR needs the f32 original, so it is computed for `qf.quantize` of
+    a constant with data (quantized and decoded with the numerics library);
+    a folded `qf.constant` no longer has its original and shows `-`. To get
+    the QSNR of every weight, quantize without folding, report, then fold:
+
+    ```sh
+    qf-opt model.mlir --qf-quantize-model=fold-weights=false --qf-report --canonicalize
+    ```
+
+    Totals (static shapes only) follow the table. The IR is not changed.
+    `output=FILE` writes to a file instead of stdout; `json` prints a JSON
+    object `{"tensors": [...], "totals": {...}}`.
+  }];
+  let options = [
+    Option<"output", "output", "std::string", "\"-\"",
+           "file to write the report to (`-`: stdout)">,
+    Option<"json", "json", "bool", "false", "print JSON instead of a table">
+  ];
+}
+
+def FoldScalesPass : Pass<"qf-fold-scales", "::mlir::ModuleOp"> {
+  let summary = "Turn a calibration table into static activation scales";
+  let description = [{
+    For every `qf.quantize` that `qf-instrument-calibration` observes (the
+    same points, in the same order, so the names `<function>.act<i>` match;
+    an explicit `qf.observe "name"` on the input names it instead), reads
+    the calibrated |x| maximum from the table and replaces the data-dependent
+    scales by constant ones: every block gets the scale that a block with that
+    maximum gets (`numerics::scaleForAmax`: E8M0 by the format's rule, float
+    scales rounded to nearest-even), so no amax is computed at run time and
+    larger values saturate.
+
+    `method=max` uses the recorded amax; `method=percentile` the upper edge
+    of the histogram bin holding the `percentile`-th percentile of |x|
+    (docs/calibration.md). Two-level formats (NVFP4/NVINT4) keep their
+    data-dependent scales and get a remark. A missing, unreadable,
+    malformed or mismatched table, or a point missing from it, is an error
+    naming the file and the tensor.
+
+    ```sh
+    qf-opt quantized.mlir --qf-fold-scales="calibration=calib.json method=percentile percentile=99.9"
+    ```
+  }];
+  let dependentDialects = ["::qf::QFDialect", "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
+  let options = [
+    Option<"calibration", "calibration", "std::string", "\"\"",
+           "calibration table (JSON written by libqf_runtime)">,
+    Option<"method", "method", "std::string", "\"max\"",
+           "max | percentile">,
+    Option<"percentile", "percentile", "double", "99.99",
+           "percentile of |x| for method=percentile">
   ];
 }
 

@@ -1,0 +1,202 @@
+//===- FoldScales.cpp - qf-fold-scales: calibrated static scales ----------===//
+#include "qf/Dialect/QF/Transforms/Passes.h"
+
+#include "qf/Dialect/QF/IR/QF.h"
+#include "qf/Numerics/Quantize.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <cmath>
+#include <map>
+
+namespace qf {
+#define GEN_PASS_DEF_FOLDSCALESPASS
+#include "qf/Dialect/QF/Transforms/Passes.h.inc"
+} // namespace qf
+
+using namespace mlir;
+
+namespace {
+
+struct Entry {
+  double amax = 0;
+  uint64_t finiteNonzero = 0;
+  std::vector<std::pair<int64_t, uint64_t>> hist;
+};
+
+struct Table {
+  int binsPerOctave = 8, minExp = -64;
+  std::map<std::string, Entry> entries;
+};
+
+/// Reads and checks the table; returns an error message on failure.
+std::string readTable(StringRef path, Table &t) {
+  auto buf = llvm::MemoryBuffer::getFile(path);
+  if (!buf)
+    return "cannot read calibration file '" + path.str() +
+           "': " + buf.getError().message();
+  auto json = llvm::json::parse((*buf)->getBuffer());
+  if (!json)
+    return "calibration file '" + path.str() +
+           "' is not valid JSON: " + llvm::toString(json.takeError());
+  const llvm::json::Object *root = json->getAsObject();
+  if (!root || root->getString("format") != "qf-calibration")
+    return "calibration file '" + path.str() +
+           "' is not a qf calibration table (expected \"format\": "
+           "\"qf-calibration\")";
+  if (root->getInteger("version") != 1)
+    return "calibration file '" + path.str() +
+           "' has an unsupported version; this qf reads version 1";
+  if (const llvm::json::Object *h = root->getObject("histogram")) {
+    t.binsPerOctave = int(h->getInteger("bins_per_octave").value_or(8));
+    t.minExp = int(h->getInteger("min_exp").value_or(-64));
+  }
+  const llvm::json::Array *tensors = root->getArray("tensors");
+  if (!tensors)
+    return "calibration file '" + path.str() + "' has no \"tensors\" array";
+  for (const llvm::json::Value &v : *tensors) {
+    const llvm::json::Object *o = v.getAsObject();
+    std::optional<StringRef> name = o ? o->getString("name") : std::nullopt;
+    std::optional<double> amax = o ? o->getNumber("amax") : std::nullopt;
+    if (!name || !amax || *amax < 0 || !std::isfinite(*amax))
+      return "calibration file '" + path.str() +
+             "' has a tensor entry without a valid \"name\" and \"amax\"";
+    Entry e;
+    e.amax = *amax;
+    if (const llvm::json::Array *h = o->getArray("histogram"))
+      for (const llvm::json::Value &p : *h) {
+        const llvm::json::Array *pair = p.getAsArray();
+        if (!pair || pair->size() != 2 || !(*pair)[0].getAsInteger() ||
+            !(*pair)[1].getAsInteger())
+          return "calibration file '" + path.str() + "': tensor '" +
+                 name->str() + "' has a malformed histogram";
+        e.hist.push_back({*(*pair)[0].getAsInteger(),
+                          uint64_t(*(*pair)[1].getAsInteger())});
+        e.finiteNonzero += uint64_t(*(*pair)[1].getAsInteger());
+      }
+    t.entries[name->str()] = e;
+  }
+  return "";
+}
+
+/// Upper edge of the histogram bin that holds the p-th percentile of |x|.
+double percentileOf(const Table &t, const Entry &e, double p) {
+  if (e.finiteNonzero == 0)
+    return 0;
+  double target = p / 100.0 * double(e.finiteNonzero);
+  uint64_t cum = 0;
+  for (auto [bin, count] : e.hist) {
+    cum += count;
+    if (double(cum) >= target) {
+      int64_t oct = bin / t.binsPerOctave + t.minExp;
+      int64_t sub = bin % t.binsPerOctave;
+      double upper = std::ldexp(1.0 + double(sub + 1) / t.binsPerOctave, int(oct));
+      return std::min(upper, e.amax);
+    }
+  }
+  return e.amax;
+}
+
+struct FoldScalesPass final : qf::impl::FoldScalesPassBase<FoldScalesPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp m = getOperation();
+    if (calibration.empty()) {
+      m.emitError("qf-fold-scales: no calibration table; give "
+                  "calibration=FILE (written by an instrumented run)");
+      return signalPassFailure();
+    }
+    if (method != "max" && method != "percentile") {
+      m.emitError() << "qf-fold-scales: method '" << method
+                    << "' is not supported; expected max or percentile";
+      return signalPassFailure();
+    }
+    Table table;
+    std::string err = readTable(calibration, table);
+    if (!err.empty()) {
+      m.emitError() << "qf-fold-scales: " << err;
+      return signalPassFailure();
+    }
+    bool failed = false;
+    m.walk([&](func::FuncOp f) {
+      int idx = 0;
+      f.walk([&](qf::QuantizeOp q) {
+        // The same selection and naming as qf-instrument-calibration.
+        if (q.getScales() || matchPattern(q.getInput(), m_Constant()))
+          return;
+        std::string name;
+        if (auto o = q.getInput().getDefiningOp<qf::ObserveOp>())
+          name = o.getName().str();
+        else
+          name = (f.getSymName() + ".act" + Twine(idx++)).str();
+        auto it = table.entries.find(name);
+        if (it == table.entries.end()) {
+          q.emitError() << "qf-fold-scales: calibration table '" << calibration
+                        << "' has no entry '" << name
+                        << "' for this activation; was it written by a run of "
+                           "this model after --qf-instrument-calibration?";
+          failed = true;
+          return;
+        }
+        fold(q, table, it->second);
+      });
+    });
+    if (failed)
+      signalPassFailure();
+  }
+
+  void fold(qf::QuantizeOp q, const Table &table, const Entry &e) {
+    qf::QTensorType t = q.getResult().getType();
+    qf::numerics::BlockFormat f = t.getFormat().toNumerics();
+    if (f.tensorScale) {
+      q.emitRemark("qf-fold-scales: not folded: ")
+          << t.getFormat().str()
+          << " has a tensor-level scale; its block scales stay data-dependent";
+      return;
+    }
+    double a = method == "percentile" ? percentileOf(table, e, percentile)
+                                      : e.amax;
+    qf::numerics::ScaleBits bits = qf::numerics::scaleForAmax(f, float(a));
+    OpBuilder b(q);
+    Location loc = q.getLoc();
+    RankedTensorType st = t.getScalesType();
+    Type elt = st.getElementType();
+    TypedAttr scalar;
+    if (elt.isInteger(8))
+      scalar = b.getIntegerAttr(elt, int64_t(int8_t(uint8_t(bits))));
+    else if (elt.isF32())
+      scalar = FloatAttr::get(elt, APFloat(APFloat::IEEEsingle(), APInt(32, bits)));
+    else if (elt.isF16())
+      scalar = FloatAttr::get(elt, APFloat(APFloat::IEEEhalf(), APInt(16, bits)));
+    else
+      scalar = FloatAttr::get(elt, APFloat(APFloat::BFloat(), APInt(16, bits)));
+    Value scales;
+    if (st.hasStaticShape()) {
+      scales = arith::ConstantOp::create(b, loc, st,
+                                         SplatElementsAttr::get(st, scalar));
+    } else {
+      // Dynamic dims of the scales are the input's non-blocked dims.
+      SmallVector<Value> dyn;
+      int64_t axis = t.getAxis(), j = 0;
+      for (int64_t i = 0; i < t.getRank(); ++i) {
+        if (i == axis)
+          continue;
+        if (st.isDynamicDim(j))
+          dyn.push_back(tensor::DimOp::create(b, loc, q.getInput(), i));
+        ++j;
+      }
+      Value empty = tensor::EmptyOp::create(b, loc, st, dyn);
+      Value c = arith::ConstantOp::create(b, loc, scalar);
+      scales = linalg::FillOp::create(b, loc, c, empty).getResult(0);
+    }
+    q.getScalesMutable().assign(scales);
+  }
+};
+
+} // namespace

@@ -1,0 +1,240 @@
+//===- Report.cpp - qf-report: table of the quantized tensors of a module -===//
+#include "qf/Dialect/QF/Transforms/Passes.h"
+
+#include "qf/Dialect/QF/IR/ConstantData.h"
+#include "qf/Dialect/QF/IR/QF.h"
+#include "qf/Numerics/Quantize.h"
+#include "qf/Numerics/Stats.h"
+
+#include "mlir/IR/Matchers.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+
+namespace qf {
+#define GEN_PASS_DEF_REPORTPASS
+#include "qf/Dialect/QF/Transforms/Passes.h.inc"
+} // namespace qf
+
+using namespace mlir;
+
+namespace {
+
+struct Entry {
+  std::string loc, kind, shape, format;
+  double bitsPerElement = 0;
+  std::optional<int64_t> bytesBefore, bytesAfter;
+  std::optional<double> qsnr;
+};
+
+std::string locString(Location loc) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  loc.print(os);
+  StringRef r(s);
+  if (r.consume_front("loc(") && r.consume_back(")"))
+    return r.str();
+  return s;
+}
+
+std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  llvm::interleave(
+      shape, os,
+      [&](int64_t d) {
+        if (ShapedType::isDynamic(d))
+          os << "?";
+        else
+          os << d;
+      },
+      "x");
+  return s;
+}
+
+/// Bytes of a static tensor type (sub-byte element types never occur here:
+/// storage is i8, f16, bf16 or f32).
+std::optional<int64_t> bytesOf(RankedTensorType t) {
+  if (!t || !t.hasStaticShape())
+    return std::nullopt;
+  return t.getNumElements() *
+         int64_t((t.getElementType().getIntOrFloatBitWidth() + 7) / 8);
+}
+
+/// Weight QSNR of `qf.quantize` of a constant: the op's own folder gives
+/// the quantized value, which is decoded with the numerics library and
+/// compared with the f32 input.
+std::optional<double> quantizeQsnr(qf::QuantizeOp op) {
+  SmallVector<Attribute> operands;
+  for (Value v : op->getOperands()) {
+    Attribute a;
+    if (!matchPattern(v, m_Constant(&a)))
+      return std::nullopt;
+    operands.push_back(a);
+  }
+  std::optional<std::vector<float>> x = qf::readFloatElements(operands[0]);
+  if (!x)
+    return std::nullopt;
+  SmallVector<OpFoldResult> folded;
+  if (failed(op->fold(operands, folded)) || folded.size() != 1)
+    return std::nullopt;
+  auto q = dyn_cast_if_present<qf::QuantizedAttr>(
+      dyn_cast_if_present<Attribute>(folded[0]));
+  if (!q)
+    return std::nullopt;
+  qf::QTensorType t = op.getResult().getType();
+  std::vector<float> xq(x->size());
+  qf::numerics::dequantize(t.getFormat().toNumerics(), t.getLayout(),
+                           q.toNumerics(), xq.data());
+  return qf::numerics::qsnrDb(x->data(), xq.data(), int64_t(x->size()));
+}
+
+struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    std::vector<Entry> entries;
+    getOperation().walk([&](Operation *op) {
+      std::string kind;
+      std::optional<double> qsnr;
+      if (isa<qf::ConstantOp>(op)) {
+        kind = "weight";
+      } else if (auto u = dyn_cast<qf::UnpackOp>(op)) {
+        kind = "weight-arg";
+      } else if (auto q = dyn_cast<qf::QuantizeOp>(op)) {
+        if (matchPattern(q.getInput(), m_Constant())) {
+          kind = "weight";
+          qsnr = quantizeQsnr(q);
+        } else {
+          kind = "activation";
+        }
+      } else {
+        return;
+      }
+      auto t = cast<qf::QTensorType>(op->getResult(0).getType());
+      Entry e;
+      e.loc = locString(op->getLoc());
+      e.kind = kind;
+      e.shape = shapeString(t.getShape());
+      e.format = t.getFormat().str();
+      e.bitsPerElement = t.getBitsPerElement();
+      if (t.hasStaticShape()) {
+        int64_t n = 1;
+        for (int64_t d : t.getShape())
+          n *= d;
+        e.bytesBefore = n * 4;
+        std::optional<int64_t> packed = bytesOf(t.getPackedType());
+        std::optional<int64_t> scales = bytesOf(t.getScalesType());
+        std::optional<int64_t> ts = t.getTensorScaleType() ? 4 : 0;
+        if (packed && scales)
+          e.bytesAfter = *packed + *scales + *ts;
+      }
+      e.qsnr = qsnr;
+      entries.push_back(std::move(e));
+    });
+
+    std::error_code ec;
+    std::unique_ptr<llvm::raw_fd_ostream> file;
+    llvm::raw_ostream *os = &llvm::outs();
+    if (output != "-") {
+      file = std::make_unique<llvm::raw_fd_ostream>(output, ec,
+                                                    llvm::sys::fs::OF_Text);
+      if (ec) {
+        getOperation().emitError()
+            << "qf-report: cannot open '" << output << "': " << ec.message();
+        return signalPassFailure();
+      }
+      os = file.get();
+    }
+    if (json)
+      printJson(*os, entries);
+    else
+      printTable(*os, entries);
+    os->flush();
+    markAllAnalysesPreserved();
+  }
+
+  struct Totals {
+    int64_t count = 0, before = 0, after = 0, dynamic = 0;
+  };
+  static std::map<std::string, Totals> totalsOf(ArrayRef<Entry> entries) {
+    std::map<std::string, Totals> t;
+    for (const Entry &e : entries) {
+      for (const std::string &k : {e.kind, std::string("all")}) {
+        Totals &x = t[k];
+        ++x.count;
+        if (e.bytesBefore && e.bytesAfter) {
+          x.before += *e.bytesBefore;
+          x.after += *e.bytesAfter;
+        } else {
+          ++x.dynamic;
+        }
+      }
+    }
+    return t;
+  }
+
+  static void printTable(llvm::raw_ostream &os, ArrayRef<Entry> entries) {
+    auto opt = [](std::optional<int64_t> v) {
+      return v ? std::to_string(*v) : std::string("?");
+    };
+    os << "qf-report: " << entries.size() << " quantized tensors\n";
+    os << llvm::formatv("{0,-32} {1,-10} {2,-14} {3,-10} {4,8} {5,12} {6,12} "
+                        "{7,9}\n",
+                        "location", "kind", "shape", "format", "bits/elt",
+                        "bytes f32", "bytes q", "QSNR dB");
+    for (const Entry &e : entries)
+      os << llvm::formatv(
+          "{0,-32} {1,-10} {2,-14} {3,-10} {4,8} {5,12} {6,12} {7,9}\n", e.loc,
+          e.kind, e.shape, e.format,
+          llvm::formatv("{0:f2}", e.bitsPerElement).str(), opt(e.bytesBefore),
+          opt(e.bytesAfter),
+          e.qsnr ? llvm::formatv("{0:f2}", *e.qsnr).str() : std::string("-"));
+    std::map<std::string, Totals> totals = totalsOf(entries);
+    for (const char *kind : {"weight", "weight-arg", "activation", "all"}) {
+      if (!totals.count(kind))
+        continue;
+      const Totals &t = totals[kind];
+      os << llvm::formatv("total {0,-10} {1,4} tensors, {2} -> {3} bytes", kind,
+                          t.count, t.before, t.after);
+      if (t.after)
+        os << llvm::formatv(" ({0:f2}x smaller)", double(t.before) / t.after);
+      if (t.dynamic)
+        os << ", " << t.dynamic << " with dynamic shape not counted";
+      os << "\n";
+    }
+  }
+
+  static void printJson(llvm::raw_ostream &os, ArrayRef<Entry> entries) {
+    llvm::json::Array tensors;
+    for (const Entry &e : entries) {
+      llvm::json::Object o{{"location", e.loc},
+                           {"kind", e.kind},
+                           {"shape", e.shape},
+                           {"format", e.format},
+                           {"bits_per_element", e.bitsPerElement}};
+      o["bytes_f32"] =
+          e.bytesBefore ? llvm::json::Value(*e.bytesBefore) : llvm::json::Value(nullptr);
+      o["bytes_quantized"] =
+          e.bytesAfter ? llvm::json::Value(*e.bytesAfter) : llvm::json::Value(nullptr);
+      o["qsnr_db"] = e.qsnr && std::isfinite(*e.qsnr) ? llvm::json::Value(*e.qsnr)
+                                                      : llvm::json::Value(nullptr);
+      tensors.push_back(std::move(o));
+    }
+    llvm::json::Object totals;
+    for (auto &[kind, t] : totalsOf(entries))
+      totals[kind] = llvm::json::Object{{"tensors", t.count},
+                                        {"bytes_f32", t.before},
+                                        {"bytes_quantized", t.after},
+                                        {"dynamic_not_counted", t.dynamic}};
+    llvm::json::Object root{{"tensors", std::move(tensors)},
+                            {"totals", std::move(totals)}};
+    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+  }
+};
+
+} // namespace
