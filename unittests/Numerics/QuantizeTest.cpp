@@ -561,4 +561,32 @@ TEST(Requantize, FullRangeIntegersAreNotIdentity) {
   EXPECT_FALSE(requantizeIsIdentity(*presetFormat("nvfp4")));
 }
 
+// scaleForAmax gives the scale quantize computes for a block with that
+// maximum (E8M0 rules and float scales without a tensor scale).
+TEST(StaticScales, ScaleForAmaxMatchesQuantize) {
+  std::vector<BlockFormat> formats = {*presetFormat("mxfp8"), *presetFormat("mxfp4"),
+                                      *presetFormat("mxint8")};
+  BlockFormat ceil4 = *presetFormat("mxfp4");
+  ceil4.rule = ScaleRule::Ceil;
+  BlockFormat even6 = *presetFormat("mxfp6");
+  even6.rule = ScaleRule::Even;
+  BlockFormat e4m3f16 = *presetFormat("mxfp8");
+  e4m3f16.scale = ScaleType::F16;
+  e4m3f16.blockSize = 16;
+  formats.insert(formats.end(), {ceil4, even6, e4m3f16});
+  std::vector<float> amaxes = studentT3Tensor(5, 200);
+  amaxes.push_back(0.0f);
+  amaxes.push_back(std::ldexp(1.0f, -140));
+  for (const BlockFormat &f : formats)
+    for (float a : amaxes) {
+      std::vector<float> block(size_t(f.blockSize), 0.0f);
+      block[3] = a;
+      block[5] = a * 0.25f;
+      Layout l{{f.blockSize}, 0};
+      QuantizedTensor q = quantize(f, l, block.data());
+      EXPECT_EQ(scaleForAmax(f, a), q.scales[0]) << a;
+    }
+  EXPECT_EQ(scaleForAmax(*presetFormat("mxfp4"), NAN), 0xFFu);
+}
+
 } // namespace
