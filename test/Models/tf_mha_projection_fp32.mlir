@@ -1,8 +1,16 @@
 // REQUIRES: shared-models
-// A 4-D linalg.generic contraction with two N dimensions: not quantized
-// (yet), and said so with a remark at the op; the file still compiles.
-// RUN: qf-opt %shared_dir/models/tf_mha_projection_fp32.mlir --qf-quantize-model 2>&1 >/dev/null | FileCheck %s
+// Third-party frontend IR (../shared/models/tf_mha_projection_fp32.mlir): the
+// 4-D linalg.generic contraction (64x32x512 x 512x8x64) is collapsed to one
+// 2-D qf.matmul with a compile-time quantized weight, and the result
+// compiles to LLVM with qf-cpu-pipeline.
+// RUN: qf-opt %shared_dir/models/tf_mha_projection_fp32.mlir --qf-quantize-model 2>/dev/null | FileCheck %s
 // RUN: qf-opt %shared_dir/models/tf_mha_projection_fp32.mlir --qf-quantize-model --qf-cpu-pipeline 2>/dev/null | FileCheck %s --check-prefix=LLVM
 
-// CHECK: remark: qf-quantize-model: not quantized: needs exactly one reduction, one M, one N and at most one batch dimension
+// CHECK: tensor.collapse_shape {{.*}} : tensor<64x32x512xf32> into tensor<2048x512xf32>
+// CHECK: qf.constant {{.*}} : !qf.tensor<512x512xf32, mxfp4, axis = 1>
+// CHECK-COUNT-1: qf.matmul
+// CHECK-NOT: qf.matmul
+// CHECK-NOT: linalg.generic
+// CHECK: tensor.expand_shape {{.*}} into tensor<64x32x8x64xf32>
 // LLVM: llvm.func
+// LLVM-NOT: linalg.
