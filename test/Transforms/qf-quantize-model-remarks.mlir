@@ -61,3 +61,18 @@ func.func @elided_weight(%x: tensor<4x64xf32>, %c: tensor<4x8xf32>) -> tensor<4x
   %r = linalg.matmul ins(%x, %w : tensor<4x64xf32>, tensor<64x8xf32>) outs(%c : tensor<4x8xf32>) -> tensor<4x8xf32>
   return %r : tensor<4x8xf32>
 }
+
+// A constant weight behind a copying linalg.generic (torch-mlir's transpose)
+// is recognised as a weight but quantized at run time.
+// CHECK: remark: qf-quantize-model: the weight constant is reached through a copying linalg.generic (transpose or broadcast); it is quantized at run time in weight-format
+func.func @generic_copy_weight(%x: tensor<4x64xf32>, %c: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %w = arith.constant dense<1.0> : tensor<8x64xf32>
+  %e = tensor.empty() : tensor<64x8xf32>
+  %t = linalg.generic {indexing_maps = [affine_map<(i, j) -> (j, i)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%w : tensor<8x64xf32>) outs(%e : tensor<64x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<64x8xf32>
+  %r = linalg.matmul ins(%x, %t : tensor<4x64xf32>, tensor<64x8xf32>) outs(%c : tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %r : tensor<4x8xf32>
+}

@@ -7,6 +7,16 @@
 // RUN: qf-opt %s --qf-quantize-model="include=q_proj" --split-input-file 2>/dev/null | FileCheck %s --check-prefix=NAME
 // RUN: qf-opt %s --qf-quantize-model="fold-weights=false" --split-input-file 2>/dev/null | FileCheck %s --check-prefix=NOFOLD
 // RUN: qf-opt %s --qf-quantize-model="weights-as-arguments weight-format=nvfp4" --split-input-file 2>/dev/null | FileCheck %s --check-prefix=WARG
+// Everything the pass produces compiles with the CPU pipeline.
+// RUN: qf-opt %s --qf-quantize-model="weights-as-arguments weight-format=nvfp4" --qf-cpu-pipeline --split-input-file 2>/dev/null | FileCheck %s --check-prefix=LLVM
+// LLVM: llvm.func @matmul_const_weight
+// LLVM: llvm.func @transposed_weight_with_bias
+// LLVM: llvm.func @batch_matmul_activations
+// LLVM: llvm.func @generic_contraction
+// LLVM: llvm.func @pad_k
+// LLVM: llvm.func @generic_projection
+// LLVM: llvm.func @layer
+// LLVM: llvm.func @caller
 
 // A constant [K, N] weight is transposed to [N, K] and quantized at compile
 // time; the activation is quantized at run time; the zero accumulator goes.

@@ -156,6 +156,7 @@ struct WeightSource {
   BlockArgument arg;      ///< a function argument
   bool argTransposed = false; ///< operand = transpose(last two)(arg)
   bool argReshaped = false;   ///< a reshape lies between arg and operand
+  bool throughCopy = false;   ///< reached through a copying linalg.generic
 };
 
 /// Row-major transpose of the last two dimensions of `shape`.
@@ -193,6 +194,23 @@ WeightSource traceWeight(Value v) {
       reshaped = true;
       continue;
     }
+    // A generic that only copies its input (torch-mlir writes weight
+    // transposes and batch broadcasts this way): the source is still
+    // recognised as a constant weight, but its data is not rearranged here,
+    // so the weight is quantized at run time.
+    if (auto g = v.getDefiningOp<linalg::GenericOp>()) {
+      Block &body = g.getRegion().front();
+      auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
+      if (g.getNumDpsInputs() == 1 && g.getNumDpsInits() == 1 &&
+          body.getOperations().size() == 1 && yield &&
+          yield.getNumOperands() == 1 &&
+          yield.getOperand(0) == body.getArgument(0)) {
+        v = g.getDpsInputs()[0];
+        w.throughCopy = true;
+        continue;
+      }
+      return w;
+    }
     if (auto tr = v.getDefiningOp<linalg::TransposeOp>()) {
       ArrayRef<int64_t> perm = tr.getPermutation();
       int64_t r = int64_t(perm.size());
@@ -210,6 +228,8 @@ WeightSource traceWeight(Value v) {
     break;
   }
   if (auto ba = dyn_cast<BlockArgument>(v)) {
+    if (w.throughCopy)
+      return w;
     w.arg = ba;
     w.argTransposed = bool(transpose);
     w.argReshaped = reshaped;
@@ -220,7 +240,8 @@ WeightSource traceWeight(Value v) {
     return w;
   w.isConstant = true;
   w.constant = v;
-  w.data = qf::readFloatElements(attr);
+  if (!w.throughCopy)
+    w.data = qf::readFloatElements(attr);
   if (w.data && transpose)
     w.data = transposeLastTwo(
         *w.data, cast<RankedTensorType>(transpose.getInput().getType()).getShape());
@@ -618,7 +639,12 @@ struct QuantizeModelPass final
     }
     if (!rhs) {
       qf::FormatAttr f = (w.isConstant || argWeight) ? wf : af;
-      if (w.isConstant)
+      if (w.isConstant && w.throughCopy)
+        op->emitRemark("qf-quantize-model: the weight constant is reached "
+                       "through a copying linalg.generic (transpose or "
+                       "broadcast); it is quantized at run time in "
+                       "weight-format");
+      else if (w.isConstant)
         op->emitRemark("qf-quantize-model: the weight constant has no data "
                        "(elided resource); it is quantized at run time");
       rhs = pad(collapse(c.b, c.bGroups), kDimB);

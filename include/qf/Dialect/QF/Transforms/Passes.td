@@ -23,8 +23,10 @@ def QuantizeModelPass : Pass<"qf-quantize-model", "::mlir::ModuleOp"> {
       `qf.constant` in `weight-format` (with `fold-weights=false` it stays
       `qf.quantize` of an f32 constant, for `qf-report` to measure its QSNR;
       `canonicalize` folds it later).
-    * A constant without data (an elided `dense_resource<__elided__>`) is
-      quantized at run time in `weight-format`, with a remark.
+    * A constant without data (an elided `dense_resource<__elided__>`), or
+      one reached through a copying `linalg.generic` (torch-mlir transposes
+      and broadcasts), is quantized at run time in `weight-format`, with a
+      remark.
     * With `weights-as-arguments`, a weight that is a `func.func` argument
       (possibly through `tensor.cast` / one transpose) is replaced by its
       storage: the argument is removed and the packed codes, the block scales
