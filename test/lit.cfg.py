@@ -52,3 +52,6 @@ config.substitutions.append(("%omp_lib", _omp))
 
 # The qf runtime (calibration observers) for executed tests.
 config.substitutions.append(("%qf_runtime", os.path.join(config.qf_lib_dir, "libqf_runtime.so")))
+
+import sys
+config.substitutions.append(("%python", sys.executable))

@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+"""Writes a transformer decoder block as linalg-on-tensors IR (the demo model).
+
+The block: RMSNorm -> Q/K/V projections -> multi-head softmax attention ->
+O projection -> residual -> RMSNorm -> SwiGLU MLP (gate, up, down) ->
+residual. Weights are seeded Gaussian `dense<>` constants (what a frontend
+emits for a model with inlined weights). Two copies of the block are written:
+@block (to be quantized) and @block_ref (its contractions carry locations
+"ref.*", so `qf-quantize-model="exclude=ref"` keeps it in f32); @main runs both
+on a generated input, prints the relative RMS error of the quantized output
+and the time of each.
+
+usage: gen-transformer-block.py [--seq S] [--dim D] [--heads H] [--ffn F]
+                                [--seed N] [--reps R] -o OUT.mlir
+"""
+import argparse
+import math
+import random
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seq", type=int, default=16)
+    ap.add_argument("--dim", type=int, default=128)
+    ap.add_argument("--heads", type=int, default=4)
+    ap.add_argument("--ffn", type=int, default=256)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--reps", type=int, default=20)
+    ap.add_argument("-o", required=True)
+    a = ap.parse_args()
+    S, D, H, F = a.seq, a.dim, a.heads, a.ffn
+    if D % H:
+        raise SystemExit("dim must be a multiple of heads")
+    dh = D // H
+    rng = random.Random(a.seed)
+
+    def dense(rows, cols, scale):
+        return "dense<[" + ", ".join(
+            "[" + ", ".join("%.5g" % (rng.gauss(0, 1) * scale) for _ in range(cols)) + "]"
+            for _ in range(rows)) + "]>"
+
+    def vec(n, mean, scale):
+        return "dense<[" + ", ".join("%.5g" % (mean + rng.gauss(0, 1) * scale)
+                                     for _ in range(n)) + "]>"
+
+    # Weights in the frontend layout [in, out]; a few outlier columns in the
+    # projections, as trained transformers have.
+    W = {
+        "wq": dense(D, D, 1 / math.sqrt(D)), "wk": dense(D, D, 1 / math.sqrt(D)),
+        "wv": dense(D, D, 1 / math.sqrt(D)), "wo": dense(D, D, 1 / math.sqrt(D)),
+        "wg": dense(D, F, 1 / math.sqrt(D)), "wu": dense(D, F, 1 / math.sqrt(D)),
+        "wd": dense(F, D, 1 / math.sqrt(F)),
+        "g1": vec(D, 1.0, 0.1), "g2": vec(D, 1.0, 0.1),
+    }
+    t = lambda *dims: "tensor<%sxf32>" % "x".join(str(d) for d in dims)
+    par2 = '["parallel", "parallel"]'
+    id2 = "affine_map<(i, j) -> (i, j)>"
+
+    def block(name, tag):
+        loc = (lambda n: ' loc("%s.%s")' % (tag, n)) if tag else (lambda n: "")
+        L = []
+        e = L.append
+        e("func.func @%s(%%x: %s) -> %s {" % (name, t(S, D), t(S, D)))
+        e("  %zero = arith.constant 0.0 : f32")
+        for k in ("wq", "wk", "wv", "wo"):
+            e("  %%%s = arith.constant %s : %s" % (k, W[k], t(D, D)))
+        e("  %%wg = arith.constant %s : %s" % (W["wg"], t(D, F)))
+        e("  %%wu = arith.constant %s : %s" % (W["wu"], t(D, F)))
+        e("  %%wd = arith.constant %s : %s" % (W["wd"], t(F, D)))
+        e("  %%g1 = arith.constant %s : %s" % (W["g1"], t(D)))
+        e("  %%g2 = arith.constant %s : %s" % (W["g2"], t(D)))
+
+        def rmsnorm(out, inp, gamma):
+            e("  %%%s_e = tensor.empty() : %s" % (out, t(S)))
+            e("  %%%s_z = linalg.fill ins(%%zero : f32) outs(%%%s_e : %s) -> %s" % (out, out, t(S), t(S)))
+            e("  %%%s_ss = linalg.generic {indexing_maps = [%s, affine_map<(i, j) -> (i)>], "
+              "iterator_types = [\"parallel\", \"reduction\"]} ins(%%%s : %s) outs(%%%s_z : %s) {"
+              % (out, id2, inp, t(S, D), out, t(S)))
+            e("  ^bb0(%v: f32, %acc: f32):")
+            e("    %sq = arith.mulf %v, %v : f32")
+            e("    %s = arith.addf %acc, %sq : f32")
+            e("    linalg.yield %s : f32")
+            e("  } -> %s" % t(S))
+            e("  %%%s_o = tensor.empty() : %s" % (out, t(S, D)))
+            e("  %%%s = linalg.generic {indexing_maps = [%s, affine_map<(i, j) -> (i)>, "
+              "affine_map<(i, j) -> (j)>, %s], iterator_types = %s} "
+              "ins(%%%s, %%%s_ss, %%%s : %s, %s, %s) outs(%%%s_o : %s) {"
+              % (out, id2, id2, par2, inp, out, gamma, t(S, D), t(S), t(D), out, t(S, D)))
+            e("  ^bb0(%v: f32, %ss: f32, %g: f32, %o: f32):")
+            e("    %%n = arith.constant %s : f32" % float(D))
+            e("    %eps = arith.constant 1.0e-5 : f32")
+            e("    %m = arith.divf %ss, %n : f32")
+            e("    %me = arith.addf %m, %eps : f32")
+            e("    %r = math.rsqrt %me : f32")
+            e("    %vn = arith.mulf %v, %r : f32")
+            e("    %y = arith.mulf %vn, %g : f32")
+            e("    linalg.yield %y : f32")
+            e("  } -> %s" % t(S, D))
+
+        def matmul(out, lhs, rhs, m, k, n, what):
+            e("  %%%s_e = tensor.empty() : %s" % (out, t(m, n)))
+            e("  %%%s_z = linalg.fill ins(%%zero : f32) outs(%%%s_e : %s) -> %s" % (out, out, t(m, n), t(m, n)))
+            e("  %%%s = linalg.matmul ins(%%%s, %%%s : %s, %s) outs(%%%s_z : %s) -> %s%s"
+              % (out, lhs, rhs, t(m, k), t(k, n), out, t(m, n), t(m, n), loc(what)))
+
+        def heads(out, inp):  # [S, D] -> [H, S, dh]
+            e("  %%%s_x = tensor.expand_shape %%%s [[0], [1, 2]] output_shape [%d, %d, %d] : %s into %s"
+              % (out, inp, S, H, dh, t(S, D), t(S, H, dh)))
+            e("  %%%s_e = tensor.empty() : %s" % (out, t(H, S, dh)))
+            e("  %%%s = linalg.transpose ins(%%%s_x : %s) outs(%%%s_e : %s) permutation = [1, 0, 2]"
+              % (out, out, t(S, H, dh), out, t(H, S, dh)))
+
+        rmsnorm("n1", "x", "g1")
+        matmul("qp", "n1", "wq", S, D, D, "q_proj")
+        matmul("kp", "n1", "wk", S, D, D, "k_proj")
+        matmul("vp", "n1", "wv", S, D, D, "v_proj")
+        heads("qh", "qp")
+        heads("vh", "vp")
+        # K^T per head: [S, D] -> [S, H, dh] -> [H, dh, S]
+        e("  %%kh_x = tensor.expand_shape %%kp [[0], [1, 2]] output_shape [%d, %d, %d] : %s into %s"
+          % (S, H, dh, t(S, D), t(S, H, dh)))
+        e("  %%kh_e = tensor.empty() : %s" % t(H, dh, S))
+        e("  %%kt = linalg.transpose ins(%%kh_x : %s) outs(%%kh_e : %s) permutation = [1, 2, 0]"
+          % (t(S, H, dh), t(H, dh, S)))
+        e("  %%s_e = tensor.empty() : %s" % t(H, S, S))
+        e("  %%s_z = linalg.fill ins(%%zero : f32) outs(%%s_e : %s) -> %s" % (t(H, S, S), t(H, S, S)))
+        e("  %%sc = linalg.batch_matmul ins(%%qh, %%kt : %s, %s) outs(%%s_z : %s) -> %s%s"
+          % (t(H, S, dh), t(H, dh, S), t(H, S, S), t(H, S, S), loc("scores")))
+        # Softmax over the last axis of scores / sqrt(dh).
+        id3 = "affine_map<(h, i, j) -> (h, i, j)>"
+        red3 = "affine_map<(h, i, j) -> (h, i)>"
+        e("  %%mx_e = tensor.empty() : %s" % t(H, S))
+        e("  %ninf = arith.constant -3.0e38 : f32")
+        e("  %%mx_z = linalg.fill ins(%%ninf : f32) outs(%%mx_e : %s) -> %s" % (t(H, S), t(H, S)))
+        e("  %%mx = linalg.generic {indexing_maps = [%s, %s], iterator_types = [\"parallel\", \"parallel\", \"reduction\"]} "
+          "ins(%%sc : %s) outs(%%mx_z : %s) {" % (id3, red3, t(H, S, S), t(H, S)))
+        e("  ^bb0(%v: f32, %acc: f32):")
+        e("    %m = arith.maximumf %v, %acc : f32")
+        e("    linalg.yield %m : f32")
+        e("  } -> %s" % t(H, S))
+        e("  %%p_e = tensor.empty() : %s" % t(H, S, S))
+        e("  %%p = linalg.generic {indexing_maps = [%s, %s, %s], iterator_types = [\"parallel\", \"parallel\", \"parallel\"]} "
+          "ins(%%sc, %%mx : %s, %s) outs(%%p_e : %s) {" % (id3, red3, id3, t(H, S, S), t(H, S), t(H, S, S)))
+        e("  ^bb0(%v: f32, %m: f32, %o: f32):")
+        e("    %%inv = arith.constant %s : f32" % (1.0 / math.sqrt(dh)))
+        e("    %d = arith.subf %v, %m : f32")
+        e("    %ds = arith.mulf %d, %inv : f32")
+        e("    %ex = math.exp %ds : f32")
+        e("    linalg.yield %ex : f32")
+        e("  } -> %s" % t(H, S, S))
+        e("  %%sum_z = linalg.fill ins(%%zero : f32) outs(%%mx_e : %s) -> %s" % (t(H, S), t(H, S)))
+        e("  %%sum = linalg.generic {indexing_maps = [%s, %s], iterator_types = [\"parallel\", \"parallel\", \"reduction\"]} "
+          "ins(%%p : %s) outs(%%sum_z : %s) {" % (id3, red3, t(H, S, S), t(H, S)))
+        e("  ^bb0(%v: f32, %acc: f32):")
+        e("    %s = arith.addf %v, %acc : f32")
+        e("    linalg.yield %s : f32")
+        e("  } -> %s" % t(H, S))
+        e("  %%a = linalg.generic {indexing_maps = [%s, %s, %s], iterator_types = [\"parallel\", \"parallel\", \"parallel\"]} "
+          "ins(%%p, %%sum : %s, %s) outs(%%p_e : %s) {" % (id3, red3, id3, t(H, S, S), t(H, S), t(H, S, S)))
+        e("  ^bb0(%v: f32, %s: f32, %o: f32):")
+        e("    %r = arith.divf %v, %s : f32")
+        e("    linalg.yield %r : f32")
+        e("  } -> %s" % t(H, S, S))
+        e("  %%ao_e = tensor.empty() : %s" % t(H, S, dh))
+        e("  %%ao_z = linalg.fill ins(%%zero : f32) outs(%%ao_e : %s) -> %s" % (t(H, S, dh), t(H, S, dh)))
+        e("  %%ao = linalg.batch_matmul ins(%%a, %%vh : %s, %s) outs(%%ao_z : %s) -> %s%s"
+          % (t(H, S, S), t(H, S, dh), t(H, S, dh), t(H, S, dh), loc("attn_v")))
+        e("  %%at_e = tensor.empty() : %s" % t(S, H, dh))
+        e("  %%at = linalg.transpose ins(%%ao : %s) outs(%%at_e : %s) permutation = [1, 0, 2]"
+          % (t(H, S, dh), t(S, H, dh)))
+        e("  %%attn = tensor.collapse_shape %%at [[0], [1, 2]] : %s into %s" % (t(S, H, dh), t(S, D)))
+        matmul("op", "attn", "wo", S, D, D, "o_proj")
+
+        def add(out, x, y, shape):
+            e("  %%%s_e = tensor.empty() : %s" % (out, t(*shape)))
+            e("  %%%s = linalg.add ins(%%%s, %%%s : %s, %s) outs(%%%s_e : %s) -> %s"
+              % (out, x, y, t(*shape), t(*shape), out, t(*shape), t(*shape)))
+
+        add("x1", "x", "op", (S, D))
+        rmsnorm("n2", "x1", "g2")
+        matmul("gate", "n2", "wg", S, D, F, "gate_proj")
+        matmul("up", "n2", "wu", S, D, F, "up_proj")
+        e("  %%h_e = tensor.empty() : %s" % t(S, F))
+        e("  %%h = linalg.generic {indexing_maps = [%s, %s, %s], iterator_types = %s} "
+          "ins(%%gate, %%up : %s, %s) outs(%%h_e : %s) {" % (id2, id2, id2, par2, t(S, F), t(S, F), t(S, F)))
+        e("  ^bb0(%g: f32, %u: f32, %o: f32):")
+        e("    %ng = arith.negf %g : f32")
+        e("    %ex = math.exp %ng : f32")
+        e("    %one = arith.constant 1.0 : f32")
+        e("    %den = arith.addf %one, %ex : f32")
+        e("    %silu = arith.divf %g, %den : f32")
+        e("    %y = arith.mulf %silu, %u : f32")
+        e("    linalg.yield %y : f32")
+        e("  } -> %s" % t(S, F))
+        matmul("down", "h", "wd", S, F, D, "down_proj")
+        add("x2", "x1", "down", (S, D))
+        e("  return %%x2 : %s" % t(S, D))
+        e("}")
+        return "\n".join(L)
+
+    main_fn = """
+func.func private @nanoTime() -> i64 attributes {llvm.emit_c_interface}
+
+func.func @input() -> TSD {
+  %e = tensor.empty() : TSD
+  %x = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} outs(%e : TSD) {
+  ^bb0(%o: f32):
+    %i = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %cd = arith.constant DIM : index
+    %n = arith.muli %i, %cd : index
+    %nj = arith.addi %n, %j : index
+    %ni = arith.index_cast %nj : index to i32
+    %nf = arith.sitofp %ni : i32 to f32
+    %s = math.sin %nf : f32
+    %c = arith.constant 0.37 : f32
+    %nc = arith.mulf %nf, %c : f32
+    %t = math.cos %nc : f32
+    %v = arith.addf %s, %t : f32
+    linalg.yield %v : f32
+  } -> TSD
+  return %x : TSD
+}
+
+func.func @main() {
+  %x = call @input() : () -> TSD
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %reps = arith.constant REPS : index
+  %yq = call @block(%x) : (TSD) -> TSD
+  %yf = call @block_ref(%x) : (TSD) -> TSD
+  %t0 = call @nanoTime() : () -> i64
+  scf.for %i = %c0 to %reps step %c1 {
+    %y = func.call @block(%x) : (TSD) -> TSD
+  }
+  %t1 = call @nanoTime() : () -> i64
+  scf.for %i = %c0 to %reps step %c1 {
+    %y = func.call @block_ref(%x) : (TSD) -> TSD
+  }
+  %t2 = call @nanoTime() : () -> i64
+  %mq = bufferization.to_buffer %yq : TSD to MSD
+  %mf = bufferization.to_buffer %yf : TSD to MSD
+  %cs = arith.constant SEQ : index
+  %cd = arith.constant DIM : index
+  %z = arith.constant 0.0 : f32
+  %sums:2 = scf.for %i = %c0 to %cs step %c1 iter_args(%se = %z, %sr = %z) -> (f32, f32) {
+    %in:2 = scf.for %j = %c0 to %cd step %c1 iter_args(%e2 = %se, %r2 = %sr) -> (f32, f32) {
+      %a = memref.load %mq[%i, %j] : MSD
+      %b = memref.load %mf[%i, %j] : MSD
+      %d = arith.subf %a, %b : f32
+      %dd = arith.mulf %d, %d : f32
+      %bb = arith.mulf %b, %b : f32
+      %ne = arith.addf %e2, %dd : f32
+      %nr = arith.addf %r2, %bb : f32
+      scf.yield %ne, %nr : f32, f32
+    }
+    scf.yield %in#0, %in#1 : f32, f32
+  }
+  %ratio = arith.divf %sums#0, %sums#1 : f32
+  %rel = math.sqrt %ratio : f32
+  vector.print str "output relative RMS error (quantized vs f32): "
+  vector.print %rel : f32
+  %dq = arith.subi %t1, %t0 : i64
+  %df = arith.subi %t2, %t1 : i64
+  %r64 = arith.index_cast %reps : index to i64
+  %uq = arith.divui %dq, %r64 : i64
+  %uf = arith.divui %df, %r64 : i64
+  vector.print str "time per block, quantized (ns): "
+  vector.print %uq : i64
+  vector.print str "time per block, f32 (ns):       "
+  vector.print %uf : i64
+  return
+}
+""".replace("TSD", t(S, D)).replace("MSD", "memref<%dx%dxf32>" % (S, D)).replace(
+        "DIM", str(D)).replace("SEQ", str(S)).replace("REPS", str(a.reps))
+
+    with open(a.o, "w") as f:
+        f.write("// GENERATED by examples/gen-transformer-block.py --seq %d --dim %d --heads %d --ffn %d --seed %d\n"
+                % (S, D, H, F, a.seed))
+        # Both copies use the same weight constants.
+        f.write(block("block", "") + "\n\n" + block("block_ref", "ref") + "\n" + main_fn)
+
+
+if __name__ == "__main__":
+    main()
