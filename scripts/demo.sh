@@ -17,7 +17,7 @@ trap 'rm -rf "$work"' EXIT
 libs="$llvm/lib/libmlir_runner_utils.so,$llvm/lib/libmlir_c_runner_utils.so,$llvm/lib/libomp.so,$build/lib/libqf_runtime.so"
 run() { "$llvm/bin/mlir-runner" -e main -entry-point-result=void -shared-libs="$libs"; }
 threads="${QF_DEMO_THREADS:-2}"
-quant="weight-format=${QF_DEMO_WEIGHTS:-mxfp4} activation-format=${QF_DEMO_ACTIVATIONS:-mxfp8} exclude=ref"
+quant="weight-format=${QF_DEMO_WEIGHTS:-mxfp4} activation-format=${QF_DEMO_ACTIVATIONS:-mxfp8} weight-scale-search=${QF_DEMO_SEARCH:-mse} exclude=ref"
 
 # shellcheck disable=SC2086
 python3 "$root/examples/gen-transformer-block.py" ${QF_DEMO_ARGS:-} -o "$work/block.mlir"

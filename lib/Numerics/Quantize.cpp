@@ -238,6 +238,72 @@ float tensorEncodeScale(const BlockFormat &f, const float *data, int64_t n) {
   return sEnc;
 }
 
+QuantizedTensor quantizeMse(const BlockFormat &f, const Layout &l,
+                            const float *data) {
+  QuantizedTensor q = quantize(f, l, data);
+  float sEnc = f.scale != ScaleType::E8M0 && f.tensorScale ? 1.0f / q.tensorScale
+                                                           : 1.0f;
+  float g = f.scale != ScaleType::E8M0 && f.tensorScale ? q.tensorScale : 1.0f;
+  std::vector<uint8_t> codes;
+  std::vector<float> out;
+  forEachBlock(f, l, [&](int64_t off, int64_t stride, int64_t s, int64_t len) {
+    const float *x = data + off;
+    if (blockHasNonFinite(x, len, stride))
+      return;
+    codes.assign(size_t(len), 0);
+    out.assign(size_t(len), 0.0f);
+    auto sse = [&](ScaleBits sb) {
+      float sf = decodeScale(f.scale, sb);
+      if (std::isnan(sf))
+        return std::numeric_limits<double>::infinity();
+      if (f.scale == ScaleType::E8M0)
+        encodeMxBlock(f, x, len, stride, int(sb & 0xFF) - 127, codes.data());
+      else
+        encodeFloatScaledBlock(f, x, len, stride, sf, sEnc, codes.data());
+      dequantizeBlock(f, codes.data(), len, 1, sb, g, out.data());
+      double e = 0;
+      for (int64_t i = 0; i < len; ++i) {
+        double d = double(out[size_t(i)]) - double(x[i * stride]);
+        e += d * d;
+      }
+      return e;
+    };
+    ScaleBits best = q.scales[size_t(s)];
+    double bestErr = sse(best);
+    std::vector<ScaleBits> candidates;
+    if (f.scale == ScaleType::E8M0) {
+      int xs = int(best & 0xFF) - 127;
+      for (int d : {-1, 1})
+        if (xs + d >= -127 && xs + d <= 127)
+          candidates.push_back(encodeE8M0(xs + d));
+    } else {
+      float amax = blockAmax(x, len, stride);
+      float qe = float(f.elementMax());
+      for (int k = 50; k <= 151; ++k) {
+        if (k == 100)
+          continue;
+        float a = amax * (float(k) / 100.0f);
+        candidates.push_back(encodeScaleRNE(f.scale, (a / qe) * sEnc));
+      }
+    }
+    for (ScaleBits c : candidates) {
+      double e = sse(c);
+      if (e < bestErr) {
+        bestErr = e;
+        best = c;
+      }
+    }
+    q.scales[size_t(s)] = best;
+    if (f.scale == ScaleType::E8M0)
+      encodeMxBlock(f, x, len, stride, int(best & 0xFF) - 127,
+                    q.codes.data() + off);
+    else
+      encodeFloatScaledBlock(f, x, len, stride, decodeScale(f.scale, best), sEnc,
+                             q.codes.data() + off);
+  });
+  return q;
+}
+
 ScaleBits scaleForAmax(const BlockFormat &f, float amax) {
   amax = std::fabs(amax);
   if (!std::isfinite(amax))

@@ -76,3 +76,6 @@ func.func @generic_copy_weight(%x: tensor<4x64xf32>, %c: tensor<4x8xf32>) -> ten
   %r = linalg.matmul ins(%x, %t : tensor<4x64xf32>, tensor<64x8xf32>) outs(%c : tensor<4x8xf32>) -> tensor<4x8xf32>
   return %r : tensor<4x8xf32>
 }
+
+// RUN: not qf-opt %s --qf-quantize-model="weight-scale-search=bad" 2>&1 | FileCheck %s --check-prefix=SEARCH
+// SEARCH: error: qf-quantize-model: weight-scale-search 'bad' is not supported; expected none or mse

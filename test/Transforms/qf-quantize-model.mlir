@@ -9,6 +9,7 @@
 // RUN: qf-opt %s --qf-quantize-model="weights-as-arguments weight-format=nvfp4" --split-input-file 2>/dev/null | FileCheck %s --check-prefix=WARG
 // Everything the pass produces compiles with the CPU pipeline.
 // RUN: qf-opt %s --qf-quantize-model="weights-as-arguments weight-format=nvfp4" --qf-cpu-pipeline --split-input-file 2>/dev/null | FileCheck %s --check-prefix=LLVM
+// RUN: qf-opt %s --qf-quantize-model="weight-scale-search=mse fold-weights=false" --split-input-file 2>/dev/null | FileCheck %s --check-prefix=MSE
 // LLVM: llvm.func @matmul_const_weight
 // LLVM: llvm.func @transposed_weight_with_bias
 // LLVM: llvm.func @batch_matmul_activations
@@ -36,6 +37,11 @@
 // NOFOLD: qf.matmul %{{.*}}, %[[W]] transpose_b
 // MIN-LABEL: func.func @matmul_const_weight
 // MIN: linalg.matmul
+// With the MSE scale search the searched block scales are constants of the
+// weight's quantize (which folds to the same codes).
+// MSE-LABEL: func.func @matmul_const_weight
+// MSE: %[[S:.*]] = arith.constant dense<{{.*}}> : tensor<16x2xi8>
+// MSE: qf.quantize %{{.*}} scales(%[[S]] : tensor<16x2xi8>) : tensor<16x64xf32> -> !qf.tensor<16x64xf32, mxfp4, axis = 1>
 func.func @matmul_const_weight(%x: tensor<4x64xf32>) -> tensor<4x16xf32> {
   %w = arith.constant dense<0.5> : tensor<64x16xf32>
   %z = arith.constant 0.0 : f32

@@ -71,6 +71,17 @@ QuantizedTensor quantizeWithScales(const BlockFormat &f, const Layout &l,
 void dequantize(const BlockFormat &f, const Layout &l,
                 const QuantizedTensor &q, float *out);
 
+/// Quantizes with a per-block scale search that minimizes the block's
+/// squared error (NUMERICS.md section 7, SignRoundV2's pre-tuning search):
+/// E8M0 scales try the shared exponent of `quantize` and its neighbours
+/// (amax * {1, 1/2, 2}); float scales try the block amax times 0.50, 0.51,
+/// ..., 1.51. Ties keep `quantize`'s scale; blocks with non-finite values
+/// keep it too. The tensor scale (two-level formats) is the one quantize
+/// computes. The result is reproduced exactly by quantizeWithScales with its
+/// scales.
+QuantizedTensor quantizeMse(const BlockFormat &f, const Layout &l,
+                            const float *data);
+
 /// The block scale a block with max |x| = `amax` gets (what quantize
 /// computes, with S_enc = 1 for float scales). Static (calibrated) scales use
 /// it with a calibrated amax for every block. Not for formats with a tensor

@@ -337,6 +337,12 @@ struct QuantizeModelPass final
   }
 
   void runOnOperation() override {
+    if (weightScaleSearch != "none" && weightScaleSearch != "mse") {
+      getOperation().emitError()
+          << "qf-quantize-model: weight-scale-search '" << weightScaleSearch
+          << "' is not supported; expected none or mse";
+      return signalPassFailure();
+    }
     FailureOr<qf::FormatAttr> wf =
         parseFormat("weight-format", weightFormat, false);
     FailureOr<qf::FormatAttr> af =
@@ -625,15 +631,32 @@ struct QuantizeModelPass final
         nk[r - 1] = Kp;
       }
       qf::QTensorType qt = qtype(nk, wf, r - 1);
+      bool mse = weightScaleSearch == "mse";
       if (foldWeights) {
-        qf::numerics::QuantizedTensor q = qf::numerics::quantize(
-            wf.toNumerics(), qt.getLayout(), data.data());
+        qf::numerics::QuantizedTensor q =
+            mse ? qf::numerics::quantizeMse(wf.toNumerics(), qt.getLayout(),
+                                            data.data())
+                : qf::numerics::quantize(wf.toNumerics(), qt.getLayout(),
+                                         data.data());
         rhs = qf::ConstantOp::create(b, loc, qt,
                                      qf::QuantizedAttr::fromNumerics(qt, q));
       } else {
         Value cst = arith::ConstantOp::create(
             b, loc, qf::makeFloatElements(RankedTensorType::get(nk, f32), data));
-        rhs = qf::QuantizeOp::create(b, loc, qt, cst, Value(), Value());
+        Value scales, ts;
+        if (mse) {
+          // The searched scales as constants: the quantize stays (so
+          // qf-report can measure it) and folds to the same codes.
+          qf::numerics::QuantizedTensor q = qf::numerics::quantizeMse(
+              wf.toNumerics(), qt.getLayout(), data.data());
+          auto qa = qf::QuantizedAttr::fromNumerics(qt, q);
+          scales = arith::ConstantOp::create(b, loc, qa.getScales());
+          if (RankedTensorType tsT = qt.getTensorScaleType())
+            ts = arith::ConstantOp::create(
+                b, loc,
+                DenseElementsAttr::get(tsT, b.getF32FloatAttr(q.tensorScale)));
+        }
+        rhs = qf::QuantizeOp::create(b, loc, qt, cst, scales, ts);
       }
       transposeB = true;
     }

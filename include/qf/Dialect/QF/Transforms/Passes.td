@@ -83,6 +83,10 @@ def QuantizeModelPass : Pass<"qf-quantize-model", "::mlir::ModuleOp"> {
            "replace f32 weight arguments by their packed codes and scales">,
     Option<"padK", "pad-k", "bool", "true",
            "zero-pad K to a multiple of the block size (else leave in f32)">,
+    Option<"weightScaleSearch", "weight-scale-search", "std::string",
+           "\"none\"",
+           "none: weight block scales as quantize computes them; mse: per-block "
+           "search minimizing the squared error (NUMERICS.md 7)">,
     Option<"foldWeights", "fold-weights", "bool", "true",
            "quantize constant weights into qf.constant now (else leave "
            "qf.quantize of the f32 constant)">
