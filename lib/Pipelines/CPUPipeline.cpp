@@ -2,6 +2,7 @@
 #include "qf/Pipelines/Pipelines.h"
 
 #include "qf/Conversion/Passes.h"
+#include "qf/Dialect/QF/Transforms/Passes.h"
 
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -11,6 +12,10 @@ using namespace mlir;
 
 void qf::buildQFCPUPipeline(OpPassManager &pm,
                             const QFCPUPipelineOptions &options) {
+  // buffer-results-to-out-params cannot give private kernels with dynamic
+  // results out-parameters, so out-params keeps the kernels inline.
+  if (options.outlineKernels && !options.outParams)
+    pm.addPass(qf::createOutlineKernelsPass());
   qf::ConvertQFToVectorPassOptions qfOpts;
   qfOpts.vectorWidth = options.vectorWidth;
   pm.addPass(qf::createConvertQFToVectorPass(qfOpts));

@@ -24,6 +24,12 @@ struct QFCPUPipelineOptions
                      "out-parameters (memref arguments after the inputs) "
                      "instead of returning fresh buffers"),
       llvm::cl::init(false)};
+  Option<bool> outlineKernels{
+      *this, "outline-kernels",
+      llvm::cl::desc("move each qf kernel into a private function shared by "
+                     "identical ops (qf-outline-kernels) before lowering; "
+                     "not combined with out-params"),
+      llvm::cl::init(true)};
   Option<bool> avx512{*this, "avx512",
                       llvm::cl::desc("allow AVX-512 specific vector lowering"),
                       llvm::cl::init(true)};
