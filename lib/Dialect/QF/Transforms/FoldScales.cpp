@@ -2,6 +2,7 @@
 #include "qf/Dialect/QF/Transforms/Passes.h"
 
 #include "qf/Dialect/QF/IR/QF.h"
+#include "qf/Numerics/Codec.h"
 #include "qf/Numerics/Quantize.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -12,6 +13,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <cmath>
+#include <limits>
 #include <map>
 
 namespace qf {
@@ -102,6 +104,58 @@ double percentileOf(const Table &t, const Entry &e, double p) {
   return e.amax;
 }
 
+/// The scale minimizing the expected squared error over the recorded |x|
+/// distribution (histogram bins at their midpoints, weighted by count):
+/// the SignRoundV2 candidates of NUMERICS.md section 7 around the amax
+/// scale (E8M0: exponent -1/0/+1; float scales: amax * 0.50 .. 1.51).
+qf::numerics::ScaleBits mseScale(const Table &t, const Entry &e,
+                                 const qf::numerics::BlockFormat &f) {
+  namespace nm = qf::numerics;
+  nm::ScaleBits base = nm::scaleForAmax(f, float(e.amax));
+  std::vector<nm::ScaleBits> cands{base};
+  if (f.scale == nm::ScaleType::E8M0) {
+    int xs = int(base & 0xFF) - 127;
+    for (int d : {-1, 1})
+      if (xs + d >= -127 && xs + d <= 127)
+        cands.push_back(nm::encodeE8M0(xs + d));
+  } else {
+    for (int k = 50; k <= 151; ++k)
+      if (k != 100)
+        cands.push_back(nm::scaleForAmax(f, float(e.amax * k / 100.0)));
+  }
+  double qbits = f.elem.isInt() && f.scale == nm::ScaleType::E8M0
+                     ? std::ldexp(1.0, -(f.elem.bits - 2))
+                     : 1.0;
+  auto err = [&](nm::ScaleBits sb) {
+    float sf = nm::decodeScale(f.scale, sb);
+    if (!(sf > 0) || !std::isfinite(sf))
+      return std::numeric_limits<double>::infinity();
+    double total = 0;
+    for (auto [bin, count] : e.hist) {
+      int64_t oct = bin / t.binsPerOctave + t.minExp;
+      int64_t sub = bin % t.binsPerOctave;
+      float v = float(std::ldexp(1.0 + (double(sub) + 0.5) / t.binsPerOctave,
+                                 int(oct)));
+      // Element grid in units of the scale (MX integers count in 2^-(b-2)).
+      float scaled = float(double(v) / double(sf) / qbits);
+      uint8_t code = nm::encodeElement(f.elem, scaled, f.rounding, f.range);
+      double back = double(nm::decodeElement(f.elem, code)) * qbits * double(sf);
+      total += double(count) * (back - double(v)) * (back - double(v));
+    }
+    return total;
+  };
+  nm::ScaleBits best = base;
+  double bestErr = err(base);
+  for (nm::ScaleBits c : cands) {
+    double ec = err(c);
+    if (ec < bestErr) {
+      bestErr = ec;
+      best = c;
+    }
+  }
+  return best;
+}
+
 struct FoldScalesPass final : qf::impl::FoldScalesPassBase<FoldScalesPass> {
   using Base::Base;
 
@@ -112,9 +166,9 @@ struct FoldScalesPass final : qf::impl::FoldScalesPassBase<FoldScalesPass> {
                   "calibration=FILE (written by an instrumented run)");
       return signalPassFailure();
     }
-    if (method != "max" && method != "percentile") {
+    if (method != "max" && method != "percentile" && method != "mse") {
       m.emitError() << "qf-fold-scales: method '" << method
-                    << "' is not supported; expected max or percentile";
+                    << "' is not supported; expected max, percentile or mse";
       return signalPassFailure();
     }
     Table table;
@@ -160,9 +214,14 @@ struct FoldScalesPass final : qf::impl::FoldScalesPassBase<FoldScalesPass> {
           << " has a tensor-level scale; its block scales stay data-dependent";
       return;
     }
-    double a = method == "percentile" ? percentileOf(table, e, percentile)
-                                      : e.amax;
-    qf::numerics::ScaleBits bits = qf::numerics::scaleForAmax(f, float(a));
+    qf::numerics::ScaleBits bits;
+    if (method == "mse") {
+      bits = mseScale(table, e, f);
+    } else {
+      double a = method == "percentile" ? percentileOf(table, e, percentile)
+                                        : e.amax;
+      bits = qf::numerics::scaleForAmax(f, float(a));
+    }
     OpBuilder b(q);
     Location loc = q.getLoc();
     RankedTensorType st = t.getScalesType();

@@ -154,7 +154,7 @@ def FoldScalesPass : Pass<"qf-fold-scales", "::mlir::ModuleOp"> {
     Option<"calibration", "calibration", "std::string", "\"\"",
            "calibration table (JSON written by libqf_runtime)">,
     Option<"method", "method", "std::string", "\"max\"",
-           "max | percentile">,
+           "max | percentile | mse">,
     Option<"percentile", "percentile", "double", "99.99",
            "percentile of |x| for method=percentile">
   ];
