@@ -14,22 +14,29 @@ QUANT_FORMATS = ["mxint8", "mxfp8", "mxfp6", "mxfp4", "nvfp4", "nvint4"]
 # pass that two-level formats need before any block can be encoded.
 EXTRA_FORMATS = {"nvfp4_single": "#qf.format<elem = f4E2M1FN, block = 16, scale = f8E4M3FN>"}
 GEMV_FORMATS = ["mxfp4", "nvfp4", "mxint8"]
+# The same kernels on 64 rows (1 MiB of f32, L2-resident) with one thread:
+# the compute cost per element without the DRAM stream.
+INCACHE_ROWS = 64
 
 
 def main():
     t = int(sys.argv[1])
     out = []
     a = "attributes {llvm.emit_c_interface}"
-    for f in QUANT_FORMATS + list(EXTRA_FORMATS):
-        q = "!qf.tensor<%dx%dxf32, %s, axis = 1>" % (ROWS, COLS,
-                                                     EXTRA_FORMATS.get(f, f))
-        x = "tensor<%dx%dxf32>" % (ROWS, COLS)
-        out.append("func.func @quant_%s_t%d(%%x: %s) -> %s %s {" % (f, t, x, q, a))
-        out.append("  %%q = qf.quantize %%x : %s -> %s" % (x, q))
-        out.append("  return %%q : %s\n}" % q)
-        out.append("func.func @deq_%s_t%d(%%q: %s) -> %s %s {" % (f, t, q, x, a))
-        out.append("  %%d = qf.dequantize %%q : %s -> %s" % (q, x))
-        out.append("  return %%d : %s\n}" % x)
+    sizes = [("", ROWS)] + ([("incache_", INCACHE_ROWS)] if t == 1 else [])
+    for prefix, rows in sizes:
+        for f in QUANT_FORMATS + list(EXTRA_FORMATS):
+            q = "!qf.tensor<%dx%dxf32, %s, axis = 1>" % (rows, COLS,
+                                                         EXTRA_FORMATS.get(f, f))
+            x = "tensor<%dx%dxf32>" % (rows, COLS)
+            out.append("func.func @%squant_%s_t%d(%%x: %s) -> %s %s {"
+                       % (prefix, f, t, x, q, a))
+            out.append("  %%q = qf.quantize %%x : %s -> %s" % (x, q))
+            out.append("  return %%q : %s\n}" % q)
+            out.append("func.func @%sdeq_%s_t%d(%%q: %s) -> %s %s {"
+                       % (prefix, f, t, q, x, a))
+            out.append("  %%d = qf.dequantize %%q : %s -> %s" % (q, x))
+            out.append("  return %%d : %s\n}" % x)
     for f in GEMV_FORMATS:
         w = "!qf.tensor<%dx%dxf32, %s, axis = 1>" % (N, K, f)
         y = "tensor<1x%dxf32>" % N

@@ -18,6 +18,7 @@ void qf::buildQFCPUPipeline(OpPassManager &pm,
     pm.addPass(qf::createOutlineKernelsPass());
   qf::ConvertQFToVectorPassOptions qfOpts;
   qfOpts.vectorWidth = options.vectorWidth;
+  qfOpts.x86Avx512 = options.avx512;
   pm.addPass(qf::createConvertQFToVectorPass(qfOpts));
 
   // The rest is upstream; written as pipeline text so that a user can read

@@ -20,8 +20,14 @@ def ConvertQFToVectorPass : Pass<"convert-qf-to-vector", "::mlir::ModuleOp"> {
     (`include/qf/Numerics`); no upstream `arith.truncf` to small floats is
     used. `qf.observe` is dropped (it is an identity).
 
+    With `x86-avx512`, kernels decode 4-bit codes by indexing a 16-entry
+    table of decoded values (`vector.extract` at dynamic positions, which
+    the x86 backend turns into one `vpermps` with AVX-512) instead of
+    integer arithmetic. The IR stays target-independent and computes the
+    same bits; on targets without a 16-entry permute it is slower.
+
     ```sh
-    qf-opt model.mlir --convert-qf-to-vector="vector-width=16"
+    qf-opt model.mlir --convert-qf-to-vector="vector-width=16 x86-avx512"
     ```
   }];
   let dependentDialects = [
@@ -33,7 +39,10 @@ def ConvertQFToVectorPass : Pass<"convert-qf-to-vector", "::mlir::ModuleOp"> {
   ];
   let options = [
     Option<"vectorWidth", "vector-width", "unsigned", "16",
-           "f32 lanes per vector (16 for AVX-512, 8 for AVX2)">
+           "f32 lanes per vector (16 for AVX-512, 8 for AVX2)">,
+    Option<"x86Avx512", "x86-avx512", "bool", "false",
+           "decode 4-bit codes with 16-entry table lookups, one vpermps "
+           "each on AVX-512 (the same bits as the arithmetic decode)">
   ];
 }
 

@@ -31,7 +31,9 @@ struct QFCPUPipelineOptions
                      "not combined with out-params"),
       llvm::cl::init(true)};
   Option<bool> avx512{*this, "avx512",
-                      llvm::cl::desc("allow AVX-512 specific vector lowering"),
+                      llvm::cl::desc("allow AVX-512 specific vector lowering "
+                                     "(x86vector; 4-bit decode by vpermps "
+                                     "table lookups)"),
                       llvm::cl::init(true)};
 };
 

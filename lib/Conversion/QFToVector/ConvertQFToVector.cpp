@@ -40,6 +40,7 @@ struct ConvertQFToVectorPass final
       return signalPassFailure();
     }
     options.vectorWidth = vectorWidth;
+    options.x86Avx512 = x86Avx512;
 
     qf::QFStorageTypeConverter converter;
     RewritePatternSet patterns(ctx);

@@ -7,11 +7,15 @@
 //===----------------------------------------------------------------------===//
 #include "KernelBuilder.h"
 
+#include "qf/Numerics/Codec.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/SymbolTable.h"
 
 #include <cmath>
 #include <numeric>
@@ -249,6 +253,119 @@ Value decodeElements(KB &k, const nm::ElementFormat &elem, Value codes) {
 }
 
 //===----------------------------------------------------------------------===//
+// Fast decoding
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// decodeElements of small floats through f16: the code's exponent and
+/// mantissa fields are placed into an f16 bit pattern, which the hardware
+/// widens exactly (an f16 subnormal is an f32 normal), and one exact multiply
+/// by 2^(15 - bias) rebiases; an all-ones NaN code is selected afterwards.
+/// About half the instructions of the generic decode. Null where f16 cannot
+/// hold the format (integers, wider fields, IEEE NaNs without 5 exponent
+/// bits).
+Value decodeViaHalf(KB &k, const nm::ElementFormat &elem, Value codes) {
+  bool viaHalf = elem.isFloat() && elem.expBits <= 5 && elem.manBits <= 10 &&
+                 (elem.nan != nm::NanEncoding::IEEE || elem.expBits == 5) &&
+                 (elem.nan != nm::NanEncoding::AllOnes || elem.expBits < 5);
+  if (!viaHalf)
+    return Value();
+  OpBuilder &b = k.b;
+  Location loc = k.loc;
+  Type vt = codes.getType();
+  Type i16 = KB::withElt(vt, b.getI16Type());
+  Type f16 = KB::withElt(vt, b.getF16Type());
+  Type f32 = KB::withElt(vt, b.getF32Type());
+  int64_t magMask = (int64_t(1) << (elem.bits - 1)) - 1;
+  Value mag = arith::AndIOp::create(b, loc, codes, k.i32(vt, magMask));
+  Value h = arith::ShLIOp::create(b, loc, mag, k.i32(vt, 10 - elem.manBits));
+  Value sign = arith::AndIOp::create(b, loc, codes,
+                                     k.i32(vt, int64_t(1) << (elem.bits - 1)));
+  sign = arith::ShLIOp::create(b, loc, sign, k.i32(vt, 16 - elem.bits));
+  h = arith::OrIOp::create(b, loc, h, sign);
+  Value half = arith::BitcastOp::create(
+      b, loc, f16, arith::TruncIOp::create(b, loc, i16, h));
+  Value v = arith::ExtFOp::create(b, loc, f32, half);
+  if (elem.bias != 15)
+    v = arith::MulFOp::create(b, loc, v,
+                              k.f32(f32, std::ldexp(1.0f, 15 - elem.bias)));
+  if (elem.nan == nm::NanEncoding::AllOnes) {
+    Value isNan = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, mag,
+                                        k.i32(vt, magMask));
+    v = arith::SelectOp::create(b, loc, isNan, k.f32Bits(f32, 0x7FC00000u), v);
+  }
+  return v;
+}
+
+int64_t lanesOf(Value v) {
+  auto vt = dyn_cast<VectorType>(v.getType());
+  return vt && vt.getRank() == 1 ? vt.getNumElements() : 0;
+}
+
+} // namespace
+
+Value elementTable(KB &k, const nm::ElementFormat &elem) {
+  SmallVector<float> vals;
+  for (int c = 0; c < 16; ++c)
+    vals.push_back(nm::decodeElement(elem, uint8_t(c)));
+  auto vt = VectorType::get({16}, k.b.getF32Type());
+  return arith::ConstantOp::create(k.b, k.loc, vt,
+                                   DenseElementsAttr::get(vt, ArrayRef(vals)));
+}
+
+// Written as one dynamic vector.extract per lane: the x86 backend matches a
+// vector built from extracts of one source at positions extracted from one
+// index vector (LowerBUILD_VECTORAsVariablePermute) and emits a single
+// vpermps (vpermps zmm for 8 lanes with a 16-entry table). An intrinsic
+// would tie the IR to x86 and has unknown memory effects, which
+// buffer-deallocation rejects.
+Value lookup16(KB &k, Value table, Value idx) {
+  int64_t n = lanesOf(idx);
+  OpBuilder &b = k.b;
+  Location loc = k.loc;
+  Value masked = arith::AndIOp::create(b, loc, idx, k.i32(idx.getType(), 15));
+  SmallVector<Value> elems;
+  for (int64_t i = 0; i < n; ++i) {
+    Value code = vector::ExtractOp::create(b, loc, masked, i);
+    Value pos = arith::IndexCastUIOp::create(b, loc, b.getIndexType(), code);
+    elems.push_back(
+        vector::ExtractOp::create(b, loc, table, OpFoldResult(pos)));
+  }
+  return vector::FromElementsOp::create(
+      b, loc, VectorType::get({n}, b.getF32Type()), elems);
+}
+
+Value decodeElementsFast(KB &k, const nm::ElementFormat &elem, Value codes,
+                         bool x86Avx512) {
+  int64_t n = lanesOf(codes);
+  if (x86Avx512 && elem.bits == 4 && (n == 16 || n == 8))
+    return lookup16(k, elementTable(k, elem), codes);
+  if (Value v = decodeViaHalf(k, elem, codes))
+    return v;
+  return decodeElements(k, elem, codes);
+}
+
+std::pair<Value, Value> splitNibbles(KB &k, Value bytes) {
+  int64_t n = lanesOf(bytes);
+  auto vi = VectorType::get({n}, k.b.getI32Type());
+  Value w = arith::ExtUIOp::create(k.b, k.loc, vi, bytes);
+  Value odd = arith::ShRUIOp::create(k.b, k.loc, w, k.i32(vi, 4));
+  return {w, odd};
+}
+
+Value decodePacked4Fast(KB &k, const nm::ElementFormat &elem, Value bytes,
+                        bool x86Avx512) {
+  int64_t n = lanesOf(bytes);
+  auto [even, odd] = splitNibbles(k, bytes);
+  Value e = decodeElementsFast(k, elem, even, x86Avx512);
+  Value o = decodeElementsFast(k, elem, odd, x86Avx512);
+  SmallVector<int64_t> mask;
+  for (int64_t i = 0; i < n; ++i)
+    mask.append({i, n + i});
+  return vector::ShuffleOp::create(k.b, k.loc, e, o, mask);
+}
+
+//===----------------------------------------------------------------------===//
 // Packing (D10/D11: a little-endian bit stream per innermost row)
 //===----------------------------------------------------------------------===//
 
@@ -432,6 +549,39 @@ Value decodeScale(KB &k, nm::ScaleType t, Value stored) {
     return stored;
   }
   return stored;
+}
+
+Value scaleTable(KB &k, Operation *module, nm::ScaleType t) {
+  StringRef name;
+  if (t == nm::ScaleType::E8M0)
+    name = "__qf_scale_table_e8m0";
+  else if (t == nm::ScaleType::E4M3)
+    name = "__qf_scale_table_e4m3";
+  else
+    return Value();
+  auto mt = MemRefType::get({256}, k.b.getF32Type());
+  if (!SymbolTable::lookupSymbolIn(module, name)) {
+    SmallVector<float> vals;
+    for (unsigned i = 0; i < 256; ++i)
+      vals.push_back(nm::decodeScale(t, i));
+    auto tt = RankedTensorType::get({256}, k.b.getF32Type());
+    OpBuilder::InsertionGuard guard(k.b);
+    k.b.setInsertionPointToStart(&module->getRegion(0).front());
+    memref::GlobalOp::create(k.b, k.loc, name, k.b.getStringAttr("private"), mt,
+                             DenseElementsAttr::get(tt, ArrayRef(vals)),
+                             /*constant=*/true, k.b.getI64IntegerAttr(64));
+  }
+  return memref::GetGlobalOp::create(k.b, k.loc, mt, name);
+}
+
+Value decodeScaleByTable(KB &k, Value table, Value stored) {
+  Type i32 = k.b.getI32Type();
+  if (stored.getType() != i32)
+    stored = arith::ExtUIOp::create(k.b, k.loc, i32, stored);
+  stored = arith::AndIOp::create(k.b, k.loc, stored, k.i32(i32, 0xFF));
+  Value idx =
+      arith::IndexCastUIOp::create(k.b, k.loc, k.b.getIndexType(), stored);
+  return memref::LoadOp::create(k.b, k.loc, table, ValueRange{idx});
 }
 
 namespace {

@@ -14,6 +14,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Value.h"
 
+#include <utility>
+
 namespace qf::kernel {
 
 /// A builder plus location with small helpers for splat constants.
@@ -50,6 +52,38 @@ mlir::Value encodeElements(KB &k, const numerics::ElementFormat &elem,
 mlir::Value decodeElements(KB &k, const numerics::ElementFormat &elem,
                            mlir::Value codes);
 
+/// Decodes like decodeElements (bit for bit; bits above the code are
+/// ignored) with fewer instructions:
+///  * 4-bit codes in vector<16 x i32> or vector<8 x i32> with `x86Avx512`:
+///    one lookup (lookup16, a vpermps) in the 16-entry table of
+///    numerics::decodeElement values (elementTable);
+///  * other small floats: the code is placed into an f16 bit pattern, widened
+///    exactly and rebiased with one exact multiply;
+///  * everything else: decodeElements.
+mlir::Value decodeElementsFast(KB &k, const numerics::ElementFormat &elem,
+                               mlir::Value codes, bool x86Avx512);
+
+/// The decoded values (numerics::decodeElement) of the 16 codes of a 4-bit
+/// element format as a vector<16 x f32> constant.
+mlir::Value elementTable(KB &k, const numerics::ElementFormat &elem);
+
+/// out[i] = table[idx[i] & 15] for a vector<16 x f32> table and idx of
+/// vector<N x i32>: target-independent IR that the x86 backend emits as one
+/// vpermps with AVX-512 (N = 8 or 16).
+mlir::Value lookup16(KB &k, mlir::Value table, mlir::Value idx);
+
+/// Splits packed 4-bit codes (vector<C x i8>, 2C elements of one row, D10)
+/// into {even, odd}: the codes of elements 0, 2, 4, ... and 1, 3, 5, ... as
+/// vector<C x i32>. The even codes keep the odd nibble above bit 3 (every
+/// decoder here ignores bits above the code); no lane interleaving is done.
+std::pair<mlir::Value, mlir::Value> splitNibbles(KB &k, mlir::Value bytes);
+
+/// Decodes 2C packed 4-bit codes (vector<C x i8>) to vector<2C x f32> in
+/// element order: splitNibbles, two decodeElementsFast and one interleave.
+/// Equal to decodeElements(unpackCodes(bytes)) bit for bit.
+mlir::Value decodePacked4Fast(KB &k, const numerics::ElementFormat &elem,
+                              mlir::Value bytes, bool x86Avx512);
+
 /// Packs a vector<N x i32> of codes (consecutive elements of one innermost
 /// row, N a multiple of 8 / bits) into vector<N*bits/8 x i8> (D10/D11).
 mlir::Value packCodes(KB &k, unsigned bits, mlir::Value codes);
@@ -66,6 +100,16 @@ mlir::Value mxScaleExponent(KB &k, const numerics::BlockFormat &f,
 /// E4M3 (as i32 here, byte in the low bits), else f16/bf16/f32 values
 /// (numerics::decodeScale). NaN scales decode to NaN.
 mlir::Value decodeScale(KB &k, numerics::ScaleType t, mlir::Value stored);
+
+/// For byte scales (E8M0, E4M3): a memref<256 x f32> holding
+/// numerics::decodeScale of every byte, as memref.get_global of a private
+/// constant global that is added to `module` once per scale type. Null for
+/// other scale types. With it, a scalar scale decodes with one load
+/// (decodeScaleByTable) instead of a dozen scalar instructions.
+mlir::Value scaleTable(KB &k, mlir::Operation *module, numerics::ScaleType t);
+/// The decoded scale of a stored byte (i8, or i32 holding the byte) from a
+/// scaleTable.
+mlir::Value decodeScaleByTable(KB &k, mlir::Value table, mlir::Value stored);
 
 /// Rounds t >= 0 (f32) to the scale type with RNE and saturation and
 /// returns the storage value (i32 byte for E4M3, else f16/bf16/f32 value)

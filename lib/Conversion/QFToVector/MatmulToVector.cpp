@@ -22,6 +22,11 @@
 //    tail: the last chunk uses masked loads.
 //  * Rows of B stored as [K, N] (no transpose_b) are gathered with a stride;
 //    their codes are extracted bit by bit (the packing runs along N).
+//  * 4-bit B along K (mxfp4, nvfp4, ... with transpose_b) takes its own tile
+//    emitter, emitNibbleTile: chunks of 2C elements split into even and odd
+//    elements (the two nibbles of each byte, no interleave), block scales
+//    folded into the decoded weights, one accumulator per output. Its sums
+//    run in another order than the segment scheme above.
 //
 //===----------------------------------------------------------------------===//
 #include "qf/Conversion/QFToVector/QFToVector.h"
@@ -71,6 +76,7 @@ struct Operand {
   Value nd;             ///< the N-D buffer (for sizes)
   Value flat;           ///< the same buffer, 1-D
   Value scales;         ///< N-D block scales (quantized)
+  Value scaleTable;     ///< decoded byte scales (qf::kernel::scaleTable)
   Value tensorScale;    ///< loaded f32 tensor decode scale, or null
   bool kInner = true;   ///< K is the innermost (contiguous) dimension
   int64_t blockLen = 0; ///< fixed block along K; 0: one scale over K
@@ -89,6 +95,9 @@ struct Plan {
   int64_t seg = 0;    ///< segment length g (blocked)
   int64_t chunk = 16; ///< C: f32 lanes per chunk
   Value out;          ///< output buffer [batch?, M, N]
+  /// 4-bit B along K: emitNibbleTile (see there) instead of emitTile.
+  bool nibbles = false;
+  bool x86Avx512 = false; ///< decode with AVX-512 table lookups
 };
 
 Value zeroVec(OpBuilder &b, Location loc, VectorType t) {
@@ -120,45 +129,11 @@ Value lanes(OpBuilder &b, Location loc, int64_t n, Value mul, Value add) {
   return v;
 }
 
-/// Element codes (i32 or vector<N x i32>, code in the low bits) to f32, equal
-/// to qf::kernel::decodeElements. Small floats go through f16: the code's
-/// exponent and mantissa fields are placed into an f16 bit pattern, which
-/// the hardware widens exactly (an f16 subnormal is an f32 normal), and one
-/// exact multiply by 2^(15 - bias) rebiases; E4M3's NaN code is selected
-/// afterwards. That is about half the instructions of the generic decode on
-/// the 4-bit GEMV path. Integers and NaN-less-IEEE layouts that f16 cannot
-/// hold use the shared emitter.
-Value decodeForDot(KB &k, const nm::ElementFormat &elem, Value codes) {
-  bool viaHalf = elem.isFloat() && elem.expBits <= 5 && elem.manBits <= 10 &&
-                 (elem.nan != nm::NanEncoding::IEEE || elem.expBits == 5) &&
-                 (elem.nan != nm::NanEncoding::AllOnes || elem.expBits < 5);
-  if (!viaHalf)
-    return qf::kernel::decodeElements(k, elem, codes);
-  OpBuilder &b = k.b;
-  Location loc = k.loc;
-  Type vt = codes.getType();
-  Type i16 = KB::withElt(vt, b.getI16Type());
-  Type f16 = KB::withElt(vt, b.getF16Type());
-  Type f32 = KB::withElt(vt, b.getF32Type());
-  int64_t magMask = (int64_t(1) << (elem.bits - 1)) - 1;
-  Value mag = arith::AndIOp::create(b, loc, codes, k.i32(vt, magMask));
-  Value h = arith::ShLIOp::create(b, loc, mag, k.i32(vt, 10 - elem.manBits));
-  Value sign = arith::AndIOp::create(b, loc, codes,
-                                     k.i32(vt, int64_t(1) << (elem.bits - 1)));
-  sign = arith::ShLIOp::create(b, loc, sign, k.i32(vt, 16 - elem.bits));
-  h = arith::OrIOp::create(b, loc, h, sign);
-  Value half = arith::BitcastOp::create(
-      b, loc, f16, arith::TruncIOp::create(b, loc, i16, h));
-  Value v = arith::ExtFOp::create(b, loc, f32, half);
-  if (elem.bias != 15)
-    v = arith::MulFOp::create(b, loc, v,
-                              k.f32(f32, std::ldexp(1.0f, 15 - elem.bias)));
-  if (elem.nan == nm::NanEncoding::AllOnes) {
-    Value isNan = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, mag,
-                                        k.i32(vt, magMask));
-    v = arith::SelectOp::create(b, loc, isNan, k.f32Bits(f32, 0x7FC00000u), v);
-  }
-  return v;
+/// Element codes (i32 or vector<N x i32>, code in the low bits) to f32,
+/// equal to qf::kernel::decodeElements.
+Value decodeForDot(KB &k, const nm::ElementFormat &elem, Value codes,
+                   bool x86Avx512 = false) {
+  return qf::kernel::decodeElementsFast(k, elem, codes, x86Avx512);
 }
 
 /// Decoded, unscaled values of `row` (m for A, n for B) at K positions
@@ -282,6 +257,8 @@ Value loadScale(OpBuilder &b, Location loc, const Operand &o, Value batch,
     idx.push_back(o.blockLen ? ix.div(k0, ix.c(o.blockLen)) : ix.c(0));
   }
   Value s = memref::LoadOp::create(b, loc, o.scales, idx);
+  if (o.scaleTable)
+    return qf::kernel::decodeScaleByTable(k, o.scaleTable, s);
   if (s.getType().isInteger(8))
     s = arith::ExtUIOp::create(b, loc, b.getI32Type(), s);
   // E4M3 scales (unsigned: the sign bit is ignored) take the short decode.
@@ -410,6 +387,175 @@ void emitTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
     }
 }
 
+/// Significant bits of an operand's decoded elements and of its block scale:
+/// where they add up to at most 24, every decoded element times its block
+/// scale is exact in f32 (barring overflow to infinity, which dequantize
+/// has too), so the scale can be folded into the elements.
+bool scaleFoldsExactly(const nm::BlockFormat &f) {
+  int elemBits = f.elem.isInt() ? f.elem.bits - 1 : f.elem.manBits + 1;
+  int scaleBits = 24;
+  switch (f.scale) {
+  case nm::ScaleType::E8M0:
+    scaleBits = 1;
+    break;
+  case nm::ScaleType::E4M3:
+    scaleBits = 4;
+    break;
+  case nm::ScaleType::F16:
+    scaleBits = 11;
+    break;
+  case nm::ScaleType::BF16:
+    scaleBits = 8;
+    break;
+  case nm::ScaleType::F32:
+    break;
+  }
+  return elemBits + scaleBits <= 24;
+}
+
+/// Computes and stores the outputs [rowsM] x [rowsN] of one batch when B
+/// holds 4-bit codes along K (Plan::nibbles). K runs in chunks of 2C
+/// elements, C bytes of each B row. The low nibbles of a chunk are the even
+/// elements and the high nibbles the odd ones, so instead of interleaving
+/// the decoded weights (which costs more than decoding them), the A chunk
+/// is split into its even and odd elements once and reused by every B row:
+///
+///   acc += A[k0, k0+2, ...] * B[k0, k0+2, ...]
+///   acc += A[k0+1, k0+3, ...] * B[k0+1, k0+3, ...]
+///
+/// (one accumulator per output: a tile's B rows give enough independent
+/// FMA chains, and a 4 x 2 GEMM tile stays within 32 registers).
+/// Block scales are folded into the decoded elements (exact, see
+/// scaleFoldsExactly): with x86Avx512 into a 16-entry table of decoded
+/// codes that one vpermps per C weights indexes (when a chunk holds two
+/// blocks, the unscaled table and a multiply by the two scales' lanes),
+/// otherwise decoded values times the scale. Both give the same bits, and each
+/// product is the product of the dequantized operands; the K-invariant factors
+/// multiply the sum.
+void emitNibbleTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
+                    ArrayRef<Value> rowsM, ArrayRef<Value> rowsN) {
+  Ix ix{b, loc};
+  KB k{b, loc};
+  int64_t mt = rowsM.size(), nt = rowsN.size(), c = p.chunk;
+  Type f32 = b.getF32Type(), i8 = b.getI8Type();
+  auto vf = VectorType::get({c}, f32);
+  const Operand &A = p.a, &B = p.bOp;
+  bool twoBlocks = B.blockLen == c; // a chunk of 2C holds two B blocks
+  Value table = p.x86Avx512 ? qf::kernel::elementTable(k, B.fmt.elem) : Value();
+  // Lanes C/2.. of both halves lie in the second block of a chunk.
+  Value upper;
+  if (twoBlocks) {
+    SmallVector<bool> m(c, false);
+    for (int64_t l = c / 2; l < c; ++l)
+      m[l] = true;
+    auto vb = VectorType::get({c}, b.getI1Type());
+    upper = arith::ConstantOp::create(b, loc, vb,
+                                      DenseElementsAttr::get(vb, ArrayRef(m)));
+  }
+  SmallVector<int64_t> evenIdx, oddIdx;
+  for (int64_t l = 0; l < c; ++l) {
+    evenIdx.push_back(2 * l);
+    oddIdx.push_back(2 * l + 1);
+  }
+  auto bytesOf = [&](OpBuilder &bb, const Operand &o, Value row, Value k0) {
+    Ix jx{bb, loc};
+    Value base = batch ? jx.mul(batch, o.batchStride) : jx.c(0);
+    base = jx.add(base, jx.mul(row, o.rowStride));
+    Value idx = jx.add(base, jx.div(k0, jx.c(2)));
+    return vector::LoadOp::create(bb, loc, VectorType::get({c}, i8), o.flat,
+                                  ValueRange{idx});
+  };
+
+  auto chunkStep = [&](OpBuilder &bb, Value k0, SmallVector<Value> &accs) {
+    Ix jx{bb, loc};
+    KB kk{bb, loc};
+    auto bcast = [&](Value s) {
+      return vector::BroadcastOp::create(bb, loc, vf, s).getResult();
+    };
+    // A: even and odd elements, scaled.
+    SmallVector<Value> ae, ao;
+    for (Value r : rowsM) {
+      Value e, o;
+      if (A.quant && A.bits == 4) {
+        auto [ce, co] = qf::kernel::splitNibbles(kk, bytesOf(bb, A, r, k0));
+        e = qf::kernel::decodeElementsFast(kk, A.fmt.elem, ce, p.x86Avx512);
+        o = qf::kernel::decodeElementsFast(kk, A.fmt.elem, co, p.x86Avx512);
+      } else {
+        Value v = loadChunk(bb, loc, A, batch, r, k0, 2 * c, Value());
+        e = vector::ShuffleOp::create(bb, loc, v, v, evenIdx);
+        o = vector::ShuffleOp::create(bb, loc, v, v, oddIdx);
+      }
+      if (A.quant) {
+        Value s = bcast(loadScale(bb, loc, A, batch, r, k0));
+        e = arith::MulFOp::create(bb, loc, e, s);
+        o = arith::MulFOp::create(bb, loc, o, s);
+      }
+      ae.push_back(e);
+      ao.push_back(o);
+    }
+    // B: decoded and scaled even and odd elements.
+    SmallVector<Value> be, bo;
+    for (Value r : rowsN) {
+      auto [ce, co] = qf::kernel::splitNibbles(kk, bytesOf(bb, B, r, k0));
+      Value s0 = loadScale(bb, loc, B, batch, r, k0);
+      Value s1 = twoBlocks
+                     ? loadScale(bb, loc, B, batch, r, jx.add(k0, jx.c(c)))
+                     : Value();
+      Value e, o;
+      if (table && !twoBlocks) {
+        // One block: the scale goes into the table (16 products, not 2C).
+        Value t = arith::MulFOp::create(
+            bb, loc, table,
+            vector::BroadcastOp::create(bb, loc, table.getType(), s0));
+        e = qf::kernel::lookup16(kk, t, ce);
+        o = qf::kernel::lookup16(kk, t, co);
+      } else {
+        Value sv = bcast(s0);
+        if (twoBlocks)
+          sv = arith::SelectOp::create(bb, loc, upper, bcast(s1), sv);
+        e = arith::MulFOp::create(
+            bb, loc,
+            qf::kernel::decodeElementsFast(kk, B.fmt.elem, ce, p.x86Avx512),
+            sv);
+        o = arith::MulFOp::create(
+            bb, loc,
+            qf::kernel::decodeElementsFast(kk, B.fmt.elem, co, p.x86Avx512),
+            sv);
+      }
+      be.push_back(e);
+      bo.push_back(o);
+    }
+    for (int64_t i = 0; i < mt; ++i)
+      for (int64_t j = 0; j < nt; ++j) {
+        Value &acc = accs[i * nt + j];
+        acc = vector::FMAOp::create(bb, loc, ae[i], be[j], acc);
+        acc = vector::FMAOp::create(bb, loc, ao[i], bo[j], acc);
+      }
+  };
+
+  SmallVector<Value> init(mt * nt, zeroVec(b, loc, vf));
+  auto loop = scf::ForOp::create(
+      b, loc, ix.c(0), p.kSize, ix.c(2 * c), init,
+      [&](OpBuilder &bb, Location, Value k0, ValueRange iter) {
+        SmallVector<Value> accs(iter);
+        chunkStep(bb, k0, accs);
+        scf::YieldOp::create(bb, loc, accs);
+      });
+  Value factor = mulf(b, loc, p.a.factor, p.bOp.factor);
+  for (int64_t i = 0; i < mt; ++i)
+    for (int64_t j = 0; j < nt; ++j) {
+      Value v = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
+                                            loop.getResult(i * nt + j));
+      v = mulf(b, loc, v, factor);
+      SmallVector<Value> idx;
+      if (batch)
+        idx.push_back(batch);
+      idx.push_back(rowsM[i]);
+      idx.push_back(rowsN[j]);
+      memref::StoreOp::create(b, loc, v, p.out, idx);
+    }
+}
+
 /// One scf.parallel over (batch, row tiles of A, row tiles of B): tiles of
 /// mt x nt outputs starting at mLo + t*mt, nLo + u*nt.
 void emitLoop(OpBuilder &b, Location loc, const Plan &p, Value batches,
@@ -437,7 +583,10 @@ void emitLoop(OpBuilder &b, Location loc, const Plan &p, Value batches,
           rm.push_back(i ? jx.add(m0, jx.c(i)) : m0);
         for (int64_t j = 0; j < nt; ++j)
           rn.push_back(j ? jx.add(n0, jx.c(j)) : n0);
-        emitTile(bb, loc, p, batch, rm, rn);
+        if (p.nibbles)
+          emitNibbleTile(bb, loc, p, batch, rm, rn);
+        else
+          emitTile(bb, loc, p, batch, rm, rn);
       });
 }
 
@@ -500,6 +649,9 @@ struct MatmulOpLowering : OpConversionPattern<qf::MatmulOp> {
         o.bits = q.getElementBits();
         o.nd = toBuffer(storage[0]);
         o.scales = toBuffer(storage[1]);
+        KB k{rewriter, loc};
+        o.scaleTable = qf::kernel::scaleTable(
+            k, op->getParentOfType<ModuleOp>(), o.fmt.scale);
         if (q.getFormat().getBlockKind() == qf::BlockKind::Fixed)
           o.blockLen = q.getFormat().getBlockSize();
         if (o.fmt.tensorScale) {
@@ -610,6 +762,24 @@ struct MatmulOpLowering : OpConversionPattern<qf::MatmulOp> {
       while (g % c)
         --c;
       p.chunk = c;
+    }
+
+    // 4-bit B along K: whole chunks of 2C elements, one or two B blocks per
+    // chunk, A blocks no shorter than a chunk, scales that fold exactly.
+    {
+      int64_t c = pref, two = 2 * pref;
+      const Operand &A = p.a, &B = p.bOp;
+      bool bOk = B.quant && B.bits == 4 && B.kInner && B.blockLen > 0 &&
+                 (B.blockLen % two == 0 || B.blockLen == c) &&
+                 scaleFoldsExactly(B.fmt);
+      bool aOk = !A.quant || (A.blockLen > 0 && A.blockLen % two == 0 &&
+                              scaleFoldsExactly(A.fmt));
+      if ((c == 8 || c == 16) && bOk && aOk && p.kStatic > 0 &&
+          p.kStatic % two == 0) {
+        p.nibbles = true;
+        p.chunk = c;
+        p.x86Avx512 = options.x86Avx512;
+      }
     }
 
     // Output.

@@ -1,11 +1,16 @@
 // RUN: qf-opt %s --convert-qf-to-vector --split-input-file | FileCheck %s
 // RUN: qf-opt %s --convert-qf-to-vector="vector-width=8" --split-input-file | FileCheck %s --check-prefix=VW8
+// RUN: qf-opt %s --convert-qf-to-vector="x86-avx512" --split-input-file | FileCheck %s --check-prefix=LUT
 
 // GEMV, the model layout x[M,K] * W[N,K]^T with mxfp4 weights: the weight
 // arrives as (packed codes, E8M0 scales); one scf.parallel over tiles of 1 x 4
-// outputs; K runs in segments of one block (32) made of two 16-lane chunks:
-// 8 packed bytes per chunk and row of W, unpacked and decoded in registers,
-// multiplied into a partial sum that is scaled once per block.
+// outputs; K runs in chunks of 32: 16 bytes per row of W, whose low nibbles
+// (even elements) and high nibbles (odd elements) are decoded without
+// interleaving; the chunk of x is split into its even and odd elements
+// instead. E8M0 scales decode by a load from a 256-entry table and multiply
+// the decoded weights. With x86-avx512, the scale multiplies a 16-entry table
+// of decoded codes that dynamic vector.extracts index (one vpermps).
+// CHECK: memref.global "private" constant @__qf_scale_table_e8m0 : memref<256xf32>
 // CHECK-LABEL: func.func @f32_x_mxfp4_tb
 // CHECK-SAME: (%[[X:.*]]: tensor<1x64xf32>, %[[P:.*]]: tensor<8x32xi8>, %[[S:.*]]: tensor<8x2xi8>) -> tensor<1x8xf32>
 // CHECK: %[[XB:.*]] = bufferization.to_buffer %[[X]] read_only : tensor<1x64xf32> to memref<1x64xf32>
@@ -16,11 +21,17 @@
 // CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x8xf32>
 // CHECK: scf.parallel
 // CHECK: scf.for {{.*}} step %{{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
-// CHECK: vector.load {{.*}} : memref<64xf32>, vector<16xf32>
-// CHECK: vector.load {{.*}} : memref<256xi8>, vector<8xi8>
-// CHECK: vector.fma {{.*}} : vector<16xf32>
+// CHECK: %[[XV:.*]] = vector.load {{.*}} : memref<64xf32>, vector<32xf32>
+// CHECK: vector.shuffle %[[XV]], %[[XV]] [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30]
+// CHECK: vector.shuffle %[[XV]], %[[XV]] [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31]
+// CHECK: %[[WB:.*]] = vector.load {{.*}} : memref<256xi8>, vector<16xi8>
+// CHECK: %[[W:.*]] = arith.extui %[[WB]] : vector<16xi8> to vector<16xi32>
+// CHECK: arith.shrui %[[W]], %{{.*}} : vector<16xi32>
 // CHECK: memref.load %[[SB]]{{.*}} : memref<8x2xi8>
+// CHECK: memref.load {{.*}} : memref<256xf32>
 // CHECK: vector.broadcast {{.*}} : f32 to vector<16xf32>
+// CHECK: arith.mulf {{.*}} : vector<16xf32>
+// CHECK: vector.fma
 // CHECK: vector.fma
 // CHECK: scf.yield
 // CHECK: vector.reduction <add>, {{.*}} : vector<16xf32> into f32
@@ -29,8 +40,16 @@
 // CHECK: %[[R:.*]] = bufferization.to_tensor %[[OUT]] restrict writable : memref<1x8xf32> to tensor<1x8xf32>
 // CHECK: return %[[R]]
 // VW8-LABEL: func.func @f32_x_mxfp4_tb
-// VW8: vector.load {{.*}} : memref<64xf32>, vector<8xf32>
-// VW8: vector.load {{.*}} : memref<256xi8>, vector<4xi8>
+// VW8: vector.load {{.*}} : memref<64xf32>, vector<16xf32>
+// VW8: vector.load {{.*}} : memref<256xi8>, vector<8xi8>
+// LUT-LABEL: func.func @f32_x_mxfp4_tb
+// LUT: scf.for
+// LUT: %[[T:.*]] = arith.mulf %{{.*}}, %{{.*}} : vector<16xf32>
+// LUT: %[[I:.*]] = arith.andi %{{.*}}, %{{.*}} : vector<16xi32>
+// LUT: %[[I0:.*]] = vector.extract %[[I]][0] : i32 from vector<16xi32>
+// LUT: %[[P0:.*]] = arith.index_castui %[[I0]] : i32 to index
+// LUT: vector.extract %[[T]][%[[P0]]] : f32 from vector<16xf32>
+// LUT: vector.from_elements {{.*}} : vector<16xf32>
 func.func @f32_x_mxfp4_tb(%x: tensor<1x64xf32>, %w: !qf.tensor<8x64xf32, mxfp4, axis = 1>) -> tensor<1x8xf32> {
   %c = qf.matmul %x, %w transpose_b : tensor<1x64xf32>, !qf.tensor<8x64xf32, mxfp4, axis = 1> -> tensor<1x8xf32>
   return %c : tensor<1x8xf32>
@@ -39,20 +58,23 @@ func.func @f32_x_mxfp4_tb(%x: tensor<1x64xf32>, %w: !qf.tensor<8x64xf32, mxfp4, 
 // -----
 
 // Quantized x quantized, two-level nvfp4 weights: the rank-0 tensor scale is
-// loaded once; segments are 16 long (gcd of the blocks 32 and 16); the
-// register tile is 4 x 2 (eight accumulators).
+// loaded once; a chunk of 32 holds one mxfp8 block and two nvfp4 blocks,
+// whose scales go to lanes 0-7 and 8-15 of the even and odd halves; the
+// register tile is 4 x 2 (eight accumulators); the tensor scale multiplies
+// the reduced sums.
 // CHECK-LABEL: func.func @mxfp8_x_nvfp4_tb
 // CHECK-SAME: (%{{.*}}: tensor<4x64xi8>, %{{.*}}: tensor<4x2xi8>, %{{.*}}: tensor<6x32xi8>, %{{.*}}: tensor<6x4xi8>, %[[G:.*]]: tensor<f32>) -> tensor<4x6xf32>
 // CHECK: %[[GB:.*]] = bufferization.to_buffer %[[G]] read_only : tensor<f32> to memref<f32>
 // CHECK: memref.load %[[GB]][] : memref<f32>
 // CHECK: scf.parallel
 // CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
-// CHECK: vector.load {{.*}} : memref<256xi8>, vector<16xi8>
-// CHECK: vector.load {{.*}} : memref<192xi8>, vector<8xi8>
-// CHECK: vector.fma
+// CHECK: vector.load {{.*}} : memref<256xi8>, vector<32xi8>
 // CHECK: memref.load {{.*}} : memref<4x2xi8>
+// CHECK: vector.load {{.*}} : memref<192xi8>, vector<16xi8>
 // CHECK: memref.load {{.*}} : memref<6x4xi8>
-// CHECK: arith.mulf {{.*}} : f32
+// CHECK: memref.load {{.*}} : memref<6x4xi8>
+// CHECK: arith.select {{.*}} : vector<16xi1>, vector<16xf32>
+// CHECK: vector.fma
 // CHECK: vector.fma
 // CHECK: vector.reduction <add>
 // CHECK: arith.mulf {{.*}} : f32

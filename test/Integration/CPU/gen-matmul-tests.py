@@ -12,8 +12,9 @@ tol * sum_k |a_k * b_k| with tol = (2K + 8) * 2^-24 (two f32 summations of K
 terms in different orders plus the scale products), the largest error in
 units of 2^-24 * sum_k |a_k * b_k|, and a hash of the output bits.
 
-The first two RUN lines (unthreaded and threads=2) share the CHECK lines, so
-the hash shows that the threaded program computes the same bits. The
+The first three RUN lines (unthreaded, threads=2, and avx512=false, which
+decodes 4-bit codes by arithmetic instead of table lookups) share the CHECK
+lines, so the hash shows that these programs compute the same bits. The
 vector-width=8 RUN line has its own hash (other chunks, other order).
 
 Usage: gen-matmul-tests.py [--update QF_OPT RUNNER_LIBS...]
@@ -319,10 +320,13 @@ def write_file(path, title, cases, hashes):
         f"// {title}",
         "// Kernel vs dequantize + f32 reference within (2K + 8) * 2^-24 * "
         "sum_k |a_k b_k|;",
-        "// the same output hash unthreaded and with threads=2 (bit-exact).",
+        "// the same output hash unthreaded, with threads=2 and with avx512=false",
+        "// (bit-exact).",
         f"// RUN: qf-opt %s --qf-cpu-pipeline | {RUNNER} | FileCheck %s",
         f'// RUN: qf-opt %s --qf-cpu-pipeline="threads=2" | {RUNNER},%omp_lib'
         " | FileCheck %s",
+        f'// RUN: qf-opt %s --qf-cpu-pipeline="avx512=false" | {RUNNER} | '
+        "FileCheck %s",
         f'// RUN: qf-opt %s --qf-cpu-pipeline="vector-width=8" | {RUNNER} | '
         "FileCheck %s --check-prefix=VW8",
         "",
@@ -601,6 +605,8 @@ def write_decode_file(path):
         "and",
         "// several block scales is qf.dequantize bit for bit.",
         f"// RUN: qf-opt %s --qf-cpu-pipeline | {RUNNER} | FileCheck %s",
+        f'// RUN: qf-opt %s --qf-cpu-pipeline="avx512=false" | {RUNNER} | '
+        "FileCheck %s",
         f'// RUN: qf-opt %s --qf-cpu-pipeline="vector-width=8" | {RUNNER} | '
         "FileCheck %s",
         "",

@@ -2,6 +2,7 @@
 // Exhaustive decode: identity x W over every code of each format and
 // several block scales is qf.dequantize bit for bit.
 // RUN: qf-opt %s --qf-cpu-pipeline | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
+// RUN: qf-opt %s --qf-cpu-pipeline="avx512=false" | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
 // RUN: qf-opt %s --qf-cpu-pipeline="vector-width=8" | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
 
 func.func @mismatches(%c: tensor<?xf32>, %r: tensor<?xf32>) {

@@ -10,6 +10,8 @@ namespace qf {
 struct QFToVectorOptions {
   /// f32 lanes per vector register (16 = AVX-512).
   unsigned vectorWidth = 16;
+  /// Emit AVX-512 table lookups (llvm.call_intrinsic) to decode 4-bit codes.
+  bool x86Avx512 = false;
 };
 
 /// Maps `!qf.tensor` to its storage tensors (packed codes, scales and, when
