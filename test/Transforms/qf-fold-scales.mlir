@@ -6,7 +6,7 @@
 // RUN: not qf-opt %s --qf-fold-scales="calibration=%S/Inputs/calib-v2.json" --split-input-file 2>&1 | FileCheck %s --check-prefix=VERSION
 // RUN: not qf-opt %s --qf-fold-scales="calibration=%S/Inputs/calib-broken.json" --split-input-file 2>&1 | FileCheck %s --check-prefix=BROKEN
 // RUN: not qf-opt %s --qf-fold-scales --split-input-file 2>&1 | FileCheck %s --check-prefix=NOFILE
-// RUN: not qf-opt %s --qf-fold-scales="calibration=%S/Inputs/calib.json method=entropy" --split-input-file 2>&1 | FileCheck %s --check-prefix=METHOD
+// RUN: not qf-opt %s --qf-fold-scales="calibration=%S/Inputs/calib.json method=kl" --split-input-file 2>&1 | FileCheck %s --check-prefix=METHOD
 
 // amax 10 -> E8M0 floor: exponent 3 - emax(E4M3) 8 = -5 -> byte 122 for
 // every block (static shape: a splat constant).
@@ -59,4 +59,4 @@ func.func @h(%x: tensor<4x64xf32>) -> !qf.tensor<4x64xf32, mxfp4> {
 // VERSION: error: qf-fold-scales: calibration file '{{.*}}calib-v2.json' has an unsupported version; this qf reads version 1
 // BROKEN: error: qf-fold-scales: calibration file '{{.*}}calib-broken.json' is not valid JSON
 // NOFILE: error: qf-fold-scales: no calibration table; give calibration=FILE
-// METHOD: error: qf-fold-scales: method 'entropy' is not supported; expected max, percentile or mse
+// METHOD: error: qf-fold-scales: method 'kl' is not supported; expected max, percentile, mse or entropy

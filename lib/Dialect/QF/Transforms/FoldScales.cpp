@@ -81,6 +81,7 @@ std::string readTable(StringRef path, Table &t) {
                           uint64_t(*(*pair)[1].getAsInteger())});
         e.finiteNonzero += uint64_t(*(*pair)[1].getAsInteger());
       }
+    llvm::sort(e.hist);
     t.entries[name->str()] = e;
   }
   return "";
@@ -156,6 +157,146 @@ qf::numerics::ScaleBits mseScale(const Table &t, const Entry &e,
   return best;
 }
 
+/// Lower and upper edge of a bin of the log2 histogram (docs/calibration.md):
+/// bin = (octave - min_exp) * bins_per_octave + the sub-bin of the
+/// significand, linear within the octave.
+std::pair<double, double> binEdges(const Table &t, int64_t bin) {
+  int64_t oct = bin / t.binsPerOctave + t.minExp;
+  int64_t sub = bin % t.binsPerOctave;
+  return {std::ldexp(1.0 + double(sub) / t.binsPerOctave, int(oct)),
+          std::ldexp(1.0 + double(sub + 1) / t.binsPerOctave, int(oct))};
+}
+
+/// The bin holding the positive value v (exact: frexp, no log2).
+int64_t binOf(const Table &t, double v) {
+  int e;
+  double m = std::frexp(v, &e); // v = m * 2^e, m in [0.5, 1)
+  int64_t sub = int64_t(std::floor((2 * m - 1) * t.binsPerOctave));
+  return (int64_t(e - 1) - t.minExp) * t.binsPerOctave + sub;
+}
+
+/// |v| quantized with scale value sf on the element grid of f (MX integers
+/// count in units of 2^-(b-2)), and the element code it gets.
+std::pair<double, uint8_t> quantizeMagnitude(const qf::numerics::BlockFormat &f,
+                                             float sf, double v) {
+  namespace nm = qf::numerics;
+  double unit = f.elem.isInt() && f.scale == nm::ScaleType::E8M0
+                    ? std::ldexp(1.0, -(f.elem.bits - 2))
+                    : 1.0;
+  float scaled = float(v / double(sf) / unit);
+  uint8_t code = nm::encodeElement(f.elem, scaled, f.rounding, f.range);
+  return {double(nm::decodeElement(f.elem, code)) * unit * double(sf), code};
+}
+
+/// KL divergence of TensorRT's entropy calibration (Migacz, "8-bit Inference
+/// with TensorRT", GTC 2017), generalized to the log2 histogram and to any
+/// element grid, for the static scale `sb`:
+///  * P: the histogram up to the bin holding the saturation point
+///    C = elementMax * scale, with every count above it added to that last
+///    bin (clipped values become C);
+///  * Q: the same bins without the clipped counts, merged by the element
+///    code their midpoint quantizes to and spread back over each group's
+///    nonzero bins in proportion to bin width (the bins are not of equal
+///    width, so "uniform" means uniform density);
+///  * KL(P || Q) = sum p log(p / q), where a bin with p > 0 and q = 0 (only
+///    the clip bin can be one) gets q = 1e-4 before Q is renormalized.
+/// Returns +inf for scales that cannot be evaluated.
+double entropyKl(const Table &t, const Entry &e,
+                 const qf::numerics::BlockFormat &f,
+                 qf::numerics::ScaleBits sb) {
+  namespace nm = qf::numerics;
+  const double inf = std::numeric_limits<double>::infinity();
+  float sf = nm::decodeScale(f.scale, sb);
+  if (!(sf > 0) || !std::isfinite(sf) || e.hist.empty())
+    return inf;
+  double clip = f.elementMax() * double(sf);
+  int64_t first = e.hist.front().first;
+  int64_t last = binOf(t, std::nextafter(clip, 0.0));
+  if (last < first)
+    return inf; // everything saturates
+  std::vector<double> p(size_t(last - first + 1), 0.0), q(p.size(), 0.0);
+  double outliers = 0;
+  for (auto [bin, count] : e.hist) {
+    if (bin > last)
+      outliers += double(count);
+    else
+      p[size_t(bin - first)] = double(count);
+  }
+  std::map<uint8_t, std::vector<size_t>> groups;
+  for (size_t j = 0; j < p.size(); ++j) {
+    auto [lo, hi] = binEdges(t, first + int64_t(j));
+    groups[quantizeMagnitude(f, sf, (lo + hi) / 2).second].push_back(j);
+  }
+  for (auto &[code, bins] : groups) {
+    double mass = 0, width = 0;
+    for (size_t j : bins)
+      if (p[j] > 0) {
+        mass += p[j];
+        auto [lo, hi] = binEdges(t, first + int64_t(j));
+        width += hi - lo;
+      }
+    for (size_t j : bins)
+      if (p[j] > 0) {
+        auto [lo, hi] = binEdges(t, first + int64_t(j));
+        q[j] = mass * (hi - lo) / width;
+      }
+  }
+  p.back() += outliers;
+  double pSum = 0, qSum = 0;
+  for (double v : p)
+    pSum += v;
+  for (double v : q)
+    qSum += v;
+  if (!(pSum > 0) || !(qSum > 0))
+    return inf;
+  // Normalize, then smooth the empty Q bins that P needs.
+  const double eps = 1e-4;
+  double qNorm = 1;
+  for (size_t j = 0; j < p.size(); ++j) {
+    p[j] /= pSum;
+    q[j] /= qSum;
+    if (p[j] > 0 && q[j] == 0) {
+      q[j] = eps;
+      qNorm += eps;
+    }
+  }
+  double kl = 0;
+  for (size_t j = 0; j < p.size(); ++j)
+    if (p[j] > 0)
+      kl += p[j] * std::log(p[j] / (q[j] / qNorm));
+  return kl;
+}
+
+/// method=entropy: among the scales of every threshold T from the amax
+/// down to the first recorded bin (T = the upper edges of the histogram
+/// bins, and the amax itself; each through numerics::scaleForAmax, so the
+/// result obeys the format's scale rule), the scale with the least KL
+/// divergence (entropyKl). Ties keep the larger scale (less clipping).
+qf::numerics::ScaleBits entropyScale(const Table &t, const Entry &e,
+                                     const qf::numerics::BlockFormat &f) {
+  namespace nm = qf::numerics;
+  nm::ScaleBits best = nm::scaleForAmax(f, float(e.amax));
+  if (e.hist.empty() || !(e.amax > 0))
+    return best;
+  double bestKl = entropyKl(t, e, f, best);
+  nm::ScaleBits prev = best;
+  for (int64_t bin = binOf(t, e.amax); bin >= e.hist.front().first; --bin) {
+    double hi = binEdges(t, bin).second;
+    if (hi >= e.amax)
+      continue;
+    nm::ScaleBits c = nm::scaleForAmax(f, float(hi));
+    if (c == prev)
+      continue;
+    prev = c;
+    double kl = entropyKl(t, e, f, c);
+    if (kl < bestKl) {
+      bestKl = kl;
+      best = c;
+    }
+  }
+  return best;
+}
+
 struct FoldScalesPass final : qf::impl::FoldScalesPassBase<FoldScalesPass> {
   using Base::Base;
 
@@ -166,9 +307,11 @@ struct FoldScalesPass final : qf::impl::FoldScalesPassBase<FoldScalesPass> {
                   "calibration=FILE (written by an instrumented run)");
       return signalPassFailure();
     }
-    if (method != "max" && method != "percentile" && method != "mse") {
+    if (method != "max" && method != "percentile" && method != "mse" &&
+        method != "entropy") {
       m.emitError() << "qf-fold-scales: method '" << method
-                    << "' is not supported; expected max, percentile or mse";
+                    << "' is not supported; expected max, percentile, mse or "
+                       "entropy";
       return signalPassFailure();
     }
     Table table;
@@ -198,6 +341,14 @@ struct FoldScalesPass final : qf::impl::FoldScalesPassBase<FoldScalesPass> {
           failed = true;
           return;
         }
+        if (method != "max" && it->second.amax > 0 && it->second.hist.empty()) {
+          q.emitError() << "qf-fold-scales: calibration table '" << calibration
+                        << "': tensor '" << name
+                        << "' has a nonzero amax but no histogram; method="
+                        << method << " needs the histogram (use method=max)";
+          failed = true;
+          return;
+        }
         fold(q, table, it->second);
       });
     });
@@ -217,6 +368,8 @@ struct FoldScalesPass final : qf::impl::FoldScalesPassBase<FoldScalesPass> {
     qf::numerics::ScaleBits bits;
     if (method == "mse") {
       bits = mseScale(table, e, f);
+    } else if (method == "entropy") {
+      bits = entropyScale(table, e, f);
     } else {
       double a = method == "percentile" ? percentileOf(table, e, percentile)
                                         : e.amax;

@@ -138,7 +138,11 @@ def FoldScalesPass : Pass<"qf-fold-scales", "::mlir::ModuleOp"> {
 
     `method=max` uses the recorded amax; `method=percentile` the upper edge
     of the histogram bin holding the `percentile`-th percentile of |x|
-    (docs/calibration.md). Two-level formats (NVFP4/NVINT4) keep their
+    (docs/calibration.md); `method=mse` the scale with the least expected
+    squared error over the histogram; `method=entropy` the scale whose
+    quantized histogram has the least KL divergence from the clipped
+    original (TensorRT entropy calibration, docs/calibration.md).
+    Two-level formats (NVFP4/NVINT4) keep their
     data-dependent scales and get a remark. A missing, unreadable,
     malformed or mismatched table, or a point missing from it, is an error
     naming the file and the tensor.
@@ -154,7 +158,7 @@ def FoldScalesPass : Pass<"qf-fold-scales", "::mlir::ModuleOp"> {
     Option<"calibration", "calibration", "std::string", "\"\"",
            "calibration table (JSON written by libqf_runtime)">,
     Option<"method", "method", "std::string", "\"max\"",
-           "max | percentile | mse">,
+           "max | percentile | mse | entropy">,
     Option<"percentile", "percentile", "double", "99.99",
            "percentile of |x| for method=percentile">
   ];
