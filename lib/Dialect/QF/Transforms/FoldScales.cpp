@@ -1,6 +1,7 @@
 //===- FoldScales.cpp - qf-fold-scales: calibrated static scales ----------===//
 #include "qf/Dialect/QF/Transforms/Passes.h"
 
+#include "qf/Dialect/QF/IR/ConstantData.h"
 #include "qf/Dialect/QF/IR/QF.h"
 #include "qf/Numerics/Codec.h"
 #include "qf/Numerics/Quantize.h"
@@ -9,6 +10,9 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -27,6 +31,8 @@ namespace {
 
 struct Entry {
   double amax = 0;
+  int64_t channelAxis = -1;
+  std::vector<double> channelAmax;
   uint64_t finiteNonzero = 0;
   std::vector<std::pair<int64_t, uint64_t>> hist;
 };
@@ -82,6 +88,15 @@ std::string readTable(StringRef path, Table &t) {
         e.finiteNonzero += uint64_t(*(*pair)[1].getAsInteger());
       }
     llvm::sort(e.hist);
+    e.channelAxis = o->getInteger("channel_axis").value_or(-1);
+    if (const llvm::json::Array *c = o->getArray("channel_amax"))
+      for (const llvm::json::Value &v : *c) {
+        std::optional<double> a = v.getAsNumber();
+        if (!a || *a < 0 || !std::isfinite(*a))
+          return "calibration file '" + path.str() + "': tensor '" +
+                 name->str() + "' has a malformed \"channel_amax\"";
+        e.channelAmax.push_back(*a);
+      }
     t.entries[name->str()] = e;
   }
   return "";
@@ -297,6 +312,14 @@ qf::numerics::ScaleBits entropyScale(const Table &t, const Entry &e,
   return best;
 }
 
+/// One calibrated activation: its qf.quantize, table name and entry (whose
+/// amax SmoothQuant migration may lower).
+struct Point {
+  qf::QuantizeOp op;
+  std::string name;
+  Entry entry;
+};
+
 struct FoldScalesPass final : qf::impl::FoldScalesPassBase<FoldScalesPass> {
   using Base::Base;
 
@@ -320,7 +343,21 @@ struct FoldScalesPass final : qf::impl::FoldScalesPassBase<FoldScalesPass> {
       m.emitError() << "qf-fold-scales: " << err;
       return signalPassFailure();
     }
-    bool failed = false;
+    if (smoothAlpha != 0 && !(smoothAlpha > 0 && smoothAlpha <= 1)) {
+      m.emitError() << "qf-fold-scales: smooth-alpha " << smoothAlpha
+                    << " is out of range; expected a migration strength in "
+                       "(0, 1], or 0 for none";
+      return signalPassFailure();
+    }
+    if (smoothAlpha != 0 && method != "max") {
+      m.emitError() << "qf-fold-scales: smooth-alpha needs method=max (the "
+                       "histogram was recorded before the migration and "
+                       "cannot be rescaled per channel; got method="
+                    << method << ")";
+      return signalPassFailure();
+    }
+    bool bad = false;
+    std::vector<Point> points;
     m.walk([&](func::FuncOp f) {
       int idx = 0;
       f.walk([&](qf::QuantizeOp q) {
@@ -338,7 +375,7 @@ struct FoldScalesPass final : qf::impl::FoldScalesPassBase<FoldScalesPass> {
                         << "' has no entry '" << name
                         << "' for this activation; was it written by a run of "
                            "this model after --qf-instrument-calibration?";
-          failed = true;
+          bad = true;
           return;
         }
         if (method != "max" && it->second.amax > 0 && it->second.hist.empty()) {
@@ -346,14 +383,247 @@ struct FoldScalesPass final : qf::impl::FoldScalesPassBase<FoldScalesPass> {
                         << "': tensor '" << name
                         << "' has a nonzero amax but no histogram; method="
                         << method << " needs the histogram (use method=max)";
-          failed = true;
+          bad = true;
           return;
         }
-        fold(q, table, it->second);
+        points.push_back({q, name, it->second});
       });
     });
-    if (failed)
-      signalPassFailure();
+    if (bad)
+      return signalPassFailure();
+    if (smoothAlpha != 0 && failed(smooth(points)))
+      return signalPassFailure();
+    for (Point &p : points)
+      fold(p.op, table, p.entry);
+  }
+
+  /// SmoothQuant migration (Xiao et al., "SmoothQuant: Accurate and
+  /// Efficient Post-Training Quantization for Large Language Models", 2022):
+  /// for an activation X [.., K] feeding qf.matmul as the left operand with
+  /// constant f32 weights (qf.quantize of an arith.constant, K along the
+  /// weight's blocked axis), X W = (X diag(s)^-1)(diag(s) W) with
+  ///   s_j = max|X_j|^alpha / max|W_j|^(1 - alpha)
+  /// (max|X_j| from the table's per-channel amax, max|W_j| over every weight
+  /// that X feeds, e.g. Q, K and V together; s_j = 1 where either is 0).
+  /// The division goes into the producer when it is a linalg.generic whose
+  /// result is `mulf(v, gamma[k])` with a constant gamma (RMSNorm/LayerNorm
+  /// weight) and only these quantizes read it; otherwise an explicit
+  /// per-channel division is inserted before the quantizes. The weight
+  /// constants are replaced by W * s before they are quantized. Each
+  /// point's amax becomes max_j amax_j / s_j. Anything else gets a remark
+  /// naming the tensor and stays as it is.
+  LogicalResult smooth(std::vector<Point> &points) {
+    llvm::MapVector<Value, SmallVector<Point *>> groups;
+    for (Point &p : points)
+      groups[p.op.getInput()].push_back(&p);
+    for (auto &[x, group] : groups)
+      smoothGroup(x, group);
+    return success();
+  }
+
+  void smoothGroup(Value x, ArrayRef<Point *> group) {
+    auto xt = cast<RankedTensorType>(x.getType());
+    int64_t rank = xt.getRank(), k = xt.getDimSize(rank - 1);
+    auto remark = [&](Point *p, const Twine &why) {
+      p->op.emitRemark() << "qf-fold-scales: smooth-alpha: '" << p->name
+                         << "' not migrated: " << why;
+    };
+    auto remarkAll = [&](const Twine &why) {
+      for (Point *p : group)
+        remark(p, why);
+    };
+    if (ShapedType::isDynamic(k)) {
+      remarkAll("its channel dimension K is dynamic");
+      return;
+    }
+    // The weights: every user of every quantize is a qf.matmul with it on
+    // the left and a qf.quantize of a constant f32 weight on the right.
+    SetVector<Operation *> weightQuants;
+    std::vector<double> ax(size_t(k), 0.0), aw(size_t(k), 0.0);
+    for (Point *p : group) {
+      qf::QTensorType at = p->op.getResult().getType();
+      if (at.getAxis() != rank - 1) {
+        remark(p, "it is not blocked along its last axis");
+        return;
+      }
+      if (p->entry.channelAxis != rank - 1 ||
+          int64_t(p->entry.channelAmax.size()) != k) {
+        remark(p, "the table has no per-channel amax along its last axis (" +
+                      Twine(k) +
+                      " channels); calibrate with "
+                      "qf-instrument-calibration=\"channel-axis=-1\"");
+        return;
+      }
+      for (int64_t j = 0; j < k; ++j)
+        ax[size_t(j)] = std::max(ax[size_t(j)], p->entry.channelAmax[size_t(j)]);
+      if (p->op->use_empty()) {
+        remark(p, "it has no qf.matmul user");
+        return;
+      }
+      for (OpOperand &use : p->op->getUses()) {
+        auto mm = dyn_cast<qf::MatmulOp>(use.getOwner());
+        if (!mm || use.getOperandNumber() != 0) {
+          remark(p, "it is used other than as the left operand of qf.matmul");
+          return;
+        }
+        auto wq = mm.getRhs().getDefiningOp<qf::QuantizeOp>();
+        if (!wq || !matchPattern(wq.getInput(), m_Constant())) {
+          remark(p, "its qf.matmul's right operand is not qf.quantize of a "
+                    "constant f32 weight (run qf-quantize-model with "
+                    "fold-weights=false; activation x activation products "
+                    "cannot migrate)");
+          return;
+        }
+        if (wq.getScales()) {
+          remark(p, "its weight has static scales (weight-scale-search), "
+                    "which a migration would invalidate");
+          return;
+        }
+        weightQuants.insert(wq);
+      }
+    }
+    SmallVector<std::vector<float>> weights;
+    for (Operation *op : weightQuants) {
+      auto wq = cast<qf::QuantizeOp>(op);
+      // The weight must not also feed a matmul of another activation.
+      for (Operation *u : wq->getUsers()) {
+        auto mm = dyn_cast<qf::MatmulOp>(u);
+        if (!mm || mm.getLhs().getDefiningOp() == nullptr ||
+            !llvm::any_of(group, [&](Point *p) {
+              return p->op.getOperation() == mm.getLhs().getDefiningOp();
+            })) {
+          remarkAll("a weight it multiplies is shared with another operand");
+          return;
+        }
+      }
+      Attribute a;
+      matchPattern(wq.getInput(), m_Constant(&a));
+      std::optional<std::vector<float>> w = qf::readFloatElements(a);
+      auto wt = cast<RankedTensorType>(wq.getInput().getType());
+      int64_t wAxis = wq.getResult().getType().getAxis();
+      if (!w || !wt.getElementType().isF32() || wt.getDimSize(wAxis) != k) {
+        remarkAll("a weight it multiplies has no readable f32 data with K = " +
+                  Twine(k));
+        return;
+      }
+      int64_t inner = 1;
+      for (int64_t d = wAxis + 1; d < wt.getRank(); ++d)
+        inner *= wt.getDimSize(d);
+      for (size_t i = 0; i < w->size(); ++i) {
+        size_t j = size_t((int64_t(i) / inner) % k);
+        aw[j] = std::max(aw[j], double(std::fabs((*w)[i])));
+      }
+      weights.push_back(std::move(*w));
+    }
+    std::vector<float> sv(static_cast<size_t>(k), 1.0f);
+    for (size_t j = 0; j < size_t(k); ++j) {
+      double v = ax[j] > 0 && aw[j] > 0
+                     ? std::pow(ax[j], double(smoothAlpha)) /
+                           std::pow(aw[j], 1.0 - double(smoothAlpha))
+                     : 1.0;
+      float f = float(v);
+      sv[j] = std::isfinite(f) && f > 0 && std::isfinite(1.0f / f) ? f : 1.0f;
+    }
+    // Weights: W * s along K.
+    for (auto [op, w] : llvm::zip(weightQuants, weights)) {
+      auto wq = cast<qf::QuantizeOp>(op);
+      auto wt = cast<RankedTensorType>(wq.getInput().getType());
+      int64_t wAxis = wq.getResult().getType().getAxis();
+      int64_t inner = 1;
+      for (int64_t d = wAxis + 1; d < wt.getRank(); ++d)
+        inner *= wt.getDimSize(d);
+      for (size_t i = 0; i < w.size(); ++i)
+        w[i] = w[i] * sv[size_t((int64_t(i) / inner) % k)];
+      OpBuilder b(wq);
+      Value c = arith::ConstantOp::create(b, wq.getLoc(), wt,
+                                          qf::makeFloatElements(wt, w));
+      wq.getInputMutable().assign(c);
+    }
+    // Activation: X / s, in the producer's gamma or explicitly.
+    if (!foldIntoProducer(x, group, sv)) {
+      Operation *first = group.front()->op;
+      for (Point *p : group)
+        if (p->op->isBeforeInBlock(first))
+          first = p->op;
+      OpBuilder b(first);
+      Location loc = x.getLoc();
+      auto st = RankedTensorType::get({k}, b.getF32Type());
+      Value sc =
+          arith::ConstantOp::create(b, loc, st, qf::makeFloatElements(st, sv));
+      Value empty = tensor::EmptyOp::create(
+          b, loc, tensor::getMixedSizes(b, loc, x), xt.getElementType());
+      MLIRContext *ctx = b.getContext();
+      AffineMap id = AffineMap::getMultiDimIdentityMap(unsigned(rank), ctx);
+      AffineMap ch = AffineMap::get(unsigned(rank), 0,
+                                    getAffineDimExpr(unsigned(rank - 1), ctx));
+      SmallVector<utils::IteratorType> its(size_t(rank),
+                                           utils::IteratorType::parallel);
+      auto g = linalg::GenericOp::create(
+          b, loc, TypeRange{xt}, ValueRange{x, sc}, ValueRange{empty},
+          ArrayRef<AffineMap>{id, ch, id}, its,
+          [](OpBuilder &nb, Location l, ValueRange args) {
+            Value d = arith::DivFOp::create(nb, l, args[0], args[1]);
+            linalg::YieldOp::create(nb, l, d);
+          });
+      for (Point *p : group)
+        p->op.getInputMutable().assign(g.getResult(0));
+    }
+    for (Point *p : group) {
+      double amax = 0;
+      for (size_t j = 0; j < size_t(k); ++j)
+        amax = std::max(amax, p->entry.channelAmax[j] / double(sv[j]));
+      p->entry.amax = amax;
+    }
+  }
+
+  /// Divides the gamma of a `linalg.generic` producer `... mulf(v, gamma[k])`
+  /// by s when only the group's quantizes read its result.
+  static bool foldIntoProducer(Value x, ArrayRef<Point *> group,
+                               ArrayRef<float> s) {
+    auto g = x.getDefiningOp<linalg::GenericOp>();
+    if (!g || g->getNumResults() != 1 || g.getNumDpsInits() != 1 ||
+        g.getNumReductionLoops() != 0)
+      return false;
+    for (Operation *u : x.getUsers())
+      if (!llvm::any_of(group,
+                        [&](Point *p) { return p->op.getOperation() == u; }))
+        return false;
+    int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+    if (!g.getMatchingIndexingMap(g.getDpsInitOperand(0)).isIdentity())
+      return false;
+    Block &body = g.getRegion().front();
+    auto yield = cast<linalg::YieldOp>(body.getTerminator());
+    auto mul = yield.getOperand(0).getDefiningOp<arith::MulFOp>();
+    if (!mul)
+      return false;
+    for (Value v : {mul.getLhs(), mul.getRhs()}) {
+      auto ba = dyn_cast<BlockArgument>(v);
+      if (!ba || ba.getOwner() != &body ||
+          ba.getArgNumber() >= unsigned(g.getNumDpsInputs()) ||
+          !ba.hasOneUse() || mul.getLhs() == mul.getRhs())
+        continue;
+      OpOperand *in = g.getDpsInputOperand(ba.getArgNumber());
+      AffineMap map = g.getMatchingIndexingMap(in);
+      auto gt = dyn_cast<RankedTensorType>(in->get().getType());
+      Attribute a;
+      if (!gt || gt.getRank() != 1 || !gt.getElementType().isF32() ||
+          map.getNumResults() != 1 ||
+          map.getResult(0) != getAffineDimExpr(unsigned(rank - 1),
+                                               g.getContext()) ||
+          !matchPattern(in->get(), m_Constant(&a)))
+        continue;
+      std::optional<std::vector<float>> gamma = qf::readFloatElements(a);
+      if (!gamma || gamma->size() != s.size())
+        continue;
+      for (size_t j = 0; j < s.size(); ++j)
+        (*gamma)[j] = (*gamma)[j] / s[j];
+      OpBuilder b(g);
+      Value c = arith::ConstantOp::create(b, in->get().getLoc(), gt,
+                                          qf::makeFloatElements(gt, *gamma));
+      in->set(c);
+      return true;
+    }
+    return false;
   }
 
   void fold(qf::QuantizeOp q, const Table &table, const Entry &e) {

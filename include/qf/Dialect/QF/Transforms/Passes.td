@@ -147,6 +147,17 @@ def FoldScalesPass : Pass<"qf-fold-scales", "::mlir::ModuleOp"> {
     malformed or mismatched table, or a point missing from it, is an error
     naming the file and the tensor.
 
+    `smooth-alpha=A` (0 < A <= 1, with `method=max`) first migrates
+    quantization difficulty from activations to weights (SmoothQuant, Xiao
+    et al. 2022): for an activation X feeding `qf.matmul` with constant f32
+    weights (`qf-quantize-model="fold-weights=false"`),
+    s_j = max|X_j|^A / max|W_j|^(1-A) from the table's per-channel amax and
+    the weights; X is divided by s (in the gamma of a producing
+    normalization `linalg.generic`, or by an inserted per-channel division)
+    and the weight constants are multiplied by s before quantization. The
+    static scale then uses max_j amax_j / s_j. What cannot migrate gets a
+    remark naming the tensor.
+
     ```sh
     qf-opt quantized.mlir --qf-fold-scales="calibration=calib.json method=percentile percentile=99.9"
     ```
@@ -160,7 +171,9 @@ def FoldScalesPass : Pass<"qf-fold-scales", "::mlir::ModuleOp"> {
     Option<"method", "method", "std::string", "\"max\"",
            "max | percentile | mse | entropy">,
     Option<"percentile", "percentile", "double", "99.99",
-           "percentile of |x| for method=percentile">
+           "percentile of |x| for method=percentile">,
+    Option<"smoothAlpha", "smooth-alpha", "double", "0",
+           "SmoothQuant migration strength in (0, 1]; 0: none">
   ];
 }
 
