@@ -226,4 +226,74 @@ def OutlineKernelsPass : Pass<"qf-outline-kernels", "::mlir::ModuleOp"> {
   let dependentDialects = ["::qf::QFDialect", "::mlir::func::FuncDialect"];
 }
 
+def InsertHadamardPass : Pass<"qf-insert-hadamard", "::mlir::ModuleOp"> {
+  let summary = "Rotate quantized contractions by a Hadamard transform";
+  let description = [{
+    For every `qf.matmul` y = W x (NUMERICS.md 8), applies an orthogonal
+    rotation Q along the reduction axis K to both operands, so that
+    W' x' = (W Q^T)(Q x) = W x: the run-time operand gets an online
+    `qf.hadamard` just before its `qf.quantize`, and a constant weight is
+    rotated at compile time (the same transform along its K axis, since each
+    row of W Q^T is Q applied to that row of W). Rotations spread outliers
+    over the block, which lifts the QSNR of integer formats on heavy-tailed
+    data (NUMERICS.md 11: MXINT8 +4.7 dB, NVINT4 +3.4 dB on t(3); it lowers
+    NVFP4). After QuaRot (Ashkboos et al. 2024) and QuIP# (Tseng et al.
+    2024).
+
+    The pass runs after `qf-quantize-model="fold-weights=false"` (the weight
+    must still be `qf.quantize` of an f32 constant so that the fold is exact;
+    `canonicalize` quantizes it afterwards) and before calibration
+    (`qf-instrument-calibration` / `qf-fold-scales` then observe the rotated
+    activations). A weight already folded into `qf.constant`, or an
+    activation with static scales, is left alone with a remark.
+
+    * `block`: `auto` (the largest quantization block size of the two
+      operands, so rotation blocks align with quantization blocks), a size
+      (powers of two, 12 * 2^k, 20 * 2^k; D13/D14), or `full` (Q of size K).
+      A size that is not supported or does not divide K is a remark naming
+      the op; the contraction is left unrotated.
+    * `randomize` with `seed`: Q = H diag(sigma), sigma from SplitMix64(seed)
+      (D15).
+    * `mode=weights` rotates contractions with a constant weight or a weight
+      argument; `mode=all` also rotates contractions of two run-time
+      operands (attention scores, attention x V), both sides online.
+    * `fold-gamma`: where the activation is a normalization times a per-K
+      constant scale (RMSNorm/LayerNorm gamma, a `linalg.generic` ending in
+      `mulf(v, gamma[k])`) and every user of it is a contraction with a
+      constant weight, gamma is folded into those weights (W diag(gamma)) and
+      removed from the normalization, so the rotated value is the
+      scale-free normalized activation (QuaRot's first step).
+    * Weights given as function arguments (`weights-as-arguments`) are
+      rotated by the callers in the module (before their `qf.quantize` +
+      `qf.pack`); the packed-codes argument gets a `qf.hadamard` attribute
+      `{axis, block[, seed]}` and a remark says that storage prepared
+      outside (a packing tool) must apply the same rotation.
+
+    Rotated weight quantizes carry a `qf.rotation` attribute
+    `{axis, block[, seed]}` so that `qf-report` can show the QSNR with and
+    without the rotation.
+
+    ```sh
+    qf-opt model.mlir --qf-quantize-model="weight-format=nvint4 activation-format=nvint4 fold-weights=false" \
+      --qf-insert-hadamard="block=16 randomize seed=7" --canonicalize --cse
+    ```
+  }];
+  let dependentDialects = ["::qf::QFDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect"];
+  let options = [
+    Option<"block", "block", "std::string", "\"auto\"",
+           "rotation size: auto (quantization block), a supported size, or "
+           "full (K)">,
+    Option<"randomize", "randomize", "bool", "false",
+           "randomized Hadamard H diag(sigma) (D15)">,
+    Option<"seed", "seed", "int64_t", "0",
+           "SplitMix64 seed of the random signs (with randomize)">,
+    Option<"mode", "mode", "std::string", "\"weights\"",
+           "weights: contractions with a weight; all: also two run-time "
+           "operands">,
+    Option<"foldGamma", "fold-gamma", "bool", "false",
+           "fold normalization scales (gamma) into the next weights">
+  ];
+}
+
 #endif // QF_DIALECT_QF_TRANSFORMS_PASSES_TD
