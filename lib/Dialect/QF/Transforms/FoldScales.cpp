@@ -1,6 +1,8 @@
 //===- FoldScales.cpp - qf-fold-scales: calibrated static scales ----------===//
 #include "qf/Dialect/QF/Transforms/Passes.h"
 
+#include "CalibrationTable.h"
+
 #include "qf/Dialect/QF/IR/ConstantData.h"
 #include "qf/Dialect/QF/IR/QF.h"
 #include "qf/Numerics/Codec.h"
@@ -29,78 +31,11 @@ using namespace mlir;
 
 namespace {
 
-struct Entry {
-  double amax = 0;
-  int64_t channelAxis = -1;
-  std::vector<double> channelAmax;
-  uint64_t finiteNonzero = 0;
-  std::vector<std::pair<int64_t, uint64_t>> hist;
-};
-
-struct Table {
-  int binsPerOctave = 8, minExp = -64;
-  std::map<std::string, Entry> entries;
-};
-
-/// Reads and checks the table; returns an error message on failure.
-std::string readTable(StringRef path, Table &t) {
-  auto buf = llvm::MemoryBuffer::getFile(path);
-  if (!buf)
-    return "cannot read calibration file '" + path.str() +
-           "': " + buf.getError().message();
-  auto json = llvm::json::parse((*buf)->getBuffer());
-  if (!json)
-    return "calibration file '" + path.str() +
-           "' is not valid JSON: " + llvm::toString(json.takeError());
-  const llvm::json::Object *root = json->getAsObject();
-  if (!root || root->getString("format") != "qf-calibration")
-    return "calibration file '" + path.str() +
-           "' is not a qf calibration table (expected \"format\": "
-           "\"qf-calibration\")";
-  if (root->getInteger("version") != 1)
-    return "calibration file '" + path.str() +
-           "' has an unsupported version; this qf reads version 1";
-  if (const llvm::json::Object *h = root->getObject("histogram")) {
-    t.binsPerOctave = int(h->getInteger("bins_per_octave").value_or(8));
-    t.minExp = int(h->getInteger("min_exp").value_or(-64));
-  }
-  const llvm::json::Array *tensors = root->getArray("tensors");
-  if (!tensors)
-    return "calibration file '" + path.str() + "' has no \"tensors\" array";
-  for (const llvm::json::Value &v : *tensors) {
-    const llvm::json::Object *o = v.getAsObject();
-    std::optional<StringRef> name = o ? o->getString("name") : std::nullopt;
-    std::optional<double> amax = o ? o->getNumber("amax") : std::nullopt;
-    if (!name || !amax || *amax < 0 || !std::isfinite(*amax))
-      return "calibration file '" + path.str() +
-             "' has a tensor entry without a valid \"name\" and \"amax\"";
-    Entry e;
-    e.amax = *amax;
-    if (const llvm::json::Array *h = o->getArray("histogram"))
-      for (const llvm::json::Value &p : *h) {
-        const llvm::json::Array *pair = p.getAsArray();
-        if (!pair || pair->size() != 2 || !(*pair)[0].getAsInteger() ||
-            !(*pair)[1].getAsInteger())
-          return "calibration file '" + path.str() + "': tensor '" +
-                 name->str() + "' has a malformed histogram";
-        e.hist.push_back({*(*pair)[0].getAsInteger(),
-                          uint64_t(*(*pair)[1].getAsInteger())});
-        e.finiteNonzero += uint64_t(*(*pair)[1].getAsInteger());
-      }
-    llvm::sort(e.hist);
-    e.channelAxis = o->getInteger("channel_axis").value_or(-1);
-    if (const llvm::json::Array *c = o->getArray("channel_amax"))
-      for (const llvm::json::Value &v : *c) {
-        std::optional<double> a = v.getAsNumber();
-        if (!a || *a < 0 || !std::isfinite(*a))
-          return "calibration file '" + path.str() + "': tensor '" +
-                 name->str() + "' has a malformed \"channel_amax\"";
-        e.channelAmax.push_back(*a);
-      }
-    t.entries[name->str()] = e;
-  }
-  return "";
-}
+using qf::calib::binEdges;
+using qf::calib::binOf;
+using qf::calib::Entry;
+using qf::calib::quantizeMagnitude;
+using qf::calib::Table;
 
 /// Upper edge of the histogram bin that holds the p-th percentile of |x|.
 double percentileOf(const Table &t, const Entry &e, double p) {
@@ -170,37 +105,6 @@ qf::numerics::ScaleBits mseScale(const Table &t, const Entry &e,
     }
   }
   return best;
-}
-
-/// Lower and upper edge of a bin of the log2 histogram (docs/calibration.md):
-/// bin = (octave - min_exp) * bins_per_octave + the sub-bin of the
-/// significand, linear within the octave.
-std::pair<double, double> binEdges(const Table &t, int64_t bin) {
-  int64_t oct = bin / t.binsPerOctave + t.minExp;
-  int64_t sub = bin % t.binsPerOctave;
-  return {std::ldexp(1.0 + double(sub) / t.binsPerOctave, int(oct)),
-          std::ldexp(1.0 + double(sub + 1) / t.binsPerOctave, int(oct))};
-}
-
-/// The bin holding the positive value v (exact: frexp, no log2).
-int64_t binOf(const Table &t, double v) {
-  int e;
-  double m = std::frexp(v, &e); // v = m * 2^e, m in [0.5, 1)
-  int64_t sub = int64_t(std::floor((2 * m - 1) * t.binsPerOctave));
-  return (int64_t(e - 1) - t.minExp) * t.binsPerOctave + sub;
-}
-
-/// |v| quantized with scale value sf on the element grid of f (MX integers
-/// count in units of 2^-(b-2)), and the element code it gets.
-std::pair<double, uint8_t> quantizeMagnitude(const qf::numerics::BlockFormat &f,
-                                             float sf, double v) {
-  namespace nm = qf::numerics;
-  double unit = f.elem.isInt() && f.scale == nm::ScaleType::E8M0
-                    ? std::ldexp(1.0, -(f.elem.bits - 2))
-                    : 1.0;
-  float scaled = float(v / double(sf) / unit);
-  uint8_t code = nm::encodeElement(f.elem, scaled, f.rounding, f.range);
-  return {double(nm::decodeElement(f.elem, code)) * unit * double(sf), code};
 }
 
 /// KL divergence of TensorRT's entropy calibration (Migacz, "8-bit Inference

@@ -1,11 +1,15 @@
 //===- Report.cpp - qf-report: table of the quantized tensors of a module -===//
 #include "qf/Dialect/QF/Transforms/Passes.h"
 
+#include "RotationQsnr.h"
+#include "CalibrationTable.h"
+
 #include "qf/Dialect/QF/IR/ConstantData.h"
 #include "qf/Dialect/QF/IR/QF.h"
 #include "qf/Numerics/Quantize.h"
 #include "qf/Numerics/Stats.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -29,6 +33,11 @@ struct Entry {
   double bitsPerElement = 0;
   std::optional<int64_t> bytesBefore, bytesAfter;
   std::optional<double> qsnr;
+  /// Weights: QSNR without and with a Hadamard rotation (RotationQsnr.h).
+  std::optional<double> qsnrNoRot, qsnrRot;
+  /// Activations with calibration=FILE: the table entry and the estimate.
+  std::string calibName;
+  std::optional<double> qsnrEstimate;
 };
 
 std::string locString(Location loc) {
@@ -93,14 +102,43 @@ std::optional<double> quantizeQsnr(qf::QuantizeOp op) {
   return qf::numerics::qsnrDb(x->data(), xq.data(), int64_t(x->size()));
 }
 
+/// The value of the scales of `q` when they are one constant splat.
+std::optional<float> splatScale(qf::QuantizeOp q) {
+  DenseElementsAttr a;
+  if (!q.getScales() || !matchPattern(q.getScales(), m_Constant(&a)) ||
+      !a.isSplat())
+    return std::nullopt;
+  qf::numerics::BlockFormat f =
+      q.getResult().getType().getFormat().toNumerics();
+  qf::numerics::ScaleBits bits;
+  if (a.getElementType().isInteger(8))
+    bits = uint8_t(a.getSplatValue<APInt>().getZExtValue());
+  else if (isa<FloatType>(a.getElementType()))
+    bits = qf::numerics::ScaleBits(
+        a.getSplatValue<APFloat>().bitcastToAPInt().getZExtValue());
+  else
+    return std::nullopt;
+  return qf::numerics::decodeScale(f.scale, bits);
+}
+
 struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
   using Base::Base;
 
   void runOnOperation() override {
+    qf::calib::Table table;
+    if (!calibration.empty()) {
+      std::string err = qf::calib::readTable(calibration, table);
+      if (!err.empty()) {
+        getOperation().emitError() << "qf-report: " << err;
+        return signalPassFailure();
+      }
+    }
     std::vector<Entry> entries;
+    llvm::DenseMap<Operation *, int> actIndex;
     getOperation().walk([&](Operation *op) {
       std::string kind;
       std::optional<double> qsnr;
+      qf::RotationQsnr rot;
       if (isa<qf::ConstantOp>(op)) {
         kind = "weight";
       } else if (auto u = dyn_cast<qf::UnpackOp>(op)) {
@@ -109,6 +147,7 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
         if (matchPattern(q.getInput(), m_Constant())) {
           kind = "weight";
           qsnr = quantizeQsnr(q);
+          rot = qf::rotationQsnr(q);
         } else {
           kind = "activation";
         }
@@ -134,6 +173,10 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
           e.bytesAfter = *packed + *scales + *ts;
       }
       e.qsnr = qsnr;
+      e.qsnrNoRot = rot.without;
+      e.qsnrRot = rot.with;
+      if (auto q = dyn_cast<qf::QuantizeOp>(op); q && kind == "activation")
+        estimateActivation(q, table, actIndex, e);
       entries.push_back(std::move(e));
     });
 
@@ -158,6 +201,41 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
     markAllAnalysesPreserved();
   }
 
+  /// With a calibration table: names the activation like
+  /// qf-instrument-calibration (an observe's name, else <function>.act<i>
+  /// counting the activations whose scales are computed from the data or
+  /// constant, i.e. the points before and after qf-fold-scales) and
+  /// estimates its QSNR from the histogram with the static splat scale, or
+  /// for data-dependent scales with the scale of the tensor amax (every
+  /// block at the largest scale: a pessimistic estimate).
+  void estimateActivation(qf::QuantizeOp q, const qf::calib::Table &table,
+                          llvm::DenseMap<Operation *, int> &actIndex,
+                          Entry &e) {
+    if (calibration.empty())
+      return;
+    if (q.getScales() && !matchPattern(q.getScales(), m_Constant()))
+      return;
+    auto f = q->getParentOfType<func::FuncOp>();
+    std::string name;
+    if (auto o = q.getInput().getDefiningOp<qf::ObserveOp>())
+      name = o.getName().str();
+    else if (f)
+      name = (f.getSymName() + ".act" + Twine(actIndex[f]++)).str();
+    auto it = table.entries.find(name);
+    if (it == table.entries.end())
+      return;
+    e.calibName = name;
+    qf::numerics::BlockFormat fmt =
+        q.getResult().getType().getFormat().toNumerics();
+    if (fmt.tensorScale)
+      return;
+    std::optional<float> sf = splatScale(q);
+    if (!sf)
+      sf = qf::numerics::decodeScale(
+          fmt.scale, qf::numerics::scaleForAmax(fmt, float(it->second.amax)));
+    e.qsnrEstimate = qf::calib::estimateQsnrDb(table, it->second, fmt, *sf);
+  }
+
   struct Totals {
     int64_t count = 0, before = 0, after = 0, dynamic = 0;
   };
@@ -178,22 +256,42 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
     return t;
   }
 
+  static std::string qsnrText(const Entry &e) {
+    auto num = [](double v) {
+      return std::isfinite(v) ? llvm::formatv("{0:f2}", v).str()
+                              : std::string("inf");
+    };
+    if (e.qsnr)
+      return num(*e.qsnr);
+    if (e.qsnrEstimate)
+      return "~" + num(*e.qsnrEstimate);
+    return "-";
+  }
+
   static void printTable(llvm::raw_ostream &os, ArrayRef<Entry> entries) {
+    auto dbText = [](std::optional<double> v) {
+      return v ? llvm::formatv("{0:f2}", *v).str() : std::string("-");
+    };
     auto opt = [](std::optional<int64_t> v) {
       return v ? std::to_string(*v) : std::string("?");
     };
     os << "qf-report: " << entries.size() << " quantized tensors\n";
     os << llvm::formatv("{0,-32} {1,-10} {2,-14} {3,-10} {4,8} {5,12} {6,12} "
-                        "{7,9}\n",
+                        "{7,9} {8,9} {9,9}\n",
                         "location", "kind", "shape", "format", "bits/elt",
-                        "bytes f32", "bytes q", "QSNR dB");
+                        "bytes f32", "bytes q", "QSNR dB", "no-rot dB",
+                        "rot dB");
     for (const Entry &e : entries)
       os << llvm::formatv(
-          "{0,-32} {1,-10} {2,-14} {3,-10} {4,8} {5,12} {6,12} {7,9}\n", e.loc,
+          "{0,-32} {1,-10} {2,-14} {3,-10} {4,8} {5,12} {6,12} {7,9} {8,9} {9,9}\n", e.loc,
           e.kind, e.shape, e.format,
           llvm::formatv("{0:f2}", e.bitsPerElement).str(), opt(e.bytesBefore),
-          opt(e.bytesAfter),
-          e.qsnr ? llvm::formatv("{0:f2}", *e.qsnr).str() : std::string("-"));
+          opt(e.bytesAfter), qsnrText(e), dbText(e.qsnrNoRot),
+          dbText(e.qsnrRot));
+    if (llvm::any_of(entries, [](const Entry &e) {
+          return e.qsnrEstimate.has_value();
+        }))
+      os << "~: activation QSNR estimated from the calibration histogram\n";
     std::map<std::string, Totals> totals = totalsOf(entries);
     for (const char *kind : {"weight", "weight-arg", "activation", "all"}) {
       if (!totals.count(kind))
@@ -223,6 +321,17 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
           e.bytesAfter ? llvm::json::Value(*e.bytesAfter) : llvm::json::Value(nullptr);
       o["qsnr_db"] = e.qsnr && std::isfinite(*e.qsnr) ? llvm::json::Value(*e.qsnr)
                                                       : llvm::json::Value(nullptr);
+      if (!e.calibName.empty()) {
+        o["calibration_name"] = e.calibName;
+        o["qsnr_db_estimated"] =
+            e.qsnrEstimate && std::isfinite(*e.qsnrEstimate)
+                ? llvm::json::Value(*e.qsnrEstimate)
+                : llvm::json::Value(nullptr);
+      }
+      for (auto [key, v] : {std::pair{"without_rotation_qsnr_db", e.qsnrNoRot},
+                            std::pair{"with_rotation_qsnr_db", e.qsnrRot}})
+        o[key] = v && std::isfinite(*v) ? llvm::json::Value(*v)
+                                        : llvm::json::Value(nullptr);
       tensors.push_back(std::move(o));
     }
     llvm::json::Object totals;

@@ -116,11 +116,21 @@ def ReportPass : Pass<"qf-report", "::mlir::ModuleOp"> {
     Totals (static shapes only) follow the table. The IR is not changed.
     `output=FILE` writes to a file instead of stdout; `json` prints a JSON
     object `{"tensors": [...], "totals": {...}}`.
+
+    `calibration=FILE` (a table of an instrumented run) adds an estimated
+    QSNR for every activation found in the table (matched by the names of
+    `qf-instrument-calibration`): the recorded histogram quantized with the
+    activation's static splat scale (from `qf-fold-scales`), or with the
+    scale of the recorded amax when the scales are data-dependent (docs
+    /calibration.md). Shown as `~dB` in the table, `qsnr_db_estimated` in
+    JSON.
   }];
   let options = [
     Option<"output", "output", "std::string", "\"-\"",
            "file to write the report to (`-`: stdout)">,
-    Option<"json", "json", "bool", "false", "print JSON instead of a table">
+    Option<"json", "json", "bool", "false", "print JSON instead of a table">,
+    Option<"calibration", "calibration", "std::string", "\"\"",
+           "calibration table for estimated activation QSNR">
   ];
 }
 
