@@ -270,7 +270,10 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
 
   static void printTable(llvm::raw_ostream &os, ArrayRef<Entry> entries) {
     auto dbText = [](std::optional<double> v) {
-      return v ? llvm::formatv("{0:f2}", *v).str() : std::string("-");
+      if (!v)
+        return std::string("-");
+      return std::isfinite(*v) ? llvm::formatv("{0:f2}", *v).str()
+                               : std::string("inf");
     };
     auto opt = [](std::optional<int64_t> v) {
       return v ? std::to_string(*v) : std::string("?");
