@@ -1,12 +1,15 @@
 //===- qf-pack-weights.cpp - f32 weight file to qf packed storage ---------===//
 //
-// Packs a raw little-endian f32 weight file into the storage that
+// Packs an f32 weight file (raw little-endian or .npy) into the storage that
 // `qf-quantize-model weights-as-arguments=true` expects in place of an f32
 // weight argument (docs/passes.md): the results of `qf.pack` of the weight
 // quantized in its own shape along its K axis. Uses QFNumerics, so the bytes
-// are those the compiler computes for the same weight.
+// are those the compiler computes for the same weight. The format is a
+// preset name or any `#qf.format<...>` written as in a .mlir file (parsed by
+// the qf dialect, so user formats need no C++).
 //
 //===----------------------------------------------------------------------===//
+#include "qf/Dialect/QF/IR/QF.h"
 #include "qf/Numerics/Format.h"
 #include "qf/Numerics/Packing.h"
 #include "qf/Numerics/Quantize.h"
@@ -20,12 +23,18 @@
 #include <string>
 #include <vector>
 
+#include "mlir/AsmParser/AsmParser.h"
+#include "mlir/IR/MLIRContext.h"
+
 namespace nm = qf::numerics;
 
 static int usage(const char *msg) {
   std::cerr << "qf-pack-weights: " << msg << "\n"
-            << "usage: qf-pack-weights --format=PRESET --shape=AxB[x...] "
-               "--axis=N [--hex] IN.f32 [-o PREFIX]\n"
+            << "usage: qf-pack-weights --format=FORMAT [--shape=AxB[x...]] "
+               "--axis=N [--scale-search=none|mse] [--hex] IN [-o PREFIX]\n"
+               "  FORMAT: a preset (mxfp4, nvfp4, ...) or '#qf.format<...>'\n"
+               "  IN: raw little-endian f32 (needs --shape) or a .npy file "
+               "of dtype <f4 in C order\n"
                "  writes PREFIX.codes, PREFIX.scales (and PREFIX.tscale for "
                "formats with a tensor scale); --hex prints them instead\n";
   return 1;
@@ -60,8 +69,103 @@ static bool writeFile(const std::string &path, const std::vector<uint8_t> &b) {
   return bool(f);
 }
 
+/// The format: a preset name, or `#qf.format<...>` parsed by the qf dialect.
+static std::optional<nm::BlockFormat> parseFormat(const std::string &text,
+                                                  std::string &err) {
+  if (text.empty() || text[0] != '#') {
+    std::optional<nm::BlockFormat> f = nm::presetFormat(text);
+    if (!f)
+      err = "unknown format preset '" + text +
+            "' (or give '#qf.format<...>' as in a .mlir file)";
+    return f;
+  }
+  mlir::MLIRContext ctx;
+  ctx.loadDialect<qf::QFDialect>();
+  std::string diag;
+  mlir::ScopedDiagnosticHandler handler(&ctx, [&](mlir::Diagnostic &d) {
+    diag = d.str();
+    return mlir::success();
+  });
+  mlir::Attribute a = mlir::parseAttribute(text, &ctx);
+  auto fa = llvm::dyn_cast_or_null<qf::FormatAttr>(a);
+  if (!fa) {
+    err = "cannot parse format '" + text + "'" +
+          (diag.empty() ? std::string(": not a #qf.format") : ": " + diag);
+    return std::nullopt;
+  }
+  return fa.toNumerics();
+}
+
+/// Reads a NumPy .npy file (format 1.0-3.0) holding little-endian f32 in C
+/// order; returns its shape and data, or an error.
+static std::string readNpy(const std::vector<char> &raw,
+                           std::vector<int64_t> &shape,
+                           std::vector<float> &data) {
+  static const char magic[] = "\x93NUMPY";
+  if (raw.size() < 10 || std::memcmp(raw.data(), magic, 6) != 0)
+    return "not a .npy file (no \\x93NUMPY magic)";
+  int major = uint8_t(raw[6]);
+  size_t hlen, off;
+  if (major == 1) {
+    hlen = uint8_t(raw[8]) | size_t(uint8_t(raw[9])) << 8;
+    off = 10;
+  } else if (major == 2 || major == 3) {
+    if (raw.size() < 12)
+      return "truncated .npy header";
+    hlen = 0;
+    for (int i = 0; i < 4; ++i)
+      hlen |= size_t(uint8_t(raw[8 + i])) << (8 * i);
+    off = 12;
+  } else {
+    return ".npy version " + std::to_string(major) + " is not supported";
+  }
+  if (raw.size() < off + hlen)
+    return "truncated .npy header";
+  std::string h(raw.data() + off, hlen);
+  auto value = [&](const std::string &key) -> std::string {
+    size_t k = h.find("'" + key + "'");
+    if (k == std::string::npos)
+      return "";
+    size_t c = h.find(':', k);
+    if (c == std::string::npos)
+      return "";
+    size_t b = h.find_first_not_of(' ', c + 1);
+    if (b == std::string::npos)
+      return "";
+    size_t e = h[b] == '(' ? h.find(')', b) + 1 : h.find_first_of(",}", b);
+    return h.substr(b, e == std::string::npos ? std::string::npos : e - b);
+  };
+  std::string descr = value("descr"), order = value("fortran_order"),
+              shp = value("shape");
+  if (descr != "'<f4'")
+    return "dtype " + (descr.empty() ? std::string("?") : descr) +
+           " is not supported; expected '<f4' (little-endian float32)";
+  if (order != "False")
+    return "Fortran-ordered arrays are not supported; save in C order";
+  if (shp.size() < 2 || shp.front() != '(')
+    return "cannot read the shape in the .npy header";
+  std::stringstream ss(shp.substr(1, shp.size() - 2));
+  std::string part;
+  shape.clear();
+  while (std::getline(ss, part, ',')) {
+    if (part.find_first_not_of(' ') == std::string::npos)
+      continue;
+    shape.push_back(std::strtoll(part.c_str(), nullptr, 10));
+  }
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  size_t body = off + hlen;
+  if (raw.size() - body != size_t(n) * 4)
+    return "the .npy data has " + std::to_string(raw.size() - body) +
+           " bytes; its shape needs " + std::to_string(n * 4);
+  data.resize(size_t(n));
+  std::memcpy(data.data(), raw.data() + body, size_t(n) * 4);
+  return "";
+}
+
 int main(int argc, char **argv) {
-  std::string format, shapeStr, in, prefix;
+  std::string format, shapeStr, in, prefix, search = "none";
   int axis = -1;
   bool printHex = false;
   for (int i = 1; i < argc; ++i) {
@@ -72,6 +176,8 @@ int main(int argc, char **argv) {
       shapeStr = a.substr(8);
     else if (a.rfind("--axis=", 0) == 0)
       axis = std::atoi(a.c_str() + 7);
+    else if (a.rfind("--scale-search=", 0) == 0)
+      search = a.substr(15);
     else if (a == "--hex")
       printHex = true;
     else if (a == "-o" && i + 1 < argc)
@@ -81,31 +187,51 @@ int main(int argc, char **argv) {
     else
       return usage(("unknown argument '" + a + "'").c_str());
   }
-  std::optional<nm::BlockFormat> f = nm::presetFormat(format);
+  std::string err;
+  std::optional<nm::BlockFormat> f = parseFormat(format, err);
   if (!f)
-    return usage(("unknown format preset '" + format + "'").c_str());
-  nm::Layout l;
-  if (!parseShape(shapeStr, l.shape))
-    return usage(("bad --shape '" + shapeStr + "'").c_str());
-  l.axis = axis;
-  if (std::string err = nm::checkLayout(*f, l); !err.empty())
     return usage(err.c_str());
+  if (search != "none" && search != "mse")
+    return usage(("--scale-search '" + search +
+                  "' is not supported; expected none or mse").c_str());
   if (in.empty() || (prefix.empty() && !printHex))
     return usage("need an input file and -o PREFIX (or --hex)");
   std::ifstream file(in, std::ios::binary);
+  if (!file)
+    return usage(("cannot open '" + in + "'").c_str());
   std::vector<char> raw((std::istreambuf_iterator<char>(file)),
                         std::istreambuf_iterator<char>());
-  if (!file.good() && !file.eof())
-    return usage(("cannot read '" + in + "'").c_str());
+  nm::Layout l;
+  std::vector<float> x;
+  bool npy = raw.size() >= 6 && std::memcmp(raw.data(), "\x93NUMPY", 6) == 0;
+  if (npy) {
+    if (std::string e = readNpy(raw, l.shape, x); !e.empty())
+      return usage(("'" + in + "': " + e).c_str());
+    std::vector<int64_t> given;
+    if (!shapeStr.empty() && (!parseShape(shapeStr, given) || given != l.shape))
+      return usage(("--shape " + shapeStr +
+                    " differs from the shape in '" + in + "'").c_str());
+  } else {
+    if (!parseShape(shapeStr, l.shape))
+      return usage(("bad or missing --shape '" + shapeStr +
+                    "' (raw f32 input needs it)").c_str());
+  }
+  l.axis = axis;
+  if (std::string e = nm::checkLayout(*f, l); !e.empty())
+    return usage(e.c_str());
   int64_t n = l.numElements();
-  if (int64_t(raw.size()) != n * 4)
-    return usage(("'" + in + "' has " + std::to_string(raw.size()) +
-                  " bytes; shape " + shapeStr + " needs " +
-                  std::to_string(n * 4) + " (raw little-endian f32)")
-                     .c_str());
-  std::vector<float> x(static_cast<size_t>(n));
-  std::memcpy(x.data(), raw.data(), raw.size());
-  nm::QuantizedTensor q = nm::quantize(*f, l, x.data());
+  if (!npy) {
+    if (int64_t(raw.size()) != n * 4)
+      return usage(("'" + in + "' has " + std::to_string(raw.size()) +
+                    " bytes; shape " + shapeStr + " needs " +
+                    std::to_string(n * 4) + " (raw little-endian f32)")
+                       .c_str());
+    x.resize(static_cast<size_t>(n));
+    std::memcpy(x.data(), raw.data(), raw.size());
+  }
+  // The same search qf-quantize-model weight-scale-search=mse performs.
+  nm::QuantizedTensor q = search == "mse" ? nm::quantizeMse(*f, l, x.data())
+                                          : nm::quantize(*f, l, x.data());
   // Codes: every innermost row is its own little-endian bit stream.
   int64_t row = l.shape.back();
   std::vector<uint8_t> codes;
