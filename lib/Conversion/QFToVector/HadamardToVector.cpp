@@ -8,7 +8,17 @@
 // axis (innermost axis: stages h < lanes are shuffles inside a register) or
 // across the contiguous inner dimension (each lane an independent column).
 //
+// qf.quantize(qf.hadamard(x)) with both along the innermost axis and an MX
+// format (E8M0 scales) is one kernel: each unit of max(rotation block,
+// quantization block) elements is loaded once, rotated in registers and
+// quantized from the registers (block amax, shared exponent, element codes
+// with the KernelBuilder emitters that the quantize kernel uses), so the
+// rotated tensor never goes to memory and the bits are those of
+// numerics::hadamardAlongAxis followed by numerics::quantize.
+//
 //===----------------------------------------------------------------------===//
+#include "KernelBuilder.h"
+
 #include "qf/Conversion/QFToVector/QFToVector.h"
 #include "qf/Dialect/QF/IR/QF.h"
 #include "qf/Numerics/Hadamard.h"
@@ -254,9 +264,46 @@ struct HadamardToVector final : OpConversionPattern<qf::HadamardOp> {
 
   unsigned vw;
 
+  /// The qf.quantize that the fused kernel can absorb, or null: the only
+  /// user of `op`, in the same block, quantizing along the same innermost
+  /// axis into an MX format (E8M0 scales, fixed power-of-two blocks, no
+  /// tensor scale) with scales from the data, with whole vectors per block
+  /// and at most kMaxRegisterRows vectors per unit.
+  qf::QuantizeOp fusableQuantize(qf::HadamardOp op) const {
+    if (!op->hasOneUse())
+      return {};
+    auto q = dyn_cast<qf::QuantizeOp>(*op->user_begin());
+    if (!q || q->getBlock() != op->getBlock() || q.getScales() ||
+        q.getTensorScale())
+      return {};
+    auto type = cast<RankedTensorType>(op.getInput().getType());
+    qf::QTensorType qt = q.getResult().getType();
+    int64_t rank = type.getRank(), n = op.getBlock();
+    if (!type.getElementType().isF32() || !type.hasStaticShape() ||
+        int64_t(op.getAxis()) != rank - 1 || qt.getAxis() != rank - 1)
+      return {};
+    qf::numerics::BlockFormat f = qt.getFormat().toNumerics();
+    int64_t bq = f.blockSize, w = vw, len = type.getDimSize(rank - 1);
+    auto pow2 = [](int64_t v) { return v > 0 && (v & (v - 1)) == 0; };
+    if (f.blockKind != qf::numerics::BlockKind::Fixed ||
+        f.scale != qf::numerics::ScaleType::E8M0 || f.tensorScale ||
+        !pow2(n) || !pow2(bq))
+      return {};
+    int64_t unit = std::max(n, bq);
+    unsigned bits = qt.getElementBits();
+    if (bq % w || unit % w || unit / w > kMaxRegisterRows || len % unit ||
+        (w * bits) % 8)
+      return {};
+    return q;
+  }
+
   LogicalResult
   matchAndRewrite(qf::HadamardOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (qf::QuantizeOp q = fusableQuantize(op)) {
+      emitFusedQuantize(op, q, adaptor.getInput(), rewriter);
+      return success();
+    }
     auto type = cast<RankedTensorType>(op.getInput().getType());
     if (!type.getElementType().isF32())
       return op.emitOpError()
@@ -338,6 +385,130 @@ struct HadamardToVector final : OpConversionPattern<qf::HadamardOp> {
         b, loc, type, outBuf, /*restrict=*/true, /*writable=*/true);
     rewriter.replaceOp(op, result);
     return success();
+  }
+
+  /// One parallel iteration per unit of max(n, block) elements of the
+  /// flattened row-major tensor (units never straddle rows: the row length
+  /// is a multiple of the unit).
+  void emitFusedQuantize(qf::HadamardOp op, qf::QuantizeOp q, Value input,
+                         ConversionPatternRewriter &rewriter) const {
+    namespace nm = qf::numerics;
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    FwhtEmitter e(b, loc, vw);
+    qf::kernel::KB k{b, loc};
+    auto type = cast<RankedTensorType>(op.getInput().getType());
+    qf::QTensorType qt = q.getResult().getType();
+    nm::BlockFormat f = qt.getFormat().toNumerics();
+    int64_t n = op.getBlock(), bq = f.blockSize, w = vw;
+    int64_t unit = std::max(n, bq);
+    unsigned bits = qt.getElementBits();
+    int64_t total = type.getNumElements();
+    SmallVector<int8_t> sigma;
+    if (std::optional<int64_t> seed = op.getSeed()) {
+      std::vector<int8_t> s =
+          qf::numerics::randomSigns(static_cast<uint64_t>(*seed), n);
+      sigma.assign(s.begin(), s.end());
+    }
+    const float scaleValue = float(1.0 / std::sqrt(double(n)));
+
+    auto flat = [&](Value mem, int64_t rank) -> Value {
+      if (rank == 1)
+        return mem;
+      SmallVector<ReassociationIndices> all(1);
+      for (int64_t d = 0; d < rank; ++d)
+        all[0].push_back(d);
+      return memref::CollapseShapeOp::create(b, loc, mem, all);
+    };
+    int64_t rank = type.getRank();
+    Value in = bufferization::ToBufferOp::create(
+        b, loc, MemRefType::get(type.getShape(), b.getF32Type()), input,
+        /*read_only=*/true);
+    RankedTensorType packedT = qt.getPackedType(), scalesT = qt.getScalesType();
+    auto packedM = MemRefType::get(packedT.getShape(), packedT.getElementType());
+    auto scalesM = MemRefType::get(scalesT.getShape(), scalesT.getElementType());
+    Value packedBuf = memref::AllocOp::create(b, loc, packedM);
+    Value scalesBuf = memref::AllocOp::create(b, loc, scalesM);
+    Value in1 = flat(in, rank), packed1 = flat(packedBuf, rank),
+          scales1 = flat(scalesBuf, rank);
+
+    {
+      OpBuilder::InsertionGuard g(b);
+      auto par = scf::ParallelOp::create(b, loc, ValueRange{e.idx(0)},
+                                         ValueRange{e.idx(total / unit)},
+                                         ValueRange{e.idx(1)});
+      b.setInsertionPointToStart(par.getBody());
+      Value u = par.getInductionVars()[0];
+      Value base = e.muli(u, e.idx(unit));
+      Value byteBase = e.muli(u, e.idx(unit * bits / 8));
+      Value scaleBase = e.muli(u, e.idx(unit / bq));
+      auto vt = VectorType::get({w}, b.getF32Type());
+      auto it = VectorType::get({w}, b.getI32Type());
+
+      // Load and rotate: signs, in-register stages, stages across vectors
+      // of each rotation block, one scaling (the library's order).
+      RowView src{in1, base, e.idx(w), vt, Value()};
+      int64_t chunks = unit / w;
+      SmallVector<Value> rows;
+      for (int64_t c = 0; c < chunks; ++c) {
+        Value x = e.load(src, e.idx(c));
+        if (!sigma.empty())
+          x = e.flipSigns(x, e.signConstant(sigma, c * w, w, w));
+        rows.push_back(e.shuffleStages(x, n));
+      }
+      if (n > w)
+        for (int64_t c = 0; c < chunks; c += n / w)
+          e.butterflyRows(MutableArrayRef<Value>(rows).slice(c, n / w));
+      Value scale = e.splatF32(vt, scaleValue);
+      for (Value &x : rows)
+        x = e.mulf(x, scale);
+
+      // Quantize each block from the registers (QuantizeToVector's MX
+      // path: amax of |bits|, D3 non-finite blocks, shared exponent).
+      int64_t perBlock = bq / w;
+      for (int64_t j = 0; j < unit / bq; ++j) {
+        ArrayRef<Value> blk = ArrayRef<Value>(rows).slice(j * perBlock, perBlock);
+        Value amaxV = qf::kernel::absBits(k, blk[0]);
+        for (Value x : blk.drop_front())
+          amaxV = arith::MaxSIOp::create(b, loc, amaxV,
+                                         qf::kernel::absBits(k, x));
+        Value amax = vector::ReductionOp::create(
+            b, loc, vector::CombiningKind::MAXSI, amaxV);
+        Type i32 = b.getI32Type();
+        Value nanBlock = arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::sge, amax, k.i32(i32, 0x7F800000));
+        Value xs = qf::kernel::mxScaleExponent(k, f, amax);
+        Value byte = arith::SelectOp::create(
+            b, loc, nanBlock, k.i32(i32, 0xFF),
+            arith::AddIOp::create(b, loc, xs, k.i32(i32, 127)));
+        Value kexp = f.elem.isInt()
+                         ? arith::SubIOp::create(b, loc, xs,
+                                                 k.i32(i32, f.elem.bits - 2))
+                               .getResult()
+                         : xs;
+        Value kexpV = vector::BroadcastOp::create(b, loc, it, kexp);
+        Value nanV = vector::BroadcastOp::create(
+            b, loc, VectorType::get({w}, b.getI1Type()), nanBlock);
+        for (int64_t c = 0; c < perBlock; ++c) {
+          Value codes = qf::kernel::encodeElements(k, f.elem, f.rounding,
+                                                   f.range, blk[c], kexpV);
+          codes = arith::SelectOp::create(b, loc, nanV, k.i32(it, 0), codes);
+          Value bytes = qf::kernel::packCodes(k, bits, codes);
+          Value at = e.addi(byteBase,
+                            e.idx((j * perBlock + c) * w * int64_t(bits) / 8));
+          vector::StoreOp::create(b, loc, bytes, packed1, ValueRange{at});
+        }
+        Value sbyte = arith::TruncIOp::create(b, loc, b.getI8Type(), byte);
+        memref::StoreOp::create(b, loc, sbyte, scales1,
+                                ValueRange{e.addi(scaleBase, e.idx(j))});
+      }
+    }
+    Value packedT1 = bufferization::ToTensorOp::create(
+        b, loc, packedT, packedBuf, /*restrict=*/true, /*writable=*/true);
+    Value scalesT1 = bufferization::ToTensorOp::create(
+        b, loc, scalesT, scalesBuf, /*restrict=*/true, /*writable=*/true);
+    rewriter.replaceOpWithMultiple(q, {{packedT1, scalesT1}});
+    rewriter.eraseOp(op);
   }
 
   /// Innermost axis, block n <= vw lanes (power of two): every vector holds

@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace qf {
@@ -33,6 +34,17 @@ std::string keyOf(Operation *op) {
   return key;
 }
 
+/// A qf.hadamard whose only user is a qf.quantize in the same block: the
+/// pair goes into one kernel function, so that convert-qf-to-vector can fuse
+/// it (the rotation in registers, one pass over memory).
+qf::QuantizeOp fusedQuantizeUser(Operation *op) {
+  auto h = dyn_cast<qf::HadamardOp>(op);
+  if (!h || !h->hasOneUse())
+    return {};
+  auto q = dyn_cast<qf::QuantizeOp>(*h->user_begin());
+  return q && q->getBlock() == h->getBlock() ? q : qf::QuantizeOp();
+}
+
 struct OutlineKernelsPass final
     : qf::impl::OutlineKernelsPassBase<OutlineKernelsPass> {
   using Base::Base;
@@ -41,6 +53,7 @@ struct OutlineKernelsPass final
     ModuleOp m = getOperation();
     SymbolTable symbols(m);
     SmallVector<Operation *> ops;
+    llvm::DenseSet<Operation *> paired;
     m.walk([&](Operation *op) {
       if (!isa<qf::QuantizeOp, qf::DequantizeOp, qf::RequantizeOp,
                qf::MatmulOp, qf::HadamardOp>(op))
@@ -48,12 +61,30 @@ struct OutlineKernelsPass final
       auto f = op->getParentOfType<func::FuncOp>();
       if (f && f.getSymName().starts_with(kPrefix))
         return; // already outlined
+      if (paired.contains(op))
+        return; // outlined with its qf.hadamard
+      if (qf::QuantizeOp q = fusedQuantizeUser(op))
+        paired.insert(q);
       ops.push_back(op);
     });
     llvm::StringMap<func::FuncOp> kernels;
     unsigned next = 0;
     for (Operation *op : ops) {
-      std::string key = keyOf(op);
+      // The kernel: op alone, or a qf.hadamard and its qf.quantize (the
+      // operands of both except the rotated value, the quantize's results).
+      SmallVector<Operation *> group = {op};
+      SmallVector<Value> operands(op->getOperands());
+      Operation *last = op;
+      if (qf::QuantizeOp q = fusedQuantizeUser(op)) {
+        group.push_back(q);
+        for (Value v : q->getOperands())
+          if (v.getDefiningOp() != op)
+            operands.push_back(v);
+        last = q;
+      }
+      std::string key;
+      for (Operation *g : group)
+        key += keyOf(g) + ";";
       func::FuncOp &fn = kernels[key];
       if (!fn) {
         OpBuilder b = OpBuilder::atBlockEnd(m.getBody());
@@ -63,20 +94,24 @@ struct OutlineKernelsPass final
         } while (symbols.lookup(name));
         fn = func::FuncOp::create(
             b, op->getLoc(), name,
-            b.getFunctionType(op->getOperandTypes(), op->getResultTypes()));
+            b.getFunctionType(ValueRange(operands).getTypes(),
+                              last->getResultTypes()));
         fn.setPrivate();
         Block *entry = fn.addEntryBlock();
         OpBuilder fb = OpBuilder::atBlockEnd(entry);
         IRMapping map;
-        map.map(op->getOperands(), entry->getArguments());
-        Operation *clone = fb.clone(*op, map);
+        map.map(operands, entry->getArguments());
+        Operation *clone = nullptr;
+        for (Operation *g : group)
+          clone = fb.clone(*g, map);
         func::ReturnOp::create(fb, op->getLoc(), clone->getResults());
         symbols.insert(fn);
       }
-      OpBuilder b(op);
-      auto call = func::CallOp::create(b, op->getLoc(), fn, op->getOperands());
-      op->replaceAllUsesWith(call.getResults());
-      op->erase();
+      OpBuilder b(last);
+      auto call = func::CallOp::create(b, last->getLoc(), fn, operands);
+      last->replaceAllUsesWith(call.getResults());
+      for (Operation *g : llvm::reverse(group))
+        g->erase();
     }
   }
 };
