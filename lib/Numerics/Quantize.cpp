@@ -319,6 +319,35 @@ bool requantizeIsIdentity(const BlockFormat &f) {
          (f.elem.isFloat() || f.range == IntRange::Symmetric);
 }
 
+bool requantizeIsLossless(const BlockFormat &from, const BlockFormat &to) {
+  if (from.scale != ScaleType::E8M0 || to.scale != ScaleType::E8M0 ||
+      to.rule != ScaleRule::Floor || from.blockKind != BlockKind::Fixed ||
+      to.blockKind != BlockKind::Fixed || from.blockSize != to.blockSize ||
+      from.tensorScale || to.tensorScale)
+    return false;
+  const ElementFormat &a = from.elem, &b = to.elem;
+  if (a.isInt() && b.isInt()) {
+    // Codes k of `from` become k * 2^(bits(to) - bits(from) + d), d >= 0
+    // (see the header); the most negative full-range code needs one more bit.
+    int need = from.range == IntRange::Full ? a.bits + 1 : a.bits;
+    return b.bits >= need;
+  }
+  if (!a.isFloat() || !b.isFloat() || b.manBits < a.manBits ||
+      b.emax() < a.emax())
+    return false;
+  // No clipping of the largest significand of `from` in `to`'s top binade.
+  double sigA = 2.0 - std::ldexp(1.0, -a.manBits);
+  if (sigA * std::ldexp(1.0, b.emax()) > b.maxFinite())
+    return false;
+  // The quantum of `from`'s grid lands on `to`'s grid for every exponent
+  // distance the two block scales can have: d >= emax(to) - emax(from)
+  // normally, d >= 0 when `to`'s scale clamps at 2^-127.
+  int quantumA = (1 - a.bias) - a.manBits;
+  int quantumB = (1 - b.bias) - b.manBits;
+  return quantumA >= quantumB &&
+         quantumA + (b.emax() - a.emax()) >= quantumB;
+}
+
 ScaleBits quantizeBlock(const BlockFormat &f, const float *x, int64_t n,
                         int64_t stride, float sEnc, uint8_t *codes) {
   if (blockHasNonFinite(x, n, stride)) { // D3 / D8

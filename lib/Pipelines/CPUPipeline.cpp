@@ -12,6 +12,13 @@ using namespace mlir;
 
 void qf::buildQFCPUPipeline(OpPassManager &pm,
                             const QFCPUPipelineOptions &options) {
+  // Fusion first, so that outlining sees the fused kernels. Its remarks are
+  // for users running the pass on its own.
+  if (options.fuse) {
+    qf::FuseRequantizePassOptions fuseOpts;
+    fuseOpts.remarks = false;
+    pm.addPass(qf::createFuseRequantizePass(fuseOpts));
+  }
   // buffer-results-to-out-params cannot give private kernels with dynamic
   // results out-parameters, so out-params keeps the kernels inline.
   if (options.outlineKernels && !options.outParams)
@@ -31,6 +38,11 @@ void qf::buildQFCPUPipeline(OpPassManager &pm,
       "buffer-deallocation-pipeline,"
       "convert-bufferization-to-memref,"
       "func.func(convert-linalg-to-loops),"
+      // Math functions without an LLVM intrinsic (erf, tanh, ...) become libm
+      // calls, on scalars and per lane of vectors alike (the others are LLVM
+      // intrinsics, which the backend also expands per lane), so a fused
+      // kernel (qf.map) computes the bits of the unfused scalar loop.
+      "convert-math-to-llvm,convert-math-to-libm,"
       "{0}"
       "canonicalize,cse,"
       "lower-affine,"

@@ -102,6 +102,21 @@ ScaleBits scaleForAmax(const BlockFormat &f, float amax);
 /// and float scales recompute scales that can differ.
 bool requantizeIsIdentity(const BlockFormat &f);
 
+/// True when requantizing any tensor of format `from` into `to` (same
+/// blocks, scales from the data) decodes to the same values wherever the
+/// block is finite, so that requantize(requantize(q, to), c) equals
+/// requantize(q, c) for every c (non-finite blocks become NaN blocks either
+/// way). Only E8M0 formats with the floor rule in `to`, the same fixed block
+/// size, and elements of the same kind qualify:
+///  * floats: `to` has at least `from`'s mantissa bits, `from`'s largest
+///    significand (2 - 2^-m) is not clipped in `to`'s top binade, and the
+///    quantum of `from`'s grid, shifted by the smallest exponent distance
+///    emax(to) - emax(from) between the two block scales (or by none when
+///    the scale of `to` clamps at 2^-127), is a multiple of `to`'s quantum;
+///  * integers: `to` has more bits (>= with symmetric `from`), and a
+///    symmetric range or more bits than `from` uses.
+bool requantizeIsLossless(const BlockFormat &from, const BlockFormat &to);
+
 /// Quantizes one block of `n` values read with `stride` (MX/E8M0 scales, or
 /// float scales given the encode scale sEnc). Writes n codes with the same
 /// stride and returns the scale bits.

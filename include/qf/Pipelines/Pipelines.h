@@ -30,6 +30,12 @@ struct QFCPUPipelineOptions
                      "identical ops (qf-outline-kernels) before lowering; "
                      "not combined with out-params"),
       llvm::cl::init(true)};
+  Option<bool> fuse{
+      *this, "fuse",
+      llvm::cl::desc("run qf-fuse-requantize first: dequantize/quantize pairs, "
+                     "requantize chains, elementwise chains (qf.map) and "
+                     "matmul epilogues fused, with the same codes"),
+      llvm::cl::init(true)};
   Option<bool> avx512{*this, "avx512",
                       llvm::cl::desc("allow AVX-512 specific vector lowering "
                                      "(x86vector; 4-bit decode by vpermps "

@@ -31,6 +31,7 @@
 //===----------------------------------------------------------------------===//
 #include "qf/Conversion/QFToVector/QFToVector.h"
 
+#include "FusedKernels.h"
 #include "KernelBuilder.h"
 
 #include "qf/Dialect/QF/IR/QF.h"
@@ -98,7 +99,27 @@ struct Plan {
   /// 4-bit B along K: emitNibbleTile (see there) instead of emitTile.
   bool nibbles = false;
   bool x86Avx512 = false; ///< decode with AVX-512 table lookups
+  /// Epilogue: outputs go to a band buffer [rows, N] (1-D, rows from
+  /// scratchRow0) instead of `out`.
+  Value scratch, scratchRow0, scratchN;
 };
+
+/// Stores output (row m, column n) of one batch.
+void storeOutput(OpBuilder &b, Location loc, const Plan &p, Value batch,
+                 Value m, Value n, Value v) {
+  if (p.scratch) {
+    Ix ix{b, loc};
+    Value at = ix.add(ix.mul(ix.sub(m, p.scratchRow0), p.scratchN), n);
+    memref::StoreOp::create(b, loc, v, p.scratch, ValueRange{at});
+    return;
+  }
+  SmallVector<Value> idx;
+  if (batch)
+    idx.push_back(batch);
+  idx.push_back(m);
+  idx.push_back(n);
+  memref::StoreOp::create(b, loc, v, p.out, idx);
+}
 
 Value zeroVec(OpBuilder &b, Location loc, VectorType t) {
   return arith::ConstantOp::create(b, loc, t, b.getZeroAttr(t));
@@ -378,12 +399,7 @@ void emitTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
   for (int64_t i = 0; i < mt; ++i)
     for (int64_t j = 0; j < nt; ++j) {
       Value v = mulf(b, loc, sums[i * nt + j], factor);
-      SmallVector<Value> idx;
-      if (batch)
-        idx.push_back(batch);
-      idx.push_back(rowsM[i]);
-      idx.push_back(rowsN[j]);
-      memref::StoreOp::create(b, loc, v, p.out, idx);
+      storeOutput(b, loc, p, batch, rowsM[i], rowsN[j], v);
     }
 }
 
@@ -547,12 +563,7 @@ void emitNibbleTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
       Value v = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
                                             loop.getResult(i * nt + j));
       v = mulf(b, loc, v, factor);
-      SmallVector<Value> idx;
-      if (batch)
-        idx.push_back(batch);
-      idx.push_back(rowsM[i]);
-      idx.push_back(rowsN[j]);
-      memref::StoreOp::create(b, loc, v, p.out, idx);
+      storeOutput(b, loc, p, batch, rowsM[i], rowsN[j], v);
     }
 }
 
@@ -596,193 +607,231 @@ struct Size {
   Value v;
 };
 
-struct MatmulOpLowering : OpConversionPattern<qf::MatmulOp> {
-  MatmulOpLowering(const TypeConverter &tc, MLIRContext *ctx,
-                   const qf::QFToVectorOptions &options)
-      : OpConversionPattern(tc, ctx), options(options) {}
+/// An elementwise epilogue and quantized result of a contraction.
+struct Epilogue {
+  qf::QTensorType type;
+  Block *body;
+  SmallVector<Value> inputs; ///< f32 tensors of the result shape
+  Value scales, tensorScale; ///< static scales, or null
+};
 
-  LogicalResult
-  matchAndRewrite(qf::MatmulOp op, OneToNOpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    Type lhsT = op.getLhs().getType(), rhsT = op.getRhs().getType();
-    bool tb = op.getTransposeB();
-    int64_t rank = isa<qf::QTensorType>(lhsT)
-                       ? cast<qf::QTensorType>(lhsT).getRank()
-                       : cast<RankedTensorType>(lhsT).getRank();
-    // The verifier checks this too; a kernel that silently read blocks
-    // across K would compute something else, so check again here.
-    auto checkAxis = [&](Type t, int64_t kAxis,
-                         StringRef name) -> LogicalResult {
-      auto q = dyn_cast<qf::QTensorType>(t);
-      if (!q || q.getFormat().getBlockKind() == qf::BlockKind::Tensor ||
-          q.getAxis() == kAxis)
-        return success();
-      return op.emitOpError()
-             << "cannot lower to a CPU kernel: " << name
-             << " is blocked along axis " << q.getAxis()
-             << ", but the kernel needs blocks along the reduction axis "
-             << kAxis;
-    };
-    if (failed(checkAxis(lhsT, rank - 1, "lhs")) ||
-        failed(checkAxis(rhsT, tb ? rank - 1 : rank - 2, "rhs")))
-      return failure();
-
-    Plan p;
-    p.batched = rank == 3;
-    auto resultT = cast<RankedTensorType>(op.getType());
-
-    auto setup = [&](Type t, ValueRange storage, bool kInner,
-                     Operand &o) -> LogicalResult {
-      o.kInner = kInner;
-      auto toBuffer = [&](Value tensor) -> Value {
-        auto tt = cast<RankedTensorType>(tensor.getType());
-        return bufferization::ToBufferOp::create(
-            rewriter, loc, MemRefType::get(tt.getShape(), tt.getElementType()),
-            tensor, /*read_only=*/true);
-      };
-      if (auto q = dyn_cast<qf::QTensorType>(t)) {
-        if (storage.size() < 2)
-          return op.emitOpError("expected the storage tensors of ") << t;
-        o.quant = true;
-        o.fmt = q.getFormat().toNumerics();
-        o.bits = q.getElementBits();
-        o.nd = toBuffer(storage[0]);
-        o.scales = toBuffer(storage[1]);
-        KB k{rewriter, loc};
-        o.scaleTable = qf::kernel::scaleTable(
-            k, op->getParentOfType<ModuleOp>(), o.fmt.scale);
-        if (q.getFormat().getBlockKind() == qf::BlockKind::Fixed)
-          o.blockLen = q.getFormat().getBlockSize();
-        if (o.fmt.tensorScale) {
-          if (storage.size() < 3)
-            return op.emitOpError("expected a tensor scale for ") << t;
-          o.tensorScale = memref::LoadOp::create(
-              rewriter, loc, toBuffer(storage[2]), ValueRange{});
-        }
-        if (o.fmt.elem.isInt() && o.fmt.scale == nm::ScaleType::E8M0)
-          o.factor = arith::ConstantOp::create(
-              rewriter, loc,
-              rewriter.getF32FloatAttr(std::ldexp(1.0f, 2 - int(o.bits))));
-        o.factor = mulf(rewriter, loc, o.factor, o.tensorScale);
-      } else {
-        if (storage.size() != 1)
-          return op.emitOpError("expected one float tensor for ") << t;
-        o.elt = cast<RankedTensorType>(t).getElementType();
-        o.nd = toBuffer(storage[0]);
-      }
-      Ix ix{rewriter, loc};
-      auto mt = cast<MemRefType>(o.nd.getType());
-      auto dim = [&](int64_t i) -> Value {
-        if (!mt.isDynamicDim(i))
-          return ix.c(mt.getDimSize(i));
-        return memref::DimOp::create(rewriter, loc, o.nd, i);
-      };
-      o.rowStride = dim(rank - 1);
-      o.batchStride = ix.mul(dim(rank - 2), dim(rank - 1));
-      ReassociationIndices all;
-      for (int64_t i = 0; i < rank; ++i)
-        all.push_back(i);
-      o.flat = memref::CollapseShapeOp::create(
-          rewriter, loc, o.nd, ArrayRef<ReassociationIndices>{all});
+/// qf.matmul as a kernel. Without `ep`: returns the f32 result tensor. With
+/// `ep`: the epilogue and row encoding run on bands of output rows held in
+/// a thread-local buffer; returns the storage tensors, or an empty vector
+/// when the epilogue cannot be fused here (the caller then emits the matmul
+/// and a qf.map kernel).
+FailureOr<SmallVector<Value>>
+emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
+           Type rhsT, bool tb, ValueRange lhsStorage, ValueRange rhsStorage,
+           RankedTensorType resultT, const qf::QFToVectorOptions &options,
+           const Epilogue *ep) {
+  Location loc = op->getLoc();
+  int64_t rank = isa<qf::QTensorType>(lhsT)
+                     ? cast<qf::QTensorType>(lhsT).getRank()
+                     : cast<RankedTensorType>(lhsT).getRank();
+  // The verifier checks this too; a kernel that silently read blocks
+  // across K would compute something else, so check again here.
+  auto checkAxis = [&](Type t, int64_t kAxis,
+                       StringRef name) -> LogicalResult {
+    auto q = dyn_cast<qf::QTensorType>(t);
+    if (!q || q.getFormat().getBlockKind() == qf::BlockKind::Tensor ||
+        q.getAxis() == kAxis)
       return success();
-    };
-    if (failed(setup(lhsT, adaptor.getLhs(), true, p.a)) ||
-        failed(setup(rhsT, adaptor.getRhs(), tb, p.bOp)))
-      return failure();
+    return op->emitOpError()
+           << "cannot lower to a CPU kernel: " << name
+           << " is blocked along axis " << q.getAxis()
+           << ", but the kernel needs blocks along the reduction axis "
+           << kAxis;
+  };
+  if (failed(checkAxis(lhsT, rank - 1, "lhs")) ||
+      failed(checkAxis(rhsT, tb ? rank - 1 : rank - 2, "rhs")))
+    return failure();
 
-    // Logical sizes: prefer static ones; a packed innermost dimension of
-    // sub-byte codes does not give back the element count.
-    auto shapeOf = [](Type t) -> ArrayRef<int64_t> {
-      if (auto q = dyn_cast<qf::QTensorType>(t))
-        return q.getShape();
-      return cast<RankedTensorType>(t).getShape();
+  Plan p;
+  p.batched = rank == 3;
+
+  auto setup = [&](Type t, ValueRange storage, bool kInner,
+                   Operand &o) -> LogicalResult {
+    o.kInner = kInner;
+    auto toBuffer = [&](Value tensor) -> Value {
+      auto tt = cast<RankedTensorType>(tensor.getType());
+      return bufferization::ToBufferOp::create(
+          rewriter, loc, MemRefType::get(tt.getShape(), tt.getElementType()),
+          tensor, /*read_only=*/true);
     };
-    ArrayRef<int64_t> as = shapeOf(lhsT), bs = shapeOf(rhsT),
-                      cs = resultT.getShape();
+    if (auto q = dyn_cast<qf::QTensorType>(t)) {
+      if (storage.size() < 2)
+        return op->emitOpError("expected the storage tensors of ") << t;
+      o.quant = true;
+      o.fmt = q.getFormat().toNumerics();
+      o.bits = q.getElementBits();
+      o.nd = toBuffer(storage[0]);
+      o.scales = toBuffer(storage[1]);
+      KB k{rewriter, loc};
+      o.scaleTable = qf::kernel::scaleTable(
+          k, op->getParentOfType<ModuleOp>(), o.fmt.scale);
+      if (q.getFormat().getBlockKind() == qf::BlockKind::Fixed)
+        o.blockLen = q.getFormat().getBlockSize();
+      if (o.fmt.tensorScale) {
+        if (storage.size() < 3)
+          return op->emitOpError("expected a tensor scale for ") << t;
+        o.tensorScale = memref::LoadOp::create(
+            rewriter, loc, toBuffer(storage[2]), ValueRange{});
+      }
+      if (o.fmt.elem.isInt() && o.fmt.scale == nm::ScaleType::E8M0)
+        o.factor = arith::ConstantOp::create(
+            rewriter, loc,
+            rewriter.getF32FloatAttr(std::ldexp(1.0f, 2 - int(o.bits))));
+      o.factor = mulf(rewriter, loc, o.factor, o.tensorScale);
+    } else {
+      if (storage.size() != 1)
+        return op->emitOpError("expected one float tensor for ") << t;
+      o.elt = cast<RankedTensorType>(t).getElementType();
+      o.nd = toBuffer(storage[0]);
+    }
     Ix ix{rewriter, loc};
-    struct Src {
-      const Operand *o;
-      ArrayRef<int64_t> shape;
-      int64_t d;
+    auto mt = cast<MemRefType>(o.nd.getType());
+    auto dim = [&](int64_t i) -> Value {
+      if (!mt.isDynamicDim(i))
+        return ix.c(mt.getDimSize(i));
+      return memref::DimOp::create(rewriter, loc, o.nd, i);
     };
-    auto size = [&](ArrayRef<Src> srcs, int64_t resultDim,
-                    StringRef what) -> FailureOr<Size> {
-      Size s;
-      if (resultDim >= 0 && !ShapedType::isDynamic(cs[resultDim]))
-        s.s = cs[resultDim];
-      for (const Src &x : srcs)
-        if (!ShapedType::isDynamic(x.shape[x.d]))
-          s.s = x.shape[x.d];
-      if (!ShapedType::isDynamic(s.s)) {
-        s.v = ix.c(s.s);
+    o.rowStride = dim(rank - 1);
+    o.batchStride = ix.mul(dim(rank - 2), dim(rank - 1));
+    ReassociationIndices all;
+    for (int64_t i = 0; i < rank; ++i)
+      all.push_back(i);
+    o.flat = memref::CollapseShapeOp::create(
+        rewriter, loc, o.nd, ArrayRef<ReassociationIndices>{all});
+    return success();
+  };
+  if (failed(setup(lhsT, lhsStorage, true, p.a)) ||
+      failed(setup(rhsT, rhsStorage, tb, p.bOp)))
+    return failure();
+
+  // Logical sizes: prefer static ones; a packed innermost dimension of
+  // sub-byte codes does not give back the element count.
+  auto shapeOf = [](Type t) -> ArrayRef<int64_t> {
+    if (auto q = dyn_cast<qf::QTensorType>(t))
+      return q.getShape();
+    return cast<RankedTensorType>(t).getShape();
+  };
+  ArrayRef<int64_t> as = shapeOf(lhsT), bs = shapeOf(rhsT),
+                    cs = resultT.getShape();
+  Ix ix{rewriter, loc};
+  struct Src {
+    const Operand *o;
+    ArrayRef<int64_t> shape;
+    int64_t d;
+  };
+  auto size = [&](ArrayRef<Src> srcs, int64_t resultDim,
+                  StringRef what) -> FailureOr<Size> {
+    Size s;
+    if (resultDim >= 0 && !ShapedType::isDynamic(cs[resultDim]))
+      s.s = cs[resultDim];
+    for (const Src &x : srcs)
+      if (!ShapedType::isDynamic(x.shape[x.d]))
+        s.s = x.shape[x.d];
+    if (!ShapedType::isDynamic(s.s)) {
+      s.v = ix.c(s.s);
+      return s;
+    }
+    for (const Src &x : srcs) {
+      bool packedDim = x.o->quant && x.d == rank - 1 && x.o->bits != 8;
+      if (!packedDim) {
+        s.v = memref::DimOp::create(rewriter, loc, x.o->nd, x.d);
         return s;
       }
-      for (const Src &x : srcs) {
-        bool packedDim = x.o->quant && x.d == rank - 1 && x.o->bits != 8;
-        if (!packedDim) {
-          s.v = memref::DimOp::create(rewriter, loc, x.o->nd, x.d);
-          return s;
-        }
-      }
-      return op.emitOpError() << "cannot lower to a CPU kernel: the " << what
-                              << " size is dynamic and only stored in packed "
-                                 "sub-byte codes";
-    };
-    int64_t r = rank;
-    FailureOr<Size> mS = size({{&p.a, as, r - 2}}, r - 2, "M");
-    FailureOr<Size> nS = size({{&p.bOp, bs, tb ? r - 2 : r - 1}}, r - 1, "N");
-    FailureOr<Size> kS =
-        size({{&p.a, as, r - 1}, {&p.bOp, bs, tb ? r - 1 : r - 2}}, -1, "K");
-    if (failed(mS) || failed(nS) || failed(kS))
+    }
+    return op->emitOpError() << "cannot lower to a CPU kernel: the " << what
+                            << " size is dynamic and only stored in packed "
+                               "sub-byte codes";
+  };
+  int64_t r = rank;
+  FailureOr<Size> mS = size({{&p.a, as, r - 2}}, r - 2, "M");
+  FailureOr<Size> nS = size({{&p.bOp, bs, tb ? r - 2 : r - 1}}, r - 1, "N");
+  FailureOr<Size> kS =
+      size({{&p.a, as, r - 1}, {&p.bOp, bs, tb ? r - 1 : r - 2}}, -1, "K");
+  if (failed(mS) || failed(nS) || failed(kS))
+    return failure();
+  Size batchS;
+  if (p.batched) {
+    FailureOr<Size> bS = size({{&p.a, as, 0}, {&p.bOp, bs, 0}}, 0, "batch");
+    if (failed(bS))
       return failure();
-    Size batchS;
-    if (p.batched) {
-      FailureOr<Size> bS = size({{&p.a, as, 0}, {&p.bOp, bs, 0}}, 0, "batch");
-      if (failed(bS))
-        return failure();
-      batchS = *bS;
-    }
-    p.kSize = kS->v;
-    p.kStatic = ShapedType::isDynamic(kS->s) ? -1 : kS->s;
+    batchS = *bS;
+  }
+  p.kSize = kS->v;
+  p.kStatic = ShapedType::isDynamic(kS->s) ? -1 : kS->s;
 
-    // Segments and chunk width.
-    int64_t pref = std::max<int64_t>(options.vectorWidth, 8);
-    int64_t g = 0;
-    for (const Operand *o : {&p.a, &p.bOp})
-      if (o->quant && o->blockLen)
-        g = g ? std::gcd(g, o->blockLen) : o->blockLen;
-    if (!g || g == p.kStatic) {
-      p.singleSegment = true;
-      p.chunk = pref;
-    } else {
-      p.singleSegment = false;
-      p.seg = g;
-      int64_t c = std::min(pref, g);
-      while (g % c)
-        --c;
+  // Segments and chunk width.
+  int64_t pref = std::max<int64_t>(options.vectorWidth, 8);
+  int64_t g = 0;
+  for (const Operand *o : {&p.a, &p.bOp})
+    if (o->quant && o->blockLen)
+      g = g ? std::gcd(g, o->blockLen) : o->blockLen;
+  if (!g || g == p.kStatic) {
+    p.singleSegment = true;
+    p.chunk = pref;
+  } else {
+    p.singleSegment = false;
+    p.seg = g;
+    int64_t c = std::min(pref, g);
+    while (g % c)
+      --c;
+    p.chunk = c;
+  }
+
+  // 4-bit B along K: whole chunks of 2C elements, one or two B blocks per
+  // chunk, A blocks no shorter than a chunk, scales that fold exactly.
+  {
+    int64_t c = pref, two = 2 * pref;
+    const Operand &A = p.a, &B = p.bOp;
+    bool bOk = B.quant && B.bits == 4 && B.kInner && B.blockLen > 0 &&
+               (B.blockLen % two == 0 || B.blockLen == c) &&
+               scaleFoldsExactly(B.fmt);
+    bool aOk = !A.quant || (A.blockLen > 0 && A.blockLen % two == 0 &&
+                            scaleFoldsExactly(A.fmt));
+    if ((c == 8 || c == 16) && bOk && aOk && p.kStatic > 0 &&
+        p.kStatic % two == 0) {
+      p.nibbles = true;
       p.chunk = c;
+      p.x86Avx512 = options.x86Avx512;
     }
+  }
 
-    // 4-bit B along K: whole chunks of 2C elements, one or two B blocks per
-    // chunk, A blocks no shorter than a chunk, scales that fold exactly.
-    {
-      int64_t c = pref, two = 2 * pref;
-      const Operand &A = p.a, &B = p.bOp;
-      bool bOk = B.quant && B.bits == 4 && B.kInner && B.blockLen > 0 &&
-                 (B.blockLen % two == 0 || B.blockLen == c) &&
-                 scaleFoldsExactly(B.fmt);
-      bool aOk = !A.quant || (A.blockLen > 0 && A.blockLen % two == 0 &&
-                              scaleFoldsExactly(A.fmt));
-      if ((c == 8 || c == 16) && bOk && aOk && p.kStatic > 0 &&
-          p.kStatic % two == 0) {
-        p.nibbles = true;
-        p.chunk = c;
-        p.x86Avx512 = options.x86Avx512;
-      }
+  // Register tiles: up to 4 rows of A; B rows 4 at a time for GEMV, 2
+  // otherwise (accumulators + partial sums stay within 32 registers).
+  // Remainder rows run in loops of tile size 1.
+  auto tileOf = [](const Size &s, int64_t pref) {
+    return ShapedType::isDynamic(s.s)
+               ? pref
+               : std::max<int64_t>(1, std::min(pref, s.s));
+  };
+  int64_t mt = tileOf(*mS, 4);
+  int64_t nt = tileOf(*nS, mt == 1 ? 4 : 2);
+  if (p.chunk > 16) {
+    mt = std::min<int64_t>(mt, 2);
+    nt = std::min<int64_t>(nt, 2);
+  }
+  struct Part {
+    Value lo, tiles;
+    int64_t t;
+  };
+  auto split = [&](const Size &s, int64_t t) {
+    SmallVector<Part> parts;
+    Value full = ix.div(s.v, ix.c(t));
+    bool isStatic = !ShapedType::isDynamic(s.s);
+    if (!isStatic || s.s / t > 0)
+      parts.push_back({ix.c(0), full, t});
+    if (t > 1 && (!isStatic || s.s % t != 0)) {
+      Value lo = ix.mul(full, ix.c(t));
+      parts.push_back({lo, ix.sub(s.v, lo), 1});
     }
+    return parts;
+  };
 
-    // Output.
+  if (!ep) {
     SmallVector<Value> dynSizes;
     if (p.batched && resultT.isDynamicDim(0))
       dynSizes.push_back(batchS.v);
@@ -793,45 +842,206 @@ struct MatmulOpLowering : OpConversionPattern<qf::MatmulOp> {
     auto outT = MemRefType::get(cs, rewriter.getF32Type());
     p.out = memref::AllocOp::create(rewriter, loc, outT, dynSizes,
                                     rewriter.getI64IntegerAttr(64));
-
-    // Register tiles: up to 4 rows of A; B rows 4 at a time for GEMV, 2
-    // otherwise (accumulators + partial sums stay within 32 registers).
-    // Remainder rows run in loops of tile size 1.
-    auto tileOf = [](const Size &s, int64_t pref) {
-      return ShapedType::isDynamic(s.s)
-                 ? pref
-                 : std::max<int64_t>(1, std::min(pref, s.s));
-    };
-    int64_t mt = tileOf(*mS, 4);
-    int64_t nt = tileOf(*nS, mt == 1 ? 4 : 2);
-    if (p.chunk > 16) {
-      mt = std::min<int64_t>(mt, 2);
-      nt = std::min<int64_t>(nt, 2);
-    }
-    struct Part {
-      Value lo, tiles;
-      int64_t t;
-    };
-    auto split = [&](const Size &s, int64_t t) {
-      SmallVector<Part> parts;
-      Value full = ix.div(s.v, ix.c(t));
-      bool isStatic = !ShapedType::isDynamic(s.s);
-      if (!isStatic || s.s / t > 0)
-        parts.push_back({ix.c(0), full, t});
-      if (t > 1 && (!isStatic || s.s % t != 0)) {
-        Value lo = ix.mul(full, ix.c(t));
-        parts.push_back({lo, ix.sub(s.v, lo), 1});
-      }
-      return parts;
-    };
     for (const Part &pm : split(*mS, mt))
       for (const Part &pn : split(*nS, nt))
         emitLoop(rewriter, loc, p, batchS.v, pm.lo, pm.tiles, pm.t, pn.lo,
                  pn.tiles, pn.t);
-
     Value result = bufferization::ToTensorOp::create(
         rewriter, loc, resultT, p.out, /*restrict=*/true, /*writable=*/true);
-    rewriter.replaceOp(op, result);
+    return SmallVector<Value>{result};
+  }
+
+  // Epilogue: one parallel iteration per band of mt rows (and batch). The
+  // band's outputs go to a thread-local [mt, N] buffer (computed by the same
+  // tile emitters, so every f32 output has the bits of the unfused matmul),
+  // then each row runs the epilogue body and is encoded block by block.
+  int64_t nStatic = nS->s;
+  unsigned vw = options.vectorWidth;
+  SmallVector<Value> sizes;
+  if (p.batched)
+    sizes.push_back(batchS.v);
+  sizes.push_back(mS->v);
+  sizes.push_back(nS->v);
+  FailureOr<qf::kernel::RowQuantizeOutput> out = qf::kernel::beginRowQuantize(
+      rewriter, loc, ep->type, sizes, ep->scales, ep->tensorScale);
+  if (failed(out))
+    return op->emitOpError("cannot encode the epilogue result ") << ep->type;
+  SmallVector<Value> epFlat;
+  for (Value t : ep->inputs) {
+    auto tt = cast<RankedTensorType>(t.getType());
+    Value buf = bufferization::ToBufferOp::create(
+        rewriter, loc, MemRefType::get(tt.getShape(), tt.getElementType()), t,
+        /*read_only=*/true);
+    ReassociationIndices all;
+    for (int64_t d = 0; d < tt.getRank(); ++d)
+      all.push_back(d);
+    epFlat.push_back(memref::CollapseShapeOp::create(
+        rewriter, loc, buf, ArrayRef<ReassociationIndices>{all}));
+  }
+  auto loadVec = [&](Value mem, Value at, Value valid, bool full) -> Value {
+    auto vt = VectorType::get({int64_t(vw)}, rewriter.getF32Type());
+    if (full)
+      return vector::LoadOp::create(rewriter, loc, vt, mem, ValueRange{at});
+    return vector::MaskedLoadOp::create(rewriter, loc, vt, mem, ValueRange{at},
+                                        laneMask(rewriter, loc, vw, valid),
+                                        zeroVec(rewriter, loc, vt));
+  };
+  for (const Part &pm : split(*mS, mt)) {
+    SmallVector<Value> lbs, ubs, steps;
+    if (p.batched) {
+      lbs.push_back(ix.c(0));
+      ubs.push_back(batchS.v);
+      steps.push_back(ix.c(1));
+    }
+    lbs.push_back(ix.c(0));
+    ubs.push_back(pm.tiles);
+    steps.push_back(ix.c(1));
+    scf::ParallelOp::create(
+        rewriter, loc, lbs, ubs, steps,
+        [&](OpBuilder &bb, Location, ValueRange ivs) {
+          Ix jx{bb, loc};
+          Value batch = p.batched ? ivs[0] : Value();
+          Value m0 = jx.add(pm.lo, jx.mul(ivs.back(), jx.c(pm.t)));
+          // The band buffer is allocated per iteration (a thread's; the
+          // deallocation pipeline frees it at the end of the iteration). A
+          // stack buffer would need memref.alloca_scope, whose single block
+          // does not survive scf-to-cf.
+          Value band = memref::AllocOp::create(
+              bb, loc, MemRefType::get({pm.t * nStatic}, bb.getF32Type()),
+              ValueRange{}, bb.getI64IntegerAttr(64));
+          Plan q = p;
+          q.scratch = band;
+          q.scratchRow0 = m0;
+          q.scratchN = jx.c(nStatic);
+          SmallVector<Value> rm;
+          for (int64_t i = 0; i < pm.t; ++i)
+            rm.push_back(i ? jx.add(m0, jx.c(i)) : m0);
+          for (const Part &pn : split(*nS, nt)) {
+            scf::ForOp::create(
+                bb, loc, jx.c(0), pn.tiles, jx.c(1), ValueRange{},
+                [&](OpBuilder &b3, Location, Value u, ValueRange) {
+                  Ix kx{b3, loc};
+                  Value n0 = kx.add(pn.lo, kx.mul(u, kx.c(pn.t)));
+                  SmallVector<Value> rn;
+                  for (int64_t j = 0; j < pn.t; ++j)
+                    rn.push_back(j ? kx.add(n0, kx.c(j)) : n0);
+                  if (q.nibbles)
+                    emitNibbleTile(b3, loc, q, batch, rm, rn);
+                  else
+                    emitTile(b3, loc, q, batch, rm, rn);
+                  scf::YieldOp::create(b3, loc);
+                });
+          }
+          for (int64_t i = 0; i < pm.t; ++i) {
+            Value row = rm[i];
+            if (batch)
+              row = jx.add(jx.mul(batch, mS->v), row);
+            Value rowBase = jx.mul(row, jx.c(nStatic));
+            Value bandBase = jx.c(i * nStatic);
+            qf::kernel::LoadFn load = [&, rowBase, bandBase](
+                                          Value at, Value valid,
+                                          bool full) -> Value {
+              Ix lx{bb, loc};
+              Value col = lx.sub(at, rowBase);
+              SmallVector<Value> args{
+                  loadVec(band, lx.add(bandBase, col), valid, full)};
+              for (Value f : epFlat)
+                args.push_back(loadVec(f, at, valid, full));
+              return qf::kernel::emitBodyOnVectors(bb, loc, *ep->body, args,
+                                                   vw);
+            };
+            qf::kernel::emitQuantizeRow(bb, loc, *out, row, load, vw);
+          }
+        });
+  }
+  return qf::kernel::endRowQuantize(rewriter, loc, *out);
+}
+
+/// Whether emitMatmul can fuse the epilogue: whole blocks of vector chunks
+/// along a static N, and scales that do not need the whole result first.
+bool epilogueFusable(const Epilogue &ep, RankedTensorType resultT,
+                     unsigned vw) {
+  qf::FormatAttr f = ep.type.getFormat();
+  int64_t n = resultT.getShape().back();
+  return f.getBlockKind() == qf::BlockKind::Fixed &&
+         ep.type.getAxis() == resultT.getRank() - 1 &&
+         f.getBlockSize() % vw == 0 && !ShapedType::isDynamic(n) &&
+         n <= 65536 && (!f.hasTensorScale() || ep.tensorScale);
+}
+
+struct MatmulOpLowering : OpConversionPattern<qf::MatmulOp> {
+  MatmulOpLowering(const TypeConverter &tc, MLIRContext *ctx,
+                   const qf::QFToVectorOptions &options)
+      : OpConversionPattern(tc, ctx), options(options) {}
+
+  LogicalResult
+  matchAndRewrite(qf::MatmulOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<SmallVector<Value>> r = emitMatmul(
+        rewriter, op, op.getLhs().getType(), op.getRhs().getType(),
+        op.getTransposeB(), adaptor.getLhs(), adaptor.getRhs(),
+        cast<RankedTensorType>(op.getType()), options, nullptr);
+    if (failed(r))
+      return failure();
+    rewriter.replaceOp(op, (*r)[0]);
+    return success();
+  }
+
+  qf::QFToVectorOptions options;
+};
+
+struct FusedMatmulOpLowering : OpConversionPattern<qf::FusedMatmulOp> {
+  FusedMatmulOpLowering(const TypeConverter &tc, MLIRContext *ctx,
+                        const qf::QFToVectorOptions &options)
+      : OpConversionPattern(tc, ctx), options(options) {}
+
+  LogicalResult
+  matchAndRewrite(qf::FusedMatmulOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    qf::QTensorType qt = op.getResult().getType();
+    unsigned vw = options.vectorWidth;
+    if (int64_t g = std::lcm<int64_t>(qt.getElementBits(), 8) /
+                    qt.getElementBits();
+        vw % g != 0)
+      return op.emitOpError() << "cannot lower " << qt.getFormat().str()
+                              << " codes with vector-width " << vw;
+    auto resultT = RankedTensorType::get(qt.getShape(), rewriter.getF32Type());
+    Epilogue ep;
+    ep.type = qt;
+    ep.body = &op.getBody().front();
+    for (ValueRange v : adaptor.getEpilogue())
+      ep.inputs.push_back(v[0]);
+    ep.scales = adaptor.getScales().empty() ? Value() : adaptor.getScales()[0];
+    ep.tensorScale =
+        adaptor.getTensorScale().empty() ? Value() : adaptor.getTensorScale()[0];
+    bool fuse = epilogueFusable(ep, resultT, vw);
+    FailureOr<SmallVector<Value>> r = emitMatmul(
+        rewriter, op, op.getLhs().getType(), op.getRhs().getType(),
+        op.getTransposeB(), adaptor.getLhs(), adaptor.getRhs(), resultT,
+        options, fuse ? &ep : nullptr);
+    if (failed(r))
+      return failure();
+    if (!fuse) {
+      // The matmul kernel, then a qf.map kernel over its f32 result.
+      SmallVector<qf::kernel::MapInput> inputs;
+      AffineMap id = AffineMap::getMultiDimIdentityMap(qt.getRank(),
+                                                       rewriter.getContext());
+      qf::kernel::MapInput acc;
+      acc.tensor = (*r)[0];
+      acc.map = id;
+      inputs.push_back(acc);
+      for (Value v : ep.inputs) {
+        qf::kernel::MapInput in;
+        in.tensor = v;
+        in.map = id;
+        inputs.push_back(in);
+      }
+      r = qf::kernel::emitMapKernel(rewriter, op.getLoc(), inputs, *ep.body,
+                                    qt, ep.scales, ep.tensorScale, vw);
+      if (failed(r))
+        return failure();
+    }
+    rewriter.replaceOpWithMultiple(op, {*r});
     return success();
   }
 
@@ -843,5 +1053,6 @@ struct MatmulOpLowering : OpConversionPattern<qf::MatmulOp> {
 void qf::populateQFMatmulToVectorPatterns(const TypeConverter &converter,
                                           RewritePatternSet &patterns,
                                           const QFToVectorOptions &options) {
-  patterns.add<MatmulOpLowering>(converter, patterns.getContext(), options);
+  patterns.add<MatmulOpLowering, FusedMatmulOpLowering>(
+      converter, patterns.getContext(), options);
 }

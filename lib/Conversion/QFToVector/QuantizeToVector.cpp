@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 #include "qf/Conversion/QFToVector/QFToVector.h"
 
+#include "FusedKernels.h"
 #include "KernelBuilder.h"
 
 #include "qf/Dialect/QF/IR/ConstantData.h"
@@ -26,11 +27,14 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
 
 #include <cfloat>
+#include <functional>
 
 using namespace mlir;
 namespace nm = qf::numerics;
@@ -561,8 +565,10 @@ bool rowKernelPacksInRegisters(const QView &v, unsigned vw) {
 }
 
 /// Inputs of a quantize kernel.
+using qf::kernel::LoadFn;
+
 struct QuantizeArgs {
-  Value x;            ///< 1-D input buffer (f32/f16/bf16)
+  LoadFn load;        ///< the input values (a buffer or a fused computation)
   Value packed;       ///< 1-D output bytes
   Value scales;       ///< 1-D scales (written when computed, read when static)
   bool staticScales = false;
@@ -611,7 +617,7 @@ void emitRowQuantizeGrouped(Kernels &kn, const QView &v, const QuantizeArgs &a) 
         Value blockBase = ix.add(groupBase, ix.c(int64_t(j) * v.staticL));
         Value m;
         for (int64_t c = 0; c < nChunks; ++c) {
-          Value x = kn.loadF32(a.x, ix.add(blockBase, ix.c(c * vw)), {}, true);
+          Value x = a.load(ix.add(blockBase, ix.c(c * vw)), {}, true);
           Value ab = qf::kernel::absBits(k, x);
           m = m ? arith::MaxSIOp::create(b, loc, m, ab).getResult() : ab;
         }
@@ -652,7 +658,7 @@ void emitRowQuantizeGrouped(Kernels &kn, const QView &v, const QuantizeArgs &a) 
       Value blockBase = ix.add(groupBase, ix.mul(j, v.L));
       for (int64_t c = 0; c < nChunks; ++c) {
         Value at = ix.add(blockBase, ix.c(c * vw));
-        Value x = kn.loadF32(a.x, at, {}, true);
+        Value x = a.load(at, {}, true);
         kn.storeCodes(kn.encode(x, sv), a.packed,
                       ix.div(ix.mul(at, ix.c(v.bits)), ix.c(8)), {}, true);
       }
@@ -660,6 +666,99 @@ void emitRowQuantizeGrouped(Kernels &kn, const QView &v, const QuantizeArgs &a) 
     scf::ReduceOp::create(b, loc);
   });
 }
+
+/// One block `blk` of row `p` of the row kernel: amax (or the static
+/// scale), scale, encode. Short static blocks stay in registers.
+void emitRowBlock(Kernels &kn, const QView &v, const QuantizeArgs &a,
+                  Value codesBuf, Value p, Value blk) {
+  OpBuilder &b = kn.b;
+  Location loc = kn.loc;
+  Idx ix{b, loc};
+  unsigned vw = kn.vw;
+  Value rowBase = ix.add(ix.mul(p, v.K), ix.mul(blk, v.L));
+  Value scaleIdx = ix.add(ix.mul(p, v.nb), blk);
+  Value fullChunks = ix.div(v.L, ix.c(vw));
+  Value tail = ix.sub(v.L, ix.mul(fullChunks, ix.c(vw)));
+  Value tailStart = ix.mul(fullChunks, ix.c(vw));
+  bool mayTail = !(v.staticL > 0 && v.staticL % vw == 0);
+  // Short static blocks (e.g. 16 or 32 elements): straight-line code, the
+  // chunks stay in registers between the amax and the encoding.
+  int64_t nChunks = mayTail ? 0 : v.staticL / vw;
+  if (nChunks > 0 && nChunks <= 8) {
+    KB k = kn.kb();
+    SmallVector<Value> xs;
+    for (int64_t c = 0; c < nChunks; ++c)
+      xs.push_back(a.load(ix.add(rowBase, ix.c(c * vw)), {}, true));
+    ScaleInfo s;
+    if (a.staticScales) {
+      s = kn.fromStored(kn.loadScale(a.scales, scaleIdx), a.sEnc);
+    } else {
+      Value m = qf::kernel::absBits(k, xs[0]);
+      for (int64_t c = 1; c < nChunks; ++c)
+        m = arith::MaxSIOp::create(b, loc, m, qf::kernel::absBits(k, xs[c]));
+      Value amax =
+          vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXSI, m);
+      s = kn.fromAmax(amax, a.sEnc);
+      kn.storeScale(s.stored, a.scales, scaleIdx);
+    }
+    ScaleInfo sv = kn.splatInfo(s);
+    for (int64_t c = 0; c < nChunks; ++c) {
+      Value codes = kn.encode(xs[c], sv);
+      Value at = ix.add(rowBase, ix.c(c * vw));
+      if (codesBuf) {
+        Value c8 = arith::TruncIOp::create(
+            b, loc, VectorType::get({vw}, b.getI8Type()), codes);
+        vector::StoreOp::create(b, loc, c8, codesBuf, ValueRange{at});
+      } else {
+        kn.storeCodes(codes, a.packed,
+                      ix.div(ix.mul(at, ix.c(v.bits)), ix.c(8)), {}, true);
+      }
+    }
+    return;
+  }
+  ScaleInfo s;
+  if (a.staticScales) {
+    s = kn.fromStored(kn.loadScale(a.scales, scaleIdx), a.sEnc);
+  } else {
+    KB k = kn.kb();
+    Value amaxV = forLoopCarry(
+        b, loc, ix.c(0), fullChunks, ix.c(1),
+        k.i32(VectorType::get({vw}, b.getI32Type()), 0),
+        [&](OpBuilder &, Value c, Value acc) -> Value {
+          Value x = a.load(ix.add(rowBase, ix.mul(c, ix.c(vw))), {},
+                               true);
+          return arith::MaxSIOp::create(b, loc, acc, qf::kernel::absBits(k, x));
+        });
+    Value amax = vector::ReductionOp::create(
+        b, loc, vector::CombiningKind::MAXSI, amaxV);
+    if (mayTail) {
+      Value x = a.load(ix.add(rowBase, tailStart), tail, false);
+      amax = arith::MaxSIOp::create(b, loc, amax, kn.absMaxScalar(x));
+    }
+    s = kn.fromAmax(amax, a.sEnc);
+    kn.storeScale(s.stored, a.scales, scaleIdx);
+  }
+  ScaleInfo sv = kn.splatInfo(s);
+  auto encodeChunk = [&](Value start, Value valid, bool full) {
+    Value x = a.load(ix.add(rowBase, start), valid, full);
+    Value codes = kn.encode(x, sv);
+    if (codesBuf) {
+      Value c8 = arith::TruncIOp::create(
+          b, loc, VectorType::get({vw}, b.getI8Type()), codes);
+      Value at = ix.add(rowBase, start);
+      if (full)
+        vector::StoreOp::create(b, loc, c8, codesBuf, ValueRange{at});
+      else
+        vector::MaskedStoreOp::create(b, loc, codesBuf, ValueRange{at},
+                                      kn.mask(valid, vw), c8);
+      return;
+    }
+    Value byteAt = ix.div(ix.mul(ix.add(rowBase, start), ix.c(v.bits)), ix.c(8));
+    kn.storeCodes(codes, a.packed, byteAt, valid, full);
+  };
+  forEachChunk(b, loc, v.L, v.staticL, vw, encodeChunk);
+}
+
 
 void emitRowQuantize(Kernels &kn, const QView &v, const QuantizeArgs &a,
                      Value codesBuf) {
@@ -673,90 +772,7 @@ void emitRowQuantize(Kernels &kn, const QView &v, const QuantizeArgs &a,
   parallelLoop(b, loc, {v.P, v.nb}, [&](OpBuilder &nb, ValueRange ivs) {
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToEnd(nb.getInsertionBlock());
-    Value p = ivs[0], blk = ivs[1];
-    Value rowBase = ix.add(ix.mul(p, v.K), ix.mul(blk, v.L));
-    Value scaleIdx = ix.add(ix.mul(p, v.nb), blk);
-    Value fullChunks = ix.div(v.L, ix.c(vw));
-    Value tail = ix.sub(v.L, ix.mul(fullChunks, ix.c(vw)));
-    Value tailStart = ix.mul(fullChunks, ix.c(vw));
-    bool mayTail = !(v.staticL > 0 && v.staticL % vw == 0);
-    // Short static blocks (e.g. 16 or 32 elements): straight-line code, the
-    // chunks stay in registers between the amax and the encoding.
-    int64_t nChunks = mayTail ? 0 : v.staticL / vw;
-    if (nChunks > 0 && nChunks <= 8) {
-      KB k = kn.kb();
-      SmallVector<Value> xs;
-      for (int64_t c = 0; c < nChunks; ++c)
-        xs.push_back(kn.loadF32(a.x, ix.add(rowBase, ix.c(c * vw)), {}, true));
-      ScaleInfo s;
-      if (a.staticScales) {
-        s = kn.fromStored(kn.loadScale(a.scales, scaleIdx), a.sEnc);
-      } else {
-        Value m = qf::kernel::absBits(k, xs[0]);
-        for (int64_t c = 1; c < nChunks; ++c)
-          m = arith::MaxSIOp::create(b, loc, m, qf::kernel::absBits(k, xs[c]));
-        Value amax =
-            vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXSI, m);
-        s = kn.fromAmax(amax, a.sEnc);
-        kn.storeScale(s.stored, a.scales, scaleIdx);
-      }
-      ScaleInfo sv = kn.splatInfo(s);
-      for (int64_t c = 0; c < nChunks; ++c) {
-        Value codes = kn.encode(xs[c], sv);
-        Value at = ix.add(rowBase, ix.c(c * vw));
-        if (codesBuf) {
-          Value c8 = arith::TruncIOp::create(
-              b, loc, VectorType::get({vw}, b.getI8Type()), codes);
-          vector::StoreOp::create(b, loc, c8, codesBuf, ValueRange{at});
-        } else {
-          kn.storeCodes(codes, a.packed,
-                        ix.div(ix.mul(at, ix.c(v.bits)), ix.c(8)), {}, true);
-        }
-      }
-      scf::ReduceOp::create(b, loc);
-      return;
-    }
-    ScaleInfo s;
-    if (a.staticScales) {
-      s = kn.fromStored(kn.loadScale(a.scales, scaleIdx), a.sEnc);
-    } else {
-      KB k = kn.kb();
-      Value amaxV = forLoopCarry(
-          b, loc, ix.c(0), fullChunks, ix.c(1),
-          k.i32(VectorType::get({vw}, b.getI32Type()), 0),
-          [&](OpBuilder &, Value c, Value acc) -> Value {
-            Value x = kn.loadF32(a.x, ix.add(rowBase, ix.mul(c, ix.c(vw))), {},
-                                 true);
-            return arith::MaxSIOp::create(b, loc, acc, qf::kernel::absBits(k, x));
-          });
-      Value amax = vector::ReductionOp::create(
-          b, loc, vector::CombiningKind::MAXSI, amaxV);
-      if (mayTail) {
-        Value x = kn.loadF32(a.x, ix.add(rowBase, tailStart), tail, false);
-        amax = arith::MaxSIOp::create(b, loc, amax, kn.absMaxScalar(x));
-      }
-      s = kn.fromAmax(amax, a.sEnc);
-      kn.storeScale(s.stored, a.scales, scaleIdx);
-    }
-    ScaleInfo sv = kn.splatInfo(s);
-    auto encodeChunk = [&](Value start, Value valid, bool full) {
-      Value x = kn.loadF32(a.x, ix.add(rowBase, start), valid, full);
-      Value codes = kn.encode(x, sv);
-      if (codesBuf) {
-        Value c8 = arith::TruncIOp::create(
-            b, loc, VectorType::get({vw}, b.getI8Type()), codes);
-        Value at = ix.add(rowBase, start);
-        if (full)
-          vector::StoreOp::create(b, loc, c8, codesBuf, ValueRange{at});
-        else
-          vector::MaskedStoreOp::create(b, loc, codesBuf, ValueRange{at},
-                                        kn.mask(valid, vw), c8);
-        return;
-      }
-      Value byteAt = ix.div(ix.mul(ix.add(rowBase, start), ix.c(v.bits)), ix.c(8));
-      kn.storeCodes(codes, a.packed, byteAt, valid, full);
-    };
-    forEachChunk(b, loc, v.L, v.staticL, vw, encodeChunk);
+    emitRowBlock(kn, v, a, codesBuf, ivs[0], ivs[1]);
     scf::ReduceOp::create(b, loc);
   });
 }
@@ -848,7 +864,7 @@ void emitLaneQuantize(Kernels &kn, const QView &v, const QuantizeArgs &a,
         Value amax = forLoopCarry(
             b, loc, ix.c(0), L, ix.c(1), k.i32(it, 0),
             [&](OpBuilder &, Value l, Value acc) -> Value {
-              Value x = kn.loadF32(a.x, elemAt(ix.add(k0, l)), valid, false);
+              Value x = a.load(elemAt(ix.add(k0, l)), valid, false);
               return arith::MaxSIOp::create(b, loc, acc,
                                             qf::kernel::absBits(k, x));
             });
@@ -857,7 +873,7 @@ void emitLaneQuantize(Kernels &kn, const QView &v, const QuantizeArgs &a,
       }
       forLoop(b, loc, ix.c(0), L, ix.c(1), [&](OpBuilder &, Value l) {
         Value kk = ix.add(k0, l);
-        Value x = kn.loadF32(a.x, elemAt(kk), valid, false);
+        Value x = a.load(elemAt(kk), valid, false);
         kn.storeCodes(kn.encode(x, s), a.packed, byteAt(kk), valid, false);
       });
     });
@@ -869,7 +885,7 @@ void emitLaneQuantize(Kernels &kn, const QView &v, const QuantizeArgs &a,
 /// elements only. Each parallel chunk writes its maximum to a scratch slot and
 /// a short sequential loop combines them (scf.parallel reductions of integer
 /// max do not convert to OpenMP, and the order is then fixed anyway).
-Value emitAmax(Kernels &kn, Value x, Value n, bool finiteOnly) {
+Value emitAmax(Kernels &kn, const LoadFn &load, Value n, bool finiteOnly) {
   OpBuilder &b = kn.b;
   Location loc = kn.loc;
   Idx ix{b, loc};
@@ -898,12 +914,12 @@ Value emitAmax(Kernels &kn, Value x, Value n, bool finiteOnly) {
     Value acc = forLoopCarry(
         b, loc, ix.c(0), full, ix.c(1), k.i32(it, 0),
         [&](OpBuilder &, Value s, Value acc) -> Value {
-          Value v = kn.loadF32(x, ix.add(start, ix.mul(s, ix.c(vw))), {}, true);
+          Value v = load(ix.add(start, ix.mul(s, ix.c(vw))), {}, true);
           return arith::MaxSIOp::create(b, loc, acc, absOf(v));
         });
     // The tail (possibly empty: masked-off lanes read as 0).
     Value tailAt = ix.mul(full, ix.c(vw));
-    Value tail = kn.loadF32(x, ix.add(start, tailAt), ix.sub(len, tailAt), false);
+    Value tail = load(ix.add(start, tailAt), ix.sub(len, tailAt), false);
     acc = arith::MaxSIOp::create(b, loc, acc, absOf(tail));
     Value r =
         vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXSI, acc);
@@ -1032,11 +1048,12 @@ struct Storage {
 
 /// Emits a full quantize of f32 tensor `input` into type `t`; returns the
 /// storage tensors. `given` holds static scales (and tensor scale) or nulls.
-FailureOr<Storage> emitQuantize(OpBuilder &b, Location loc, Value input,
-                                qf::QTensorType t, Storage given,
-                                unsigned vw) {
+FailureOr<Storage> emitQuantizeFrom(OpBuilder &b, Location loc,
+                                    ArrayRef<Value> sizesIn, LoadFn load,
+                                    qf::QTensorType t, Storage given,
+                                    unsigned vw) {
   Idx ix{b, loc};
-  SmallVector<Value> sizes = dimSizes(b, loc, input);
+  SmallVector<Value> sizes(sizesIn);
   QView v = makeView(b, loc, t, sizes);
   Kernels kn{b, loc, v.f, vw, v.bits};
   RankedTensorType packedT = t.getPackedType(), scalesT = t.getScalesType();
@@ -1052,7 +1069,6 @@ FailureOr<Storage> emitQuantize(OpBuilder &b, Location loc, Value input,
   if (!v.tensorBlock)
     scaleSizes.push_back(v.nb);
 
-  Value xBuf = flat(b, loc, readBuffer(b, loc, input));
   Value packedBuf = allocBuffer(b, loc, packedT, packedSizes);
   Value packedFlat = flat(b, loc, packedBuf);
   Value scalesBuf, tsBuf;
@@ -1074,7 +1090,7 @@ FailureOr<Storage> emitQuantize(OpBuilder &b, Location loc, Value input,
         sEnc = arith::DivFOp::create(b, loc, k.f32(f32, 1.0f), g);
         tsBuf = readBuffer(b, loc, given.ts);
       } else {
-        Value amax = emitAmax(kn, xBuf, v.N, /*finiteOnly=*/true);
+        Value amax = emitAmax(kn, load, v.N, /*finiteOnly=*/true);
         sEnc = emitTensorEncodeScale(kn, amax);
         Value g = arith::DivFOp::create(b, loc, k.f32(f32, 1.0f), sEnc);
         tsBuf = memref::AllocOp::create(b, loc, MemRefType::get({}, f32));
@@ -1085,12 +1101,12 @@ FailureOr<Storage> emitQuantize(OpBuilder &b, Location loc, Value input,
     }
   }
 
-  QuantizeArgs args{xBuf, packedFlat, scalesFlat, staticScales, sEnc};
+  QuantizeArgs args{load, packedFlat, scalesFlat, staticScales, sEnc};
   if (v.tensorBlock) {
     if (!staticScales) {
       // One block: the amax over everything (non-finite included), then the
       // scale, then the lane kernel encodes with it.
-      Value amax = emitAmax(kn, xBuf, v.N, /*finiteOnly=*/false);
+      Value amax = emitAmax(kn, load, v.N, /*finiteOnly=*/false);
       ScaleInfo s = kn.fromAmax(amax, sEnc);
       kn.storeScale(s.stored, scalesFlat, ix.c(0));
     }
@@ -1118,6 +1134,19 @@ FailureOr<Storage> emitQuantize(OpBuilder &b, Location loc, Value input,
   if (tsT)
     out.ts = given.ts ? given.ts : toTensor(b, loc, tsT, tsBuf);
   return out;
+}
+
+/// emitQuantizeFrom reading the float tensor `input`.
+FailureOr<Storage> emitQuantize(OpBuilder &b, Location loc, Value input,
+                                qf::QTensorType t, Storage given,
+                                unsigned vw) {
+  SmallVector<Value> sizes = dimSizes(b, loc, input);
+  Value xBuf = flat(b, loc, readBuffer(b, loc, input));
+  Kernels kn{b, loc, t.getFormat().toNumerics(), vw, t.getElementBits()};
+  LoadFn load = [&kn, xBuf](Value at, Value valid, bool full) {
+    return kn.loadF32(xBuf, at, valid, full);
+  };
+  return emitQuantizeFrom(b, loc, sizes, load, t, given, vw);
 }
 
 /// Emits a dequantize of storage `in` of type `t` into a float tensor of
@@ -1384,14 +1413,353 @@ struct ObserveLowering : OpConversionPattern<qf::ObserveOp> {
   }
 };
 
+struct MapLowering : OpConversionPattern<qf::MapOp> {
+  MapLowering(const TypeConverter &tc, MLIRContext *ctx, unsigned vw)
+      : OpConversionPattern(tc, ctx), vw(vw) {}
+  LogicalResult
+  matchAndRewrite(qf::MapOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    SmallVector<qf::kernel::MapInput> inputs;
+    for (auto [i, in] : llvm::enumerate(op.getInputs())) {
+      qf::kernel::MapInput mi;
+      mi.map = op.getInputMap(i);
+      ValueRange conv = adaptor.getInputs()[i];
+      if (auto q = dyn_cast<qf::QTensorType>(in.getType())) {
+        if (failed(checkSupported(op, q, vw)))
+          return failure();
+        mi.qtype = q;
+        mi.storage.assign(conv.begin(), conv.end());
+      } else {
+        mi.tensor = conv[0];
+      }
+      inputs.push_back(mi);
+    }
+    if (auto q = dyn_cast<qf::QTensorType>(op.getResult().getType()))
+      if (failed(checkSupported(op, q, vw)))
+        return failure();
+    Value scales = adaptor.getScales().empty() ? Value() : adaptor.getScales()[0];
+    Value ts =
+        adaptor.getTensorScale().empty() ? Value() : adaptor.getTensorScale()[0];
+    FailureOr<SmallVector<Value>> r = qf::kernel::emitMapKernel(
+        rewriter, op.getLoc(), inputs, op.getBody().front(),
+        op.getResult().getType(), scales, ts, vw);
+    if (failed(r))
+      return failure();
+    rewriter.replaceOpWithMultiple(op, {*r});
+    return success();
+  }
+  unsigned vw;
+};
+
 } // namespace
 
 void qf::populateQFQuantizeToVectorPatterns(const TypeConverter &converter,
                                             RewritePatternSet &patterns,
                                             const QFToVectorOptions &options) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<QuantizeLowering, DequantizeLowering, RequantizeLowering>(
-      converter, ctx, options.vectorWidth);
+  patterns.add<QuantizeLowering, DequantizeLowering, RequantizeLowering,
+               MapLowering>(converter, ctx, options.vectorWidth);
   patterns.add<PackLowering, UnpackLowering, ConstantLowering, ObserveLowering>(
       converter, ctx);
+}
+
+//===----------------------------------------------------------------------===//
+// Fused elementwise kernels
+//===----------------------------------------------------------------------===//
+
+Value qf::kernel::emitBodyOnVectors(OpBuilder &b, Location loc, Block &body,
+                                    ValueRange args, unsigned vw) {
+  IRMapping m;
+  for (auto [arg, v] : llvm::zip(body.getArguments(), args))
+    m.map(arg, v);
+  for (Operation &op : body.without_terminator()) {
+    if (auto c = dyn_cast<arith::ConstantOp>(op)) {
+      auto vt = VectorType::get({vw}, c.getType());
+      m.map(c.getResult(),
+            arith::ConstantOp::create(
+                b, loc, vt, SplatElementsAttr::get(vt, c.getValue()))
+                .getResult());
+      continue;
+    }
+    Operation *n = b.clone(op, m);
+    for (Value r : n->getResults())
+      r.setType(VectorType::get({vw}, r.getType()));
+  }
+  return m.lookup(body.getTerminator()->getOperand(0));
+}
+
+namespace {
+
+/// The unfused program: dequantize kernels, one linalg.generic with the body,
+/// and a quantize kernel (or the f32 result).
+FailureOr<SmallVector<Value>>
+emitUnfusedMap(OpBuilder &b, Location loc, ArrayRef<qf::kernel::MapInput> inputs,
+               Block &body, Type resultType, Value scales, Value tensorScale,
+               unsigned vw) {
+  auto qt = dyn_cast<qf::QTensorType>(resultType);
+  auto f32T = qt ? RankedTensorType::get(qt.getShape(), b.getF32Type())
+                 : cast<RankedTensorType>(resultType);
+  SmallVector<Value> ins;
+  SmallVector<AffineMap> maps;
+  Value sizeSource;
+  for (const qf::kernel::MapInput &in : inputs) {
+    Value t = in.tensor;
+    if (in.qtype)
+      t = emitDequantize(b, loc, storageOf(in.storage), in.qtype,
+                         RankedTensorType::get(in.qtype.getShape(),
+                                               b.getF32Type()),
+                         vw);
+    ins.push_back(t);
+    maps.push_back(in.map);
+    if (!sizeSource && in.map.isIdentity())
+      sizeSource = t;
+  }
+  SmallVector<Value> dyn;
+  for (int64_t i = 0; i < f32T.getRank(); ++i)
+    if (f32T.isDynamicDim(i))
+      dyn.push_back(tensor::DimOp::create(b, loc, sizeSource, i));
+  Value init = tensor::EmptyOp::create(b, loc, f32T, dyn);
+  maps.push_back(AffineMap::getMultiDimIdentityMap(f32T.getRank(),
+                                                   b.getContext()));
+  SmallVector<utils::IteratorType> iters(f32T.getRank(),
+                                         utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{f32T}, ins, ValueRange{init}, maps, iters,
+      [&](OpBuilder &nb, Location, ValueRange args) {
+        IRMapping m;
+        for (auto [arg, v] : llvm::zip(body.getArguments(), args))
+          m.map(arg, v);
+        for (Operation &op : body.without_terminator())
+          nb.clone(op, m);
+        linalg::YieldOp::create(
+            nb, loc, m.lookup(body.getTerminator()->getOperand(0)));
+      });
+  Value f = generic.getResult(0);
+  if (!qt)
+    return SmallVector<Value>{f};
+  Storage given;
+  given.scales = scales;
+  given.ts = tensorScale;
+  FailureOr<Storage> s = emitQuantize(b, loc, f, qt, given, vw);
+  if (failed(s))
+    return failure();
+  return valuesOf(*s);
+}
+
+/// Whether every chunk of vw lanes at a multiple of vw lies in one row and
+/// one block of a quantized tensor of type `t` (innermost size `inner`).
+bool chunkInOneBlock(qf::QTensorType t, unsigned vw, bool asResult) {
+  nm::BlockFormat f = t.getFormat().toNumerics();
+  int64_t r = t.getRank();
+  if (f.blockKind == nm::BlockKind::Tensor)
+    return true;
+  if (t.getAxis() != r - 1)
+    return asResult; // the lane kernel keeps whole rows of lanes
+  if (f.blockKind == nm::BlockKind::Channel)
+    return true;
+  return f.blockSize % vw == 0;
+}
+
+} // namespace
+
+FailureOr<SmallVector<Value>> qf::kernel::emitMapKernel(
+    OpBuilder &b, Location loc, ArrayRef<MapInput> inputs, Block &body,
+    Type resultType, Value scales, Value tensorScale, unsigned vw) {
+  auto qt = dyn_cast<qf::QTensorType>(resultType);
+  ArrayRef<int64_t> shape =
+      qt ? qt.getShape() : cast<RankedTensorType>(resultType).getShape();
+  int64_t r = shape.size();
+  // Fast path: static innermost size a multiple of vw, so every chunk at a
+  // multiple of vw lies in one row, and in one block of every operand.
+  bool fast = r >= 1 && !ShapedType::isDynamic(shape[r - 1]) &&
+              shape[r - 1] % vw == 0;
+  for (const MapInput &in : inputs)
+    if (in.qtype)
+      fast &= chunkInOneBlock(in.qtype, vw, /*asResult=*/false);
+  if (qt)
+    fast &= chunkInOneBlock(qt, vw, /*asResult=*/true);
+  if (!fast)
+    return emitUnfusedMap(b, loc, inputs, body, resultType, scales,
+                          tensorScale, vw);
+
+  Idx ix{b, loc};
+  // Sizes from the first identity input.
+  SmallVector<Value> sizes;
+  for (const MapInput &in : inputs) {
+    if (!in.map.isIdentity())
+      continue;
+    Value src = in.qtype ? in.storage[0] : in.tensor;
+    sizes = dimSizes(b, loc, src);
+    sizes.back() = ix.c(shape[r - 1]); // packed codes hide it
+    break;
+  }
+  for (int64_t i = 0; i < r; ++i)
+    if (!ShapedType::isDynamic(shape[i]))
+      sizes[i] = ix.c(shape[i]);
+  Value n = product(ix, sizes, 0, r);
+
+  // Per-input state, set up outside the loops.
+  struct In {
+    const MapInput *in;
+    std::unique_ptr<Kernels> kn;
+    Value buf; ///< f32: flat buffer; quantized: flat packed codes
+    Value scales, g;
+    int64_t blockLen = 0; ///< elements per scale along the row; 0: one scale
+    bool channel = false;
+    SmallVector<unsigned> dims; ///< broadcast: the result dims it reads
+  };
+  SmallVector<In> ins;
+  for (const MapInput &in : inputs) {
+    In s;
+    s.in = &in;
+    if (in.qtype) {
+      nm::BlockFormat f = in.qtype.getFormat().toNumerics();
+      s.kn = std::make_unique<Kernels>(
+          Kernels{b, loc, f, vw, in.qtype.getElementBits()});
+      s.buf = flat(b, loc, readBuffer(b, loc, in.storage[0]));
+      s.scales = flat(b, loc, readBuffer(b, loc, in.storage[1]));
+      if (in.storage.size() > 2)
+        s.g = tensor::ExtractOp::create(b, loc, in.storage[2], ValueRange{});
+      if (f.blockKind == nm::BlockKind::Fixed)
+        s.blockLen = f.blockSize;
+      s.channel = f.blockKind == nm::BlockKind::Channel;
+    } else {
+      s.buf = flat(b, loc, readBuffer(b, loc, in.tensor));
+      for (AffineExpr e : in.map.getResults())
+        s.dims.push_back(cast<AffineDimExpr>(e).getPosition());
+    }
+    ins.push_back(std::move(s));
+  }
+  bool anyBroadcast = llvm::any_of(
+      inputs, [](const MapInput &in) { return !in.map.isIdentity(); });
+  Kernels f32Kernels{b, loc, nm::BlockFormat(), vw, 8};
+
+  LoadFn load = [&, n, r](Value at, Value valid, bool full) -> Value {
+    // Scalar positions stay inside the tensor for an empty masked tail.
+    Value atS = full ? at : ix.min(at, ix.sub(n, ix.c(1)));
+    SmallVector<Value> idx(r);
+    if (anyBroadcast) {
+      Value rem = atS;
+      for (int64_t d = r - 1; d >= 0; --d) {
+        idx[d] = arith::RemUIOp::create(b, loc, rem, sizes[d]);
+        rem = ix.div(rem, sizes[d]);
+      }
+    }
+    VectorType vf = VectorType::get({vw}, b.getF32Type());
+    SmallVector<Value> args;
+    for (In &s : ins) {
+      const MapInput &in = *s.in;
+      if (in.qtype) {
+        Kernels &kn = *s.kn;
+        Value byteAt = ix.div(ix.mul(at, ix.c(kn.bits)), ix.c(8));
+        Value codes = kn.loadCodes(s.buf, byteAt, valid, full);
+        Value si = s.blockLen ? ix.div(atS, ix.c(s.blockLen))
+                   : s.channel ? ix.div(atS, sizes[r - 1])
+                               : ix.c(0);
+        Value stored = kn.loadScale(s.scales, si);
+        Value sv = vector::BroadcastOp::create(
+            b, loc, VectorType::get({vw}, stored.getType()), stored);
+        args.push_back(kn.decode(codes, sv, s.g));
+        continue;
+      }
+      if (in.map.isIdentity()) {
+        args.push_back(f32Kernels.loadF32(s.buf, at, valid, full));
+        continue;
+      }
+      // Broadcast: the flat index in the operand from the result index.
+      Value off = ix.c(0);
+      for (unsigned d : s.dims)
+        off = ix.add(ix.mul(off, sizes[d]), idx[d]);
+      if (!s.dims.empty() && s.dims.back() == unsigned(r - 1)) {
+        args.push_back(f32Kernels.loadF32(s.buf, off, valid, full));
+      } else {
+        Value v = memref::LoadOp::create(b, loc, s.buf, ValueRange{off});
+        args.push_back(vector::BroadcastOp::create(b, loc, vf, v));
+      }
+    }
+    return emitBodyOnVectors(b, loc, body, args, vw);
+  };
+
+  if (qt) {
+    Storage given;
+    given.scales = scales;
+    given.ts = tensorScale;
+    FailureOr<Storage> st = emitQuantizeFrom(b, loc, sizes, load, qt, given, vw);
+    if (failed(st))
+      return failure();
+    return valuesOf(*st);
+  }
+  auto outT = cast<RankedTensorType>(resultType);
+  Value outBuf = allocBuffer(b, loc, outT, sizes);
+  Value outFlat = flat(b, loc, outBuf);
+  parallelLoop(b, loc, {ix.div(n, ix.c(vw))}, [&](OpBuilder &nb, ValueRange ivs) {
+    OpBuilder::InsertionGuard gd(b);
+    b.setInsertionPointToEnd(nb.getInsertionBlock());
+    Value at = ix.mul(ivs[0], ix.c(vw));
+    f32Kernels.storeF32(load(at, {}, true), outFlat, at, {}, true);
+    scf::ReduceOp::create(b, loc);
+  });
+  return SmallVector<Value>{toTensor(b, loc, outT, outBuf)};
+}
+
+FailureOr<qf::kernel::RowQuantizeOutput>
+qf::kernel::beginRowQuantize(OpBuilder &b, Location loc, qf::QTensorType t,
+                             ArrayRef<Value> sizes, Value scales,
+                             Value tensorScale) {
+  RowQuantizeOutput out;
+  out.type = t;
+  out.sizes.assign(sizes.begin(), sizes.end());
+  nm::BlockFormat f = t.getFormat().toNumerics();
+  if (f.tensorScale && !tensorScale)
+    return failure();
+  Idx ix{b, loc};
+  SmallVector<Value> packedSizes(sizes);
+  packedSizes.back() =
+      ix.ceilDiv(ix.mul(sizes.back(), ix.c(t.getElementBits())), 8);
+  out.packedBuf = allocBuffer(b, loc, t.getPackedType(), packedSizes);
+  out.packedFlat = flat(b, loc, out.packedBuf);
+  if (scales) {
+    out.givenScales = scales;
+    out.scalesBuf = readBuffer(b, loc, scales);
+  } else {
+    SmallVector<Value> scaleSizes(sizes.drop_back());
+    scaleSizes.push_back(ix.div(sizes.back(), ix.c(f.blockSize)));
+    out.scalesBuf = allocBuffer(b, loc, t.getScalesType(), scaleSizes);
+  }
+  out.scalesFlat = flat(b, loc, out.scalesBuf);
+  if (f.scale != nm::ScaleType::E8M0) {
+    KB k{b, loc};
+    Type f32 = b.getF32Type();
+    out.sEnc = k.f32(f32, 1.0f);
+    if (tensorScale) {
+      out.givenTensorScale = tensorScale;
+      Value g = tensor::ExtractOp::create(b, loc, tensorScale, ValueRange{});
+      out.sEnc = arith::DivFOp::create(b, loc, k.f32(f32, 1.0f), g);
+    }
+  }
+  return out;
+}
+
+void qf::kernel::emitQuantizeRow(OpBuilder &b, Location loc,
+                                 const RowQuantizeOutput &out, Value row,
+                                 const LoadFn &load, unsigned vw) {
+  Idx ix{b, loc};
+  QView v = makeView(b, loc, out.type, out.sizes);
+  Kernels kn{b, loc, v.f, vw, v.bits};
+  QuantizeArgs a{load, out.packedFlat, out.scalesFlat, bool(out.givenScales),
+                 out.sEnc};
+  forLoop(b, loc, ix.c(0), v.nb, ix.c(1), [&](OpBuilder &, Value blk) {
+    emitRowBlock(kn, v, a, Value(), row, blk);
+  });
+}
+
+SmallVector<Value> qf::kernel::endRowQuantize(OpBuilder &b, Location loc,
+                                              const RowQuantizeOutput &out) {
+  Storage s;
+  s.packed = toTensor(b, loc, out.type.getPackedType(), out.packedBuf);
+  s.scales = out.givenScales
+                 ? out.givenScales
+                 : toTensor(b, loc, out.type.getScalesType(), out.scalesBuf);
+  s.ts = out.givenTensorScale;
+  return valuesOf(s);
 }

@@ -670,3 +670,234 @@ LogicalResult ObserveOp::verify() {
     return emitOpError() << "needs a non-empty name";
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// MapOp / FusedMatmulOp / YieldOp
+//===----------------------------------------------------------------------===//
+
+/// Checks the static scale operands of an op quantizing into `out` (the
+/// rules of qf.quantize).
+static LogicalResult verifyGivenScales(Operation *op, Type resultType,
+                                       Value scales, Value tensorScale) {
+  auto out = dyn_cast<QTensorType>(resultType);
+  if (!out) {
+    if (scales || tensorScale)
+      return op->emitOpError()
+             << "scales are given, but the result " << resultType
+             << " is not a !qf.tensor";
+    return success();
+  }
+  bool hasTS = out.getFormat().hasTensorScale();
+  if (scales) {
+    if (failed(checkStorage(op, "scales operand", scales.getType(),
+                            out.getScalesType(), out)))
+      return failure();
+    if (hasTS && !tensorScale)
+      return op->emitOpError() << "format " << out.getFormat().str()
+                               << " has a tensor scale: static scales need a "
+                                  "tensor_scale operand too";
+  }
+  if (tensorScale) {
+    if (!scales)
+      return op->emitOpError() << "tensor_scale is given without scales; give "
+                                  "both or neither";
+    if (!hasTS)
+      return op->emitOpError() << "format " << out.getFormat().str()
+                               << " has no tensor scale, but a tensor_scale "
+                                  "operand is given";
+    if (failed(checkStorage(op, "tensor_scale operand", tensorScale.getType(),
+                            out.getTensorScaleType(), out)))
+      return failure();
+  }
+  return success();
+}
+
+/// The body of a fused elementwise op: `numArgs` f32 arguments, scalar
+/// elementwise arith/math ops, and a qf.yield of one f32.
+static LogicalResult verifyScalarBody(Operation *op, Region &region,
+                                      unsigned numArgs, StringRef argsWhat) {
+  Block &block = region.front();
+  if (block.getNumArguments() != numArgs)
+    return op->emitOpError() << "body has " << block.getNumArguments()
+                             << " arguments, but " << numArgs << " are needed ("
+                             << argsWhat << ")";
+  for (BlockArgument arg : block.getArguments())
+    if (!arg.getType().isF32())
+      return op->emitOpError() << "body argument #" << arg.getArgNumber()
+                               << " has type " << arg.getType()
+                               << "; body arguments are f32 scalars";
+  for (Operation &inner : block.without_terminator()) {
+    StringRef ns = inner.getDialect() ? inner.getDialect()->getNamespace() : "";
+    bool elementwise = inner.hasTrait<OpTrait::Elementwise>() ||
+                       isa<arith::ConstantOp>(inner);
+    if ((ns != "arith" && ns != "math") || !elementwise ||
+        inner.getNumRegions() != 0)
+      return op->emitOpError()
+             << "body op '" << inner.getName()
+             << "' is not an elementwise arith or math op; the body may only "
+                "compute on scalars";
+    for (Type t : llvm::concat<const Type>(
+             SmallVector<Type>(inner.getOperandTypes()),
+             SmallVector<Type>(inner.getResultTypes())))
+      if (!t.isIntOrFloat())
+        return op->emitOpError()
+               << "body op '" << inner.getName() << "' uses type " << t
+               << "; the body computes on int or float scalars only";
+  }
+  auto yield = cast<YieldOp>(block.getTerminator());
+  if (yield.getValues().size() != 1 || !yield.getValues()[0].getType().isF32())
+    return op->emitOpError() << "body must yield exactly one f32 value";
+  return success();
+}
+
+static ArrayRef<int64_t> shapeOfQOrFloat(Type t) {
+  if (auto q = dyn_cast<QTensorType>(t))
+    return q.getShape();
+  return cast<RankedTensorType>(t).getShape();
+}
+
+AffineMap MapOp::getInputMap(unsigned i) {
+  if (std::optional<ArrayAttr> maps = getIndexingMaps())
+    return cast<AffineMapAttr>((*maps)[i]).getValue();
+  return AffineMap::getMultiDimIdentityMap(getRank(), getContext());
+}
+
+int64_t MapOp::getRank() { return getResultShape().size(); }
+
+ArrayRef<int64_t> MapOp::getResultShape() {
+  return shapeOfQOrFloat(getResult().getType());
+}
+
+LogicalResult MapOp::verify() {
+  ArrayRef<int64_t> shape = getResultShape();
+  int64_t rank = shape.size();
+  if (getInputs().empty())
+    return emitOpError() << "needs at least one input";
+  if (std::optional<ArrayAttr> maps = getIndexingMaps())
+    if (maps->size() != getInputs().size())
+      return emitOpError() << "has " << maps->size() << " indexing maps for "
+                           << getInputs().size() << " inputs";
+  if (auto rt = dyn_cast<RankedTensorType>(getResult().getType());
+      rt && !rt.getElementType().isF32())
+    return emitOpError() << "float result has element type "
+                         << rt.getElementType() << "; only f32 is supported";
+  if (auto qt = dyn_cast<QTensorType>(getResult().getType());
+      qt && !qt.getExpressedType().isF32())
+    return emitOpError() << "result expresses " << qt.getExpressedType()
+                         << "; only f32 is supported";
+  bool hasIdentity = false;
+  for (auto [i, in] : llvm::enumerate(getInputs())) {
+    AffineMap map = getInputMap(i);
+    if (map.getNumDims() != rank)
+      return emitOpError() << "indexing map #" << i << " has "
+                           << map.getNumDims() << " dimensions; the result has "
+                           << rank;
+    int64_t last = -1;
+    SmallVector<int64_t> expected;
+    for (AffineExpr e : map.getResults()) {
+      auto d = dyn_cast<AffineDimExpr>(e);
+      if (!d || int64_t(d.getPosition()) <= last)
+        return emitOpError()
+               << "indexing map #" << i << " (" << AffineMapAttr::get(map)
+               << ") is not a broadcast: it must pick an increasing subset of "
+                  "the result dimensions";
+      last = d.getPosition();
+      expected.push_back(shape[last]);
+    }
+    bool identity = map.isIdentity();
+    hasIdentity |= identity;
+    Type t = in.getType();
+    if (auto q = dyn_cast<QTensorType>(t)) {
+      if (!identity)
+        return emitOpError() << "input #" << i << " (" << t
+                             << ") is quantized and must use the identity map";
+      if (!q.getExpressedType().isF32())
+        return emitOpError() << "input #" << i << " expresses "
+                             << q.getExpressedType()
+                             << "; only f32 is supported";
+    } else if (!cast<RankedTensorType>(t).getElementType().isF32()) {
+      return emitOpError() << "input #" << i << " has element type "
+                           << cast<RankedTensorType>(t).getElementType()
+                           << "; only f32 is supported";
+    }
+    if (!compatibleShapes(shapeOfQOrFloat(t), expected))
+      return emitOpError() << "input #" << i << " has shape "
+                           << shapeStr(shapeOfQOrFloat(t))
+                           << ", but its indexing map needs "
+                           << shapeStr(expected);
+  }
+  if (!hasIdentity)
+    return emitOpError() << "needs one input with the identity indexing map "
+                            "(it gives the iteration sizes)";
+  return verifyGivenScales(*this, getResult().getType(), getScales(),
+                           getTensorScale());
+}
+
+LogicalResult MapOp::verifyRegions() {
+  return verifyScalarBody(*this, getBody(), getInputs().size(),
+                          "one per input");
+}
+
+LogicalResult FusedMatmulOp::verify() {
+  // The contraction itself: the rules of qf.matmul.
+  ArrayRef<int64_t> a = shapeOfQOrFloat(getLhs().getType());
+  ArrayRef<int64_t> b = shapeOfQOrFloat(getRhs().getType());
+  QTensorType out = getResult().getType();
+  ArrayRef<int64_t> c = out.getShape();
+  if (a.size() != b.size() || (a.size() != 2 && a.size() != 3))
+    return emitOpError() << "operands must both have rank 2, or both rank 3 "
+                            "with a leading batch dimension; got "
+                         << a.size() << " and " << b.size();
+  size_t r = a.size();
+  bool tb = getTransposeB();
+  int64_t m = a[r - 2], k = a[r - 1];
+  int64_t kb = tb ? b[r - 1] : b[r - 2];
+  int64_t n = tb ? b[r - 2] : b[r - 1];
+  auto eq = [](int64_t x, int64_t y) {
+    return ShapedType::isDynamic(x) || ShapedType::isDynamic(y) || x == y;
+  };
+  if (!eq(k, kb))
+    return emitOpError() << "reduction sizes differ: lhs has K = " << k
+                         << ", rhs has K = " << kb;
+  SmallVector<int64_t> expected;
+  if (r == 3)
+    expected.push_back(ShapedType::isDynamic(a[0]) ? b[0] : a[0]);
+  expected.push_back(m);
+  expected.push_back(n);
+  if (!compatibleShapes(c, expected))
+    return emitOpError() << "result shape " << shapeStr(c) << " does not match "
+                         << shapeStr(expected);
+  auto checkAxis = [&](Type t, int64_t kAxis, StringRef name) -> LogicalResult {
+    auto q = dyn_cast<QTensorType>(t);
+    if (!q || q.getFormat().getBlockKind() == BlockKind::Tensor ||
+        q.getAxis() == kAxis)
+      return success();
+    return emitOpError() << name << " is blocked along axis " << q.getAxis()
+                         << ", but the contraction needs blocks along its "
+                            "reduction axis "
+                         << kAxis;
+  };
+  if (failed(checkAxis(getLhs().getType(), r - 1, "lhs")) ||
+      failed(checkAxis(getRhs().getType(), tb ? r - 1 : r - 2, "rhs")))
+    return failure();
+  if (!out.getExpressedType().isF32())
+    return emitOpError() << "result expresses " << out.getExpressedType()
+                         << "; only f32 is supported";
+  if (out.getFormat().getBlockKind() != BlockKind::Tensor &&
+      out.getAxis() != int64_t(r) - 1)
+    return emitOpError() << "result is blocked along axis " << out.getAxis()
+                         << "; the epilogue encodes blocks along N (axis "
+                         << r - 1 << ")";
+  for (auto [i, e] : llvm::enumerate(getEpilogue()))
+    if (!compatibleShapes(cast<RankedTensorType>(e.getType()).getShape(), c))
+      return emitOpError() << "epilogue input #" << i << " has shape "
+                           << shapeStr(
+                                  cast<RankedTensorType>(e.getType()).getShape())
+                           << "; expected the result shape " << shapeStr(c);
+  return verifyGivenScales(*this, out, getScales(), getTensorScale());
+}
+
+LogicalResult FusedMatmulOp::verifyRegions() {
+  return verifyScalarBody(*this, getBody(), 1 + getEpilogue().size(),
+                          "the accumulator, then one per epilogue input");
+}

@@ -257,4 +257,123 @@ def QF_ObserveOp : QF_Op<"observe", [SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
+
+//===----------------------------------------------------------------------===//
+// map / yield (fused elementwise kernels, qf-fuse-requantize)
+//===----------------------------------------------------------------------===//
+
+def QF_MapOp : QF_Op<"map", [AttrSizedOperandSegments, IsolatedFromAbove,
+                             RecursiveMemoryEffects,
+                             SingleBlockImplicitTerminator<"YieldOp">]> {
+  let summary = "Elementwise function of qf and f32 tensors, fused in one kernel";
+  let description = [{
+    Computes `result[i] = body(inputs[map_0(i)], inputs[map_1(i)], ...)` for
+    every index `i` of the result: each `!qf.tensor` input is decoded to f32
+    (exactly `qf.dequantize`), each f32 input is read as is, the body (a
+    block of elementwise `arith` / `math` ops on f32 scalars ending in
+    `qf.yield`) runs on the values, and a `!qf.tensor` result is quantized
+    (exactly `qf.quantize` with the given static `scales` / `tensor_scale`,
+    or scales from the data) while an f32 result is stored. The CPU lowering
+    keeps the decoded and computed values in vector registers, so only the
+    inputs and the (quantized) result touch memory; `qf-fuse-requantize`
+    builds it from `qf.dequantize` -> `linalg` elementwise ops ->
+    `qf.quantize` chains, and the result equals that unfused program bit for
+    bit.
+
+    `indexing_maps` (one per input; default: all identities) are broadcasts:
+    each picks an increasing subset of the result's dimensions, so a bias
+    `tensor<64xf32>` added to every row of an 8x64 result has map
+    `(i, j) -> (j)`. `!qf.tensor` inputs use the identity map. At least one
+    input has the identity map (it gives the dynamic sizes).
+
+    ```mlir
+    %y = qf.map(%q, %bias) {indexing_maps = [affine_map<(i, j) -> (i, j)>,
+                                             affine_map<(i, j) -> (j)>]}
+           : (!qf.tensor<8x64xf32, mxfp8, axis = 1>, tensor<64xf32>)
+           -> !qf.tensor<8x64xf32, mxfp4, axis = 1> {
+    ^bb0(%x: f32, %b: f32):
+      %s = arith.addf %x, %b : f32
+      %zero = arith.constant 0.0 : f32
+      %r = arith.maximumf %s, %zero : f32
+      qf.yield %r : f32
+    }
+    ```
+  }];
+  let arguments = (ins Variadic<QF_QOrFloatTensor>:$inputs,
+                       Optional<AnyRankedTensor>:$scales,
+                       Optional<AnyRankedTensor>:$tensor_scale,
+                       OptionalAttr<AffineMapArrayAttr>:$indexing_maps);
+  let results = (outs QF_QOrFloatTensor:$result);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    `(` $inputs `)` (`scales` `(` $scales^ `:` type($scales) `)`)?
+    (`tensor_scale` `(` $tensor_scale^ `:` type($tensor_scale) `)`)?
+    attr-dict `:` `(` qualified(type($inputs)) `)` `->` qualified(type($result))
+    $body
+  }];
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The indexing map of input `i` (identity when no maps are given).
+    ::mlir::AffineMap getInputMap(unsigned i);
+    /// Rank of the result.
+    int64_t getRank();
+    /// Shape of the result.
+    ::llvm::ArrayRef<int64_t> getResultShape();
+  }];
+}
+
+def QF_FusedMatmulOp : QF_Op<"fused_matmul", [AttrSizedOperandSegments,
+    IsolatedFromAbove, RecursiveMemoryEffects,
+    SingleBlockImplicitTerminator<"YieldOp">]> {
+  let summary = "qf.matmul with an elementwise epilogue and a quantized result";
+  let description = [{
+    `qf.matmul %lhs, %rhs` followed by the elementwise `body` applied to each
+    f32 accumulator (first block argument) and the matching elements of the
+    `epilogue` inputs (f32 tensors of the result's shape), then quantized into
+    the result type (static `scales` / `tensor_scale`, or scales from the
+    data). Exactly `qf.map` of the `qf.matmul` result; the CPU kernel keeps one
+    band of output rows in a thread-local buffer, applies the body and
+    encodes whole blocks along N, so the f32 product never reaches memory.
+    The result is blocked along its last axis (N), as the next contraction's
+    lhs needs. An empty body (only `qf.yield %acc`) is a plain quantize.
+
+    ```mlir
+    %h = qf.fused_matmul %a, %w transpose_b epilogue(%gate : tensor<8x128xf32>)
+           : !qf.tensor<8x64xf32, mxfp8, axis = 1>,
+             !qf.tensor<128x64xf32, mxfp4, axis = 1>
+           -> !qf.tensor<8x128xf32, mxfp8, axis = 1> {
+    ^bb0(%acc: f32, %g: f32):
+      %p = arith.mulf %acc, %g : f32
+      qf.yield %p : f32
+    }
+    ```
+  }];
+  let arguments = (ins QF_QOrFloatTensor:$lhs, QF_QOrFloatTensor:$rhs,
+                       Variadic<RankedTensorOf<[F32]>>:$epilogue,
+                       Optional<AnyRankedTensor>:$scales,
+                       Optional<AnyRankedTensor>:$tensor_scale,
+                       UnitAttr:$transpose_b);
+  let results = (outs QF_AnyQTensor:$result);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`transpose_b` $transpose_b^)?
+    (`epilogue` `(` $epilogue^ `:` type($epilogue) `)`)?
+    (`scales` `(` $scales^ `:` type($scales) `)`)?
+    (`tensor_scale` `(` $tensor_scale^ `:` type($tensor_scale) `)`)?
+    attr-dict `:` type($lhs) `,` type($rhs) `->` qualified(type($result))
+    $body
+  }];
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+}
+
+def QF_YieldOp : QF_Op<"yield", [Pure, Terminator,
+                                 ParentOneOf<["MapOp", "FusedMatmulOp"]>]> {
+  let summary = "Yields the f32 value of a qf.map / qf.fused_matmul body";
+  let arguments = (ins Variadic<AnyType>:$values);
+  let builders = [OpBuilder<(ins), [{ /* nothing */ }]>];
+  let assemblyFormat = "($values^ `:` type($values))? attr-dict";
+}
+
 #endif // QF_DIALECT_QF_IR_QFOPS_TD

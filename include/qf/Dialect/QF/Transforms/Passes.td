@@ -306,4 +306,54 @@ def InsertHadamardPass : Pass<"qf-insert-hadamard", "::mlir::ModuleOp"> {
   ];
 }
 
+
+def FuseRequantizePass : Pass<"qf-fuse-requantize", "::mlir::ModuleOp"> {
+  let summary = "Fuse qf conversions and elementwise chains between contractions";
+  let description = [{
+    Removes f32 tensors that a quantized model writes only to read them back:
+
+    * `qf.quantize(qf.dequantize(%q))` (f32, scales from the data) becomes
+      `qf.requantize %q`, or `%q` itself when the types are equal and
+      requantizing that format is exact (`numerics::requantizeIsIdentity`);
+    * `qf.requantize(qf.requantize(%q))` skips the inner conversion when it
+      is lossless (`numerics::requantizeIsLossless`, e.g. mxfp4 -> mxfp8);
+    * a `qf.quantize` of a chain of `linalg` elementwise ops (generic or
+      named, all loops parallel, broadcast indexing maps, scalar
+      `arith`/`math` bodies) becomes one `qf.map` (`elementwise`): the
+      chain's `qf.dequantize` inputs are read as `!qf.tensor`s, decoded in
+      registers, and only the quantized result is written. A chain that
+      starts at a `qf.dequantize` and ends in f32 becomes a `qf.map` with an
+      f32 result;
+    * a `qf.quantize` or quantizing `qf.map` whose input is a `qf.matmul`
+      result becomes a `qf.fused_matmul` (`epilogue`): the product is
+      encoded in the matmul's epilogue;
+    * identical qf ops (same operands, attributes and types: quantizes of the
+      same value to the same format, ...) are merged, and unused qf ops
+      are erased.
+
+    Every rewrite keeps the codes of the unfused program exactly. A chain
+    is left alone when an intermediate has another user (it would be
+    computed twice), when a body op is not an elementwise scalar op, when
+    an indexing map is not a broadcast, or when a non-elementwise op
+    (transpose, reduction, reshape) sits between; a quantize of an
+    elementwise op that stays unfused gets a remark saying why.
+
+    ```sh
+    qf-opt model.mlir --qf-fuse-requantize
+    ```
+  }];
+  let dependentDialects = ["::qf::QFDialect", "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+  let options = [
+    Option<"elementwise", "elementwise", "bool", "true",
+           "fuse elementwise chains into qf.map">,
+    Option<"epilogue", "epilogue", "bool", "true",
+           "fuse quantizes of qf.matmul results into qf.fused_matmul">,
+    Option<"remarks", "remarks", "bool", "true",
+           "remark on quantizes of elementwise ops that stay unfused">
+  ];
+}
+
 #endif // QF_DIALECT_QF_TRANSFORMS_PASSES_TD

@@ -1,0 +1,497 @@
+//===- FuseRequantize.cpp - qf-fuse-requantize: fewer f32 round trips -----===//
+#include "qf/Dialect/QF/Transforms/Passes.h"
+#include "qf/Dialect/QF/Transforms/Transforms.h"
+
+#include "qf/Numerics/Quantize.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/OperationSupport.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace qf {
+#define GEN_PASS_DEF_FUSEREQUANTIZEPASS
+#include "qf/Dialect/QF/Transforms/Passes.h.inc"
+} // namespace qf
+
+using namespace mlir;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// dequantize -> quantize, requantize chains
+//===----------------------------------------------------------------------===//
+
+/// Replaces `op` (producing type `type`) by requantize(q), or by q itself
+/// when that is the identity.
+void replaceByRequantize(PatternRewriter &rewriter, Operation *op,
+                         qf::QTensorType type, Value q) {
+  if (q.getType() == type &&
+      qf::numerics::requantizeIsIdentity(type.getFormat().toNumerics())) {
+    rewriter.replaceOp(op, q);
+    return;
+  }
+  rewriter.replaceOpWithNewOp<qf::RequantizeOp>(op, type, q);
+}
+
+/// quantize(dequantize(q) : f32), scales from the data, is requantize(q)
+/// by definition.
+struct DequantizeQuantize : OpRewritePattern<qf::QuantizeOp> {
+  using Base::Base;
+  LogicalResult matchAndRewrite(qf::QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto deq = op.getInput().getDefiningOp<qf::DequantizeOp>();
+    if (!deq || op.getScales() || op.getTensorScale() ||
+        !deq.getResult().getType().getElementType().isF32())
+      return failure();
+    replaceByRequantize(rewriter, op, op.getResult().getType(), deq.getInput());
+    return success();
+  }
+};
+
+/// requantize(requantize(q : A) : B) : C == requantize(q : A) : C when A -> B
+/// is lossless.
+struct RequantizeChain : OpRewritePattern<qf::RequantizeOp> {
+  using Base::Base;
+  LogicalResult matchAndRewrite(qf::RequantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto inner = op.getInput().getDefiningOp<qf::RequantizeOp>();
+    if (!inner)
+      return failure();
+    qf::QTensorType a = inner.getInput().getType();
+    qf::QTensorType b = inner.getResult().getType();
+    if (a.getAxis() != b.getAxis() ||
+        !qf::numerics::requantizeIsLossless(a.getFormat().toNumerics(),
+                                            b.getFormat().toNumerics()))
+      return failure();
+    replaceByRequantize(rewriter, op, op.getResult().getType(),
+                        inner.getInput());
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Elementwise chains
+//===----------------------------------------------------------------------===//
+
+/// A map that picks an increasing subset of the dimensions.
+bool isBroadcastMap(AffineMap map) {
+  int64_t last = -1;
+  for (AffineExpr e : map.getResults()) {
+    auto d = dyn_cast<AffineDimExpr>(e);
+    if (!d || int64_t(d.getPosition()) <= last)
+      return false;
+    last = d.getPosition();
+  }
+  return map.getNumSymbols() == 0;
+}
+
+bool isF32Tensor(Type t) {
+  auto rt = dyn_cast<RankedTensorType>(t);
+  return rt && rt.getElementType().isF32();
+}
+
+/// Why `op` cannot be part of a fused elementwise chain, or "" when it can.
+/// Ops that compute nothing (copies, transposes) answer "not elementwise".
+std::string whyNotElementwise(Operation *op) {
+  auto lop = dyn_cast<linalg::LinalgOp>(op);
+  if (!lop)
+    return "not a linalg op";
+  if (!lop.hasPureTensorSemantics() || lop.getNumDpsInits() != 1 ||
+      op->getNumResults() != 1)
+    return "not a single-result linalg op on tensors";
+  if (lop.getNumLoops() != lop.getNumParallelLoops())
+    return "it has reduction loops";
+  if (!lop.getIndexingMapMatchingResult(op->getResult(0)).isIdentity())
+    return "its result indexing map is not the identity";
+  if (!isF32Tensor(op->getResult(0).getType()))
+    return "its result is not an f32 tensor";
+  Block *body = lop.getBlock();
+  if (!body->getArgument(body->getNumArguments() - 1).use_empty())
+    return "its body reads the output tensor";
+  for (OpOperand *in : lop.getDpsInputOperands()) {
+    if (!isF32Tensor(in->get().getType()))
+      return "an input is not an f32 tensor";
+    if (!isBroadcastMap(lop.getMatchingIndexingMap(in)))
+      return "an input indexing map is not a broadcast";
+  }
+  for (Operation &inner : body->without_terminator()) {
+    StringRef ns = inner.getDialect() ? inner.getDialect()->getNamespace() : "";
+    bool elementwise = inner.hasTrait<OpTrait::Elementwise>() ||
+                       isa<arith::ConstantOp>(inner);
+    if ((ns != "arith" && ns != "math") || !elementwise ||
+        inner.getNumRegions() != 0)
+      return ("its body op '" + inner.getName().getStringRef() +
+              "' is not an elementwise arith/math op")
+          .str();
+    for (Value v : inner.getOperands())
+      if (!v.getType().isIntOrFloat())
+        return "its body computes on non-scalar values";
+    // Values captured from above must be constants (cloned into the body).
+    for (Value v : inner.getOperands()) {
+      if (v.getParentBlock() == body)
+        continue;
+      if (!v.getDefiningOp<arith::ConstantOp>())
+        return "its body uses a value defined outside it";
+    }
+  }
+  for (Value v : body->getTerminator()->getOperands())
+    if (v.getParentBlock() != body && !v.getDefiningOp<arith::ConstantOp>())
+      return "its body yields a value defined outside it";
+  if (body->getTerminator()->getNumOperands() != 1 ||
+      !body->getTerminator()->getOperand(0).getType().isF32())
+    return "its body does not yield one f32";
+  return "";
+}
+
+bool isElementwise(Operation *op) {
+  return op && whyNotElementwise(op).empty();
+}
+
+/// Whether an elementwise op computes anything (a copy or transpose body
+/// only yields an argument); only those deserve a remark.
+bool computes(Operation *op) {
+  auto lop = dyn_cast<linalg::LinalgOp>(op);
+  return lop && !lop.getBlock()->without_terminator().empty();
+}
+
+/// A fused chain under construction: the leaves (inputs of the qf.map with
+/// their maps) and the scalar body built so far.
+struct Chain {
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  SmallVector<Operation *> fused; ///< linalg ops absorbed (to erase)
+  bool readsQuantized = false;    ///< a qf.dequantize was absorbed
+  bool hasMatmulInput = false;
+};
+
+class ChainBuilder {
+public:
+  ChainBuilder(OpBuilder &b, Block *body, Chain &chain)
+      : b(b), body(body), chain(chain) {}
+
+  /// Emits the scalar value of `v` at the iteration index mapped by `map`
+  /// (from the fused op's iteration space to v's dimensions).
+  Value valueOf(Value v, AffineMap map) {
+    Operation *def = v.getDefiningOp();
+    // Fuse producers used only here (elsewhere they would be computed twice).
+    if (def && v.hasOneUse() && isElementwise(def)) {
+      auto lop = cast<linalg::LinalgOp>(def);
+      Block *src = lop.getBlock();
+      IRMapping m;
+      for (OpOperand *in : lop.getDpsInputOperands()) {
+        AffineMap inMap = lop.getMatchingIndexingMap(in).compose(map);
+        m.map(src->getArgument(in->getOperandNumber()),
+              valueOf(in->get(), inMap));
+      }
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToEnd(body);
+      for (Operation &inner : src->without_terminator()) {
+        for (Value operand : inner.getOperands())
+          if (operand.getParentBlock() != src && !m.contains(operand))
+            m.map(operand, b.clone(*operand.getDefiningOp())->getResult(0));
+        b.clone(inner, m);
+      }
+      Value y = src->getTerminator()->getOperand(0);
+      if (y.getParentBlock() != src && !m.contains(y))
+        m.map(y, b.clone(*y.getDefiningOp())->getResult(0));
+      chain.fused.push_back(def);
+      return m.lookup(y);
+    }
+    // A dequantized tensor read at the identity is decoded in the kernel.
+    if (auto deq = v.getDefiningOp<qf::DequantizeOp>();
+        deq && map.isIdentity() && deq.getResult().getType().getElementType().isF32()) {
+      chain.readsQuantized = true;
+      return leaf(deq.getInput(), map);
+    }
+    if (v.getDefiningOp<qf::MatmulOp>() && map.isIdentity())
+      chain.hasMatmulInput = true;
+    return leaf(v, map);
+  }
+
+private:
+  Value leaf(Value v, AffineMap map) {
+    for (auto [i, in] : llvm::enumerate(chain.inputs))
+      if (in == v && chain.maps[i] == map)
+        return body->getArgument(i);
+    chain.inputs.push_back(v);
+    chain.maps.push_back(map);
+    return body->addArgument(b.getF32Type(), v.getLoc());
+  }
+
+  OpBuilder &b;
+  Block *body;
+  Chain &chain;
+};
+
+/// Builds qf.map(chain of `root`) of result type `resultType`; null (and
+/// nothing created) when the chain has no identity-map input.
+qf::MapOp buildMap(PatternRewriter &rewriter, Location loc, Operation *root,
+                   Type resultType, Value scales, Value tensorScale,
+                   Chain &chain, bool requireQuantizedRead = false) {
+  auto lop = cast<linalg::LinalgOp>(root);
+  int64_t rank = lop.getNumLoops();
+  // The body is built in a detached block with a plain builder (the rewriter
+  // is told about nothing until the chain is known to fuse).
+  auto body = std::make_unique<Block>();
+  OpBuilder bb(rewriter.getContext());
+  ChainBuilder cb(bb, body.get(), chain);
+  Value y = cb.valueOf(root->getResult(0),
+                       AffineMap::getMultiDimIdentityMap(rank, rewriter.getContext()));
+  if (y.getParentBlock() != body.get()) // the chain is a plain copy
+    return nullptr;
+  bb.setInsertionPointToEnd(body.get());
+  qf::YieldOp::create(bb, loc, ValueRange{y});
+  if (!llvm::any_of(chain.maps, [](AffineMap m) { return m.isIdentity(); }) ||
+      (requireQuantizedRead && !chain.readsQuantized))
+    return nullptr;
+  SmallVector<Attribute> maps;
+  bool allIdentity = true;
+  for (AffineMap m : chain.maps) {
+    maps.push_back(AffineMapAttr::get(m));
+    allIdentity &= m.isIdentity();
+  }
+  auto op = qf::MapOp::create(
+      rewriter, loc, resultType, chain.inputs, scales, tensorScale,
+      allIdentity ? ArrayAttr() : rewriter.getArrayAttr(maps));
+  op.getBody().push_back(body.release());
+  return op;
+}
+
+/// Erases the absorbed linalg ops, users before producers (`root` is
+/// already replaced).
+void eraseFused(PatternRewriter &rewriter, Chain &chain, Operation *root) {
+  for (Operation *f : llvm::reverse(chain.fused))
+    if (f != root && f->use_empty())
+      rewriter.eraseOp(f);
+}
+
+/// quantize(elementwise chain) -> qf.map with a quantized result.
+struct FuseElementwiseIntoQuantize : OpRewritePattern<qf::QuantizeOp> {
+  using Base::Base;
+  LogicalResult matchAndRewrite(qf::QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    Value in = op.getInput();
+    Operation *def = in.getDefiningOp();
+    if (!def || !in.hasOneUse() || !isElementwise(def) ||
+        !isa<RankedTensorType>(in.getType()) ||
+        !op.getResult().getType().getExpressedType().isF32())
+      return failure();
+    Chain chain;
+    qf::MapOp map = buildMap(rewriter, op.getLoc(), def, op.getResult().getType(),
+                             op.getScales(), op.getTensorScale(), chain);
+    if (!map)
+      return failure();
+    rewriter.replaceOp(op, map.getResult());
+    eraseFused(rewriter, chain, nullptr);
+    return success();
+  }
+};
+
+/// An elementwise chain reading a qf.dequantize and ending in f32 (its
+/// result is not itself fused further) -> qf.map with an f32 result.
+struct FuseDequantizeChain : OpInterfaceRewritePattern<linalg::LinalgOp> {
+  using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
+  LogicalResult matchAndRewrite(linalg::LinalgOp lop,
+                                PatternRewriter &rewriter) const override {
+    Operation *op = lop;
+    if (!isElementwise(op))
+      return failure();
+    // Ends of chains only: a single user that would absorb this op fuses it.
+    Value r = op->getResult(0);
+    if (r.hasOneUse()) {
+      Operation *user = *r.getUsers().begin();
+      if (isElementwise(user) || isa<qf::QuantizeOp>(user))
+        return failure();
+    }
+    // Only worth it (and only fused then) when a dequantize is read.
+    bool readsDequantize = false;
+    std::function<void(Operation *)> scan = [&](Operation *o) {
+      for (OpOperand *in : cast<linalg::LinalgOp>(o).getDpsInputOperands()) {
+        Operation *d = in->get().getDefiningOp();
+        if (isa_and_nonnull<qf::DequantizeOp>(d))
+          readsDequantize = true;
+        else if (d && in->get().hasOneUse() && isElementwise(d))
+          scan(d);
+      }
+    };
+    scan(op);
+    if (!readsDequantize)
+      return failure();
+    Chain chain;
+    qf::MapOp map = buildMap(rewriter, op->getLoc(), op, r.getType(), Value(),
+                             Value(), chain, /*requireQuantizedRead=*/true);
+    if (!map)
+      return failure();
+    rewriter.replaceOp(op, map.getResult());
+    eraseFused(rewriter, chain, op);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Matmul epilogues
+//===----------------------------------------------------------------------===//
+
+/// Whether a quantized result of a contraction can be encoded in its
+/// epilogue: blocks along N, and no tensor amax over the whole result
+/// (two-level formats need static scales).
+bool epilogueEncodable(qf::QTensorType t, int64_t rank, bool staticScales) {
+  qf::FormatAttr f = t.getFormat();
+  if (f.hasTensorScale() && !staticScales)
+    return false;
+  if (f.getBlockKind() == qf::BlockKind::Tensor)
+    return staticScales;
+  return t.getAxis() == rank - 1;
+}
+
+qf::FusedMatmulOp buildFusedMatmul(PatternRewriter &rewriter, Location loc,
+                                   qf::MatmulOp mm, qf::QTensorType type,
+                                   ValueRange epilogue, Value scales,
+                                   Value tensorScale) {
+  return qf::FusedMatmulOp::create(rewriter, loc, type, mm.getLhs(),
+                                   mm.getRhs(), epilogue, scales, tensorScale,
+                                   mm.getTransposeB());
+}
+
+/// quantize(matmul) -> fused_matmul with an empty body.
+struct FuseQuantizeIntoMatmul : OpRewritePattern<qf::QuantizeOp> {
+  using Base::Base;
+  LogicalResult matchAndRewrite(qf::QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto mm = op.getInput().getDefiningOp<qf::MatmulOp>();
+    qf::QTensorType t = op.getResult().getType();
+    if (!mm || !op.getInput().hasOneUse() ||
+        !epilogueEncodable(t, t.getRank(), bool(op.getScales())))
+      return failure();
+    auto fused = buildFusedMatmul(rewriter, op.getLoc(), mm, t, ValueRange{},
+                                  op.getScales(), op.getTensorScale());
+    Block *body = rewriter.createBlock(&fused.getBody(), {},
+                                       {rewriter.getF32Type()}, {op.getLoc()});
+    qf::YieldOp::create(rewriter, op.getLoc(), body->getArgument(0));
+    rewriter.replaceOp(op, fused.getResult());
+    rewriter.eraseOp(mm);
+    return success();
+  }
+};
+
+/// qf.map (quantized result) reading a matmul result at the identity and
+/// otherwise only full-shape f32 tensors -> fused_matmul with that body.
+struct FuseMapIntoMatmul : OpRewritePattern<qf::MapOp> {
+  using Base::Base;
+  LogicalResult matchAndRewrite(qf::MapOp op,
+                                PatternRewriter &rewriter) const override {
+    auto t = dyn_cast<qf::QTensorType>(op.getResult().getType());
+    if (!t || !epilogueEncodable(t, t.getRank(), bool(op.getScales())))
+      return failure();
+    int64_t accIdx = -1;
+    qf::MatmulOp mm;
+    for (auto [i, in] : llvm::enumerate(op.getInputs())) {
+      if (!op.getInputMap(i).isIdentity() || !isF32Tensor(in.getType()))
+        return failure();
+      auto m = in.getDefiningOp<qf::MatmulOp>();
+      if (m && in.hasOneUse() && !mm) {
+        mm = m;
+        accIdx = i;
+      }
+    }
+    if (!mm)
+      return failure();
+    SmallVector<Value> epilogue;
+    for (auto [i, in] : llvm::enumerate(op.getInputs()))
+      if (int64_t(i) != accIdx)
+        epilogue.push_back(in);
+    auto fused = buildFusedMatmul(rewriter, op.getLoc(), mm, t, epilogue,
+                                  op.getScales(), op.getTensorScale());
+    // Move the body; the accumulator argument goes first.
+    Region &region = fused.getBody();
+    rewriter.inlineRegionBefore(op.getBody(), region, region.end());
+    Block &body = region.front();
+    BlockArgument oldAcc = body.getArgument(accIdx);
+    BlockArgument acc = body.insertArgument(0u, rewriter.getF32Type(), op.getLoc());
+    rewriter.replaceAllUsesWith(oldAcc, acc);
+    body.eraseArgument(accIdx + 1);
+    rewriter.replaceOp(op, fused.getResult());
+    rewriter.eraseOp(mm);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// The pass
+//===----------------------------------------------------------------------===//
+
+struct FuseRequantizePass final
+    : qf::impl::FuseRequantizePassBase<FuseRequantizePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    qf::eliminateCommonQFOps(module);
+    qf::QFFusionOptions options;
+    options.elementwise = elementwise;
+    options.epilogue = epilogue;
+    RewritePatternSet patterns(&getContext());
+    qf::populateQFFusionPatterns(patterns, options);
+    if (failed(applyPatternsGreedily(module, std::move(patterns))))
+      return signalPassFailure();
+    qf::eliminateCommonQFOps(module);
+    if (!remarks || !elementwise)
+      return;
+    module.walk([](qf::QuantizeOp q) {
+      Operation *def = q.getInput().getDefiningOp();
+      if (!def || !isa<linalg::LinalgOp>(def) || !computes(def))
+        return;
+      auto lop = cast<linalg::LinalgOp>(def);
+      if (lop.getNumLoops() != lop.getNumParallelLoops())
+        return; // a reduction: nothing a user expects to fuse
+      std::string why = whyNotElementwise(def);
+      if (why.empty() && !q.getInput().hasOneUse())
+        why = "its result has other users (it would be computed twice)";
+      if (why.empty())
+        why = "no input is read at the full shape";
+      q.emitRemark() << "quantize of " << def->getName()
+                     << " not fused: " << why;
+    });
+  }
+};
+
+} // namespace
+
+void qf::populateQFFusionPatterns(RewritePatternSet &patterns,
+                                  const QFFusionOptions &options) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<DequantizeQuantize, RequantizeChain>(ctx);
+  if (options.elementwise)
+    patterns.add<FuseElementwiseIntoQuantize, FuseDequantizeChain>(ctx);
+  if (options.epilogue)
+    patterns.add<FuseQuantizeIntoMatmul, FuseMapIntoMatmul>(ctx);
+}
+
+bool qf::eliminateCommonQFOps(Operation *root) {
+  bool changed = false;
+  root->walk([&](Block *block) {
+    SmallVector<Operation *> seen;
+    for (Operation &op : llvm::make_early_inc_range(*block)) {
+      if (!isa<qf::QFDialect>(op.getDialect()) || op.getNumRegions() != 0 ||
+          !isPure(&op) || op.getNumResults() == 0)
+        continue;
+      Operation *same = nullptr;
+      for (Operation *prev : seen)
+        if (OperationEquivalence::isEquivalentTo(
+                prev, &op, OperationEquivalence::IgnoreLocations)) {
+          same = prev;
+          break;
+        }
+      if (!same) {
+        seen.push_back(&op);
+        continue;
+      }
+      op.replaceAllUsesWith(same);
+      op.erase();
+      changed = true;
+    }
+  });
+  return changed;
+}
