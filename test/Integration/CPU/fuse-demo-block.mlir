@@ -1,0 +1,48 @@
+// qf-fuse-requantize on the demo transformer block (small size): the fused
+// program (qf-cpu-pipeline, fusion on by default) and the unfused one
+// (fuse=false) give the same output bits, with scales from the data and with
+// calibrated static scales. The IR after fusion shows what is left in f32
+// between quantized contractions (docs/passes.md, "qf-fuse-requantize").
+// RUN: %python %qf_src/examples/gen-transformer-block.py --seq 8 --dim 64 --heads 2 --ffn 128 --reps 1 -o %t.gen.mlir
+// RUN: cat %t.gen.mlir %S/Inputs/fuse-demo-hash.mlir > %t.block.mlir
+// RUN: qf-opt %t.block.mlir --qf-quantize-model="exclude=ref" --canonicalize -o %t.q.mlir 2>/dev/null
+// RUN: qf-opt %t.q.mlir --qf-fuse-requantize -o %t.f.mlir 2>&1 | FileCheck %s --allow-empty --check-prefix=REMARK
+// RUN: FileCheck %s --check-prefix=IR < %t.f.mlir
+// RUN: qf-opt %t.q.mlir --qf-cpu-pipeline | mlir-runner -e hash_main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils > %t.fused
+// RUN: qf-opt %t.q.mlir --qf-cpu-pipeline=fuse=false | mlir-runner -e hash_main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils > %t.unfused
+// RUN: diff %t.fused %t.unfused
+// RUN: FileCheck %s < %t.fused
+//
+// Static scales (the demo's flow): calibrate, fold, compare again.
+// RUN: qf-opt %t.block.mlir --qf-quantize-model="exclude=ref" --qf-instrument-calibration --qf-cpu-pipeline 2>/dev/null | env QF_CALIBRATION_OUT=%t.json mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%qf_runtime > /dev/null
+// RUN: qf-opt %t.block.mlir --qf-quantize-model="exclude=ref" --qf-fold-scales="calibration=%t.json" --canonicalize -o %t.s.mlir 2>/dev/null
+// RUN: qf-opt %t.s.mlir --qf-fuse-requantize 2>&1 | FileCheck %s --check-prefix=STATIC
+// RUN: qf-opt %t.s.mlir --qf-cpu-pipeline="threads=2" | mlir-runner -e hash_main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%omp_lib > %t.sfused
+// RUN: qf-opt %t.s.mlir --qf-cpu-pipeline=fuse=false | mlir-runner -e hash_main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils > %t.sunfused
+// RUN: diff %t.sfused %t.sunfused
+// RUN: FileCheck %s < %t.sfused
+
+// No quantize of an elementwise op that computes something stays unfused.
+// REMARK-NOT: not fused
+
+// In @block: the two RMSNorm scalings quantize in qf.map kernels (reading
+// the residual stream, the row sums and gamma), the Q/K/V projections share
+// one quantized input, SwiGLU runs in the up projection's epilogue (reading
+// the gate projection), and the down projection reads it directly.
+// IR-LABEL: func.func @block(
+// IR: %[[N1:.*]] = qf.map(%{{.*}}, %{{.*}}, %{{.*}}) {indexing_maps = {{.*}}} : (tensor<8x64xf32>, tensor<8xf32>, tensor<64xf32>) -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
+// IR: qf.matmul %[[N1]]
+// IR: qf.matmul %[[N1]]
+// IR: qf.matmul %[[N1]]
+// IR: %[[N2:.*]] = qf.map(%{{.*}}, %{{.*}}, %{{.*}}) {indexing_maps = {{.*}}} : (tensor<8x64xf32>, tensor<8xf32>, tensor<64xf32>) -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
+// IR: %[[G:.*]] = qf.matmul %[[N2]]
+// IR: %[[H:.*]] = qf.fused_matmul %[[N2]], %{{.*}} transpose_b epilogue(%[[G]] : tensor<8x128xf32>)
+// IR: math.exp
+// IR: qf.yield
+// IR: qf.matmul %[[H]]
+// IR-LABEL: func.func @block_ref(
+
+// STATIC: qf.map({{.*}}) scales(
+// STATIC: qf.fused_matmul {{.*}} epilogue({{.*}}) scales(
+
+// CHECK: block output hash: {{-?[0-9]+}}
