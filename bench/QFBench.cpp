@@ -111,6 +111,19 @@ using Fn6 = void (*)(void *, void *, void *, void *, void *, void *);
 QF_DECLARE(1)
 QF_DECLARE(2)
 
+// Hadamard rotations: FWHT alone, and with the quantize fused or not.
+#define QF_DECLARE_HADAMARD(T)                                                 \
+  extern "C" {                                                                 \
+  void _mlir_ciface_hadamard_b32_t##T(void *, void *);                         \
+  void _mlir_ciface_hadamard_b4096_t##T(void *, void *);                       \
+  void _mlir_ciface_hq_fused_mxint8_t##T(void *, void *, void *);              \
+  void _mlir_ciface_hq_fused_mxfp4_t##T(void *, void *, void *);               \
+  void _mlir_ciface_hq_unfused_mxint8_t##T(void *, void *, void *, void *);    \
+  void _mlir_ciface_hq_unfused_mxfp4_t##T(void *, void *, void *, void *);     \
+  }
+QF_DECLARE_HADAMARD(1)
+QF_DECLARE_HADAMARD(2)
+
 // 64-row (L2-resident) variants, single-threaded module only.
 extern "C" {
 void _mlir_ciface_incache_quant_mxint8_t1(void *, void *, void *);
@@ -425,6 +438,55 @@ void BM_gemv(benchmark::State &state, Format w, bool xInt8) {
   state.counters["memcpy_GB/s"] = memcpyBandwidth(threads) / 1e9;
 }
 
+using Fn2 = void (*)(void *, void *);
+
+/// The FWHT along the rows (block 32 or the whole row): GB/s of f32 input.
+void BM_hadamard(benchmark::State &state, int block) {
+  int threads = int(state.range(0));
+  void *fn = block == 32
+                 ? (threads == 1 ? (void *)&_mlir_ciface_hadamard_b32_t1
+                                 : (void *)&_mlir_ciface_hadamard_b32_t2)
+                 : (threads == 1 ? (void *)&_mlir_ciface_hadamard_b4096_t1
+                                 : (void *)&_mlir_ciface_hadamard_b4096_t2);
+  Buffer &x = input();
+  static Buffer out(kRows * kCols * 4);
+  Desc<2> dx = desc2(x, kRows, kCols), dout = desc2(out, kRows, kCols);
+  for (auto _ : state)
+    reinterpret_cast<Fn2>(fn)(&dx, &dout);
+  reportThroughput(state, double(kRows * kCols * 4), threads);
+}
+
+/// Rotation (block 32) + quantize: one fused kernel, or the FWHT writing
+/// the rotated tensor and the quantize reading it back.
+void BM_hadamardQuantize(benchmark::State &state, Format f, bool fused) {
+  int threads = int(state.range(0));
+  std::string key = std::string(fused ? "fused_" : "unfused_") + f.name;
+  static const std::map<std::string, void *> k1 = {
+      {"fused_mxint8", (void *)&_mlir_ciface_hq_fused_mxint8_t1},
+      {"fused_mxfp4", (void *)&_mlir_ciface_hq_fused_mxfp4_t1},
+      {"unfused_mxint8", (void *)&_mlir_ciface_hq_unfused_mxint8_t1},
+      {"unfused_mxfp4", (void *)&_mlir_ciface_hq_unfused_mxfp4_t1}};
+  static const std::map<std::string, void *> k2 = {
+      {"fused_mxint8", (void *)&_mlir_ciface_hq_fused_mxint8_t2},
+      {"fused_mxfp4", (void *)&_mlir_ciface_hq_fused_mxfp4_t2},
+      {"unfused_mxint8", (void *)&_mlir_ciface_hq_unfused_mxint8_t2},
+      {"unfused_mxfp4", (void *)&_mlir_ciface_hq_unfused_mxfp4_t2}};
+  void *fn = (threads == 1 ? k1 : k2).at(key);
+  Buffer &x = input();
+  static Buffer h(kRows * kCols * 4);
+  QStorage q(f);
+  Desc<2> dx = desc2(x, kRows, kCols), dh = desc2(h, kRows, kCols);
+  Desc<2> dp = desc2(q.packed, kRows, kCols * f.bits / 8);
+  Desc<2> ds = desc2(q.scales, kRows, kCols / f.block);
+  for (auto _ : state) {
+    if (fused)
+      reinterpret_cast<Fn3>(fn)(&dx, &dp, &ds);
+    else
+      reinterpret_cast<Fn4>(fn)(&dx, &dh, &dp, &ds);
+  }
+  reportThroughput(state, double(kRows * kCols * 4), threads);
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -459,6 +521,23 @@ int main(int argc, char **argv) {
           BM_gemv, f, xi8)
           ->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMicrosecond)
           ->MinTime(0.3)->UseRealTime();
+  }
+  for (int block : {32, 4096})
+    benchmark::RegisterBenchmark(
+        ("hadamard/b" + std::to_string(block)).c_str(), BM_hadamard, block)
+        ->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)
+        ->MinTime(0.5)->UseRealTime();
+  for (const char *name : {"mxint8", "mxfp4"}) {
+    const Format &f = *std::find_if(std::begin(kFormats), std::end(kFormats),
+                                    [&](const Format &g) { return std::string(g.name) == name; });
+    for (bool fused : {true, false})
+      benchmark::RegisterBenchmark(
+          (std::string("hadamard_quantize/") + name +
+           (fused ? "_fused" : "_unfused"))
+              .c_str(),
+          BM_hadamardQuantize, f, fused)
+          ->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)
+          ->MinTime(0.5)->UseRealTime();
   }
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();

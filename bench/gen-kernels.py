@@ -17,6 +17,12 @@ GEMV_FORMATS = ["mxfp4", "nvfp4", "mxint8"]
 # The same kernels on 64 rows (1 MiB of f32, L2-resident) with one thread:
 # the compute cost per element without the DRAM stream.
 INCACHE_ROWS = 64
+# Hadamard rotations (qf-insert-hadamard's online transform): the FWHT alone
+# along the rows with block 32 and the whole 4096-element row, and rotation
+# + quantize fused into one kernel (the hadamard's only user is the quantize)
+# or unfused (the rotated tensor is also a result, so it goes to memory).
+HADAMARD_BLOCKS = [32, 4096]
+HQ_FORMATS = ["mxint8", "mxfp4"]
 
 
 def main():
@@ -37,6 +43,21 @@ def main():
                        % (prefix, f, t, q, x, a))
             out.append("  %%d = qf.dequantize %%q : %s -> %s" % (q, x))
             out.append("  return %%d : %s\n}" % x)
+    x = "tensor<%dx%dxf32>" % (ROWS, COLS)
+    for n in HADAMARD_BLOCKS:
+        out.append("func.func @hadamard_b%d_t%d(%%x: %s) -> %s %s {" % (n, t, x, x, a))
+        out.append("  %%h = qf.hadamard %%x axis = 1 block = %d : %s" % (n, x))
+        out.append("  return %%h : %s\n}" % x)
+    for f in HQ_FORMATS:
+        q = "!qf.tensor<%dx%dxf32, %s, axis = 1>" % (ROWS, COLS, f)
+        out.append("func.func @hq_fused_%s_t%d(%%x: %s) -> %s %s {" % (f, t, x, q, a))
+        out.append("  %%h = qf.hadamard %%x axis = 1 block = 32 : %s" % x)
+        out.append("  %%q = qf.quantize %%h : %s -> %s" % (x, q))
+        out.append("  return %%q : %s\n}" % q)
+        out.append("func.func @hq_unfused_%s_t%d(%%x: %s) -> (%s, %s) %s {" % (f, t, x, x, q, a))
+        out.append("  %%h = qf.hadamard %%x axis = 1 block = 32 : %s" % x)
+        out.append("  %%q = qf.quantize %%h : %s -> %s" % (x, q))
+        out.append("  return %%h, %%q : %s, %s\n}" % (x, q))
     for f in GEMV_FORMATS:
         w = "!qf.tensor<%dx%dxf32, %s, axis = 1>" % (N, K, f)
         y = "tensor<1x%dxf32>" % N

@@ -85,6 +85,27 @@ def main():
             if f == "nvfp4_single":
                 verdict = "(reference, no target)"
             print("| %s | %s | %s | %s |" % (op, f, " | ".join(cells), verdict))
+    hops = [op for op in ("hadamard", "hadamard_quantize")
+            if any(k[0] == op for k in best)]
+    if hops:
+        print()
+        print("Hadamard rotation (FWHT along rows of 4096; hadamard_quantize: block 32 "
+              "rotation then the format's quantize, fused into one pass or unfused):")
+        print()
+        print("| op | variant | 1 thread GB/s | x memcpy | 2 threads GB/s | x memcpy |")
+        print("|---|---|---|---|---|---|")
+        for op in hops:
+            for f in sorted(set(k[1] for k in best if k[0] == op and k[2] == 1)):
+                cells = []
+                for t in (1, 2):
+                    s_ = best.get((op, f, t))
+                    if s_ is None or t not in memcpy:
+                        cells += ["-", "-"]
+                        continue
+                    mark = " (!)" if (op, f, t) in disturbed else ""
+                    cells += ["%.2f%s" % (F32_BYTES / s_ / 1e9, mark),
+                              "%.2f" % (memcpy[t] / s_)]
+                print("| %s | %s | %s |" % (op, f, " | ".join(cells)))
     inc = ordered(k[1] for k in best if k[0] == "quantize_incache")
     if inc:
         mhz = data["context"].get("mhz_per_cpu", 0)

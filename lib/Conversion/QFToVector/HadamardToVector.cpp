@@ -404,6 +404,13 @@ struct HadamardToVector final : OpConversionPattern<qf::HadamardOp> {
     int64_t unit = std::max(n, bq);
     unsigned bits = qt.getElementBits();
     int64_t total = type.getNumElements();
+    // Grouped: w blocks at a time, their amaxes reduced together by a
+    // transposing tree of shuffles and their scales computed in one vector
+    // (as the row quantize kernel does), when a row holds whole groups.
+    int64_t len = type.getDimSize(type.getRank() - 1);
+    int64_t groupSpan = std::max(unit, w * bq);
+    bool grouped = len % groupSpan == 0 && groupSpan / w <= 2 * kMaxRegisterRows;
+    int64_t span = grouped ? groupSpan : unit;
     SmallVector<int8_t> sigma;
     if (std::optional<int64_t> seed = op.getSeed()) {
       std::vector<int8_t> s =
@@ -435,20 +442,20 @@ struct HadamardToVector final : OpConversionPattern<qf::HadamardOp> {
     {
       OpBuilder::InsertionGuard g(b);
       auto par = scf::ParallelOp::create(b, loc, ValueRange{e.idx(0)},
-                                         ValueRange{e.idx(total / unit)},
+                                         ValueRange{e.idx(total / span)},
                                          ValueRange{e.idx(1)});
       b.setInsertionPointToStart(par.getBody());
       Value u = par.getInductionVars()[0];
-      Value base = e.muli(u, e.idx(unit));
-      Value byteBase = e.muli(u, e.idx(unit * bits / 8));
-      Value scaleBase = e.muli(u, e.idx(unit / bq));
+      Value base = e.muli(u, e.idx(span));
+      Value byteBase = e.muli(u, e.idx(span * bits / 8));
+      Value scaleBase = e.muli(u, e.idx(span / bq));
       auto vt = VectorType::get({w}, b.getF32Type());
       auto it = VectorType::get({w}, b.getI32Type());
 
       // Load and rotate: signs, in-register stages, stages across vectors
       // of each rotation block, one scaling (the library's order).
       RowView src{in1, base, e.idx(w), vt, Value()};
-      int64_t chunks = unit / w;
+      int64_t chunks = span / w;
       SmallVector<Value> rows;
       for (int64_t c = 0; c < chunks; ++c) {
         Value x = e.load(src, e.idx(c));
@@ -466,41 +473,95 @@ struct HadamardToVector final : OpConversionPattern<qf::HadamardOp> {
       // Quantize each block from the registers (QuantizeToVector's MX
       // path: amax of |bits|, D3 non-finite blocks, shared exponent).
       int64_t perBlock = bq / w;
-      for (int64_t j = 0; j < unit / bq; ++j) {
-        ArrayRef<Value> blk = ArrayRef<Value>(rows).slice(j * perBlock, perBlock);
+      Type i32 = b.getI32Type();
+      auto blockAmax = [&](int64_t j) {
+        ArrayRef<Value> blk =
+            ArrayRef<Value>(rows).slice(j * perBlock, perBlock);
         Value amaxV = qf::kernel::absBits(k, blk[0]);
         for (Value x : blk.drop_front())
           amaxV = arith::MaxSIOp::create(b, loc, amaxV,
                                          qf::kernel::absBits(k, x));
-        Value amax = vector::ReductionOp::create(
-            b, loc, vector::CombiningKind::MAXSI, amaxV);
-        Type i32 = b.getI32Type();
-        Value nanBlock = arith::CmpIOp::create(
-            b, loc, arith::CmpIPredicate::sge, amax, k.i32(i32, 0x7F800000));
+        return amaxV;
+      };
+      // Scale byte and encode exponent of blocks with amax bits `amax`
+      // (scalar i32 or vector<w x i32>).
+      auto scaleOf = [&](Value amax, Value &nanBlock, Value &kexp) {
+        Type t = amax.getType();
+        nanBlock = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                         amax, k.i32(t, 0x7F800000));
         Value xs = qf::kernel::mxScaleExponent(k, f, amax);
-        Value byte = arith::SelectOp::create(
-            b, loc, nanBlock, k.i32(i32, 0xFF),
-            arith::AddIOp::create(b, loc, xs, k.i32(i32, 127)));
-        Value kexp = f.elem.isInt()
-                         ? arith::SubIOp::create(b, loc, xs,
-                                                 k.i32(i32, f.elem.bits - 2))
-                               .getResult()
-                         : xs;
-        Value kexpV = vector::BroadcastOp::create(b, loc, it, kexp);
-        Value nanV = vector::BroadcastOp::create(
-            b, loc, VectorType::get({w}, b.getI1Type()), nanBlock);
+        kexp = f.elem.isInt()
+                   ? arith::SubIOp::create(b, loc, xs,
+                                           k.i32(t, f.elem.bits - 2))
+                         .getResult()
+                   : xs;
+        return arith::SelectOp::create(
+                   b, loc, nanBlock, k.i32(t, 0xFF),
+                   arith::AddIOp::create(b, loc, xs, k.i32(t, 127)))
+            .getResult();
+      };
+      auto encodeBlock = [&](int64_t j, Value kexpV, Value nanV) {
         for (int64_t c = 0; c < perBlock; ++c) {
-          Value codes = qf::kernel::encodeElements(k, f.elem, f.rounding,
-                                                   f.range, blk[c], kexpV);
+          Value codes = qf::kernel::encodeElements(
+              k, f.elem, f.rounding, f.range, rows[j * perBlock + c], kexpV);
           codes = arith::SelectOp::create(b, loc, nanV, k.i32(it, 0), codes);
           Value bytes = qf::kernel::packCodes(k, bits, codes);
           Value at = e.addi(byteBase,
                             e.idx((j * perBlock + c) * w * int64_t(bits) / 8));
           vector::StoreOp::create(b, loc, bytes, packed1, ValueRange{at});
         }
-        Value sbyte = arith::TruncIOp::create(b, loc, b.getI8Type(), byte);
-        memref::StoreOp::create(b, loc, sbyte, scales1,
-                                ValueRange{e.addi(scaleBase, e.idx(j))});
+      };
+      int64_t blocks = span / bq;
+      if (!grouped) {
+        for (int64_t j = 0; j < blocks; ++j) {
+          Value amax = vector::ReductionOp::create(
+              b, loc, vector::CombiningKind::MAXSI, blockAmax(j));
+          Value nanBlock, kexp;
+          Value byte = scaleOf(amax, nanBlock, kexp);
+          encodeBlock(j, vector::BroadcastOp::create(b, loc, it, kexp),
+                      vector::BroadcastOp::create(
+                          b, loc, VectorType::get({w}, b.getI1Type()),
+                          nanBlock));
+          Value sbyte = arith::TruncIOp::create(b, loc, b.getI8Type(), byte);
+          memref::StoreOp::create(b, loc, sbyte, scales1,
+                                  ValueRange{e.addi(scaleBase, e.idx(j))});
+        }
+      }
+      for (int64_t g0 = 0; grouped && g0 < blocks; g0 += w) {
+        // Transposing max tree: merging two vectors that hold nb blocks in
+        // segments of seg lanes gives 2 nb blocks in segments of seg / 2.
+        SmallVector<Value> vals;
+        for (int64_t j = g0; j < g0 + w; ++j)
+          vals.push_back(blockAmax(j));
+        for (int64_t nb = 1, seg = w; vals.size() > 1; nb *= 2, seg /= 2) {
+          SmallVector<Value> next;
+          for (size_t i = 0; i < vals.size(); i += 2) {
+            SmallVector<int64_t> lo, hi;
+            for (int64_t off : {int64_t(0), w})
+              for (int64_t sgm = 0; sgm < nb; ++sgm)
+                for (int64_t t = 0; t < seg / 2; ++t) {
+                  lo.push_back(off + sgm * seg + t);
+                  hi.push_back(off + sgm * seg + seg / 2 + t);
+                }
+            Value a = vector::ShuffleOp::create(b, loc, vals[i], vals[i + 1], lo);
+            Value c = vector::ShuffleOp::create(b, loc, vals[i], vals[i + 1], hi);
+            next.push_back(arith::MaxSIOp::create(b, loc, a, c));
+          }
+          vals = std::move(next);
+        }
+        Value nanBlock, kexp;
+        Value byte = scaleOf(vals[0], nanBlock, kexp);
+        Value sbytes = arith::TruncIOp::create(
+            b, loc, VectorType::get({w}, b.getI8Type()), byte);
+        vector::StoreOp::create(b, loc, sbytes, scales1,
+                                ValueRange{e.addi(scaleBase, e.idx(g0))});
+        for (int64_t j = 0; j < w; ++j) {
+          SmallVector<int64_t> lane(w, j);
+          encodeBlock(g0 + j,
+                      vector::ShuffleOp::create(b, loc, kexp, kexp, lane),
+                      vector::ShuffleOp::create(b, loc, nanBlock, nanBlock,
+                                                lane));
+        }
       }
     }
     Value packedT1 = bufferization::ToTensorOp::create(
