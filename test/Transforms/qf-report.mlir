@@ -4,6 +4,9 @@
 // RUN: qf-opt %s --qf-report="output=%t.txt" | FileCheck %s --check-prefix=IR
 // RUN: FileCheck %s < %t.txt
 // RUN: qf-opt %s --qf-quantize-model="fold-weights=false" --qf-report --canonicalize -o /dev/null | FileCheck %s --check-prefix=MODEL
+// Weights folded into qf.constant keep their QSNR (qf.qsnr_db, recorded by
+// qf-quantize-model while it still has the f32 values): the same 37.38 dB.
+// RUN: qf-opt %s --qf-quantize-model --qf-report -o /dev/null | FileCheck %s --check-prefix=FOLDED
 
 // CHECK: qf-report: 5 quantized tensors
 // CHECK-NEXT: location kind shape format bits/elt bytes f32 bytes q QSNR dB
@@ -44,6 +47,8 @@
 // MODEL: "wq" weight 16x64 mxfp4 4.25 4096 544 15.56
 // MODEL: qf-report.mlir":[[#L:]]:8 activation 4x64 mxfp8
 // MODEL-NEXT: qf-report.mlir":[[#L]]:8 weight 16x64 mxfp4 4.25 4096 544 37.38
+// FOLDED: qf-report.mlir":[[#L:]]:8 activation 4x64 mxfp8
+// FOLDED-NEXT: qf-report.mlir":[[#L]]:8 weight 16x64 mxfp4 4.25 4096 544 37.38
 func.func @report(%x: tensor<4x64xf32>, %xd: tensor<?x64xf32>, %codes: tensor<16x32xi8>, %scales: tensor<16x4xi8>, %ts: tensor<f32>) -> tensor<4x16xf32> {
   %w = arith.constant dense<[[0.1, -0.7, 1.3, 2.9]]> : tensor<1x4xf32>
   %wt = tensor.empty() : tensor<16x64xf32>

@@ -4,6 +4,7 @@
 #include "qf/Dialect/QF/IR/ConstantData.h"
 #include "qf/Dialect/QF/IR/QF.h"
 #include "qf/Numerics/Quantize.h"
+#include "qf/Numerics/Stats.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -17,6 +18,7 @@
 #include "llvm/ADT/MapVector.h"
 #include "llvm/Support/Regex.h"
 
+#include <cmath>
 #include <numeric>
 
 namespace qf {
@@ -640,6 +642,15 @@ struct QuantizeModelPass final
                                          data.data());
         rhs = qf::ConstantOp::create(b, loc, qt,
                                      qf::QuantizedAttr::fromNumerics(qt, q));
+        // The f32 original is gone after folding: record the weight's QSNR
+        // (numerics::qsnrDb of the decoded codes) for qf-report.
+        std::vector<float> dq(data.size());
+        qf::numerics::dequantize(wf.toNumerics(), qt.getLayout(), q,
+                                 dq.data());
+        double db =
+            qf::numerics::qsnrDb(data.data(), dq.data(), int64_t(data.size()));
+        if (std::isfinite(db))
+          rhs.getDefiningOp()->setAttr(qf::kQsnrAttrName, b.getF64FloatAttr(db));
       } else {
         Value cst = arith::ConstantOp::create(
             b, loc, qf::makeFloatElements(RankedTensorType::get(nk, f32), data));

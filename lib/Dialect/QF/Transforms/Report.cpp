@@ -141,6 +141,8 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
       qf::RotationQsnr rot;
       if (isa<qf::ConstantOp>(op)) {
         kind = "weight";
+        if (auto db = op->getAttrOfType<FloatAttr>(qf::kQsnrAttrName))
+          qsnr = db.getValueAsDouble();
       } else if (auto u = dyn_cast<qf::UnpackOp>(op)) {
         kind = "weight-arg";
       } else if (auto q = dyn_cast<qf::QuantizeOp>(op)) {

@@ -16,6 +16,11 @@
 
 namespace qf {
 
+/// Discardable f64 attribute that qf-quantize-model puts on the qf.constant
+/// of a weight it quantized at compile time: the weight's QSNR in dB
+/// (numerics::qsnrDb), which qf-report shows once the f32 original is gone.
+constexpr llvm::StringLiteral kQsnrAttrName = "qf.qsnr_db";
+
 #define GEN_PASS_DECL
 #include "qf/Dialect/QF/Transforms/Passes.h.inc"
 
