@@ -348,6 +348,132 @@ bool requantizeIsLossless(const BlockFormat &from, const BlockFormat &to) {
          quantumA + (b.emax() - a.emax()) >= quantumB;
 }
 
+bool requantizeIsShift(const BlockFormat &from, const BlockFormat &to) {
+  if (!from.elem.isInt() || !to.elem.isInt() ||
+      from.scale != ScaleType::E8M0 || to.scale != ScaleType::E8M0 ||
+      from.tensorScale || to.tensorScale || from.blockKind != to.blockKind)
+    return false;
+  if (from.blockKind != BlockKind::Fixed)
+    return true;
+  if (from.blockSize < 1 || to.blockSize < 1)
+    return false;
+  return from.blockSize % to.blockSize == 0 ||
+         to.blockSize % from.blockSize == 0;
+}
+
+int shiftRoundInt(int k, int d, Rounding r, const BlockFormat &to) {
+  int qmax = (1 << (to.elem.bits - 1)) - 1;
+  int qmin = to.range == IntRange::Full ? -qmax - 1 : -qmax;
+  int mag = k < 0 ? -k : k;
+  int q;
+  if (d <= 0) {
+    // Only small left shifts occur (the caller's exponent bounds them), but
+    // keep the product in range for any input.
+    q = -d >= 16 ? (mag ? qmax + 1 : 0) : mag << -d;
+  } else if (d >= 16) {
+    q = 0; // |k| <= 2^8 is below half a unit
+  } else {
+    q = mag >> d;
+    int rem = mag & ((1 << d) - 1), half = 1 << (d - 1);
+    bool up = r == Rounding::NearestAway
+                  ? rem >= half
+                  : rem > half || (rem == half && (q & 1));
+    q += up;
+  }
+  if (k < 0)
+    q = -q;
+  return q > qmax ? qmax : (q < qmin ? qmin : q);
+}
+
+namespace {
+/// Index of the highest set bit of v > 0.
+int msb(int v) {
+  int m = 0;
+  while (v >>= 1)
+    ++m;
+  return m;
+}
+} // namespace
+
+QuantizedTensor requantizeShift(const BlockFormat &from, const BlockFormat &to,
+                                const Layout &l, const QuantizedTensor &q) {
+  QuantizedTensor out;
+  out.codes.assign(q.codes.size(), 0);
+  std::vector<int64_t> ss = scaleShape(to, l);
+  int64_t numScales = 1;
+  for (int64_t d : ss)
+    numScales *= d;
+  out.scales.assign(size_t(numScales), 0);
+  const int a = from.elem.bits, b = to.elem.bits;
+  // Source scale of the element at flat index i (D12 order, see
+  // forEachBlock): [outer, axis, inner] -> (o * inner + in) * nb + axis / len.
+  BlockGeometry gs = geometry(from, l);
+  auto srcScale = [&](int64_t i) -> ScaleBits {
+    if (from.blockKind == BlockKind::Tensor)
+      return q.scales[0];
+    int64_t o = i / (gs.axisLen * gs.inner), r = i % (gs.axisLen * gs.inner);
+    int64_t ax = r / gs.inner, in = r % gs.inner;
+    return q.scales[size_t((o * gs.inner + in) * gs.numBlocks + ax / gs.len)];
+  };
+  std::vector<int> k, t;
+  forEachBlock(to, l, [&](int64_t off, int64_t stride, int64_t s, int64_t len) {
+    k.assign(size_t(len), 0);
+    t.assign(size_t(len), 0);
+    bool nan = false, zero = true;
+    int maxE = 0, maxMant = 0; // largest |k| 2^t as mant 2^(E-8), mant in [256, 512)
+    for (int64_t i = 0; i < len; ++i) {
+      int64_t at = off + i * stride;
+      int sb = int(srcScale(at) & 0xFF);
+      if (sb == 0xFF)
+        nan = true;
+      int ki = detail::signExtend(q.codes[size_t(at)], a);
+      int ti = sb - 127 - (a - 2);
+      k[size_t(i)] = ki;
+      t[size_t(i)] = ti;
+      if (ki == 0)
+        continue;
+      int mag = ki < 0 ? -ki : ki, m = msb(mag);
+      int e = m + ti, mant = mag << (8 - m);
+      if (e >= 128) // -2^(a-1) under 2^127 decodes to -Inf in FP32
+        nan = true;
+      if (zero || e > maxE || (e == maxE && mant > maxMant)) {
+        maxE = e;
+        maxMant = mant;
+      }
+      zero = false;
+    }
+    uint8_t *codes = out.codes.data() + off;
+    if (nan) { // D3
+      writeZeros(codes, len, stride);
+      out.scales[size_t(s)] = scaleNaN(ScaleType::E8M0);
+      return;
+    }
+    if (zero) { // D4; integer codes have no -0
+      writeZeros(codes, len, stride);
+      out.scales[size_t(s)] = encodeE8M0(-127);
+      return;
+    }
+    // mxScaleExponent on the exact amax maxMant * 2^(maxE - 8), emax = 0.
+    int xs = maxE;
+    int qmax = (1 << (b - 1)) - 1;
+    if (to.rule == ScaleRule::Ceil && (maxMant << (b - 2)) > (qmax << 8))
+      ++xs;
+    if (to.rule == ScaleRule::Even &&
+        (maxMant << (b - 1)) >= (((1 << b) - 1) << 8))
+      ++xs;
+    xs = xs < -127 ? -127 : (xs > 127 ? 127 : xs);
+    out.scales[size_t(s)] = encodeE8M0(xs);
+    for (int64_t i = 0; i < len; ++i) {
+      int ki = k[size_t(i)];
+      int v = ki == 0 ? 0
+                      : shiftRoundInt(ki, xs - (b - 2) - t[size_t(i)],
+                                      to.rounding, to);
+      codes[i * stride] = uint8_t(unsigned(v) & ((1u << b) - 1));
+    }
+  });
+  return out;
+}
+
 ScaleBits quantizeBlock(const BlockFormat &f, const float *x, int64_t n,
                         int64_t stride, float sEnc, uint8_t *codes) {
   if (blockHasNonFinite(x, n, stride)) { // D3 / D8

@@ -117,6 +117,38 @@ bool requantizeIsIdentity(const BlockFormat &f);
 ///    symmetric range or more bits than `from` uses.
 bool requantizeIsLossless(const BlockFormat &from, const BlockFormat &to);
 
+/// True when requantizing `from` into `to` (scales from the data, as
+/// qf.requantize) can be computed on the codes with integer exponent
+/// arithmetic and shifts (requantizeShift), with the same bits as the f32
+/// route quantize(to, dequantize(from)): integer elements and E8M0 scales on
+/// both sides (any scale rule, rounding and range), no tensor scale, and
+/// blocks of the same kind whose fixed sizes divide one another (blocks of
+/// one side then never straddle blocks of the other along a shared axis).
+/// Why it is exact: a code k under scale byte S decodes to k * 2^(S-127-(a-2))
+/// exactly in FP32 (|k| <= 2^(a-1) fits the significand, the exponent stays
+/// above 2^-149), except k = -2^(a-1) under S = 0xFE, which overflows to
+/// -Inf and makes the block NaN; the block amax is then max |k| 2^t, its
+/// exact exponent is msb(max|k|) + t, and every element is re-rounded from an
+/// exact integer by a right shift.
+bool requantizeIsShift(const BlockFormat &from, const BlockFormat &to);
+
+/// The integer path of requantizeIsShift: codes and scales equal to
+/// quantize(to, l, dequantize(from, l, q)) for every q (all codes, NaN and
+/// zero blocks), computed without floating point: per destination block the
+/// exponent E = max(msb|k| + t) over its elements (t = source scale exponent
+/// - (a-2)), the scale rule applied to the normalized largest magnitude,
+/// then each code k shifted right by d = xs - (b-2) - t with the
+/// destination's rounding (or left by -d, exact) and clamped to its range.
+/// Both formats use the layout `l` (same blocked axis). Requires
+/// requantizeIsShift(from, to).
+QuantizedTensor requantizeShift(const BlockFormat &from, const BlockFormat &to,
+                                const Layout &l, const QuantizedTensor &q);
+
+/// The rounding step of requantizeShift for one code: round(k * 2^-d) with
+/// rounding `r` (d > 0), k * 2^-d exactly (d <= 0), clamped to the integer
+/// range of `to`; returns the signed result (not masked to a code).
+int shiftRoundInt(int k, int d, Rounding r, const BlockFormat &to);
+
 /// Quantizes one block of `n` values read with `stride` (MX/E8M0 scales, or
 /// float scales given the encode scale sEnc). Writes n codes with the same
 /// stride and returns the scale bits.
