@@ -1258,6 +1258,195 @@ Value emitDequantize(OpBuilder &b, Location loc, Storage in, qf::QTensorType t,
   return toTensor(b, loc, resultT, outBuf);
 }
 
+//===----------------------------------------------------------------------===//
+// Requantize between integer E8M0 formats: exponent arithmetic and shifts
+//===----------------------------------------------------------------------===//
+
+/// Whether emitRequantizeShift handles src -> dst: the integer path is exact
+/// (numerics::requantizeIsShift) and the row kernel's straight-line shape
+/// applies to both sides (same blocks along the same innermost axis, blocks
+/// of at most 8 full vectors that pack in registers, static innermost dim).
+bool canRequantizeByShift(qf::QTensorType src, qf::QTensorType dst,
+                          unsigned vw) {
+  nm::BlockFormat fs = src.getFormat().toNumerics();
+  nm::BlockFormat fd = dst.getFormat().toNumerics();
+  if (!nm::requantizeIsShift(fs, fd) || fs.blockKind != nm::BlockKind::Fixed ||
+      fs.blockSize != fd.blockSize || src.getAxis() != dst.getAxis())
+    return false;
+  int64_t r = src.getRank();
+  if (r == 0 || src.getAxis() != r - 1 ||
+      ShapedType::isDynamic(src.getShape()[r - 1]))
+    return false;
+  int64_t L = fs.blockSize;
+  for (unsigned bits : {src.getElementBits(), dst.getElementBits()}) {
+    int64_t g = packGroup(bits);
+    if (L % g != 0 || vw % g != 0)
+      return false;
+  }
+  return L % vw == 0 && L / vw <= 8;
+}
+
+/// numerics::requantizeShift for one block per (row, block) iteration: the
+/// codes are sign-extended, max |k| gives the block exponent (a compare
+/// ladder for its highest bit, scalar), the destination's scale rule is an
+/// integer compare on max |k|, and every code is shifted by the block's
+/// d = xs - (b-2) - (xs_src - (a-2)) with its rounding as an added bias.
+/// No floating point; requires canRequantizeByShift.
+Storage emitRequantizeShift(OpBuilder &b, Location loc, Storage in,
+                            qf::QTensorType src, qf::QTensorType dst,
+                            unsigned vw) {
+  Idx ix{b, loc};
+  int64_t r = src.getRank();
+  SmallVector<Value> sizes = dimSizes(b, loc, in.packed);
+  sizes.back() = ix.c(src.getShape()[r - 1]);
+  QView vs = makeView(b, loc, src, sizes);
+  QView vd = makeView(b, loc, dst, sizes);
+  Kernels ks{b, loc, vs.f, vw, vs.bits};
+  Kernels kd{b, loc, vd.f, vw, vd.bits};
+  const nm::BlockFormat &fd = vd.f;
+  const int a = int(vs.bits), bb = int(vd.bits);
+  const int qmax = (1 << (bb - 1)) - 1;
+  const int qmin = fd.range == nm::IntRange::Full ? -qmax - 1 : -qmax;
+
+  RankedTensorType packedT = dst.getPackedType(), scalesT = dst.getScalesType();
+  SmallVector<Value> packedSizes(sizes);
+  packedSizes.back() = vd.Wp;
+  SmallVector<Value> scaleSizes(sizes.begin(), sizes.end() - 1);
+  scaleSizes.push_back(vd.nb);
+  Value packedBuf = allocBuffer(b, loc, packedT, packedSizes);
+  Value scalesBuf = allocBuffer(b, loc, scalesT, scaleSizes);
+  Value dstPacked = flat(b, loc, packedBuf), dstScales = flat(b, loc, scalesBuf);
+  Value srcPacked = flat(b, loc, readBuffer(b, loc, in.packed));
+  Value srcScales = flat(b, loc, readBuffer(b, loc, in.scales));
+  int64_t nChunks = vs.staticL / vw;
+
+  parallelLoop(b, loc, {vs.P, vs.nb}, [&](OpBuilder &nb, ValueRange ivs) {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToEnd(nb.getInsertionBlock());
+    KB k{b, loc};
+    Type i32 = b.getI32Type();
+    VectorType vt = VectorType::get({vw}, i32);
+    auto c = [&](int64_t v) { return k.i32(i32, v); };
+    auto cv = [&](int64_t v) { return k.i32(vt, v); };
+    auto splat = [&](Value v) -> Value {
+      return vector::BroadcastOp::create(b, loc, vt, v);
+    };
+    auto cmp = [&](arith::CmpIPredicate p, Value x, Value y) -> Value {
+      return arith::CmpIOp::create(b, loc, p, x, y);
+    };
+    auto add = [&](Value x, Value y) -> Value {
+      return arith::AddIOp::create(b, loc, x, y);
+    };
+    auto sub = [&](Value x, Value y) -> Value {
+      return arith::SubIOp::create(b, loc, x, y);
+    };
+    auto smax = [&](Value x, Value y) -> Value {
+      return arith::MaxSIOp::create(b, loc, x, y);
+    };
+    auto smin = [&](Value x, Value y) -> Value {
+      return arith::MinSIOp::create(b, loc, x, y);
+    };
+    auto sel = [&](Value cond, Value x, Value y) -> Value {
+      return arith::SelectOp::create(b, loc, cond, x, y);
+    };
+    auto shl = [&](Value x, Value y) -> Value {
+      return arith::ShLIOp::create(b, loc, x, y);
+    };
+    auto shru = [&](Value x, Value y) -> Value {
+      return arith::ShRUIOp::create(b, loc, x, y);
+    };
+
+    Value p = ivs[0], blk = ivs[1];
+    Value rowBase = ix.add(ix.mul(p, vs.K), ix.mul(blk, vs.L));
+    Value scaleIdx = ix.add(ix.mul(p, vs.nb), blk);
+    Value sb = ks.loadScale(srcScales, scaleIdx);
+
+    // Signed codes and their magnitudes.
+    SmallVector<Value> ks32, mags;
+    Value m;
+    for (int64_t ch = 0; ch < nChunks; ++ch) {
+      Value at = ix.add(rowBase, ix.c(ch * vw));
+      Value raw = ks.loadCodes(srcPacked, ix.div(ix.mul(at, ix.c(a)), ix.c(8)),
+                               {}, true);
+      Value kk = arith::ShRSIOp::create(b, loc, shl(raw, cv(32 - a)),
+                                        cv(32 - a));
+      Value mag = smax(kk, sub(cv(0), kk));
+      ks32.push_back(kk);
+      mags.push_back(mag);
+      m = m ? smax(m, mag) : mag;
+    }
+    Value M = vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXSI, m);
+
+    // msb(M) for 0 < M <= 2^(a-1): a compare ladder (no ctlz on any target).
+    Value msb = c(0);
+    for (int i = 1; i < a; ++i)
+      msb = add(msb, arith::ExtUIOp::create(
+                         b, loc, i32,
+                         cmp(arith::CmpIPredicate::sge, M, c(int64_t(1) << i))));
+    Value xsSrc = sub(sb, c(127));
+    Value e = add(msb, sub(xsSrc, c(a - 2)));
+    // Non-finite: NaN source scale, or -2^(a-1) under 2^127 decoding to -Inf.
+    Value nan = arith::OrIOp::create(b, loc, cmp(arith::CmpIPredicate::eq, sb, c(0xFF)),
+                                     cmp(arith::CmpIPredicate::sge, e, c(128)));
+    Value zero = cmp(arith::CmpIPredicate::eq, M, c(0));
+    // The scale rule on amax = M 2^(e - msb) (emax = 0 for integers).
+    Value xs = e;
+    if (fd.rule == nm::ScaleRule::Ceil) {
+      // amax > Qmax 2^-(b-2) 2^e  <=>  M 2^(b-2) > Qmax 2^msb.
+      Value up = cmp(arith::CmpIPredicate::sgt, shl(M, c(bb - 2)),
+                     shl(c(qmax), msb));
+      xs = add(xs, arith::ExtUIOp::create(b, loc, i32, up));
+    } else if (fd.rule == nm::ScaleRule::Even) {
+      // significand >= 2 - 2^-(b-1)  <=>  M 2^(b-1) >= (2^b - 1) 2^msb.
+      Value up = cmp(arith::CmpIPredicate::sge, shl(M, c(bb - 1)),
+                     shl(c((1 << bb) - 1), msb));
+      xs = add(xs, arith::ExtUIOp::create(b, loc, i32, up));
+    }
+    xs = smin(smax(xs, c(-127)), c(127));
+    Value byte = sel(nan, c(0xFF), sel(zero, c(0), add(xs, c(127))));
+    kd.storeScale(byte, dstScales, scaleIdx);
+
+    // Shift of this block; zero and NaN blocks get any in-range amount
+    // (their codes are 0 either way).
+    Value d = sub(sub(xs, c(bb - 2)), sub(xsSrc, c(a - 2)));
+    d = smin(smax(d, c(-8)), c(24));
+    Value lsh = smax(sub(c(0), d), c(0)), rsh = smax(d, c(0));
+    Value half = shru(shl(c(1), rsh), c(1));
+    Value bias, oddMask;
+    if (fd.rounding == nm::Rounding::NearestAway) {
+      bias = half;
+    } else {
+      // x + (half - 1) + lsb(x >> R), then >> R: ties go to the even result.
+      bias = smax(sub(half, c(1)), c(0));
+      oddMask = arith::ExtUIOp::create(b, loc, i32,
+                                       cmp(arith::CmpIPredicate::sgt, rsh, c(0)));
+    }
+    Value lshV = splat(lsh), rshV = splat(rsh), biasV = splat(bias);
+    Value oddV = oddMask ? splat(oddMask) : Value();
+    Value nanV = vector::BroadcastOp::create(
+        b, loc, VectorType::get({vw}, b.getI1Type()), nan);
+    for (int64_t ch = 0; ch < nChunks; ++ch) {
+      Value x = shl(mags[ch], lshV);
+      Value t = add(x, biasV);
+      if (oddV)
+        t = add(t, arith::AndIOp::create(b, loc, shru(x, rshV), oddV));
+      Value q = shru(t, rshV);
+      Value neg = cmp(arith::CmpIPredicate::slt, ks32[ch], cv(0));
+      Value sq = sel(neg, sub(cv(0), q), q);
+      sq = smax(smin(sq, cv(qmax)), cv(qmin));
+      sq = sel(nanV, cv(0), sq);
+      Value at = ix.add(rowBase, ix.c(ch * vw));
+      kd.storeCodes(sq, dstPacked, ix.div(ix.mul(at, ix.c(bb)), ix.c(8)), {},
+                    true);
+    }
+    scf::ReduceOp::create(b, loc);
+  });
+  Storage out;
+  out.packed = toTensor(b, loc, packedT, packedBuf);
+  out.scales = toTensor(b, loc, scalesT, scalesBuf);
+  return out;
+}
+
 /// Whether the kernels support this type (diagnoses otherwise).
 LogicalResult checkSupported(Operation *op, qf::QTensorType t, unsigned vw) {
   unsigned bits = t.getElementBits();
@@ -1341,6 +1530,12 @@ struct RequantizeLowering : OpConversionPattern<qf::RequantizeOp> {
     auto dst = cast<qf::QTensorType>(op.getResult().getType());
     if (failed(checkSupported(op, src, vw)) || failed(checkSupported(op, dst, vw)))
       return failure();
+    if (canRequantizeByShift(src, dst, vw)) {
+      Storage s = emitRequantizeShift(rewriter, op.getLoc(),
+                                      storageOf(adaptor.getInput()), src, dst, vw);
+      rewriter.replaceOpWithMultiple(op, {valuesOf(s)});
+      return success();
+    }
     // Decode to f32 and encode again: the composition the op is defined as.
     auto mid = RankedTensorType::get(src.getShape(), rewriter.getF32Type());
     Value f = emitDequantize(rewriter, op.getLoc(), storageOf(adaptor.getInput()),

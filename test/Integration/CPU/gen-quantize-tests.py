@@ -410,6 +410,27 @@ CASES = [
          requant=(fmt("mxfp4"), 4, "i8", False, 32)),
     Case("requant-mxint8-to-nvfp4", fmt("mxint8"), [8, 64], 1, bits=8, seed=25,
          requant=(fmt("nvfp4"), 4, "i8", True, 16)),
+    # Integer E8M0 pairs: lowered to exponent arithmetic and shifts
+    # (numerics::requantizeIsShift), except where the blocks differ.
+    Case("requant-mxint8-to-mxint4", fmt("mxint8"), [8, 64], 1, bits=8, seed=28,
+         requant=(fmt("mxint4"), 4, "i8", False, 32)),
+    Case("requant-mxint8-to-mxint6", fmt("mxint8"), [8, 64], 1, bits=8, seed=29,
+         requant=(fmt("mxint6"), 6, "i8", False, 32)),
+    Case("requant-mxint6-to-mxint4", fmt("mxint6"), [8, 64], 1, bits=6, seed=30,
+         requant=(fmt("mxint4"), 4, "i8", False, 32)),
+    Case("requant-mxint4-to-mxint8", fmt("mxint4"), [8, 64], 1, bits=4, seed=31,
+         requant=(fmt("mxint8"), 8, "i8", False, 32)),
+    Case("requant-user-i8-b16-to-i5-ceil-away-full",
+         fmt("elem = i8, block = 16, scale = f8E8M0FNU"), [8, 64], 1, bits=8,
+         block=16, seed=32,
+         requant=(fmt("elem = i5, block = 16, scale = f8E8M0FNU, rule = ceil, "
+                      "rounding = away, range = full"), 5, "i8", False, 16)),
+    Case("requant-mxint8-to-i4-b8-even", fmt("mxint8"), [8, 64], 1, bits=8,
+         seed=33,
+         requant=(fmt("elem = i4, block = 8, scale = f8E8M0FNU, rule = even"),
+                  4, "i8", False, 8)),
+    Case("requant-mxint8-to-mxint4-axis0", fmt("mxint8"), [64, 20], 0, bits=8,
+         seed=34, special=False, requant=(fmt("mxint4"), 4, "i8", False, 32)),
 ]
 
 
