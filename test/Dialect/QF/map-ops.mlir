@@ -1,0 +1,105 @@
+// RUN: qf-opt %s | qf-opt | FileCheck %s
+// RUN: qf-opt %s --mlir-print-op-generic | qf-opt | FileCheck %s
+
+// qf.map, qf.fused_matmul and qf.yield round-trip through the custom and the
+// generic form, with and without the optional parts.
+
+// CHECK-LABEL: func.func @map_quantized
+// CHECK-SAME: (%[[Q:.*]]: !qf.tensor<8x64xf32, mxfp8, axis = 1>, %[[B:.*]]: tensor<64xf32>)
+// CHECK: %[[R:.*]] = qf.map(%[[Q]], %[[B]]) {indexing_maps = [#{{.*}}, #{{.*}}]} : (!qf.tensor<8x64xf32, mxfp8, axis = 1>, tensor<64xf32>) -> !qf.tensor<8x64xf32, mxfp4, axis = 1> {
+// CHECK-NEXT: ^bb0(%[[X:.*]]: f32, %[[Y:.*]]: f32):
+// CHECK-NEXT: %[[C:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[S:.*]] = arith.addf %[[X]], %[[Y]] : f32
+// CHECK-NEXT: %[[M:.*]] = arith.maximumf %[[S]], %[[C]] : f32
+// CHECK-NEXT: qf.yield %[[M]] : f32
+// CHECK-NEXT: }
+// CHECK-NEXT: return %[[R]]
+func.func @map_quantized(%q: !qf.tensor<8x64xf32, mxfp8, axis = 1>, %b: tensor<64xf32>)
+    -> !qf.tensor<8x64xf32, mxfp4, axis = 1> {
+  %r = qf.map(%q, %b) {indexing_maps = [affine_map<(i, j) -> (i, j)>,
+                                        affine_map<(i, j) -> (j)>]}
+         : (!qf.tensor<8x64xf32, mxfp8, axis = 1>, tensor<64xf32>)
+         -> !qf.tensor<8x64xf32, mxfp4, axis = 1> {
+  ^bb0(%x: f32, %y: f32):
+    %c = arith.constant 0.0 : f32
+    %s = arith.addf %x, %y : f32
+    %m = arith.maximumf %s, %c : f32
+    qf.yield %m : f32
+  }
+  return %r : !qf.tensor<8x64xf32, mxfp4, axis = 1>
+}
+
+// f32 result, no maps (identity).
+// CHECK-LABEL: func.func @map_f32
+// CHECK: qf.map(%{{.*}}, %{{.*}}) : (!qf.tensor<8x64xf32, mxint8, axis = 1>, !qf.tensor<8x64xf32, mxint4, axis = 1>) -> tensor<8x64xf32> {
+// CHECK-NEXT: ^bb0(%[[A:.*]]: f32, %[[B:.*]]: f32):
+// CHECK-NEXT: %[[S:.*]] = arith.addf %[[A]], %[[B]] : f32
+// CHECK-NEXT: qf.yield %[[S]] : f32
+func.func @map_f32(%a: !qf.tensor<8x64xf32, mxint8, axis = 1>,
+                   %b: !qf.tensor<8x64xf32, mxint4, axis = 1>) -> tensor<8x64xf32> {
+  %r = qf.map(%a, %b) : (!qf.tensor<8x64xf32, mxint8, axis = 1>,
+                         !qf.tensor<8x64xf32, mxint4, axis = 1>) -> tensor<8x64xf32> {
+  ^bb0(%x: f32, %y: f32):
+    %s = arith.addf %x, %y : f32
+    qf.yield %s : f32
+  }
+  return %r : tensor<8x64xf32>
+}
+
+// Static scales and a tensor scale (NVFP4 result).
+// CHECK-LABEL: func.func @map_static_scales
+// CHECK: qf.map(%{{.*}}) scales(%{{.*}} : tensor<8x4xi8>) tensor_scale(%{{.*}} : tensor<f32>) : (tensor<8x64xf32>) -> !qf.tensor<8x64xf32, nvfp4, axis = 1> {
+// CHECK: math.tanh
+// CHECK: qf.yield
+func.func @map_static_scales(%x: tensor<8x64xf32>, %s: tensor<8x4xi8>, %g: tensor<f32>)
+    -> !qf.tensor<8x64xf32, nvfp4, axis = 1> {
+  %r = qf.map(%x) scales(%s : tensor<8x4xi8>) tensor_scale(%g : tensor<f32>)
+         : (tensor<8x64xf32>) -> !qf.tensor<8x64xf32, nvfp4, axis = 1> {
+  ^bb0(%v: f32):
+    %t = math.tanh %v : f32
+    qf.yield %t : f32
+  }
+  return %r : !qf.tensor<8x64xf32, nvfp4, axis = 1>
+}
+
+// CHECK-LABEL: func.func @fused_matmul_epilogue
+// CHECK-SAME: (%[[A:.*]]: !qf.tensor<8x64xf32, mxfp8, axis = 1>, %[[W:.*]]: !qf.tensor<128x64xf32, mxfp4, axis = 1>, %[[G:.*]]: tensor<8x128xf32>)
+// CHECK: %[[R:.*]] = qf.fused_matmul %[[A]], %[[W]] transpose_b epilogue(%[[G]] : tensor<8x128xf32>) : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<128x64xf32, mxfp4, axis = 1> -> !qf.tensor<8x128xf32, mxfp8, axis = 1> {
+// CHECK-NEXT: ^bb0(%[[ACC:.*]]: f32, %[[GV:.*]]: f32):
+// CHECK-NEXT: %[[P:.*]] = arith.mulf %[[ACC]], %[[GV]] : f32
+// CHECK-NEXT: qf.yield %[[P]] : f32
+// CHECK-NEXT: }
+// CHECK-NEXT: return %[[R]]
+func.func @fused_matmul_epilogue(%a: !qf.tensor<8x64xf32, mxfp8, axis = 1>,
+                                 %w: !qf.tensor<128x64xf32, mxfp4, axis = 1>,
+                                 %gate: tensor<8x128xf32>)
+    -> !qf.tensor<8x128xf32, mxfp8, axis = 1> {
+  %h = qf.fused_matmul %a, %w transpose_b epilogue(%gate : tensor<8x128xf32>)
+         : !qf.tensor<8x64xf32, mxfp8, axis = 1>,
+           !qf.tensor<128x64xf32, mxfp4, axis = 1>
+         -> !qf.tensor<8x128xf32, mxfp8, axis = 1> {
+  ^bb0(%acc: f32, %g: f32):
+    %p = arith.mulf %acc, %g : f32
+    qf.yield %p : f32
+  }
+  return %h : !qf.tensor<8x128xf32, mxfp8, axis = 1>
+}
+
+// No transpose, no epilogue, an identity body, static scales.
+// CHECK-LABEL: func.func @fused_matmul_plain
+// CHECK: qf.fused_matmul %{{.*}}, %{{.*}} scales(%{{.*}} : tensor<8x4xi8>) : !qf.tensor<8x64xf32, mxint8, axis = 1>, !qf.tensor<64x128xf32, mxint8, axis = 0> -> !qf.tensor<8x128xf32, mxint4, axis = 1> {
+// CHECK-NEXT: ^bb0(%[[ACC:.*]]: f32):
+// CHECK-NEXT: qf.yield %[[ACC]] : f32
+func.func @fused_matmul_plain(%a: !qf.tensor<8x64xf32, mxint8, axis = 1>,
+                              %w: !qf.tensor<64x128xf32, mxint8, axis = 0>,
+                              %s: tensor<8x4xi8>)
+    -> !qf.tensor<8x128xf32, mxint4, axis = 1> {
+  %h = qf.fused_matmul %a, %w scales(%s : tensor<8x4xi8>)
+         : !qf.tensor<8x64xf32, mxint8, axis = 1>,
+           !qf.tensor<64x128xf32, mxint8, axis = 0>
+         -> !qf.tensor<8x128xf32, mxint4, axis = 1> {
+  ^bb0(%acc: f32):
+    qf.yield %acc : f32
+  }
+  return %h : !qf.tensor<8x128xf32, mxint4, axis = 1>
+}
