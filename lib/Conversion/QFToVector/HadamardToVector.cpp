@@ -9,12 +9,14 @@
 // across the contiguous inner dimension (each lane an independent column).
 //
 // qf.quantize(qf.hadamard(x)) with both along the innermost axis and an MX
-// format (E8M0 scales) is one kernel: each unit of max(rotation block,
-// quantization block) elements is loaded once, rotated in registers and
-// quantized from the registers (block amax, shared exponent, element codes
-// with the KernelBuilder emitters that the quantize kernel uses), so the
-// rotated tensor never goes to memory and the bits are those of
-// numerics::hadamardAlongAxis followed by numerics::quantize.
+// or NV format (E8M0 or E4M3 block scales) is one kernel: each span of
+// max(rotation block, quantization block) elements (or of vector-width
+// blocks) is loaded once, rotated in registers and quantized from the
+// registers (block amax, scale, element codes with the KernelBuilder
+// emitters that the quantize kernel uses), so the rotated tensor never goes
+// to memory and the bits are those of numerics::hadamardAlongAxis followed
+// by numerics::quantize. NVFP4/NVINT4 rotate twice: once for the tensor
+// amax, once to quantize.
 //
 //===----------------------------------------------------------------------===//
 #include "KernelBuilder.h"
@@ -30,6 +32,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Transforms/DialectConversion.h"
 
+#include <cfloat>
 #include <cmath>
 
 using namespace mlir;
@@ -266,8 +269,8 @@ struct HadamardToVector final : OpConversionPattern<qf::HadamardOp> {
 
   /// The qf.quantize that the fused kernel can absorb, or null: the only
   /// user of `op`, in the same block, quantizing along the same innermost
-  /// axis into an MX format (E8M0 scales, fixed power-of-two blocks, no
-  /// tensor scale) with scales from the data, with whole vectors per block
+  /// axis into an MX or NV format (E8M0 or E4M3 scales, fixed power-of-two
+  /// blocks) with scales from the data, with whole vectors per block
   /// and at most kMaxRegisterRows vectors per unit.
   qf::QuantizeOp fusableQuantize(qf::HadamardOp op) const {
     if (!op->hasOneUse())
@@ -285,8 +288,12 @@ struct HadamardToVector final : OpConversionPattern<qf::HadamardOp> {
     qf::numerics::BlockFormat f = qt.getFormat().toNumerics();
     int64_t bq = f.blockSize, w = vw, len = type.getDimSize(rank - 1);
     auto pow2 = [](int64_t v) { return v > 0 && (v & (v - 1)) == 0; };
+    // E8M0 (MX) or E4M3 (NV, with or without the FP32 tensor scale) block
+    // scales; other float scale types keep the two kernels.
     if (f.blockKind != qf::numerics::BlockKind::Fixed ||
-        f.scale != qf::numerics::ScaleType::E8M0 || f.tensorScale ||
+        (f.scale != qf::numerics::ScaleType::E8M0 &&
+         f.scale != qf::numerics::ScaleType::E4M3) ||
+        (f.tensorScale && f.scale != qf::numerics::ScaleType::E4M3) ||
         !pow2(n) || !pow2(bq))
       return {};
     int64_t unit = std::max(n, bq);
@@ -387,9 +394,11 @@ struct HadamardToVector final : OpConversionPattern<qf::HadamardOp> {
     return success();
   }
 
-  /// One parallel iteration per unit of max(n, block) elements of the
-  /// flattened row-major tensor (units never straddle rows: the row length
-  /// is a multiple of the unit).
+  /// One parallel iteration per span (a unit of max(n, block) elements, or
+  /// a group of vw blocks) of the flattened row-major tensor; spans never
+  /// straddle rows (the row length is a multiple of the span). Two-level
+  /// formats first run the rotation once more to reduce the finite amax of
+  /// the rotated tensor (the tensor scale), still without storing it.
   void emitFusedQuantize(qf::HadamardOp op, qf::QuantizeOp q, Value input,
                          ConversionPatternRewriter &rewriter) const {
     namespace nm = qf::numerics;
@@ -400,6 +409,7 @@ struct HadamardToVector final : OpConversionPattern<qf::HadamardOp> {
     auto type = cast<RankedTensorType>(op.getInput().getType());
     qf::QTensorType qt = q.getResult().getType();
     nm::BlockFormat f = qt.getFormat().toNumerics();
+    bool mx = f.scale == nm::ScaleType::E8M0;
     int64_t n = op.getBlock(), bq = f.blockSize, w = vw;
     int64_t unit = std::max(n, bq);
     unsigned bits = qt.getElementBits();
@@ -418,6 +428,10 @@ struct HadamardToVector final : OpConversionPattern<qf::HadamardOp> {
       sigma.assign(s.begin(), s.end());
     }
     const float scaleValue = float(1.0 / std::sqrt(double(n)));
+    Type i32 = b.getI32Type(), f32 = b.getF32Type();
+    auto vt = VectorType::get({w}, f32);
+    auto it = VectorType::get({w}, i32);
+    auto bt = VectorType::get({w}, b.getI1Type());
 
     auto flat = [&](Value mem, int64_t rank) -> Value {
       if (rank == 1)
@@ -429,9 +443,10 @@ struct HadamardToVector final : OpConversionPattern<qf::HadamardOp> {
     };
     int64_t rank = type.getRank();
     Value in = bufferization::ToBufferOp::create(
-        b, loc, MemRefType::get(type.getShape(), b.getF32Type()), input,
+        b, loc, MemRefType::get(type.getShape(), f32), input,
         /*read_only=*/true);
     RankedTensorType packedT = qt.getPackedType(), scalesT = qt.getScalesType();
+    RankedTensorType tsT = qt.getTensorScaleType();
     auto packedM = MemRefType::get(packedT.getShape(), packedT.getElementType());
     auto scalesM = MemRefType::get(scalesT.getShape(), scalesT.getElementType());
     Value packedBuf = memref::AllocOp::create(b, loc, packedM);
@@ -439,21 +454,10 @@ struct HadamardToVector final : OpConversionPattern<qf::HadamardOp> {
     Value in1 = flat(in, rank), packed1 = flat(packedBuf, rank),
           scales1 = flat(scalesBuf, rank);
 
-    {
-      OpBuilder::InsertionGuard g(b);
-      auto par = scf::ParallelOp::create(b, loc, ValueRange{e.idx(0)},
-                                         ValueRange{e.idx(total / span)},
-                                         ValueRange{e.idx(1)});
-      b.setInsertionPointToStart(par.getBody());
-      Value u = par.getInductionVars()[0];
-      Value base = e.muli(u, e.idx(span));
-      Value byteBase = e.muli(u, e.idx(span * bits / 8));
-      Value scaleBase = e.muli(u, e.idx(span / bq));
-      auto vt = VectorType::get({w}, b.getF32Type());
-      auto it = VectorType::get({w}, b.getI32Type());
-
-      // Load and rotate: signs, in-register stages, stages across vectors
-      // of each rotation block, one scaling (the library's order).
+    // The rotated span at element `base`, in registers: signs, in-register
+    // stages, stages across the vectors of each rotation block, one scaling
+    // (the library's order).
+    auto rotateAt = [&](Value base) {
       RowView src{in1, base, e.idx(w), vt, Value()};
       int64_t chunks = span / w;
       SmallVector<Value> rows;
@@ -469,11 +473,82 @@ struct HadamardToVector final : OpConversionPattern<qf::HadamardOp> {
       Value scale = e.splatF32(vt, scaleValue);
       for (Value &x : rows)
         x = e.mulf(x, scale);
+      return rows;
+    };
+    auto beginParallel = [&](int64_t count) {
+      auto par = scf::ParallelOp::create(b, loc, ValueRange{e.idx(0)},
+                                         ValueRange{e.idx(count)},
+                                         ValueRange{e.idx(1)});
+      b.setInsertionPointToStart(par.getBody());
+      return par.getInductionVars()[0];
+    };
 
-      // Quantize each block from the registers (QuantizeToVector's MX
-      // path: amax of |bits|, D3 non-finite blocks, shared exponent).
+    // Two-level formats: S_enc from the finite amax of the rotated tensor
+    // (QuantizeToVector's emitAmax / emitTensorEncodeScale), g = 1 / S_enc.
+    Value sEnc, tsBuf;
+    if (!mx && f.tensorScale) {
+      int64_t spans = total / span;
+      Value partial =
+          memref::AllocOp::create(b, loc, MemRefType::get({spans}, i32));
+      {
+        OpBuilder::InsertionGuard g(b);
+        Value u = beginParallel(spans);
+        SmallVector<Value> rows = rotateAt(e.muli(u, e.idx(span)));
+        Value acc = k.i32(it, 0);
+        for (Value x : rows) {
+          Value a = qf::kernel::absBits(k, x);
+          Value fin = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                            a, k.i32(it, 0x7F800000));
+          a = arith::SelectOp::create(b, loc, fin, a, k.i32(it, 0));
+          acc = arith::MaxSIOp::create(b, loc, acc, a);
+        }
+        Value r = vector::ReductionOp::create(
+            b, loc, vector::CombiningKind::MAXSI, acc);
+        memref::StoreOp::create(b, loc, r, partial, ValueRange{u});
+      }
+      auto loop = scf::ForOp::create(b, loc, e.idx(0), e.idx(spans), e.idx(1),
+                                     ValueRange{k.i32(i32, 0)});
+      {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPointToStart(loop.getBody());
+        Value v = memref::LoadOp::create(b, loc, partial,
+                                         ValueRange{loop.getInductionVar()});
+        Value m =
+            arith::MaxSIOp::create(b, loc, loop.getRegionIterArgs()[0], v);
+        scf::YieldOp::create(b, loc, m);
+      }
+      Value amaxBits = loop.getResult(0);
+      double prod = nm::scaleMaxFinite(f.scale) * f.elementMax();
+      float num = prod > double(FLT_MAX) ? FLT_MAX : float(prod);
+      Value amax = arith::BitcastOp::create(b, loc, f32, amaxBits);
+      Value sv = arith::DivFOp::create(b, loc, k.f32(f32, num), amax);
+      Value ok = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE, sv,
+                                       k.f32(f32, FLT_MAX));
+      sv = arith::SelectOp::create(b, loc, ok, sv, k.f32(f32, FLT_MAX));
+      Value isZero = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                           sv, k.f32(f32, 0.0f));
+      sv = arith::SelectOp::create(b, loc, isZero, k.f32(f32, 1.0f), sv);
+      Value amaxZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                             amaxBits, k.i32(i32, 0));
+      sEnc = arith::SelectOp::create(b, loc, amaxZero, k.f32(f32, 1.0f), sv);
+      Value gv = arith::DivFOp::create(b, loc, k.f32(f32, 1.0f), sEnc);
+      tsBuf = memref::AllocOp::create(b, loc, MemRefType::get({}, f32));
+      memref::StoreOp::create(b, loc, gv, tsBuf, ValueRange{});
+    } else if (!mx) {
+      sEnc = k.f32(f32, 1.0f);
+    }
+
+    {
+      OpBuilder::InsertionGuard g(b);
+      Value u = beginParallel(total / span);
+      Value byteBase = e.muli(u, e.idx(span * bits / 8));
+      Value scaleBase = e.muli(u, e.idx(span / bq));
+      SmallVector<Value> rows = rotateAt(e.muli(u, e.idx(span)));
+
+      // Quantize each block from the registers (QuantizeToVector's paths:
+      // amax of |bits|, D3/D8 non-finite blocks, E8M0 shared exponent or
+      // E4M3 block scale times S_enc).
       int64_t perBlock = bq / w;
-      Type i32 = b.getI32Type();
       auto blockAmax = [&](int64_t j) {
         ArrayRef<Value> blk =
             ArrayRef<Value>(rows).slice(j * perBlock, perBlock);
@@ -483,27 +558,57 @@ struct HadamardToVector final : OpConversionPattern<qf::HadamardOp> {
                                          qf::kernel::absBits(k, x));
         return amaxV;
       };
-      // Scale byte and encode exponent of blocks with amax bits `amax`
-      // (scalar i32 or vector<w x i32>).
-      auto scaleOf = [&](Value amax, Value &nanBlock, Value &kexp) {
+      // From block amax bits (scalar i32 or vector<w x i32>): the stored
+      // scale byte, the non-finite flag and the encode parameter (MX: the
+      // exponent offset; E4M3: the element multiplier eb).
+      auto scaleOf = [&](Value amax, Value &nanBlock, Value &param) {
         Type t = amax.getType();
         nanBlock = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
                                          amax, k.i32(t, 0x7F800000));
-        Value xs = qf::kernel::mxScaleExponent(k, f, amax);
-        kexp = f.elem.isInt()
-                   ? arith::SubIOp::create(b, loc, xs,
-                                           k.i32(t, f.elem.bits - 2))
-                         .getResult()
-                   : xs;
-        return arith::SelectOp::create(
-                   b, loc, nanBlock, k.i32(t, 0xFF),
-                   arith::AddIOp::create(b, loc, xs, k.i32(t, 127)))
+        if (mx) {
+          Value xs = qf::kernel::mxScaleExponent(k, f, amax);
+          param = f.elem.isInt()
+                      ? arith::SubIOp::create(b, loc, xs,
+                                              k.i32(t, f.elem.bits - 2))
+                            .getResult()
+                      : xs;
+          return arith::SelectOp::create(
+                     b, loc, nanBlock, k.i32(t, 0xFF),
+                     arith::AddIOp::create(b, loc, xs, k.i32(t, 127)))
+              .getResult();
+        }
+        Type ft = qf::kernel::KB::withElt(t, f32);
+        Value se = isa<VectorType>(t)
+                       ? vector::BroadcastOp::create(b, loc, ft, sEnc).getResult()
+                       : sEnc;
+        Value am = arith::BitcastOp::create(b, loc, ft, amax);
+        Value tb = arith::DivFOp::create(b, loc, am,
+                                         k.f32(ft, float(f.elementMax())));
+        tb = arith::MulFOp::create(b, loc, tb, se);
+        Value stored = qf::kernel::encodeScaleRNE(k, f.scale, tb);
+        Value sf = qf::kernel::decodeScale(k, f.scale, stored);
+        Value isZero = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                             sf, k.f32(ft, 0.0f));
+        Value eb = arith::DivFOp::create(b, loc, se, sf);
+        Value ok = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE, eb,
+                                         k.f32(ft, FLT_MAX));
+        eb = arith::SelectOp::create(b, loc, ok, eb, k.f32(ft, FLT_MAX));
+        param = arith::SelectOp::create(b, loc, isZero, k.f32(ft, 0.0f), eb);
+        // D8: a block holding a non-finite value gets scale 0x7F (NaN).
+        return arith::SelectOp::create(b, loc, nanBlock, k.i32(t, 0x7F),
+                                       stored)
             .getResult();
       };
-      auto encodeBlock = [&](int64_t j, Value kexpV, Value nanV) {
+      auto encodeBlock = [&](int64_t j, Value paramV, Value nanV) {
         for (int64_t c = 0; c < perBlock; ++c) {
-          Value codes = qf::kernel::encodeElements(
-              k, f.elem, f.rounding, f.range, rows[j * perBlock + c], kexpV);
+          Value x = rows[j * perBlock + c];
+          Value codes =
+              mx ? qf::kernel::encodeElements(k, f.elem, f.rounding, f.range,
+                                              x, paramV)
+                 : qf::kernel::encodeElements(
+                       k, f.elem, f.rounding, f.range,
+                       arith::MulFOp::create(b, loc, x, paramV),
+                       k.i32(it, 0));
           codes = arith::SelectOp::create(b, loc, nanV, k.i32(it, 0), codes);
           Value bytes = qf::kernel::packCodes(k, bits, codes);
           Value at = e.addi(byteBase,
@@ -516,12 +621,11 @@ struct HadamardToVector final : OpConversionPattern<qf::HadamardOp> {
         for (int64_t j = 0; j < blocks; ++j) {
           Value amax = vector::ReductionOp::create(
               b, loc, vector::CombiningKind::MAXSI, blockAmax(j));
-          Value nanBlock, kexp;
-          Value byte = scaleOf(amax, nanBlock, kexp);
-          encodeBlock(j, vector::BroadcastOp::create(b, loc, it, kexp),
-                      vector::BroadcastOp::create(
-                          b, loc, VectorType::get({w}, b.getI1Type()),
-                          nanBlock));
+          Value nanBlock, param;
+          Value byte = scaleOf(amax, nanBlock, param);
+          encodeBlock(j,
+                      vector::BroadcastOp::create(b, loc, mx ? it : vt, param),
+                      vector::BroadcastOp::create(b, loc, bt, nanBlock));
           Value sbyte = arith::TruncIOp::create(b, loc, b.getI8Type(), byte);
           memref::StoreOp::create(b, loc, sbyte, scales1,
                                   ValueRange{e.addi(scaleBase, e.idx(j))});
@@ -549,8 +653,8 @@ struct HadamardToVector final : OpConversionPattern<qf::HadamardOp> {
           }
           vals = std::move(next);
         }
-        Value nanBlock, kexp;
-        Value byte = scaleOf(vals[0], nanBlock, kexp);
+        Value nanBlock, param;
+        Value byte = scaleOf(vals[0], nanBlock, param);
         Value sbytes = arith::TruncIOp::create(
             b, loc, VectorType::get({w}, b.getI8Type()), byte);
         vector::StoreOp::create(b, loc, sbytes, scales1,
@@ -558,7 +662,7 @@ struct HadamardToVector final : OpConversionPattern<qf::HadamardOp> {
         for (int64_t j = 0; j < w; ++j) {
           SmallVector<int64_t> lane(w, j);
           encodeBlock(g0 + j,
-                      vector::ShuffleOp::create(b, loc, kexp, kexp, lane),
+                      vector::ShuffleOp::create(b, loc, param, param, lane),
                       vector::ShuffleOp::create(b, loc, nanBlock, nanBlock,
                                                 lane));
         }
@@ -568,7 +672,11 @@ struct HadamardToVector final : OpConversionPattern<qf::HadamardOp> {
         b, loc, packedT, packedBuf, /*restrict=*/true, /*writable=*/true);
     Value scalesT1 = bufferization::ToTensorOp::create(
         b, loc, scalesT, scalesBuf, /*restrict=*/true, /*writable=*/true);
-    rewriter.replaceOpWithMultiple(q, {{packedT1, scalesT1}});
+    SmallVector<Value> results = {packedT1, scalesT1};
+    if (tsT)
+      results.push_back(bufferization::ToTensorOp::create(
+          b, loc, tsT, tsBuf, /*restrict=*/true, /*writable=*/true));
+    rewriter.replaceOpWithMultiple(q, {results});
     rewriter.eraseOp(op);
   }
 
