@@ -349,9 +349,9 @@ bool requantizeIsLossless(const BlockFormat &from, const BlockFormat &to) {
 }
 
 bool requantizeIsShift(const BlockFormat &from, const BlockFormat &to) {
-  if (!from.elem.isInt() || !to.elem.isInt() ||
-      from.scale != ScaleType::E8M0 || to.scale != ScaleType::E8M0 ||
-      from.tensorScale || to.tensorScale || from.blockKind != to.blockKind)
+  if (!from.elem.isInt() || !to.elem.isInt() || from.scale != ScaleType::E8M0 ||
+      to.scale != ScaleType::E8M0 || from.tensorScale || to.tensorScale ||
+      from.blockKind != to.blockKind)
     return false;
   if (from.blockKind != BlockKind::Fixed)
     return true;
@@ -420,7 +420,8 @@ QuantizedTensor requantizeShift(const BlockFormat &from, const BlockFormat &to,
     k.assign(size_t(len), 0);
     t.assign(size_t(len), 0);
     bool nan = false, zero = true;
-    int maxE = 0, maxMant = 0; // largest |k| 2^t as mant 2^(E-8), mant in [256, 512)
+    int maxE = 0,
+        maxMant = 0; // largest |k| 2^t as mant 2^(E-8), mant in [256, 512)
     for (int64_t i = 0; i < len; ++i) {
       int64_t at = off + i * stride;
       int sb = int(srcScale(at) & 0xFF);

@@ -12,7 +12,8 @@ using namespace qf::numerics;
 
 namespace {
 
-BlockFormat intFormat(int bits, int64_t block, ScaleRule rule = ScaleRule::Floor,
+BlockFormat intFormat(int bits, int64_t block,
+                      ScaleRule rule = ScaleRule::Floor,
                       Rounding r = Rounding::NearestEven,
                       IntRange range = IntRange::Symmetric) {
   BlockFormat f;
@@ -66,7 +67,8 @@ QuantizedTensor randomInput(const BlockFormat &from, const Layout &l,
   }
   // Whole-block patterns along the source blocks: zero, max, min codes.
   int64_t len = blockLength(from, l);
-  if (len > 0 && from.blockKind == BlockKind::Fixed && l.axis == int(l.shape.size()) - 1) {
+  if (len > 0 && from.blockKind == BlockKind::Fixed &&
+      l.axis == int(l.shape.size()) - 1) {
     for (int64_t blk = 0; blk * len < n; ++blk) {
       uint64_t r = g.next() % 6;
       uint8_t fill;
@@ -121,8 +123,8 @@ TEST(RequantizeShift, Predicate) {
 
 TEST(RequantizeShift, ShiftRoundInt) {
   BlockFormat to = intFormat(4, 32);
-  EXPECT_EQ(shiftRoundInt(5, 1, Rounding::NearestEven, to), 2);  // 2.5
-  EXPECT_EQ(shiftRoundInt(7, 1, Rounding::NearestEven, to), 4);  // 3.5
+  EXPECT_EQ(shiftRoundInt(5, 1, Rounding::NearestEven, to), 2); // 2.5
+  EXPECT_EQ(shiftRoundInt(7, 1, Rounding::NearestEven, to), 4); // 3.5
   EXPECT_EQ(shiftRoundInt(5, 1, Rounding::NearestAway, to), 3);
   EXPECT_EQ(shiftRoundInt(-5, 1, Rounding::NearestAway, to), -3);
   EXPECT_EQ(shiftRoundInt(-5, 1, Rounding::NearestEven, to), -2);
@@ -140,7 +142,8 @@ TEST(RequantizeShift, PresetPairsAllOptions) {
   uint64_t seed = 1;
   for (const char *fn : names)
     for (const char *tn : names)
-      for (ScaleRule rule : {ScaleRule::Floor, ScaleRule::Ceil, ScaleRule::Even})
+      for (ScaleRule rule :
+           {ScaleRule::Floor, ScaleRule::Ceil, ScaleRule::Even})
         for (Rounding r : {Rounding::NearestEven, Rounding::NearestAway})
           for (IntRange range : {IntRange::Symmetric, IntRange::Full}) {
             BlockFormat from = *presetFormat(fn), to = *presetFormat(tn);
@@ -188,13 +191,14 @@ TEST(RequantizeShift, UserFormatsAndBlockSizes) {
   BlockFormat t8 = intFormat(8, 1), t5 = intFormat(5, 1, ScaleRule::Ceil);
   t8.blockKind = t5.blockKind = BlockKind::Tensor;
   std::vector<Case> cases = {
-      {intFormat(5, 8), intFormat(3, 8, ScaleRule::Even, Rounding::NearestAway,
-                                  IntRange::Full),
+      {intFormat(5, 8),
+       intFormat(3, 8, ScaleRule::Even, Rounding::NearestAway, IntRange::Full),
        {{6, 40}, 1}},
       {intFormat(8, 16), intFormat(4, 32), {{4, 96}, 1}},
       {intFormat(8, 32), intFormat(4, 8, ScaleRule::Ceil), {{4, 64}, 1}},
       {intFormat(6, 8, ScaleRule::Floor, Rounding::NearestEven, IntRange::Full),
-       intFormat(6, 64), {{3, 128}, 1}},
+       intFormat(6, 64),
+       {{3, 128}, 1}},
       {intFormat(4, 16), intFormat(8, 16), {{32, 3}, 0}},
       {intFormat(2, 4), intFormat(7, 2, ScaleRule::Even), {{5, 8, 2}, 1}},
       {ch8, ch4, {{7, 33}, 1}},

@@ -1315,7 +1315,8 @@ Storage emitRequantizeShift(OpBuilder &b, Location loc, Storage in,
   scaleSizes.push_back(vd.nb);
   Value packedBuf = allocBuffer(b, loc, packedT, packedSizes);
   Value scalesBuf = allocBuffer(b, loc, scalesT, scaleSizes);
-  Value dstPacked = flat(b, loc, packedBuf), dstScales = flat(b, loc, scalesBuf);
+  Value dstPacked = flat(b, loc, packedBuf),
+        dstScales = flat(b, loc, scalesBuf);
   Value srcPacked = flat(b, loc, readBuffer(b, loc, in.packed));
   Value srcScales = flat(b, loc, readBuffer(b, loc, in.scales));
   int64_t nChunks = vs.staticL / vw;
@@ -1368,33 +1369,35 @@ Storage emitRequantizeShift(OpBuilder &b, Location loc, Storage in,
       Value at = ix.add(rowBase, ix.c(ch * vw));
       Value raw = ks.loadCodes(srcPacked, ix.div(ix.mul(at, ix.c(a)), ix.c(8)),
                                {}, true);
-      Value kk = arith::ShRSIOp::create(b, loc, shl(raw, cv(32 - a)),
-                                        cv(32 - a));
+      Value kk =
+          arith::ShRSIOp::create(b, loc, shl(raw, cv(32 - a)), cv(32 - a));
       Value mag = smax(kk, sub(cv(0), kk));
       ks32.push_back(kk);
       mags.push_back(mag);
       m = m ? smax(m, mag) : mag;
     }
-    Value M = vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXSI, m);
+    Value M =
+        vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXSI, m);
 
-    // msb(M) for 0 < M <= 2^(a-1): a compare ladder (no ctlz on any target).
+    // msb(M) for 0 < M <= 2^(a-1): a scalar compare ladder (no math.ctlz).
     Value msb = c(0);
     for (int i = 1; i < a; ++i)
-      msb = add(msb, arith::ExtUIOp::create(
-                         b, loc, i32,
-                         cmp(arith::CmpIPredicate::sge, M, c(int64_t(1) << i))));
+      msb = add(msb, arith::ExtUIOp::create(b, loc, i32,
+                                            cmp(arith::CmpIPredicate::sge, M,
+                                                c(int64_t(1) << i))));
     Value xsSrc = sub(sb, c(127));
     Value e = add(msb, sub(xsSrc, c(a - 2)));
     // Non-finite: NaN source scale, or -2^(a-1) under 2^127 decoding to -Inf.
-    Value nan = arith::OrIOp::create(b, loc, cmp(arith::CmpIPredicate::eq, sb, c(0xFF)),
-                                     cmp(arith::CmpIPredicate::sge, e, c(128)));
+    Value nan =
+        arith::OrIOp::create(b, loc, cmp(arith::CmpIPredicate::eq, sb, c(0xFF)),
+                             cmp(arith::CmpIPredicate::sge, e, c(128)));
     Value zero = cmp(arith::CmpIPredicate::eq, M, c(0));
     // The scale rule on amax = M 2^(e - msb) (emax = 0 for integers).
     Value xs = e;
     if (fd.rule == nm::ScaleRule::Ceil) {
       // amax > Qmax 2^-(b-2) 2^e  <=>  M 2^(b-2) > Qmax 2^msb.
-      Value up = cmp(arith::CmpIPredicate::sgt, shl(M, c(bb - 2)),
-                     shl(c(qmax), msb));
+      Value up =
+          cmp(arith::CmpIPredicate::sgt, shl(M, c(bb - 2)), shl(c(qmax), msb));
       xs = add(xs, arith::ExtUIOp::create(b, loc, i32, up));
     } else if (fd.rule == nm::ScaleRule::Even) {
       // significand >= 2 - 2^-(b-1)  <=>  M 2^(b-1) >= (2^b - 1) 2^msb.
@@ -1418,8 +1421,8 @@ Storage emitRequantizeShift(OpBuilder &b, Location loc, Storage in,
     } else {
       // x + (half - 1) + lsb(x >> R), then >> R: ties go to the even result.
       bias = smax(sub(half, c(1)), c(0));
-      oddMask = arith::ExtUIOp::create(b, loc, i32,
-                                       cmp(arith::CmpIPredicate::sgt, rsh, c(0)));
+      oddMask = arith::ExtUIOp::create(
+          b, loc, i32, cmp(arith::CmpIPredicate::sgt, rsh, c(0)));
     }
     Value lshV = splat(lsh), rshV = splat(rsh), biasV = splat(bias);
     Value oddV = oddMask ? splat(oddMask) : Value();
@@ -1531,8 +1534,8 @@ struct RequantizeLowering : OpConversionPattern<qf::RequantizeOp> {
     if (failed(checkSupported(op, src, vw)) || failed(checkSupported(op, dst, vw)))
       return failure();
     if (canRequantizeByShift(src, dst, vw)) {
-      Storage s = emitRequantizeShift(rewriter, op.getLoc(),
-                                      storageOf(adaptor.getInput()), src, dst, vw);
+      Storage s = emitRequantizeShift(
+          rewriter, op.getLoc(), storageOf(adaptor.getInput()), src, dst, vw);
       rewriter.replaceOpWithMultiple(op, {valuesOf(s)});
       return success();
     }
