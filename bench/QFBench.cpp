@@ -120,6 +120,9 @@ QF_DECLARE(2)
   void _mlir_ciface_hq_fused_mxfp4_t##T(void *, void *, void *);               \
   void _mlir_ciface_hq_unfused_mxint8_t##T(void *, void *, void *, void *);    \
   void _mlir_ciface_hq_unfused_mxfp4_t##T(void *, void *, void *, void *);     \
+  void _mlir_ciface_hq_fused_nvint4_t##T(void *, void *, void *, void *);      \
+  void _mlir_ciface_hq_unfused_nvint4_t##T(void *, void *, void *, void *,     \
+                                           void *);                            \
   }
 QF_DECLARE_HADAMARD(1)
 QF_DECLARE_HADAMARD(2)
@@ -456,7 +459,8 @@ void BM_hadamard(benchmark::State &state, int block) {
   reportThroughput(state, double(kRows * kCols * 4), threads);
 }
 
-/// Rotation (block 32) + quantize: one fused kernel, or the FWHT writing
+/// Rotation (block 32) + quantize: one fused kernel (NVINT4: two passes of
+/// the rotation, the first for the tensor amax), or the FWHT writing
 /// the rotated tensor and the quantize reading it back.
 void BM_hadamardQuantize(benchmark::State &state, Format f, bool fused) {
   int threads = int(state.range(0));
@@ -465,12 +469,16 @@ void BM_hadamardQuantize(benchmark::State &state, Format f, bool fused) {
       {"fused_mxint8", (void *)&_mlir_ciface_hq_fused_mxint8_t1},
       {"fused_mxfp4", (void *)&_mlir_ciface_hq_fused_mxfp4_t1},
       {"unfused_mxint8", (void *)&_mlir_ciface_hq_unfused_mxint8_t1},
-      {"unfused_mxfp4", (void *)&_mlir_ciface_hq_unfused_mxfp4_t1}};
+      {"unfused_mxfp4", (void *)&_mlir_ciface_hq_unfused_mxfp4_t1},
+      {"fused_nvint4", (void *)&_mlir_ciface_hq_fused_nvint4_t1},
+      {"unfused_nvint4", (void *)&_mlir_ciface_hq_unfused_nvint4_t1}};
   static const std::map<std::string, void *> k2 = {
       {"fused_mxint8", (void *)&_mlir_ciface_hq_fused_mxint8_t2},
       {"fused_mxfp4", (void *)&_mlir_ciface_hq_fused_mxfp4_t2},
       {"unfused_mxint8", (void *)&_mlir_ciface_hq_unfused_mxint8_t2},
-      {"unfused_mxfp4", (void *)&_mlir_ciface_hq_unfused_mxfp4_t2}};
+      {"unfused_mxfp4", (void *)&_mlir_ciface_hq_unfused_mxfp4_t2},
+      {"fused_nvint4", (void *)&_mlir_ciface_hq_fused_nvint4_t2},
+      {"unfused_nvint4", (void *)&_mlir_ciface_hq_unfused_nvint4_t2}};
   void *fn = (threads == 1 ? k1 : k2).at(key);
   Buffer &x = input();
   static Buffer h(kRows * kCols * 4);
@@ -478,9 +486,14 @@ void BM_hadamardQuantize(benchmark::State &state, Format f, bool fused) {
   Desc<2> dx = desc2(x, kRows, kCols), dh = desc2(h, kRows, kCols);
   Desc<2> dp = desc2(q.packed, kRows, kCols * f.bits / 8);
   Desc<2> ds = desc2(q.scales, kRows, kCols / f.block);
+  Desc<0> dt = desc0(q.ts);
   for (auto _ : state) {
-    if (fused)
+    if (fused && f.tensorScale)
+      reinterpret_cast<Fn4>(fn)(&dx, &dp, &ds, &dt);
+    else if (fused)
       reinterpret_cast<Fn3>(fn)(&dx, &dp, &ds);
+    else if (f.tensorScale)
+      reinterpret_cast<Fn5>(fn)(&dx, &dh, &dp, &ds, &dt);
     else
       reinterpret_cast<Fn4>(fn)(&dx, &dh, &dp, &ds);
   }
@@ -527,7 +540,7 @@ int main(int argc, char **argv) {
         ("hadamard/b" + std::to_string(block)).c_str(), BM_hadamard, block)
         ->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)
         ->MinTime(0.5)->UseRealTime();
-  for (const char *name : {"mxint8", "mxfp4"}) {
+  for (const char *name : {"mxint8", "mxfp4", "nvint4"}) {
     const Format &f = *std::find_if(std::begin(kFormats), std::end(kFormats),
                                     [&](const Format &g) { return std::string(g.name) == name; });
     for (bool fused : {true, false})

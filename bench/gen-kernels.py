@@ -22,7 +22,7 @@ INCACHE_ROWS = 64
 # + quantize fused into one kernel (the hadamard's only user is the quantize)
 # or unfused (the rotated tensor is also a result, so it goes to memory).
 HADAMARD_BLOCKS = [32, 4096]
-HQ_FORMATS = ["mxint8", "mxfp4"]
+HQ_FORMATS = ["mxint8", "mxfp4", "nvint4"]
 
 
 def main():
