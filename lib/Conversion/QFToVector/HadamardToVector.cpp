@@ -164,24 +164,25 @@ public:
 
   /// Butterfly stages h = 1, 2, ... < hEnd inside one register: lane l pairs
   /// with lane l ^ h; the lane with bit h clear gets a + b, the other a - b.
+  /// One shuffle per stage: with p the partner lane, the lower lane's
+  /// v + p is a + b (FP32 addition commutes, so the bits are the library's)
+  /// and the upper lane's p - v is a - b.
   Value shuffleStages(Value v, int64_t hEnd) {
     auto t = cast<VectorType>(v.getType());
     int64_t lanes = t.getNumElements();
     for (int64_t h = 1; h < hEnd && h < lanes; h *= 2) {
-      SmallVector<int64_t> lo(lanes), hi(lanes);
+      SmallVector<int64_t> partner(lanes);
       SmallVector<bool> upper(lanes);
       for (int64_t l = 0; l < lanes; ++l) {
-        lo[l] = l & ~h;
-        hi[l] = l | h;
+        partner[l] = l ^ h;
         upper[l] = (l & h) != 0;
       }
-      Value a = vector::ShuffleOp::create(b, loc, v, v, lo);
-      Value c = vector::ShuffleOp::create(b, loc, v, v, hi);
+      Value p = vector::ShuffleOp::create(b, loc, v, v, partner);
       Value sel = arith::ConstantOp::create(
           b, loc,
           DenseElementsAttr::get(VectorType::get({lanes}, b.getI1Type()),
                                  ArrayRef(upper)));
-      v = arith::SelectOp::create(b, loc, sel, subf(a, c), addf(a, c));
+      v = arith::SelectOp::create(b, loc, sel, subf(p, v), addf(v, p));
     }
     return v;
   }
