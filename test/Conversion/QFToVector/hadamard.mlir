@@ -11,13 +11,13 @@
 // CHECK: %[[OUT1:.*]] = memref.collapse_shape %[[OUT]] {{\[\[}}0, 1]] : memref<4x64xf32> into memref<256xf32>
 // CHECK: scf.parallel
 // CHECK: %[[V:.*]] = vector.load %[[IN1]][%{{.*}}] : memref<256xf32>, vector<16xf32>
-// CHECK: vector.shuffle %[[V]], %[[V]] [0, 0, 2, 2, 4, 4, 6, 6, 8, 8, 10, 10, 12, 12, 14, 14]
-// CHECK: vector.shuffle %[[V]], %[[V]] [1, 1, 3, 3, 5, 5, 7, 7, 9, 9, 11, 11, 13, 13, 15, 15]
-// CHECK: arith.subf
-// CHECK: arith.addf
+// One shuffle per stage (the partner lane l ^ h), then p - v / v + p.
+// CHECK: %[[P:.*]] = vector.shuffle %[[V]], %[[V]] [1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14]
+// CHECK: arith.subf %[[P]], %[[V]]
+// CHECK: arith.addf %[[V]], %[[P]]
 // CHECK: arith.select
-// CHECK-COUNT-5: vector.shuffle
-// CHECK: vector.shuffle %{{.*}} [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]
+// CHECK-COUNT-2: vector.shuffle
+// CHECK: vector.shuffle %{{.*}} [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]
 // CHECK: arith.mulf %{{.*}}, %{{.*}} : vector<16xf32>
 // CHECK: vector.store %{{.*}}, %[[OUT1]][%{{.*}}] : memref<256xf32>, vector<16xf32>
 // CHECK: scf.reduce
