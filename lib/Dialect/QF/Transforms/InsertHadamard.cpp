@@ -44,23 +44,23 @@ struct Rotation {
   }
   DictionaryAttr attr(MLIRContext *ctx) const {
     Builder b(ctx);
-    SmallVector<NamedAttribute> a = {b.getNamedAttr("axis", b.getI64IntegerAttr(axis)),
-                                     b.getNamedAttr("block", b.getI64IntegerAttr(block))};
+    SmallVector<NamedAttribute> a = {
+        b.getNamedAttr("axis", b.getI64IntegerAttr(axis)),
+        b.getNamedAttr("block", b.getI64IntegerAttr(block))};
     if (seed)
       a.push_back(b.getNamedAttr("seed", b.getI64IntegerAttr(*seed)));
     return b.getDictionaryAttr(a);
   }
   Value emit(OpBuilder &b, Location loc, Value x) const {
-    return qf::HadamardOp::create(
-               b, loc, x, uint64_t(axis), uint64_t(block),
-               seed ? b.getI64IntegerAttr(*seed) : IntegerAttr())
+    return qf::HadamardOp::create(b, loc, x, uint64_t(axis), uint64_t(block),
+                                  seed ? b.getI64IntegerAttr(*seed)
+                                       : IntegerAttr())
         .getResult();
   }
   void applyTo(std::vector<float> &data, ArrayRef<int64_t> shape) const {
-    qf::numerics::hadamardAlongAxis(data.data(),
-                                    std::vector<int64_t>(shape.begin(), shape.end()),
-                                    int(axis), block, seed.has_value(),
-                                    seed ? uint64_t(*seed) : 0);
+    qf::numerics::hadamardAlongAxis(
+        data.data(), std::vector<int64_t>(shape.begin(), shape.end()),
+        int(axis), block, seed.has_value(), seed ? uint64_t(*seed) : 0);
   }
 };
 
@@ -121,9 +121,8 @@ qf::QuantizeOp replaceWeight(Operation *user, unsigned idx,
   qf::QuantizeOp q = w.quantize;
   OpBuilder b(q);
   Location loc = q.getLoc();
-  Value cst =
-      arith::ConstantOp::create(b, q.getInput().getLoc(),
-                                qf::makeFloatElements(w.constType, data));
+  Value cst = arith::ConstantOp::create(
+      b, q.getInput().getLoc(), qf::makeFloatElements(w.constType, data));
   qf::QTensorType qt = q.getResult().getType();
   Value scales, ts;
   if (q.getScales() && qt.hasStaticShape()) {
@@ -133,7 +132,8 @@ qf::QuantizeOp replaceWeight(Operation *user, unsigned idx,
     scales = arith::ConstantOp::create(b, loc, qa.getScales());
     if (RankedTensorType tsT = qt.getTensorScaleType())
       ts = arith::ConstantOp::create(
-          b, loc, DenseElementsAttr::get(tsT, b.getF32FloatAttr(r.tensorScale)));
+          b, loc,
+          DenseElementsAttr::get(tsT, b.getF32FloatAttr(r.tensorScale)));
   }
   auto nq = qf::QuantizeOp::create(b, loc, qt, cst, scales, ts);
   nq->setDiscardableAttrs(q->getDiscardableAttrDictionary());
@@ -144,11 +144,11 @@ qf::QuantizeOp replaceWeight(Operation *user, unsigned idx,
 
 /// How the weight (rhs) of a matmul is given.
 enum class WeightKind {
-  Constant, ///< qf.quantize of a constant with data: rotated at compile time
+  Constant,    ///< qf.quantize of a constant with data: rotated at compile time
   F32Constant, ///< an f32 constant with data (an unquantized weight)
-  Folded,   ///< qf.constant: the f32 values are gone
-  Argument, ///< qf.unpack of func.func arguments (weights-as-arguments)
-  RunTime,  ///< a run-time value (quantized or f32)
+  Folded,      ///< qf.constant: the f32 values are gone
+  Argument,    ///< qf.unpack of func.func arguments (weights-as-arguments)
+  RunTime,     ///< a run-time value (quantized or f32)
   Other,
 };
 
@@ -174,7 +174,8 @@ struct InsertHadamardPass final
                                                : WeightKind::Other;
     if (auto q = dyn_cast_or_null<qf::QuantizeOp>(def))
       return q.getScales() ? WeightKind::Other : WeightKind::RunTime;
-    if (isa<RankedTensorType>(rhs.getType()) && !matchPattern(rhs, m_Constant()))
+    if (isa<RankedTensorType>(rhs.getType()) &&
+        !matchPattern(rhs, m_Constant()))
       return WeightKind::RunTime;
     return WeightKind::Other;
   }
@@ -380,7 +381,8 @@ struct InsertHadamardPass final
         SymbolTable::getSymbolUses(func, getOperation());
     SmallVector<qf::QuantizeOp> quantizes;
     SmallVector<func::CallOp> calls;
-    for (const SymbolTable::SymbolUse &u : uses ? *uses : SymbolTable::UseRange({})) {
+    for (const SymbolTable::SymbolUse &u :
+         uses ? *uses : SymbolTable::UseRange({})) {
       auto call = dyn_cast<func::CallOp>(u.getUser());
       auto pack = call ? call.getOperand(idx).getDefiningOp<qf::PackOp>()
                        : qf::PackOp();

@@ -23,9 +23,9 @@ double quantizedQsnr(qf::QuantizeOp op, const std::vector<float> &x) {
   qf::QTensorType t = op.getResult().getType();
   qf::numerics::BlockFormat f = t.getFormat().toNumerics();
   qf::numerics::Layout l = t.getLayout();
-  qf::numerics::QuantizedTensor q = op.getScales()
-                                        ? qf::numerics::quantizeMse(f, l, x.data())
-                                        : qf::numerics::quantize(f, l, x.data());
+  qf::numerics::QuantizedTensor q =
+      op.getScales() ? qf::numerics::quantizeMse(f, l, x.data())
+                     : qf::numerics::quantize(f, l, x.data());
   std::vector<float> xq(x.size());
   qf::numerics::dequantize(f, l, q, xq.data());
   return qf::numerics::qsnrDb(x.data(), xq.data(), int64_t(x.size()));
@@ -38,8 +38,7 @@ void unrotate(std::vector<float> &x, const std::vector<int64_t> &shape,
   qf::numerics::hadamardAlongAxis(x.data(), shape, axis, block, false, 0);
   if (!seed)
     return;
-  std::vector<int8_t> sigma =
-      qf::numerics::randomSigns(uint64_t(*seed), block);
+  std::vector<int8_t> sigma = qf::numerics::randomSigns(uint64_t(*seed), block);
   int64_t inner = 1;
   for (size_t d = size_t(axis) + 1; d < shape.size(); ++d)
     inner *= shape[d];
@@ -79,8 +78,7 @@ qf::RotationQsnr qf::rotationQsnr(QuantizeOp op) {
   qf::FormatAttr f = t.getFormat();
   int64_t b = f.getBlockSize();
   if (f.getBlockKind() != BlockKind::Fixed ||
-      !numerics::isSupportedHadamardSize(b) ||
-      shape[size_t(t.getAxis())] % b)
+      !numerics::isSupportedHadamardSize(b) || shape[size_t(t.getAxis())] % b)
     return r;
   numerics::hadamardAlongAxis(x->data(), shape, int(t.getAxis()), b, false, 0);
   r.with = quantizedQsnr(op, *x);
