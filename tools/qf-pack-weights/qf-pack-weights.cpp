@@ -11,11 +11,13 @@
 //===----------------------------------------------------------------------===//
 #include "qf/Dialect/QF/IR/QF.h"
 #include "qf/Numerics/Format.h"
+#include "qf/Numerics/Hadamard.h"
 #include "qf/Numerics/Packing.h"
 #include "qf/Numerics/Quantize.h"
 
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -31,10 +33,16 @@ namespace nm = qf::numerics;
 static int usage(const char *msg) {
   std::cerr << "qf-pack-weights: " << msg << "\n"
             << "usage: qf-pack-weights --format=FORMAT [--shape=AxB[x...]] "
-               "--axis=N [--scale-search=none|mse] [--hex] IN [-o PREFIX]\n"
+               "--axis=N [--scale-search=none|mse]\n"
+               "       [--rotate-block=B [--rotate-seed=S]] [--hex] IN "
+               "[-o PREFIX]\n"
                "  FORMAT: a preset (mxfp4, nvfp4, ...) or '#qf.format<...>'\n"
                "  IN: raw little-endian f32 (needs --shape) or a .npy file "
                "of dtype <f4 in C order\n"
+               "  --rotate-block/--rotate-seed: the Hadamard rotation "
+               "qf-insert-hadamard\n"
+               "    recorded on the argument (qf.hadamard = {axis = N, block = "
+               "B, seed = S}),\n    applied along --axis before quantizing\n"
                "  writes PREFIX.codes, PREFIX.scales (and PREFIX.tscale for "
                "formats with a tensor scale); --hex prints them instead\n";
   return 1;
@@ -166,6 +174,8 @@ static std::string readNpy(const std::vector<char> &raw,
 
 int main(int argc, char **argv) {
   std::string format, shapeStr, in, prefix, search = "none";
+  int64_t rotateBlock = 0;
+  std::optional<uint64_t> rotateSeed;
   int axis = -1;
   bool printHex = false;
   for (int i = 1; i < argc; ++i) {
@@ -178,6 +188,10 @@ int main(int argc, char **argv) {
       axis = std::atoi(a.c_str() + 7);
     else if (a.rfind("--scale-search=", 0) == 0)
       search = a.substr(15);
+    else if (a.rfind("--rotate-block=", 0) == 0)
+      rotateBlock = std::strtoll(a.c_str() + 15, nullptr, 10);
+    else if (a.rfind("--rotate-seed=", 0) == 0)
+      rotateSeed = std::strtoull(a.c_str() + 14, nullptr, 10);
     else if (a == "--hex")
       printHex = true;
     else if (a == "-o" && i + 1 < argc)
@@ -228,6 +242,23 @@ int main(int argc, char **argv) {
                        .c_str());
     x.resize(static_cast<size_t>(n));
     std::memcpy(x.data(), raw.data(), raw.size());
+  }
+  // The rotation qf-insert-hadamard applies to weights its callers quantize
+  // (W Q^T: each row along K transformed like the activation).
+  if (rotateSeed && !rotateBlock)
+    return usage("--rotate-seed needs --rotate-block");
+  if (rotateBlock) {
+    if (!nm::isSupportedHadamardSize(rotateBlock))
+      return usage(("--rotate-block " + std::to_string(rotateBlock) +
+                    " is not a Hadamard size (2^k, 12 * 2^k or 20 * 2^k)")
+                       .c_str());
+    if (l.shape[size_t(axis)] % rotateBlock != 0)
+      return usage(("--rotate-block " + std::to_string(rotateBlock) +
+                    " does not divide dimension " + std::to_string(axis) +
+                    " (size " + std::to_string(l.shape[size_t(axis)]) + ")")
+                       .c_str());
+    nm::hadamardAlongAxis(x.data(), l.shape, axis, rotateBlock,
+                          rotateSeed.has_value(), rotateSeed.value_or(0));
   }
   // The same search qf-quantize-model weight-scale-search=mse performs.
   nm::QuantizedTensor q = search == "mse" ? nm::quantizeMse(*f, l, x.data())
