@@ -53,7 +53,7 @@ if [ "$rotate" = 1 ]; then
     [ "$variant" = rotated ] && report=-
     # shellcheck disable=SC2086
     "$qfopt" "$work/block.mlir" --qf-quantize-model="$quant fold-weights=false" $rot \
-      --qf-fold-scales="calibration=$work/calib-$variant.json" --qf-report="output=$report" --canonicalize \
+      --qf-fold-scales="calibration=$work/calib-$variant.json" --qf-report="output=$report calibration=$work/calib-$variant.json" --canonicalize \
       -o "$work/quantized-$variant.mlir" 2>/dev/null | sed "s|\"$work/block.mlir\"|block.mlir|"
     "$qfopt" "$work/quantized-$variant.mlir" --qf-cpu-pipeline="threads=$threads" -o "$work/llvm-$variant.mlir"
     run < "$work/llvm-$variant.mlir" | grep "relative RMS error" | sed "s|^|   $variant: |"
@@ -68,10 +68,10 @@ echo "== 1. calibration: instrument the activations, compile, run"
   QF_CALIBRATION_OUT="$work/calib.json" run >/dev/null
 echo "   $(grep -c '"name"' "$work/calib.json") observation points -> calib.json"
 
-echo "== 2. quantize with calibrated static scales; qf-report (weight QSNR)"
+echo "== 2. quantize with calibrated static scales; qf-report (weight QSNR, activation QSNR estimated from calibration)"
 start=$(date +%s.%N)
 "$qfopt" "$work/block.mlir" --qf-quantize-model="$quant fold-weights=false" \
-  --qf-fold-scales="calibration=$work/calib.json" --qf-report --canonicalize \
+  --qf-fold-scales="calibration=$work/calib.json" --qf-report="calibration=$work/calib.json" --canonicalize \
   -o "$work/quantized.mlir" 2>/dev/null | sed "s|\"$work/block.mlir\"|block.mlir|"
 
 echo "== 3. compile with qf-cpu-pipeline{threads=$threads} and run"
