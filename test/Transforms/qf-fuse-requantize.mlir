@@ -187,3 +187,44 @@ func.func @epilogue(%a: !a8, %w: !w4, %gate: tensor<8x64xf32>, %w2: !w4, %w3: !w
   %q5 = qf.quantize %c5 : tensor<8x64xf32> -> !n4
   return %q, %q2, %q3, %q4, %c4, %q5 : !a8, !a4, !qf.tensor<8x64xf32, #qf.format<elem = f8E4M3FN, block = 8>, axis = 0>, !a8, tensor<8x64xf32>, !n4
 }
+
+// Dual GEMM: a fused_matmul whose epilogue reads another product of the same
+// lhs takes it as rhs2 (its accumulator becomes body argument 1). Not when
+// the other product has another lhs or another user.
+// CHECK-LABEL: func.func @dual
+// CHECK-SAME: (%[[A:[^:]*]]: {{.*}}, %[[WG:[^:]*]]: {{.*}}, %[[WU:[^:]*]]: {{.*}}, %[[B:[^:]*]]: {{.*}}, %[[W2:[^:]*]]: {{.*}}, %[[W3:[^:]*]]: {{.*}}, %[[W4:[^:]*]]: {{.*}})
+// CHECK: qf.fused_matmul %[[A]], %[[WU]], %[[WG]] transpose_b : {{.*}} -> !qf.tensor<8x64xf32, mxfp8, axis = 1> {
+// CHECK-NEXT: ^bb0(%[[U:.*]]: f32, %[[G:.*]]: f32):
+// CHECK: arith.negf %[[G]]
+// CHECK: arith.mulf %{{.*}}, %[[U]]
+// CHECK: %[[OTHER:.*]] = qf.matmul %[[B]], %[[WG]] transpose_b
+// CHECK: qf.fused_matmul %[[A]], %[[W2]] transpose_b epilogue(%[[OTHER]] : tensor<8x64xf32>)
+// CHECK: %[[SHARED:.*]] = qf.matmul %[[A]], %[[W4]] transpose_b
+// CHECK: qf.fused_matmul %[[A]], %[[W3]] transpose_b epilogue(%[[SHARED]] : tensor<8x64xf32>)
+// OFF-LABEL: func.func @dual
+// OFF-NOT: qf.fused_matmul
+func.func @dual(%a: !a8, %wg: !w4, %wu: !w4, %b: !a8, %w2: !w4, %w3: !w4, %w4: !w4) -> (!a8, !a8, !a8, tensor<8x64xf32>) {
+  %e = tensor.empty() : tensor<8x64xf32>
+  %u = qf.matmul %a, %wu transpose_b : !a8, !w4 -> tensor<8x64xf32>
+  %g = qf.matmul %a, %wg transpose_b : !a8, !w4 -> tensor<8x64xf32>
+  %h = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%u, %g : tensor<8x64xf32>, tensor<8x64xf32>) outs(%e : tensor<8x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %n = arith.negf %y : f32
+    %ex = math.exp %n : f32
+    %one = arith.constant 1.0 : f32
+    %den = arith.addf %one, %ex : f32
+    %s = arith.divf %y, %den : f32
+    %r = arith.mulf %s, %x : f32
+    linalg.yield %r : f32
+  } -> tensor<8x64xf32>
+  %q = qf.quantize %h : tensor<8x64xf32> -> !a8
+  %u2 = qf.matmul %a, %w2 transpose_b : !a8, !w4 -> tensor<8x64xf32>
+  %o2 = qf.matmul %b, %wg transpose_b : !a8, !w4 -> tensor<8x64xf32>
+  %h2 = linalg.mul ins(%u2, %o2 : tensor<8x64xf32>, tensor<8x64xf32>) outs(%e : tensor<8x64xf32>) -> tensor<8x64xf32>
+  %q2 = qf.quantize %h2 : tensor<8x64xf32> -> !a8
+  %u3 = qf.matmul %a, %w3 transpose_b : !a8, !w4 -> tensor<8x64xf32>
+  %s3 = qf.matmul %a, %w4 transpose_b : !a8, !w4 -> tensor<8x64xf32>
+  %h3 = linalg.mul ins(%u3, %s3 : tensor<8x64xf32>, tensor<8x64xf32>) outs(%e : tensor<8x64xf32>) -> tensor<8x64xf32>
+  %q3 = qf.quantize %h3 : tensor<8x64xf32> -> !a8
+  return %q, %q2, %q3, %s3 : !a8, !a8, !a8, tensor<8x64xf32>
+}

@@ -617,14 +617,16 @@ struct Epilogue {
 
 /// qf.matmul as a kernel. Without `ep`: returns the f32 result tensor. With
 /// `ep`: the epilogue and row encoding run on bands of output rows held in
-/// a thread-local buffer; returns the storage tensors, or an empty vector
-/// when the epilogue cannot be fused here (the caller then emits the matmul
-/// and a qf.map kernel).
+/// a thread-local buffer; returns the storage tensors (the caller checks
+/// epilogueFusable first). With `ep` and `rhs2T` (a dual GEMM), the band of
+/// lhs * rhs2 goes to a second buffer, computed by the tile emitter that
+/// qf.matmul of lhs and rhs2 would use, and is the body's second argument.
 FailureOr<SmallVector<Value>>
 emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
            Type rhsT, bool tb, ValueRange lhsStorage, ValueRange rhsStorage,
            RankedTensorType resultT, const qf::QFToVectorOptions &options,
-           const Epilogue *ep) {
+           const Epilogue *ep, Type rhs2T = Type(),
+           ValueRange rhs2Storage = {}) {
   Location loc = op->getLoc();
   int64_t rank = isa<qf::QTensorType>(lhsT)
                      ? cast<qf::QTensorType>(lhsT).getRank()
@@ -644,8 +646,12 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
            << kAxis;
   };
   if (failed(checkAxis(lhsT, rank - 1, "lhs")) ||
-      failed(checkAxis(rhsT, tb ? rank - 1 : rank - 2, "rhs")))
+      failed(checkAxis(rhsT, tb ? rank - 1 : rank - 2, "rhs")) ||
+      (rhs2T && failed(checkAxis(rhs2T, tb ? rank - 1 : rank - 2, "rhs2"))))
     return failure();
+  bool dual = bool(rhs2T);
+  if (dual && !ep)
+    return op->emitOpError("a second product needs the fused epilogue");
 
   Plan p;
   p.batched = rank == 3;
@@ -708,6 +714,12 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
   if (failed(setup(lhsT, lhsStorage, true, p.a)) ||
       failed(setup(rhsT, rhsStorage, tb, p.bOp)))
     return failure();
+  // The second product: the same lhs (set up once), its own rhs.
+  Plan p2;
+  p2.batched = p.batched;
+  p2.a = p.a;
+  if (dual && failed(setup(rhs2T, rhs2Storage, tb, p2.bOp)))
+    return failure();
 
   // Logical sizes: prefer static ones; a packed innermost dimension of
   // sub-byte codes does not give back the element count.
@@ -763,42 +775,51 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
   }
   p.kSize = kS->v;
   p.kStatic = ShapedType::isDynamic(kS->s) ? -1 : kS->s;
+  p2.kSize = p.kSize;
+  p2.kStatic = p.kStatic;
 
-  // Segments and chunk width.
+  // The summation scheme of a plan depends only on its two operands, so
+  // each product of a dual GEMM sums as its own qf.matmul does.
   int64_t pref = std::max<int64_t>(options.vectorWidth, 8);
-  int64_t g = 0;
-  for (const Operand *o : {&p.a, &p.bOp})
-    if (o->quant && o->blockLen)
-      g = g ? std::gcd(g, o->blockLen) : o->blockLen;
-  if (!g || g == p.kStatic) {
-    p.singleSegment = true;
-    p.chunk = pref;
-  } else {
-    p.singleSegment = false;
-    p.seg = g;
-    int64_t c = std::min(pref, g);
-    while (g % c)
-      --c;
-    p.chunk = c;
-  }
-
-  // 4-bit B along K: whole chunks of 2C elements, one or two B blocks per
-  // chunk, A blocks no shorter than a chunk, scales that fold exactly.
-  {
-    int64_t c = pref, two = 2 * pref;
-    const Operand &A = p.a, &B = p.bOp;
-    bool bOk = B.quant && B.bits == 4 && B.kInner && B.blockLen > 0 &&
-               (B.blockLen % two == 0 || B.blockLen == c) &&
-               scaleFoldsExactly(B.fmt);
-    bool aOk = !A.quant || (A.blockLen > 0 && A.blockLen % two == 0 &&
-                            scaleFoldsExactly(A.fmt));
-    if ((c == 8 || c == 16) && bOk && aOk && p.kStatic > 0 &&
-        p.kStatic % two == 0) {
-      p.nibbles = true;
+  auto choose = [&](Plan &p) {
+    // Segments and chunk width.
+    int64_t g = 0;
+    for (const Operand *o : {&p.a, &p.bOp})
+      if (o->quant && o->blockLen)
+        g = g ? std::gcd(g, o->blockLen) : o->blockLen;
+    if (!g || g == p.kStatic) {
+      p.singleSegment = true;
+      p.chunk = pref;
+    } else {
+      p.singleSegment = false;
+      p.seg = g;
+      int64_t c = std::min(pref, g);
+      while (g % c)
+        --c;
       p.chunk = c;
-      p.x86Avx512 = options.x86Avx512;
     }
-  }
+
+    // 4-bit B along K: whole chunks of 2C elements, one or two B blocks per
+    // chunk, A blocks no shorter than a chunk, scales that fold exactly.
+    {
+      int64_t c = pref, two = 2 * pref;
+      const Operand &A = p.a, &B = p.bOp;
+      bool bOk = B.quant && B.bits == 4 && B.kInner && B.blockLen > 0 &&
+                 (B.blockLen % two == 0 || B.blockLen == c) &&
+                 scaleFoldsExactly(B.fmt);
+      bool aOk = !A.quant || (A.blockLen > 0 && A.blockLen % two == 0 &&
+                              scaleFoldsExactly(A.fmt));
+      if ((c == 8 || c == 16) && bOk && aOk && p.kStatic > 0 &&
+          p.kStatic % two == 0) {
+        p.nibbles = true;
+        p.chunk = c;
+        p.x86Avx512 = options.x86Avx512;
+      }
+    }
+  };
+  choose(p);
+  if (dual)
+    choose(p2);
 
   // Register tiles: up to 4 rows of A; B rows 4 at a time for GEMV, 2
   // otherwise (accumulators + partial sums stay within 32 registers).
@@ -808,11 +829,20 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
                ? pref
                : std::max<int64_t>(1, std::min(pref, s.s));
   };
-  int64_t mt = tileOf(*mS, 4);
-  int64_t nt = tileOf(*nS, mt == 1 ? 4 : 2);
-  if (p.chunk > 16) {
-    mt = std::min<int64_t>(mt, 2);
-    nt = std::min<int64_t>(nt, 2);
+  auto tiles = [&](const Plan &p) {
+    int64_t mt = tileOf(*mS, 4);
+    int64_t nt = tileOf(*nS, mt == 1 ? 4 : 2);
+    if (p.chunk > 16) {
+      mt = std::min<int64_t>(mt, 2);
+      nt = std::min<int64_t>(nt, 2);
+    }
+    return std::make_pair(mt, nt);
+  };
+  int64_t mt = tiles(p).first, nt = tiles(p).second, nt2 = 0;
+  // A dual GEMM shares the band of rows; tile shapes do not change sums.
+  if (dual) {
+    mt = std::min(mt, tiles(p2).first);
+    nt2 = tiles(p2).second;
   }
   struct Part {
     Value lo, tiles;
@@ -909,29 +939,39 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
           Value band = memref::AllocOp::create(
               bb, loc, MemRefType::get({pm.t * nStatic}, bb.getF32Type()),
               ValueRange{}, bb.getI64IntegerAttr(64));
-          Plan q = p;
-          q.scratch = band;
-          q.scratchRow0 = m0;
-          q.scratchN = jx.c(nStatic);
+          Value band2;
+          if (dual)
+            band2 = memref::AllocOp::create(
+                bb, loc, MemRefType::get({pm.t * nStatic}, bb.getF32Type()),
+                ValueRange{}, bb.getI64IntegerAttr(64));
           SmallVector<Value> rm;
           for (int64_t i = 0; i < pm.t; ++i)
             rm.push_back(i ? jx.add(m0, jx.c(i)) : m0);
-          for (const Part &pn : split(*nS, nt)) {
-            scf::ForOp::create(
-                bb, loc, jx.c(0), pn.tiles, jx.c(1), ValueRange{},
-                [&](OpBuilder &b3, Location, Value u, ValueRange) {
-                  Ix kx{b3, loc};
-                  Value n0 = kx.add(pn.lo, kx.mul(u, kx.c(pn.t)));
-                  SmallVector<Value> rn;
-                  for (int64_t j = 0; j < pn.t; ++j)
-                    rn.push_back(j ? kx.add(n0, kx.c(j)) : n0);
-                  if (q.nibbles)
-                    emitNibbleTile(b3, loc, q, batch, rm, rn);
-                  else
-                    emitTile(b3, loc, q, batch, rm, rn);
-                  scf::YieldOp::create(b3, loc);
-                });
-          }
+          auto bandOf = [&](const Plan &src, Value buf, int64_t ntile) {
+            Plan q = src;
+            q.scratch = buf;
+            q.scratchRow0 = m0;
+            q.scratchN = jx.c(nStatic);
+            for (const Part &pn : split(*nS, ntile)) {
+              scf::ForOp::create(
+                  bb, loc, jx.c(0), pn.tiles, jx.c(1), ValueRange{},
+                  [&](OpBuilder &b3, Location, Value u, ValueRange) {
+                    Ix kx{b3, loc};
+                    Value n0 = kx.add(pn.lo, kx.mul(u, kx.c(pn.t)));
+                    SmallVector<Value> rn;
+                    for (int64_t j = 0; j < pn.t; ++j)
+                      rn.push_back(j ? kx.add(n0, kx.c(j)) : n0);
+                    if (q.nibbles)
+                      emitNibbleTile(b3, loc, q, batch, rm, rn);
+                    else
+                      emitTile(b3, loc, q, batch, rm, rn);
+                    scf::YieldOp::create(b3, loc);
+                  });
+            }
+          };
+          bandOf(p, band, nt);
+          if (dual)
+            bandOf(p2, band2, nt2);
           for (int64_t i = 0; i < pm.t; ++i) {
             Value row = rm[i];
             if (batch)
@@ -945,6 +985,9 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
               Value col = lx.sub(at, rowBase);
               SmallVector<Value> args{
                   loadVec(band, lx.add(bandBase, col), valid, full)};
+              if (band2)
+                args.push_back(
+                    loadVec(band2, lx.add(bandBase, col), valid, full));
               for (Value f : epFlat)
                 args.push_back(loadVec(f, at, valid, full));
               return qf::kernel::emitBodyOnVectors(bb, loc, *ep->body, args,
@@ -1015,14 +1058,20 @@ struct FusedMatmulOpLowering : OpConversionPattern<qf::FusedMatmulOp> {
     ep.tensorScale =
         adaptor.getTensorScale().empty() ? Value() : adaptor.getTensorScale()[0];
     bool fuse = epilogueFusable(ep, resultT, vw);
-    FailureOr<SmallVector<Value>> r = emitMatmul(
-        rewriter, op, op.getLhs().getType(), op.getRhs().getType(),
-        op.getTransposeB(), adaptor.getLhs(), adaptor.getRhs(), resultT,
-        options, fuse ? &ep : nullptr);
+    Value rhs2 = op.getRhs2();
+    Type rhs2T = rhs2 ? rhs2.getType() : Type();
+    ValueRange rhs2Storage;
+    if (rhs2)
+      rhs2Storage = adaptor.getRhs2();
+    FailureOr<SmallVector<Value>> r =
+        emitMatmul(rewriter, op, op.getLhs().getType(), op.getRhs().getType(),
+                   op.getTransposeB(), adaptor.getLhs(), adaptor.getRhs(),
+                   resultT, options, fuse ? &ep : nullptr,
+                   fuse ? rhs2T : Type(), fuse ? rhs2Storage : ValueRange());
     if (failed(r))
       return failure();
     if (!fuse) {
-      // The matmul kernel, then a qf.map kernel over its f32 result.
+      // The matmul kernel(s), then a qf.map kernel over the f32 results.
       SmallVector<qf::kernel::MapInput> inputs;
       AffineMap id = AffineMap::getMultiDimIdentityMap(qt.getRank(),
                                                        rewriter.getContext());
@@ -1030,6 +1079,17 @@ struct FusedMatmulOpLowering : OpConversionPattern<qf::FusedMatmulOp> {
       acc.tensor = (*r)[0];
       acc.map = id;
       inputs.push_back(acc);
+      if (rhs2) {
+        FailureOr<SmallVector<Value>> r2 = emitMatmul(
+            rewriter, op, op.getLhs().getType(), rhs2T, op.getTransposeB(),
+            adaptor.getLhs(), rhs2Storage, resultT, options, nullptr);
+        if (failed(r2))
+          return failure();
+        qf::kernel::MapInput acc2;
+        acc2.tensor = (*r2)[0];
+        acc2.map = id;
+        inputs.push_back(acc2);
+      }
       for (Value v : ep.inputs) {
         qf::kernel::MapInput in;
         in.tensor = v;

@@ -77,3 +77,36 @@ func.func @epilogue_blocks(%a: !qf.tensor<32x64xf32, mxfp8, axis = 1>, %w: !qf.t
   }
   return %r : !qf.tensor<32x64xf32, mxfp8, axis = 0>
 }
+
+// -----
+
+func.func @dual_rhs2_shape(%a: !qf.tensor<8x64xf32, mxfp8, axis = 1>, %w: !qf.tensor<64x64xf32, mxfp4, axis = 1>, %w2: !qf.tensor<32x64xf32, mxfp4, axis = 1>) -> !qf.tensor<8x64xf32, mxfp8, axis = 1> {
+  // expected-error @+1 {{rhs2 has shape 32x64; the second product needs the shape of rhs 64x64}}
+  %r = qf.fused_matmul %a, %w, %w2 transpose_b : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<64x64xf32, mxfp4, axis = 1>, !qf.tensor<32x64xf32, mxfp4, axis = 1> -> !qf.tensor<8x64xf32, mxfp8, axis = 1> {
+  ^bb0(%acc: f32, %acc2: f32):
+    qf.yield %acc : f32
+  }
+  return %r : !qf.tensor<8x64xf32, mxfp8, axis = 1>
+}
+
+// -----
+
+func.func @dual_rhs2_axis(%a: !qf.tensor<8x64xf32, mxfp8, axis = 1>, %w: !qf.tensor<64x64xf32, mxfp4, axis = 1>, %w2: !qf.tensor<64x64xf32, mxfp4, axis = 0>) -> !qf.tensor<8x64xf32, mxfp8, axis = 1> {
+  // expected-error @+1 {{rhs2 is blocked along axis 0, but the contraction needs blocks along its reduction axis 1}}
+  %r = qf.fused_matmul %a, %w, %w2 transpose_b : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<64x64xf32, mxfp4, axis = 1>, !qf.tensor<64x64xf32, mxfp4, axis = 0> -> !qf.tensor<8x64xf32, mxfp8, axis = 1> {
+  ^bb0(%acc: f32, %acc2: f32):
+    qf.yield %acc : f32
+  }
+  return %r : !qf.tensor<8x64xf32, mxfp8, axis = 1>
+}
+
+// -----
+
+func.func @dual_body_args(%a: !qf.tensor<8x64xf32, mxfp8, axis = 1>, %w: !qf.tensor<64x64xf32, mxfp4, axis = 1>) -> !qf.tensor<8x64xf32, mxfp8, axis = 1> {
+  // expected-error @+1 {{body has 1 arguments, but 2 are needed (the accumulators of rhs and rhs2, then one per epilogue input)}}
+  %r = qf.fused_matmul %a, %w, %w transpose_b : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<64x64xf32, mxfp4, axis = 1>, !qf.tensor<64x64xf32, mxfp4, axis = 1> -> !qf.tensor<8x64xf32, mxfp8, axis = 1> {
+  ^bb0(%acc: f32):
+    qf.yield %acc : f32
+  }
+  return %r : !qf.tensor<8x64xf32, mxfp8, axis = 1>
+}

@@ -85,6 +85,32 @@ func.func @fused_matmul_epilogue(%a: !qf.tensor<8x64xf32, mxfp8, axis = 1>,
   return %h : !qf.tensor<8x128xf32, mxfp8, axis = 1>
 }
 
+// A dual GEMM: a second weight, its accumulator second, then the epilogue.
+// CHECK-LABEL: func.func @fused_matmul_dual
+// CHECK-SAME: (%[[A:.*]]: !qf.tensor<8x64xf32, mxfp8, axis = 1>, %[[WU:.*]]: !qf.tensor<128x64xf32, mxfp4, axis = 1>, %[[WG:.*]]: !qf.tensor<128x64xf32, nvfp4, axis = 1>, %[[B:.*]]: tensor<8x128xf32>)
+// CHECK: qf.fused_matmul %[[A]], %[[WU]], %[[WG]] transpose_b epilogue(%[[B]] : tensor<8x128xf32>) : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<128x64xf32, mxfp4, axis = 1>, !qf.tensor<128x64xf32, nvfp4, axis = 1> -> !qf.tensor<8x128xf32, mxfp8, axis = 1> {
+// CHECK-NEXT: ^bb0(%[[U:.*]]: f32, %[[G:.*]]: f32, %[[BV:.*]]: f32):
+// CHECK-NEXT: %[[P:.*]] = arith.mulf %[[U]], %[[G]] : f32
+// CHECK-NEXT: %[[Q:.*]] = arith.addf %[[P]], %[[BV]] : f32
+// CHECK-NEXT: qf.yield %[[Q]] : f32
+func.func @fused_matmul_dual(%a: !qf.tensor<8x64xf32, mxfp8, axis = 1>,
+                             %wu: !qf.tensor<128x64xf32, mxfp4, axis = 1>,
+                             %wg: !qf.tensor<128x64xf32, nvfp4, axis = 1>,
+                             %bias: tensor<8x128xf32>)
+    -> !qf.tensor<8x128xf32, mxfp8, axis = 1> {
+  %h = qf.fused_matmul %a, %wu, %wg transpose_b epilogue(%bias : tensor<8x128xf32>)
+         : !qf.tensor<8x64xf32, mxfp8, axis = 1>,
+           !qf.tensor<128x64xf32, mxfp4, axis = 1>,
+           !qf.tensor<128x64xf32, nvfp4, axis = 1>
+         -> !qf.tensor<8x128xf32, mxfp8, axis = 1> {
+  ^bb0(%u: f32, %g: f32, %b: f32):
+    %p = arith.mulf %u, %g : f32
+    %q = arith.addf %p, %b : f32
+    qf.yield %q : f32
+  }
+  return %h : !qf.tensor<8x128xf32, mxfp8, axis = 1>
+}
+
 // No transpose, no epilogue, an identity body, static scales.
 // CHECK-LABEL: func.func @fused_matmul_plain
 // CHECK: qf.fused_matmul %{{.*}}, %{{.*}} scales(%{{.*}} : tensor<8x4xi8>) : !qf.tensor<8x64xf32, mxint8, axis = 1>, !qf.tensor<64x128xf32, mxint8, axis = 0> -> !qf.tensor<8x128xf32, mxint4, axis = 1> {

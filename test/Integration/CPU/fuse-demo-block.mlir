@@ -27,22 +27,24 @@
 
 // In @block: the two RMSNorm scalings quantize in qf.map kernels (reading
 // the residual stream, the row sums and gamma), the Q/K/V projections share
-// one quantized input, SwiGLU runs in the up projection's epilogue (reading
-// the gate projection), and the down projection reads it directly.
+// one quantized input, the gate and up projections run as one dual GEMM with
+// SwiGLU in its epilogue (the gate product is never stored), and the down
+// projection reads its result directly.
 // IR-LABEL: func.func @block(
 // IR: %[[N1:.*]] = qf.map(%{{.*}}, %{{.*}}, %{{.*}}) {indexing_maps = {{.*}}} : (tensor<8x64xf32>, tensor<8xf32>, tensor<64xf32>) -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
 // IR: qf.matmul %[[N1]]
 // IR: qf.matmul %[[N1]]
 // IR: qf.matmul %[[N1]]
 // IR: %[[N2:.*]] = qf.map(%{{.*}}, %{{.*}}, %{{.*}}) {indexing_maps = {{.*}}} : (tensor<8x64xf32>, tensor<8xf32>, tensor<64xf32>) -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
-// IR: %[[G:.*]] = qf.matmul %[[N2]]
-// IR: %[[H:.*]] = qf.fused_matmul %[[N2]], %{{.*}} transpose_b epilogue(%[[G]] : tensor<8x128xf32>)
+// IR-NOT: qf.matmul %[[N2]]
+// IR: %[[H:.*]] = qf.fused_matmul %[[N2]], %{{.*}}, %{{.*}} transpose_b : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<128x64xf32, mxfp4, axis = 1>, !qf.tensor<128x64xf32, mxfp4, axis = 1> -> !qf.tensor<8x128xf32, mxfp8, axis = 1>
+// IR-NEXT: ^bb0(%{{.*}}: f32, %{{.*}}: f32):
 // IR: math.exp
 // IR: qf.yield
 // IR: qf.matmul %[[H]]
 // IR-LABEL: func.func @block_ref(
 
 // STATIC: qf.map({{.*}}) scales(
-// STATIC: qf.fused_matmul {{.*}} epilogue({{.*}}) scales(
+// STATIC: qf.fused_matmul %{{.*}}, %{{.*}}, %{{.*}} transpose_b scales(
 
 // CHECK: block output hash: {{-?[0-9]+}}

@@ -15,6 +15,9 @@
 !c8 = !qf.tensor<8x64xf32, #qf.format<elem = f8E4M3FN, block = 8>, axis = 0>
 !u8 = !qf.tensor<8x24xf32, #qf.format<elem = f8E4M3FN, block = 8>, axis = 1>
 !w4 = !qf.tensor<64x64xf32, mxfp4, axis = 1>
+!w8 = !qf.tensor<64x64xf32, mxfp8, axis = 1>
+!k4 = !qf.tensor<64x64xf32, mxfp4, axis = 0>
+!e8 = !qf.tensor<8x64xf32, #qf.format<elem = f8E4M3FN, block = 8>, axis = 1>
 #id = affine_map<(i, j) -> (i, j)>
 #col = affine_map<(i, j) -> (j)>
 #rowb = affine_map<(i, j) -> (i)>
@@ -140,6 +143,43 @@ func.func @epilogue(%a: !a8, %w: !w4, %gate: tensor<8x64xf32>, %w2: !w4) -> (!a8
   %c2 = qf.matmul %a, %w2 transpose_b : !a8, !w4 -> tensor<8x64xf32>
   %q2 = qf.quantize %c2 : tensor<8x64xf32> -> !a4
   return %q, %q2 : !a8, !a4
+}
+
+// Dual GEMM (SwiGLU): gate and up share the quantized input, so both
+// products run in one kernel and the gate is never stored. Gate and up in
+// different formats (each product keeps its own summation scheme), with and
+// without transpose_b; the E4M3 block-8 result takes the fused path only
+// with vector-width=8 (the unfused kernels inside the op otherwise).
+// IR-LABEL: func.func @dual
+// IR: qf.fused_matmul %{{.*}}, %{{.*}}, %{{.*}} transpose_b : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<64x64xf32, mxfp4, axis = 1>, !qf.tensor<64x64xf32, mxfp8, axis = 1> -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
+// IR: qf.fused_matmul %{{.*}}, %{{.*}}, %{{.*}} : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<64x64xf32, mxfp4, axis = 0>, !qf.tensor<64x64xf32, mxfp4, axis = 0> -> !qf.tensor<8x64xf32, #qf.format<elem = f8E4M3FN, block = 8{{.*}}>, axis = 1>
+// IR-NOT: qf.matmul
+// IR: return
+func.func @dual(%a: !a8, %wg: !w4, %wu: !w8, %kg: !k4, %ku: !k4) -> (!a8, !e8) {
+  %g = qf.matmul %a, %wg transpose_b : !a8, !w4 -> tensor<8x64xf32>
+  %u = qf.matmul %a, %wu transpose_b : !a8, !w8 -> tensor<8x64xf32>
+  %e = tensor.empty() : tensor<8x64xf32>
+  %h = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = #par} ins(%g, %u : tensor<8x64xf32>, tensor<8x64xf32>) outs(%e : tensor<8x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %n = arith.negf %x : f32
+    %ex = math.exp %n : f32
+    %one = arith.constant 1.0 : f32
+    %den = arith.addf %one, %ex : f32
+    %s = arith.divf %x, %den : f32
+    %r = arith.mulf %s, %y : f32
+    linalg.yield %r : f32
+  } -> tensor<8x64xf32>
+  %q = qf.quantize %h : tensor<8x64xf32> -> !a8
+  %g2 = qf.matmul %a, %kg : !a8, !k4 -> tensor<8x64xf32>
+  %u2 = qf.matmul %a, %ku : !a8, !k4 -> tensor<8x64xf32>
+  %h2 = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = #par} ins(%g2, %u2 : tensor<8x64xf32>, tensor<8x64xf32>) outs(%e : tensor<8x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %m = arith.mulf %x, %y : f32
+    %r = arith.subf %m, %y : f32
+    linalg.yield %r : f32
+  } -> tensor<8x64xf32>
+  %q2 = qf.quantize %h2 : tensor<8x64xf32> -> !e8
+  return %q, %q2 : !a8, !e8
 }
 
 //===--- driver ---===//
@@ -276,7 +316,23 @@ func.func @main() {
   %p7:2 = qf.pack %r6#1 : !a4 -> tensor<8x32xi8>, tensor<8x2xi8>
   %u7 = tensor.cast %p7#0 : tensor<8x32xi8> to tensor<?x?xi8>
   call @hash_i8(%u7) : (tensor<?x?xi8>) -> ()
+
+  %w8 = qf.quantize %wt : tensor<64x64xf32> -> !w8
+  %k4 = qf.quantize %wt : tensor<64x64xf32> -> !k4
+  %wt2 = tensor.concat dim(0) %y, %x, %wf, %z, %x, %wf, %z, %y : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>) -> tensor<64x64xf32>
+  %k4b = qf.quantize %wt2 : tensor<64x64xf32> -> !k4
+  %r8:2 = call @dual(%qa, %w, %w8, %k4, %k4b) : (!a8, !w4, !w8, !k4, !k4) -> (!a8, !e8)
+  %p8:2 = qf.pack %r8#0 : !a8 -> tensor<8x64xi8>, tensor<8x2xi8>
+  %u8 = tensor.cast %p8#0 : tensor<8x64xi8> to tensor<?x?xi8>
+  call @hash_i8(%u8) : (tensor<?x?xi8>) -> ()
+  %v8 = tensor.cast %p8#1 : tensor<8x2xi8> to tensor<?x?xi8>
+  call @hash_i8(%v8) : (tensor<?x?xi8>) -> ()
+  %p9:2 = qf.pack %r8#1 : !e8 -> tensor<8x64xi8>, tensor<8x8xi8>
+  %u9 = tensor.cast %p9#0 : tensor<8x64xi8> to tensor<?x?xi8>
+  call @hash_i8(%u9) : (tensor<?x?xi8>) -> ()
+  %v9 = tensor.cast %p9#1 : tensor<8x8xi8> to tensor<?x?xi8>
+  call @hash_i8(%v9) : (tensor<?x?xi8>) -> ()
   return
 }
-// 13 lines: hashes and the NVFP4 tensor scale.
-// CHECK-COUNT-13: {{^-?[0-9.e+-]+$}}
+// 17 lines: hashes and the NVFP4 tensor scale.
+// CHECK-COUNT-17: {{^-?[0-9.e+-]+$}}

@@ -880,6 +880,17 @@ LogicalResult FusedMatmulOp::verify() {
   if (failed(checkAxis(getLhs().getType(), r - 1, "lhs")) ||
       failed(checkAxis(getRhs().getType(), tb ? r - 1 : r - 2, "rhs")))
     return failure();
+  if (Value rhs2 = getRhs2()) {
+    // The second product shares lhs, transpose_b and the result shape, so
+    // rhs2 has the shape of rhs.
+    ArrayRef<int64_t> b2 = shapeOfQOrFloat(rhs2.getType());
+    if (b2.size() != r || !compatibleShapes(b2, b))
+      return emitOpError() << "rhs2 has shape " << shapeStr(b2)
+                           << "; the second product needs the shape of rhs "
+                           << shapeStr(b);
+    if (failed(checkAxis(rhs2.getType(), tb ? r - 1 : r - 2, "rhs2")))
+      return failure();
+  }
   if (!out.getExpressedType().isF32())
     return emitOpError() << "result expresses " << out.getExpressedType()
                          << "; only f32 is supported";
@@ -898,6 +909,10 @@ LogicalResult FusedMatmulOp::verify() {
 }
 
 LogicalResult FusedMatmulOp::verifyRegions() {
+  if (getRhs2())
+    return verifyScalarBody(*this, getBody(), 2 + getEpilogue().size(),
+                            "the accumulators of rhs and rhs2, then one per "
+                            "epilogue input");
   return verifyScalarBody(*this, getBody(), 1 + getEpilogue().size(),
                           "the accumulator, then one per epilogue input");
 }

@@ -351,8 +351,8 @@ qf::FusedMatmulOp buildFusedMatmul(PatternRewriter &rewriter, Location loc,
                                    ValueRange epilogue, Value scales,
                                    Value tensorScale) {
   return qf::FusedMatmulOp::create(rewriter, loc, type, mm.getLhs(),
-                                   mm.getRhs(), epilogue, scales, tensorScale,
-                                   mm.getTransposeB());
+                                   mm.getRhs(), /*rhs2=*/Value(), epilogue,
+                                   scales, tensorScale, mm.getTransposeB());
 }
 
 /// quantize(matmul) -> fused_matmul with an empty body.
@@ -418,6 +418,61 @@ struct FuseMapIntoMatmul : OpRewritePattern<qf::MapOp> {
   }
 };
 
+ArrayRef<int64_t> shapeOf(Type t) {
+  if (auto q = dyn_cast<qf::QTensorType>(t))
+    return q.getShape();
+  return cast<RankedTensorType>(t).getShape();
+}
+
+/// fused_matmul reading, as an epilogue input, a second qf.matmul of the
+/// same lhs (same transpose_b, used only here) -> a dual GEMM: that product
+/// becomes `rhs2`, whose accumulator is the body's second argument (SwiGLU:
+/// the up projection's epilogue reads the gate projection).
+struct FuseSecondProduct : OpRewritePattern<qf::FusedMatmulOp> {
+  using Base::Base;
+  LogicalResult matchAndRewrite(qf::FusedMatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getRhs2())
+      return failure();
+    int64_t idx = -1;
+    qf::MatmulOp mm;
+    for (auto [i, in] : llvm::enumerate(op.getEpilogue())) {
+      auto m = in.getDefiningOp<qf::MatmulOp>();
+      if (m && in.hasOneUse() && m.getLhs() == op.getLhs() &&
+          m.getTransposeB() == op.getTransposeB() &&
+          shapeOf(m.getRhs().getType()) == shapeOf(op.getRhs().getType()) &&
+          m.getResult().getType().getShape() ==
+              op.getResult().getType().getShape()) {
+        mm = m;
+        idx = i;
+        break;
+      }
+    }
+    if (!mm)
+      return failure();
+    SmallVector<Value> epilogue;
+    for (auto [i, in] : llvm::enumerate(op.getEpilogue()))
+      if (int64_t(i) != idx)
+        epilogue.push_back(in);
+    auto fused = qf::FusedMatmulOp::create(
+        rewriter, op.getLoc(), op.getResult().getType(), op.getLhs(),
+        op.getRhs(), mm.getRhs(), epilogue, op.getScales(), op.getTensorScale(),
+        op.getTransposeB());
+    // Move the body; the second accumulator becomes argument 1.
+    Region &region = fused.getBody();
+    rewriter.inlineRegionBefore(op.getBody(), region, region.end());
+    Block &body = region.front();
+    BlockArgument old = body.getArgument(1 + idx);
+    BlockArgument acc2 =
+        body.insertArgument(1u, rewriter.getF32Type(), op.getLoc());
+    rewriter.replaceAllUsesWith(old, acc2);
+    body.eraseArgument(2 + idx);
+    rewriter.replaceOp(op, fused.getResult());
+    rewriter.eraseOp(mm);
+    return success();
+  }
+};
+
 //===----------------------------------------------------------------------===//
 // The pass
 //===----------------------------------------------------------------------===//
@@ -466,7 +521,8 @@ void qf::populateQFFusionPatterns(RewritePatternSet &patterns,
   if (options.elementwise)
     patterns.add<FuseElementwiseIntoQuantize, FuseDequantizeChain>(ctx);
   if (options.epilogue)
-    patterns.add<FuseQuantizeIntoMatmul, FuseMapIntoMatmul>(ctx);
+    patterns.add<FuseQuantizeIntoMatmul, FuseMapIntoMatmul, FuseSecondProduct>(
+        ctx);
 }
 
 bool qf::eliminateCommonQFOps(Operation *root) {

@@ -338,6 +338,25 @@ def QF_FusedMatmulOp : QF_Op<"fused_matmul", [AttrSizedOperandSegments,
     The result is blocked along its last axis (N), as the next contraction's
     lhs needs. An empty body (only `qf.yield %acc`) is a plain quantize.
 
+    With a second weight `rhs2` (a dual GEMM), the kernel also computes
+    `qf.matmul %lhs, %rhs2` (same `transpose_b`, same result shape) on the
+    same band of rows, and its accumulator is the body's second argument:
+    SwiGLU's gate and up projections share the quantized input, so the gate
+    product never reaches memory either. Each product is accumulated exactly
+    as `qf.matmul` accumulates it.
+
+    ```mlir
+    %h = qf.fused_matmul %a, %wu, %wg transpose_b
+           : !qf.tensor<8x64xf32, mxfp8, axis = 1>,
+             !qf.tensor<128x64xf32, mxfp4, axis = 1>,
+             !qf.tensor<128x64xf32, mxfp4, axis = 1>
+           -> !qf.tensor<8x128xf32, mxfp8, axis = 1> {
+    ^bb0(%up: f32, %gate: f32):
+      ... silu(%gate) * %up ...
+      qf.yield %y : f32
+    }
+    ```
+
     ```mlir
     %h = qf.fused_matmul %a, %w transpose_b epilogue(%gate : tensor<8x128xf32>)
            : !qf.tensor<8x64xf32, mxfp8, axis = 1>,
@@ -350,6 +369,7 @@ def QF_FusedMatmulOp : QF_Op<"fused_matmul", [AttrSizedOperandSegments,
     ```
   }];
   let arguments = (ins QF_QOrFloatTensor:$lhs, QF_QOrFloatTensor:$rhs,
+                       Optional<QF_QOrFloatTensor>:$rhs2,
                        Variadic<RankedTensorOf<[F32]>>:$epilogue,
                        Optional<AnyRankedTensor>:$scales,
                        Optional<AnyRankedTensor>:$tensor_scale,
@@ -357,11 +377,12 @@ def QF_FusedMatmulOp : QF_Op<"fused_matmul", [AttrSizedOperandSegments,
   let results = (outs QF_AnyQTensor:$result);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
-    $lhs `,` $rhs (`transpose_b` $transpose_b^)?
+    $lhs `,` $rhs (`,` $rhs2^)? (`transpose_b` $transpose_b^)?
     (`epilogue` `(` $epilogue^ `:` type($epilogue) `)`)?
     (`scales` `(` $scales^ `:` type($scales) `)`)?
     (`tensor_scale` `(` $tensor_scale^ `:` type($tensor_scale) `)`)?
-    attr-dict `:` type($lhs) `,` type($rhs) `->` qualified(type($result))
+    attr-dict `:` type($lhs) `,` type($rhs) (`,` type($rhs2)^)? `->`
+    qualified(type($result))
     $body
   }];
   let hasVerifier = 1;

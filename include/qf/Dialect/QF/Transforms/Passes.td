@@ -326,7 +326,9 @@ def FuseRequantizePass : Pass<"qf-fuse-requantize", "::mlir::ModuleOp"> {
       f32 result;
     * a `qf.quantize` or quantizing `qf.map` whose input is a `qf.matmul`
       result becomes a `qf.fused_matmul` (`epilogue`): the product is
-      encoded in the matmul's epilogue;
+      encoded in the matmul's epilogue; when that epilogue reads another
+      `qf.matmul` of the same lhs (used nowhere else), both products run in
+      one dual GEMM (`rhs2`, e.g. SwiGLU's gate and up projections);
     * identical qf ops (same operands, attributes and types: quantizes of the
       same value to the same format, ...) are merged, and unused qf ops
       are erased.
