@@ -273,6 +273,16 @@ def InsertHadamardPass : Pass<"qf-insert-hadamard", "::mlir::ModuleOp"> {
       constant weight, gamma is folded into those weights (W diag(gamma)) and
       removed from the normalization, so the rotated value is the
       scale-free normalized activation (QuaRot's first step).
+    * `rotate-residual` (implies `fold-gamma`): the rotation of the
+      contractions after a gamma-free RMSNorm moves up the residual stream
+      (Q RMSNorm(x) = RMSNorm(Q x) for an orthogonal, block-diagonal Q):
+      through RMSNorms and residual adds into the residual writers (a
+      contraction with a constant weight gets Q folded on its output side),
+      so the online transform after each normalization disappears; one
+      online `qf.hadamard` stays where the stream enters (a function
+      argument, a producer that cannot be rotated) and one (Q^T = Q, the
+      normalized Sylvester Hadamard is symmetric) where it leaves. Not with
+      `randomize` (qf.hadamard cannot express (H diag(sigma))^T).
     * Weights given as function arguments (`weights-as-arguments`) are
       rotated by the callers in the module (before their `qf.quantize` +
       `qf.pack`); the packed-codes argument gets a `qf.hadamard` attribute
@@ -302,7 +312,11 @@ def InsertHadamardPass : Pass<"qf-insert-hadamard", "::mlir::ModuleOp"> {
            "weights: contractions with a weight; all: also two run-time "
            "operands">,
     Option<"foldGamma", "fold-gamma", "bool", "false",
-           "fold normalization scales (gamma) into the next weights">
+           "fold normalization scales (gamma) into the next weights">,
+    Option<"rotateResidual", "rotate-residual", "bool", "false",
+           "rotate the residual stream (QuaRot): the rotation moves through "
+           "gamma-free RMSNorms and residual adds into the residual writers' "
+           "weights; implies fold-gamma, not with randomize">
   ];
 }
 
