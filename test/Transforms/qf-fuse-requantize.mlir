@@ -228,3 +228,44 @@ func.func @dual(%a: !a8, %wg: !w4, %wu: !w4, %b: !a8, %w2: !w4, %w3: !w4, %w4: !
   %q3 = qf.quantize %h3 : tensor<8x64xf32> -> !a8
   return %q, %q2, %q3, %s3 : !a8, !a8, !a8, tensor<8x64xf32>
 }
+
+// Head split / merge: quantize moves before the reshape and transpose (then
+// into the epilogue), K^T [h, d, s] blocked along d becomes the transpose_b
+// form on [h, s, d]. Not moved: a transpose of the blocked axis out of the
+// innermost place, static scales, 4-bit K^T (another summation scheme).
+// CHECK-LABEL: func.func @heads
+// CHECK: %[[Q:.*]] = qf.fused_matmul %[[A:[^,]*]], %{{.*}} transpose_b : {{.*}} -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
+// CHECK: %[[QR:.*]] = qf.reshape %[[Q]] : {{.*}} -> !qf.tensor<8x2x32xf32, mxfp8, axis = 2>
+// CHECK: %[[QH:.*]] = qf.transpose %[[QR]] permutation = [1, 0, 2]
+// CHECK: %[[K:.*]] = qf.fused_matmul %[[A]]
+// CHECK: %[[KR:.*]] = qf.reshape %[[K]]
+// CHECK: %[[KH:.*]] = qf.transpose %[[KR]] permutation = [1, 0, 2] : {{.*}} -> !qf.tensor<2x8x32xf32, mxfp8, axis = 2>
+// CHECK: qf.matmul %[[QH]], %[[KH]] transpose_b
+// CHECK: linalg.transpose {{.*}} permutation = [1, 2, 0]
+// CHECK: qf.quantize {{.*}} -> !qf.tensor<2x32x8xf32, mxfp4, axis = 1>
+// CHECK: linalg.transpose {{.*}} permutation = [1, 0, 2]
+// CHECK: qf.quantize {{.*}} scales(
+// CHECK: return
+func.func @heads(%a: !a8, %wq: !w4, %wk: !w4, %wk4: !w4, %wv: !w4, %s: tensor<2x8x1xi8>) -> (tensor<2x8x8xf32>, tensor<2x8x8xf32>, !qf.tensor<2x8x32xf32, mxfp8, axis = 2>) {
+  %q = qf.matmul %a, %wq transpose_b : !a8, !w4 -> tensor<8x64xf32>
+  %qx = tensor.expand_shape %q [[0], [1, 2]] output_shape [8, 2, 32] : tensor<8x64xf32> into tensor<8x2x32xf32>
+  %e = tensor.empty() : tensor<2x8x32xf32>
+  %qt = linalg.transpose ins(%qx : tensor<8x2x32xf32>) outs(%e : tensor<2x8x32xf32>) permutation = [1, 0, 2]
+  %qq = qf.quantize %qt : tensor<2x8x32xf32> -> !qf.tensor<2x8x32xf32, mxfp8, axis = 2>
+  %k = qf.matmul %a, %wk transpose_b : !a8, !w4 -> tensor<8x64xf32>
+  %kx = tensor.expand_shape %k [[0], [1, 2]] output_shape [8, 2, 32] : tensor<8x64xf32> into tensor<8x2x32xf32>
+  %ek = tensor.empty() : tensor<2x32x8xf32>
+  %kt = linalg.transpose ins(%kx : tensor<8x2x32xf32>) outs(%ek : tensor<2x32x8xf32>) permutation = [1, 2, 0]
+  %kq = qf.quantize %kt : tensor<2x32x8xf32> -> !qf.tensor<2x32x8xf32, mxfp8, axis = 1>
+  %sc = qf.matmul %qq, %kq : !qf.tensor<2x8x32xf32, mxfp8, axis = 2>, !qf.tensor<2x32x8xf32, mxfp8, axis = 1> -> tensor<2x8x8xf32>
+  %k4 = qf.matmul %a, %wk4 transpose_b : !a8, !w4 -> tensor<8x64xf32>
+  %k4x = tensor.expand_shape %k4 [[0], [1, 2]] output_shape [8, 2, 32] : tensor<8x64xf32> into tensor<8x2x32xf32>
+  %k4t = linalg.transpose ins(%k4x : tensor<8x2x32xf32>) outs(%ek : tensor<2x32x8xf32>) permutation = [1, 2, 0]
+  %k4q = qf.quantize %k4t : tensor<2x32x8xf32> -> !qf.tensor<2x32x8xf32, mxfp4, axis = 1>
+  %sc4 = qf.matmul %qq, %k4q : !qf.tensor<2x8x32xf32, mxfp8, axis = 2>, !qf.tensor<2x32x8xf32, mxfp4, axis = 1> -> tensor<2x8x8xf32>
+  %v = qf.matmul %a, %wv transpose_b : !a8, !w4 -> tensor<8x64xf32>
+  %vx = tensor.expand_shape %v [[0], [1, 2]] output_shape [8, 2, 32] : tensor<8x64xf32> into tensor<8x2x32xf32>
+  %vt = linalg.transpose ins(%vx : tensor<8x2x32xf32>) outs(%e : tensor<2x8x32xf32>) permutation = [1, 0, 2]
+  %vq = qf.quantize %vt scales(%s : tensor<2x8x1xi8>) : tensor<2x8x32xf32> -> !qf.tensor<2x8x32xf32, mxfp8, axis = 2>
+  return %sc, %sc4, %vq : tensor<2x8x8xf32>, tensor<2x8x8xf32>, !qf.tensor<2x8x32xf32, mxfp8, axis = 2>
+}

@@ -30,6 +30,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 
@@ -1575,6 +1576,73 @@ struct UnpackLowering : OpConversionPattern<qf::UnpackOp> {
   }
 };
 
+/// qf.transpose: the blocked axis is innermost and stays there, so the
+/// packed codes and the scales (blocks last) are permuted as they are.
+struct TransposeLowering : OpConversionPattern<qf::TransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(qf::TransposeOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    qf::QTensorType t = op.getResult().getType();
+    ArrayRef<int64_t> perm = op.getPermutation();
+    ValueRange in = adaptor.getInput();
+    SmallVector<Value> vals;
+    RankedTensorType storageTypes[] = {t.getPackedType(), t.getScalesType()};
+    for (auto [v, resultT] : llvm::zip(in.take_front(2), storageTypes)) {
+      auto rt = cast<RankedTensorType>(resultT);
+      if (!rt.hasStaticShape())
+        return op.emitOpError("cannot lower a dynamic shape ") << t;
+      Value empty = tensor::EmptyOp::create(rewriter, loc, rt.getShape(),
+                                            rt.getElementType());
+      vals.push_back(linalg::TransposeOp::create(rewriter, loc, v, empty, perm)
+                         ->getResult(0));
+    }
+    for (Value v : in.drop_front(2))
+      vals.push_back(v);
+    rewriter.replaceOpWithMultiple(op, {vals});
+    return success();
+  }
+};
+
+/// qf.reshape: whole blocks and bytes per innermost row, so the packed
+/// codes and the scales keep their flat order; reshaped through 1-D.
+struct ReshapeLowering : OpConversionPattern<qf::ReshapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(qf::ReshapeOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    qf::QTensorType t = op.getResult().getType();
+    ValueRange in = adaptor.getInput();
+    SmallVector<Value> vals;
+    RankedTensorType storageTypes[] = {t.getPackedType(), t.getScalesType()};
+    for (auto [v, resultT] : llvm::zip(in.take_front(2), storageTypes)) {
+      auto rt = cast<RankedTensorType>(resultT);
+      auto vt = cast<RankedTensorType>(v.getType());
+      auto all = [](int64_t rank) {
+        ReassociationIndices r;
+        for (int64_t i = 0; i < rank; ++i)
+          r.push_back(i);
+        return SmallVector<ReassociationIndices>{r};
+      };
+      Value flat = v;
+      if (vt.getRank() != 1)
+        flat = tensor::CollapseShapeOp::create(rewriter, loc, v,
+                                               all(vt.getRank()));
+      Value r = flat;
+      if (rt.getRank() != 1)
+        r = tensor::ExpandShapeOp::create(rewriter, loc, rt, flat,
+                                          all(rt.getRank()));
+      vals.push_back(r);
+    }
+    for (Value v : in.drop_front(2))
+      vals.push_back(v);
+    rewriter.replaceOpWithMultiple(op, {vals});
+    return success();
+  }
+};
+
 struct ConstantLowering : OpConversionPattern<qf::ConstantOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -1657,8 +1725,8 @@ void qf::populateQFQuantizeToVectorPatterns(const TypeConverter &converter,
   MLIRContext *ctx = patterns.getContext();
   patterns.add<QuantizeLowering, DequantizeLowering, RequantizeLowering,
                MapLowering>(converter, ctx, options.vectorWidth);
-  patterns.add<PackLowering, UnpackLowering, ConstantLowering, ObserveLowering>(
-      converter, ctx);
+  patterns.add<PackLowering, UnpackLowering, TransposeLowering, ReshapeLowering,
+               ConstantLowering, ObserveLowering>(converter, ctx);
 }
 
 //===----------------------------------------------------------------------===//

@@ -110,3 +110,51 @@ func.func @dual_body_args(%a: !qf.tensor<8x64xf32, mxfp8, axis = 1>, %w: !qf.ten
   }
   return %r : !qf.tensor<8x64xf32, mxfp8, axis = 1>
 }
+
+// -----
+
+func.func @transpose_moves_blocked_axis(%q: !qf.tensor<64x8xf32, mxfp8, axis = 0>) -> !qf.tensor<8x64xf32, mxfp8, axis = 1> {
+  // expected-error @+1 {{input is blocked along axis 0; the blocked axis must be the innermost one (axis 1)}}
+  %t = qf.transpose %q permutation = [1, 0] : !qf.tensor<64x8xf32, mxfp8, axis = 0> -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
+  return %t : !qf.tensor<8x64xf32, mxfp8, axis = 1>
+}
+
+// -----
+
+func.func @transpose_innermost(%q: !qf.tensor<32x64xf32, mxfp8, axis = 1>) -> !qf.tensor<64x32xf32, mxfp8, axis = 1> {
+  // expected-error @+1 {{permutation [1, 0] moves the innermost (blocked) axis; it must stay last}}
+  %t = qf.transpose %q permutation = [1, 0] : !qf.tensor<32x64xf32, mxfp8, axis = 1> -> !qf.tensor<64x32xf32, mxfp8, axis = 1>
+  return %t : !qf.tensor<64x32xf32, mxfp8, axis = 1>
+}
+
+// -----
+
+func.func @transpose_not_permutation(%q: !qf.tensor<2x8x32xf32, mxfp8, axis = 2>) -> !qf.tensor<2x8x32xf32, mxfp8, axis = 2> {
+  // expected-error @+1 {{permutation [0, 0, 2] is not a permutation of 0..2}}
+  %t = qf.transpose %q permutation = [0, 0, 2] : !qf.tensor<2x8x32xf32, mxfp8, axis = 2> -> !qf.tensor<2x8x32xf32, mxfp8, axis = 2>
+  return %t : !qf.tensor<2x8x32xf32, mxfp8, axis = 2>
+}
+
+// -----
+
+func.func @reshape_tensor_scale(%q: !qf.tensor<8x64xf32, fp8_tensor>) -> !qf.tensor<8x2x32xf32, fp8_tensor> {
+  // expected-error @+1 {{input ('!qf.tensor<8x64xf32, fp8_tensor>') needs fixed-size blocks}}
+  %r = qf.reshape %q : !qf.tensor<8x64xf32, fp8_tensor> -> !qf.tensor<8x2x32xf32, fp8_tensor>
+  return %r : !qf.tensor<8x2x32xf32, fp8_tensor>
+}
+
+// -----
+
+func.func @reshape_count(%q: !qf.tensor<8x64xf32, mxfp8, axis = 1>) -> !qf.tensor<4x64xf32, mxfp8, axis = 1> {
+  // expected-error @+1 {{input 8x64 and result 4x64 have different element counts}}
+  %r = qf.reshape %q : !qf.tensor<8x64xf32, mxfp8, axis = 1> -> !qf.tensor<4x64xf32, mxfp8, axis = 1>
+  return %r : !qf.tensor<4x64xf32, mxfp8, axis = 1>
+}
+
+// -----
+
+func.func @reshape_format(%q: !qf.tensor<8x64xf32, mxfp8, axis = 1>) -> !qf.tensor<8x2x32xf32, mxfp4, axis = 2> {
+  // expected-error @+1 {{result format}}
+  %r = qf.reshape %q : !qf.tensor<8x64xf32, mxfp8, axis = 1> -> !qf.tensor<8x2x32xf32, mxfp4, axis = 2>
+  return %r : !qf.tensor<8x2x32xf32, mxfp4, axis = 2>
+}

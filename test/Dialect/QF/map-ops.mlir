@@ -129,3 +129,14 @@ func.func @fused_matmul_plain(%a: !qf.tensor<8x64xf32, mxint8, axis = 1>,
   }
   return %h : !qf.tensor<8x128xf32, mxint4, axis = 1>
 }
+
+// Data movement of codes: head split and merge.
+// CHECK-LABEL: func.func @heads
+// CHECK: %[[R:.*]] = qf.reshape %{{.*}} : !qf.tensor<8x64xf32, mxfp4, axis = 1> -> !qf.tensor<8x2x32xf32, mxfp4, axis = 2>
+// CHECK: %[[T:.*]] = qf.transpose %[[R]] permutation = [1, 0, 2] : !qf.tensor<8x2x32xf32, mxfp4, axis = 2> -> !qf.tensor<2x8x32xf32, mxfp4, axis = 2>
+// CHECK: return %[[T]]
+func.func @heads(%q: !qf.tensor<8x64xf32, mxfp4, axis = 1>) -> !qf.tensor<2x8x32xf32, mxfp4, axis = 2> {
+  %r = qf.reshape %q : !qf.tensor<8x64xf32, mxfp4, axis = 1> -> !qf.tensor<8x2x32xf32, mxfp4, axis = 2>
+  %t = qf.transpose %r permutation = [1, 0, 2] : !qf.tensor<8x2x32xf32, mxfp4, axis = 2> -> !qf.tensor<2x8x32xf32, mxfp4, axis = 2>
+  return %t : !qf.tensor<2x8x32xf32, mxfp4, axis = 2>
+}

@@ -27,14 +27,31 @@
 
 // In @block: the two RMSNorm scalings quantize in qf.map kernels (reading
 // the residual stream, the row sums and gamma), the Q/K/V projections share
-// one quantized input, the gate and up projections run as one dual GEMM with
-// SwiGLU in its epilogue (the gate product is never stored), and the down
-// projection reads its result directly.
+// one quantized input. The Q and K projections quantize in their epilogues
+// and the head split moves codes (qf.reshape + qf.transpose; K^T becomes
+// the transpose_b form on [h, s, d]); only V (blocks along the padded
+// sequence axis) is split in f32. The attention output quantizes in the
+// P*V epilogue and the head merge moves codes too. The gate and up
+// projections run as one dual GEMM with SwiGLU in its epilogue (the gate
+// product is never stored), and the down projection reads its result.
 // IR-LABEL: func.func @block(
 // IR: %[[N1:.*]] = qf.map(%{{.*}}, %{{.*}}, %{{.*}}) {indexing_maps = {{.*}}} : (tensor<8x64xf32>, tensor<8xf32>, tensor<64xf32>) -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
-// IR: qf.matmul %[[N1]]
-// IR: qf.matmul %[[N1]]
-// IR: qf.matmul %[[N1]]
+// IR: %[[V:.*]] = qf.matmul %[[N1]]
+// IR: tensor.expand_shape %[[V]]
+// IR: linalg.transpose
+// IR: %[[Q:.*]] = qf.fused_matmul %[[N1]], %{{.*}} transpose_b : {{.*}} -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
+// IR: %[[QR:.*]] = qf.reshape %[[Q]] : !qf.tensor<8x64xf32, mxfp8, axis = 1> -> !qf.tensor<8x2x32xf32, mxfp8, axis = 2>
+// IR: %[[QH:.*]] = qf.transpose %[[QR]] permutation = [1, 0, 2] : !qf.tensor<8x2x32xf32, mxfp8, axis = 2> -> !qf.tensor<2x8x32xf32, mxfp8, axis = 2>
+// IR: %[[K:.*]] = qf.fused_matmul %[[N1]], %{{.*}} transpose_b : {{.*}} -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
+// IR: %[[KR:.*]] = qf.reshape %[[K]]
+// IR: %[[KH:.*]] = qf.transpose %[[KR]] permutation = [1, 0, 2]
+// IR: qf.matmul %[[QH]], %[[KH]] transpose_b : !qf.tensor<2x8x32xf32, mxfp8, axis = 2>, !qf.tensor<2x8x32xf32, mxfp8, axis = 2> -> tensor<2x8x8xf32>
+// IR-NOT: linalg.transpose
+// IR: %[[O:.*]] = qf.fused_matmul %{{.*}}, %{{.*}} : {{.*}} -> !qf.tensor<2x8x32xf32, mxfp8, axis = 2>
+// IR: %[[OT:.*]] = qf.transpose %[[O]] permutation = [1, 0, 2]
+// IR: %[[OM:.*]] = qf.reshape %[[OT]] : !qf.tensor<8x2x32xf32, mxfp8, axis = 2> -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
+// IR-NOT: tensor.collapse_shape
+// IR: qf.matmul %[[OM]]
 // IR: %[[N2:.*]] = qf.map(%{{.*}}, %{{.*}}, %{{.*}}) {indexing_maps = {{.*}}} : (tensor<8x64xf32>, tensor<8xf32>, tensor<64xf32>) -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
 // IR-NOT: qf.matmul %[[N2]]
 // IR: %[[H:.*]] = qf.fused_matmul %[[N2]], %{{.*}}, %{{.*}} transpose_b : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<128x64xf32, mxfp4, axis = 1>, !qf.tensor<128x64xf32, mxfp4, axis = 1> -> !qf.tensor<8x128xf32, mxfp8, axis = 1>

@@ -182,6 +182,37 @@ func.func @dual(%a: !a8, %wg: !w4, %wu: !w8, %kg: !k4, %ku: !k4) -> (!a8, !e8) {
   return %q, %q2 : !a8, !e8
 }
 
+// Head split / merge: the quantize moves before the reshape and transpose
+// (qf.reshape / qf.transpose move codes and scales on the storage), 4-bit
+// codes in the matmul epilogue, and NVFP4 with its tensor scale from the
+// data (no epilogue: the quantize kernel, then the data movement).
+// IR-LABEL: func.func @heads
+// IR: %[[F:.*]] = qf.fused_matmul
+// IR: %[[R:.*]] = qf.reshape %[[F]] : !qf.tensor<8x64xf32, mxfp4, axis = 1> -> !qf.tensor<8x2x32xf32, mxfp4, axis = 2>
+// IR: qf.transpose %[[R]] permutation = [1, 0, 2] : !qf.tensor<8x2x32xf32, mxfp4, axis = 2> -> !qf.tensor<2x8x32xf32, mxfp4, axis = 2>
+// IR: %[[N:.*]] = qf.quantize %{{.*}} : tensor<8x64xf32> -> !qf.tensor<8x64xf32, nvfp4, axis = 1>
+// IR: qf.reshape %[[N]]
+// IR: qf.transpose
+// IR: qf.transpose
+// IR: qf.reshape
+// IR-NOT: linalg.transpose
+// IR: return
+func.func @heads(%a: !a8, %w: !w4, %w2: !w4) -> (!qf.tensor<2x8x32xf32, mxfp4, axis = 2>, !n4) {
+  %c = qf.matmul %a, %w transpose_b : !a8, !w4 -> tensor<8x64xf32>
+  %x = tensor.expand_shape %c [[0], [1, 2]] output_shape [8, 2, 32] : tensor<8x64xf32> into tensor<8x2x32xf32>
+  %e = tensor.empty() : tensor<2x8x32xf32>
+  %t = linalg.transpose ins(%x : tensor<8x2x32xf32>) outs(%e : tensor<2x8x32xf32>) permutation = [1, 0, 2]
+  %q = qf.quantize %t : tensor<2x8x32xf32> -> !qf.tensor<2x8x32xf32, mxfp4, axis = 2>
+  %c2 = qf.matmul %a, %w2 transpose_b : !a8, !w4 -> tensor<8x64xf32>
+  %x2 = tensor.expand_shape %c2 [[0], [1, 2]] output_shape [8, 2, 32] : tensor<8x64xf32> into tensor<8x2x32xf32>
+  %t2 = linalg.transpose ins(%x2 : tensor<8x2x32xf32>) outs(%e : tensor<2x8x32xf32>) permutation = [1, 0, 2]
+  %e3 = tensor.empty() : tensor<8x2x32xf32>
+  %t3 = linalg.transpose ins(%t2 : tensor<2x8x32xf32>) outs(%e3 : tensor<8x2x32xf32>) permutation = [1, 0, 2]
+  %m = tensor.collapse_shape %t3 [[0], [1, 2]] : tensor<8x2x32xf32> into tensor<8x64xf32>
+  %q2 = qf.quantize %m : tensor<8x64xf32> -> !n4
+  return %q, %q2 : !qf.tensor<2x8x32xf32, mxfp4, axis = 2>, !n4
+}
+
 //===--- driver ---===//
 
 func.func @gen(%seed: f32, %scale: f32) -> tensor<8x64xf32> {
@@ -321,6 +352,7 @@ func.func @main() {
   %k4 = qf.quantize %wt : tensor<64x64xf32> -> !k4
   %wt2 = tensor.concat dim(0) %y, %x, %wf, %z, %x, %wf, %z, %y : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>) -> tensor<64x64xf32>
   %k4b = qf.quantize %wt2 : tensor<64x64xf32> -> !k4
+  %k4b_w = qf.quantize %wt2 : tensor<64x64xf32> -> !w4
   %r8:2 = call @dual(%qa, %w, %w8, %k4, %k4b) : (!a8, !w4, !w8, !k4, !k4) -> (!a8, !e8)
   %p8:2 = qf.pack %r8#0 : !a8 -> tensor<8x64xi8>, tensor<8x2xi8>
   %u8 = tensor.cast %p8#0 : tensor<8x64xi8> to tensor<?x?xi8>
@@ -332,7 +364,23 @@ func.func @main() {
   call @hash_i8(%u9) : (tensor<?x?xi8>) -> ()
   %v9 = tensor.cast %p9#1 : tensor<8x8xi8> to tensor<?x?xi8>
   call @hash_i8(%v9) : (tensor<?x?xi8>) -> ()
+
+  %r10:2 = call @heads(%qa, %w, %k4b_w) : (!a8, !w4, !w4) -> (!qf.tensor<2x8x32xf32, mxfp4, axis = 2>, !n4)
+  %p10:2 = qf.pack %r10#0 : !qf.tensor<2x8x32xf32, mxfp4, axis = 2> -> tensor<2x8x16xi8>, tensor<2x8x1xi8>
+  %c10 = tensor.collapse_shape %p10#0 [[0, 1], [2]] : tensor<2x8x16xi8> into tensor<16x16xi8>
+  %u10 = tensor.cast %c10 : tensor<16x16xi8> to tensor<?x?xi8>
+  call @hash_i8(%u10) : (tensor<?x?xi8>) -> ()
+  %s10 = tensor.collapse_shape %p10#1 [[0, 1], [2]] : tensor<2x8x1xi8> into tensor<16x1xi8>
+  %v10 = tensor.cast %s10 : tensor<16x1xi8> to tensor<?x?xi8>
+  call @hash_i8(%v10) : (tensor<?x?xi8>) -> ()
+  %p11:3 = qf.pack %r10#1 : !n4 -> tensor<8x32xi8>, tensor<8x4xi8>, tensor<f32>
+  %u11 = tensor.cast %p11#0 : tensor<8x32xi8> to tensor<?x?xi8>
+  call @hash_i8(%u11) : (tensor<?x?xi8>) -> ()
+  %v11 = tensor.cast %p11#1 : tensor<8x4xi8> to tensor<?x?xi8>
+  call @hash_i8(%v11) : (tensor<?x?xi8>) -> ()
+  %g11 = tensor.extract %p11#2[] : tensor<f32>
+  vector.print %g11 : f32
   return
 }
-// 17 lines: hashes and the NVFP4 tensor scale.
-// CHECK-COUNT-17: {{^-?[0-9.e+-]+$}}
+// 22 lines: hashes and the NVFP4 tensor scales.
+// CHECK-COUNT-22: {{^-?[0-9.e+-]+$}}

@@ -9,6 +9,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/InterleavedRange.h"
 
 using namespace mlir;
 using namespace qf;
@@ -559,6 +560,87 @@ ParseResult ConstantOp::parse(OpAsmParser &parser, OperationState &result) {
     return failure();
   result.addAttribute("value", value);
   result.addTypes(type);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// TransposeOp / ReshapeOp
+//===----------------------------------------------------------------------===//
+
+/// Data movement needs fixed-size blocks along the innermost axis.
+static LogicalResult verifyInnermostBlocks(Operation *op, QTensorType t,
+                                           StringRef name) {
+  if (t.getFormat().getBlockKind() != BlockKind::Fixed)
+    return op->emitOpError()
+           << name << " (" << t << ") needs fixed-size blocks";
+  if (t.getAxis() != t.getRank() - 1)
+    return op->emitOpError()
+           << name << " is blocked along axis " << t.getAxis()
+           << "; the blocked axis must be the innermost one (axis "
+           << t.getRank() - 1 << ")";
+  return success();
+}
+
+LogicalResult TransposeOp::verify() {
+  QTensorType in = getInput().getType(), out = getResult().getType();
+  ArrayRef<int64_t> perm = getPermutation();
+  int64_t rank = in.getRank();
+  if (int64_t(perm.size()) != rank || out.getRank() != rank)
+    return emitOpError() << "permutation has " << perm.size()
+                         << " entries; input and result have rank " << rank
+                         << " and " << out.getRank();
+  SmallVector<bool> seen(rank, false);
+  for (int64_t p : perm) {
+    if (p < 0 || p >= rank || seen[p])
+      return emitOpError() << "permutation [" << llvm::interleaved(perm)
+                           << "] is not a permutation of 0.." << rank - 1;
+    seen[p] = true;
+  }
+  if (in.getFormat() != out.getFormat())
+    return emitOpError() << "result format " << out.getFormat()
+                         << " differs from the input format " << in.getFormat();
+  if (failed(verifyInnermostBlocks(*this, in, "input")) ||
+      failed(verifyInnermostBlocks(*this, out, "result")))
+    return failure();
+  if (perm.back() != rank - 1)
+    return emitOpError() << "permutation [" << llvm::interleaved(perm)
+                         << "] moves the innermost (blocked) axis; it must "
+                            "stay last";
+  SmallVector<int64_t> expected;
+  for (int64_t p : perm)
+    expected.push_back(in.getShape()[p]);
+  if (!compatibleShapes(out.getShape(), expected))
+    return emitOpError() << "result shape " << shapeStr(out.getShape())
+                         << " does not match the permuted input shape "
+                         << shapeStr(expected);
+  return success();
+}
+
+LogicalResult ReshapeOp::verify() {
+  QTensorType in = getInput().getType(), out = getResult().getType();
+  if (in.getFormat() != out.getFormat())
+    return emitOpError() << "result format " << out.getFormat()
+                         << " differs from the input format " << in.getFormat();
+  if (failed(verifyInnermostBlocks(*this, in, "input")) ||
+      failed(verifyInnermostBlocks(*this, out, "result")))
+    return failure();
+  if (!in.hasStaticShape() || !out.hasStaticShape())
+    return emitOpError() << "needs static shapes; got "
+                         << shapeStr(in.getShape()) << " and "
+                         << shapeStr(out.getShape());
+  if (ShapedType::getNumElements(in.getShape()) !=
+      ShapedType::getNumElements(out.getShape()))
+    return emitOpError() << "input " << shapeStr(in.getShape())
+                         << " and result " << shapeStr(out.getShape())
+                         << " have different element counts";
+  int64_t bs = in.getFormat().getBlockSize();
+  for (QTensorType t : {in, out}) {
+    int64_t w = t.getShape().back();
+    if (w % bs != 0 || (w * t.getElementBits()) % 8 != 0)
+      return emitOpError() << "innermost size " << w << " of " << t
+                           << " is not a whole number of blocks of " << bs
+                           << " (and of bytes); blocks would change";
+  }
   return success();
 }
 

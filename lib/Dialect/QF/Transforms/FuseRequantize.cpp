@@ -6,6 +6,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -474,6 +475,118 @@ struct FuseSecondProduct : OpRewritePattern<qf::FusedMatmulOp> {
 };
 
 //===----------------------------------------------------------------------===//
+// Data movement: quantize before it (head split / merge)
+//===----------------------------------------------------------------------===//
+
+/// Whether `t` is blocked along its innermost axis with fixed-size blocks
+/// (data movement then moves whole blocks on the storage).
+bool innermostBlocks(qf::QTensorType t) {
+  return t.getFormat().getBlockKind() == qf::BlockKind::Fixed &&
+         t.getAxis() == t.getRank() - 1;
+}
+
+qf::QTensorType withShape(qf::QTensorType t, ArrayRef<int64_t> shape,
+                          int64_t axis) {
+  return qf::QTensorType::get(t.getContext(), shape, t.getExpressedType(),
+                              t.getFormat(), axis);
+}
+
+/// quantize(linalg.transpose(x)) -> qf.transpose(quantize(x)) and
+/// quantize(expand/collapse_shape(x)) -> qf.reshape(quantize(x)): blocks
+/// along the innermost axis move with it, so every block is the same set
+/// of elements (and a tensor amax the same), the codes the same. Scales
+/// from the data only. The quantize then meets its producer (a matmul
+/// epilogue), so head split/merge moves codes, not f32.
+struct QuantizeBeforeDataMovement : OpRewritePattern<qf::QuantizeOp> {
+  using Base::Base;
+  LogicalResult matchAndRewrite(qf::QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    qf::QTensorType t = op.getResult().getType();
+    Value in = op.getInput();
+    if (op.getScales() || op.getTensorScale() || !in.hasOneUse() ||
+        !innermostBlocks(t) || !t.hasStaticShape())
+      return failure();
+    if (auto tr = in.getDefiningOp<linalg::TransposeOp>()) {
+      ArrayRef<int64_t> perm = tr.getPermutation();
+      Value src = tr.getInput();
+      auto srcT = cast<RankedTensorType>(src.getType());
+      if (perm.back() != t.getRank() - 1 || !srcT.getElementType().isF32())
+        return failure();
+      auto q0 = qf::QuantizeOp::create(
+          rewriter, op.getLoc(), withShape(t, srcT.getShape(), t.getRank() - 1),
+          src, Value(), Value());
+      rewriter.replaceOpWithNewOp<qf::TransposeOp>(op, t, q0.getResult(), perm);
+      rewriter.eraseOp(tr);
+      return success();
+    }
+    Operation *reshape = in.getDefiningOp();
+    if (!isa_and_nonnull<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(
+            reshape))
+      return failure();
+    Value src = reshape->getOperand(0);
+    auto srcT = cast<RankedTensorType>(src.getType());
+    int64_t bs = t.getFormat().getBlockSize();
+    auto wholeBlocks = [&](int64_t w) {
+      return w % bs == 0 && (w * t.getElementBits()) % 8 == 0;
+    };
+    if (!srcT.hasStaticShape() || !srcT.getElementType().isF32() ||
+        !wholeBlocks(srcT.getShape().back()) ||
+        !wholeBlocks(t.getShape().back()))
+      return failure();
+    auto q0 = qf::QuantizeOp::create(
+        rewriter, op.getLoc(),
+        withShape(t, srcT.getShape(), srcT.getRank() - 1), src, Value(),
+        Value());
+    rewriter.replaceOpWithNewOp<qf::ReshapeOp>(op, t, q0.getResult());
+    rewriter.eraseOp(reshape);
+    return success();
+  }
+};
+
+/// matmul(a, quantize(transpose(x, p)) : [B, K, N] blocked along K) ->
+/// matmul(a, quantize(transpose(x, p')) : [B, N, K] blocked along K)
+/// transpose_b, p' = p with its last two entries swapped: the same blocks,
+/// codes and products (K^T of attention, blocked along d, becomes K [h, s, d]
+/// with d innermost, which the head split above quantizes in the K
+/// projection's epilogue). Each output is still one dot product in the
+/// same order; not for 4-bit rhs, whose [N, K] form takes another summation
+/// scheme (emitNibbleTile).
+struct RhsTransposeB : OpRewritePattern<qf::MatmulOp> {
+  using Base::Base;
+  LogicalResult matchAndRewrite(qf::MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    auto q = op.getRhs().getDefiningOp<qf::QuantizeOp>();
+    if (op.getTransposeB() || !q || !q.getResult().hasOneUse() ||
+        q.getScales() || q.getTensorScale())
+      return failure();
+    qf::QTensorType t = q.getResult().getType();
+    auto tr = q.getInput().getDefiningOp<linalg::TransposeOp>();
+    if (!tr || !q.getInput().hasOneUse() || t.getRank() != 3 ||
+        t.getAxis() != 1 || t.getElementBits() == 4 ||
+        t.getFormat().getBlockKind() != qf::BlockKind::Fixed ||
+        !t.hasStaticShape())
+      return failure();
+    SmallVector<int64_t> perm(tr.getPermutation());
+    std::swap(perm[1], perm[2]);
+    ArrayRef<int64_t> shape = t.getShape();
+    SmallVector<int64_t> newShape{shape[0], shape[2], shape[1]};
+    Location loc = op.getLoc();
+    Value empty =
+        tensor::EmptyOp::create(rewriter, loc, newShape, rewriter.getF32Type());
+    auto tr2 =
+        linalg::TransposeOp::create(rewriter, loc, tr.getInput(), empty, perm);
+    auto q2 = qf::QuantizeOp::create(rewriter, loc, withShape(t, newShape, 2),
+                                     tr2->getResult(0), Value(), Value());
+    rewriter.replaceOpWithNewOp<qf::MatmulOp>(op, op.getType(), op.getLhs(),
+                                              q2.getResult(),
+                                              /*transpose_b=*/true);
+    rewriter.eraseOp(q);
+    rewriter.eraseOp(tr);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
 // The pass
 //===----------------------------------------------------------------------===//
 
@@ -521,8 +634,8 @@ void qf::populateQFFusionPatterns(RewritePatternSet &patterns,
   if (options.elementwise)
     patterns.add<FuseElementwiseIntoQuantize, FuseDequantizeChain>(ctx);
   if (options.epilogue)
-    patterns.add<FuseQuantizeIntoMatmul, FuseMapIntoMatmul, FuseSecondProduct>(
-        ctx);
+    patterns.add<FuseQuantizeIntoMatmul, FuseMapIntoMatmul, FuseSecondProduct,
+                 QuantizeBeforeDataMovement, RhsTransposeB>(ctx);
 }
 
 bool qf::eliminateCommonQFOps(Operation *root) {

@@ -149,6 +149,61 @@ def QF_UnpackOp : QF_Op<"unpack", [Pure]> {
 }
 
 //===----------------------------------------------------------------------===//
+// transpose / reshape (data movement on the storage)
+//===----------------------------------------------------------------------===//
+
+def QF_TransposeOp : QF_Op<"transpose", [Pure]> {
+  let summary = "Permute the dimensions of a block-scaled tensor";
+  let description = [{
+    `result[i_perm[0], ...] = input[i_0, ...]`: result dimension `d` is
+    input dimension `permutation[d]`, as `linalg.transpose`. Blocks move
+    with their axis, so this is exactly `qf.quantize(linalg.transpose(x))`
+    of a tensor quantized before the permutation (the same elements form
+    each block; a tensor scale does not depend on the order). The blocked
+    axis must be the innermost one and stay innermost (the packed codes and
+    the scales are then permuted as they are, in the leading dimensions);
+    fixed-size blocks only.
+
+    ```mlir
+    %t = qf.transpose %q permutation = [1, 0, 2]
+           : !qf.tensor<8x2x32xf32, mxfp8, axis = 2>
+           -> !qf.tensor<2x8x32xf32, mxfp8, axis = 2>
+    ```
+  }];
+  let arguments = (ins QF_AnyQTensor:$input, DenseI64ArrayAttr:$permutation);
+  let results = (outs QF_AnyQTensor:$result);
+  let assemblyFormat = [{
+    $input `permutation` `=` $permutation attr-dict `:` qualified(type($input))
+    `->` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
+def QF_ReshapeOp : QF_Op<"reshape", [Pure]> {
+  let summary = "Row-major reshape of a block-scaled tensor";
+  let description = [{
+    The row-major reshape of `input` (same elements in the same flat order,
+    as `tensor.reshape`), e.g. splitting `[s, h*d]` into heads `[s, h, d]`
+    or merging them back. Both types are blocked along their innermost axis
+    with the same fixed-size block format and static shapes; the block size
+    divides both innermost sizes, so every block stays the same set of
+    elements and this is exactly the quantize of the reshaped f32 tensor.
+    Lowered as a reshape of the packed codes and of the scales.
+
+    ```mlir
+    %r = qf.reshape %q : !qf.tensor<8x64xf32, mxfp8, axis = 1>
+           -> !qf.tensor<8x2x32xf32, mxfp8, axis = 2>
+    ```
+  }];
+  let arguments = (ins QF_AnyQTensor:$input);
+  let results = (outs QF_AnyQTensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` qualified(type($input)) `->` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // constant
 //===----------------------------------------------------------------------===//
 

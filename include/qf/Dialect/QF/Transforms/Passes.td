@@ -343,6 +343,12 @@ def FuseRequantizePass : Pass<"qf-fuse-requantize", "::mlir::ModuleOp"> {
       encoded in the matmul's epilogue; when that epilogue reads another
       `qf.matmul` of the same lhs (used nowhere else), both products run in
       one dual GEMM (`rhs2`, e.g. SwiGLU's gate and up projections);
+    * a `qf.quantize` (scales from the data) of a `linalg.transpose` or a
+      `tensor.expand_shape`/`collapse_shape` that moves whole blocks along
+      the innermost axis quantizes first and moves codes (`qf.transpose`,
+      `qf.reshape`), so it can meet its producer (`epilogue`): attention
+      head split/merge; a `qf.matmul` rhs quantized as [B, K, N] along K
+      (K^T) is quantized as [B, N, K] and read with `transpose_b`;
     * identical qf ops (same operands, attributes and types: quantizes of the
       same value to the same format, ...) are merged, and unused qf ops
       are erased.
