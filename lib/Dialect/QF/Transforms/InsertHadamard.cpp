@@ -12,6 +12,8 @@
 //===----------------------------------------------------------------------===//
 #include "qf/Dialect/QF/Transforms/Passes.h"
 
+#include "WeightQuantize.h"
+
 #include "qf/Dialect/QF/IR/ConstantData.h"
 #include "qf/Dialect/QF/IR/QF.h"
 #include "qf/Numerics/Hadamard.h"
@@ -127,18 +129,8 @@ qf::QuantizeOp replaceWeight(Operation *user, unsigned idx,
   Value cst = arith::ConstantOp::create(
       b, q.getInput().getLoc(), qf::makeFloatElements(w.constType, data));
   qf::QTensorType qt = q.getResult().getType();
-  Value scales, ts;
-  if (q.getScales() && qt.hasStaticShape()) {
-    qf::numerics::QuantizedTensor r = qf::numerics::quantizeMse(
-        qt.getFormat().toNumerics(), qt.getLayout(), data.data());
-    auto qa = qf::QuantizedAttr::fromNumerics(qt, r);
-    scales = arith::ConstantOp::create(b, loc, qa.getScales());
-    if (RankedTensorType tsT = qt.getTensorScaleType())
-      ts = arith::ConstantOp::create(
-          b, loc,
-          DenseElementsAttr::get(tsT, b.getF32FloatAttr(r.tensorScale)));
-  }
-  auto nq = qf::QuantizeOp::create(b, loc, qt, cst, scales, ts);
+  qf::QuantizeOp nq = qf::createWeightQuantize(
+      b, loc, qt, cst, data, q.getScales() && qt.hasStaticShape());
   nq->setDiscardableAttrs(q->getDiscardableAttrDictionary());
   user->setOperand(idx, nq.getResult());
   eraseIfDead(q);

@@ -1,6 +1,8 @@
 //===- QuantizeModel.cpp - qf-quantize-model: contractions to qf ops ------===//
 #include "qf/Dialect/QF/Transforms/Passes.h"
 
+#include "WeightQuantize.h"
+
 #include "qf/Dialect/QF/IR/ConstantData.h"
 #include "qf/Dialect/QF/IR/QF.h"
 #include "qf/Numerics/Quantize.h"
@@ -654,20 +656,9 @@ struct QuantizeModelPass final
       } else {
         Value cst = arith::ConstantOp::create(
             b, loc, qf::makeFloatElements(RankedTensorType::get(nk, f32), data));
-        Value scales, ts;
-        if (mse) {
-          // The searched scales as constants: the quantize stays (so
-          // qf-report can measure it) and folds to the same codes.
-          qf::numerics::QuantizedTensor q = qf::numerics::quantizeMse(
-              wf.toNumerics(), qt.getLayout(), data.data());
-          auto qa = qf::QuantizedAttr::fromNumerics(qt, q);
-          scales = arith::ConstantOp::create(b, loc, qa.getScales());
-          if (RankedTensorType tsT = qt.getTensorScaleType())
-            ts = arith::ConstantOp::create(
-                b, loc,
-                DenseElementsAttr::get(tsT, b.getF32FloatAttr(q.tensorScale)));
-        }
-        rhs = qf::QuantizeOp::create(b, loc, qt, cst, scales, ts);
+        // With mse, the searched scales as constants: the quantize stays
+        // (so qf-report can measure it) and folds to the same codes.
+        rhs = qf::createWeightQuantize(b, loc, qt, cst, data, mse);
       }
       transposeB = true;
     }
