@@ -231,8 +231,9 @@ func.func @dual(%a: !a8, %wg: !w4, %wu: !w4, %b: !a8, %w2: !w4, %w3: !w4, %w4: !
 
 // Head split / merge: quantize moves before the reshape and transpose (then
 // into the epilogue), K^T [h, d, s] blocked along d becomes the transpose_b
-// form on [h, s, d]. Not moved: a transpose of the blocked axis out of the
-// innermost place, static scales, 4-bit K^T (another summation scheme).
+// form on [h, s, d]. Static scales take the inverse movement. Not moved: a
+// transpose of the blocked axis out of the innermost place, 4-bit K^T
+// (another summation scheme).
 // CHECK-LABEL: func.func @heads
 // CHECK: %[[Q:.*]] = qf.fused_matmul %[[A:[^,]*]], %{{.*}} transpose_b : {{.*}} -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
 // CHECK: %[[QR:.*]] = qf.reshape %[[Q]] : {{.*}} -> !qf.tensor<8x2x32xf32, mxfp8, axis = 2>
@@ -243,8 +244,12 @@ func.func @dual(%a: !a8, %wg: !w4, %wu: !w4, %b: !a8, %w2: !w4, %w3: !w4, %w4: !
 // CHECK: qf.matmul %[[QH]], %[[KH]] transpose_b
 // CHECK: linalg.transpose {{.*}} permutation = [1, 2, 0]
 // CHECK: qf.quantize {{.*}} -> !qf.tensor<2x32x8xf32, mxfp4, axis = 1>
-// CHECK: linalg.transpose {{.*}} permutation = [1, 0, 2]
-// CHECK: qf.quantize {{.*}} scales(
+// CHECK: %[[ST:.*]] = linalg.transpose ins(%{{.*}} : tensor<2x8x1xi8>) outs(%{{.*}} : tensor<8x2x1xi8>) permutation = [1, 0, 2]
+// CHECK: %[[SC:.*]] = tensor.collapse_shape %[[ST]]
+// CHECK: %[[SE:.*]] = tensor.expand_shape %[[SC]] {{.*}} into tensor<8x2xi8>
+// CHECK: %[[V:.*]] = qf.fused_matmul %[[A]], %{{.*}} transpose_b scales(%[[SE]] : tensor<8x2xi8>)
+// CHECK: %[[VR:.*]] = qf.reshape %[[V]]
+// CHECK: qf.transpose %[[VR]] permutation = [1, 0, 2]
 // CHECK: return
 func.func @heads(%a: !a8, %wq: !w4, %wk: !w4, %wk4: !w4, %wv: !w4, %s: tensor<2x8x1xi8>) -> (tensor<2x8x8xf32>, tensor<2x8x8xf32>, !qf.tensor<2x8x32xf32, mxfp8, axis = 2>) {
   %q = qf.matmul %a, %wq transpose_b : !a8, !w4 -> tensor<8x64xf32>

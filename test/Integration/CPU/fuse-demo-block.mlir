@@ -61,7 +61,19 @@
 // IR: qf.matmul %[[H]]
 // IR-LABEL: func.func @block_ref(
 
+// With calibrated scales the head split/merge moves codes too (the static
+// block scales take the inverse movement).
 // STATIC: qf.map({{.*}}) scales(
+// STATIC: qf.fused_matmul {{.*}} transpose_b scales(
+// STATIC: qf.reshape
+// STATIC: %[[SQ:.*]] = qf.transpose
+// STATIC: qf.fused_matmul {{.*}} transpose_b scales(
+// STATIC: qf.reshape
+// STATIC: %[[SK:.*]] = qf.transpose
+// STATIC: qf.matmul %[[SQ]], %[[SK]] transpose_b
+// STATIC: qf.transpose
+// STATIC: %[[SM:.*]] = qf.reshape {{.*}} -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
+// STATIC: qf.matmul %[[SM]]
 // STATIC: qf.fused_matmul %{{.*}}, %{{.*}}, %{{.*}} transpose_b scales(
 
 // CHECK: block output hash: {{-?[0-9]+}}

@@ -494,27 +494,44 @@ qf::QTensorType withShape(qf::QTensorType t, ArrayRef<int64_t> shape,
 /// quantize(linalg.transpose(x)) -> qf.transpose(quantize(x)) and
 /// quantize(expand/collapse_shape(x)) -> qf.reshape(quantize(x)): blocks
 /// along the innermost axis move with it, so every block is the same set
-/// of elements (and a tensor amax the same), the codes the same. Scales
-/// from the data only. The quantize then meets its producer (a matmul
-/// epilogue), so head split/merge moves codes, not f32.
+/// of elements (and a tensor amax the same), the codes the same. Static
+/// block scales (blocks last, like the codes) take the inverse movement;
+/// a tensor scale is the same. The quantize then meets its producer (a
+/// matmul epilogue), so head split/merge moves codes, not f32.
 struct QuantizeBeforeDataMovement : OpRewritePattern<qf::QuantizeOp> {
   using Base::Base;
   LogicalResult matchAndRewrite(qf::QuantizeOp op,
                                 PatternRewriter &rewriter) const override {
     qf::QTensorType t = op.getResult().getType();
     Value in = op.getInput();
-    if (op.getScales() || op.getTensorScale() || !in.hasOneUse() ||
-        !innermostBlocks(t) || !t.hasStaticShape())
+    Value scales = op.getScales();
+    if (!in.hasOneUse() || !innermostBlocks(t) || !t.hasStaticShape() ||
+        (scales && !cast<RankedTensorType>(scales.getType()).hasStaticShape()))
       return failure();
+    Location loc = op.getLoc();
     if (auto tr = in.getDefiningOp<linalg::TransposeOp>()) {
       ArrayRef<int64_t> perm = tr.getPermutation();
       Value src = tr.getInput();
       auto srcT = cast<RankedTensorType>(src.getType());
       if (perm.back() != t.getRank() - 1 || !srcT.getElementType().isF32())
         return failure();
-      auto q0 = qf::QuantizeOp::create(
-          rewriter, op.getLoc(), withShape(t, srcT.getShape(), t.getRank() - 1),
-          src, Value(), Value());
+      qf::QTensorType srcQ = withShape(t, srcT.getShape(), t.getRank() - 1);
+      Value srcScales;
+      if (scales) {
+        // Result dim d is source dim perm[d]: the scales of the source take
+        // the inverse permutation.
+        SmallVector<int64_t> inv(perm.size());
+        for (auto [d, p] : llvm::enumerate(perm))
+          inv[p] = d;
+        RankedTensorType st = srcQ.getScalesType();
+        Value empty = tensor::EmptyOp::create(rewriter, loc, st.getShape(),
+                                              st.getElementType());
+        srcScales =
+            linalg::TransposeOp::create(rewriter, loc, scales, empty, inv)
+                ->getResult(0);
+      }
+      auto q0 = qf::QuantizeOp::create(rewriter, loc, srcQ, src, srcScales,
+                                       op.getTensorScale());
       rewriter.replaceOpWithNewOp<qf::TransposeOp>(op, t, q0.getResult(), perm);
       rewriter.eraseOp(tr);
       return success();
@@ -533,10 +550,28 @@ struct QuantizeBeforeDataMovement : OpRewritePattern<qf::QuantizeOp> {
         !wholeBlocks(srcT.getShape().back()) ||
         !wholeBlocks(t.getShape().back()))
       return failure();
-    auto q0 = qf::QuantizeOp::create(
-        rewriter, op.getLoc(),
-        withShape(t, srcT.getShape(), srcT.getRank() - 1), src, Value(),
-        Value());
+    qf::QTensorType srcQ = withShape(t, srcT.getShape(), srcT.getRank() - 1);
+    Value srcScales;
+    if (scales) {
+      // Blocks keep their flat order: reshape the scales through 1-D.
+      auto all = [](int64_t rank) {
+        ReassociationIndices r;
+        for (int64_t i = 0; i < rank; ++i)
+          r.push_back(i);
+        return SmallVector<ReassociationIndices>{r};
+      };
+      auto from = cast<RankedTensorType>(scales.getType());
+      RankedTensorType to = srcQ.getScalesType();
+      srcScales = scales;
+      if (from.getRank() != 1)
+        srcScales = tensor::CollapseShapeOp::create(rewriter, loc, srcScales,
+                                                    all(from.getRank()));
+      if (to.getRank() != 1)
+        srcScales = tensor::ExpandShapeOp::create(rewriter, loc, to, srcScales,
+                                                  all(to.getRank()));
+    }
+    auto q0 = qf::QuantizeOp::create(rewriter, loc, srcQ, src, srcScales,
+                                     op.getTensorScale());
     rewriter.replaceOpWithNewOp<qf::ReshapeOp>(op, t, q0.getResult());
     rewriter.eraseOp(reshape);
     return success();
@@ -556,8 +591,7 @@ struct RhsTransposeB : OpRewritePattern<qf::MatmulOp> {
   LogicalResult matchAndRewrite(qf::MatmulOp op,
                                 PatternRewriter &rewriter) const override {
     auto q = op.getRhs().getDefiningOp<qf::QuantizeOp>();
-    if (op.getTransposeB() || !q || !q.getResult().hasOneUse() ||
-        q.getScales() || q.getTensorScale())
+    if (op.getTransposeB() || !q || !q.getResult().hasOneUse())
       return failure();
     qf::QTensorType t = q.getResult().getType();
     auto tr = q.getInput().getDefiningOp<linalg::TransposeOp>();
@@ -575,8 +609,11 @@ struct RhsTransposeB : OpRewritePattern<qf::MatmulOp> {
         tensor::EmptyOp::create(rewriter, loc, newShape, rewriter.getF32Type());
     auto tr2 =
         linalg::TransposeOp::create(rewriter, loc, tr.getInput(), empty, perm);
+    // Static scales are [B, N, K/block] in both forms (the other dims, then
+    // the blocks): the same tensor.
     auto q2 = qf::QuantizeOp::create(rewriter, loc, withShape(t, newShape, 2),
-                                     tr2->getResult(0), Value(), Value());
+                                     tr2->getResult(0), q.getScales(),
+                                     q.getTensorScale());
     rewriter.replaceOpWithNewOp<qf::MatmulOp>(op, op.getType(), op.getLhs(),
                                               q2.getResult(),
                                               /*transpose_b=*/true);

@@ -343,7 +343,7 @@ def FuseRequantizePass : Pass<"qf-fuse-requantize", "::mlir::ModuleOp"> {
       encoded in the matmul's epilogue; when that epilogue reads another
       `qf.matmul` of the same lhs (used nowhere else), both products run in
       one dual GEMM (`rhs2`, e.g. SwiGLU's gate and up projections);
-    * a `qf.quantize` (scales from the data) of a `linalg.transpose` or a
+    * a `qf.quantize` of a `linalg.transpose` or a
       `tensor.expand_shape`/`collapse_shape` that moves whole blocks along
       the innermost axis quantizes first and moves codes (`qf.transpose`,
       `qf.reshape`), so it can meet its producer (`epilogue`): attention
