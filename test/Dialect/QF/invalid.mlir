@@ -415,7 +415,7 @@ func.func @f(%a: tensor<8x64xf32>, %b: tensor<64x16xf32>) {
 // -----
 
 func.func @f(%a: !qf.tensor<64x64xf32, mxfp8, axis = 0>, %b: tensor<64x16xf32>) {
-  // expected-error @+1 {{'qf.matmul' op lhs is blocked along axis 0, but qf.matmul needs blocks along its reduction axis 1}}
+  // expected-error @+1 {{'qf.matmul' op lhs is blocked along axis 0, but the contraction needs blocks along its reduction axis 1}}
   %0 = qf.matmul %a, %b : !qf.tensor<64x64xf32, mxfp8, axis = 0>, tensor<64x16xf32> -> tensor<64x16xf32>
   return
 }
@@ -423,7 +423,7 @@ func.func @f(%a: !qf.tensor<64x64xf32, mxfp8, axis = 0>, %b: tensor<64x16xf32>) 
 // -----
 
 func.func @f(%a: tensor<8x64xf32>, %b: !qf.tensor<64x32xf32, mxfp4, axis = 1>) {
-  // expected-error @+1 {{'qf.matmul' op rhs is blocked along axis 1, but qf.matmul needs blocks along its reduction axis 0}}
+  // expected-error @+1 {{'qf.matmul' op rhs is blocked along axis 1, but the contraction needs blocks along its reduction axis 0}}
   %0 = qf.matmul %a, %b : tensor<8x64xf32>, !qf.tensor<64x32xf32, mxfp4, axis = 1> -> tensor<8x32xf32>
   return
 }

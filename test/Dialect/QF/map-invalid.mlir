@@ -158,3 +158,14 @@ func.func @reshape_format(%q: !qf.tensor<8x64xf32, mxfp8, axis = 1>) -> !qf.tens
   %r = qf.reshape %q : !qf.tensor<8x64xf32, mxfp8, axis = 1> -> !qf.tensor<8x2x32xf32, mxfp4, axis = 2>
   return %r : !qf.tensor<8x2x32xf32, mxfp4, axis = 2>
 }
+
+// -----
+
+func.func @fused_batch(%a: !qf.tensor<2x8x64xf32, mxfp8, axis = 2>, %w: !qf.tensor<3x64x64xf32, mxfp4, axis = 2>) -> !qf.tensor<2x8x64xf32, mxfp8, axis = 2> {
+  // expected-error @+1 {{batch sizes differ: 2 vs 3}}
+  %r = qf.fused_matmul %a, %w transpose_b : !qf.tensor<2x8x64xf32, mxfp8, axis = 2>, !qf.tensor<3x64x64xf32, mxfp4, axis = 2> -> !qf.tensor<2x8x64xf32, mxfp8, axis = 2> {
+  ^bb0(%acc: f32):
+    qf.yield %acc : f32
+  }
+  return %r : !qf.tensor<2x8x64xf32, mxfp8, axis = 2>
+}

@@ -648,21 +648,40 @@ LogicalResult ReshapeOp::verify() {
 // MatmulOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult MatmulOp::verify() {
-  auto shapeOf = [](Type t) -> ArrayRef<int64_t> {
-    if (auto q = dyn_cast<QTensorType>(t))
-      return q.getShape();
-    return cast<RankedTensorType>(t).getShape();
-  };
-  ArrayRef<int64_t> a = shapeOf(getLhs().getType());
-  ArrayRef<int64_t> b = shapeOf(getRhs().getType());
-  ArrayRef<int64_t> c = getResult().getType().getShape();
+/// A quantized contraction operand must be blocked along its reduction
+/// axis `kAxis` (tensor-wide formats have no axis).
+static LogicalResult verifyContractionAxis(Operation *op, Type t,
+                                           int64_t kAxis, StringRef name) {
+  auto q = dyn_cast<QTensorType>(t);
+  if (!q || q.getFormat().getBlockKind() == BlockKind::Tensor ||
+      q.getAxis() == kAxis)
+    return success();
+  return op->emitOpError() << name << " is blocked along axis " << q.getAxis()
+                           << ", but the contraction needs blocks along its "
+                              "reduction axis "
+                           << kAxis;
+}
+
+static ArrayRef<int64_t> shapeOfQOrFloat(Type t) {
+  if (auto q = dyn_cast<QTensorType>(t))
+    return q.getShape();
+  return cast<RankedTensorType>(t).getShape();
+}
+
+/// The shape and blocking rules shared by qf.matmul and qf.fused_matmul:
+/// rank 2 or 3 (leading batch), equal K and batch sizes, result [B,] M x N,
+/// quantized operands blocked along K. `rhsTypes` are the rhs operands (one,
+/// or two for a dual GEMM, checked by the caller to share a shape).
+static LogicalResult verifyContraction(Operation *op, Type lhs, Type rhs,
+                                       bool tb, ArrayRef<int64_t> c) {
+  ArrayRef<int64_t> a = shapeOfQOrFloat(lhs);
+  ArrayRef<int64_t> b = shapeOfQOrFloat(rhs);
   if (a.size() != b.size() || (a.size() != 2 && a.size() != 3))
-    return emitOpError() << "operands must both have rank 2, or both rank 3 "
-                            "with a leading batch dimension; got "
-                         << a.size() << " and " << b.size();
+    return op->emitOpError()
+           << "operands must both have rank 2, or both rank 3 with a leading "
+              "batch dimension; got "
+           << a.size() << " and " << b.size();
   size_t r = a.size();
-  bool tb = getTransposeB();
   int64_t m = a[r - 2], k = a[r - 1];
   int64_t kb = tb ? b[r - 1] : b[r - 2];
   int64_t n = tb ? b[r - 2] : b[r - 1];
@@ -670,35 +689,30 @@ LogicalResult MatmulOp::verify() {
     return ShapedType::isDynamic(x) || ShapedType::isDynamic(y) || x == y;
   };
   if (!eq(k, kb))
-    return emitOpError() << "reduction sizes differ: lhs has K = " << k
-                         << ", rhs has K = " << kb
-                         << (tb ? " (rhs is transposed: [N, K])" : "");
+    return op->emitOpError() << "reduction sizes differ: lhs has K = " << k
+                             << ", rhs has K = " << kb
+                             << (tb ? " (rhs is transposed: [N, K])" : "");
   SmallVector<int64_t> expected;
   if (r == 3) {
     if (!eq(a[0], b[0]))
-      return emitOpError() << "batch sizes differ: " << a[0] << " vs " << b[0];
+      return op->emitOpError()
+             << "batch sizes differ: " << a[0] << " vs " << b[0];
     expected.push_back(ShapedType::isDynamic(a[0]) ? b[0] : a[0]);
   }
   expected.push_back(m);
   expected.push_back(n);
   if (!compatibleShapes(c, expected))
-    return emitOpError() << "result shape " << shapeStr(c) << " does not match "
-                         << shapeStr(expected);
-  auto checkAxis = [&](Type t, int64_t kAxis, StringRef name) -> LogicalResult {
-    auto q = dyn_cast<QTensorType>(t);
-    if (!q || q.getFormat().getBlockKind() == BlockKind::Tensor)
-      return success();
-    if (q.getAxis() != kAxis)
-      return emitOpError() << name << " is blocked along axis " << q.getAxis()
-                           << ", but qf.matmul needs blocks along its "
-                              "reduction axis "
-                           << kAxis;
-    return success();
-  };
-  if (failed(checkAxis(getLhs().getType(), r - 1, "lhs")) ||
-      failed(checkAxis(getRhs().getType(), tb ? r - 1 : r - 2, "rhs")))
+    return op->emitOpError() << "result shape " << shapeStr(c)
+                             << " does not match " << shapeStr(expected);
+  if (failed(verifyContractionAxis(op, lhs, r - 1, "lhs")) ||
+      failed(verifyContractionAxis(op, rhs, tb ? r - 1 : r - 2, "rhs")))
     return failure();
   return success();
+}
+
+LogicalResult MatmulOp::verify() {
+  return verifyContraction(*this, getLhs().getType(), getRhs().getType(),
+                           getTransposeB(), getResult().getType().getShape());
 }
 
 //===----------------------------------------------------------------------===//
@@ -832,12 +846,6 @@ static LogicalResult verifyScalarBody(Operation *op, Region &region,
   return success();
 }
 
-static ArrayRef<int64_t> shapeOfQOrFloat(Type t) {
-  if (auto q = dyn_cast<QTensorType>(t))
-    return q.getShape();
-  return cast<RankedTensorType>(t).getShape();
-}
-
 AffineMap MapOp::getInputMap(unsigned i) {
   if (std::optional<ArrayAttr> maps = getIndexingMaps())
     return cast<AffineMapAttr>((*maps)[i]).getValue();
@@ -922,46 +930,14 @@ LogicalResult MapOp::verifyRegions() {
 
 LogicalResult FusedMatmulOp::verify() {
   // The contraction itself: the rules of qf.matmul.
-  ArrayRef<int64_t> a = shapeOfQOrFloat(getLhs().getType());
-  ArrayRef<int64_t> b = shapeOfQOrFloat(getRhs().getType());
   QTensorType out = getResult().getType();
   ArrayRef<int64_t> c = out.getShape();
-  if (a.size() != b.size() || (a.size() != 2 && a.size() != 3))
-    return emitOpError() << "operands must both have rank 2, or both rank 3 "
-                            "with a leading batch dimension; got "
-                         << a.size() << " and " << b.size();
-  size_t r = a.size();
-  bool tb = getTransposeB();
-  int64_t m = a[r - 2], k = a[r - 1];
-  int64_t kb = tb ? b[r - 1] : b[r - 2];
-  int64_t n = tb ? b[r - 2] : b[r - 1];
-  auto eq = [](int64_t x, int64_t y) {
-    return ShapedType::isDynamic(x) || ShapedType::isDynamic(y) || x == y;
-  };
-  if (!eq(k, kb))
-    return emitOpError() << "reduction sizes differ: lhs has K = " << k
-                         << ", rhs has K = " << kb;
-  SmallVector<int64_t> expected;
-  if (r == 3)
-    expected.push_back(ShapedType::isDynamic(a[0]) ? b[0] : a[0]);
-  expected.push_back(m);
-  expected.push_back(n);
-  if (!compatibleShapes(c, expected))
-    return emitOpError() << "result shape " << shapeStr(c) << " does not match "
-                         << shapeStr(expected);
-  auto checkAxis = [&](Type t, int64_t kAxis, StringRef name) -> LogicalResult {
-    auto q = dyn_cast<QTensorType>(t);
-    if (!q || q.getFormat().getBlockKind() == BlockKind::Tensor ||
-        q.getAxis() == kAxis)
-      return success();
-    return emitOpError() << name << " is blocked along axis " << q.getAxis()
-                         << ", but the contraction needs blocks along its "
-                            "reduction axis "
-                         << kAxis;
-  };
-  if (failed(checkAxis(getLhs().getType(), r - 1, "lhs")) ||
-      failed(checkAxis(getRhs().getType(), tb ? r - 1 : r - 2, "rhs")))
+  if (failed(verifyContraction(*this, getLhs().getType(), getRhs().getType(),
+                               getTransposeB(), c)))
     return failure();
+  ArrayRef<int64_t> b = shapeOfQOrFloat(getRhs().getType());
+  size_t r = b.size();
+  bool tb = getTransposeB();
   if (Value rhs2 = getRhs2()) {
     // The second product shares lhs, transpose_b and the result shape, so
     // rhs2 has the shape of rhs.
@@ -970,7 +946,8 @@ LogicalResult FusedMatmulOp::verify() {
       return emitOpError() << "rhs2 has shape " << shapeStr(b2)
                            << "; the second product needs the shape of rhs "
                            << shapeStr(b);
-    if (failed(checkAxis(rhs2.getType(), tb ? r - 1 : r - 2, "rhs2")))
+    if (failed(verifyContractionAxis(*this, rhs2.getType(),
+                                     tb ? r - 1 : r - 2, "rhs2")))
       return failure();
   }
   if (!out.getExpressedType().isF32())
