@@ -760,12 +760,10 @@ void emitRowBlock(Kernels &kn, const QView &v, const QuantizeArgs &a,
   forEachChunk(b, loc, v.L, v.staticL, vw, encodeChunk);
 }
 
-
 void emitRowQuantize(Kernels &kn, const QView &v, const QuantizeArgs &a,
                      Value codesBuf) {
   OpBuilder &b = kn.b;
   Location loc = kn.loc;
-  Idx ix{b, loc};
   unsigned vw = kn.vw;
   if (!codesBuf && v.staticL > 0 && v.staticL % vw == 0 &&
       v.staticL / vw <= 8 && v.staticNb > 0 && v.staticNb % vw == 0)
@@ -1576,6 +1574,24 @@ struct UnpackLowering : OpConversionPattern<qf::UnpackOp> {
   }
 };
 
+/// Lowers a layout op on a quantized tensor (qf.transpose, qf.reshape) by
+/// applying `move(value, resultType)` to its packed codes and its scales;
+/// the tensor scale, if any, passes through.
+template <typename MoveFn>
+static LogicalResult lowerStorageMove(Operation *op, qf::QTensorType t,
+                                      ValueRange in,
+                                      ConversionPatternRewriter &rewriter,
+                                      MoveFn move) {
+  SmallVector<Value> vals;
+  RankedTensorType storageTypes[] = {t.getPackedType(), t.getScalesType()};
+  for (auto [v, resultT] : llvm::zip(in.take_front(2), storageTypes))
+    vals.push_back(move(v, cast<RankedTensorType>(resultT)));
+  for (Value v : in.drop_front(2))
+    vals.push_back(v);
+  rewriter.replaceOpWithMultiple(op, {vals});
+  return success();
+}
+
 /// qf.transpose: the blocked axis is innermost and stays there, so the
 /// packed codes and the scales (blocks last) are permuted as they are.
 struct TransposeLowering : OpConversionPattern<qf::TransposeOp> {
@@ -1586,22 +1602,17 @@ struct TransposeLowering : OpConversionPattern<qf::TransposeOp> {
     Location loc = op.getLoc();
     qf::QTensorType t = op.getResult().getType();
     ArrayRef<int64_t> perm = op.getPermutation();
-    ValueRange in = adaptor.getInput();
-    SmallVector<Value> vals;
-    RankedTensorType storageTypes[] = {t.getPackedType(), t.getScalesType()};
-    for (auto [v, resultT] : llvm::zip(in.take_front(2), storageTypes)) {
-      auto rt = cast<RankedTensorType>(resultT);
+    for (RankedTensorType rt : {t.getPackedType(), t.getScalesType()})
       if (!rt.hasStaticShape())
         return op.emitOpError("cannot lower a dynamic shape ") << t;
-      Value empty = tensor::EmptyOp::create(rewriter, loc, rt.getShape(),
-                                            rt.getElementType());
-      vals.push_back(linalg::TransposeOp::create(rewriter, loc, v, empty, perm)
-                         ->getResult(0));
-    }
-    for (Value v : in.drop_front(2))
-      vals.push_back(v);
-    rewriter.replaceOpWithMultiple(op, {vals});
-    return success();
+    return lowerStorageMove(
+        op, t, adaptor.getInput(), rewriter,
+        [&](Value v, RankedTensorType rt) -> Value {
+          Value empty = tensor::EmptyOp::create(rewriter, loc, rt.getShape(),
+                                                rt.getElementType());
+          return linalg::TransposeOp::create(rewriter, loc, v, empty, perm)
+              ->getResult(0);
+        });
   }
 };
 
@@ -1613,33 +1624,25 @@ struct ReshapeLowering : OpConversionPattern<qf::ReshapeOp> {
   matchAndRewrite(qf::ReshapeOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    qf::QTensorType t = op.getResult().getType();
-    ValueRange in = adaptor.getInput();
-    SmallVector<Value> vals;
-    RankedTensorType storageTypes[] = {t.getPackedType(), t.getScalesType()};
-    for (auto [v, resultT] : llvm::zip(in.take_front(2), storageTypes)) {
-      auto rt = cast<RankedTensorType>(resultT);
-      auto vt = cast<RankedTensorType>(v.getType());
-      auto all = [](int64_t rank) {
-        ReassociationIndices r;
-        for (int64_t i = 0; i < rank; ++i)
-          r.push_back(i);
-        return SmallVector<ReassociationIndices>{r};
-      };
-      Value flat = v;
-      if (vt.getRank() != 1)
-        flat = tensor::CollapseShapeOp::create(rewriter, loc, v,
-                                               all(vt.getRank()));
-      Value r = flat;
-      if (rt.getRank() != 1)
-        r = tensor::ExpandShapeOp::create(rewriter, loc, rt, flat,
-                                          all(rt.getRank()));
-      vals.push_back(r);
-    }
-    for (Value v : in.drop_front(2))
-      vals.push_back(v);
-    rewriter.replaceOpWithMultiple(op, {vals});
-    return success();
+    auto all = [](int64_t rank) {
+      ReassociationIndices r;
+      for (int64_t i = 0; i < rank; ++i)
+        r.push_back(i);
+      return SmallVector<ReassociationIndices>{r};
+    };
+    return lowerStorageMove(
+        op, op.getResult().getType(), adaptor.getInput(), rewriter,
+        [&](Value v, RankedTensorType rt) -> Value {
+          auto vt = cast<RankedTensorType>(v.getType());
+          Value flat = v;
+          if (vt.getRank() != 1)
+            flat = tensor::CollapseShapeOp::create(rewriter, loc, v,
+                                                   all(vt.getRank()));
+          if (rt.getRank() == 1)
+            return flat;
+          return tensor::ExpandShapeOp::create(rewriter, loc, rt, flat,
+                                               all(rt.getRank()));
+        });
   }
 };
 

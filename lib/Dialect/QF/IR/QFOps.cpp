@@ -581,6 +581,20 @@ static LogicalResult verifyInnermostBlocks(Operation *op, QTensorType t,
   return success();
 }
 
+/// qf.transpose / qf.reshape move codes and scales unchanged: the same
+/// format on both sides, blocks along the innermost axis.
+static LogicalResult verifyStorageMove(Operation *op, QTensorType in,
+                                       QTensorType out) {
+  if (in.getFormat() != out.getFormat())
+    return op->emitOpError() << "result format " << out.getFormat()
+                             << " differs from the input format "
+                             << in.getFormat();
+  if (failed(verifyInnermostBlocks(op, in, "input")) ||
+      failed(verifyInnermostBlocks(op, out, "result")))
+    return failure();
+  return success();
+}
+
 LogicalResult TransposeOp::verify() {
   QTensorType in = getInput().getType(), out = getResult().getType();
   ArrayRef<int64_t> perm = getPermutation();
@@ -596,11 +610,7 @@ LogicalResult TransposeOp::verify() {
                            << "] is not a permutation of 0.." << rank - 1;
     seen[p] = true;
   }
-  if (in.getFormat() != out.getFormat())
-    return emitOpError() << "result format " << out.getFormat()
-                         << " differs from the input format " << in.getFormat();
-  if (failed(verifyInnermostBlocks(*this, in, "input")) ||
-      failed(verifyInnermostBlocks(*this, out, "result")))
+  if (failed(verifyStorageMove(*this, in, out)))
     return failure();
   if (perm.back() != rank - 1)
     return emitOpError() << "permutation [" << llvm::interleaved(perm)
@@ -618,11 +628,7 @@ LogicalResult TransposeOp::verify() {
 
 LogicalResult ReshapeOp::verify() {
   QTensorType in = getInput().getType(), out = getResult().getType();
-  if (in.getFormat() != out.getFormat())
-    return emitOpError() << "result format " << out.getFormat()
-                         << " differs from the input format " << in.getFormat();
-  if (failed(verifyInnermostBlocks(*this, in, "input")) ||
-      failed(verifyInnermostBlocks(*this, out, "result")))
+  if (failed(verifyStorageMove(*this, in, out)))
     return failure();
   if (!in.hasStaticShape() || !out.hasStaticShape())
     return emitOpError() << "needs static shapes; got "
