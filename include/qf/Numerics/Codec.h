@@ -31,7 +31,8 @@ float decodeElement(const ElementFormat &f, uint8_t code);
 /// else 0 (block-level code handles non-finite data before this is reached).
 uint8_t encodeFloatElement(const ElementFormat &f, float v, Rounding r);
 
-/// Rounds an FP32 value on the integer grid: r = round(v), clamped to
+/// Rounds an FP32 value on the integer grid with rounding `r` (ties-to-even
+/// by default; never ties-away unless the format asks for it), clamped to
 /// [-Qmax, Qmax] (Symmetric) or [-Qmax-1, Qmax] (Full). Returns the two's
 /// complement code masked to `bits` bits. No -0 (D2).
 uint8_t encodeIntElement(const ElementFormat &f, float v, Rounding r,

@@ -60,7 +60,8 @@ QuantizedTensor quantize(const BlockFormat &f, const Layout &l,
 
 /// Quantizes with given (static, calibrated) scales in scaleShape order and a
 /// given decode tensor scale g. E8M0: P = round(x / 2^xs). Float scales:
-/// e_b = fp32(fp32(1/g) / sf_b) (0 when sf_b = 0), q = round(fp32(x * e_b)).
+/// e_b = fp32(fp32(1/g) / sf_b) (0 when sf_b = 0), q = round(fp32(x * e_b)),
+/// round being the format's rounding (ties-to-even by default).
 /// NaN scales give NaN blocks (codes 0).
 QuantizedTensor quantizeWithScales(const BlockFormat &f, const Layout &l,
                                    const float *data, const ScaleBits *scales,

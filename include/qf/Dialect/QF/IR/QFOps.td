@@ -27,7 +27,8 @@ def QF_QuantizeOp : QF_Op<"quantize", [Pure, AttrSizedOperandSegments]> {
     first reduce the finite amax over the whole tensor). With `scales` (and
     `tensor_scale` for formats that have one) the given static scales are
     used, as after calibration: E8M0 blocks compute P = round(x / 2^s), float
-    scales e = fp32(fp32(1/g) / sf), q = round(fp32(x * e)).
+    scales e = fp32(fp32(1/g) / sf), q = round(fp32(x * e)), where round is
+    the format's rounding (ties-to-even unless `rounding` says otherwise).
 
     ```mlir
     %q = qf.quantize %x : tensor<4x64xf32>
