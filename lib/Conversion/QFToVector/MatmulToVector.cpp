@@ -1043,6 +1043,11 @@ struct FusedMatmulOpLowering : OpConversionPattern<qf::FusedMatmulOp> {
                   ConversionPatternRewriter &rewriter) const override {
     qf::QTensorType qt = op.getResult().getType();
     unsigned vw = options.vectorWidth;
+    if (op.getTransposeResult() ||
+        op.getRowShape().back() != qt.getShape().back() ||
+        !op.getBody().front().getOps<qf::RowReduceOp>().empty())
+      return op.emitOpError("cannot lower transpose_result, padded results "
+                            "or qf.row_reduce to a CPU kernel yet");
     if (int64_t g = std::lcm<int64_t>(qt.getElementBits(), 8) /
                     qt.getElementBits();
         vw % g != 0)

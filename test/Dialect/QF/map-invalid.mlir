@@ -59,7 +59,7 @@ func.func @scales_f32(%x: tensor<8x64xf32>, %s: tensor<8x2xi8>) -> tensor<8x64xf
 // -----
 
 func.func @epilogue_axis(%a: !qf.tensor<8x64xf32, mxfp8, axis = 1>, %w: !qf.tensor<64x64xf32, mxfp4, axis = 1>) -> !qf.tensor<32x64xf32, mxfp8, axis = 0> {
-  // expected-error @+1 {{result shape 32x64 does not match 8x64}}
+  // expected-error @+1 {{result shape 32x64 does not match the product 8x64; only the last axis may be longer (padded with zeros)}}
   %r = qf.fused_matmul %a, %w transpose_b : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<64x64xf32, mxfp4, axis = 1> -> !qf.tensor<32x64xf32, mxfp8, axis = 0> {
   ^bb0(%acc: f32):
     qf.yield %acc : f32
@@ -70,7 +70,7 @@ func.func @epilogue_axis(%a: !qf.tensor<8x64xf32, mxfp8, axis = 1>, %w: !qf.tens
 // -----
 
 func.func @epilogue_blocks(%a: !qf.tensor<32x64xf32, mxfp8, axis = 1>, %w: !qf.tensor<64x64xf32, mxfp4, axis = 1>) -> !qf.tensor<32x64xf32, mxfp8, axis = 0> {
-  // expected-error @+1 {{result is blocked along axis 0; the epilogue encodes blocks along N (axis 1)}}
+  // expected-error @+1 {{result is blocked along axis 0; the epilogue encodes blocks along the last axis (axis 1: N, or M with transpose_result)}}
   %r = qf.fused_matmul %a, %w transpose_b : !qf.tensor<32x64xf32, mxfp8, axis = 1>, !qf.tensor<64x64xf32, mxfp4, axis = 1> -> !qf.tensor<32x64xf32, mxfp8, axis = 0> {
   ^bb0(%acc: f32):
     qf.yield %acc : f32
@@ -168,4 +168,73 @@ func.func @fused_batch(%a: !qf.tensor<2x8x64xf32, mxfp8, axis = 2>, %w: !qf.tens
     qf.yield %acc : f32
   }
   return %r : !qf.tensor<2x8x64xf32, mxfp8, axis = 2>
+}
+
+// -----
+
+// Padding may only lengthen the last axis.
+func.func @fused_pad_rows(%a: !qf.tensor<8x64xf32, mxfp8, axis = 1>, %w: !qf.tensor<8x64xf32, mxfp8, axis = 1>) -> !qf.tensor<16x32xf32, mxfp8, axis = 1> {
+  // expected-error @+1 {{result shape 16x32 does not match the product 8x8; only the last axis may be longer (padded with zeros)}}
+  %r = qf.fused_matmul %a, %w transpose_b : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<8x64xf32, mxfp8, axis = 1> -> !qf.tensor<16x32xf32, mxfp8, axis = 1> {
+  ^bb0(%acc: f32):
+    qf.yield %acc : f32
+  }
+  return %r : !qf.tensor<16x32xf32, mxfp8, axis = 1>
+}
+
+// -----
+
+// With transpose_result the result is [N, M]: here 64 x 8, padded to 64 x 32.
+func.func @fused_transpose_result_shape(%a: !qf.tensor<8x64xf32, mxfp8, axis = 1>, %w: !qf.tensor<64x64xf32, mxfp4, axis = 1>) -> !qf.tensor<8x64xf32, mxfp8, axis = 1> {
+  // expected-error @+1 {{result shape 8x64 does not match the product 64x8 (transpose_result: [N, M])}}
+  %r = qf.fused_matmul %a, %w transpose_b transpose_result : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<64x64xf32, mxfp4, axis = 1> -> !qf.tensor<8x64xf32, mxfp8, axis = 1> {
+  ^bb0(%acc: f32):
+    qf.yield %acc : f32
+  }
+  return %r : !qf.tensor<8x64xf32, mxfp8, axis = 1>
+}
+
+// -----
+
+func.func @row_reduce_init(%a: !qf.tensor<8x64xf32, mxfp8, axis = 1>, %w: !qf.tensor<32x64xf32, mxfp8, axis = 1>) -> !qf.tensor<8x32xf32, mxfp8, axis = 1> {
+  %r = qf.fused_matmul %a, %w transpose_b : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<32x64xf32, mxfp8, axis = 1> -> !qf.tensor<8x32xf32, mxfp8, axis = 1> {
+  ^bb0(%acc: f32):
+    // expected-error @+1 {{init depends on the body argument #0; it must be the same for every element of the row}}
+    %m = qf.row_reduce %acc init(%acc) {
+    ^bb0(%v: f32, %x: f32):
+      %y = arith.maximumf %v, %x : f32
+      qf.yield %y : f32
+    }
+    qf.yield %m : f32
+  }
+  return %r : !qf.tensor<8x32xf32, mxfp8, axis = 1>
+}
+
+// -----
+
+func.func @row_reduce_combiner(%a: !qf.tensor<8x64xf32, mxfp8, axis = 1>, %w: !qf.tensor<32x64xf32, mxfp8, axis = 1>) -> !qf.tensor<8x32xf32, mxfp8, axis = 1> {
+  %r = qf.fused_matmul %a, %w transpose_b : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<32x64xf32, mxfp8, axis = 1> -> !qf.tensor<8x32xf32, mxfp8, axis = 1> {
+  ^bb0(%acc: f32):
+    %z = arith.constant 0.0 : f32
+    // expected-error @+1 {{body has 1 arguments, but 2 are needed (the element, then the accumulator)}}
+    %m = qf.row_reduce %acc init(%z) {
+    ^bb0(%v: f32):
+      qf.yield %v : f32
+    }
+    qf.yield %m : f32
+  }
+  return %r : !qf.tensor<8x32xf32, mxfp8, axis = 1>
+}
+
+// -----
+
+func.func @row_reduce_outside(%x: f32) -> f32 {
+  %z = arith.constant 0.0 : f32
+  // expected-error @+1 {{expects parent op 'qf.fused_matmul'}}
+  %m = qf.row_reduce %x init(%z) {
+  ^bb0(%v: f32, %a: f32):
+    %y = arith.addf %v, %a : f32
+    qf.yield %y : f32
+  }
+  return %m : f32
 }

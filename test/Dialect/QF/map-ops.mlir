@@ -140,3 +140,60 @@ func.func @heads(%q: !qf.tensor<8x64xf32, mxfp4, axis = 1>) -> !qf.tensor<2x8x32
   %t = qf.transpose %r permutation = [1, 0, 2] : !qf.tensor<8x2x32xf32, mxfp4, axis = 2> -> !qf.tensor<2x8x32xf32, mxfp4, axis = 2>
   return %t : !qf.tensor<2x8x32xf32, mxfp4, axis = 2>
 }
+
+// A row softmax in the epilogue (qf.row_reduce), the result padded from
+// N = 8 to 32 with zeros.
+// CHECK-LABEL: func.func @fused_matmul_softmax
+// CHECK: qf.fused_matmul %{{.*}}, %{{.*}} transpose_b : !qf.tensor<2x8x32xf32, mxfp8, axis = 2>, !qf.tensor<2x8x32xf32, mxfp8, axis = 2> -> !qf.tensor<2x8x32xf32, mxfp8, axis = 2> {
+// CHECK-NEXT: ^bb0(%[[S:.*]]: f32):
+// CHECK: %[[M:.*]] = qf.row_reduce %[[S]] init(%{{.*}}) {
+// CHECK-NEXT: ^bb0(%[[V:.*]]: f32, %[[A:.*]]: f32):
+// CHECK-NEXT: %[[R:.*]] = arith.maximumf %[[V]], %[[A]] : f32
+// CHECK-NEXT: qf.yield %[[R]] : f32
+// CHECK-NEXT: }
+// CHECK: arith.subf %[[S]], %[[M]] : f32
+// CHECK: qf.row_reduce
+// CHECK: arith.divf
+func.func @fused_matmul_softmax(%q: !qf.tensor<2x8x32xf32, mxfp8, axis = 2>,
+                                %k: !qf.tensor<2x8x32xf32, mxfp8, axis = 2>)
+    -> !qf.tensor<2x8x32xf32, mxfp8, axis = 2> {
+  %p = qf.fused_matmul %q, %k transpose_b
+         : !qf.tensor<2x8x32xf32, mxfp8, axis = 2>,
+           !qf.tensor<2x8x32xf32, mxfp8, axis = 2>
+         -> !qf.tensor<2x8x32xf32, mxfp8, axis = 2> {
+  ^bb0(%s: f32):
+    %ninf = arith.constant -3.0e38 : f32
+    %m = qf.row_reduce %s init(%ninf) {
+    ^bb0(%v: f32, %acc: f32):
+      %r = arith.maximumf %v, %acc : f32
+      qf.yield %r : f32
+    }
+    %d = arith.subf %s, %m : f32
+    %e = math.exp %d : f32
+    %zero = arith.constant 0.0 : f32
+    %sum = qf.row_reduce %e init(%zero) {
+    ^bb0(%v: f32, %acc: f32):
+      %r = arith.addf %v, %acc : f32
+      qf.yield %r : f32
+    }
+    %y = arith.divf %e, %sum : f32
+    qf.yield %y : f32
+  }
+  return %p : !qf.tensor<2x8x32xf32, mxfp8, axis = 2>
+}
+
+// transpose_result: [N, M] blocked along M, padded from M = 8 to 32.
+// CHECK-LABEL: func.func @fused_matmul_transposed
+// CHECK: qf.fused_matmul %{{.*}}, %{{.*}} transpose_b transpose_result : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<64x64xf32, mxfp4, axis = 1> -> !qf.tensor<64x32xf32, mxfp8, axis = 1> {
+func.func @fused_matmul_transposed(%a: !qf.tensor<8x64xf32, mxfp8, axis = 1>,
+                                   %w: !qf.tensor<64x64xf32, mxfp4, axis = 1>)
+    -> !qf.tensor<64x32xf32, mxfp8, axis = 1> {
+  %v = qf.fused_matmul %a, %w transpose_b transpose_result
+         : !qf.tensor<8x64xf32, mxfp8, axis = 1>,
+           !qf.tensor<64x64xf32, mxfp4, axis = 1>
+         -> !qf.tensor<64x32xf32, mxfp8, axis = 1> {
+  ^bb0(%acc: f32):
+    qf.yield %acc : f32
+  }
+  return %v : !qf.tensor<64x32xf32, mxfp8, axis = 1>
+}

@@ -675,11 +675,10 @@ static ArrayRef<int64_t> shapeOfQOrFloat(Type t) {
 }
 
 /// The shape and blocking rules shared by qf.matmul and qf.fused_matmul:
-/// rank 2 or 3 (leading batch), equal K and batch sizes, result [B,] M x N,
-/// quantized operands blocked along K. `rhsTypes` are the rhs operands (one,
-/// or two for a dual GEMM, checked by the caller to share a shape).
-static LogicalResult verifyContraction(Operation *op, Type lhs, Type rhs,
-                                       bool tb, ArrayRef<int64_t> c) {
+/// rank 2 or 3 (leading batch), equal K and batch sizes, quantized operands
+/// blocked along K. Returns the product's shape [B,] M x N.
+static FailureOr<SmallVector<int64_t>>
+contractionShape(Operation *op, Type lhs, Type rhs, bool tb) {
   ArrayRef<int64_t> a = shapeOfQOrFloat(lhs);
   ArrayRef<int64_t> b = shapeOfQOrFloat(rhs);
   if (a.size() != b.size() || (a.size() != 2 && a.size() != 3))
@@ -707,18 +706,22 @@ static LogicalResult verifyContraction(Operation *op, Type lhs, Type rhs,
   }
   expected.push_back(m);
   expected.push_back(n);
-  if (!compatibleShapes(c, expected))
-    return op->emitOpError() << "result shape " << shapeStr(c)
-                             << " does not match " << shapeStr(expected);
   if (failed(verifyContractionAxis(op, lhs, r - 1, "lhs")) ||
       failed(verifyContractionAxis(op, rhs, tb ? r - 1 : r - 2, "rhs")))
     return failure();
-  return success();
+  return expected;
 }
 
 LogicalResult MatmulOp::verify() {
-  return verifyContraction(*this, getLhs().getType(), getRhs().getType(),
-                           getTransposeB(), getResult().getType().getShape());
+  FailureOr<SmallVector<int64_t>> expected = contractionShape(
+      *this, getLhs().getType(), getRhs().getType(), getTransposeB());
+  if (failed(expected))
+    return failure();
+  ArrayRef<int64_t> c = getResult().getType().getShape();
+  if (!compatibleShapes(c, *expected))
+    return emitOpError() << "result shape " << shapeStr(c)
+                         << " does not match " << shapeStr(*expected);
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -829,6 +832,9 @@ static LogicalResult verifyScalarBody(Operation *op, Region &region,
                                << " has type " << arg.getType()
                                << "; body arguments are f32 scalars";
   for (Operation &inner : block.without_terminator()) {
+    // Row reductions (checked by their own verifier) in fused_matmul bodies.
+    if (isa<RowReduceOp>(inner) && isa<FusedMatmulOp>(op))
+      continue;
     StringRef ns = inner.getDialect() ? inner.getDialect()->getNamespace() : "";
     bool elementwise = inner.hasTrait<OpTrait::Elementwise>() ||
                        isa<arith::ConstantOp>(inner);
@@ -934,13 +940,43 @@ LogicalResult MapOp::verifyRegions() {
                           "one per input");
 }
 
+SmallVector<int64_t> FusedMatmulOp::getRowShape() {
+  ArrayRef<int64_t> a = shapeOfQOrFloat(getLhs().getType());
+  ArrayRef<int64_t> b = shapeOfQOrFloat(getRhs().getType());
+  size_t r = a.size();
+  SmallVector<int64_t> s;
+  if (r == 3)
+    s.push_back(ShapedType::isDynamic(a[0]) ? b[0] : a[0]);
+  int64_t m = a[r - 2], n = getTransposeB() ? b[r - 2] : b[r - 1];
+  s.push_back(getTransposeResult() ? n : m);
+  s.push_back(getTransposeResult() ? m : n);
+  return s;
+}
+
 LogicalResult FusedMatmulOp::verify() {
   // The contraction itself: the rules of qf.matmul.
   QTensorType out = getResult().getType();
   ArrayRef<int64_t> c = out.getShape();
-  if (failed(verifyContraction(*this, getLhs().getType(), getRhs().getType(),
-                               getTransposeB(), c)))
+  if (failed(contractionShape(*this, getLhs().getType(), getRhs().getType(),
+                              getTransposeB())))
     return failure();
+  // The result: the product (transposed with transpose_result), its last
+  // axis possibly padded with zeros to a longer static size.
+  SmallVector<int64_t> rows = getRowShape();
+  SmallVector<int64_t> expected = rows;
+  int64_t last = rows.back(), cLast = c.back();
+  bool padded = !ShapedType::isDynamic(last) &&
+                !ShapedType::isDynamic(cLast) && cLast > last;
+  if (padded)
+    expected.back() = cLast;
+  if (c.size() != expected.size() || !compatibleShapes(c, expected))
+    return emitOpError() << "result shape " << shapeStr(c)
+                         << " does not match the product "
+                         << shapeStr(rows)
+                         << (getTransposeResult() ? " (transpose_result: [N, M])"
+                                                  : "")
+                         << "; only the last axis may be longer (padded with "
+                            "zeros)";
   ArrayRef<int64_t> b = shapeOfQOrFloat(getRhs().getType());
   size_t r = b.size();
   bool tb = getTransposeB();
@@ -962,14 +998,18 @@ LogicalResult FusedMatmulOp::verify() {
   if (out.getFormat().getBlockKind() != BlockKind::Tensor &&
       out.getAxis() != int64_t(r) - 1)
     return emitOpError() << "result is blocked along axis " << out.getAxis()
-                         << "; the epilogue encodes blocks along N (axis "
-                         << r - 1 << ")";
+                         << "; the epilogue encodes blocks along the last "
+                            "axis (axis "
+                         << r - 1 << ": N, or M with transpose_result)";
   for (auto [i, e] : llvm::enumerate(getEpilogue()))
-    if (!compatibleShapes(cast<RankedTensorType>(e.getType()).getShape(), c))
+    if (!compatibleShapes(cast<RankedTensorType>(e.getType()).getShape(),
+                          rows))
       return emitOpError() << "epilogue input #" << i << " has shape "
                            << shapeStr(
                                   cast<RankedTensorType>(e.getType()).getShape())
-                           << "; expected the result shape " << shapeStr(c);
+                           << "; expected the product's shape (the result "
+                              "before padding) "
+                           << shapeStr(rows);
   return verifyGivenScales(*this, out, getScales(), getTensorScale());
 }
 
@@ -980,4 +1020,34 @@ LogicalResult FusedMatmulOp::verifyRegions() {
                             "epilogue input");
   return verifyScalarBody(*this, getBody(), 1 + getEpilogue().size(),
                           "the accumulator, then one per epilogue input");
+}
+
+LogicalResult RowReduceOp::verifyRegions() {
+  if (failed(verifyScalarBody(*this, getCombiner(), 2,
+                              "the element, then the accumulator")))
+    return failure();
+  // init is computed once per row: it may not depend on the elements.
+  Block *body = (*this)->getBlock();
+  SmallVector<Value> work{getInit()};
+  llvm::SmallPtrSet<Value, 8> seen;
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    if (!seen.insert(v).second)
+      continue;
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      if (arg.getOwner() == body)
+        return emitOpError() << "init depends on the body argument #"
+                             << arg.getArgNumber()
+                             << "; it must be the same for every element of "
+                                "the row (constants and earlier row "
+                                "reductions)";
+      continue;
+    }
+    Operation *def = v.getDefiningOp();
+    if (isa<RowReduceOp>(def))
+      continue;
+    for (Value o : def->getOperands())
+      work.push_back(o);
+  }
+  return success();
 }

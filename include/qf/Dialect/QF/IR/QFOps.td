@@ -413,6 +413,48 @@ def QF_FusedMatmulOp : QF_Op<"fused_matmul", [AttrSizedOperandSegments,
     }
     ```
 
+    Row reductions: a `qf.row_reduce` in the body is the reduction of its
+    operand over the whole result row (every element of the row, in order),
+    so a row softmax or normalization of the product runs in the epilogue.
+
+    ```mlir
+    %p = qf.fused_matmul %q, %k transpose_b
+           : !qf.tensor<2x8x32xf32, mxfp8, axis = 2>,
+             !qf.tensor<2x8x32xf32, mxfp8, axis = 2>
+           -> !qf.tensor<2x8x32xf32, mxfp8, axis = 2> {
+    ^bb0(%s: f32):
+      %ninf = arith.constant -3.0e38 : f32
+      %m = qf.row_reduce %s init(%ninf) {
+      ^bb0(%v: f32, %acc: f32):
+        %r = arith.maximumf %v, %acc : f32
+        qf.yield %r : f32
+      }
+      %d = arith.subf %s, %m : f32
+      %e = math.exp %d : f32
+      %zero = arith.constant 0.0 : f32
+      %sum = qf.row_reduce %e init(%zero) {
+      ^bb0(%v: f32, %acc: f32):
+        %r = arith.addf %v, %acc : f32
+        qf.yield %r : f32
+      }
+      %y = arith.divf %e, %sum : f32
+      qf.yield %y : f32
+    }
+    ```
+
+    The example's product is 2x8x8 (N = 8 from `%k`), its result 2x8x32:
+    a result whose last axis is longer than the product's is padded with
+    zeros after the body (`tensor.pad` with 0.0, then quantize), as a
+    contraction over that axis needs whole blocks. Row reductions see only
+    the product's elements.
+
+    With `transpose_result`, result row `n` holds product column `n`: the
+    result is [B,] N x M (last axis padded as above), blocked along M, and
+    `qf.row_reduce` runs along M. The products are computed exactly as
+    without it, so `qf.transpose` of the plain product gives the same bits;
+    a projection whose next contraction reduces over M (attention's V)
+    encodes its blocks in its own epilogue.
+
     ```mlir
     %h = qf.fused_matmul %a, %w transpose_b epilogue(%gate : tensor<8x128xf32>)
            : !qf.tensor<8x64xf32, mxfp8, axis = 1>,
@@ -429,11 +471,12 @@ def QF_FusedMatmulOp : QF_Op<"fused_matmul", [AttrSizedOperandSegments,
                        Variadic<RankedTensorOf<[F32]>>:$epilogue,
                        Optional<AnyRankedTensor>:$scales,
                        Optional<AnyRankedTensor>:$tensor_scale,
-                       UnitAttr:$transpose_b);
+                       UnitAttr:$transpose_b, UnitAttr:$transpose_result);
   let results = (outs QF_AnyQTensor:$result);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
     $lhs `,` $rhs (`,` $rhs2^)? (`transpose_b` $transpose_b^)?
+    (`transpose_result` $transpose_result^)?
     (`epilogue` `(` $epilogue^ `:` type($epilogue) `)`)?
     (`scales` `(` $scales^ `:` type($scales) `)`)?
     (`tensor_scale` `(` $tensor_scale^ `:` type($tensor_scale) `)`)?
@@ -443,11 +486,47 @@ def QF_FusedMatmulOp : QF_Op<"fused_matmul", [AttrSizedOperandSegments,
   }];
   let hasVerifier = 1;
   let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The product's shape in the result's orientation ([B,] M x N, or
+    /// [B,] N x M with transpose_result), before padding; dynamic sizes
+    /// where the operands do not give them.
+    ::llvm::SmallVector<int64_t> getRowShape();
+  }];
+}
+
+def QF_RowReduceOp : QF_Op<"row_reduce", [HasParent<"FusedMatmulOp">,
+    IsolatedFromAbove, RecursiveMemoryEffects,
+    SingleBlockImplicitTerminator<"YieldOp">]> {
+  let summary = "Reduction over the result row in a qf.fused_matmul body";
+  let description = [{
+    In the body of a `qf.fused_matmul`, the reduction of `input` over every
+    element of the current result row: starting from `init`, the combiner
+    (`^bb0(%element: f32, %accumulator: f32)`, elementwise arith / math ops,
+    `qf.yield` of the new accumulator) runs on the row's elements in
+    increasing order, exactly as a `linalg.generic` reduction over the last
+    axis lowered to loops does. `init` may not depend on the body's
+    arguments. Padding elements of the result are not part of the row.
+
+    ```mlir
+    %sum = qf.row_reduce %e init(%zero) {
+    ^bb0(%v: f32, %acc: f32):
+      %r = arith.addf %v, %acc : f32
+      qf.yield %r : f32
+    }
+    ```
+  }];
+  let arguments = (ins F32:$input, F32:$init);
+  let results = (outs F32:$result);
+  let regions = (region SizedRegion<1>:$combiner);
+  let assemblyFormat = [{
+    $input `init` `(` $init `)` $combiner attr-dict
+  }];
+  let hasRegionVerifier = 1;
 }
 
 def QF_YieldOp : QF_Op<"yield", [Pure, Terminator,
-                                 ParentOneOf<["MapOp", "FusedMatmulOp"]>]> {
-  let summary = "Yields the f32 value of a qf.map / qf.fused_matmul body";
+    ParentOneOf<["MapOp", "FusedMatmulOp", "RowReduceOp"]>]> {
+  let summary = "Yields the f32 value of a qf.map / qf.fused_matmul / qf.row_reduce body";
   let arguments = (ins Variadic<AnyType>:$values);
   let builders = [OpBuilder<(ins), [{ /* nothing */ }]>];
   let assemblyFormat = "($values^ `:` type($values))? attr-dict";
