@@ -36,10 +36,13 @@ struct MapInput {
 /// Clones the scalar elementwise ops of `body` (block arguments bound to
 /// `args`, vector<vw x f32> each) onto vectors of vw lanes and returns the
 /// vector of the value its terminator yields. Each op computes per lane
-/// what the scalar op computes, so the values are bit-identical.
-mlir::Value emitBodyOnVectors(mlir::OpBuilder &b, mlir::Location loc,
-                              mlir::Block &body, mlir::ValueRange args,
-                              unsigned vw);
+/// what the scalar op computes, so the values are bit-identical. `scalars`
+/// gives body values computed beforehand (qf.row_reduce results: value,
+/// f32 scalar), broadcast to every lane; their ops are not cloned.
+mlir::Value emitBodyOnVectors(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::Block &body,
+    mlir::ValueRange args, unsigned vw,
+    llvm::ArrayRef<std::pair<mlir::Value, mlir::Value>> scalars = {});
 
 /// The values of qf.map: result[i] = body(inputs at map(i)), quantized into
 /// `resultType` (a !qf.tensor: storage tensors returned; `scales` /

@@ -100,8 +100,10 @@ struct Plan {
   bool nibbles = false;
   bool x86Avx512 = false; ///< decode with AVX-512 table lookups
   /// Epilogue: outputs go to a band buffer [rows, N] (1-D, rows from
-  /// scratchRow0) instead of `out`.
+  /// scratchRow0) instead of `out`; transposed: [columns, M], columns from
+  /// scratchRow0, scratchN = M.
   Value scratch, scratchRow0, scratchN;
+  bool scratchTransposed = false;
 };
 
 /// Stores output (row m, column n) of one batch.
@@ -109,7 +111,10 @@ void storeOutput(OpBuilder &b, Location loc, const Plan &p, Value batch,
                  Value m, Value n, Value v) {
   if (p.scratch) {
     Ix ix{b, loc};
-    Value at = ix.add(ix.mul(ix.sub(m, p.scratchRow0), p.scratchN), n);
+    Value at =
+        p.scratchTransposed
+            ? ix.add(ix.mul(ix.sub(n, p.scratchRow0), p.scratchN), m)
+            : ix.add(ix.mul(ix.sub(m, p.scratchRow0), p.scratchN), n);
     memref::StoreOp::create(b, loc, v, p.scratch, ValueRange{at});
     return;
   }
@@ -601,6 +606,18 @@ void emitLoop(OpBuilder &b, Location loc, const Plan &p, Value batches,
       });
 }
 
+/// Clones the ops computing `v` (a scalar of a fused_matmul body) that `m`
+/// does not map yet, operands first; returns the mapped value.
+Value cloneScalarSlice(OpBuilder &b, Value v, IRMapping &m) {
+  if (Value done = m.lookupOrNull(v))
+    return done;
+  Operation *def = v.getDefiningOp();
+  for (Value o : def->getOperands())
+    cloneScalarSlice(b, o, m);
+  b.clone(*def, m);
+  return m.lookup(v);
+}
+
 /// A size known statically or computed at run time.
 struct Size {
   int64_t s = ShapedType::kDynamic;
@@ -609,7 +626,9 @@ struct Size {
 
 /// An elementwise epilogue and quantized result of a contraction.
 struct Epilogue {
-  qf::QTensorType type;
+  qf::QTensorType type;  ///< the result (last axis possibly padded)
+  bool transposed = false; ///< result rows are product columns
+  int64_t rowLen = 0;      ///< elements of a result row before padding
   Block *body;
   SmallVector<Value> inputs; ///< f32 tensors of the result shape
   Value scales, tensorScale; ///< static scales, or null
@@ -881,17 +900,28 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
     return SmallVector<Value>{result};
   }
 
-  // Epilogue: one parallel iteration per band of mt rows (and batch). The
-  // band's outputs go to a thread-local [mt, N] buffer (computed by the same
+  // Epilogue: one parallel iteration per band of output rows (and batch).
+  // The band's outputs go to a thread-local buffer (computed by the same
   // tile emitters, so every f32 output has the bits of the unfused matmul),
-  // then each row runs the epilogue body and is encoded block by block.
-  int64_t nStatic = nS->s;
+  // then each row runs its row reductions and the body and is encoded block
+  // by block. A band is mt rows of M, each of length L = N; with
+  // transpose_result it is nt columns of N, each a result row of length
+  // L = M (the tiles store transposed). Result rows longer than L (padded)
+  // read zeros past L.
+  bool tr = ep->transposed;
+  const Size &bandS = tr ? *nS : *mS; // the result rows
+  int64_t bandTile = tr ? nt : mt;
+  int64_t L = ep->rowLen;
+  int64_t Lp = ep->type.getShape().back();
+  bool padded = Lp > L;
   unsigned vw = options.vectorWidth;
+  if (tr && dual)
+    return op->emitOpError("cannot lower a dual GEMM with transpose_result");
   SmallVector<Value> sizes;
   if (p.batched)
     sizes.push_back(batchS.v);
-  sizes.push_back(mS->v);
-  sizes.push_back(nS->v);
+  sizes.push_back(bandS.v);
+  sizes.push_back(ix.c(Lp));
   FailureOr<qf::kernel::RowQuantizeOutput> out = qf::kernel::beginRowQuantize(
       rewriter, loc, ep->type, sizes, ep->scales, ep->tensorScale);
   if (failed(out))
@@ -908,15 +938,18 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
     epFlat.push_back(memref::CollapseShapeOp::create(
         rewriter, loc, buf, ArrayRef<ReassociationIndices>{all}));
   }
+  auto f32 = rewriter.getF32Type();
+  auto vt = VectorType::get({int64_t(vw)}, f32);
   auto loadVec = [&](Value mem, Value at, Value valid, bool full) -> Value {
-    auto vt = VectorType::get({int64_t(vw)}, rewriter.getF32Type());
     if (full)
       return vector::LoadOp::create(rewriter, loc, vt, mem, ValueRange{at});
     return vector::MaskedLoadOp::create(rewriter, loc, vt, mem, ValueRange{at},
                                         laneMask(rewriter, loc, vw, valid),
                                         zeroVec(rewriter, loc, vt));
   };
-  for (const Part &pm : split(*mS, mt)) {
+  SmallVector<qf::RowReduceOp> reductions(
+      ep->body->getOps<qf::RowReduceOp>());
+  for (const Part &pb : split(bandS, bandTile)) {
     SmallVector<Value> lbs, ubs, steps;
     if (p.batched) {
       lbs.push_back(ix.c(0));
@@ -924,43 +957,46 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
       steps.push_back(ix.c(1));
     }
     lbs.push_back(ix.c(0));
-    ubs.push_back(pm.tiles);
+    ubs.push_back(pb.tiles);
     steps.push_back(ix.c(1));
     scf::ParallelOp::create(
         rewriter, loc, lbs, ubs, steps,
         [&](OpBuilder &bb, Location, ValueRange ivs) {
           Ix jx{bb, loc};
           Value batch = p.batched ? ivs[0] : Value();
-          Value m0 = jx.add(pm.lo, jx.mul(ivs.back(), jx.c(pm.t)));
+          Value r0 = jx.add(pb.lo, jx.mul(ivs.back(), jx.c(pb.t)));
           // The band buffer is allocated per iteration (a thread's; the
           // deallocation pipeline frees it at the end of the iteration). A
           // stack buffer would need memref.alloca_scope, whose single block
           // does not survive scf-to-cf.
-          Value band = memref::AllocOp::create(
-              bb, loc, MemRefType::get({pm.t * nStatic}, bb.getF32Type()),
-              ValueRange{}, bb.getI64IntegerAttr(64));
+          auto bandT = MemRefType::get({pb.t * L}, f32);
+          Value band = memref::AllocOp::create(bb, loc, bandT, ValueRange{},
+                                               bb.getI64IntegerAttr(64));
           Value band2;
           if (dual)
-            band2 = memref::AllocOp::create(
-                bb, loc, MemRefType::get({pm.t * nStatic}, bb.getF32Type()),
-                ValueRange{}, bb.getI64IntegerAttr(64));
-          SmallVector<Value> rm;
-          for (int64_t i = 0; i < pm.t; ++i)
-            rm.push_back(i ? jx.add(m0, jx.c(i)) : m0);
-          auto bandOf = [&](const Plan &src, Value buf, int64_t ntile) {
+            band2 = memref::AllocOp::create(bb, loc, bandT, ValueRange{},
+                                            bb.getI64IntegerAttr(64));
+          SmallVector<Value> rb; // the band's rows (of M, or of N)
+          for (int64_t i = 0; i < pb.t; ++i)
+            rb.push_back(i ? jx.add(r0, jx.c(i)) : r0);
+          // Tiles along the other axis: all of N (or all of M).
+          auto bandOf = [&](const Plan &src, Value buf, int64_t otherTile) {
             Plan q = src;
             q.scratch = buf;
-            q.scratchRow0 = m0;
-            q.scratchN = jx.c(nStatic);
-            for (const Part &pn : split(*nS, ntile)) {
+            q.scratchRow0 = r0;
+            q.scratchN = jx.c(L);
+            q.scratchTransposed = tr;
+            for (const Part &po : split(tr ? *mS : *nS, otherTile)) {
               scf::ForOp::create(
-                  bb, loc, jx.c(0), pn.tiles, jx.c(1), ValueRange{},
+                  bb, loc, jx.c(0), po.tiles, jx.c(1), ValueRange{},
                   [&](OpBuilder &b3, Location, Value u, ValueRange) {
                     Ix kx{b3, loc};
-                    Value n0 = kx.add(pn.lo, kx.mul(u, kx.c(pn.t)));
-                    SmallVector<Value> rn;
-                    for (int64_t j = 0; j < pn.t; ++j)
-                      rn.push_back(j ? kx.add(n0, kx.c(j)) : n0);
+                    Value o0 = kx.add(po.lo, kx.mul(u, kx.c(po.t)));
+                    SmallVector<Value> ro;
+                    for (int64_t j = 0; j < po.t; ++j)
+                      ro.push_back(j ? kx.add(o0, kx.c(j)) : o0);
+                    ArrayRef<Value> rm = tr ? ArrayRef<Value>(ro) : rb;
+                    ArrayRef<Value> rn = tr ? ArrayRef<Value>(rb) : ro;
                     if (q.nibbles)
                       emitNibbleTile(b3, loc, q, batch, rm, rn);
                     else
@@ -969,29 +1005,86 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
                   });
             }
           };
-          bandOf(p, band, nt);
+          bandOf(p, band, tr ? mt : nt);
           if (dual)
             bandOf(p2, band2, nt2);
-          for (int64_t i = 0; i < pm.t; ++i) {
-            Value row = rm[i];
+          for (int64_t i = 0; i < pb.t; ++i) {
+            Value row = rb[i];
             if (batch)
-              row = jx.add(jx.mul(batch, mS->v), row);
-            Value rowBase = jx.mul(row, jx.c(nStatic));
-            Value bandBase = jx.c(i * nStatic);
-            qf::kernel::LoadFn load = [&, rowBase, bandBase](
+              row = jx.add(jx.mul(batch, bandS.v), row);
+            Value rowBase = jx.mul(row, jx.c(Lp)); // in the (padded) result
+            Value inBase = jx.mul(row, jx.c(L));   // in the epilogue inputs
+            Value bandBase = jx.c(i * L);
+            // Row reductions, in body order: a sequential scalar loop over
+            // the row's L elements each, as the unfused linalg reduction
+            // lowered to loops runs.
+            SmallVector<std::pair<Value, Value>> scalars;
+            IRMapping outer;
+            for (qf::RowReduceOp red : reductions) {
+              Value init = cloneScalarSlice(bb, red.getInit(), outer);
+              auto loop = scf::ForOp::create(
+                  bb, loc, jx.c(0), jx.c(L), jx.c(1), ValueRange{init},
+                  [&](OpBuilder &b3, Location, Value l, ValueRange iter) {
+                    Ix kx{b3, loc};
+                    IRMapping m = outer;
+                    Block *body = ep->body;
+                    unsigned a = 0;
+                    m.map(body->getArgument(a++),
+                          memref::LoadOp::create(b3, loc, band,
+                                                 ValueRange{kx.add(bandBase, l)})
+                              .getResult());
+                    if (band2)
+                      m.map(body->getArgument(a++),
+                            memref::LoadOp::create(
+                                b3, loc, band2, ValueRange{kx.add(bandBase, l)})
+                                .getResult());
+                    for (Value f : epFlat)
+                      m.map(body->getArgument(a++),
+                            memref::LoadOp::create(b3, loc, f,
+                                                   ValueRange{kx.add(inBase, l)})
+                                .getResult());
+                    Value x = cloneScalarSlice(b3, red.getInput(), m);
+                    Block &comb = red.getCombiner().front();
+                    IRMapping cm;
+                    cm.map(comb.getArgument(0), x);
+                    cm.map(comb.getArgument(1), iter[0]);
+                    for (Operation &o : comb.without_terminator())
+                      b3.clone(o, cm);
+                    scf::YieldOp::create(
+                        b3, loc, cm.lookup(comb.getTerminator()->getOperand(0)));
+                  });
+              outer.map(red.getResult(), loop.getResult(0));
+              scalars.push_back({red.getResult(), loop.getResult(0)});
+            }
+            qf::kernel::LoadFn load = [&, rowBase, inBase, bandBase, scalars](
                                           Value at, Value valid,
                                           bool full) -> Value {
               Ix lx{bb, loc};
               Value col = lx.sub(at, rowBase);
+              Value mask;
+              if (padded) {
+                // Lanes at or past L are padding: masked loads (reading
+                // nothing past the row) and +0.0 after the body.
+                Value left = arith::MaxSIOp::create(
+                    bb, loc, lx.sub(lx.c(L), col), lx.c(0));
+                Value n = lx.min(left, full ? lx.c(vw) : valid);
+                valid = n;
+                full = false;
+                mask = laneMask(bb, loc, vw, n);
+              }
               SmallVector<Value> args{
                   loadVec(band, lx.add(bandBase, col), valid, full)};
               if (band2)
                 args.push_back(
                     loadVec(band2, lx.add(bandBase, col), valid, full));
               for (Value f : epFlat)
-                args.push_back(loadVec(f, at, valid, full));
-              return qf::kernel::emitBodyOnVectors(bb, loc, *ep->body, args,
-                                                   vw);
+                args.push_back(loadVec(f, lx.add(inBase, col), valid, full));
+              Value y = qf::kernel::emitBodyOnVectors(bb, loc, *ep->body, args,
+                                                      vw, scalars);
+              if (mask)
+                y = arith::SelectOp::create(bb, loc, mask, y,
+                                            zeroVec(bb, loc, vt));
+              return y;
             };
             qf::kernel::emitQuantizeRow(bb, loc, *out, row, load, vw);
           }
@@ -1001,15 +1094,15 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
 }
 
 /// Whether emitMatmul can fuse the epilogue: whole blocks of vector chunks
-/// along a static N, and scales that do not need the whole result first.
-bool epilogueFusable(const Epilogue &ep, RankedTensorType resultT,
-                     unsigned vw) {
+/// along a static row, and scales that do not need the whole result first.
+bool epilogueFusable(const Epilogue &ep, unsigned vw) {
   qf::FormatAttr f = ep.type.getFormat();
-  int64_t n = resultT.getShape().back();
+  int64_t n = ep.type.getShape().back();
   return f.getBlockKind() == qf::BlockKind::Fixed &&
-         ep.type.getAxis() == resultT.getRank() - 1 &&
+         ep.type.getAxis() == ep.type.getRank() - 1 &&
          f.getBlockSize() % vw == 0 && !ShapedType::isDynamic(n) &&
-         n <= 65536 && (!f.hasTensorScale() || ep.tensorScale);
+         !ShapedType::isDynamic(ep.rowLen) && n <= 65536 &&
+         (!f.hasTensorScale() || ep.tensorScale);
 }
 
 struct MatmulOpLowering : OpConversionPattern<qf::MatmulOp> {
@@ -1043,26 +1136,37 @@ struct FusedMatmulOpLowering : OpConversionPattern<qf::FusedMatmulOp> {
                   ConversionPatternRewriter &rewriter) const override {
     qf::QTensorType qt = op.getResult().getType();
     unsigned vw = options.vectorWidth;
-    if (op.getTransposeResult() ||
-        op.getRowShape().back() != qt.getShape().back() ||
-        !op.getBody().front().getOps<qf::RowReduceOp>().empty())
-      return op.emitOpError("cannot lower transpose_result, padded results "
-                            "or qf.row_reduce to a CPU kernel yet");
     if (int64_t g = std::lcm<int64_t>(qt.getElementBits(), 8) /
                     qt.getElementBits();
         vw % g != 0)
       return op.emitOpError() << "cannot lower " << qt.getFormat().str()
                               << " codes with vector-width " << vw;
-    auto resultT = RankedTensorType::get(qt.getShape(), rewriter.getF32Type());
+    // The product [B,] M x N in f32 (the result is its transpose with
+    // transpose_result, and may be padded).
+    SmallVector<int64_t> product = op.getRowShape();
+    if (op.getTransposeResult())
+      std::swap(product[product.size() - 2], product.back());
+    auto resultT = RankedTensorType::get(product, rewriter.getF32Type());
     Epilogue ep;
     ep.type = qt;
+    ep.transposed = op.getTransposeResult();
+    ep.rowLen = op.getRowShape().back();
     ep.body = &op.getBody().front();
     for (ValueRange v : adaptor.getEpilogue())
       ep.inputs.push_back(v[0]);
     ep.scales = adaptor.getScales().empty() ? Value() : adaptor.getScales()[0];
     ep.tensorScale =
         adaptor.getTensorScale().empty() ? Value() : adaptor.getTensorScale()[0];
-    bool fuse = epilogueFusable(ep, resultT, vw);
+    bool fuse = epilogueFusable(ep, vw);
+    bool rowForms = ep.transposed || ep.rowLen != qt.getShape().back() ||
+                    !ep.body->getOps<qf::RowReduceOp>().empty();
+    if (!fuse && rowForms)
+      return op.emitOpError()
+             << "cannot lower to a CPU kernel: transpose_result, a padded "
+                "result or qf.row_reduce need the fused epilogue (fixed "
+                "blocks along the result's last axis, a multiple of "
+                "vector-width "
+             << vw << ", static row sizes, static scales for a tensor scale)";
     Value rhs2 = op.getRhs2();
     Type rhs2T = rhs2 ? rhs2.getType() : Type();
     ValueRange rhs2Storage;

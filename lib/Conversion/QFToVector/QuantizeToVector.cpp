@@ -1736,12 +1736,19 @@ void qf::populateQFQuantizeToVectorPatterns(const TypeConverter &converter,
 // Fused elementwise kernels
 //===----------------------------------------------------------------------===//
 
-Value qf::kernel::emitBodyOnVectors(OpBuilder &b, Location loc, Block &body,
-                                    ValueRange args, unsigned vw) {
+Value qf::kernel::emitBodyOnVectors(
+    OpBuilder &b, Location loc, Block &body, ValueRange args, unsigned vw,
+    ArrayRef<std::pair<Value, Value>> scalars) {
   IRMapping m;
   for (auto [arg, v] : llvm::zip(body.getArguments(), args))
     m.map(arg, v);
+  for (auto [v, s] : scalars)
+    m.map(v, vector::BroadcastOp::create(
+                 b, loc, VectorType::get({vw}, s.getType()), s)
+                 .getResult());
   for (Operation &op : body.without_terminator()) {
+    if (op.getNumResults() == 1 && m.contains(op.getResult(0)))
+      continue; // given as a scalar (a row reduction)
     if (auto c = dyn_cast<arith::ConstantOp>(op)) {
       auto vt = VectorType::get({vw}, c.getType());
       m.map(c.getResult(),
