@@ -626,7 +626,8 @@ struct Size {
 
 /// An elementwise epilogue and quantized result of a contraction.
 struct Epilogue {
-  qf::QTensorType type;  ///< the result (last axis possibly padded)
+  qf::QTensorType type;  ///< the result (last axis possibly padded); null:
+                         ///< an f32 result [B,] M x N
   bool transposed = false; ///< result rows are product columns
   int64_t rowLen = 0;      ///< elements of a result row before padding
   Block *body;
@@ -912,7 +913,7 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
   const Size &bandS = tr ? *nS : *mS; // the result rows
   int64_t bandTile = tr ? nt : mt;
   int64_t L = ep->rowLen;
-  int64_t Lp = ep->type.getShape().back();
+  int64_t Lp = ep->type ? ep->type.getShape().back() : L;
   bool padded = Lp > L;
   unsigned vw = options.vectorWidth;
   if (tr && dual)
@@ -922,10 +923,28 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
     sizes.push_back(batchS.v);
   sizes.push_back(bandS.v);
   sizes.push_back(ix.c(Lp));
-  FailureOr<qf::kernel::RowQuantizeOutput> out = qf::kernel::beginRowQuantize(
-      rewriter, loc, ep->type, sizes, ep->scales, ep->tensorScale);
-  if (failed(out))
-    return op->emitOpError("cannot encode the epilogue result ") << ep->type;
+  FailureOr<qf::kernel::RowQuantizeOutput> out;
+  Value f32Out, f32Flat; // an f32 result: [B,] M x N, and viewed 1-D
+  if (ep->type) {
+    out = qf::kernel::beginRowQuantize(rewriter, loc, ep->type, sizes,
+                                       ep->scales, ep->tensorScale);
+    if (failed(out))
+      return op->emitOpError("cannot encode the epilogue result ") << ep->type;
+  } else {
+    SmallVector<Value> dynSizes;
+    if (p.batched && resultT.isDynamicDim(0))
+      dynSizes.push_back(batchS.v);
+    if (resultT.isDynamicDim(r - 2))
+      dynSizes.push_back(mS->v);
+    f32Out = memref::AllocOp::create(
+        rewriter, loc, MemRefType::get(cs, rewriter.getF32Type()), dynSizes,
+        rewriter.getI64IntegerAttr(64));
+    ReassociationIndices all;
+    for (int64_t d = 0; d < r; ++d)
+      all.push_back(d);
+    f32Flat = memref::CollapseShapeOp::create(
+        rewriter, loc, f32Out, ArrayRef<ReassociationIndices>{all});
+  }
   SmallVector<Value> epFlat;
   for (Value t : ep->inputs) {
     auto tt = cast<RankedTensorType>(t.getType());
@@ -1086,16 +1105,45 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
                                             zeroVec(bb, loc, vt));
               return y;
             };
-            qf::kernel::emitQuantizeRow(bb, loc, *out, row, load, vw);
+            if (ep->type) {
+              qf::kernel::emitQuantizeRow(bb, loc, *out, row, load, vw);
+              continue;
+            }
+            // f32 rows: whole chunks, then a masked tail.
+            int64_t full = L / vw, tail = L % vw;
+            scf::ForOp::create(
+                bb, loc, jx.c(0), jx.c(full), jx.c(1), ValueRange{},
+                [&](OpBuilder &b3, Location, Value c, ValueRange) {
+                  Ix kx{b3, loc};
+                  Value at = kx.add(rowBase, kx.mul(c, kx.c(vw)));
+                  OpBuilder::InsertionGuard g(bb);
+                  bb.setInsertionPoint(b3.getInsertionBlock(),
+                                       b3.getInsertionPoint());
+                  Value y = load(at, Value(), true);
+                  vector::StoreOp::create(bb, loc, y, f32Flat, ValueRange{at});
+                  scf::YieldOp::create(bb, loc);
+                });
+            if (tail) {
+              Value at = jx.add(rowBase, jx.c(full * vw));
+              Value n = jx.c(tail);
+              Value y = load(at, n, false);
+              vector::MaskedStoreOp::create(bb, loc, f32Flat, ValueRange{at},
+                                            laneMask(bb, loc, vw, n), y);
+            }
           }
         });
   }
+  if (!ep->type)
+    return SmallVector<Value>{bufferization::ToTensorOp::create(
+        rewriter, loc, resultT, f32Out, /*restrict=*/true, /*writable=*/true)};
   return qf::kernel::endRowQuantize(rewriter, loc, *out);
 }
 
 /// Whether emitMatmul can fuse the epilogue: whole blocks of vector chunks
 /// along a static row, and scales that do not need the whole result first.
 bool epilogueFusable(const Epilogue &ep, unsigned vw) {
+  if (!ep.type) // f32 rows, stored in vector chunks and a masked tail
+    return !ShapedType::isDynamic(ep.rowLen) && ep.rowLen <= 65536;
   qf::FormatAttr f = ep.type.getFormat();
   int64_t n = ep.type.getShape().back();
   return f.getBlockKind() == qf::BlockKind::Fixed &&
@@ -1134,10 +1182,12 @@ struct FusedMatmulOpLowering : OpConversionPattern<qf::FusedMatmulOp> {
   LogicalResult
   matchAndRewrite(qf::FusedMatmulOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    qf::QTensorType qt = op.getResult().getType();
+    Type resultType = op.getResult().getType();
+    auto qt = dyn_cast<qf::QTensorType>(resultType); // null: an f32 result
     unsigned vw = options.vectorWidth;
-    if (int64_t g = std::lcm<int64_t>(qt.getElementBits(), 8) /
-                    qt.getElementBits();
+    if (int64_t g = qt ? std::lcm<int64_t>(qt.getElementBits(), 8) /
+                             qt.getElementBits()
+                       : 1;
         vw % g != 0)
       return op.emitOpError() << "cannot lower " << qt.getFormat().str()
                               << " codes with vector-width " << vw;
@@ -1158,7 +1208,7 @@ struct FusedMatmulOpLowering : OpConversionPattern<qf::FusedMatmulOp> {
     ep.tensorScale =
         adaptor.getTensorScale().empty() ? Value() : adaptor.getTensorScale()[0];
     bool fuse = epilogueFusable(ep, vw);
-    bool rowForms = ep.transposed || ep.rowLen != qt.getShape().back() ||
+    bool rowForms = ep.transposed || ep.rowLen != product.back() ||
                     !ep.body->getOps<qf::RowReduceOp>().empty();
     if (!fuse && rowForms)
       return op.emitOpError()
@@ -1182,7 +1232,7 @@ struct FusedMatmulOpLowering : OpConversionPattern<qf::FusedMatmulOp> {
     if (!fuse) {
       // The matmul kernel(s), then a qf.map kernel over the f32 results.
       SmallVector<qf::kernel::MapInput> inputs;
-      AffineMap id = AffineMap::getMultiDimIdentityMap(qt.getRank(),
+      AffineMap id = AffineMap::getMultiDimIdentityMap(product.size(),
                                                        rewriter.getContext());
       qf::kernel::MapInput acc;
       acc.tensor = (*r)[0];
@@ -1206,7 +1256,7 @@ struct FusedMatmulOpLowering : OpConversionPattern<qf::FusedMatmulOp> {
         inputs.push_back(in);
       }
       r = qf::kernel::emitMapKernel(rewriter, op.getLoc(), inputs, *ep.body,
-                                    qt, ep.scales, ep.tensorScale, vw);
+                                    resultType, ep.scales, ep.tensorScale, vw);
       if (failed(r))
         return failure();
     }

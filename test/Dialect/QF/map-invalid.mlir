@@ -238,3 +238,25 @@ func.func @row_reduce_outside(%x: f32) -> f32 {
   }
   return %m : f32
 }
+
+// -----
+
+func.func @fused_f32_padded(%a: !qf.tensor<8x64xf32, mxfp8, axis = 1>, %w: !qf.tensor<8x64xf32, mxfp8, axis = 1>) -> tensor<8x32xf32> {
+  // expected-error @+1 {{an f32 result cannot be padded or use transpose_result}}
+  %r = qf.fused_matmul %a, %w transpose_b : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<8x64xf32, mxfp8, axis = 1> -> tensor<8x32xf32> {
+  ^bb0(%acc: f32):
+    qf.yield %acc : f32
+  }
+  return %r : tensor<8x32xf32>
+}
+
+// -----
+
+func.func @fused_f32_scales(%a: !qf.tensor<8x64xf32, mxfp8, axis = 1>, %w: !qf.tensor<8x64xf32, mxfp8, axis = 1>, %s: tensor<8x1xi8>) -> tensor<8x8xf32> {
+  // expected-error @+1 {{scales are given, but the result 'tensor<8x8xf32>' is not a !qf.tensor}}
+  %r = qf.fused_matmul %a, %w transpose_b scales(%s : tensor<8x1xi8>) : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<8x64xf32, mxfp8, axis = 1> -> tensor<8x8xf32> {
+  ^bb0(%acc: f32):
+    qf.yield %acc : f32
+  }
+  return %r : tensor<8x8xf32>
+}

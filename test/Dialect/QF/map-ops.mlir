@@ -197,3 +197,19 @@ func.func @fused_matmul_transposed(%a: !qf.tensor<8x64xf32, mxfp8, axis = 1>,
   }
   return %v : !qf.tensor<64x32xf32, mxfp8, axis = 1>
 }
+
+// An f32 result: the residual add in the epilogue.
+// CHECK-LABEL: func.func @fused_matmul_f32
+// CHECK: qf.fused_matmul %{{.*}}, %{{.*}} transpose_b epilogue(%{{.*}} : tensor<8x64xf32>) : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<64x64xf32, mxfp4, axis = 1> -> tensor<8x64xf32> {
+func.func @fused_matmul_f32(%a: !qf.tensor<8x64xf32, mxfp8, axis = 1>,
+                            %w: !qf.tensor<64x64xf32, mxfp4, axis = 1>,
+                            %x: tensor<8x64xf32>) -> tensor<8x64xf32> {
+  %h = qf.fused_matmul %a, %w transpose_b epilogue(%x : tensor<8x64xf32>)
+         : !qf.tensor<8x64xf32, mxfp8, axis = 1>,
+           !qf.tensor<64x64xf32, mxfp4, axis = 1> -> tensor<8x64xf32> {
+  ^bb0(%acc: f32, %res: f32):
+    %s = arith.addf %res, %acc : f32
+    qf.yield %s : f32
+  }
+  return %h : tensor<8x64xf32>
+}

@@ -4,8 +4,9 @@
 // qf.quantize): a row softmax in the epilogue (qf.row_reduce) with the
 // result padded from 8 to 32 columns, the same with an epilogue input (a
 // mask), and transpose_result (the V projection: blocks along M), padded
-// and not, with a row reduction along M. Each pair prints the same hashes
-// of codes and scales.
+// and not, with a row reduction along M; an f32 result (a residual add in
+// the epilogue, rows of 40 = 2 chunks and a tail at width 16). Each pair
+// prints the same hashes of codes and scales (or of the f32 bits).
 // RUN: qf-opt %s --qf-cpu-pipeline=fuse=false | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
 // RUN: qf-opt %s --qf-cpu-pipeline="vector-width=8 threads=2" | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%omp_lib | FileCheck %s
 // RUN: qf-opt %s --qf-cpu-pipeline="avx512" | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
@@ -195,7 +196,47 @@ func.func @vt_ref(%a: !a8, %b: !b8, %w: !w4) -> (!v8, !v8) {
   return %v, %v2 : !v8, !v8
 }
 
+//===--- f32 result: residual add in the epilogue ---===//
+
+func.func @residual_fused(%a: !a8, %w: !qf.tensor<40x64xf32, mxfp4, axis = 1>, %x: tensor<8x40xf32>) -> tensor<8x40xf32> {
+  %h = qf.fused_matmul %a, %w transpose_b epilogue(%x : tensor<8x40xf32>) : !a8, !qf.tensor<40x64xf32, mxfp4, axis = 1> -> tensor<8x40xf32> {
+  ^bb0(%acc: f32, %res: f32):
+    %s = arith.addf %res, %acc : f32
+    qf.yield %s : f32
+  }
+  return %h : tensor<8x40xf32>
+}
+
+func.func @residual_ref(%a: !a8, %w: !qf.tensor<40x64xf32, mxfp4, axis = 1>, %x: tensor<8x40xf32>) -> tensor<8x40xf32> {
+  %o = qf.matmul %a, %w transpose_b : !a8, !qf.tensor<40x64xf32, mxfp4, axis = 1> -> tensor<8x40xf32>
+  %e = tensor.empty() : tensor<8x40xf32>
+  %h = linalg.add ins(%x, %o : tensor<8x40xf32>, tensor<8x40xf32>) outs(%e : tensor<8x40xf32>) -> tensor<8x40xf32>
+  return %h : tensor<8x40xf32>
+}
+
 //===--- driver ---===//
+
+func.func @hash_f32(%t: tensor<8x40xf32>) {
+  %m = bufferization.to_buffer %t : tensor<8x40xf32> to memref<8x40xf32>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c40 = arith.constant 40 : index
+  %basis = arith.constant -2128831035 : i32
+  %prime = arith.constant 16777619 : i32
+  %h = scf.for %r = %c0 to %c8 step %c1 iter_args(%a0 = %basis) -> i32 {
+    %h2 = scf.for %c = %c0 to %c40 step %c1 iter_args(%acc = %a0) -> i32 {
+      %f = memref.load %m[%r, %c] : memref<8x40xf32>
+      %v = arith.bitcast %f : f32 to i32
+      %x = arith.xori %acc, %v : i32
+      %y = arith.muli %x, %prime : i32
+      scf.yield %y : i32
+    }
+    scf.yield %h2 : i32
+  }
+  vector.print %h : i32
+  return
+}
 
 func.func @gen(%seed: f32, %scale: f32) -> tensor<8x64xf32> {
   %e = tensor.empty() : tensor<8x64xf32>
@@ -320,5 +361,15 @@ func.func @main() {
   %vr:2 = call @vt_ref(%a, %b, %w) : (!a8, !b8, !w4) -> (!v8, !v8)
   call @hash_v8(%vr#0) : (!v8) -> ()
   call @hash_v8(%vr#1) : (!v8) -> ()
+
+  %w40f = tensor.extract_slice %wt[0, 0] [40, 64] [1, 1] : tensor<64x64xf32> to tensor<40x64xf32>
+  %w40 = qf.quantize %w40f : tensor<40x64xf32> -> !qf.tensor<40x64xf32, mxfp4, axis = 1>
+  %x40 = tensor.extract_slice %z[0, 3] [8, 40] [1, 1] : tensor<8x64xf32> to tensor<8x40xf32>
+  // CHECK-NEXT: [[R0:-?[0-9]+]]
+  // CHECK-NEXT: [[R0]]
+  %hf = call @residual_fused(%a, %w40, %x40) : (!a8, !qf.tensor<40x64xf32, mxfp4, axis = 1>, tensor<8x40xf32>) -> tensor<8x40xf32>
+  call @hash_f32(%hf) : (tensor<8x40xf32>) -> ()
+  %hr = call @residual_ref(%a, %w40, %x40) : (!a8, !qf.tensor<40x64xf32, mxfp4, axis = 1>, tensor<8x40xf32>) -> tensor<8x40xf32>
+  call @hash_f32(%hr) : (tensor<8x40xf32>) -> ()
   return
 }

@@ -955,8 +955,9 @@ SmallVector<int64_t> FusedMatmulOp::getRowShape() {
 
 LogicalResult FusedMatmulOp::verify() {
   // The contraction itself: the rules of qf.matmul.
-  QTensorType out = getResult().getType();
-  ArrayRef<int64_t> c = out.getShape();
+  Type resultType = getResult().getType();
+  auto out = dyn_cast<QTensorType>(resultType);
+  ArrayRef<int64_t> c = shapeOfQOrFloat(resultType);
   if (failed(contractionShape(*this, getLhs().getType(), getRhs().getType(),
                               getTransposeB())))
     return failure();
@@ -992,10 +993,20 @@ LogicalResult FusedMatmulOp::verify() {
                                      tb ? r - 1 : r - 2, "rhs2")))
       return failure();
   }
-  if (!out.getExpressedType().isF32())
+  if (!out) {
+    Type elt = cast<RankedTensorType>(resultType).getElementType();
+    if (!elt.isF32())
+      return emitOpError() << "float result has element type " << elt
+                           << "; only f32 is supported";
+    if (padded || getTransposeResult())
+      return emitOpError() << "an f32 result cannot be padded or use "
+                              "transpose_result (those forms feed a "
+                              "quantized contraction)";
+  } else if (!out.getExpressedType().isF32()) {
     return emitOpError() << "result expresses " << out.getExpressedType()
                          << "; only f32 is supported";
-  if (out.getFormat().getBlockKind() != BlockKind::Tensor &&
+  }
+  if (out && out.getFormat().getBlockKind() != BlockKind::Tensor &&
       out.getAxis() != int64_t(r) - 1)
     return emitOpError() << "result is blocked along axis " << out.getAxis()
                          << "; the epilogue encodes blocks along the last "
@@ -1010,7 +1021,7 @@ LogicalResult FusedMatmulOp::verify() {
                            << "; expected the product's shape (the result "
                               "before padding) "
                            << shapeStr(rows);
-  return verifyGivenScales(*this, out, getScales(), getTensorScale());
+  return verifyGivenScales(*this, resultType, getScales(), getTensorScale());
 }
 
 LogicalResult FusedMatmulOp::verifyRegions() {

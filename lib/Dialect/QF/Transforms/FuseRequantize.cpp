@@ -443,7 +443,7 @@ struct FuseSecondProduct : OpRewritePattern<qf::FusedMatmulOp> {
           m.getTransposeB() == op.getTransposeB() &&
           shapeOf(m.getRhs().getType()) == shapeOf(op.getRhs().getType()) &&
           m.getResult().getType().getShape() ==
-              op.getResult().getType().getShape()) {
+              shapeOf(op.getResult().getType())) {
         mm = m;
         idx = i;
         break;

@@ -382,7 +382,7 @@ def QF_MapOp : QF_Op<"map", [AttrSizedOperandSegments, IsolatedFromAbove,
 def QF_FusedMatmulOp : QF_Op<"fused_matmul", [AttrSizedOperandSegments,
     IsolatedFromAbove, RecursiveMemoryEffects,
     SingleBlockImplicitTerminator<"YieldOp">]> {
-  let summary = "qf.matmul with an elementwise epilogue and a quantized result";
+  let summary = "qf.matmul with an elementwise epilogue, result quantized or f32";
   let description = [{
     `qf.matmul %lhs, %rhs` followed by the elementwise `body` applied to each
     f32 accumulator (first block argument) and the matching elements of the
@@ -410,6 +410,20 @@ def QF_FusedMatmulOp : QF_Op<"fused_matmul", [AttrSizedOperandSegments,
     ^bb0(%up: f32, %gate: f32):
       ... silu(%gate) * %up ...
       qf.yield %y : f32
+    }
+    ```
+
+    An f32 result (no scales, not padded or transposed) stores the body's
+    values instead: a residual add in the epilogue of the projection that
+    writes the residual stream, so the product itself is never stored.
+
+    ```mlir
+    %h = qf.fused_matmul %attn, %wo transpose_b epilogue(%x : tensor<8x64xf32>)
+           : !qf.tensor<8x64xf32, mxfp8, axis = 1>,
+             !qf.tensor<64x64xf32, mxfp4, axis = 1> -> tensor<8x64xf32> {
+    ^bb0(%acc: f32, %res: f32):
+      %s = arith.addf %res, %acc : f32
+      qf.yield %s : f32
     }
     ```
 
@@ -472,7 +486,7 @@ def QF_FusedMatmulOp : QF_Op<"fused_matmul", [AttrSizedOperandSegments,
                        Optional<AnyRankedTensor>:$scales,
                        Optional<AnyRankedTensor>:$tensor_scale,
                        UnitAttr:$transpose_b, UnitAttr:$transpose_result);
-  let results = (outs QF_AnyQTensor:$result);
+  let results = (outs QF_QOrFloatTensor:$result);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
     $lhs `,` $rhs (`,` $rhs2^)? (`transpose_b` $transpose_b^)?
