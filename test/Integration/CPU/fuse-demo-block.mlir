@@ -31,9 +31,11 @@
 // and the head split moves codes (qf.reshape + qf.transpose; K^T becomes
 // the transpose_b form on [h, s, d]); only V (blocks along the padded
 // sequence axis) is split in f32. The attention output quantizes in the
-// P*V epilogue and the head merge moves codes too. The gate and up
-// projections run as one dual GEMM with SwiGLU in its epilogue (the gate
-// product is never stored), and the down projection reads its result.
+// P*V epilogue and the head merge moves codes too. The O projection adds
+// the residual in its epilogue (f32 result: the residual stream). The gate
+// and up projections run as one dual GEMM with SwiGLU in its epilogue (the
+// gate product is never stored), and the down projection reads its result
+// and adds the residual in its epilogue.
 // IR-LABEL: func.func @block(
 // IR: %[[N1:.*]] = qf.map(%{{.*}}, %{{.*}}, %{{.*}}) {indexing_maps = {{.*}}} : (tensor<8x64xf32>, tensor<8xf32>, tensor<64xf32>) -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
 // IR: %[[V:.*]] = qf.matmul %[[N1]]
@@ -51,14 +53,15 @@
 // IR: %[[OT:.*]] = qf.transpose %[[O]] permutation = [1, 0, 2]
 // IR: %[[OM:.*]] = qf.reshape %[[OT]] : !qf.tensor<8x2x32xf32, mxfp8, axis = 2> -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
 // IR-NOT: tensor.collapse_shape
-// IR: qf.matmul %[[OM]]
-// IR: %[[N2:.*]] = qf.map(%{{.*}}, %{{.*}}, %{{.*}}) {indexing_maps = {{.*}}} : (tensor<8x64xf32>, tensor<8xf32>, tensor<64xf32>) -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
+// IR: %[[H1:.*]] = qf.fused_matmul %[[OM]], %{{.*}} transpose_b epilogue(%arg0 : tensor<8x64xf32>) : {{.*}} -> tensor<8x64xf32>
+// IR: %[[N2:.*]] = qf.map(%[[H1]], %{{.*}}, %{{.*}}) {indexing_maps = {{.*}}} : (tensor<8x64xf32>, tensor<8xf32>, tensor<64xf32>) -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
 // IR-NOT: qf.matmul %[[N2]]
 // IR: %[[H:.*]] = qf.fused_matmul %[[N2]], %{{.*}}, %{{.*}} transpose_b : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<128x64xf32, mxfp4, axis = 1>, !qf.tensor<128x64xf32, mxfp4, axis = 1> -> !qf.tensor<8x128xf32, mxfp8, axis = 1>
 // IR-NEXT: ^bb0(%{{.*}}: f32, %{{.*}}: f32):
 // IR: math.exp
 // IR: qf.yield
-// IR: qf.matmul %[[H]]
+// IR: %[[OUT:.*]] = qf.fused_matmul %[[H]], %{{.*}} transpose_b epilogue(%[[H1]] : tensor<8x64xf32>) : {{.*}} -> tensor<8x64xf32>
+// IR: return %[[OUT]]
 // IR-LABEL: func.func @block_ref(
 
 // With calibrated scales the head split/merge moves codes too (the static
@@ -73,7 +76,7 @@
 // STATIC: qf.matmul %[[SQ]], %[[SK]] transpose_b
 // STATIC: qf.transpose
 // STATIC: %[[SM:.*]] = qf.reshape {{.*}} -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
-// STATIC: qf.matmul %[[SM]]
+// STATIC: qf.fused_matmul %[[SM]], %{{.*}} transpose_b epilogue(%arg0 : tensor<8x64xf32>)
 // STATIC: qf.fused_matmul %{{.*}}, %{{.*}}, %{{.*}} transpose_b scales(
 
 // CHECK: block output hash: {{-?[0-9]+}}

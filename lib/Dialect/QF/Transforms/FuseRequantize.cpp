@@ -176,8 +176,9 @@ public:
   /// (from the fused op's iteration space to v's dimensions).
   Value valueOf(Value v, AffineMap map) {
     Operation *def = v.getDefiningOp();
-    // Fuse producers used only here (elsewhere they would be computed twice).
-    if (def && v.hasOneUse() && isElementwise(def)) {
+    // Fuse producers used only here (elsewhere they would be computed twice),
+    // and the root itself (the fused op replaces all its uses).
+    if (def && (v.hasOneUse() || v == root) && isElementwise(def)) {
       auto lop = cast<linalg::LinalgOp>(def);
       Block *src = lop.getBlock();
       IRMapping m;
@@ -211,6 +212,8 @@ public:
     return leaf(v, map);
   }
 
+  Value root; ///< the value the fused op replaces
+
 private:
   Value leaf(Value v, AffineMap map) {
     for (auto [i, in] : llvm::enumerate(chain.inputs))
@@ -227,7 +230,8 @@ private:
 };
 
 /// Builds qf.map(chain of `root`) of result type `resultType`; null (and
-/// nothing created) when the chain has no identity-map input.
+/// nothing created) when the chain has no identity-map input, or, with
+/// requireQuantizedRead, reads neither a dequantize nor a matmul result.
 qf::MapOp buildMap(PatternRewriter &rewriter, Location loc, Operation *root,
                    Type resultType, Value scales, Value tensorScale,
                    Chain &chain, bool requireQuantizedRead = false) {
@@ -238,6 +242,7 @@ qf::MapOp buildMap(PatternRewriter &rewriter, Location loc, Operation *root,
   auto body = std::make_unique<Block>();
   OpBuilder bb(rewriter.getContext());
   ChainBuilder cb(bb, body.get(), chain);
+  cb.root = root->getResult(0);
   Value y = cb.valueOf(root->getResult(0),
                        AffineMap::getMultiDimIdentityMap(rank, rewriter.getContext()));
   if (y.getParentBlock() != body.get()) // the chain is a plain copy
@@ -245,7 +250,7 @@ qf::MapOp buildMap(PatternRewriter &rewriter, Location loc, Operation *root,
   bb.setInsertionPointToEnd(body.get());
   qf::YieldOp::create(bb, loc, ValueRange{y});
   if (!llvm::any_of(chain.maps, [](AffineMap m) { return m.isIdentity(); }) ||
-      (requireQuantizedRead && !chain.readsQuantized))
+      (requireQuantizedRead && !chain.readsQuantized && !chain.hasMatmulInput))
     return nullptr;
   SmallVector<Attribute> maps;
   bool allIdentity = true;
@@ -290,8 +295,10 @@ struct FuseElementwiseIntoQuantize : OpRewritePattern<qf::QuantizeOp> {
   }
 };
 
-/// An elementwise chain reading a qf.dequantize and ending in f32 (its
-/// result is not itself fused further) -> qf.map with an f32 result.
+/// An elementwise chain reading a qf.dequantize or a qf.matmul result and
+/// ending in f32 (its result is not itself fused further) -> qf.map with an
+/// f32 result (FuseMapIntoMatmul then moves a matmul's into its epilogue:
+/// the residual add of an output projection).
 struct FuseDequantizeChain : OpInterfaceRewritePattern<linalg::LinalgOp> {
   using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
   LogicalResult matchAndRewrite(linalg::LinalgOp lop,
@@ -306,12 +313,15 @@ struct FuseDequantizeChain : OpInterfaceRewritePattern<linalg::LinalgOp> {
       if (isElementwise(user) || isa<qf::QuantizeOp>(user))
         return failure();
     }
-    // Only worth it (and only fused then) when a dequantize is read.
+    // Only worth it (and only fused then) when a dequantize is read, or a
+    // matmul result used only here (it then never reaches memory).
     bool readsDequantize = false;
     std::function<void(Operation *)> scan = [&](Operation *o) {
       for (OpOperand *in : cast<linalg::LinalgOp>(o).getDpsInputOperands()) {
         Operation *d = in->get().getDefiningOp();
-        if (isa_and_nonnull<qf::DequantizeOp>(d))
+        if (isa_and_nonnull<qf::DequantizeOp>(d) ||
+            (isa_and_nonnull<qf::MatmulOp>(d) && in->get().hasOneUse() &&
+             cast<linalg::LinalgOp>(o).getMatchingIndexingMap(in).isIdentity()))
           readsDequantize = true;
         else if (d && in->get().hasOneUse() && isElementwise(d))
           scan(d);
@@ -348,7 +358,7 @@ bool epilogueEncodable(qf::QTensorType t, int64_t rank, bool staticScales) {
 }
 
 qf::FusedMatmulOp buildFusedMatmul(PatternRewriter &rewriter, Location loc,
-                                   qf::MatmulOp mm, qf::QTensorType type,
+                                   qf::MatmulOp mm, Type type,
                                    ValueRange epilogue, Value scales,
                                    Value tensorScale) {
   return qf::FusedMatmulOp::create(rewriter, loc, type, mm.getLhs(),
@@ -383,8 +393,9 @@ struct FuseMapIntoMatmul : OpRewritePattern<qf::MapOp> {
   using Base::Base;
   LogicalResult matchAndRewrite(qf::MapOp op,
                                 PatternRewriter &rewriter) const override {
-    auto t = dyn_cast<qf::QTensorType>(op.getResult().getType());
-    if (!t || !epilogueEncodable(t, t.getRank(), bool(op.getScales())))
+    Type t = op.getResult().getType();
+    auto qt = dyn_cast<qf::QTensorType>(t);
+    if (qt && !epilogueEncodable(qt, qt.getRank(), bool(op.getScales())))
       return failure();
     int64_t accIdx = -1;
     qf::MatmulOp mm;
