@@ -274,3 +274,27 @@ func.func @heads(%a: !a8, %wq: !w4, %wk: !w4, %wk4: !w4, %wv: !w4, %s: tensor<2x
   %vq = qf.quantize %vt scales(%s : tensor<2x8x1xi8>) : tensor<2x8x32xf32> -> !qf.tensor<2x8x32xf32, mxfp8, axis = 2>
   return %sc, %sc4, %vq : tensor<2x8x8xf32>, tensor<2x8x8xf32>, !qf.tensor<2x8x32xf32, mxfp8, axis = 2>
 }
+
+// A residual add reading a matmul result: the add moves into the matmul's
+// epilogue with an f32 result (the product is never stored), even when the
+// sum has several users. Not when the product has another user.
+// CHECK-LABEL: func.func @residual_epilogue
+// CHECK-SAME: (%[[A:[^:]*]]: {{.*}}, %[[W:[^:]*]]: {{.*}}, %[[X:[^:]*]]: {{.*}}, %[[W2:[^:]*]]: {{.*}})
+// CHECK: %[[H:.*]] = qf.fused_matmul %[[A]], %[[W]] transpose_b epilogue(%[[X]] : tensor<8x64xf32>) : {{.*}} -> tensor<8x64xf32> {
+// CHECK-NEXT: ^bb0(%[[ACC:.*]]: f32, %[[R:.*]]: f32):
+// CHECK-NEXT: %[[S:.*]] = arith.addf %[[R]], %[[ACC]] : f32
+// CHECK-NEXT: qf.yield %[[S]] : f32
+// CHECK: %[[C2:.*]] = qf.matmul %[[A]], %[[W2]] transpose_b
+// CHECK: %[[H2:.*]] = linalg.add ins(%[[X]], %[[C2]]
+// CHECK: return %[[H]], %[[H]], %[[H2]], %[[C2]]
+// OFF-LABEL: func.func @residual_epilogue
+// OFF-NOT: qf.fused_matmul
+func.func @residual_epilogue(%a: !a8, %w: !w4, %x: tensor<8x64xf32>, %w2: !w4)
+    -> (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>) {
+  %c = qf.matmul %a, %w transpose_b : !a8, !w4 -> tensor<8x64xf32>
+  %e = tensor.empty() : tensor<8x64xf32>
+  %h = linalg.add ins(%x, %c : tensor<8x64xf32>, tensor<8x64xf32>) outs(%e : tensor<8x64xf32>) -> tensor<8x64xf32>
+  %c2 = qf.matmul %a, %w2 transpose_b : !a8, !w4 -> tensor<8x64xf32>
+  %h2 = linalg.add ins(%x, %c2 : tensor<8x64xf32>, tensor<8x64xf32>) outs(%e : tensor<8x64xf32>) -> tensor<8x64xf32>
+  return %h, %h, %h2, %c2 : tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>
+}
