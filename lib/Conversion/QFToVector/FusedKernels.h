@@ -37,8 +37,9 @@ struct MapInput {
 /// `args`, vector<vw x f32> each) onto vectors of vw lanes and returns the
 /// vector of the value its terminator yields. Each op computes per lane
 /// what the scalar op computes, so the values are bit-identical. `scalars`
-/// gives body values computed beforehand (qf.row_reduce results: value,
-/// f32 scalar), broadcast to every lane; their ops are not cloned.
+/// gives body values computed beforehand (value, then an f32 scalar
+/// broadcast to every lane, e.g. a qf.row_reduce result, or a vector of vw
+/// lanes); their ops are not cloned.
 mlir::Value emitBodyOnVectors(
     mlir::OpBuilder &b, mlir::Location loc, mlir::Block &body,
     mlir::ValueRange args, unsigned vw,

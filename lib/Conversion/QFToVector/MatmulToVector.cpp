@@ -995,6 +995,22 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
           if (dual)
             band2 = memref::AllocOp::create(bb, loc, bandT, ValueRange{},
                                             bb.getI64IntegerAttr(64));
+          // A reduced value that the body also uses elsewhere (softmax's
+          // exp, summed and then divided) is kept per row while it is
+          // reduced and read back, not computed twice.
+          SmallVector<Value> stashes;
+          for (qf::RowReduceOp red : reductions) {
+            Value x = red.getInput();
+            bool elsewhere = llvm::any_of(x.getUsers(), [](Operation *u) {
+              return !isa<qf::RowReduceOp>(u);
+            });
+            stashes.push_back(
+                isa<BlockArgument>(x) || !elsewhere
+                    ? Value()
+                    : memref::AllocOp::create(bb, loc, bandT, ValueRange{},
+                                              bb.getI64IntegerAttr(64))
+                          .getResult());
+          }
           SmallVector<Value> rb; // the band's rows (of M, or of N)
           for (int64_t i = 0; i < pb.t; ++i)
             rb.push_back(i ? jx.add(r0, jx.c(i)) : r0);
@@ -1039,7 +1055,7 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
             // lowered to loops runs.
             SmallVector<std::pair<Value, Value>> scalars;
             IRMapping outer;
-            for (qf::RowReduceOp red : reductions) {
+            for (auto [red, stash] : llvm::zip(reductions, stashes)) {
               Value init = cloneScalarSlice(bb, red.getInit(), outer);
               auto loop = scf::ForOp::create(
                   bb, loc, jx.c(0), jx.c(L), jx.c(1), ValueRange{init},
@@ -1063,6 +1079,9 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
                                                    ValueRange{kx.add(inBase, l)})
                                 .getResult());
                     Value x = cloneScalarSlice(b3, red.getInput(), m);
+                    if (stash)
+                      memref::StoreOp::create(b3, loc, x, stash,
+                                              ValueRange{kx.add(bandBase, l)});
                     Block &comb = red.getCombiner().front();
                     IRMapping cm;
                     cm.map(comb.getArgument(0), x);
@@ -1091,6 +1110,12 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
                 full = false;
                 mask = laneMask(bb, loc, vw, n);
               }
+              SmallVector<std::pair<Value, Value>> given(scalars);
+              for (auto [red, stash] : llvm::zip(reductions, stashes))
+                if (stash)
+                  given.push_back({red.getInput(),
+                                   loadVec(stash, lx.add(bandBase, col), valid,
+                                           full)});
               SmallVector<Value> args{
                   loadVec(band, lx.add(bandBase, col), valid, full)};
               if (band2)
@@ -1099,7 +1124,7 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
               for (Value f : epFlat)
                 args.push_back(loadVec(f, lx.add(inBase, col), valid, full));
               Value y = qf::kernel::emitBodyOnVectors(bb, loc, *ep->body, args,
-                                                      vw, scalars);
+                                                      vw, given);
               if (mask)
                 y = arith::SelectOp::create(bb, loc, mask, y,
                                             zeroVec(bb, loc, vt));

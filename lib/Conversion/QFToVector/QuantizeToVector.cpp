@@ -1743,12 +1743,14 @@ Value qf::kernel::emitBodyOnVectors(
   for (auto [arg, v] : llvm::zip(body.getArguments(), args))
     m.map(arg, v);
   for (auto [v, s] : scalars)
-    m.map(v, vector::BroadcastOp::create(
-                 b, loc, VectorType::get({vw}, s.getType()), s)
-                 .getResult());
+    m.map(v, isa<VectorType>(s.getType())
+                 ? s
+                 : vector::BroadcastOp::create(
+                       b, loc, VectorType::get({vw}, s.getType()), s)
+                       .getResult());
   for (Operation &op : body.without_terminator()) {
     if (op.getNumResults() == 1 && m.contains(op.getResult(0)))
-      continue; // given as a scalar (a row reduction)
+      continue; // given (a row reduction, or a value computed with one)
     if (auto c = dyn_cast<arith::ConstantOp>(op)) {
       auto vt = VectorType::get({vw}, c.getType());
       m.map(c.getResult(),
