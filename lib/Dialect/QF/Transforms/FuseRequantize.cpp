@@ -679,7 +679,7 @@ std::string whyNotZeroPad(tensor::PadOp pad, int64_t axis) {
     return "the pad has low padding";
   for (auto [d, h] : llvm::enumerate(pad.getStaticHigh()))
     if (h != 0 && int64_t(d) != axis)
-      return "the pad pads another axis than the contraction's";
+      return "the pad pads another axis than the blocked one";
   if (!isPositiveZero(pad.getConstantPaddingValue()))
     return "the padding value is not +0.0";
   return "";
@@ -1112,11 +1112,28 @@ struct FuseRequantizePass final
     if (failed(applyPatternsGreedily(module, std::move(patterns))))
       return signalPassFailure();
     qf::eliminateCommonQFOps(module);
-    if (!remarks || !elementwise)
+    if (!remarks)
       return;
-    module.walk([](qf::QuantizeOp q) {
+    module.walk([&](qf::QuantizeOp q) {
       Operation *def = q.getInput().getDefiningOp();
-      if (!def || !isa<linalg::LinalgOp>(def) || !computes(def))
+      // A pad of computed rows (a product, or an op computing on one) was
+      // meant for a product's epilogue (FuseRowsIntoMatmul): say why not.
+      if (auto pad = dyn_cast_or_null<tensor::PadOp>(def)) {
+        Operation *src = pad.getSource().getDefiningOp();
+        if (!epilogue || !src ||
+            !(isa<qf::MatmulOp>(src) ||
+              (isa<linalg::LinalgOp>(src) && computes(src))))
+          return;
+        RowsPlan plan;
+        std::string why = analyzeRows(q, plan);
+        if (!why.empty())
+          q.emitRemark() << "quantize of tensor.pad not fused into an "
+                            "epilogue: "
+                         << why;
+        return;
+      }
+      if (!elementwise || !def || !isa<linalg::LinalgOp>(def) ||
+          !computes(def))
         return;
       auto lop = cast<linalg::LinalgOp>(def);
       if (lop.getNumLoops() != lop.getNumParallelLoops())
