@@ -29,27 +29,34 @@
 // the residual stream, the row sums and gamma), the Q/K/V projections share
 // one quantized input. The Q and K projections quantize in their epilogues
 // and the head split moves codes (qf.reshape + qf.transpose; K^T becomes
-// the transpose_b form on [h, s, d]); only V (blocks along the padded
-// sequence axis) is split in f32. The attention output quantizes in the
-// P*V epilogue and the head merge moves codes too. The O projection adds
-// the residual in its epilogue (f32 result: the residual stream). The gate
-// and up projections run as one dual GEMM with SwiGLU in its epilogue (the
-// gate product is never stored), and the down projection reads its result
-// and adds the residual in its epilogue.
+// the transpose_b form on [h, s, d]). The scores' softmax (row max and sum
+// as qf.row_reduce) and the pad of the keys run in the scores' epilogue;
+// V (blocks along the padded sequence axis) quantizes in its projection's
+// epilogue with transpose_result ([h*d, s]), reshaped to [h, d, s] for P*V
+// in the transpose_b form. The attention output quantizes in the P*V
+// epilogue and the head merge moves codes too. The O projection adds the
+// residual in its epilogue (f32 result: the residual stream). The gate and
+// up projections run as one dual GEMM with SwiGLU in its epilogue (the gate
+// product is never stored), and the down projection reads its result and
+// adds the residual in its epilogue.
 // IR-LABEL: func.func @block(
 // IR: %[[N1:.*]] = qf.map(%{{.*}}, %{{.*}}, %{{.*}}) {indexing_maps = {{.*}}} : (tensor<8x64xf32>, tensor<8xf32>, tensor<64xf32>) -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
-// IR: %[[V:.*]] = qf.matmul %[[N1]]
-// IR: tensor.expand_shape %[[V]]
-// IR: linalg.transpose
 // IR: %[[Q:.*]] = qf.fused_matmul %[[N1]], %{{.*}} transpose_b : {{.*}} -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
 // IR: %[[QR:.*]] = qf.reshape %[[Q]] : !qf.tensor<8x64xf32, mxfp8, axis = 1> -> !qf.tensor<8x2x32xf32, mxfp8, axis = 2>
 // IR: %[[QH:.*]] = qf.transpose %[[QR]] permutation = [1, 0, 2] : !qf.tensor<8x2x32xf32, mxfp8, axis = 2> -> !qf.tensor<2x8x32xf32, mxfp8, axis = 2>
 // IR: %[[K:.*]] = qf.fused_matmul %[[N1]], %{{.*}} transpose_b : {{.*}} -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
 // IR: %[[KR:.*]] = qf.reshape %[[K]]
 // IR: %[[KH:.*]] = qf.transpose %[[KR]] permutation = [1, 0, 2]
-// IR: qf.matmul %[[QH]], %[[KH]] transpose_b : !qf.tensor<2x8x32xf32, mxfp8, axis = 2>, !qf.tensor<2x8x32xf32, mxfp8, axis = 2> -> tensor<2x8x8xf32>
+// IR: %[[P:.*]] = qf.fused_matmul %[[QH]], %[[KH]] transpose_b : !qf.tensor<2x8x32xf32, mxfp8, axis = 2>, !qf.tensor<2x8x32xf32, mxfp8, axis = 2> -> !qf.tensor<2x8x32xf32, mxfp8, axis = 2> {
+// IR: qf.row_reduce
+// IR: math.exp
+// IR: qf.row_reduce
+// IR: arith.divf
+// IR: %[[V:.*]] = qf.fused_matmul %[[N1]], %{{.*}} transpose_b transpose_result : {{.*}} -> !qf.tensor<64x32xf32, mxfp8, axis = 1>
+// IR: %[[VT:.*]] = qf.reshape %[[V]] : !qf.tensor<64x32xf32, mxfp8, axis = 1> -> !qf.tensor<2x32x32xf32, mxfp8, axis = 2>
 // IR-NOT: linalg.transpose
-// IR: %[[O:.*]] = qf.fused_matmul %{{.*}}, %{{.*}} : {{.*}} -> !qf.tensor<2x8x32xf32, mxfp8, axis = 2>
+// IR-NOT: tensor.pad
+// IR: %[[O:.*]] = qf.fused_matmul %[[P]], %[[VT]] transpose_b : {{.*}} -> !qf.tensor<2x8x32xf32, mxfp8, axis = 2>
 // IR: %[[OT:.*]] = qf.transpose %[[O]] permutation = [1, 0, 2]
 // IR: %[[OM:.*]] = qf.reshape %[[OT]] : !qf.tensor<8x2x32xf32, mxfp8, axis = 2> -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
 // IR-NOT: tensor.collapse_shape
@@ -73,7 +80,9 @@
 // STATIC: qf.fused_matmul {{.*}} transpose_b scales(
 // STATIC: qf.reshape
 // STATIC: %[[SK:.*]] = qf.transpose
-// STATIC: qf.matmul %[[SQ]], %[[SK]] transpose_b
+// STATIC: qf.fused_matmul %[[SQ]], %[[SK]] transpose_b scales(
+// STATIC: qf.row_reduce
+// STATIC: qf.fused_matmul {{.*}} transpose_b transpose_result scales(
 // STATIC: qf.transpose
 // STATIC: %[[SM:.*]] = qf.reshape {{.*}} -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
 // STATIC: qf.fused_matmul %[[SM]], %{{.*}} transpose_b epilogue(%arg0 : tensor<8x64xf32>)

@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -93,30 +94,10 @@ bool isF32Tensor(Type t) {
   return rt && rt.getElementType().isF32();
 }
 
-/// Why `op` cannot be part of a fused elementwise chain, or "" when it can.
-/// Ops that compute nothing (copies, transposes) answer "not elementwise".
-std::string whyNotElementwise(Operation *op) {
-  auto lop = dyn_cast<linalg::LinalgOp>(op);
-  if (!lop)
-    return "not a linalg op";
-  if (!lop.hasPureTensorSemantics() || lop.getNumDpsInits() != 1 ||
-      op->getNumResults() != 1)
-    return "not a single-result linalg op on tensors";
-  if (lop.getNumLoops() != lop.getNumParallelLoops())
-    return "it has reduction loops";
-  if (!lop.getIndexingMapMatchingResult(op->getResult(0)).isIdentity())
-    return "its result indexing map is not the identity";
-  if (!isF32Tensor(op->getResult(0).getType()))
-    return "its result is not an f32 tensor";
-  Block *body = lop.getBlock();
-  if (!body->getArgument(body->getNumArguments() - 1).use_empty())
-    return "its body reads the output tensor";
-  for (OpOperand *in : lop.getDpsInputOperands()) {
-    if (!isF32Tensor(in->get().getType()))
-      return "an input is not an f32 tensor";
-    if (!isBroadcastMap(lop.getMatchingIndexingMap(in)))
-      return "an input indexing map is not a broadcast";
-  }
+/// Why the body of a linalg op cannot be cloned into a fused scalar body
+/// (elementwise arith/math ops on scalars, constants captured from above,
+/// one f32 yielded), or "" when it can.
+std::string whyNotScalarBody(Block *body) {
   for (Operation &inner : body->without_terminator()) {
     StringRef ns = inner.getDialect() ? inner.getDialect()->getNamespace() : "";
     bool elementwise = inner.hasTrait<OpTrait::Elementwise>() ||
@@ -143,6 +124,55 @@ std::string whyNotElementwise(Operation *op) {
   if (body->getTerminator()->getNumOperands() != 1 ||
       !body->getTerminator()->getOperand(0).getType().isF32())
     return "its body does not yield one f32";
+  return "";
+}
+
+/// Clones the ops of the linalg body `src` at the end of `dst` (its
+/// arguments already mapped in `m`) and returns the value it yields.
+/// Constants captured from above are cloned as well: the fused bodies are
+/// isolated from above.
+Value cloneScalarBody(OpBuilder &b, Block *dst, Block *src, IRMapping &m) {
+  OpBuilder::InsertionGuard g(b);
+  b.setInsertionPointToEnd(dst);
+  auto captured = [&](Value v) {
+    if (v.getParentBlock() != src && !m.contains(v))
+      m.map(v, b.clone(*v.getDefiningOp())->getResult(0));
+  };
+  for (Operation &inner : src->without_terminator()) {
+    for (Value operand : inner.getOperands())
+      captured(operand);
+    b.clone(inner, m);
+  }
+  Value y = src->getTerminator()->getOperand(0);
+  captured(y);
+  return m.lookup(y);
+}
+
+/// Why `op` cannot be part of a fused elementwise chain, or "" when it can.
+/// Ops that compute nothing (copies, transposes) answer "not elementwise".
+std::string whyNotElementwise(Operation *op) {
+  auto lop = dyn_cast<linalg::LinalgOp>(op);
+  if (!lop)
+    return "not a linalg op";
+  if (!lop.hasPureTensorSemantics() || lop.getNumDpsInits() != 1 ||
+      op->getNumResults() != 1)
+    return "not a single-result linalg op on tensors";
+  if (lop.getNumLoops() != lop.getNumParallelLoops())
+    return "it has reduction loops";
+  if (!lop.getIndexingMapMatchingResult(op->getResult(0)).isIdentity())
+    return "its result indexing map is not the identity";
+  if (!isF32Tensor(op->getResult(0).getType()))
+    return "its result is not an f32 tensor";
+  Block *body = lop.getBlock();
+  if (!body->getArgument(body->getNumArguments() - 1).use_empty())
+    return "its body reads the output tensor";
+  for (OpOperand *in : lop.getDpsInputOperands()) {
+    if (!isF32Tensor(in->get().getType()))
+      return "an input is not an f32 tensor";
+    if (!isBroadcastMap(lop.getMatchingIndexingMap(in)))
+      return "an input indexing map is not a broadcast";
+  }
+  return whyNotScalarBody(body);
   return "";
 }
 
@@ -187,19 +217,9 @@ public:
         m.map(src->getArgument(in->getOperandNumber()),
               valueOf(in->get(), inMap));
       }
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPointToEnd(body);
-      for (Operation &inner : src->without_terminator()) {
-        for (Value operand : inner.getOperands())
-          if (operand.getParentBlock() != src && !m.contains(operand))
-            m.map(operand, b.clone(*operand.getDefiningOp())->getResult(0));
-        b.clone(inner, m);
-      }
-      Value y = src->getTerminator()->getOperand(0);
-      if (y.getParentBlock() != src && !m.contains(y))
-        m.map(y, b.clone(*y.getDefiningOp())->getResult(0));
+      Value y = cloneScalarBody(b, body, src, m);
       chain.fused.push_back(def);
-      return m.lookup(y);
+      return y;
     }
     // A dequantized tensor read at the identity is decoded in the kernel.
     if (auto deq = v.getDefiningOp<qf::DequantizeOp>();
@@ -596,14 +616,20 @@ struct QuantizeBeforeDataMovement : OpRewritePattern<qf::QuantizeOp> {
 /// with d innermost, which the head split above quantizes in the K
 /// projection's epilogue). Each output is still one dot product in the
 /// same order; not for 4-bit rhs, whose [N, K] form takes another summation
-/// scheme (emitNibbleTile).
-struct RhsTransposeB : OpRewritePattern<qf::MatmulOp> {
-  using Base::Base;
-  LogicalResult matchAndRewrite(qf::MatmulOp op,
+/// scheme (emitNibbleTile). Also on a qf.fused_matmul (one rhs): its
+/// epilogue may already hold the scores' softmax (FuseRowsIntoMatmul).
+template <typename OpTy>
+struct RhsTransposeB : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
-    auto q = op.getRhs().getDefiningOp<qf::QuantizeOp>();
+    Value rhs = op.getRhs();
+    auto q = rhs.getDefiningOp<qf::QuantizeOp>();
     if (op.getTransposeB() || !q || !q.getResult().hasOneUse())
       return failure();
+    if constexpr (std::is_same_v<OpTy, qf::FusedMatmulOp>)
+      if (op.getRhs2())
+        return failure();
     qf::QTensorType t = q.getResult().getType();
     auto tr = q.getInput().getDefiningOp<linalg::TransposeOp>();
     if (!tr || !q.getInput().hasOneUse() || t.getRank() != 3 ||
@@ -625,11 +651,455 @@ struct RhsTransposeB : OpRewritePattern<qf::MatmulOp> {
     auto q2 = qf::QuantizeOp::create(rewriter, loc, withShape(t, newShape, 2),
                                      tr2->getResult(0), q.getScales(),
                                      q.getTensorScale());
-    rewriter.replaceOpWithNewOp<qf::MatmulOp>(op, op.getType(), op.getLhs(),
-                                              q2.getResult(),
-                                              /*transpose_b=*/true);
+    rewriter.modifyOpInPlace(op, [&] {
+      op.getRhsMutable().assign(q2.getResult());
+      op.setTransposeB(true);
+    });
     rewriter.eraseOp(q);
     rewriter.eraseOp(tr);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Row reductions and padding in the epilogue (attention scores, V)
+//===----------------------------------------------------------------------===//
+
+/// The identity minus its last result: how a reduction over the last axis
+/// ([..., M]) is read from the rows' iteration space ([..., M, N]).
+AffineMap dropLastMap(int64_t rank, MLIRContext *ctx) {
+  return AffineMap::getMultiDimIdentityMap(rank, ctx).getMajorSubMap(rank - 1);
+}
+
+/// Whether `v` is the f32 constant +0.0 (not -0.0: its codes differ in the
+/// sign, and the fused result pads with +0.0).
+bool isPositiveZero(Value v) {
+  FloatAttr f;
+  return v && matchPattern(v, m_Constant(&f)) && f.getType().isF32() &&
+         f.getValue().isPosZero();
+}
+
+/// Why `pad` cannot be folded into a fused result padded along `axis`
+/// (static, only high padding, only along `axis`, +0.0), or "".
+std::string whyNotZeroPad(tensor::PadOp pad, int64_t axis) {
+  if (!pad.getResultType().hasStaticShape() ||
+      !pad.getSourceType().hasStaticShape() || !pad.getLow().empty() ||
+      !pad.getHigh().empty())
+    return "the pad is not static";
+  if (llvm::any_of(pad.getStaticLow(), [](int64_t l) { return l != 0; }))
+    return "the pad has low padding";
+  for (auto [d, h] : llvm::enumerate(pad.getStaticHigh()))
+    if (h != 0 && int64_t(d) != axis)
+      return "the pad pads another axis than the blocked one";
+  if (!isPositiveZero(pad.getConstantPaddingValue()))
+    return "the padding value is not +0.0";
+  return "";
+}
+
+/// The f32 constant a row reduction starts from: the value of a linalg.fill
+/// of an arith.constant, or of a splat arith.constant tensor.
+FloatAttr constantInit(Value init) {
+  if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
+    FloatAttr f;
+    if (matchPattern(fill.getInputs()[0], m_Constant(&f)) &&
+        f.getType().isF32())
+      return f;
+    return {};
+  }
+  DenseElementsAttr dense;
+  if (matchPattern(init, m_Constant(&dense)) && dense.isSplat() &&
+      dense.getElementType().isF32())
+    return dense.getSplatValue<FloatAttr>();
+  return {};
+}
+
+/// Why `op` is not a reduction of one tensor over its last axis into a
+/// constant-initialized f32 accumulator (with a scalar body that reads the
+/// accumulator), or "". On success `init` is the start value.
+std::string whyNotRowReduction(Operation *op, FloatAttr &init) {
+  auto g = dyn_cast<linalg::GenericOp>(op);
+  if (!g)
+    return "not a linalg.generic";
+  if (!g.hasPureTensorSemantics() || g.getNumDpsInputs() != 1 ||
+      g.getNumDpsInits() != 1 || op->getNumResults() != 1 ||
+      !isF32Tensor(op->getResult(0).getType()))
+    return "not a reduction of one tensor into one f32 tensor";
+  int64_t rank = g.getNumLoops();
+  SmallVector<utils::IteratorType> it = g.getIteratorTypesArray();
+  for (int64_t d = 0; d < rank; ++d)
+    if ((it[d] == utils::IteratorType::reduction) != (d == rank - 1))
+      return "it does not reduce exactly the last axis";
+  OpOperand *in = g.getDpsInputOperand(0);
+  if (!isF32Tensor(in->get().getType()) ||
+      !g.getMatchingIndexingMap(in).isIdentity())
+    return "its input is not read at the identity";
+  if (g.getIndexingMapMatchingResult(op->getResult(0)) !=
+      dropLastMap(rank, op->getContext()))
+    return "its result is not the rows' reduction";
+  Block *body = g.getBlock();
+  if (body->getArgument(1).use_empty())
+    return "its body does not read the accumulator";
+  if (std::string why = whyNotScalarBody(body); !why.empty())
+    return why;
+  init = constantInit(g.getDpsInitOperand(0)->get());
+  if (!init)
+    return "its init is not a constant fill";
+  return "";
+}
+
+bool isRowReduction(Operation *op) {
+  FloatAttr init;
+  return op && whyNotRowReduction(op, init).empty();
+}
+
+/// What FuseRowsIntoMatmul folds into one fused_matmul: the product, the
+/// linalg ops computing the quantized tensor from it, the optional pad.
+struct RowsPlan {
+  qf::MatmulOp mm;
+  tensor::PadOp pad;
+  llvm::SetVector<Operation *> fused; ///< elementwise ops and row reductions
+  bool hasReduction = false;
+};
+
+/// Why quantize `q` (of a product's rows, padded or row-reduced) cannot
+/// become one qf.fused_matmul, or "" (with `plan` filled in).
+std::string analyzeRows(qf::QuantizeOp q, RowsPlan &plan) {
+  qf::QTensorType t = q.getResult().getType();
+  int64_t rank = t.getRank();
+  MLIRContext *ctx = q.getContext();
+  if (!t.getExpressedType().isF32() || !t.hasStaticShape() || rank < 2)
+    return "the result is not a static f32 !qf.tensor of rank 2 or more";
+  if (!epilogueEncodable(t, rank, bool(q.getScales())))
+    return "the result is not encodable in an epilogue (blocks along the "
+           "last axis; tensor-scale formats need static scales)";
+  Value x = q.getInput();
+  if ((plan.pad = x.getDefiningOp<tensor::PadOp>())) {
+    if (std::string why = whyNotZeroPad(plan.pad, rank - 1); !why.empty())
+      return why;
+    if (!x.hasOneUse())
+      return "the padded tensor has other users";
+    x = plan.pad.getSource();
+  }
+  // Walk the producers: elementwise ops at broadcast maps, row reductions
+  // read along the rows, one product at the identity, other leaves at the
+  // identity (epilogue inputs, checked once the product's shape is known).
+  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  AffineMap rows = dropLastMap(rank, ctx);
+  SmallVector<Value> leaves;
+  DenseSet<std::pair<Value, AffineMap>> seen;
+  std::function<std::string(Value, AffineMap)> visit =
+      [&](Value v, AffineMap map) -> std::string {
+    if (!seen.insert({v, map}).second)
+      return "";
+    Operation *def = v.getDefiningOp();
+    if (auto mm = dyn_cast_or_null<qf::MatmulOp>(def);
+        mm && map == id && (!plan.mm || plan.mm == mm)) {
+      plan.mm = mm;
+      return "";
+    }
+    if (def && isElementwise(def)) {
+      plan.fused.insert(def);
+      auto lop = cast<linalg::LinalgOp>(def);
+      for (OpOperand *in : lop.getDpsInputOperands())
+        if (std::string why = visit(
+                in->get(), lop.getMatchingIndexingMap(in).compose(map));
+            !why.empty())
+          return why;
+      return "";
+    }
+    FloatAttr init;
+    if (def && isRowReduction(def)) {
+      if (map != rows)
+        return "a row reduction is read other than along its rows";
+      plan.fused.insert(def);
+      plan.hasReduction = true;
+      return visit(def->getOperand(0), id);
+    }
+    if (def && isa<linalg::GenericOp>(def) &&
+        cast<linalg::LinalgOp>(def).getNumReductionLoops() != 0) {
+      std::string why = whyNotRowReduction(def, init);
+      return "a reduction is not fused: " + why;
+    }
+    if (map != id || !isF32Tensor(v.getType()))
+      return "an input is neither the product nor an f32 tensor of its shape";
+    leaves.push_back(v);
+    return "";
+  };
+  if (std::string why = visit(x, id); !why.empty())
+    return why;
+  if (!plan.mm)
+    return "no qf.matmul product is read at the full shape";
+  if (!plan.pad && !plan.hasReduction)
+    return "neither a pad nor a row reduction (the plain epilogue patterns "
+           "apply)";
+  ArrayRef<int64_t> product = plan.mm.getResult().getType().getShape();
+  if (int64_t(product.size()) != rank ||
+      !plan.mm.getResult().getType().hasStaticShape())
+    return "the product is not static";
+  for (Value leaf : leaves)
+    if (cast<RankedTensorType>(leaf.getType()).getShape() != product)
+      return "an input is neither the product nor an f32 tensor of its shape";
+  if (cast<RankedTensorType>(x.getType()).getShape() != product)
+    return "the quantized tensor does not have the product's shape";
+  ArrayRef<int64_t> shape = t.getShape();
+  if (shape.drop_back() != product.drop_back() ||
+      shape.back() < product.back())
+    return "the result is not the product padded along its last axis";
+  // Everything folded away must have no user left outside.
+  auto inside = [&](Operation *user) {
+    return plan.fused.contains(user) || user == q ||
+           (plan.pad && user == plan.pad);
+  };
+  for (Operation *op : plan.fused)
+    if (!llvm::all_of(op->getUsers(), inside))
+      return "an intermediate tensor has a user outside the fused ops";
+  if (!llvm::all_of(plan.mm->getUsers(), inside))
+    return "the product has a user outside the fused ops";
+  return "";
+}
+
+/// Builds the body of the fused_matmul of a RowsPlan: each tensor value
+/// (at each map) computed once, the product is the accumulator (argument
+/// 0), row reductions become qf.row_reduce, other leaves epilogue inputs.
+class RowBodyBuilder {
+public:
+  RowBodyBuilder(OpBuilder &b, Block *body, RowsPlan &plan, int64_t rank)
+      : b(b), body(body), plan(plan),
+        id(AffineMap::getMultiDimIdentityMap(rank, b.getContext())) {}
+
+  SmallVector<Value> leaves;
+
+  Value valueOf(Value v, AffineMap map) {
+    auto key = std::make_pair(v, map);
+    if (auto it = memo.find(key); it != memo.end())
+      return it->second;
+    Value y = compute(v, map);
+    memo[key] = y;
+    return y;
+  }
+
+private:
+  Value compute(Value v, AffineMap map) {
+    if (v == plan.mm.getResult() && map == id)
+      return body->getArgument(0);
+    Operation *def = v.getDefiningOp();
+    if (!def || !plan.fused.contains(def)) {
+      leaves.push_back(v);
+      return body->addArgument(b.getF32Type(), v.getLoc());
+    }
+    auto lop = cast<linalg::LinalgOp>(def);
+    Block *src = lop.getBlock();
+    FloatAttr init;
+    if (whyNotRowReduction(def, init).empty()) {
+      // The reduction of the row of its input: the input's scalar at the
+      // current element, combined over the row by a clone of the body
+      // (element -> in, accumulator -> out).
+      Value x = valueOf(def->getOperand(0), id);
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToEnd(body);
+      Location loc = def->getLoc();
+      Value c = arith::ConstantOp::create(b, loc, init);
+      auto rr = qf::RowReduceOp::create(b, loc, b.getF32Type(), x, c);
+      Block *comb = b.createBlock(&rr.getCombiner(), {},
+                                  {b.getF32Type(), b.getF32Type()},
+                                  {loc, loc});
+      IRMapping m;
+      m.map(src->getArgument(0), comb->getArgument(0));
+      m.map(src->getArgument(1), comb->getArgument(1));
+      Value r = cloneScalarBody(b, comb, src, m);
+      b.setInsertionPointToEnd(comb);
+      qf::YieldOp::create(b, loc, ValueRange{r});
+      return rr.getResult();
+    }
+    IRMapping m;
+    for (OpOperand *in : lop.getDpsInputOperands())
+      m.map(src->getArgument(in->getOperandNumber()),
+            valueOf(in->get(), lop.getMatchingIndexingMap(in).compose(map)));
+    return cloneScalarBody(b, body, src, m);
+  }
+
+  OpBuilder &b;
+  Block *body;
+  RowsPlan &plan;
+  AffineMap id;
+  DenseMap<std::pair<Value, AffineMap>, Value> memo;
+};
+
+/// quantize(pad?(f(qf.matmul))) with f made of elementwise ops and
+/// reductions over the last axis (a row softmax), the pad only along the
+/// last axis with +0.0 -> one qf.fused_matmul: the row reductions become
+/// qf.row_reduce in its body, the pad its longer result. Each value is the
+/// same scalar ops on the same operands in the same order, so the codes are
+/// those of the unfused program; the scores never reach memory as f32.
+/// Tried before the plain elementwise/epilogue patterns, and only when
+/// there is a pad or a row reduction (those handle the rest).
+struct FuseRowsIntoMatmul : OpRewritePattern<qf::QuantizeOp> {
+  FuseRowsIntoMatmul(MLIRContext *ctx)
+      : OpRewritePattern<qf::QuantizeOp>(ctx, /*benefit=*/2) {}
+  LogicalResult matchAndRewrite(qf::QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    RowsPlan plan;
+    if (std::string why = analyzeRows(op, plan); !why.empty())
+      return rewriter.notifyMatchFailure(op, why);
+    qf::QTensorType t = op.getResult().getType();
+    Location loc = op.getLoc();
+    auto body = std::make_unique<Block>();
+    body->addArgument(rewriter.getF32Type(), plan.mm.getLoc());
+    OpBuilder bb(rewriter.getContext());
+    RowBodyBuilder rb(bb, body.get(), plan, t.getRank());
+    Value x = plan.pad ? plan.pad.getSource() : op.getInput();
+    Value y = rb.valueOf(
+        x, AffineMap::getMultiDimIdentityMap(t.getRank(), getContext()));
+    bb.setInsertionPointToEnd(body.get());
+    qf::YieldOp::create(bb, loc, ValueRange{y});
+    auto fused = qf::FusedMatmulOp::create(
+        rewriter, loc, t, plan.mm.getLhs(), plan.mm.getRhs(), /*rhs2=*/Value(),
+        rb.leaves, op.getScales(), op.getTensorScale(),
+        plan.mm.getTransposeB());
+    fused.getBody().push_back(body.release());
+    rewriter.replaceOp(op, fused.getResult());
+    if (plan.pad)
+      rewriter.eraseOp(plan.pad);
+    // Users before producers: erase whatever has no user left, until done.
+    SmallVector<Operation *> left(plan.fused.begin(), plan.fused.end());
+    left.push_back(plan.mm);
+    for (bool progress = true; progress;) {
+      progress = false;
+      for (Operation *&f : left)
+        if (f && f->use_empty()) {
+          rewriter.eraseOp(f);
+          f = nullptr;
+          progress = true;
+        }
+    }
+    return success();
+  }
+};
+
+/// What RhsTransposeResult replaces: the rhs quantize of a contraction, the
+/// projection it quantizes and the data movement between.
+struct TransposedRhsPlan {
+  qf::QuantizeOp q;
+  tensor::PadOp pad;
+  linalg::TransposeOp tr;
+  tensor::ExpandShapeOp ex;
+  qf::MatmulOp mm;
+};
+
+/// Whether `rhs` (of a contraction without transpose_b) is
+/// quantize(pad?(transpose(expand_shape(mm), [1, 0, 2]))) : [B, K, N]
+/// blocked along K (or quantize(pad?(mm)) : [K, N] in rank 2), every
+/// intermediate used once, the pad only along K with +0.0.
+bool matchTransposedRhs(Value rhs, TransposedRhsPlan &p) {
+  p.q = rhs.getDefiningOp<qf::QuantizeOp>();
+  if (!p.q || !rhs.hasOneUse())
+    return false;
+  qf::QTensorType t = p.q.getResult().getType();
+  int64_t r = t.getRank();
+  if ((r != 2 && r != 3) || t.getAxis() != r - 2 || !t.hasStaticShape() ||
+      t.getElementBits() == 4 || !t.getExpressedType().isF32() ||
+      t.getFormat().getBlockKind() != qf::BlockKind::Fixed)
+    return false;
+  // K holds whole blocks (in whole bytes): the reshape of the result and
+  // the transpose_b form read them as rows.
+  int64_t k = t.getShape()[r - 2], bs = t.getFormat().getBlockSize();
+  if (k % bs != 0 || (k * t.getElementBits()) % 8 != 0)
+    return false;
+  Value v = p.q.getInput();
+  if ((p.pad = v.getDefiningOp<tensor::PadOp>())) {
+    if (!v.hasOneUse() || !whyNotZeroPad(p.pad, r - 2).empty())
+      return false;
+    v = p.pad.getSource();
+  }
+  if (r == 3) {
+    p.tr = v.getDefiningOp<linalg::TransposeOp>();
+    if (!p.tr || !v.hasOneUse() ||
+        p.tr.getPermutation() != ArrayRef<int64_t>{1, 0, 2})
+      return false;
+    v = p.tr.getInput();
+    p.ex = v.getDefiningOp<tensor::ExpandShapeOp>();
+    if (!p.ex || !v.hasOneUse() || p.ex.getSrcType().getRank() != 2 ||
+        p.ex.getReassociationIndices() !=
+            SmallVector<ReassociationIndices>{{0}, {1, 2}})
+      return false;
+    v = p.ex.getSrc();
+  }
+  p.mm = v.getDefiningOp<qf::MatmulOp>();
+  if (!p.mm || !v.hasOneUse())
+    return false;
+  auto mt = p.mm.getResult().getType();
+  if (mt.getRank() != 2 || !mt.hasStaticShape())
+    return false;
+  // The product [M, B*N]; the quantized tensor [B, K, N] (or [K, N]).
+  ArrayRef<int64_t> s = t.getShape();
+  int64_t m = mt.getShape()[0], nf = mt.getShape()[1];
+  int64_t b = r == 3 ? s[0] : 1, n = s[r - 1];
+  return m <= k && nf == b * n;
+}
+
+/// contraction(%p, quantize(pad?(transpose(expand_shape(qf.matmul))))) with
+/// the rhs [B, K, N] blocked along K (attention's V, [h, s, d] blocked
+/// along s) -> the projection becomes a qf.fused_matmul with
+/// transpose_result ([B*N, K], blocked along K, padded K with zeros), a
+/// qf.reshape to [B, N, K], and the contraction reads it with transpose_b.
+/// Every block is the same set of elements (the padding zeros included),
+/// so the codes are the same; each output of the contraction is the same
+/// dot product in the same order (as RhsTransposeB; not for 4-bit rhs).
+/// The f32 projection and its data movement never reach memory.
+template <typename OpTy>
+struct RhsTransposeResult : OpRewritePattern<OpTy> {
+  RhsTransposeResult(MLIRContext *ctx)
+      : OpRewritePattern<OpTy>(ctx, /*benefit=*/2) {}
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getTransposeB())
+      return failure();
+    if constexpr (std::is_same_v<OpTy, qf::FusedMatmulOp>)
+      if (op.getRhs2())
+        return failure();
+    TransposedRhsPlan p;
+    if (!matchTransposedRhs(op.getRhs(), p))
+      return failure();
+    qf::QTensorType t = p.q.getResult().getType();
+    ArrayRef<int64_t> s = t.getShape();
+    int64_t r = t.getRank();
+    int64_t k = s[r - 2], n = s[r - 1];
+    int64_t nf = p.mm.getResult().getType().getShape()[1];
+    qf::QTensorType ft = withShape(t, {nf, k}, 1);
+    Value scales = p.q.getScales();
+    if (!epilogueEncodable(ft, 2, bool(scales)) ||
+        (scales && !cast<RankedTensorType>(scales.getType()).hasStaticShape()))
+      return failure();
+    Location loc = op.getLoc();
+    // Static scales [B, N, K/block] (the other dims, then the blocks) are
+    // those of [B*N, K] in the same order.
+    if (scales && r == 3)
+      scales = tensor::CollapseShapeOp::create(
+          rewriter, loc, scales, SmallVector<ReassociationIndices>{{0, 1}, {2}});
+    auto f = qf::FusedMatmulOp::create(
+        rewriter, p.mm.getLoc(), ft, p.mm.getLhs(), p.mm.getRhs(),
+        /*rhs2=*/Value(), ValueRange{}, scales, p.q.getTensorScale(),
+        p.mm.getTransposeB(), /*transpose_result=*/true);
+    Block *body = rewriter.createBlock(&f.getBody(), {},
+                                       {rewriter.getF32Type()}, {loc});
+    qf::YieldOp::create(rewriter, loc, body->getArgument(0));
+    rewriter.setInsertionPointAfter(f);
+    Value vt = f.getResult();
+    if (r == 3)
+      vt = qf::ReshapeOp::create(rewriter, loc, withShape(t, {s[0], n, k}, 2),
+                                 vt);
+    rewriter.modifyOpInPlace(op, [&] {
+      op.getRhsMutable().assign(vt);
+      op.setTransposeB(true);
+    });
+    rewriter.eraseOp(p.q);
+    if (p.pad)
+      rewriter.eraseOp(p.pad);
+    if (p.tr)
+      rewriter.eraseOp(p.tr);
+    if (p.ex)
+      rewriter.eraseOp(p.ex);
+    rewriter.eraseOp(p.mm);
     return success();
   }
 };
@@ -653,11 +1123,28 @@ struct FuseRequantizePass final
     if (failed(applyPatternsGreedily(module, std::move(patterns))))
       return signalPassFailure();
     qf::eliminateCommonQFOps(module);
-    if (!remarks || !elementwise)
+    if (!remarks)
       return;
-    module.walk([](qf::QuantizeOp q) {
+    module.walk([&](qf::QuantizeOp q) {
       Operation *def = q.getInput().getDefiningOp();
-      if (!def || !isa<linalg::LinalgOp>(def) || !computes(def))
+      // A pad of computed rows (a product, or an op computing on one) was
+      // meant for a product's epilogue (FuseRowsIntoMatmul): say why not.
+      if (auto pad = dyn_cast_or_null<tensor::PadOp>(def)) {
+        Operation *src = pad.getSource().getDefiningOp();
+        if (!epilogue || !src ||
+            !(isa<qf::MatmulOp>(src) ||
+              (isa<linalg::LinalgOp>(src) && computes(src))))
+          return;
+        RowsPlan plan;
+        std::string why = analyzeRows(q, plan);
+        if (!why.empty())
+          q.emitRemark() << "quantize of tensor.pad not fused into an "
+                            "epilogue: "
+                         << why;
+        return;
+      }
+      if (!elementwise || !def || !isa<linalg::LinalgOp>(def) ||
+          !computes(def))
         return;
       auto lop = cast<linalg::LinalgOp>(def);
       if (lop.getNumLoops() != lop.getNumParallelLoops())
@@ -683,7 +1170,10 @@ void qf::populateQFFusionPatterns(RewritePatternSet &patterns,
     patterns.add<FuseElementwiseIntoQuantize, FuseDequantizeChain>(ctx);
   if (options.epilogue)
     patterns.add<FuseQuantizeIntoMatmul, FuseMapIntoMatmul, FuseSecondProduct,
-                 QuantizeBeforeDataMovement, RhsTransposeB>(ctx);
+                 QuantizeBeforeDataMovement, RhsTransposeB<qf::MatmulOp>,
+                 RhsTransposeB<qf::FusedMatmulOp>, FuseRowsIntoMatmul,
+                 RhsTransposeResult<qf::MatmulOp>,
+                 RhsTransposeResult<qf::FusedMatmulOp>>(ctx);
 }
 
 bool qf::eliminateCommonQFOps(Operation *root) {
