@@ -8,6 +8,9 @@
 // RUN: qf-opt %t.block.mlir --qf-quantize-model="exclude=ref" --canonicalize -o %t.q.mlir 2>/dev/null
 // RUN: qf-opt %t.q.mlir --qf-fuse-requantize -o %t.f.mlir 2>&1 | FileCheck %s --allow-empty --check-prefix=REMARK
 // RUN: FileCheck %s --check-prefix=IR < %t.f.mlir
+// The f32 tensors @block still produces, in the IR that qf-cpu-pipeline
+// lowers (after its qf-fuse-requantize step): see F32 below.
+// RUN: qf-opt %t.q.mlir --qf-cpu-pipeline --mlir-print-ir-after=qf-fuse-requantize -o /dev/null 2>&1 | %python %S/Inputs/f32-tensors.py block | FileCheck %s --check-prefix=F32
 // RUN: qf-opt %t.q.mlir --qf-cpu-pipeline | mlir-runner -e hash_main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils > %t.fused
 // RUN: qf-opt %t.q.mlir --qf-cpu-pipeline=fuse=false | mlir-runner -e hash_main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils > %t.unfused
 // RUN: diff %t.fused %t.unfused
@@ -17,6 +20,7 @@
 // RUN: qf-opt %t.block.mlir --qf-quantize-model="exclude=ref" --qf-instrument-calibration --qf-cpu-pipeline 2>/dev/null | env QF_CALIBRATION_OUT=%t.json mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%qf_runtime > /dev/null
 // RUN: qf-opt %t.block.mlir --qf-quantize-model="exclude=ref" --qf-fold-scales="calibration=%t.json" --canonicalize -o %t.s.mlir 2>/dev/null
 // RUN: qf-opt %t.s.mlir --qf-fuse-requantize 2>&1 | FileCheck %s --check-prefix=STATIC
+// RUN: qf-opt %t.s.mlir --qf-cpu-pipeline --mlir-print-ir-after=qf-fuse-requantize -o /dev/null 2>&1 | %python %S/Inputs/f32-tensors.py block | FileCheck %s --check-prefix=F32
 // RUN: qf-opt %t.s.mlir --qf-cpu-pipeline="threads=2" | mlir-runner -e hash_main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%omp_lib > %t.sfused
 // RUN: qf-opt %t.s.mlir --qf-cpu-pipeline=fuse=false | mlir-runner -e hash_main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils > %t.sunfused
 // RUN: diff %t.sfused %t.sunfused
@@ -39,6 +43,25 @@
 // up projections run as one dual GEMM with SwiGLU in its epilogue (the gate
 // product is never stored), and the down projection reads its result and
 // adds the residual in its epilogue.
+// No f32 tensor between two quantized contractions: every contraction
+// reads codes written by a fused kernel and writes codes, except the O and
+// down projections, which write the residual stream (x + o, then + mlp: the
+// block's state and output, f32 by design) with the add in their epilogues.
+// What remains in f32 is that stream and the RMSNorm row sums of squares
+// (8 floats per norm) read by the qf.map that quantizes the normalized rows;
+// the constants are the two gammas.
+// F32: arith.constant -> tensor<64xf32>
+// F32-NEXT: arith.constant -> tensor<64xf32>
+// F32-NEXT: tensor.empty -> tensor<8xf32>
+// F32-NEXT: linalg.fill -> tensor<8xf32>
+// F32-NEXT: linalg.generic -> tensor<8xf32>
+// F32-NEXT: qf.fused_matmul -> tensor<8x64xf32>
+// F32-NEXT: tensor.empty -> tensor<8xf32>
+// F32-NEXT: linalg.fill -> tensor<8xf32>
+// F32-NEXT: linalg.generic -> tensor<8xf32>
+// F32-NEXT: qf.fused_matmul -> tensor<8x64xf32>
+// F32-NOT: {{.}}
+
 // IR-LABEL: func.func @block(
 // IR: %[[N1:.*]] = qf.map(%{{.*}}, %{{.*}}, %{{.*}}) {indexing_maps = {{.*}}} : (tensor<8x64xf32>, tensor<8xf32>, tensor<64xf32>) -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
 // IR: %[[Q:.*]] = qf.fused_matmul %[[N1]], %{{.*}} transpose_b : {{.*}} -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
