@@ -38,7 +38,9 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -1178,6 +1180,138 @@ bool epilogueFusable(const Epilogue &ep, unsigned vw) {
          (!f.hasTensorScale() || ep.tensorScale);
 }
 
+/// The unfused program of a qf.fused_matmul whose epilogue the band kernel
+/// cannot encode (blocks that are not whole vector chunks, ...), for the
+/// forms qf.map cannot express: the products `accs` ([B,] M x N, from the
+/// matmul kernel) transposed with transpose_result, one linalg reduction
+/// over the last axis per qf.row_reduce (in body order; its init from a
+/// generic over the reduced shape), one elementwise generic for the body,
+/// the zero pad, and the quantize kernel. That is the program
+/// qf-fuse-requantize fused, so the bits are the same.
+FailureOr<SmallVector<Value>>
+emitUnfusedEpilogue(OpBuilder &b, Location loc, qf::FusedMatmulOp op,
+                    ArrayRef<Value> accs, ArrayRef<Value> epInputs,
+                    const Epilogue &ep, unsigned vw) {
+  Type f32 = b.getF32Type();
+  SmallVector<int64_t> rowShape = op.getRowShape();
+  int64_t r = rowShape.size();
+  auto rowT = RankedTensorType::get(rowShape, f32);
+  auto redT = RankedTensorType::get(ArrayRef(rowShape).drop_back(), f32);
+  MLIRContext *ctx = b.getContext();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(r, ctx);
+  AffineMap rowMap = id.dropResult(r - 1);
+  AffineMap redId = AffineMap::getMultiDimIdentityMap(r - 1, ctx);
+  if (llvm::any_of(rowShape, ShapedType::isDynamic))
+    return op.emitOpError("cannot lower to a CPU kernel: row reductions, "
+                          "padding or transpose_result need static shapes "
+                          "when the fused epilogue does not apply");
+  SmallVector<Value> args;
+  for (Value a : accs) {
+    if (!ep.transposed) {
+      args.push_back(a);
+      continue;
+    }
+    SmallVector<int64_t> perm;
+    for (int64_t d = 0; d < r; ++d)
+      perm.push_back(d);
+    std::swap(perm[r - 2], perm[r - 1]);
+    Value empty = tensor::EmptyOp::create(b, loc, rowShape, f32);
+    args.push_back(
+        linalg::TransposeOp::create(b, loc, a, empty, perm)->getResult(0));
+  }
+  args.append(epInputs.begin(), epInputs.end());
+  Block *body = ep.body;
+  auto mapArgs = [&](IRMapping &m, ValueRange blockArgs) {
+    for (unsigned i = 0; i < body->getNumArguments(); ++i)
+      m.map(body->getArgument(i), blockArgs[i]);
+  };
+  SmallVector<qf::RowReduceOp> reds(body->getOps<qf::RowReduceOp>());
+  SmallVector<Value> redTensors;
+  SmallVector<utils::IteratorType> par(r, utils::IteratorType::parallel);
+  SmallVector<utils::IteratorType> red = par;
+  red.back() = utils::IteratorType::reduction;
+  for (auto [k, rr] : llvm::enumerate(reds)) {
+    // The init: a function of constants and earlier reductions, per row.
+    SmallVector<AffineMap> initMaps(k + 1, redId);
+    Value initEmpty = tensor::EmptyOp::create(b, loc, redT.getShape(), f32);
+    auto init = linalg::GenericOp::create(
+        b, loc, TypeRange{redT}, ArrayRef(redTensors).take_front(k),
+        ValueRange{initEmpty}, initMaps, SmallVector<utils::IteratorType>(r - 1, utils::IteratorType::parallel),
+        [&](OpBuilder &nb, Location, ValueRange bargs) {
+          IRMapping m;
+          for (unsigned j = 0; j < k; ++j)
+            m.map(reds[j].getResult(), bargs[j]);
+          linalg::YieldOp::create(
+              nb, loc, cloneScalarSlice(nb, rr.getInit(), m));
+        });
+    SmallVector<Value> ins(args);
+    ins.append(redTensors.begin(), redTensors.end());
+    SmallVector<AffineMap> maps(args.size(), id);
+    maps.append(k, rowMap);
+    maps.push_back(rowMap);
+    auto g = linalg::GenericOp::create(
+        b, loc, TypeRange{redT}, ins, ValueRange{init.getResult(0)}, maps, red,
+        [&](OpBuilder &nb, Location, ValueRange bargs) {
+          IRMapping m;
+          mapArgs(m, bargs);
+          for (unsigned j = 0; j < k; ++j)
+            m.map(reds[j].getResult(), bargs[args.size() + j]);
+          Value x = cloneScalarSlice(nb, rr.getInput(), m);
+          Block &comb = rr.getCombiner().front();
+          IRMapping cm;
+          cm.map(comb.getArgument(0), x);
+          cm.map(comb.getArgument(1), bargs.back());
+          for (Operation &o : comb.without_terminator())
+            nb.clone(o, cm);
+          linalg::YieldOp::create(
+              nb, loc, cm.lookup(comb.getTerminator()->getOperand(0)));
+        });
+    redTensors.push_back(g.getResult(0));
+  }
+  SmallVector<Value> ins(args);
+  ins.append(redTensors.begin(), redTensors.end());
+  SmallVector<AffineMap> maps(args.size(), id);
+  maps.append(redTensors.size(), rowMap);
+  maps.push_back(id);
+  Value empty = tensor::EmptyOp::create(b, loc, rowShape, f32);
+  auto y = linalg::GenericOp::create(
+      b, loc, TypeRange{rowT}, ins, ValueRange{empty}, maps, par,
+      [&](OpBuilder &nb, Location, ValueRange bargs) {
+        IRMapping m;
+        mapArgs(m, bargs);
+        for (auto [j, rr] : llvm::enumerate(reds))
+          m.map(rr.getResult(), bargs[args.size() + j]);
+        linalg::YieldOp::create(
+            nb, loc,
+            cloneScalarSlice(nb, body->getTerminator()->getOperand(0), m));
+      });
+  Value result = y.getResult(0);
+  if (!ep.type)
+    return SmallVector<Value>{result};
+  int64_t lp = ep.type.getShape().back();
+  if (lp > rowShape.back()) {
+    SmallVector<OpFoldResult> low(r, b.getIndexAttr(0)), high(r, b.getIndexAttr(0));
+    high.back() = b.getIndexAttr(lp - rowShape.back());
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+    result = tensor::PadOp::create(
+        b, loc, RankedTensorType::get(ep.type.getShape(), f32), result, low,
+        high, zero);
+  }
+  // The quantize kernel: qf.map's kernel with an identity body.
+  Block identity;
+  identity.addArgument(f32, loc);
+  {
+    OpBuilder ib(ctx);
+    ib.setInsertionPointToEnd(&identity);
+    qf::YieldOp::create(ib, loc, ValueRange{identity.getArgument(0)});
+  }
+  qf::kernel::MapInput in;
+  in.tensor = result;
+  in.map = AffineMap::getMultiDimIdentityMap(r, ctx);
+  return qf::kernel::emitMapKernel(b, loc, {in}, identity, ep.type, ep.scales,
+                                   ep.tensorScale, vw);
+}
+
 struct MatmulOpLowering : OpConversionPattern<qf::MatmulOp> {
   MatmulOpLowering(const TypeConverter &tc, MLIRContext *ctx,
                    const qf::QFToVectorOptions &options)
@@ -1235,13 +1369,6 @@ struct FusedMatmulOpLowering : OpConversionPattern<qf::FusedMatmulOp> {
     bool fuse = epilogueFusable(ep, vw);
     bool rowForms = ep.transposed || ep.rowLen != product.back() ||
                     !ep.body->getOps<qf::RowReduceOp>().empty();
-    if (!fuse && rowForms)
-      return op.emitOpError()
-             << "cannot lower to a CPU kernel: transpose_result, a padded "
-                "result or qf.row_reduce need the fused epilogue (fixed "
-                "blocks along the result's last axis, a multiple of "
-                "vector-width "
-             << vw << ", static row sizes, static scales for a tensor scale)";
     Value rhs2 = op.getRhs2();
     Type rhs2T = rhs2 ? rhs2.getType() : Type();
     ValueRange rhs2Storage;
@@ -1254,7 +1381,21 @@ struct FusedMatmulOpLowering : OpConversionPattern<qf::FusedMatmulOp> {
                    fuse ? rhs2T : Type(), fuse ? rhs2Storage : ValueRange());
     if (failed(r))
       return failure();
-    if (!fuse) {
+    if (!fuse && rowForms) {
+      SmallVector<Value> accs{(*r)[0]};
+      if (rhs2) {
+        FailureOr<SmallVector<Value>> r2 = emitMatmul(
+            rewriter, op, op.getLhs().getType(), rhs2T, op.getTransposeB(),
+            adaptor.getLhs(), rhs2Storage, resultT, options, nullptr);
+        if (failed(r2))
+          return failure();
+        accs.push_back((*r2)[0]);
+      }
+      r = emitUnfusedEpilogue(rewriter, op.getLoc(), op, accs, ep.inputs, ep,
+                              vw);
+      if (failed(r))
+        return failure();
+    } else if (!fuse) {
       // The matmul kernel(s), then a qf.map kernel over the f32 results.
       SmallVector<qf::kernel::MapInput> inputs;
       AffineMap id = AffineMap::getMultiDimIdentityMap(product.size(),

@@ -6,7 +6,10 @@
 // mask), and transpose_result (the V projection: blocks along M), padded
 // and not, with a row reduction along M; an f32 result (a residual add in
 // the epilogue, rows of 40 = 2 chunks and a tail at width 16). Each pair
-// prints the same hashes of codes and scales (or of the f32 bits).
+// prints the same hashes of codes and scales (or of the f32 bits). Blocks
+// of 8 are not whole 16-lane chunks: at vector-width 16 those fused ops
+// lower to the unfused program (matmul kernel, linalg reductions, pad,
+// quantize kernel), at vector-width 8 to the fused epilogue; same bits.
 // RUN: qf-opt %s --qf-cpu-pipeline=fuse=false | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
 // RUN: qf-opt %s --qf-cpu-pipeline="vector-width=8 threads=2" | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%omp_lib | FileCheck %s
 // RUN: qf-opt %s --qf-cpu-pipeline="avx512" | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
@@ -214,7 +217,106 @@ func.func @residual_ref(%a: !a8, %w: !qf.tensor<40x64xf32, mxfp4, axis = 1>, %x:
   return %h : tensor<8x40xf32>
 }
 
+//===--- blocks of 8: the fused epilogue at width 8, the unfused program at 16 ---===//
+
+!s8 = !qf.tensor<2x8x8xf32, #qf.format<elem = f8E4M3FN, block = 8>, axis = 2>
+!t8 = !qf.tensor<64x8xf32, #qf.format<elem = f8E4M3FN, block = 8>, axis = 1>
+
+func.func @blocks8_fused(%q: !h8, %k: !qf.tensor<2x4x32xf32, mxfp8, axis = 2>, %a: !qf.tensor<4x64xf32, mxfp8, axis = 1>, %w: !w4) -> (!s8, !t8) {
+  // 4 keys, padded to 8.
+  %p = qf.fused_matmul %q, %k transpose_b : !h8, !qf.tensor<2x4x32xf32, mxfp8, axis = 2> -> !s8 {
+  ^bb0(%s: f32):
+    %ninf = arith.constant -3.0e38 : f32
+    %m = qf.row_reduce %s init(%ninf) {
+    ^bb0(%v: f32, %acc: f32):
+      %r = arith.maximumf %v, %acc : f32
+      qf.yield %r : f32
+    }
+    %d = arith.subf %s, %m : f32
+    %e = math.exp %d : f32
+    %zero = arith.constant 0.0 : f32
+    %sum = qf.row_reduce %e init(%zero) {
+    ^bb0(%v: f32, %acc: f32):
+      %r = arith.addf %v, %acc : f32
+      qf.yield %r : f32
+    }
+    %y = arith.divf %e, %sum : f32
+    qf.yield %y : f32
+  }
+  // V^T of 4 rows, padded to 8.
+  %v = qf.fused_matmul %a, %w transpose_b transpose_result : !qf.tensor<4x64xf32, mxfp8, axis = 1>, !w4 -> !t8 {
+  ^bb0(%acc: f32):
+    qf.yield %acc : f32
+  }
+  return %p, %v : !s8, !t8
+}
+
+func.func @blocks8_ref(%q: !h8, %k: !qf.tensor<2x4x32xf32, mxfp8, axis = 2>, %a: !qf.tensor<4x64xf32, mxfp8, axis = 1>, %w: !w4) -> (!s8, !t8) {
+  %zero = arith.constant 0.0 : f32
+  %ninf = arith.constant -3.0e38 : f32
+  %sc = qf.matmul %q, %k transpose_b : !h8, !qf.tensor<2x4x32xf32, mxfp8, axis = 2> -> tensor<2x8x4xf32>
+  %e2 = tensor.empty() : tensor<2x8xf32>
+  %e3 = tensor.empty() : tensor<2x8x4xf32>
+  %mx0 = linalg.fill ins(%ninf : f32) outs(%e2 : tensor<2x8xf32>) -> tensor<2x8xf32>
+  %mx = linalg.generic {indexing_maps = [#id3, #red3], iterator_types = ["parallel", "parallel", "reduction"]} ins(%sc : tensor<2x8x4xf32>) outs(%mx0 : tensor<2x8xf32>) {
+  ^bb0(%v: f32, %acc: f32):
+    %r = arith.maximumf %v, %acc : f32
+    linalg.yield %r : f32
+  } -> tensor<2x8xf32>
+  %ex = linalg.generic {indexing_maps = [#id3, #red3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%sc, %mx : tensor<2x8x4xf32>, tensor<2x8xf32>) outs(%e3 : tensor<2x8x4xf32>) {
+  ^bb0(%v: f32, %m: f32, %o: f32):
+    %d = arith.subf %v, %m : f32
+    %e = math.exp %d : f32
+    linalg.yield %e : f32
+  } -> tensor<2x8x4xf32>
+  %sm0 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<2x8xf32>) -> tensor<2x8xf32>
+  %sm = linalg.generic {indexing_maps = [#id3, #red3], iterator_types = ["parallel", "parallel", "reduction"]} ins(%ex : tensor<2x8x4xf32>) outs(%sm0 : tensor<2x8xf32>) {
+  ^bb0(%v: f32, %acc: f32):
+    %r = arith.addf %v, %acc : f32
+    linalg.yield %r : f32
+  } -> tensor<2x8xf32>
+  %an = linalg.generic {indexing_maps = [#id3, #red3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%ex, %sm : tensor<2x8x4xf32>, tensor<2x8xf32>) outs(%e3 : tensor<2x8x4xf32>) {
+  ^bb0(%v: f32, %s: f32, %o: f32):
+    %r = arith.divf %v, %s : f32
+    linalg.yield %r : f32
+  } -> tensor<2x8x4xf32>
+  %pad = tensor.pad %an low[0, 0, 0] high[0, 0, 4] {
+  ^bb0(%i: index, %j: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<2x8x4xf32> to tensor<2x8x8xf32>
+  %p = qf.quantize %pad : tensor<2x8x8xf32> -> !s8
+  %r = qf.matmul %a, %w transpose_b : !qf.tensor<4x64xf32, mxfp8, axis = 1>, !w4 -> tensor<4x64xf32>
+  %e = tensor.empty() : tensor<64x4xf32>
+  %t = linalg.transpose ins(%r : tensor<4x64xf32>) outs(%e : tensor<64x4xf32>) permutation = [1, 0]
+  %tp = tensor.pad %t low[0, 0] high[0, 4] {
+  ^bb0(%i: index, %j: index):
+    tensor.yield %zero : f32
+  } : tensor<64x4xf32> to tensor<64x8xf32>
+  %v = qf.quantize %tp : tensor<64x8xf32> -> !t8
+  return %p, %v : !s8, !t8
+}
+
 //===--- driver ---===//
+
+func.func @hash_s8(%q: !s8) {
+  %p:2 = qf.pack %q : !s8 -> tensor<2x8x8xi8>, tensor<2x8x1xi8>
+  %c = tensor.collapse_shape %p#0 [[0, 1], [2]] : tensor<2x8x8xi8> into tensor<16x8xi8>
+  %u = tensor.cast %c : tensor<16x8xi8> to tensor<?x?xi8>
+  call @hash_i8(%u) : (tensor<?x?xi8>) -> ()
+  %s = tensor.collapse_shape %p#1 [[0, 1], [2]] : tensor<2x8x1xi8> into tensor<16x1xi8>
+  %v = tensor.cast %s : tensor<16x1xi8> to tensor<?x?xi8>
+  call @hash_i8(%v) : (tensor<?x?xi8>) -> ()
+  return
+}
+
+func.func @hash_t8(%q: !t8) {
+  %p:2 = qf.pack %q : !t8 -> tensor<64x8xi8>, tensor<64x1xi8>
+  %u = tensor.cast %p#0 : tensor<64x8xi8> to tensor<?x?xi8>
+  call @hash_i8(%u) : (tensor<?x?xi8>) -> ()
+  %v = tensor.cast %p#1 : tensor<64x1xi8> to tensor<?x?xi8>
+  call @hash_i8(%v) : (tensor<?x?xi8>) -> ()
+  return
+}
 
 func.func @hash_f32(%t: tensor<8x40xf32>) {
   %m = bufferization.to_buffer %t : tensor<8x40xf32> to memref<8x40xf32>
@@ -371,5 +473,24 @@ func.func @main() {
   call @hash_f32(%hf) : (tensor<8x40xf32>) -> ()
   %hr = call @residual_ref(%a, %w40, %x40) : (!a8, !qf.tensor<40x64xf32, mxfp4, axis = 1>, tensor<8x40xf32>) -> tensor<8x40xf32>
   call @hash_f32(%hr) : (tensor<8x40xf32>) -> ()
+
+  %k4f = tensor.extract_slice %kt[0, 0, 0] [2, 4, 32] [1, 1, 1] : tensor<2x8x32xf32> to tensor<2x4x32xf32>
+  %k4 = qf.quantize %k4f : tensor<2x4x32xf32> -> !qf.tensor<2x4x32xf32, mxfp8, axis = 2>
+  %a4f = tensor.extract_slice %y[2, 0] [4, 64] [1, 1] : tensor<8x64xf32> to tensor<4x64xf32>
+  %a4 = qf.quantize %a4f : tensor<4x64xf32> -> !qf.tensor<4x64xf32, mxfp8, axis = 1>
+  // CHECK-NEXT: [[B0:-?[0-9]+]]
+  // CHECK-NEXT: [[B1:-?[0-9]+]]
+  // CHECK-NEXT: [[B2:-?[0-9]+]]
+  // CHECK-NEXT: [[B3:-?[0-9]+]]
+  // CHECK-NEXT: [[B0]]
+  // CHECK-NEXT: [[B1]]
+  // CHECK-NEXT: [[B2]]
+  // CHECK-NEXT: [[B3]]
+  %bf:2 = call @blocks8_fused(%q, %k4, %a4, %w) : (!h8, !qf.tensor<2x4x32xf32, mxfp8, axis = 2>, !qf.tensor<4x64xf32, mxfp8, axis = 1>, !w4) -> (!s8, !t8)
+  call @hash_s8(%bf#0) : (!s8) -> ()
+  call @hash_t8(%bf#1) : (!t8) -> ()
+  %br:2 = call @blocks8_ref(%q, %k4, %a4, %w) : (!h8, !qf.tensor<2x4x32xf32, mxfp8, axis = 2>, !qf.tensor<4x64xf32, mxfp8, axis = 1>, !w4) -> (!s8, !t8)
+  call @hash_s8(%br#0) : (!s8) -> ()
+  call @hash_t8(%br#1) : (!t8) -> ()
   return
 }

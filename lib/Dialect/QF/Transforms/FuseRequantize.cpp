@@ -407,8 +407,9 @@ struct FuseQuantizeIntoMatmul : OpRewritePattern<qf::QuantizeOp> {
   }
 };
 
-/// qf.map (quantized result) reading a matmul result at the identity and
-/// otherwise only full-shape f32 tensors -> fused_matmul with that body.
+/// qf.map (quantized or f32 result) reading a single-use matmul result at
+/// the identity and otherwise only full-shape f32 tensors -> fused_matmul
+/// with that body.
 struct FuseMapIntoMatmul : OpRewritePattern<qf::MapOp> {
   using Base::Base;
   LogicalResult matchAndRewrite(qf::MapOp op,
