@@ -1366,7 +1366,10 @@ struct FusedMatmulOpLowering : OpConversionPattern<qf::FusedMatmulOp> {
     ep.scales = adaptor.getScales().empty() ? Value() : adaptor.getScales()[0];
     ep.tensorScale =
         adaptor.getTensorScale().empty() ? Value() : adaptor.getTensorScale()[0];
-    bool fuse = epilogueFusable(ep, vw);
+    // A dual GEMM shares bands of M rows; with transpose_result the bands
+    // run over N, so that combination takes the unfused program.
+    bool fuse = epilogueFusable(ep, vw) &&
+                !(ep.transposed && op.getRhs2());
     bool rowForms = ep.transposed || ep.rowLen != product.back() ||
                     !ep.body->getOps<qf::RowReduceOp>().empty();
     Value rhs2 = op.getRhs2();

@@ -146,7 +146,7 @@ func.func @softmax_ref(%q: !h8, %k: !h8, %mask: tensor<2x8x8xf32>) -> (!h8, !h8)
 
 //===--- transpose_result: V^T [N, M] blocked along M ---===//
 
-func.func @vt_fused(%a: !a8, %b: !b8, %w: !w4) -> (!v8, !v8) {
+func.func @vt_fused(%a: !a8, %b: !b8, %w: !w4) -> (!v8, !v8, !v8) {
   // M = 8 padded to 32; 4-bit weights (the nibble summation scheme).
   %v = qf.fused_matmul %a, %w transpose_b transpose_result : !a8, !w4 -> !v8 {
   ^bb0(%acc: f32):
@@ -165,10 +165,18 @@ func.func @vt_fused(%a: !a8, %b: !b8, %w: !w4) -> (!v8, !v8) {
     %n = arith.divf %acc, %m : f32
     qf.yield %n : f32
   }
-  return %v, %v2 : !v8, !v8
+  // A dual GEMM with transpose_result takes the unfused program.
+  %v3 = qf.fused_matmul %b, %w, %w transpose_b transpose_result : !b8, !w4, !w4 -> !v8 {
+  ^bb0(%x: f32, %y: f32):
+    %one = arith.constant 1.0 : f32
+    %s = arith.addf %y, %one : f32
+    %p = arith.mulf %x, %s : f32
+    qf.yield %p : f32
+  }
+  return %v, %v2, %v3 : !v8, !v8, !v8
 }
 
-func.func @vt_ref(%a: !a8, %b: !b8, %w: !w4) -> (!v8, !v8) {
+func.func @vt_ref(%a: !a8, %b: !b8, %w: !w4) -> (!v8, !v8, !v8) {
   %zero = arith.constant 0.0 : f32
   %r = qf.matmul %a, %w transpose_b : !a8, !w4 -> tensor<8x64xf32>
   %e = tensor.empty() : tensor<64x8xf32>
@@ -196,7 +204,18 @@ func.func @vt_ref(%a: !a8, %b: !b8, %w: !w4) -> (!v8, !v8) {
     linalg.yield %dv : f32
   } -> tensor<64x32xf32>
   %v2 = qf.quantize %n : tensor<64x32xf32> -> !v8
-  return %v, %v2 : !v8, !v8
+  %r3 = qf.matmul %b, %w transpose_b : !b8, !w4 -> tensor<32x64xf32>
+  %e3 = tensor.empty() : tensor<32x64xf32>
+  %pm = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%r2, %r3 : tensor<32x64xf32>, tensor<32x64xf32>) outs(%e3 : tensor<32x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %one = arith.constant 1.0 : f32
+    %s = arith.addf %y, %one : f32
+    %p = arith.mulf %x, %s : f32
+    linalg.yield %p : f32
+  } -> tensor<32x64xf32>
+  %t3 = linalg.transpose ins(%pm : tensor<32x64xf32>) outs(%e2 : tensor<64x32xf32>) permutation = [1, 0]
+  %v3 = qf.quantize %t3 : tensor<64x32xf32> -> !v8
+  return %v, %v2, %v3 : !v8, !v8, !v8
 }
 
 //===--- f32 result: residual add in the epilogue ---===//
@@ -453,16 +472,22 @@ func.func @main() {
   // CHECK-NEXT: [[V1:-?[0-9]+]]
   // CHECK-NEXT: [[V2:-?[0-9]+]]
   // CHECK-NEXT: [[V3:-?[0-9]+]]
+  // CHECK-NEXT: [[V4:-?[0-9]+]]
+  // CHECK-NEXT: [[V5:-?[0-9]+]]
   // CHECK-NEXT: [[V0]]
   // CHECK-NEXT: [[V1]]
   // CHECK-NEXT: [[V2]]
   // CHECK-NEXT: [[V3]]
-  %vf:2 = call @vt_fused(%a, %b, %w) : (!a8, !b8, !w4) -> (!v8, !v8)
+  // CHECK-NEXT: [[V4]]
+  // CHECK-NEXT: [[V5]]
+  %vf:3 = call @vt_fused(%a, %b, %w) : (!a8, !b8, !w4) -> (!v8, !v8, !v8)
   call @hash_v8(%vf#0) : (!v8) -> ()
   call @hash_v8(%vf#1) : (!v8) -> ()
-  %vr:2 = call @vt_ref(%a, %b, %w) : (!a8, !b8, !w4) -> (!v8, !v8)
+  call @hash_v8(%vf#2) : (!v8) -> ()
+  %vr:3 = call @vt_ref(%a, %b, %w) : (!a8, !b8, !w4) -> (!v8, !v8, !v8)
   call @hash_v8(%vr#0) : (!v8) -> ()
   call @hash_v8(%vr#1) : (!v8) -> ()
+  call @hash_v8(%vr#2) : (!v8) -> ()
 
   %w40f = tensor.extract_slice %wt[0, 0] [40, 64] [1, 1] : tensor<64x64xf32> to tensor<40x64xf32>
   %w40 = qf.quantize %w40f : tensor<40x64xf32> -> !qf.tensor<40x64xf32, mxfp4, axis = 1>

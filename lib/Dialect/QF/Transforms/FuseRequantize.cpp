@@ -465,7 +465,7 @@ struct FuseSecondProduct : OpRewritePattern<qf::FusedMatmulOp> {
   using Base::Base;
   LogicalResult matchAndRewrite(qf::FusedMatmulOp op,
                                 PatternRewriter &rewriter) const override {
-    if (op.getRhs2())
+    if (op.getRhs2() || op.getTransposeResult())
       return failure();
     int64_t idx = -1;
     qf::MatmulOp mm;
