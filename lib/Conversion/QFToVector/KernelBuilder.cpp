@@ -395,49 +395,44 @@ void groupShape(unsigned bits, int64_t &codesPerGroup, int64_t &bytesPerGroup) {
 Value packCodes(KB &k, unsigned bits, Value codes) {
   auto vt = cast<VectorType>(codes.getType());
   int64_t n = vt.getNumElements();
-  Type i8 = k.b.getI8Type(), i64 = k.b.getI64Type();
+  Type i8 = k.b.getI8Type();
+  Value v = arith::TruncIOp::create(k.b, k.loc, VectorType::get({n}, i8), codes);
   if (bits == 8)
-    return arith::TruncIOp::create(k.b, k.loc, VectorType::get({n}, i8), codes);
+    return v;
   int64_t G, nb;
   groupShape(bits, G, nb);
-  int64_t groups = n / G;
-  // The narrowest integer lane holding one packing group.
-  Type word_t = G * bits <= 32 ? Type(k.b.getI32Type()) : i64;
-  auto gv64 = VectorType::get({groups}, word_t);
-  auto gv8 = VectorType::get({groups}, i8);
-  Value word;
-  for (int64_t i = 0; i < G; ++i) {
-    SmallVector<int64_t> mask;
-    for (int64_t g = 0; g < groups; ++g)
-      mask.push_back(g * G + i);
-    Value slot = vector::ShuffleOp::create(k.b, k.loc, codes, codes, mask);
-    Value w = gv64 == slot.getType()
-                  ? slot
-                  : arith::ExtUIOp::create(k.b, k.loc, gv64, slot).getResult();
-    w = arith::AndIOp::create(
-        k.b, k.loc, w,
-        splat(k.b, k.loc, gv64, k.b.getIntegerAttr(word_t, (int64_t(1) << bits) - 1)));
-    if (i)
-      w = arith::ShLIOp::create(
-          k.b, k.loc, w,
-          splat(k.b, k.loc, gv64, k.b.getIntegerAttr(word_t, int64_t(i) * bits)));
-    word = word ? arith::OrIOp::create(k.b, k.loc, word, w).getResult() : w;
+  // Codes per group is a power of two (8 / gcd(bits, 8)). Adjacent lanes
+  // merge pairwise in place: viewed as lanes twice as wide (a bitcast; the
+  // CPU targets are little-endian, so the lower lane is the low half), each
+  // lane holding `cur` bits of codes becomes lo | hi << cur, until a lane
+  // holds a group. No cross-lane permute until the final byte selection,
+  // unlike gathering the codes of each slot with shuffles.
+  int64_t lanes = n, width = 8, cur = bits;
+  for (int64_t g = 1; g < G; g *= 2) {
+    lanes /= 2;
+    width *= 2;
+    auto wt = VectorType::get({lanes}, k.b.getIntegerType(width));
+    Value w = vector::BitCastOp::create(k.b, k.loc, wt, v);
+    Type et = wt.getElementType();
+    auto c = [&](int64_t x) { return splat(k.b, k.loc, wt, k.b.getIntegerAttr(et, x)); };
+    int64_t m = (int64_t(1) << cur) - 1;
+    Value lo = arith::AndIOp::create(k.b, k.loc, w, c(m));
+    Value hi = arith::ShRUIOp::create(k.b, k.loc, w, c(width / 2 - cur));
+    hi = arith::AndIOp::create(k.b, k.loc, hi, c(m << cur));
+    v = arith::OrIOp::create(k.b, k.loc, lo, hi);
+    cur *= 2;
   }
-  SmallVector<Value> bytes;
-  for (int64_t j = 0; j < nb; ++j) {
-    Value w = word;
-    if (j)
-      w = arith::ShRUIOp::create(
-          k.b, k.loc, w, splat(k.b, k.loc, gv64, k.b.getIntegerAttr(word_t, 8 * j)));
-    bytes.push_back(arith::TruncIOp::create(k.b, k.loc, gv8, w));
-  }
-  if (nb == 1)
-    return bytes[0];
-  SmallVector<int64_t> perm;
-  for (int64_t g = 0; g < groups; ++g)
+  // Each lane (width bits) now holds one group of nb bytes in its low bytes.
+  int64_t bytesPerLane = width / 8;
+  Value b8 = vector::BitCastOp::create(
+      k.b, k.loc, VectorType::get({lanes * bytesPerLane}, i8), v);
+  if (nb == bytesPerLane)
+    return b8;
+  SmallVector<int64_t> keep;
+  for (int64_t g = 0; g < lanes; ++g)
     for (int64_t j = 0; j < nb; ++j)
-      perm.push_back(j * groups + g);
-  return concatPermute(k, bytes, perm);
+      keep.push_back(g * bytesPerLane + j);
+  return vector::ShuffleOp::create(k.b, k.loc, b8, b8, keep);
 }
 
 Value unpackCodes(KB &k, unsigned bits, Value packed, int64_t n) {
