@@ -1057,7 +1057,9 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
             // lowered to loops runs.
             SmallVector<std::pair<Value, Value>> scalars;
             IRMapping outer;
-            for (auto [red, stash] : llvm::zip(reductions, stashes)) {
+            for (size_t ri = 0; ri < reductions.size(); ++ri) {
+              qf::RowReduceOp red = reductions[ri];
+              Value stash = stashes[ri];
               Value init = cloneScalarSlice(bb, red.getInit(), outer);
               auto loop = scf::ForOp::create(
                   bb, loc, jx.c(0), jx.c(L), jx.c(1), ValueRange{init},
@@ -1230,7 +1232,8 @@ emitUnfusedEpilogue(OpBuilder &b, Location loc, qf::FusedMatmulOp op,
   SmallVector<utils::IteratorType> par(r, utils::IteratorType::parallel);
   SmallVector<utils::IteratorType> red = par;
   red.back() = utils::IteratorType::reduction;
-  for (auto [k, rr] : llvm::enumerate(reds)) {
+  for (size_t k = 0; k < reds.size(); ++k) {
+    qf::RowReduceOp rr = reds[k];
     // The init: a function of constants and earlier reductions, per row.
     SmallVector<AffineMap> initMaps(k + 1, redId);
     Value initEmpty = tensor::EmptyOp::create(b, loc, redT.getShape(), f32);
@@ -1384,8 +1387,10 @@ struct FusedMatmulOpLowering : OpConversionPattern<qf::FusedMatmulOp> {
                    fuse ? rhs2T : Type(), fuse ? rhs2Storage : ValueRange());
     if (failed(r))
       return failure();
-    if (!fuse && rowForms) {
-      SmallVector<Value> accs{(*r)[0]};
+    // Unfused: the matmul kernel(s) give the f32 products.
+    SmallVector<Value> accs;
+    if (!fuse) {
+      accs.push_back((*r)[0]);
       if (rhs2) {
         FailureOr<SmallVector<Value>> r2 = emitMatmul(
             rewriter, op, op.getLhs().getType(), rhs2T, op.getTransposeB(),
@@ -1394,29 +1399,22 @@ struct FusedMatmulOpLowering : OpConversionPattern<qf::FusedMatmulOp> {
           return failure();
         accs.push_back((*r2)[0]);
       }
+    }
+    if (!fuse && rowForms) {
       r = emitUnfusedEpilogue(rewriter, op.getLoc(), op, accs, ep.inputs, ep,
                               vw);
       if (failed(r))
         return failure();
     } else if (!fuse) {
-      // The matmul kernel(s), then a qf.map kernel over the f32 results.
+      // A qf.map kernel over the f32 products.
       SmallVector<qf::kernel::MapInput> inputs;
       AffineMap id = AffineMap::getMultiDimIdentityMap(product.size(),
                                                        rewriter.getContext());
-      qf::kernel::MapInput acc;
-      acc.tensor = (*r)[0];
-      acc.map = id;
-      inputs.push_back(acc);
-      if (rhs2) {
-        FailureOr<SmallVector<Value>> r2 = emitMatmul(
-            rewriter, op, op.getLhs().getType(), rhs2T, op.getTransposeB(),
-            adaptor.getLhs(), rhs2Storage, resultT, options, nullptr);
-        if (failed(r2))
-          return failure();
-        qf::kernel::MapInput acc2;
-        acc2.tensor = (*r2)[0];
-        acc2.map = id;
-        inputs.push_back(acc2);
+      for (Value a : accs) {
+        qf::kernel::MapInput acc;
+        acc.tensor = a;
+        acc.map = id;
+        inputs.push_back(acc);
       }
       for (Value v : ep.inputs) {
         qf::kernel::MapInput in;
