@@ -2,15 +2,20 @@
 // generics, a unit batch dim, batch_matmul through reshapes, broadcast bias
 // adds, a 4-D softmax with a mask and torch's max-with-index, post-LayerNorm,
 // a GELU MLP): every contraction fuses, and the fused program computes the
-// bits of the unfused one (fuse=false), at two vector widths.
+// bits of the unfused one (fuse=false), at three vector widths.
 // RUN: %python %S/gen-torch-attention.py -o %t.gen.mlir
 // RUN: qf-opt %t.gen.mlir --qf-quantize-model -o %t.q.mlir 2>/dev/null
 // RUN: qf-opt %t.q.mlir --qf-fuse-requantize 2>/dev/null | FileCheck %s --check-prefix=IR
 // RUN: qf-opt %t.q.mlir --qf-cpu-pipeline | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils > %t.fused
 // RUN: qf-opt %t.q.mlir --qf-cpu-pipeline="vector-width=8" | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils > %t.fused8
 // RUN: qf-opt %t.q.mlir --qf-cpu-pipeline=fuse=false | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils > %t.unfused
+// Vector width 64 (blocks of 32 are not whole chunks): the unfused
+// programs of the fused ops (qf.map kernel, linalg row forms) with their
+// broadcast epilogue inputs.
+// RUN: qf-opt %t.q.mlir --qf-cpu-pipeline="vector-width=64" | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils > %t.fused64
 // RUN: diff %t.fused %t.unfused
 // RUN: diff %t.fused8 %t.unfused
+// RUN: diff %t.fused64 %t.unfused
 // RUN: FileCheck %s < %t.fused
 
 // Q and K: bias in the epilogue (a broadcast epilogue input), head split on
