@@ -633,9 +633,32 @@ struct Epilogue {
   bool transposed = false; ///< result rows are product columns
   int64_t rowLen = 0;      ///< elements of a result row before padding
   Block *body;
-  SmallVector<Value> inputs; ///< f32 tensors of the result shape
+  SmallVector<Value> inputs; ///< f32 tensors read at `maps`
+  SmallVector<AffineMap> maps; ///< from the row shape, one per input
   Value scales, tensorScale; ///< static scales, or null
 };
+
+/// How the band kernel reads an epilogue input along a result row: the
+/// row shape's element (identity), the column's (a bias over the last axis,
+/// `(..., j) -> (j)`), or one value for the whole row (`(..., i, j) ->
+/// (..., i)`, flat over the batch; or `(..., i, j) -> (i)`, the same for
+/// every batch). Other broadcasts take the unfused program.
+enum class EpRead { Full, Column, Row, BatchRow, Other };
+
+EpRead classifyEpilogueMap(AffineMap map) {
+  int64_t r = map.getNumDims();
+  if (map.isIdentity())
+    return EpRead::Full;
+  if (map.getNumResults() == 1 && map.getDimPosition(0) == unsigned(r - 1))
+    return EpRead::Column;
+  if (map == AffineMap::getMultiDimIdentityMap(r, map.getContext())
+                 .getMajorSubMap(r - 1))
+    return EpRead::Row;
+  if (r >= 2 && map.getNumResults() == 1 &&
+      map.getDimPosition(0) == unsigned(r - 2))
+    return EpRead::BatchRow;
+  return EpRead::Other;
+}
 
 /// qf.matmul as a kernel. Without `ep`: returns the f32 result tensor. With
 /// `ep`: the epilogue and row encoding run on bands of output rows held in
@@ -948,11 +971,17 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
         rewriter, loc, f32Out, ArrayRef<ReassociationIndices>{all});
   }
   SmallVector<Value> epFlat;
-  for (Value t : ep->inputs) {
+  SmallVector<EpRead> epRead;
+  for (auto [t, map] : llvm::zip(ep->inputs, ep->maps)) {
     auto tt = cast<RankedTensorType>(t.getType());
     Value buf = bufferization::ToBufferOp::create(
         rewriter, loc, MemRefType::get(tt.getShape(), tt.getElementType()), t,
         /*read_only=*/true);
+    epRead.push_back(classifyEpilogueMap(map));
+    if (tt.getRank() == 1) {
+      epFlat.push_back(buf);
+      continue;
+    }
     ReassociationIndices all;
     for (int64_t d = 0; d < tt.getRank(); ++d)
       all.push_back(d);
@@ -1052,12 +1081,32 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
             Value rowBase = jx.mul(row, jx.c(Lp)); // in the (padded) result
             Value inBase = jx.mul(row, jx.c(L));   // in the epilogue inputs
             Value bandBase = jx.c(i * L);
+            // Where epilogue input k holds column `c` of this row.
+            Value bandRow = rb[i];
+            auto epAt = [&](OpBuilder &eb, size_t k, Value c) -> Value {
+              Ix ex{eb, loc};
+              switch (epRead[k]) {
+              case EpRead::Column:
+                return c;
+              case EpRead::Row:
+                return row;
+              case EpRead::BatchRow:
+                return bandRow;
+              default:
+                return ex.add(inBase, c);
+              }
+            };
+            auto perRow = [&](size_t k) {
+              return epRead[k] == EpRead::Row || epRead[k] == EpRead::BatchRow;
+            };
             // Row reductions, in body order: a sequential scalar loop over
             // the row's L elements each, as the unfused linalg reduction
             // lowered to loops runs.
             SmallVector<std::pair<Value, Value>> scalars;
             IRMapping outer;
             for (size_t ri = 0; ri < reductions.size(); ++ri) {
+              // Plain locals: the loop body's lambda captures them (C++17
+              // cannot capture structured bindings).
               qf::RowReduceOp red = reductions[ri];
               Value stash = stashes[ri];
               Value init = cloneScalarSlice(bb, red.getInit(), outer);
@@ -1077,10 +1126,10 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
                             memref::LoadOp::create(
                                 b3, loc, band2, ValueRange{kx.add(bandBase, l)})
                                 .getResult());
-                    for (Value f : epFlat)
+                    for (auto [k, f] : llvm::enumerate(epFlat))
                       m.map(body->getArgument(a++),
                             memref::LoadOp::create(b3, loc, f,
-                                                   ValueRange{kx.add(inBase, l)})
+                                                   ValueRange{epAt(b3, k, l)})
                                 .getResult());
                     Value x = cloneScalarSlice(b3, red.getInput(), m);
                     if (stash)
@@ -1098,7 +1147,8 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
               outer.map(red.getResult(), loop.getResult(0));
               scalars.push_back({red.getResult(), loop.getResult(0)});
             }
-            qf::kernel::LoadFn load = [&, rowBase, inBase, bandBase, scalars](
+            qf::kernel::LoadFn load = [&, rowBase, bandBase, scalars, epAt,
+                                       perRow](
                                           Value at, Value valid,
                                           bool full) -> Value {
               Ix lx{bb, loc};
@@ -1125,8 +1175,15 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
               if (band2)
                 args.push_back(
                     loadVec(band2, lx.add(bandBase, col), valid, full));
-              for (Value f : epFlat)
-                args.push_back(loadVec(f, lx.add(inBase, col), valid, full));
+              for (auto [k, f] : llvm::enumerate(epFlat)) {
+                Value at = epAt(bb, k, col);
+                if (perRow(k)) // one value for the row, in every lane
+                  args.push_back(vector::BroadcastOp::create(
+                      bb, loc, vt,
+                      memref::LoadOp::create(bb, loc, f, ValueRange{at})));
+                else
+                  args.push_back(loadVec(f, at, valid, full));
+              }
               Value y = qf::kernel::emitBodyOnVectors(bb, loc, *ep->body, args,
                                                       vw, given);
               if (mask)
@@ -1171,6 +1228,9 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
 /// Whether emitMatmul can fuse the epilogue: whole blocks of vector chunks
 /// along a static row, and scales that do not need the whole result first.
 bool epilogueFusable(const Epilogue &ep, unsigned vw) {
+  for (AffineMap m : ep.maps)
+    if (classifyEpilogueMap(m) == EpRead::Other)
+      return false;
   if (!ep.type) // f32 rows, stored in vector chunks and a masked tail
     return !ShapedType::isDynamic(ep.rowLen) && ep.rowLen <= 65536;
   qf::FormatAttr f = ep.type.getFormat();
@@ -1221,7 +1281,10 @@ emitUnfusedEpilogue(OpBuilder &b, Location loc, qf::FusedMatmulOp op,
     args.push_back(
         linalg::TransposeOp::create(b, loc, a, empty, perm)->getResult(0));
   }
+  // The accumulators at the identity, the epilogue inputs at their maps.
+  SmallVector<AffineMap> argMaps(args.size(), id);
   args.append(epInputs.begin(), epInputs.end());
+  argMaps.append(ep.maps.begin(), ep.maps.end());
   Block *body = ep.body;
   auto mapArgs = [&](IRMapping &m, ValueRange blockArgs) {
     for (unsigned i = 0; i < body->getNumArguments(); ++i)
@@ -1233,7 +1296,7 @@ emitUnfusedEpilogue(OpBuilder &b, Location loc, qf::FusedMatmulOp op,
   SmallVector<utils::IteratorType> red = par;
   red.back() = utils::IteratorType::reduction;
   for (size_t k = 0; k < reds.size(); ++k) {
-    qf::RowReduceOp rr = reds[k];
+    qf::RowReduceOp rr = reds[k]; // captured below: not a structured binding
     // The init: a function of constants and earlier reductions, per row.
     SmallVector<AffineMap> initMaps(k + 1, redId);
     Value initEmpty = tensor::EmptyOp::create(b, loc, redT.getShape(), f32);
@@ -1249,7 +1312,7 @@ emitUnfusedEpilogue(OpBuilder &b, Location loc, qf::FusedMatmulOp op,
         });
     SmallVector<Value> ins(args);
     ins.append(redTensors.begin(), redTensors.end());
-    SmallVector<AffineMap> maps(args.size(), id);
+    SmallVector<AffineMap> maps = argMaps;
     maps.append(k, rowMap);
     maps.push_back(rowMap);
     auto g = linalg::GenericOp::create(
@@ -1273,7 +1336,7 @@ emitUnfusedEpilogue(OpBuilder &b, Location loc, qf::FusedMatmulOp op,
   }
   SmallVector<Value> ins(args);
   ins.append(redTensors.begin(), redTensors.end());
-  SmallVector<AffineMap> maps(args.size(), id);
+  SmallVector<AffineMap> maps = argMaps;
   maps.append(redTensors.size(), rowMap);
   maps.push_back(id);
   Value empty = tensor::EmptyOp::create(b, loc, rowShape, f32);
@@ -1364,8 +1427,10 @@ struct FusedMatmulOpLowering : OpConversionPattern<qf::FusedMatmulOp> {
     ep.transposed = op.getTransposeResult();
     ep.rowLen = op.getRowShape().back();
     ep.body = &op.getBody().front();
-    for (ValueRange v : adaptor.getEpilogue())
+    for (auto [i, v] : llvm::enumerate(adaptor.getEpilogue())) {
       ep.inputs.push_back(v[0]);
+      ep.maps.push_back(op.getEpilogueMap(i));
+    }
     ep.scales = adaptor.getScales().empty() ? Value() : adaptor.getScales()[0];
     ep.tensorScale =
         adaptor.getTensorScale().empty() ? Value() : adaptor.getTensorScale()[0];
@@ -1416,10 +1481,10 @@ struct FusedMatmulOpLowering : OpConversionPattern<qf::FusedMatmulOp> {
         acc.map = id;
         inputs.push_back(acc);
       }
-      for (Value v : ep.inputs) {
+      for (auto [v, map] : llvm::zip(ep.inputs, ep.maps)) {
         qf::kernel::MapInput in;
         in.tensor = v;
-        in.map = id;
+        in.map = map; // the row shape is the product's here
         inputs.push_back(in);
       }
       r = qf::kernel::emitMapKernel(rewriter, op.getLoc(), inputs, *ep.body,

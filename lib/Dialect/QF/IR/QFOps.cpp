@@ -940,6 +940,13 @@ LogicalResult MapOp::verifyRegions() {
                           "one per input");
 }
 
+AffineMap FusedMatmulOp::getEpilogueMap(unsigned i) {
+  if (std::optional<ArrayAttr> maps = getEpilogueMaps())
+    return cast<AffineMapAttr>((*maps)[i]).getValue();
+  return AffineMap::getMultiDimIdentityMap(getRowShape().size(),
+                                           getContext());
+}
+
 SmallVector<int64_t> FusedMatmulOp::getRowShape() {
   ArrayRef<int64_t> a = shapeOfQOrFloat(getLhs().getType());
   ArrayRef<int64_t> b = shapeOfQOrFloat(getRhs().getType());
@@ -1012,15 +1019,39 @@ LogicalResult FusedMatmulOp::verify() {
                          << "; the epilogue encodes blocks along the last "
                             "axis (axis "
                          << r - 1 << ": N, or M with transpose_result)";
-  for (auto [i, e] : llvm::enumerate(getEpilogue()))
-    if (!compatibleShapes(cast<RankedTensorType>(e.getType()).getShape(),
-                          rows))
+  if (std::optional<ArrayAttr> maps = getEpilogueMaps())
+    if (maps->size() != getEpilogue().size())
+      return emitOpError() << "has " << maps->size()
+                           << " epilogue maps for " << getEpilogue().size()
+                           << " epilogue inputs";
+  for (auto [i, e] : llvm::enumerate(getEpilogue())) {
+    // A broadcast of the row shape: an increasing subset of its dims.
+    AffineMap map = getEpilogueMap(i);
+    if (map.getNumDims() != rows.size() || map.getNumSymbols() != 0)
+      return emitOpError() << "epilogue map #" << i << " has "
+                           << map.getNumDims() << " dimensions; the rows have "
+                           << rows.size();
+    SmallVector<int64_t> want;
+    int64_t prev = -1;
+    for (AffineExpr x : map.getResults()) {
+      auto d = dyn_cast<AffineDimExpr>(x);
+      if (!d || int64_t(d.getPosition()) <= prev)
+        return emitOpError()
+               << "epilogue map #" << i << " (" << AffineMapAttr::get(map)
+               << ") is not a broadcast: it must pick an increasing subset of "
+                  "the row dimensions";
+      prev = d.getPosition();
+      want.push_back(rows[prev]);
+    }
+    ArrayRef<int64_t> shape = cast<RankedTensorType>(e.getType()).getShape();
+    if (!compatibleShapes(shape, want))
       return emitOpError() << "epilogue input #" << i << " has shape "
-                           << shapeStr(
-                                  cast<RankedTensorType>(e.getType()).getShape())
-                           << "; expected the product's shape (the result "
-                              "before padding) "
+                           << shapeStr(shape)
+                           << "; its map needs " << shapeStr(want)
+                           << " of the product's shape (the result before "
+                              "padding) "
                            << shapeStr(rows);
+  }
   return verifyGivenScales(*this, resultType, getScales(), getTensorScale());
 }
 

@@ -5,12 +5,14 @@
 #include "qf/Numerics/Quantize.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/SmallBitVector.h"
 
 namespace qf {
 #define GEN_PASS_DEF_FUSEREQUANTIZEPASS
@@ -377,13 +379,27 @@ bool epilogueEncodable(qf::QTensorType t, int64_t rank, bool staticScales) {
   return t.getAxis() == rank - 1;
 }
 
+/// The epilogue_maps attribute of `maps`: null when all are identities
+/// (the default, printed as nothing).
+ArrayAttr epilogueMapsAttr(MLIRContext *ctx, ArrayRef<AffineMap> maps) {
+  if (llvm::all_of(maps, [](AffineMap m) { return m.isIdentity(); }))
+    return {};
+  SmallVector<Attribute> attrs;
+  for (AffineMap m : maps)
+    attrs.push_back(AffineMapAttr::get(m));
+  return ArrayAttr::get(ctx, attrs);
+}
+
 qf::FusedMatmulOp buildFusedMatmul(PatternRewriter &rewriter, Location loc,
                                    qf::MatmulOp mm, Type type,
-                                   ValueRange epilogue, Value scales,
+                                   ValueRange epilogue,
+                                   ArrayRef<AffineMap> maps, Value scales,
                                    Value tensorScale) {
-  return qf::FusedMatmulOp::create(rewriter, loc, type, mm.getLhs(),
-                                   mm.getRhs(), /*rhs2=*/Value(), epilogue,
-                                   scales, tensorScale, mm.getTransposeB());
+  return qf::FusedMatmulOp::create(
+      rewriter, loc, type, mm.getLhs(), mm.getRhs(), /*rhs2=*/Value(),
+      epilogue, scales, tensorScale, mm.getTransposeB(),
+      /*transpose_result=*/false,
+      epilogueMapsAttr(rewriter.getContext(), maps));
 }
 
 /// quantize(matmul) -> fused_matmul with an empty body.
@@ -397,7 +413,7 @@ struct FuseQuantizeIntoMatmul : OpRewritePattern<qf::QuantizeOp> {
         !epilogueEncodable(t, t.getRank(), bool(op.getScales())))
       return failure();
     auto fused = buildFusedMatmul(rewriter, op.getLoc(), mm, t, ValueRange{},
-                                  op.getScales(), op.getTensorScale());
+                                  {}, op.getScales(), op.getTensorScale());
     Block *body = rewriter.createBlock(&fused.getBody(), {},
                                        {rewriter.getF32Type()}, {op.getLoc()});
     qf::YieldOp::create(rewriter, op.getLoc(), body->getArgument(0));
@@ -408,8 +424,8 @@ struct FuseQuantizeIntoMatmul : OpRewritePattern<qf::QuantizeOp> {
 };
 
 /// qf.map (quantized or f32 result) reading a single-use matmul result at
-/// the identity and otherwise only full-shape f32 tensors -> fused_matmul
-/// with that body.
+/// the identity and otherwise only f32 tensors (at broadcast maps: a bias)
+/// -> fused_matmul with that body, the maps its epilogue_maps.
 struct FuseMapIntoMatmul : OpRewritePattern<qf::MapOp> {
   using Base::Base;
   LogicalResult matchAndRewrite(qf::MapOp op,
@@ -421,10 +437,10 @@ struct FuseMapIntoMatmul : OpRewritePattern<qf::MapOp> {
     int64_t accIdx = -1;
     qf::MatmulOp mm;
     for (auto [i, in] : llvm::enumerate(op.getInputs())) {
-      if (!op.getInputMap(i).isIdentity() || !isF32Tensor(in.getType()))
+      if (!isF32Tensor(in.getType()))
         return failure();
       auto m = in.getDefiningOp<qf::MatmulOp>();
-      if (m && in.hasOneUse() && !mm) {
+      if (m && in.hasOneUse() && !mm && op.getInputMap(i).isIdentity()) {
         mm = m;
         accIdx = i;
       }
@@ -432,11 +448,14 @@ struct FuseMapIntoMatmul : OpRewritePattern<qf::MapOp> {
     if (!mm)
       return failure();
     SmallVector<Value> epilogue;
+    SmallVector<AffineMap> maps;
     for (auto [i, in] : llvm::enumerate(op.getInputs()))
-      if (int64_t(i) != accIdx)
+      if (int64_t(i) != accIdx) {
         epilogue.push_back(in);
+        maps.push_back(op.getInputMap(i));
+      }
     auto fused = buildFusedMatmul(rewriter, op.getLoc(), mm, t, epilogue,
-                                  op.getScales(), op.getTensorScale());
+                                  maps, op.getScales(), op.getTensorScale());
     // Move the body; the accumulator argument goes first.
     Region &region = fused.getBody();
     rewriter.inlineRegionBefore(op.getBody(), region, region.end());
@@ -447,6 +466,33 @@ struct FuseMapIntoMatmul : OpRewritePattern<qf::MapOp> {
     body.eraseArgument(accIdx + 1);
     rewriter.replaceOp(op, fused.getResult());
     rewriter.eraseOp(mm);
+    return success();
+  }
+};
+
+/// quantize(fused_matmul with an f32 result, used only here) -> that
+/// fused_matmul with the quantized result: the body's values are those the
+/// quantize read. A bias epilogue formed as an f32 chain (FuseDequantizeChain)
+/// before its quantize was moved next to it (head split) ends here.
+struct QuantizeIntoF32Epilogue : OpRewritePattern<qf::QuantizeOp> {
+  using Base::Base;
+  LogicalResult matchAndRewrite(qf::QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto fm = op.getInput().getDefiningOp<qf::FusedMatmulOp>();
+    qf::QTensorType t = op.getResult().getType();
+    if (!fm || !op.getInput().hasOneUse() ||
+        !isF32Tensor(fm.getResult().getType()) ||
+        !epilogueEncodable(t, t.getRank(), bool(op.getScales())))
+      return failure();
+    auto fused = qf::FusedMatmulOp::create(
+        rewriter, op.getLoc(), t, fm.getLhs(), fm.getRhs(), fm.getRhs2(),
+        fm.getEpilogue(), op.getScales(), op.getTensorScale(),
+        fm.getTransposeB(), fm.getTransposeResult(),
+        fm.getEpilogueMapsAttr());
+    rewriter.inlineRegionBefore(fm.getBody(), fused.getBody(),
+                                fused.getBody().end());
+    rewriter.replaceOp(op, fused.getResult());
+    rewriter.eraseOp(fm);
     return success();
   }
 };
@@ -471,7 +517,8 @@ struct FuseSecondProduct : OpRewritePattern<qf::FusedMatmulOp> {
     qf::MatmulOp mm;
     for (auto [i, in] : llvm::enumerate(op.getEpilogue())) {
       auto m = in.getDefiningOp<qf::MatmulOp>();
-      if (m && in.hasOneUse() && m.getLhs() == op.getLhs() &&
+      if (m && in.hasOneUse() && op.getEpilogueMap(i).isIdentity() &&
+          m.getLhs() == op.getLhs() &&
           m.getTransposeB() == op.getTransposeB() &&
           shapeOf(m.getRhs().getType()) == shapeOf(op.getRhs().getType()) &&
           m.getResult().getType().getShape() ==
@@ -484,13 +531,17 @@ struct FuseSecondProduct : OpRewritePattern<qf::FusedMatmulOp> {
     if (!mm)
       return failure();
     SmallVector<Value> epilogue;
+    SmallVector<AffineMap> maps;
     for (auto [i, in] : llvm::enumerate(op.getEpilogue()))
-      if (int64_t(i) != idx)
+      if (int64_t(i) != idx) {
         epilogue.push_back(in);
+        maps.push_back(op.getEpilogueMap(i));
+      }
     auto fused = qf::FusedMatmulOp::create(
         rewriter, op.getLoc(), op.getResult().getType(), op.getLhs(),
         op.getRhs(), mm.getRhs(), epilogue, op.getScales(), op.getTensorScale(),
-        op.getTransposeB());
+        op.getTransposeB(), /*transpose_result=*/false,
+        epilogueMapsAttr(getContext(), maps));
     // Move the body; the second accumulator becomes argument 1.
     Region &region = fused.getBody();
     rewriter.inlineRegionBefore(op.getBody(), region, region.end());
@@ -762,6 +813,18 @@ struct RowsPlan {
   bool hasReduction = false;
 };
 
+/// Whether `v` is computed, through elementwise ops and row reductions,
+/// from a qf.matmul product.
+bool readsProduct(Value v) {
+  Operation *def = v.getDefiningOp();
+  if (isa_and_nonnull<qf::MatmulOp>(def))
+    return true;
+  if (!def || !(isElementwise(def) || isRowReduction(def)))
+    return false;
+  return llvm::any_of(cast<linalg::LinalgOp>(def).getDpsInputOperands(),
+                      [](OpOperand *in) { return readsProduct(in->get()); });
+}
+
 /// Why quantize `q` (of a product's rows, padded or row-reduced) cannot
 /// become one qf.fused_matmul, or "" (with `plan` filled in).
 std::string analyzeRows(qf::QuantizeOp q, RowsPlan &plan) {
@@ -786,7 +849,7 @@ std::string analyzeRows(qf::QuantizeOp q, RowsPlan &plan) {
   // identity (epilogue inputs, checked once the product's shape is known).
   AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
   AffineMap rows = dropLastMap(rank, ctx);
-  SmallVector<Value> leaves;
+  SmallVector<std::pair<Value, AffineMap>> leaves;
   DenseSet<std::pair<Value, AffineMap>> seen;
   std::function<std::string(Value, AffineMap)> visit =
       [&](Value v, AffineMap map) -> std::string {
@@ -798,7 +861,10 @@ std::string analyzeRows(qf::QuantizeOp q, RowsPlan &plan) {
       plan.mm = mm;
       return "";
     }
-    if (def && isElementwise(def)) {
+    // Elementwise ops computed from the product fuse; the others (torch's
+    // attention mask, computed once from the model input and shared by
+    // the layers) are leaves.
+    if (def && isElementwise(def) && readsProduct(v)) {
       plan.fused.insert(def);
       auto lop = cast<linalg::LinalgOp>(def);
       for (OpOperand *in : lop.getDpsInputOperands())
@@ -821,9 +887,13 @@ std::string analyzeRows(qf::QuantizeOp q, RowsPlan &plan) {
       std::string why = whyNotRowReduction(def, init);
       return "a reduction is not fused: " + why;
     }
-    if (map != id || !isF32Tensor(v.getType()))
-      return "an input is neither the product nor an f32 tensor of its shape";
-    leaves.push_back(v);
+    // Other f32 leaves become epilogue inputs read at their (broadcast)
+    // map: a tensor of the product's shape, or a bias / mask along some of
+    // its dims.
+    if (!isBroadcastMap(map) || !isF32Tensor(v.getType()))
+      return "an input is neither the product nor an f32 tensor read at a "
+             "broadcast of its shape";
+    leaves.push_back({v, map});
     return "";
   };
   if (std::string why = visit(x, id); !why.empty())
@@ -837,9 +907,13 @@ std::string analyzeRows(qf::QuantizeOp q, RowsPlan &plan) {
   if (int64_t(product.size()) != rank ||
       !plan.mm.getResult().getType().hasStaticShape())
     return "the product is not static";
-  for (Value leaf : leaves)
-    if (cast<RankedTensorType>(leaf.getType()).getShape() != product)
+  for (auto [leaf, map] : leaves) {
+    SmallVector<int64_t> want;
+    for (unsigned k = 0; k < map.getNumResults(); ++k)
+      want.push_back(product[map.getDimPosition(k)]);
+    if (cast<RankedTensorType>(leaf.getType()).getShape() != ArrayRef(want))
       return "an input is neither the product nor an f32 tensor of its shape";
+  }
   if (cast<RankedTensorType>(x.getType()).getShape() != product)
     return "the quantized tensor does not have the product's shape";
   ArrayRef<int64_t> shape = t.getShape();
@@ -869,6 +943,7 @@ public:
         id(AffineMap::getMultiDimIdentityMap(rank, b.getContext())) {}
 
   SmallVector<Value> leaves;
+  SmallVector<AffineMap> leafMaps;
 
   Value valueOf(Value v, AffineMap map) {
     auto key = std::make_pair(v, map);
@@ -886,6 +961,7 @@ private:
     Operation *def = v.getDefiningOp();
     if (!def || !plan.fused.contains(def)) {
       leaves.push_back(v);
+      leafMaps.push_back(map);
       return body->addArgument(b.getF32Type(), v.getLoc());
     }
     auto lop = cast<linalg::LinalgOp>(def);
@@ -956,7 +1032,8 @@ struct FuseRowsIntoMatmul : OpRewritePattern<qf::QuantizeOp> {
     auto fused = qf::FusedMatmulOp::create(
         rewriter, loc, t, plan.mm.getLhs(), plan.mm.getRhs(), /*rhs2=*/Value(),
         rb.leaves, op.getScales(), op.getTensorScale(),
-        plan.mm.getTransposeB());
+        plan.mm.getTransposeB(), /*transpose_result=*/false,
+        epilogueMapsAttr(getContext(), rb.leafMaps));
     fused.getBody().push_back(body.release());
     rewriter.replaceOp(op, fused.getResult());
     if (plan.pad)
@@ -984,8 +1061,36 @@ struct TransposedRhsPlan {
   tensor::PadOp pad;
   linalg::TransposeOp tr;
   tensor::ExpandShapeOp ex;
-  qf::MatmulOp mm;
+  qf::MatmulOp mm;      ///< the projection, or
+  qf::FusedMatmulOp fm; ///< one with an f32 epilogue (torch's bias add)
+  SmallVector<AffineMap> maps; ///< fm's epilogue maps, transposed
+  Value lhs() { return mm ? mm.getLhs() : fm.getLhs(); }
+  Value rhs() { return mm ? mm.getRhs() : fm.getRhs(); }
+  bool transposeB() { return mm ? mm.getTransposeB() : fm.getTransposeB(); }
+  Operation *product() { return mm ? mm.getOperation() : fm.getOperation(); }
 };
+
+/// Whether `fm` (f32 result, one product, rows along M) can write its
+/// result transposed: its body has no row reduction (those run along N)
+/// and every epilogue map, read in the transposed row space, is still a
+/// broadcast (a bias over N becomes one value per result row). Fills
+/// `maps` with those maps.
+bool transposableEpilogue(qf::FusedMatmulOp fm, SmallVector<AffineMap> &maps) {
+  if (!isF32Tensor(fm.getResult().getType()) || fm.getRhs2() ||
+      fm.getTransposeResult() ||
+      !fm.getBody().front().getOps<qf::RowReduceOp>().empty() ||
+      fm.getRowShape().size() != 2)
+    return false;
+  MLIRContext *ctx = fm.getContext();
+  AffineMap swap = AffineMap::getPermutationMap(ArrayRef<unsigned>{1, 0}, ctx);
+  for (unsigned i = 0; i < fm.getEpilogue().size(); ++i) {
+    AffineMap m = fm.getEpilogueMap(i).compose(swap);
+    if (!isBroadcastMap(m))
+      return false;
+    maps.push_back(m);
+  }
+  return true;
+}
 
 /// Whether `rhs` (of a contraction without transpose_b) is
 /// quantize(pad?(transpose(expand_shape(mm), [1, 0, 2]))) : [B, K, N]
@@ -1026,9 +1131,11 @@ bool matchTransposedRhs(Value rhs, TransposedRhsPlan &p) {
     v = p.ex.getSrc();
   }
   p.mm = v.getDefiningOp<qf::MatmulOp>();
-  if (!p.mm || !v.hasOneUse())
+  p.fm = v.getDefiningOp<qf::FusedMatmulOp>();
+  if ((!p.mm && !(p.fm && transposableEpilogue(p.fm, p.maps))) ||
+      !v.hasOneUse())
     return false;
-  auto mt = p.mm.getResult().getType();
+  auto mt = cast<RankedTensorType>(p.product()->getResult(0).getType());
   if (mt.getRank() != 2 || !mt.hasStaticShape())
     return false;
   // The product [M, B*N]; the quantized tensor [B, K, N] (or [K, N]).
@@ -1065,7 +1172,9 @@ struct RhsTransposeResult : OpRewritePattern<OpTy> {
     ArrayRef<int64_t> s = t.getShape();
     int64_t r = t.getRank();
     int64_t k = s[r - 2], n = s[r - 1];
-    int64_t nf = p.mm.getResult().getType().getShape()[1];
+    int64_t nf =
+        cast<RankedTensorType>(p.product()->getResult(0).getType())
+            .getShape()[1];
     qf::QTensorType ft = withShape(t, {nf, k}, 1);
     Value scales = p.q.getScales();
     if (!epilogueEncodable(ft, 2, bool(scales)) ||
@@ -1077,13 +1186,21 @@ struct RhsTransposeResult : OpRewritePattern<OpTy> {
     if (scales && r == 3)
       scales = tensor::CollapseShapeOp::create(
           rewriter, loc, scales, SmallVector<ReassociationIndices>{{0, 1}, {2}});
+    ValueRange epilogue = p.fm ? p.fm.getEpilogue() : ValueRange{};
     auto f = qf::FusedMatmulOp::create(
-        rewriter, p.mm.getLoc(), ft, p.mm.getLhs(), p.mm.getRhs(),
-        /*rhs2=*/Value(), ValueRange{}, scales, p.q.getTensorScale(),
-        p.mm.getTransposeB(), /*transpose_result=*/true);
-    Block *body = rewriter.createBlock(&f.getBody(), {},
-                                       {rewriter.getF32Type()}, {loc});
-    qf::YieldOp::create(rewriter, loc, body->getArgument(0));
+        rewriter, p.product()->getLoc(), ft, p.lhs(), p.rhs(),
+        /*rhs2=*/Value(), epilogue, scales, p.q.getTensorScale(),
+        p.transposeB(), /*transpose_result=*/true,
+        epilogueMapsAttr(rewriter.getContext(), p.maps));
+    if (p.fm) {
+      // The same body on each element, now stored transposed.
+      rewriter.inlineRegionBefore(p.fm.getBody(), f.getBody(),
+                                  f.getBody().end());
+    } else {
+      Block *body = rewriter.createBlock(&f.getBody(), {},
+                                         {rewriter.getF32Type()}, {loc});
+      qf::YieldOp::create(rewriter, loc, body->getArgument(0));
+    }
     rewriter.setInsertionPointAfter(f);
     Value vt = f.getResult();
     if (r == 3)
@@ -1100,10 +1217,301 @@ struct RhsTransposeResult : OpRewritePattern<OpTy> {
       rewriter.eraseOp(p.tr);
     if (p.ex)
       rewriter.eraseOp(p.ex);
-    rewriter.eraseOp(p.mm);
+    rewriter.eraseOp(p.product());
     return success();
   }
 };
+
+//===----------------------------------------------------------------------===//
+// Frontend IR normalization (torch-mlir style)
+//===----------------------------------------------------------------------===//
+//
+// torch-mlir writes transposes and copies as linalg.generic copies, keeps a
+// leading unit batch dim on every activation ([1, s, d], [1, h, s, s]) and
+// reads unit dims at constant 0. The fusion patterns below expect the forms
+// our generator writes (linalg.transpose, rank-2 projections, row-wise
+// chains on the product's shape), so the pass first rewrites to those: each
+// rewrite moves or renames data only (no arithmetic changes), so the codes
+// stay those of the unfused program.
+
+/// Whether the body of `g` only yields its first block argument.
+bool isCopyBody(linalg::GenericOp g) {
+  Block *body = g.getBlock();
+  auto y = cast<linalg::YieldOp>(body->getTerminator());
+  return body->without_terminator().empty() && y.getNumOperands() == 1 &&
+         y.getOperand(0) == body->getArgument(0);
+}
+
+/// A copy generic (one input, all loops parallel, body yields the input,
+/// same rank in and out, the output map a permutation, the input map a
+/// permutation up to unit dims read at constant 0) -> linalg.transpose, or
+/// its input when nothing moves. Copies that broadcast (a constant-0 read
+/// of a dim the output has longer) are not copies of a permutation: left.
+struct CopyGenericToTranspose : OpRewritePattern<linalg::GenericOp> {
+  using Base::Base;
+  LogicalResult matchAndRewrite(linalg::GenericOp g,
+                                PatternRewriter &rewriter) const override {
+    if (!g.hasPureTensorSemantics() || g.getNumDpsInputs() != 1 ||
+        g.getNumDpsInits() != 1 || g->getNumResults() != 1 ||
+        g.getNumLoops() != g.getNumParallelLoops() || !isCopyBody(g))
+      return failure();
+    Value in = g.getDpsInputOperand(0)->get();
+    auto inT = dyn_cast<RankedTensorType>(in.getType());
+    auto outT = cast<RankedTensorType>(g->getResult(0).getType());
+    int64_t r = outT.getRank();
+    if (!inT || inT.getRank() != r || g.getNumLoops() != r ||
+        inT.getElementType() != outT.getElementType() ||
+        !outT.hasStaticShape() || !inT.hasStaticShape())
+      return failure();
+    AffineMap outMap = g.getIndexingMapMatchingResult(g->getResult(0));
+    AffineMap inMap = g.getMatchingIndexingMap(g.getDpsInputOperand(0));
+    if (!outMap.isPermutation())
+      return failure();
+    // Loop l runs over output dim outPos[l].
+    SmallVector<int64_t> outPos(r);
+    for (int64_t k = 0; k < r; ++k)
+      outPos[outMap.getDimPosition(k)] = k;
+    // Input dim j reads loop inLoop[j]; a constant 0 (of a unit dim) takes
+    // a loop no other input dim reads, of extent 1 (the same element).
+    SmallVector<int64_t> inLoop(r, -1);
+    llvm::SmallBitVector used(r);
+    for (int64_t j = 0; j < r; ++j)
+      if (auto d = dyn_cast<AffineDimExpr>(inMap.getResult(j))) {
+        if (used.test(d.getPosition()))
+          return failure();
+        inLoop[j] = d.getPosition();
+        used.set(d.getPosition());
+      }
+    for (int64_t j = 0; j < r; ++j) {
+      if (inLoop[j] >= 0)
+        continue;
+      auto c = dyn_cast<AffineConstantExpr>(inMap.getResult(j));
+      if (!c || c.getValue() != 0 || inT.getDimSize(j) != 1)
+        return failure();
+      int64_t l = 0;
+      while (l < r && (used.test(l) || outT.getDimSize(outPos[l]) != 1))
+        ++l;
+      if (l == r)
+        return failure();
+      inLoop[j] = l;
+      used.set(l);
+    }
+    // Result dim k is input dim perm[k] (linalg.transpose's convention).
+    SmallVector<int64_t> perm(r);
+    for (int64_t j = 0; j < r; ++j)
+      perm[outPos[inLoop[j]]] = j;
+    if (llvm::equal(perm, llvm::seq<int64_t>(0, r))) {
+      if (inT != outT)
+        return failure();
+      rewriter.replaceOp(g, in);
+      return success();
+    }
+    Value empty = tensor::EmptyOp::create(rewriter, g.getLoc(),
+                                          outT.getShape(),
+                                          outT.getElementType());
+    rewriter.replaceOp(g, linalg::TransposeOp::create(rewriter, g.getLoc(), in,
+                                                      empty, perm)
+                              ->getResults());
+    return success();
+  }
+};
+
+/// The reassociation that drops the unit dims of `shape` (each joins the
+/// next non-unit dim, trailing ones the last), or nullopt when no dim is
+/// unit or all are.
+std::optional<SmallVector<ReassociationIndices>>
+dropUnitDims(ArrayRef<int64_t> shape) {
+  SmallVector<ReassociationIndices> groups;
+  ReassociationIndices cur;
+  for (int64_t i = 0; i < int64_t(shape.size()); ++i) {
+    cur.push_back(i);
+    if (shape[i] != 1) {
+      groups.push_back(cur);
+      cur.clear();
+    }
+  }
+  if (groups.empty() || groups.size() == shape.size())
+    return std::nullopt;
+  llvm::append_range(groups.back(), cur);
+  return groups;
+}
+
+/// linalg.transpose of a static tensor with unit dims -> the transpose of
+/// the tensor without them, between reshapes (or only the reshapes when
+/// the rest does not move): torch's [1, h, s, d] head transposes become
+/// the rank-3 ones the head split and K^T patterns read, and transposes of
+/// transposes then compose (linalg's canonicalization).
+struct TransposeDropUnitDims : OpRewritePattern<linalg::TransposeOp> {
+  using Base::Base;
+  LogicalResult matchAndRewrite(linalg::TransposeOp tr,
+                                PatternRewriter &rewriter) const override {
+    auto inT = dyn_cast<RankedTensorType>(tr.getInput().getType());
+    auto outT = dyn_cast<RankedTensorType>(tr->getResult(0).getType());
+    if (!inT || !outT || !inT.hasStaticShape())
+      return failure();
+    auto inGroups = dropUnitDims(inT.getShape());
+    auto outGroups = dropUnitDims(outT.getShape());
+    if (!inGroups || !outGroups)
+      return failure();
+    // Input dim -> its index among the non-unit dims.
+    SmallVector<int64_t> reducedIdx(inT.getRank(), -1);
+    SmallVector<int64_t> inShape;
+    for (int64_t d = 0; d < inT.getRank(); ++d)
+      if (inT.getDimSize(d) != 1) {
+        reducedIdx[d] = inShape.size();
+        inShape.push_back(inT.getDimSize(d));
+      }
+    SmallVector<int64_t> perm, outShape;
+    for (int64_t p : tr.getPermutation())
+      if (reducedIdx[p] >= 0) {
+        perm.push_back(reducedIdx[p]);
+        outShape.push_back(inT.getDimSize(p));
+      }
+    Location loc = tr.getLoc();
+    Value x = tensor::CollapseShapeOp::create(rewriter, loc, tr.getInput(),
+                                              *inGroups);
+    if (!llvm::equal(perm, llvm::seq<int64_t>(0, perm.size()))) {
+      Value empty = tensor::EmptyOp::create(rewriter, loc, outShape,
+                                            inT.getElementType());
+      x = linalg::TransposeOp::create(rewriter, loc, x, empty, perm)
+              ->getResult(0);
+    }
+    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(tr, outT, x,
+                                                       *outGroups);
+    return success();
+  }
+};
+
+/// `v` reshaped to `to` through its flat order (a collapse to 1-D, then an
+/// expand), or `v` when the types are equal.
+Value reshapeFlat(OpBuilder &b, Location loc, Value v, RankedTensorType to) {
+  auto from = cast<RankedTensorType>(v.getType());
+  if (from == to)
+    return v;
+  auto all = [](int64_t rank) {
+    ReassociationIndices r;
+    for (int64_t i = 0; i < rank; ++i)
+      r.push_back(i);
+    return SmallVector<ReassociationIndices>{r};
+  };
+  if (from.getRank() != 1)
+    v = tensor::CollapseShapeOp::create(b, loc, v, all(from.getRank()));
+  if (to.getRank() != 1)
+    v = tensor::ExpandShapeOp::create(b, loc, to, v, all(to.getRank()));
+  return v;
+}
+
+/// qf.matmul of [1, M, K] x [1, K, N] (batch_matmul with a unit batch, the
+/// form torch-mlir gives every projection) -> expand_shape of the rank-2
+/// qf.matmul [M, K] x [K, N]: the same dot products. A quantized operand
+/// loses the unit dim in its quantize (an f32 input collapsed: the same
+/// blocks, the same codes) or, blocked along its innermost axis, through
+/// qf.reshape. The rank-2 product then meets the rank-2 row-wise chains
+/// (bias, residual, LayerNorm) that unit-dim folding leaves, and the head
+/// split patterns.
+struct DropUnitBatch : OpRewritePattern<qf::MatmulOp> {
+  using Base::Base;
+  LogicalResult matchAndRewrite(qf::MatmulOp mm,
+                                PatternRewriter &rewriter) const override {
+    RankedTensorType rt = mm.getResult().getType();
+    if (rt.getRank() != 3 || rt.getDimSize(0) != 1 || !rt.hasStaticShape())
+      return failure();
+    Location loc = mm.getLoc();
+    SmallVector<ReassociationIndices> lead{{0, 1}, {2}};
+    // Checks (dry) or builds the rank-2 form of an operand.
+    auto drop = [&](Value v, bool build) -> Value {
+      if (auto ft = dyn_cast<RankedTensorType>(v.getType())) {
+        if (!ft.hasStaticShape())
+          return Value();
+        return build ? tensor::CollapseShapeOp::create(rewriter, loc, v, lead)
+                           .getResult()
+                     : v;
+      }
+      auto t = cast<qf::QTensorType>(v.getType());
+      if (!t.hasStaticShape() || t.getAxis() < 1)
+        return Value();
+      qf::QTensorType t2 = withShape(t, t.getShape().drop_front(),
+                                     t.getAxis() - 1);
+      if (auto q = v.getDefiningOp<qf::QuantizeOp>();
+          q && isF32Tensor(q.getInput().getType()) &&
+          (!q.getScales() || cast<RankedTensorType>(q.getScales().getType())
+                                 .hasStaticShape())) {
+        if (!build)
+          return v;
+        Value x = tensor::CollapseShapeOp::create(rewriter, loc,
+                                                  q.getInput(), lead);
+        Value s = q.getScales();
+        if (s) // the flat order of the scales does not change
+          s = reshapeFlat(rewriter, loc, s, t2.getScalesType());
+        return qf::QuantizeOp::create(rewriter, loc, t2, x, s,
+                                      q.getTensorScale())
+            .getResult();
+      }
+      int64_t bs = t.getFormat().getBlockSize();
+      int64_t w = t.getShape().back();
+      if (!innermostBlocks(t) || w % bs != 0 ||
+          (w * t.getElementBits()) % 8 != 0)
+        return Value();
+      return build ? qf::ReshapeOp::create(rewriter, loc, t2, v).getResult()
+                   : v;
+    };
+    if (!drop(mm.getLhs(), false) || !drop(mm.getRhs(), false))
+      return failure();
+    Value lhs = drop(mm.getLhs(), true), rhs = drop(mm.getRhs(), true);
+    auto mm2 = qf::MatmulOp::create(
+        rewriter, loc,
+        RankedTensorType::get(rt.getShape().drop_front(), rt.getElementType()),
+        lhs, rhs, mm.getTransposeB());
+    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(mm, rt, mm2.getResult(),
+                                                       lead);
+    return success();
+  }
+};
+
+/// qf.reshape(qf.reshape(x)) -> qf.reshape(x), or x (same blocks in the
+/// same flat order either way).
+struct ReshapeChain : OpRewritePattern<qf::ReshapeOp> {
+  using Base::Base;
+  LogicalResult matchAndRewrite(qf::ReshapeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto inner = op.getInput().getDefiningOp<qf::ReshapeOp>();
+    if (!inner)
+      return failure();
+    if (inner.getInput().getType() == op.getResult().getType())
+      rewriter.replaceOp(op, inner.getInput());
+    else
+      rewriter.replaceOpWithNewOp<qf::ReshapeOp>(op, op.getResult().getType(),
+                                                 inner.getInput());
+    return success();
+  }
+};
+
+/// The normalization of frontend IR (above), then upstream rewrites that
+/// also only move data: unit dims folded out of generics (reshapes around
+/// them), unused results dropped (torch's max-with-index of the softmax),
+/// splat constant operands inlined into bodies (the 1/sqrt(d) divisor),
+/// and reshape chains composed.
+void populateNormalizationPatterns(RewritePatternSet &patterns) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<CopyGenericToTranspose, TransposeDropUnitDims, DropUnitBatch,
+               ReshapeChain>(ctx);
+  linalg::TransposeOp::getCanonicalizationPatterns(patterns, ctx);
+  linalg::ControlDropUnitDims unitDims;
+  // Generics only: a pad keeps its rank (the pad of the scores' keys must
+  // meet its quantize as it is).
+  unitDims.controlFn = [](Operation *op) -> SmallVector<unsigned> {
+    if (auto g = dyn_cast<linalg::GenericOp>(op))
+      return llvm::to_vector(llvm::seq<unsigned>(0, g.getNumLoops()));
+    return {};
+  };
+  linalg::populateFoldUnitExtentDimsPatterns(patterns, unitDims);
+  linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
+  linalg::populateInlineConstantOperandsPatterns(patterns);
+  tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns, ctx);
+  tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns, ctx);
+  linalg::FillOp::getCanonicalizationPatterns(patterns, ctx);
+  tensor::EmptyOp::getCanonicalizationPatterns(patterns, ctx);
+}
 
 //===----------------------------------------------------------------------===//
 // The pass
@@ -1115,14 +1523,27 @@ struct FuseRequantizePass final
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    if (epilogue || elementwise) {
+      RewritePatternSet norm(&getContext());
+      populateNormalizationPatterns(norm);
+      if (failed(applyPatternsGreedily(module, std::move(norm))))
+        return signalPassFailure();
+    }
     qf::eliminateCommonQFOps(module);
     qf::QFFusionOptions options;
     options.elementwise = elementwise;
     options.epilogue = epilogue;
-    RewritePatternSet patterns(&getContext());
-    qf::populateQFFusionPatterns(patterns, options);
-    if (failed(applyPatternsGreedily(module, std::move(patterns))))
-      return signalPassFailure();
+    // First without the f32 chains: a chain that reads a product and ends
+    // in f32 would otherwise take the first ops of a row softmax (torch's
+    // scale and mask add, used by the max and by the subtraction) before
+    // FuseRowsIntoMatmul sees the whole rows from their quantize.
+    for (bool f32Chains : {false, true}) {
+      options.f32Chains = f32Chains;
+      RewritePatternSet patterns(&getContext());
+      qf::populateQFFusionPatterns(patterns, options);
+      if (failed(applyPatternsGreedily(module, std::move(patterns))))
+        return signalPassFailure();
+    }
     qf::eliminateCommonQFOps(module);
     if (!remarks)
       return;
@@ -1168,9 +1589,12 @@ void qf::populateQFFusionPatterns(RewritePatternSet &patterns,
   MLIRContext *ctx = patterns.getContext();
   patterns.add<DequantizeQuantize, RequantizeChain>(ctx);
   if (options.elementwise)
-    patterns.add<FuseElementwiseIntoQuantize, FuseDequantizeChain>(ctx);
+    patterns.add<FuseElementwiseIntoQuantize>(ctx);
+  if (options.elementwise && options.f32Chains)
+    patterns.add<FuseDequantizeChain>(ctx);
   if (options.epilogue)
-    patterns.add<FuseQuantizeIntoMatmul, FuseMapIntoMatmul, FuseSecondProduct,
+    patterns.add<FuseQuantizeIntoMatmul, FuseMapIntoMatmul,
+                 QuantizeIntoF32Epilogue, FuseSecondProduct,
                  QuantizeBeforeDataMovement, RhsTransposeB<qf::MatmulOp>,
                  RhsTransposeB<qf::FusedMatmulOp>, FuseRowsIntoMatmul,
                  RhsTransposeResult<qf::MatmulOp>,

@@ -469,6 +469,13 @@ def QF_FusedMatmulOp : QF_Op<"fused_matmul", [AttrSizedOperandSegments,
     a projection whose next contraction reduces over M (attention's V)
     encodes its blocks in its own epilogue.
 
+    Epilogue inputs are read at the identity of the row shape (the result
+    before padding, [B,] M x N, or N x M with transpose_result) unless
+    `epilogue_maps` gives broadcast maps, as `qf.map`'s `indexing_maps`:
+    a bias over N, `affine_map<(i, j) -> (j)>`, is read once per column
+    instead of being materialized at the product's shape (torch-mlir's bias
+    add after each projection, the attention mask of the scores).
+
     ```mlir
     %h = qf.fused_matmul %a, %w transpose_b epilogue(%gate : tensor<8x128xf32>)
            : !qf.tensor<8x64xf32, mxfp8, axis = 1>,
@@ -485,7 +492,8 @@ def QF_FusedMatmulOp : QF_Op<"fused_matmul", [AttrSizedOperandSegments,
                        Variadic<RankedTensorOf<[F32]>>:$epilogue,
                        Optional<AnyRankedTensor>:$scales,
                        Optional<AnyRankedTensor>:$tensor_scale,
-                       UnitAttr:$transpose_b, UnitAttr:$transpose_result);
+                       UnitAttr:$transpose_b, UnitAttr:$transpose_result,
+                       OptionalAttr<AffineMapArrayAttr>:$epilogue_maps);
   let results = (outs QF_QOrFloatTensor:$result);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
@@ -505,6 +513,9 @@ def QF_FusedMatmulOp : QF_Op<"fused_matmul", [AttrSizedOperandSegments,
     /// [B,] N x M with transpose_result), before padding; dynamic sizes
     /// where the operands do not give them.
     ::llvm::SmallVector<int64_t> getRowShape();
+    /// How epilogue input `i` is read from the row shape (getRowShape):
+    /// the identity unless `epilogue_maps` says otherwise.
+    ::mlir::AffineMap getEpilogueMap(unsigned i);
   }];
 }
 

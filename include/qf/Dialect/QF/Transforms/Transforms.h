@@ -12,6 +12,9 @@ struct QFFusionOptions {
   bool elementwise = true;
   /// Quantizes of qf.matmul results into qf.fused_matmul.
   bool epilogue = true;
+  /// Elementwise chains that read a product or a dequantize and end in f32
+  /// (FuseDequantizeChain: residual adds, biases of f32 results).
+  bool f32Chains = true;
 };
 
 /// The rewrites of `qf-fuse-requantize` (dequantize -> quantize, requantize
