@@ -10,7 +10,7 @@
 // RUN: FileCheck %s --check-prefix=IR < %t.f.mlir
 // The f32 tensors @block still produces, in the IR that qf-cpu-pipeline
 // lowers (after its qf-fuse-requantize step): see F32 below.
-// RUN: qf-opt %t.q.mlir --qf-cpu-pipeline --mlir-print-ir-after=qf-fuse-requantize -o /dev/null 2>&1 | %python %S/Inputs/f32-tensors.py block | FileCheck %s --check-prefix=F32
+// RUN: qf-opt %t.q.mlir --qf-cpu-pipeline --mlir-print-ir-after=qf-fuse-requantize -o /dev/null 2>&1 | %python %qf_src/scripts/f32-tensors.py block | FileCheck %s --check-prefix=F32
 // RUN: qf-opt %t.q.mlir --qf-cpu-pipeline | mlir-runner -e hash_main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils > %t.fused
 // RUN: qf-opt %t.q.mlir --qf-cpu-pipeline=fuse=false | mlir-runner -e hash_main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils > %t.unfused
 // RUN: diff %t.fused %t.unfused
@@ -20,7 +20,7 @@
 // RUN: qf-opt %t.block.mlir --qf-quantize-model="exclude=ref" --qf-instrument-calibration --qf-cpu-pipeline 2>/dev/null | env QF_CALIBRATION_OUT=%t.json mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%qf_runtime > /dev/null
 // RUN: qf-opt %t.block.mlir --qf-quantize-model="exclude=ref" --qf-fold-scales="calibration=%t.json" --canonicalize -o %t.s.mlir 2>/dev/null
 // RUN: qf-opt %t.s.mlir --qf-fuse-requantize 2>&1 | FileCheck %s --check-prefix=STATIC
-// RUN: qf-opt %t.s.mlir --qf-cpu-pipeline --mlir-print-ir-after=qf-fuse-requantize -o /dev/null 2>&1 | %python %S/Inputs/f32-tensors.py block | FileCheck %s --check-prefix=F32
+// RUN: qf-opt %t.s.mlir --qf-cpu-pipeline --mlir-print-ir-after=qf-fuse-requantize -o /dev/null 2>&1 | %python %qf_src/scripts/f32-tensors.py block | FileCheck %s --check-prefix=F32
 // RUN: qf-opt %t.s.mlir --qf-cpu-pipeline="threads=2" | mlir-runner -e hash_main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%omp_lib > %t.sfused
 // RUN: qf-opt %t.s.mlir --qf-cpu-pipeline=fuse=false | mlir-runner -e hash_main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils > %t.sunfused
 // RUN: diff %t.sfused %t.sunfused

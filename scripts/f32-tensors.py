@@ -3,7 +3,9 @@
 `<op name> -> <type>`), from MLIR in the generic or custom text form on
 stdin. Used to show which f32 tensors a fused program still materializes.
 
-usage: f32-tensors.py FUNCTION < in.mlir
+usage: scripts/f32-tensors.py FUNCTION < in.mlir
+(scripts/demo.sh prints the count; test/Integration/CPU/fuse-demo-block.mlir
+checks the list.)
 """
 import re
 import sys
