@@ -4,7 +4,8 @@
 // qf.quantize): RMSNorm quantized to mxfp8 and to a format with blocks of
 // 8, RMSNorm of a quantized input, and LayerNorm (mean, then the variance
 // of x - mean, kept per row in a stash) with an f32 result of rows of 40
-// (2 chunks and a tail at width 16). Each pair prints the same hashes of
+// (2 chunks and a tail at width 16), also with a dynamic number of rows.
+// Each pair prints the same hashes of
 // codes and scales (or of the f32 bits). Blocks of 8 are not whole 16-lane
 // chunks: at vector-width 16 that map lowers to the unfused program, at
 // vector-width 8 to the row kernel; same bits. fuse=false: the reference
@@ -145,6 +146,37 @@ func.func @ln_fused(%x: tensor<8x40xf32>, %g: tensor<40xf32>, %b: tensor<40xf32>
     qf.yield %o : f32
   }
   return %y : tensor<8x40xf32>
+}
+
+// The same with a dynamic number of rows.
+func.func @ln_fused_dyn(%x: tensor<?x40xf32>, %g: tensor<40xf32>, %b: tensor<40xf32>) -> tensor<?x40xf32> {
+  %y = qf.map(%x, %g, %b) {indexing_maps = [#id, #col, #col]} : (tensor<?x40xf32>, tensor<40xf32>, tensor<40xf32>) -> tensor<?x40xf32> {
+  ^bb0(%v: f32, %gv: f32, %bv: f32):
+    %zero = arith.constant 0.0 : f32
+    %sum = qf.row_reduce %v init(%zero) {
+    ^bb0(%e: f32, %acc: f32):
+      %s = arith.addf %e, %acc : f32
+      qf.yield %s : f32
+    }
+    %n = arith.constant 40.0 : f32
+    %mean = arith.divf %sum, %n : f32
+    %d = arith.subf %v, %mean : f32
+    %var = qf.row_reduce %d init(%zero) {
+    ^bb0(%e: f32, %acc: f32):
+      %sq = arith.mulf %e, %e : f32
+      %s = arith.addf %acc, %sq : f32
+      qf.yield %s : f32
+    }
+    %eps = arith.constant 1.0e-5 : f32
+    %vm = arith.divf %var, %n : f32
+    %ve = arith.addf %vm, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %dr = arith.mulf %d, %r : f32
+    %dg = arith.mulf %dr, %gv : f32
+    %o = arith.addf %dg, %bv : f32
+    qf.yield %o : f32
+  }
+  return %y : tensor<?x40xf32>
 }
 
 func.func @ln_ref(%x: tensor<8x40xf32>, %g: tensor<40xf32>, %b: tensor<40xf32>) -> tensor<8x40xf32> {
@@ -316,5 +348,10 @@ func.func @main() {
   call @hash_f32(%lf) : (tensor<8x40xf32>) -> ()
   %lr = call @ln_ref(%x40, %g40, %b40) : (tensor<8x40xf32>, tensor<40xf32>, tensor<40xf32>) -> tensor<8x40xf32>
   call @hash_f32(%lr) : (tensor<8x40xf32>) -> ()
+  // CHECK-NEXT: [[L0]]
+  %xd = tensor.cast %x40 : tensor<8x40xf32> to tensor<?x40xf32>
+  %ld = call @ln_fused_dyn(%xd, %g40, %b40) : (tensor<?x40xf32>, tensor<40xf32>, tensor<40xf32>) -> tensor<?x40xf32>
+  %ls = tensor.cast %ld : tensor<?x40xf32> to tensor<8x40xf32>
+  call @hash_f32(%ls) : (tensor<8x40xf32>) -> ()
   return
 }
