@@ -81,10 +81,10 @@ end=$(date +%s.%N)
 # What qf-fuse-requantize (the pipeline's first step) made of @block.
 awk '/func.func @block\(/,/^  }$/' "$work/fused.mlir" > "$work/fused-block.mlir"
 count() { grep -c "$1" "$work/fused-block.mlir" || true; }
-echo "   fusion in @block: $(count '= qf.fused_matmul') qf.fused_matmul ($(count 'qf.row_reduce') row reductions: softmax;" \
-  "$(count 'transpose_result') transpose_result: V), $(count '= qf.map') qf.map, $(count '= qf.matmul') qf.matmul and" \
+echo "   fusion in @block: $(count '= qf.fused_matmul') qf.fused_matmul ($(count 'transpose_result') transpose_result: V)," \
+  "$(count '= qf.map') qf.map, $(count 'qf.row_reduce') row reductions in their bodies (softmax, RMSNorm), $(count '= qf.matmul') qf.matmul and" \
   "$(count '= qf.quantize') qf.quantize left; f32 tensors: $(python3 "$root/scripts/f32-tensors.py" block \
-    < "$work/fused-block.mlir" | grep -c -v 'arith.constant\|tensor.empty\|linalg.fill') (residual stream, RMSNorm row sums)"
+    < "$work/fused-block.mlir" | grep -c -v 'arith.constant\|tensor.empty\|linalg.fill') (the residual stream)"
 echo "   quantize + compile: $(python3 -c "print(f'{$end - $start:.2f}')") s"
 run < "$work/llvm.mlir"
 echo "   (the f32 reference is the same linalg IR lowered to plain loops, not a tuned f32 kernel)"

@@ -13,6 +13,7 @@
 
 #include "mlir/IR/AffineMap.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
 
 #include <functional>
 
@@ -84,6 +85,51 @@ void emitQuantizeRow(mlir::OpBuilder &b, mlir::Location loc,
 llvm::SmallVector<mlir::Value> endRowQuantize(mlir::OpBuilder &b,
                                               mlir::Location loc,
                                               const RowQuantizeOutput &out);
+
+/// Clones the ops computing `v` (a scalar of a fused body) that `m` does not
+/// map yet, operands first; returns the mapped value.
+mlir::Value cloneScalarSlice(mlir::OpBuilder &b, mlir::Value v,
+                             mlir::IRMapping &m);
+
+//===- Row reductions (qf.row_reduce in qf.map / qf.fused_matmul bodies) -===//
+
+/// Whether the row kernels keep the reduced input of `red` per row (a stash
+/// of one row) because the body also uses it outside the reduction.
+bool rowReduceStashed(qf::RowReduceOp red);
+/// One sequential scalar loop over the `len` elements of the current row
+/// per qf.row_reduce in `reds` (body order), as the unfused linalg reduction
+/// lowered to loops runs it. `bindArgs(b, l, m)` maps the body's arguments
+/// to their scalars at element `l` of the row; the reduced input goes to
+/// `stashes[i]` (when not null) at `stashBase + l`. Returns (row_reduce
+/// result, reduced scalar) pairs for emitBodyOnVectors.
+llvm::SmallVector<std::pair<mlir::Value, mlir::Value>> emitRowReductionLoops(
+    mlir::OpBuilder &b, mlir::Location loc,
+    llvm::ArrayRef<qf::RowReduceOp> reds, llvm::ArrayRef<mlir::Value> stashes,
+    mlir::Value stashBase, mlir::Value len,
+    llvm::function_ref<void(mlir::OpBuilder &, mlir::Value, mlir::IRMapping &)>
+        bindArgs);
+/// Appends to `given` the stashed values (vw lanes at `at` of each stash)
+/// of the reductions that have one.
+void appendStashedValues(
+    mlir::OpBuilder &b, mlir::Location loc,
+    llvm::ArrayRef<qf::RowReduceOp> reds, llvm::ArrayRef<mlir::Value> stashes,
+    mlir::Value at, mlir::Value valid, bool full, unsigned vw,
+    llvm::SmallVectorImpl<std::pair<mlir::Value, mlir::Value>> &given);
+/// Stores one f32 row of `len` elements from `load` (built with `b`) at
+/// flat `rowBase` of `outFlat`: whole chunks, then a masked tail.
+void emitStoreRowF32(mlir::OpBuilder &b, mlir::Location loc,
+                     mlir::Value outFlat, mlir::Value rowBase, int64_t len,
+                     const LoadFn &load, unsigned vw);
+/// The unfused program of a body with row reductions over f32 tensors
+/// `args` read at `argMaps` (broadcasts of the static `rowShape`): one
+/// linalg reduction over the last axis per qf.row_reduce (body order; its
+/// init from a generic over the reduced shape), then one elementwise
+/// generic for the body. Returns the f32 result of `rowShape`.
+mlir::Value emitRowReductionGenerics(mlir::OpBuilder &b, mlir::Location loc,
+                                     llvm::ArrayRef<mlir::Value> args,
+                                     llvm::ArrayRef<mlir::AffineMap> argMaps,
+                                     mlir::Block *body,
+                                     llvm::ArrayRef<int64_t> rowShape);
 
 } // namespace qf::kernel
 

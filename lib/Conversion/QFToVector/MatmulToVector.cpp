@@ -608,17 +608,7 @@ void emitLoop(OpBuilder &b, Location loc, const Plan &p, Value batches,
       });
 }
 
-/// Clones the ops computing `v` (a scalar of a fused_matmul body) that `m`
-/// does not map yet, operands first; returns the mapped value.
-Value cloneScalarSlice(OpBuilder &b, Value v, IRMapping &m) {
-  if (Value done = m.lookupOrNull(v))
-    return done;
-  Operation *def = v.getDefiningOp();
-  for (Value o : def->getOperands())
-    cloneScalarSlice(b, o, m);
-  b.clone(*def, m);
-  return m.lookup(v);
-}
+using qf::kernel::cloneScalarSlice;
 
 /// A size known statically or computed at run time.
 struct Size {
@@ -1030,18 +1020,13 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
           // exp, summed and then divided) is kept per row while it is
           // reduced and read back, not computed twice.
           SmallVector<Value> stashes;
-          for (qf::RowReduceOp red : reductions) {
-            Value x = red.getInput();
-            bool elsewhere = llvm::any_of(x.getUsers(), [](Operation *u) {
-              return !isa<qf::RowReduceOp>(u);
-            });
+          for (qf::RowReduceOp red : reductions)
             stashes.push_back(
-                isa<BlockArgument>(x) || !elsewhere
-                    ? Value()
-                    : memref::AllocOp::create(bb, loc, bandT, ValueRange{},
+                qf::kernel::rowReduceStashed(red)
+                    ? memref::AllocOp::create(bb, loc, bandT, ValueRange{},
                                               bb.getI64IntegerAttr(64))
-                          .getResult());
-          }
+                          .getResult()
+                    : Value());
           SmallVector<Value> rb; // the band's rows (of M, or of N)
           for (int64_t i = 0; i < pb.t; ++i)
             rb.push_back(i ? jx.add(r0, jx.c(i)) : r0);
@@ -1102,19 +1087,11 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
             // Row reductions, in body order: a sequential scalar loop over
             // the row's L elements each, as the unfused linalg reduction
             // lowered to loops runs.
-            SmallVector<std::pair<Value, Value>> scalars;
-            IRMapping outer;
-            for (size_t ri = 0; ri < reductions.size(); ++ri) {
-              // Plain locals: the loop body's lambda captures them (C++17
-              // cannot capture structured bindings).
-              qf::RowReduceOp red = reductions[ri];
-              Value stash = stashes[ri];
-              Value init = cloneScalarSlice(bb, red.getInit(), outer);
-              auto loop = scf::ForOp::create(
-                  bb, loc, jx.c(0), jx.c(L), jx.c(1), ValueRange{init},
-                  [&](OpBuilder &b3, Location, Value l, ValueRange iter) {
+            SmallVector<std::pair<Value, Value>> scalars =
+                qf::kernel::emitRowReductionLoops(
+                    bb, loc, reductions, stashes, bandBase, jx.c(L),
+                    [&](OpBuilder &b3, Value l, IRMapping &m) {
                     Ix kx{b3, loc};
-                    IRMapping m = outer;
                     Block *body = ep->body;
                     unsigned a = 0;
                     m.map(body->getArgument(a++),
@@ -1131,22 +1108,7 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
                             memref::LoadOp::create(b3, loc, f,
                                                    ValueRange{epAt(b3, k, l)})
                                 .getResult());
-                    Value x = cloneScalarSlice(b3, red.getInput(), m);
-                    if (stash)
-                      memref::StoreOp::create(b3, loc, x, stash,
-                                              ValueRange{kx.add(bandBase, l)});
-                    Block &comb = red.getCombiner().front();
-                    IRMapping cm;
-                    cm.map(comb.getArgument(0), x);
-                    cm.map(comb.getArgument(1), iter[0]);
-                    for (Operation &o : comb.without_terminator())
-                      b3.clone(o, cm);
-                    scf::YieldOp::create(
-                        b3, loc, cm.lookup(comb.getTerminator()->getOperand(0)));
                   });
-              outer.map(red.getResult(), loop.getResult(0));
-              scalars.push_back({red.getResult(), loop.getResult(0)});
-            }
             qf::kernel::LoadFn load = [&, rowBase, bandBase, scalars, epAt,
                                        perRow](
                                           Value at, Value valid,
@@ -1165,11 +1127,9 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
                 mask = laneMask(bb, loc, vw, n);
               }
               SmallVector<std::pair<Value, Value>> given(scalars);
-              for (auto [red, stash] : llvm::zip(reductions, stashes))
-                if (stash)
-                  given.push_back({red.getInput(),
-                                   loadVec(stash, lx.add(bandBase, col), valid,
-                                           full)});
+              qf::kernel::appendStashedValues(bb, loc, reductions, stashes,
+                                              lx.add(bandBase, col), valid,
+                                              full, vw, given);
               SmallVector<Value> args{
                   loadVec(band, lx.add(bandBase, col), valid, full)};
               if (band2)
@@ -1195,27 +1155,8 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
               qf::kernel::emitQuantizeRow(bb, loc, *out, row, load, vw);
               continue;
             }
-            // f32 rows: whole chunks, then a masked tail.
-            int64_t full = L / vw, tail = L % vw;
-            scf::ForOp::create(
-                bb, loc, jx.c(0), jx.c(full), jx.c(1), ValueRange{},
-                [&](OpBuilder &b3, Location, Value c, ValueRange) {
-                  Ix kx{b3, loc};
-                  Value at = kx.add(rowBase, kx.mul(c, kx.c(vw)));
-                  OpBuilder::InsertionGuard g(bb);
-                  bb.setInsertionPoint(b3.getInsertionBlock(),
-                                       b3.getInsertionPoint());
-                  Value y = load(at, Value(), true);
-                  vector::StoreOp::create(bb, loc, y, f32Flat, ValueRange{at});
-                  scf::YieldOp::create(bb, loc);
-                });
-            if (tail) {
-              Value at = jx.add(rowBase, jx.c(full * vw));
-              Value n = jx.c(tail);
-              Value y = load(at, n, false);
-              vector::MaskedStoreOp::create(bb, loc, f32Flat, ValueRange{at},
-                                            laneMask(bb, loc, vw, n), y);
-            }
+            qf::kernel::emitStoreRowF32(bb, loc, f32Flat, rowBase, L, load,
+                                        vw);
           }
         });
   }
@@ -1257,12 +1198,8 @@ emitUnfusedEpilogue(OpBuilder &b, Location loc, qf::FusedMatmulOp op,
   Type f32 = b.getF32Type();
   SmallVector<int64_t> rowShape = op.getRowShape();
   int64_t r = rowShape.size();
-  auto rowT = RankedTensorType::get(rowShape, f32);
-  auto redT = RankedTensorType::get(ArrayRef(rowShape).drop_back(), f32);
   MLIRContext *ctx = b.getContext();
   AffineMap id = AffineMap::getMultiDimIdentityMap(r, ctx);
-  AffineMap rowMap = id.dropResult(r - 1);
-  AffineMap redId = AffineMap::getMultiDimIdentityMap(r - 1, ctx);
   if (llvm::any_of(rowShape, ShapedType::isDynamic))
     return op.emitOpError("cannot lower to a CPU kernel: row reductions, "
                           "padding or transpose_result need static shapes "
@@ -1285,73 +1222,8 @@ emitUnfusedEpilogue(OpBuilder &b, Location loc, qf::FusedMatmulOp op,
   SmallVector<AffineMap> argMaps(args.size(), id);
   args.append(epInputs.begin(), epInputs.end());
   argMaps.append(ep.maps.begin(), ep.maps.end());
-  Block *body = ep.body;
-  auto mapArgs = [&](IRMapping &m, ValueRange blockArgs) {
-    for (unsigned i = 0; i < body->getNumArguments(); ++i)
-      m.map(body->getArgument(i), blockArgs[i]);
-  };
-  SmallVector<qf::RowReduceOp> reds(body->getOps<qf::RowReduceOp>());
-  SmallVector<Value> redTensors;
-  SmallVector<utils::IteratorType> par(r, utils::IteratorType::parallel);
-  SmallVector<utils::IteratorType> red = par;
-  red.back() = utils::IteratorType::reduction;
-  for (size_t k = 0; k < reds.size(); ++k) {
-    qf::RowReduceOp rr = reds[k]; // captured below: not a structured binding
-    // The init: a function of constants and earlier reductions, per row.
-    SmallVector<AffineMap> initMaps(k + 1, redId);
-    Value initEmpty = tensor::EmptyOp::create(b, loc, redT.getShape(), f32);
-    auto init = linalg::GenericOp::create(
-        b, loc, TypeRange{redT}, ArrayRef(redTensors).take_front(k),
-        ValueRange{initEmpty}, initMaps, SmallVector<utils::IteratorType>(r - 1, utils::IteratorType::parallel),
-        [&](OpBuilder &nb, Location, ValueRange bargs) {
-          IRMapping m;
-          for (unsigned j = 0; j < k; ++j)
-            m.map(reds[j].getResult(), bargs[j]);
-          linalg::YieldOp::create(
-              nb, loc, cloneScalarSlice(nb, rr.getInit(), m));
-        });
-    SmallVector<Value> ins(args);
-    ins.append(redTensors.begin(), redTensors.end());
-    SmallVector<AffineMap> maps = argMaps;
-    maps.append(k, rowMap);
-    maps.push_back(rowMap);
-    auto g = linalg::GenericOp::create(
-        b, loc, TypeRange{redT}, ins, ValueRange{init.getResult(0)}, maps, red,
-        [&](OpBuilder &nb, Location, ValueRange bargs) {
-          IRMapping m;
-          mapArgs(m, bargs);
-          for (unsigned j = 0; j < k; ++j)
-            m.map(reds[j].getResult(), bargs[args.size() + j]);
-          Value x = cloneScalarSlice(nb, rr.getInput(), m);
-          Block &comb = rr.getCombiner().front();
-          IRMapping cm;
-          cm.map(comb.getArgument(0), x);
-          cm.map(comb.getArgument(1), bargs.back());
-          for (Operation &o : comb.without_terminator())
-            nb.clone(o, cm);
-          linalg::YieldOp::create(
-              nb, loc, cm.lookup(comb.getTerminator()->getOperand(0)));
-        });
-    redTensors.push_back(g.getResult(0));
-  }
-  SmallVector<Value> ins(args);
-  ins.append(redTensors.begin(), redTensors.end());
-  SmallVector<AffineMap> maps = argMaps;
-  maps.append(redTensors.size(), rowMap);
-  maps.push_back(id);
-  Value empty = tensor::EmptyOp::create(b, loc, rowShape, f32);
-  auto y = linalg::GenericOp::create(
-      b, loc, TypeRange{rowT}, ins, ValueRange{empty}, maps, par,
-      [&](OpBuilder &nb, Location, ValueRange bargs) {
-        IRMapping m;
-        mapArgs(m, bargs);
-        for (auto [j, rr] : llvm::enumerate(reds))
-          m.map(rr.getResult(), bargs[args.size() + j]);
-        linalg::YieldOp::create(
-            nb, loc,
-            cloneScalarSlice(nb, body->getTerminator()->getOperand(0), m));
-      });
-  Value result = y.getResult(0);
+  Value result = qf::kernel::emitRowReductionGenerics(b, loc, args, argMaps,
+                                                      ep.body, rowShape);
   if (!ep.type)
     return SmallVector<Value>{result};
   int64_t lp = ep.type.getShape().back();

@@ -1838,11 +1838,173 @@ bool chunkInOneBlock(qf::QTensorType t, unsigned vw, bool asResult) {
   return f.blockSize % vw == 0;
 }
 
+/// qf.map whose body has row reductions: one row of the result (its last,
+/// static axis) per iteration of a parallel loop. Per row, one sequential
+/// scalar loop per qf.row_reduce in body order (inputs read through their
+/// broadcast maps, in the order of the unfused linalg reduction lowered to
+/// loops), with a row stash of a reduced value the body reuses; then the
+/// body on vectors with the reductions broadcast, encoded by the row
+/// quantize kernel or stored as f32. The row is read again by the vector
+/// body while it is still in cache, and no f32 tensor reaches memory.
+/// Results the row kernel cannot encode (blocks that are not whole vector
+/// chunks along the last axis, tensor-scale formats without static scales)
+/// take the unfused program, which computes the same bits.
+FailureOr<SmallVector<Value>>
+emitRowMap(OpBuilder &b, Location loc, ArrayRef<qf::kernel::MapInput> inputs,
+           Block &body, Type resultType, Value scales, Value tensorScale,
+           unsigned vw) {
+  auto qt = dyn_cast<qf::QTensorType>(resultType);
+  auto outT = qt ? RankedTensorType::get(qt.getShape(), b.getF32Type())
+                 : cast<RankedTensorType>(resultType);
+  ArrayRef<int64_t> shape = outT.getShape();
+  int64_t r = shape.size();
+  int64_t L = shape.back(); // static: the verifier checks it
+  // The reduction loops read scalars: a quantized input is decoded by the
+  // dequantize kernel first (exactly what qf.map's decode computes).
+  SmallVector<Value> ts;
+  SmallVector<AffineMap> maps;
+  Value sizeSource;
+  for (const qf::kernel::MapInput &in : inputs) {
+    Value t = in.tensor;
+    if (in.qtype)
+      t = emitDequantize(b, loc, storageOf(in.storage), in.qtype,
+                         RankedTensorType::get(in.qtype.getShape(),
+                                               b.getF32Type()),
+                         vw);
+    ts.push_back(t);
+    maps.push_back(in.map);
+    if (!sizeSource && in.map.isIdentity())
+      sizeSource = t;
+  }
+  bool rowKernel = true;
+  if (qt) {
+    qf::FormatAttr f = qt.getFormat();
+    rowKernel = f.getBlockKind() == qf::BlockKind::Fixed &&
+                qt.getAxis() == r - 1 && f.getBlockSize() % vw == 0 &&
+                (!f.hasTensorScale() || tensorScale);
+  }
+  if (!rowKernel) {
+    if (!outT.hasStaticShape())
+      return emitError(loc) << "cannot lower qf.map with row reductions to a "
+                               "CPU kernel: the unfused program for "
+                            << qt << " needs a static shape";
+    Value f = qf::kernel::emitRowReductionGenerics(b, loc, ts, maps, &body,
+                                                   shape);
+    Storage given;
+    given.scales = scales;
+    given.ts = tensorScale;
+    FailureOr<Storage> st = emitQuantize(b, loc, f, qt, given, vw);
+    if (failed(st))
+      return failure();
+    return valuesOf(*st);
+  }
+
+  Idx ix{b, loc};
+  SmallVector<Value> sizes = dimSizes(b, loc, sizeSource);
+  Value rows = product(ix, sizes, 0, r - 1);
+  SmallVector<Value> bufs;
+  SmallVector<SmallVector<unsigned>> dims;
+  for (auto [t, map] : llvm::zip(ts, maps)) {
+    bufs.push_back(flat(b, loc, readBuffer(b, loc, t)));
+    SmallVector<unsigned> d;
+    for (AffineExpr e : map.getResults())
+      d.push_back(cast<AffineDimExpr>(e).getPosition());
+    dims.push_back(d);
+  }
+  FailureOr<qf::kernel::RowQuantizeOutput> out;
+  Value outBuf, outFlat;
+  if (qt) {
+    out = qf::kernel::beginRowQuantize(b, loc, qt, sizes, scales, tensorScale);
+    if (failed(out))
+      return failure();
+  } else {
+    outBuf = allocBuffer(b, loc, outT, sizes);
+    outFlat = flat(b, loc, outBuf);
+  }
+  SmallVector<qf::RowReduceOp> reds(body.getOps<qf::RowReduceOp>());
+  Kernels f32Kernels{b, loc, nm::BlockFormat(), vw, 8};
+  VectorType vf = VectorType::get({vw}, b.getF32Type());
+  parallelLoop(b, loc, {rows}, [&](OpBuilder &nb, ValueRange ivs) {
+    OpBuilder::InsertionGuard gd(b);
+    b.setInsertionPointToEnd(nb.getInsertionBlock());
+    Value row = ivs[0];
+    Value rowBase = ix.mul(row, ix.c(L));
+    // The row's index along the leading dims, for broadcast inputs.
+    SmallVector<Value> idx(r);
+    Value rem = row;
+    for (int64_t d = r - 2; d >= 0; --d) {
+      idx[d] = arith::RemUIOp::create(b, loc, rem, sizes[d]);
+      rem = ix.div(rem, sizes[d]);
+    }
+    // Flat index of input k at column c of this row.
+    auto offset = [&](Idx &jx, size_t k, Value c) -> Value {
+      if (maps[k].isIdentity())
+        return jx.add(rowBase, c);
+      Value off = jx.c(0);
+      for (unsigned d : dims[k])
+        off = jx.add(jx.mul(off, sizes[d]), d == unsigned(r - 1) ? c : idx[d]);
+      return off;
+    };
+    auto readsRow = [&](size_t k) {
+      return !dims[k].empty() && dims[k].back() == unsigned(r - 1);
+    };
+    SmallVector<Value> stashes;
+    for (qf::RowReduceOp red : reds)
+      stashes.push_back(
+          qf::kernel::rowReduceStashed(red)
+              ? memref::AllocOp::create(b, loc, MemRefType::get({L}, b.getF32Type()),
+                                        ValueRange{}, b.getI64IntegerAttr(64))
+                    .getResult()
+              : Value());
+    SmallVector<std::pair<Value, Value>> scalars =
+        qf::kernel::emitRowReductionLoops(
+            b, loc, reds, stashes, ix.c(0), ix.c(L),
+            [&](OpBuilder &lb, Value l, IRMapping &m) {
+              Idx jx{lb, loc};
+              for (size_t k = 0; k < bufs.size(); ++k)
+                m.map(body.getArgument(k),
+                      memref::LoadOp::create(lb, loc, bufs[k],
+                                             ValueRange{offset(jx, k, l)})
+                          .getResult());
+            });
+    qf::kernel::LoadFn load = [&](Value at, Value valid, bool full) -> Value {
+      Value col = ix.sub(at, rowBase);
+      SmallVector<Value> args;
+      for (size_t k = 0; k < bufs.size(); ++k) {
+        if (readsRow(k)) {
+          args.push_back(
+              f32Kernels.loadF32(bufs[k], offset(ix, k, col), valid, full));
+          continue;
+        }
+        // One value for the whole row, in every lane.
+        Value v = memref::LoadOp::create(b, loc, bufs[k],
+                                         ValueRange{offset(ix, k, ix.c(0))});
+        args.push_back(vector::BroadcastOp::create(b, loc, vf, v));
+      }
+      SmallVector<std::pair<Value, Value>> given(scalars);
+      qf::kernel::appendStashedValues(b, loc, reds, stashes, col, valid, full,
+                                      vw, given);
+      return qf::kernel::emitBodyOnVectors(b, loc, body, args, vw, given);
+    };
+    if (qt)
+      qf::kernel::emitQuantizeRow(b, loc, *out, row, load, vw);
+    else
+      qf::kernel::emitStoreRowF32(b, loc, outFlat, rowBase, L, load, vw);
+    scf::ReduceOp::create(b, loc);
+  });
+  if (qt)
+    return qf::kernel::endRowQuantize(b, loc, *out);
+  return SmallVector<Value>{toTensor(b, loc, outT, outBuf)};
+}
+
 } // namespace
 
 FailureOr<SmallVector<Value>> qf::kernel::emitMapKernel(
     OpBuilder &b, Location loc, ArrayRef<MapInput> inputs, Block &body,
     Type resultType, Value scales, Value tensorScale, unsigned vw) {
+  if (!body.getOps<qf::RowReduceOp>().empty())
+    return emitRowMap(b, loc, inputs, body, resultType, scales, tensorScale,
+                      vw);
   auto qt = dyn_cast<qf::QTensorType>(resultType);
   ArrayRef<int64_t> shape =
       qt ? qt.getShape() : cast<RankedTensorType>(resultType).getShape();

@@ -230,7 +230,7 @@ func.func @row_reduce_combiner(%a: !qf.tensor<8x64xf32, mxfp8, axis = 1>, %w: !q
 
 func.func @row_reduce_outside(%x: f32) -> f32 {
   %z = arith.constant 0.0 : f32
-  // expected-error @+1 {{expects parent op 'qf.fused_matmul'}}
+  // expected-error @+1 {{expects parent op to be one of 'qf.fused_matmul, qf.map'}}
   %m = qf.row_reduce %x init(%z) {
   ^bb0(%v: f32, %a: f32):
     %y = arith.addf %v, %a : f32
@@ -259,4 +259,38 @@ func.func @fused_f32_scales(%a: !qf.tensor<8x64xf32, mxfp8, axis = 1>, %w: !qf.t
     qf.yield %acc : f32
   }
   return %r : tensor<8x8xf32>
+}
+
+// -----
+
+func.func @map_row_reduce_dynamic(%x: tensor<8x?xf32>) -> tensor<8x?xf32> {
+  // expected-error @+1 {{has a qf.row_reduce in its body, which reduces over the result's last axis (a row); the result 8x? needs a static last axis}}
+  %r = qf.map(%x) : (tensor<8x?xf32>) -> tensor<8x?xf32> {
+  ^bb0(%v: f32):
+    %z = arith.constant 0.0 : f32
+    %s = qf.row_reduce %v init(%z) {
+    ^bb0(%e: f32, %a: f32):
+      %y = arith.addf %e, %a : f32
+      qf.yield %y : f32
+    }
+    %d = arith.divf %v, %s : f32
+    qf.yield %d : f32
+  }
+  return %r : tensor<8x?xf32>
+}
+
+// -----
+
+func.func @map_row_reduce_init(%x: tensor<8x64xf32>) -> tensor<8x64xf32> {
+  %r = qf.map(%x) : (tensor<8x64xf32>) -> tensor<8x64xf32> {
+  ^bb0(%v: f32):
+    // expected-error @+1 {{init depends on the body argument #0; it must be the same for every element of the row}}
+    %s = qf.row_reduce %v init(%v) {
+    ^bb0(%e: f32, %a: f32):
+      %y = arith.addf %e, %a : f32
+      qf.yield %y : f32
+    }
+    qf.yield %s : f32
+  }
+  return %r : tensor<8x64xf32>
 }

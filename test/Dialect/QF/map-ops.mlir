@@ -182,6 +182,45 @@ func.func @fused_matmul_softmax(%q: !qf.tensor<2x8x32xf32, mxfp8, axis = 2>,
   return %p : !qf.tensor<2x8x32xf32, mxfp8, axis = 2>
 }
 
+// RMSNorm as one qf.map: the row's sum of squares (qf.row_reduce), then
+// the normalized, scaled row, quantized.
+// CHECK-LABEL: func.func @map_rmsnorm
+// CHECK: qf.map(%{{.*}}, %{{.*}}) {indexing_maps = [#{{.*}}, #{{.*}}]} : (tensor<8x64xf32>, tensor<64xf32>) -> !qf.tensor<8x64xf32, mxfp8, axis = 1> {
+// CHECK-NEXT: ^bb0(%[[X:.*]]: f32, %[[G:.*]]: f32):
+// CHECK: %[[SS:.*]] = qf.row_reduce %[[X]] init(%{{.*}}) {
+// CHECK-NEXT: ^bb0(%[[E:.*]]: f32, %[[A:.*]]: f32):
+// CHECK-NEXT: %[[SQ:.*]] = arith.mulf %[[E]], %[[E]] : f32
+// CHECK-NEXT: %[[S:.*]] = arith.addf %[[A]], %[[SQ]] : f32
+// CHECK-NEXT: qf.yield %[[S]] : f32
+// CHECK-NEXT: }
+// CHECK: arith.divf %[[SS]], %{{.*}} : f32
+// CHECK: math.rsqrt
+func.func @map_rmsnorm(%x: tensor<8x64xf32>, %g: tensor<64xf32>)
+    -> !qf.tensor<8x64xf32, mxfp8, axis = 1> {
+  %y = qf.map(%x, %g) {indexing_maps = [affine_map<(i, j) -> (i, j)>,
+                                        affine_map<(i, j) -> (j)>]}
+         : (tensor<8x64xf32>, tensor<64xf32>)
+         -> !qf.tensor<8x64xf32, mxfp8, axis = 1> {
+  ^bb0(%v: f32, %gv: f32):
+    %zero = arith.constant 0.0 : f32
+    %ss = qf.row_reduce %v init(%zero) {
+    ^bb0(%e: f32, %acc: f32):
+      %sq = arith.mulf %e, %e : f32
+      %s = arith.addf %acc, %sq : f32
+      qf.yield %s : f32
+    }
+    %n = arith.constant 64.0 : f32
+    %eps = arith.constant 1.0e-5 : f32
+    %m = arith.divf %ss, %n : f32
+    %me = arith.addf %m, %eps : f32
+    %r = math.rsqrt %me : f32
+    %xr = arith.mulf %v, %r : f32
+    %o = arith.mulf %xr, %gv : f32
+    qf.yield %o : f32
+  }
+  return %y : !qf.tensor<8x64xf32, mxfp8, axis = 1>
+}
+
 // transpose_result: [N, M] blocked along M, padded from M = 8 to 32.
 // CHECK-LABEL: func.func @fused_matmul_transposed
 // CHECK: qf.fused_matmul %{{.*}}, %{{.*}} transpose_b transpose_result : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<64x64xf32, mxfp4, axis = 1> -> !qf.tensor<64x32xf32, mxfp8, axis = 1> {

@@ -29,8 +29,9 @@
 // No quantize of an elementwise op that computes something stays unfused.
 // REMARK-NOT: not fused
 
-// In @block: the two RMSNorm scalings quantize in qf.map kernels (reading
-// the residual stream, the row sums and gamma), the Q/K/V projections share
+// In @block: each RMSNorm is one qf.map kernel (reading the residual stream
+// and gamma; the row sum of squares is a qf.row_reduce in its body), the
+// Q/K/V projections share
 // one quantized input. The Q and K projections quantize in their epilogues
 // and the head split moves codes (qf.reshape + qf.transpose; K^T becomes
 // the transpose_b form on [h, s, d]). The scores' softmax (row max and sum
@@ -47,23 +48,19 @@
 // reads codes written by a fused kernel and writes codes, except the O and
 // down projections, which write the residual stream (x + o, then + mlp: the
 // block's state and output, f32 by design) with the add in their epilogues.
-// What remains in f32 is that stream and the RMSNorm row sums of squares
-// (8 floats per norm) read by the qf.map that quantizes the normalized rows;
-// the constants are the two gammas.
+// What remains in f32 is only that stream (the two fused_matmul results):
+// the RMSNorm row sums of squares are reduced inside the qf.map kernels that
+// quantize the normalized rows. The constants are the two gammas.
 // F32: arith.constant -> tensor<64xf32>
 // F32-NEXT: arith.constant -> tensor<64xf32>
-// F32-NEXT: tensor.empty -> tensor<8xf32>
-// F32-NEXT: linalg.fill -> tensor<8xf32>
-// F32-NEXT: linalg.generic -> tensor<8xf32>
 // F32-NEXT: qf.fused_matmul -> tensor<8x64xf32>
-// F32-NEXT: tensor.empty -> tensor<8xf32>
-// F32-NEXT: linalg.fill -> tensor<8xf32>
-// F32-NEXT: linalg.generic -> tensor<8xf32>
 // F32-NEXT: qf.fused_matmul -> tensor<8x64xf32>
 // F32-NOT: {{.}}
 
 // IR-LABEL: func.func @block(
-// IR: %[[N1:.*]] = qf.map(%{{.*}}, %{{.*}}, %{{.*}}) {indexing_maps = {{.*}}} : (tensor<8x64xf32>, tensor<8xf32>, tensor<64xf32>) -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
+// IR: %[[N1:.*]] = qf.map(%arg0, %{{.*}}) {indexing_maps = {{.*}}} : (tensor<8x64xf32>, tensor<64xf32>) -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
+// IR: qf.row_reduce
+// IR: math.rsqrt
 // IR: %[[Q:.*]] = qf.fused_matmul %[[N1]], %{{.*}} transpose_b : {{.*}} -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
 // IR: %[[QR:.*]] = qf.reshape %[[Q]] : !qf.tensor<8x64xf32, mxfp8, axis = 1> -> !qf.tensor<8x2x32xf32, mxfp8, axis = 2>
 // IR: %[[QH:.*]] = qf.transpose %[[QR]] permutation = [1, 0, 2] : !qf.tensor<8x2x32xf32, mxfp8, axis = 2> -> !qf.tensor<2x8x32xf32, mxfp8, axis = 2>
@@ -84,7 +81,9 @@
 // IR: %[[OM:.*]] = qf.reshape %[[OT]] : !qf.tensor<8x2x32xf32, mxfp8, axis = 2> -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
 // IR-NOT: tensor.collapse_shape
 // IR: %[[H1:.*]] = qf.fused_matmul %[[OM]], %{{.*}} transpose_b epilogue(%arg0 : tensor<8x64xf32>) : {{.*}} -> tensor<8x64xf32>
-// IR: %[[N2:.*]] = qf.map(%[[H1]], %{{.*}}, %{{.*}}) {indexing_maps = {{.*}}} : (tensor<8x64xf32>, tensor<8xf32>, tensor<64xf32>) -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
+// IR: %[[N2:.*]] = qf.map(%[[H1]], %{{.*}}) {indexing_maps = {{.*}}} : (tensor<8x64xf32>, tensor<64xf32>) -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
+// IR: qf.row_reduce
+// IR: math.rsqrt
 // IR-NOT: qf.matmul %[[N2]]
 // IR: %[[H:.*]] = qf.fused_matmul %[[N2]], %{{.*}}, %{{.*}} transpose_b : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<128x64xf32, mxfp4, axis = 1>, !qf.tensor<128x64xf32, mxfp4, axis = 1> -> !qf.tensor<8x128xf32, mxfp8, axis = 1>
 // IR-NEXT: ^bb0(%{{.*}}: f32, %{{.*}}: f32):
@@ -97,6 +96,7 @@
 // With calibrated scales the head split/merge moves codes too (the static
 // block scales take the inverse movement).
 // STATIC: qf.map({{.*}}) scales(
+// STATIC: qf.row_reduce
 // STATIC: qf.fused_matmul {{.*}} transpose_b scales(
 // STATIC: qf.reshape
 // STATIC: %[[SQ:.*]] = qf.transpose

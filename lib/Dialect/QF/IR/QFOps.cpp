@@ -832,8 +832,9 @@ static LogicalResult verifyScalarBody(Operation *op, Region &region,
                                << " has type " << arg.getType()
                                << "; body arguments are f32 scalars";
   for (Operation &inner : block.without_terminator()) {
-    // Row reductions (checked by their own verifier) in fused_matmul bodies.
-    if (isa<RowReduceOp>(inner) && isa<FusedMatmulOp>(op))
+    // Row reductions (checked by their own verifier) in fused_matmul and
+    // map bodies.
+    if (isa<RowReduceOp>(inner) && isa<FusedMatmulOp, MapOp>(op))
       continue;
     StringRef ns = inner.getDialect() ? inner.getDialect()->getNamespace() : "";
     bool elementwise = inner.hasTrait<OpTrait::Elementwise>() ||
@@ -936,8 +937,21 @@ LogicalResult MapOp::verify() {
 }
 
 LogicalResult MapOp::verifyRegions() {
-  return verifyScalarBody(*this, getBody(), getInputs().size(),
-                          "one per input");
+  if (failed(verifyScalarBody(*this, getBody(), getInputs().size(),
+                              "one per input")))
+    return failure();
+  // A row reduction runs over the result's last axis: the kernel keeps one
+  // row (its reduced values) per iteration, so that axis must be known.
+  if (!getBody().front().getOps<RowReduceOp>().empty()) {
+    ArrayRef<int64_t> shape = getResultShape();
+    if (shape.empty() || ShapedType::isDynamic(shape.back()))
+      return emitOpError() << "has a qf.row_reduce in its body, which reduces "
+                              "over the result's last axis (a row); the "
+                              "result "
+                           << shapeStr(shape)
+                           << " needs a static last axis";
+  }
+  return success();
 }
 
 AffineMap FusedMatmulOp::getEpilogueMap(unsigned i) {

@@ -434,6 +434,10 @@ struct FuseMapIntoMatmul : OpRewritePattern<qf::MapOp> {
     auto qt = dyn_cast<qf::QTensorType>(t);
     if (qt && !epilogueEncodable(qt, qt.getRank(), bool(op.getScales())))
       return failure();
+    // Rows of a product come whole from FuseRowsIntoMatmul; a map with row
+    // reductions reads no product.
+    if (!op.getBody().front().getOps<qf::RowReduceOp>().empty())
+      return failure();
     int64_t accIdx = -1;
     qf::MatmulOp mm;
     for (auto [i, in] : llvm::enumerate(op.getInputs())) {
@@ -933,13 +937,17 @@ std::string analyzeRows(qf::QuantizeOp q, RowsPlan &plan) {
   return "";
 }
 
-/// Builds the body of the fused_matmul of a RowsPlan: each tensor value
-/// (at each map) computed once, the product is the accumulator (argument
-/// 0), row reductions become qf.row_reduce, other leaves epilogue inputs.
+/// Builds a body with row reductions from the linalg ops `fused`: each
+/// tensor value (at each map) computed once, row reductions become
+/// qf.row_reduce, other values leaves (epilogue or map inputs). For a
+/// fused_matmul, `product` (a RowsPlan's) is the accumulator (argument 0);
+/// for a qf.map it is null.
 class RowBodyBuilder {
 public:
-  RowBodyBuilder(OpBuilder &b, Block *body, RowsPlan &plan, int64_t rank)
-      : b(b), body(body), plan(plan),
+  RowBodyBuilder(OpBuilder &b, Block *body,
+                 const llvm::SetVector<Operation *> &fused, Value product,
+                 int64_t rank)
+      : b(b), body(body), fused(fused), product(product),
         id(AffineMap::getMultiDimIdentityMap(rank, b.getContext())) {}
 
   SmallVector<Value> leaves;
@@ -956,10 +964,10 @@ public:
 
 private:
   Value compute(Value v, AffineMap map) {
-    if (v == plan.mm.getResult() && map == id)
+    if (product && v == product && map == id)
       return body->getArgument(0);
     Operation *def = v.getDefiningOp();
-    if (!def || !plan.fused.contains(def)) {
+    if (!def || !fused.contains(def)) {
       leaves.push_back(v);
       leafMaps.push_back(map);
       return body->addArgument(b.getF32Type(), v.getLoc());
@@ -997,10 +1005,25 @@ private:
 
   OpBuilder &b;
   Block *body;
-  RowsPlan &plan;
+  const llvm::SetVector<Operation *> &fused;
+  Value product;
   AffineMap id;
   DenseMap<std::pair<Value, AffineMap>, Value> memo;
 };
+
+/// Erases the ops of `ops` once they have no user left, users before
+/// producers (their order is not known).
+void eraseUnused(PatternRewriter &rewriter, SmallVector<Operation *> ops) {
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (Operation *&f : ops)
+      if (f && f->use_empty()) {
+        rewriter.eraseOp(f);
+        f = nullptr;
+        progress = true;
+      }
+  }
+}
 
 /// quantize(pad?(f(qf.matmul))) with f made of elementwise ops and
 /// reductions over the last axis (a row softmax), the pad only along the
@@ -1023,7 +1046,8 @@ struct FuseRowsIntoMatmul : OpRewritePattern<qf::QuantizeOp> {
     auto body = std::make_unique<Block>();
     body->addArgument(rewriter.getF32Type(), plan.mm.getLoc());
     OpBuilder bb(rewriter.getContext());
-    RowBodyBuilder rb(bb, body.get(), plan, t.getRank());
+    RowBodyBuilder rb(bb, body.get(), plan.fused, plan.mm.getResult(),
+                      t.getRank());
     Value x = plan.pad ? plan.pad.getSource() : op.getInput();
     Value y = rb.valueOf(
         x, AffineMap::getMultiDimIdentityMap(t.getRank(), getContext()));
@@ -1038,18 +1062,166 @@ struct FuseRowsIntoMatmul : OpRewritePattern<qf::QuantizeOp> {
     rewriter.replaceOp(op, fused.getResult());
     if (plan.pad)
       rewriter.eraseOp(plan.pad);
-    // Users before producers: erase whatever has no user left, until done.
     SmallVector<Operation *> left(plan.fused.begin(), plan.fused.end());
     left.push_back(plan.mm);
-    for (bool progress = true; progress;) {
-      progress = false;
-      for (Operation *&f : left)
-        if (f && f->use_empty()) {
-          rewriter.eraseOp(f);
-          f = nullptr;
-          progress = true;
-        }
+    eraseUnused(rewriter, left);
+    return success();
+  }
+};
+
+/// Why the row reductions that quantized qf.map `map` reads (RMSNorm's sum
+/// of squares, LayerNorm's mean and variance) cannot move into its body as
+/// qf.row_reduce, or "" (with `fused` the linalg ops to fold in: row
+/// reductions and elementwise ops whose users are all folded in or the
+/// map). As FuseRowsIntoMatmul: reductions only read along their rows,
+/// constant-fill inits, no intermediate used outside; a chain reading a
+/// qf.matmul product is that pattern's (the product's epilogue).
+std::string analyzeMapRows(qf::MapOp map, llvm::SetVector<Operation *> &fused) {
+  auto qt = dyn_cast<qf::QTensorType>(map.getResult().getType());
+  if (!qt)
+    return "the result is not quantized";
+  int64_t rank = qt.getRank();
+  if (rank < 1 || ShapedType::isDynamic(qt.getShape().back()))
+    return "the result's last axis (the row) is not static";
+  // Fold in what is used only by the map or by ops folded in, until
+  // nothing changes (an op's users may be found after the op).
+  auto eligible = [](Operation *op) {
+    return isElementwise(op) || isRowReduction(op);
+  };
+  auto inside = [&](Operation *u) { return u == map || fused.contains(u); };
+  for (bool changed = true; changed;) {
+    changed = false;
+    SmallVector<Value> frontier(map.getInputs());
+    for (Operation *op : fused)
+      for (OpOperand *in : cast<linalg::LinalgOp>(op).getDpsInputOperands())
+        frontier.push_back(in->get());
+    for (Value v : frontier) {
+      Operation *def = v.getDefiningOp();
+      if (def && !fused.contains(def) && eligible(def) &&
+          llvm::all_of(def->getUsers(), inside)) {
+        fused.insert(def);
+        changed = true;
+      }
     }
+  }
+  // Walk the values as the body will compute them.
+  MLIRContext *ctx = map.getContext();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  AffineMap rows = dropLastMap(rank, ctx);
+  bool hasReduction = false;
+  DenseSet<std::pair<Value, AffineMap>> seen;
+  std::function<std::string(Value, AffineMap)> visit =
+      [&](Value v, AffineMap m) -> std::string {
+    if (!seen.insert({v, m}).second)
+      return "";
+    Operation *def = v.getDefiningOp();
+    if (def && fused.contains(def)) {
+      if (isRowReduction(def)) {
+        if (m != rows)
+          return "a row reduction is read other than along its rows";
+        hasReduction = true;
+        return visit(def->getOperand(0), id);
+      }
+      auto lop = cast<linalg::LinalgOp>(def);
+      for (OpOperand *in : lop.getDpsInputOperands())
+        if (std::string why =
+                visit(in->get(), lop.getMatchingIndexingMap(in).compose(m));
+            !why.empty())
+          return why;
+      return "";
+    }
+    // A leaf: a map input.
+    if (isa_and_nonnull<qf::MatmulOp>(def))
+      return "it reads a qf.matmul product (its epilogue takes the rows)";
+    if (auto g = dyn_cast_or_null<linalg::GenericOp>(def);
+        g && g.getNumReductionLoops() != 0) {
+      FloatAttr init;
+      std::string why = whyNotRowReduction(def, init);
+      if (why.empty())
+        why = "its result has a user outside the fused ops";
+      return "a reduction is not fused: " + why;
+    }
+    if (!isBroadcastMap(m) ||
+        !(isF32Tensor(v.getType()) ||
+          (isa<qf::QTensorType>(v.getType()) && m == id)))
+      return "an input is not a tensor read at a broadcast of the result";
+    return "";
+  };
+  for (auto [i, in] : llvm::enumerate(map.getInputs()))
+    if (std::string why = visit(in, map.getInputMap(i)); !why.empty())
+      return why;
+  if (!hasReduction)
+    return "it reads no row reduction";
+  return "";
+}
+
+/// quantized qf.map reading row reductions of a tensor it also reads (the
+/// map FuseElementwiseIntoQuantize built of an RMSNorm or a LayerNorm) ->
+/// one qf.map with the reductions as qf.row_reduce in its body, so the CPU
+/// kernel reads each row once and no f32 tensor of reduced values (or of
+/// x - mean) reaches memory. Each value is the same scalar ops on the same
+/// operands in the same order, so the codes are those of the unfused
+/// program. Not for products (FuseRowsIntoMatmul).
+struct FuseRowsIntoMap : OpRewritePattern<qf::MapOp> {
+  using Base::Base;
+  LogicalResult matchAndRewrite(qf::MapOp op,
+                                PatternRewriter &rewriter) const override {
+    llvm::SetVector<Operation *> fused;
+    if (std::string why = analyzeMapRows(op, fused); !why.empty())
+      return rewriter.notifyMatchFailure(op, why);
+    int64_t rank = op.getRank();
+    Location loc = op.getLoc();
+    auto body = std::make_unique<Block>();
+    OpBuilder bb(rewriter.getContext());
+    RowBodyBuilder rb(bb, body.get(), fused, Value(), rank);
+    Block &old = op.getBody().front();
+    IRMapping m;
+    for (auto [i, in] : llvm::enumerate(op.getInputs()))
+      m.map(old.getArgument(i), rb.valueOf(in, op.getInputMap(i)));
+    bb.setInsertionPointToEnd(body.get());
+    for (Operation &o : old.without_terminator())
+      bb.clone(o, m);
+    qf::YieldOp::create(bb, loc,
+                        ValueRange{m.lookup(old.getTerminator()->getOperand(0))});
+    // A dequantized leaf read at the identity is decoded in the kernel; it
+    // may then be an input already (the map read the codes, the reduction
+    // the dequantized tensor): one argument for both.
+    SmallVector<Value> inputs;
+    SmallVector<Attribute> maps;
+    bool allIdentity = true, anyIdentity = false;
+    Block *nb = body.get();
+    for (unsigned i = 0, arg = 0; i < rb.leaves.size(); ++i) {
+      Value v = rb.leaves[i];
+      AffineMap map = rb.leafMaps[i];
+      auto deq = v.getDefiningOp<qf::DequantizeOp>();
+      if (deq && map.isIdentity() &&
+          deq.getResult().getType().getElementType().isF32())
+        v = deq.getInput();
+      int64_t same = -1;
+      for (size_t j = 0; j < inputs.size() && same < 0; ++j)
+        if (inputs[j] == v && cast<AffineMapAttr>(maps[j]).getValue() == map)
+          same = j;
+      if (same >= 0) {
+        nb->getArgument(arg).replaceAllUsesWith(nb->getArgument(same));
+        nb->eraseArgument(arg);
+        continue;
+      }
+      inputs.push_back(v);
+      maps.push_back(AffineMapAttr::get(map));
+      allIdentity &= map.isIdentity();
+      anyIdentity |= map.isIdentity();
+      ++arg;
+    }
+    if (!anyIdentity)
+      return rewriter.notifyMatchFailure(op, "no input is read at the full "
+                                             "shape");
+    auto fusedMap = qf::MapOp::create(
+        rewriter, loc, op.getResult().getType(), inputs, op.getScales(),
+        op.getTensorScale(),
+        allIdentity ? ArrayAttr() : rewriter.getArrayAttr(maps));
+    fusedMap.getBody().push_back(body.release());
+    rewriter.replaceOp(op, fusedMap.getResult());
+    eraseUnused(rewriter, SmallVector<Operation *>(fused.begin(), fused.end()));
     return success();
   }
 };
@@ -1547,6 +1719,20 @@ struct FuseRequantizePass final
     qf::eliminateCommonQFOps(module);
     if (!remarks)
       return;
+    // A quantized qf.map that still reads a reduction (RMSNorm's row sums
+    // left as a tensor): say why FuseRowsIntoMap did not take it.
+    if (elementwise)
+      module.walk([&](qf::MapOp m) {
+        if (!isa<qf::QTensorType>(m.getResult().getType()) ||
+            llvm::none_of(m.getInputs(), [](Value in) {
+              auto lop = in.getDefiningOp<linalg::LinalgOp>();
+              return lop && lop.getNumReductionLoops() != 0;
+            }))
+          return;
+        llvm::SetVector<Operation *> fused;
+        if (std::string why = analyzeMapRows(m, fused); !why.empty())
+          m.emitRemark() << "row reductions not fused into qf.map: " << why;
+      });
     module.walk([&](qf::QuantizeOp q) {
       Operation *def = q.getInput().getDefiningOp();
       // A pad of computed rows (a product, or an op computing on one) was
@@ -1589,7 +1775,7 @@ void qf::populateQFFusionPatterns(RewritePatternSet &patterns,
   MLIRContext *ctx = patterns.getContext();
   patterns.add<DequantizeQuantize, RequantizeChain>(ctx);
   if (options.elementwise)
-    patterns.add<FuseElementwiseIntoQuantize>(ctx);
+    patterns.add<FuseElementwiseIntoQuantize, FuseRowsIntoMap>(ctx);
   if (options.elementwise && options.f32Chains)
     patterns.add<FuseDequantizeChain>(ctx);
   if (options.epilogue)

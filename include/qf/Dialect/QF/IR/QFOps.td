@@ -519,12 +519,12 @@ def QF_FusedMatmulOp : QF_Op<"fused_matmul", [AttrSizedOperandSegments,
   }];
 }
 
-def QF_RowReduceOp : QF_Op<"row_reduce", [HasParent<"FusedMatmulOp">,
+def QF_RowReduceOp : QF_Op<"row_reduce", [ParentOneOf<["FusedMatmulOp", "MapOp"]>,
     IsolatedFromAbove, RecursiveMemoryEffects,
     SingleBlockImplicitTerminator<"YieldOp">]> {
-  let summary = "Reduction over the result row in a qf.fused_matmul body";
+  let summary = "Reduction over the result row in a qf.fused_matmul / qf.map body";
   let description = [{
-    In the body of a `qf.fused_matmul`, the reduction of `input` over every
+    In the body of a `qf.fused_matmul` or a `qf.map`, the reduction of `input` over every
     element of the current result row: starting from `init`, the combiner
     (`^bb0(%element: f32, %accumulator: f32)`, elementwise arith / math ops,
     `qf.yield` of the new accumulator) runs on the row's elements in

@@ -1,0 +1,213 @@
+//===- RowKernels.cpp - Row reductions of fused bodies ---------------------===//
+//
+// The pieces qf.fused_matmul's band epilogue and qf.map's row kernel share
+// for bodies with qf.row_reduce: the per-row scalar reduction loops (with the
+// stash of reduced values the body reuses), the f32 row store, and the
+// unfused program (linalg reductions + elementwise generic) for the forms a
+// row kernel cannot encode. Both kernels compute a row's reductions in the
+// order the unfused linalg reduction lowered to loops does, so the bits are
+// those of the unfused program.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FusedKernels.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+
+Value qf::kernel::cloneScalarSlice(OpBuilder &b, Value v, IRMapping &m) {
+  if (Value done = m.lookupOrNull(v))
+    return done;
+  Operation *def = v.getDefiningOp();
+  for (Value o : def->getOperands())
+    cloneScalarSlice(b, o, m);
+  b.clone(*def, m);
+  return m.lookup(v);
+}
+
+bool qf::kernel::rowReduceStashed(qf::RowReduceOp red) {
+  // A body argument is re-read from its tensor; a value only reduced is not
+  // needed again. Anything else (softmax's exp, summed and then divided) is
+  // kept per row rather than computed twice.
+  Value x = red.getInput();
+  return !isa<BlockArgument>(x) &&
+         llvm::any_of(x.getUsers(),
+                      [](Operation *u) { return !isa<qf::RowReduceOp>(u); });
+}
+
+SmallVector<std::pair<Value, Value>> qf::kernel::emitRowReductionLoops(
+    OpBuilder &b, Location loc, ArrayRef<qf::RowReduceOp> reds,
+    ArrayRef<Value> stashes, Value stashBase, Value len,
+    function_ref<void(OpBuilder &, Value, IRMapping &)> bindArgs) {
+  SmallVector<std::pair<Value, Value>> scalars;
+  // Earlier reductions (and the constants of the inits) per row.
+  IRMapping outer;
+  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+  for (size_t ri = 0; ri < reds.size(); ++ri) {
+    // Plain locals: the loop body's lambda captures them.
+    qf::RowReduceOp red = reds[ri];
+    Value stash = stashes[ri];
+    Value init = cloneScalarSlice(b, red.getInit(), outer);
+    auto loop = scf::ForOp::create(
+        b, loc, c0, len, c1, ValueRange{init},
+        [&](OpBuilder &nb, Location, Value l, ValueRange iter) {
+          IRMapping m = outer;
+          bindArgs(nb, l, m);
+          Value x = cloneScalarSlice(nb, red.getInput(), m);
+          if (stash)
+            memref::StoreOp::create(
+                nb, loc, x, stash,
+                ValueRange{arith::AddIOp::create(nb, loc, stashBase, l)});
+          Block &comb = red.getCombiner().front();
+          IRMapping cm;
+          cm.map(comb.getArgument(0), x);
+          cm.map(comb.getArgument(1), iter[0]);
+          for (Operation &o : comb.without_terminator())
+            nb.clone(o, cm);
+          scf::YieldOp::create(nb, loc,
+                               cm.lookup(comb.getTerminator()->getOperand(0)));
+        });
+    outer.map(red.getResult(), loop.getResult(0));
+    scalars.push_back({red.getResult(), loop.getResult(0)});
+  }
+  return scalars;
+}
+
+static Value maskedLoad(OpBuilder &b, Location loc, Value mem, Value at,
+                        Value valid, bool full, unsigned vw) {
+  auto vt = VectorType::get({int64_t(vw)}, b.getF32Type());
+  if (full)
+    return vector::LoadOp::create(b, loc, vt, mem, ValueRange{at});
+  Value mask = vector::CreateMaskOp::create(
+      b, loc, VectorType::get({int64_t(vw)}, b.getI1Type()), ValueRange{valid});
+  Value zero = arith::ConstantOp::create(b, loc, vt, b.getZeroAttr(vt));
+  return vector::MaskedLoadOp::create(b, loc, vt, mem, ValueRange{at}, mask,
+                                      zero);
+}
+
+void qf::kernel::appendStashedValues(
+    OpBuilder &b, Location loc, ArrayRef<qf::RowReduceOp> reds,
+    ArrayRef<Value> stashes, Value at, Value valid, bool full, unsigned vw,
+    SmallVectorImpl<std::pair<Value, Value>> &given) {
+  for (size_t i = 0; i < reds.size(); ++i)
+    if (Value stash = stashes[i])
+      given.push_back({qf::RowReduceOp(reds[i]).getInput(),
+                       maskedLoad(b, loc, stash, at, valid, full, vw)});
+}
+
+void qf::kernel::emitStoreRowF32(OpBuilder &b, Location loc, Value outFlat,
+                                 Value rowBase, int64_t len, const LoadFn &load,
+                                 unsigned vw) {
+  // Whole chunks, then a masked tail.
+  int64_t full = len / vw, tail = len % vw;
+  auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
+  scf::ForOp::create(
+      b, loc, c(0), c(full), c(1), ValueRange{},
+      [&](OpBuilder &nb, Location, Value i, ValueRange) {
+        // `load` builds with `b`: move it into the loop.
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+        Value at = arith::AddIOp::create(
+            b, loc, rowBase, arith::MulIOp::create(b, loc, i, c(vw)));
+        Value y = load(at, Value(), true);
+        vector::StoreOp::create(b, loc, y, outFlat, ValueRange{at});
+        scf::YieldOp::create(b, loc);
+      });
+  if (!tail)
+    return;
+  Value at = arith::AddIOp::create(b, loc, rowBase, c(full * vw));
+  Value n = c(tail);
+  Value y = load(at, n, false);
+  Value mask = vector::CreateMaskOp::create(
+      b, loc, VectorType::get({int64_t(vw)}, b.getI1Type()), ValueRange{n});
+  vector::MaskedStoreOp::create(b, loc, outFlat, ValueRange{at}, mask, y);
+}
+
+Value qf::kernel::emitRowReductionGenerics(OpBuilder &b, Location loc,
+                                           ArrayRef<Value> args,
+                                           ArrayRef<AffineMap> argMaps,
+                                           Block *body,
+                                           ArrayRef<int64_t> rowShape) {
+  Type f32 = b.getF32Type();
+  int64_t r = rowShape.size();
+  auto rowT = RankedTensorType::get(rowShape, f32);
+  auto redT = RankedTensorType::get(rowShape.drop_back(), f32);
+  MLIRContext *ctx = b.getContext();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(r, ctx);
+  AffineMap rowMap = id.dropResult(r - 1);
+  AffineMap redId = AffineMap::getMultiDimIdentityMap(r - 1, ctx);
+  auto mapArgs = [&](IRMapping &m, ValueRange blockArgs) {
+    for (unsigned i = 0; i < body->getNumArguments(); ++i)
+      m.map(body->getArgument(i), blockArgs[i]);
+  };
+  SmallVector<qf::RowReduceOp> reds(body->getOps<qf::RowReduceOp>());
+  SmallVector<Value> redTensors;
+  SmallVector<utils::IteratorType> par(r, utils::IteratorType::parallel);
+  SmallVector<utils::IteratorType> red = par;
+  red.back() = utils::IteratorType::reduction;
+  for (size_t k = 0; k < reds.size(); ++k) {
+    qf::RowReduceOp rr = reds[k]; // captured below: not a structured binding
+    // The init: a function of constants and earlier reductions, per row.
+    SmallVector<AffineMap> initMaps(k + 1, redId);
+    Value initEmpty = tensor::EmptyOp::create(b, loc, redT.getShape(), f32);
+    auto init = linalg::GenericOp::create(
+        b, loc, TypeRange{redT}, ArrayRef(redTensors).take_front(k),
+        ValueRange{initEmpty}, initMaps,
+        SmallVector<utils::IteratorType>(r - 1, utils::IteratorType::parallel),
+        [&](OpBuilder &nb, Location, ValueRange bargs) {
+          IRMapping m;
+          for (unsigned j = 0; j < k; ++j)
+            m.map(reds[j].getResult(), bargs[j]);
+          linalg::YieldOp::create(nb, loc,
+                                  cloneScalarSlice(nb, rr.getInit(), m));
+        });
+    SmallVector<Value> ins(args);
+    ins.append(redTensors.begin(), redTensors.end());
+    SmallVector<AffineMap> maps(argMaps);
+    maps.append(k, rowMap);
+    maps.push_back(rowMap);
+    auto g = linalg::GenericOp::create(
+        b, loc, TypeRange{redT}, ins, ValueRange{init.getResult(0)}, maps, red,
+        [&](OpBuilder &nb, Location, ValueRange bargs) {
+          IRMapping m;
+          mapArgs(m, bargs);
+          for (unsigned j = 0; j < k; ++j)
+            m.map(reds[j].getResult(), bargs[args.size() + j]);
+          Value x = cloneScalarSlice(nb, rr.getInput(), m);
+          Block &comb = rr.getCombiner().front();
+          IRMapping cm;
+          cm.map(comb.getArgument(0), x);
+          cm.map(comb.getArgument(1), bargs.back());
+          for (Operation &o : comb.without_terminator())
+            nb.clone(o, cm);
+          linalg::YieldOp::create(
+              nb, loc, cm.lookup(comb.getTerminator()->getOperand(0)));
+        });
+    redTensors.push_back(g.getResult(0));
+  }
+  SmallVector<Value> ins(args);
+  ins.append(redTensors.begin(), redTensors.end());
+  SmallVector<AffineMap> maps(argMaps);
+  maps.append(redTensors.size(), rowMap);
+  maps.push_back(id);
+  Value empty = tensor::EmptyOp::create(b, loc, rowShape, f32);
+  auto y = linalg::GenericOp::create(
+      b, loc, TypeRange{rowT}, ins, ValueRange{empty}, maps, par,
+      [&](OpBuilder &nb, Location, ValueRange bargs) {
+        IRMapping m;
+        mapArgs(m, bargs);
+        for (auto [j, rr] : llvm::enumerate(reds))
+          m.map(rr.getResult(), bargs[args.size() + j]);
+        linalg::YieldOp::create(
+            nb, loc,
+            cloneScalarSlice(nb, body->getTerminator()->getOperand(0), m));
+      });
+  return y.getResult(0);
+}
