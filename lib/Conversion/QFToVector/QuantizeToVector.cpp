@@ -1768,6 +1768,29 @@ Value qf::kernel::emitBodyOnVectors(
 
 namespace {
 
+/// The inputs of a qf.map kernel as f32 tensors (quantized ones decoded by
+/// the dequantize kernel) with their maps; returns the first input read at
+/// the identity (it gives the dynamic sizes).
+Value decodeMapInputs(OpBuilder &b, Location loc,
+                      ArrayRef<qf::kernel::MapInput> inputs, unsigned vw,
+                      SmallVectorImpl<Value> &tensors,
+                      SmallVectorImpl<AffineMap> &maps) {
+  Value sizeSource;
+  for (const qf::kernel::MapInput &in : inputs) {
+    Value t = in.tensor;
+    if (in.qtype)
+      t = emitDequantize(b, loc, storageOf(in.storage), in.qtype,
+                         RankedTensorType::get(in.qtype.getShape(),
+                                               b.getF32Type()),
+                         vw);
+    tensors.push_back(t);
+    maps.push_back(in.map);
+    if (!sizeSource && in.map.isIdentity())
+      sizeSource = t;
+  }
+  return sizeSource;
+}
+
 /// The unfused program: dequantize kernels, one linalg.generic with the body,
 /// and a quantize kernel (or the f32 result).
 FailureOr<SmallVector<Value>>
@@ -1779,19 +1802,7 @@ emitUnfusedMap(OpBuilder &b, Location loc, ArrayRef<qf::kernel::MapInput> inputs
                  : cast<RankedTensorType>(resultType);
   SmallVector<Value> ins;
   SmallVector<AffineMap> maps;
-  Value sizeSource;
-  for (const qf::kernel::MapInput &in : inputs) {
-    Value t = in.tensor;
-    if (in.qtype)
-      t = emitDequantize(b, loc, storageOf(in.storage), in.qtype,
-                         RankedTensorType::get(in.qtype.getShape(),
-                                               b.getF32Type()),
-                         vw);
-    ins.push_back(t);
-    maps.push_back(in.map);
-    if (!sizeSource && in.map.isIdentity())
-      sizeSource = t;
-  }
+  Value sizeSource = decodeMapInputs(b, loc, inputs, vw, ins, maps);
   SmallVector<Value> dyn;
   for (int64_t i = 0; i < f32T.getRank(); ++i)
     if (f32T.isDynamicDim(i))
@@ -1863,19 +1874,7 @@ emitRowMap(OpBuilder &b, Location loc, ArrayRef<qf::kernel::MapInput> inputs,
   // dequantize kernel first (exactly what qf.map's decode computes).
   SmallVector<Value> ts;
   SmallVector<AffineMap> maps;
-  Value sizeSource;
-  for (const qf::kernel::MapInput &in : inputs) {
-    Value t = in.tensor;
-    if (in.qtype)
-      t = emitDequantize(b, loc, storageOf(in.storage), in.qtype,
-                         RankedTensorType::get(in.qtype.getShape(),
-                                               b.getF32Type()),
-                         vw);
-    ts.push_back(t);
-    maps.push_back(in.map);
-    if (!sizeSource && in.map.isIdentity())
-      sizeSource = t;
-  }
+  Value sizeSource = decodeMapInputs(b, loc, inputs, vw, ts, maps);
   bool rowKernel = true;
   if (qt) {
     qf::FormatAttr f = qt.getFormat();
