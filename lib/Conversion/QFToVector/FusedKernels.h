@@ -108,6 +108,11 @@ llvm::SmallVector<std::pair<mlir::Value, mlir::Value>> emitRowReductionLoops(
     mlir::Value stashBase, mlir::Value len,
     llvm::function_ref<void(mlir::OpBuilder &, mlir::Value, mlir::IRMapping &)>
         bindArgs);
+/// vw f32 lanes of the 1-D f32 buffer `mem` at `at`: `valid` lanes (the
+/// rest +0.0) when !full.
+mlir::Value loadF32Chunk(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value mem, mlir::Value at, mlir::Value valid,
+                         bool full, unsigned vw);
 /// Appends to `given` the stashed values (vw lanes at `at` of each stash)
 /// of the reductions that have one.
 void appendStashedValues(

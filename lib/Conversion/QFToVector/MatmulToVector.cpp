@@ -980,13 +980,6 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
   }
   auto f32 = rewriter.getF32Type();
   auto vt = VectorType::get({int64_t(vw)}, f32);
-  auto loadVec = [&](Value mem, Value at, Value valid, bool full) -> Value {
-    if (full)
-      return vector::LoadOp::create(rewriter, loc, vt, mem, ValueRange{at});
-    return vector::MaskedLoadOp::create(rewriter, loc, vt, mem, ValueRange{at},
-                                        laneMask(rewriter, loc, vw, valid),
-                                        zeroVec(rewriter, loc, vt));
-  };
   SmallVector<qf::RowReduceOp> reductions(
       ep->body->getOps<qf::RowReduceOp>());
   for (const Part &pb : split(bandS, bandTile)) {
@@ -1130,11 +1123,13 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
               qf::kernel::appendStashedValues(bb, loc, reductions, stashes,
                                               lx.add(bandBase, col), valid,
                                               full, vw, given);
-              SmallVector<Value> args{
-                  loadVec(band, lx.add(bandBase, col), valid, full)};
+              auto chunk = [&](Value mem, Value at) {
+                return qf::kernel::loadF32Chunk(bb, loc, mem, at, valid, full,
+                                                vw);
+              };
+              SmallVector<Value> args{chunk(band, lx.add(bandBase, col))};
               if (band2)
-                args.push_back(
-                    loadVec(band2, lx.add(bandBase, col), valid, full));
+                args.push_back(chunk(band2, lx.add(bandBase, col)));
               for (auto [k, f] : llvm::enumerate(epFlat)) {
                 Value at = epAt(bb, k, col);
                 if (perRow(k)) // one value for the row, in every lane
@@ -1142,7 +1137,7 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
                       bb, loc, vt,
                       memref::LoadOp::create(bb, loc, f, ValueRange{at})));
                 else
-                  args.push_back(loadVec(f, at, valid, full));
+                  args.push_back(chunk(f, at));
               }
               Value y = qf::kernel::emitBodyOnVectors(bb, loc, *ep->body, args,
                                                       vw, given);

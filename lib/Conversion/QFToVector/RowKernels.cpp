@@ -80,8 +80,8 @@ SmallVector<std::pair<Value, Value>> qf::kernel::emitRowReductionLoops(
   return scalars;
 }
 
-static Value maskedLoad(OpBuilder &b, Location loc, Value mem, Value at,
-                        Value valid, bool full, unsigned vw) {
+Value qf::kernel::loadF32Chunk(OpBuilder &b, Location loc, Value mem,
+                               Value at, Value valid, bool full, unsigned vw) {
   auto vt = VectorType::get({int64_t(vw)}, b.getF32Type());
   if (full)
     return vector::LoadOp::create(b, loc, vt, mem, ValueRange{at});
@@ -99,7 +99,7 @@ void qf::kernel::appendStashedValues(
   for (size_t i = 0; i < reds.size(); ++i)
     if (Value stash = stashes[i])
       given.push_back({qf::RowReduceOp(reds[i]).getInput(),
-                       maskedLoad(b, loc, stash, at, valid, full, vw)});
+                       loadF32Chunk(b, loc, stash, at, valid, full, vw)});
 }
 
 void qf::kernel::emitStoreRowF32(OpBuilder &b, Location loc, Value outFlat,
