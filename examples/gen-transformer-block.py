@@ -13,7 +13,7 @@ and the time of each.
 With --outliers the weights are heavy-tailed (Student t with 3 degrees of
 freedom, scaled to the same variance) and a few input channels carry
 activations 12x larger than the rest, as trained LLMs have (the data on
-which Hadamard rotations pay, NUMERICS.md 11; `scripts/demo.sh --rotate`).
+which Hadamard rotations pay, docs/numerics.md 11; `scripts/demo.sh --rotate`).
 
 --layers L stacks L copies of the block (same weights) in each function.
 --qf-matmul writes the projections of @block as f32 `qf.matmul` (weights

@@ -1,6 +1,6 @@
 //===- Codec.cpp - Bit-exact element and scale encoders/decoders ----------===//
 //
-// All rounding works on the exact integer significand (NUMERICS.md section 2,
+// All rounding works on the exact integer significand (docs/numerics.md section 2,
 // D9): no std::round, no float log2, no dependence on the FP environment.
 //
 //===----------------------------------------------------------------------===//

@@ -21,7 +21,7 @@ namespace {
 // Paley construction I (q = 11 and q = 19): H = I + [[0, 1^T], [-1, Q]] with
 // the Jacobsthal matrix Q_ij = chi(j - i). Pinned as tables (D14) so that the
 // matrix never depends on how it is generated; the unit tests re-derive the
-// construction and check H H^T = m I. The order-12 rows equal NUMERICS.md
+// construction and check H H^T = m I. The order-12 rows equal docs/numerics.md
 // section 8.
 const char *const kPaley12[12] = {
     "++++++++++++", "-++-+++---+-", "--++-+++---+", "-+-++-+++---",

@@ -1,6 +1,6 @@
 //===- Stats.cpp - Portable random data and QSNR --------------------------===//
 //
-// NUMERICS.md section 11.1 generator (bit-reproducible up to libm ulps in
+// docs/numerics.md section 11.1 generator (bit-reproducible up to libm ulps in
 // log/cos/sin) and the section 9 QSNR.
 //
 //===----------------------------------------------------------------------===//

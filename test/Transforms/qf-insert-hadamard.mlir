@@ -88,7 +88,7 @@ func.func @k96(%x: tensor<2x96xf32>) -> tensor<2x8xf32> {
 
 // K = 224 = 7 * 32: no Hadamard matrix of that order is pinned, so block=full
 // leaves the contraction alone with a remark naming it.
-// REMFULL: remark: qf-insert-hadamard: not rotated: a Hadamard transform of size 224 (= K) is not supported; sizes are 2^k, 12 * 2^k and 20 * 2^k (NUMERICS.md D13/D14)
+// REMFULL: remark: qf-insert-hadamard: not rotated: a Hadamard transform of size 224 (= K) is not supported; sizes are 2^k, 12 * 2^k and 20 * 2^k (docs/numerics.md D13/D14)
 // FULL-LABEL: func.func @k224
 // FULL-NOT: qf.hadamard
 // FULL: return

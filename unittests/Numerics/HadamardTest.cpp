@@ -33,7 +33,7 @@ TEST(Hadamard, SupportedSizes) {
 }
 
 TEST(Hadamard, PaleyTablesArePinned) {
-  // NUMERICS.md section 8, rows of the pinned H_12.
+  // docs/numerics.md section 8, rows of the pinned H_12.
   const char *spec12 =
       "++++++++++++ / -++-+++---+- / --++-+++---+ / -+-++-+++--- / "
       "--+-++-+++-- / ---+-++-+++- / ----+-++-+++ / -+---+-++-++ / "

@@ -1,4 +1,4 @@
-//===- QsnrTest.cpp - NUMERICS.md section 11.2 QSNR table -----------------===//
+//===- QsnrTest.cpp - docs/numerics.md section 11.2 QSNR table -----------------===//
 //
 // 1024 x 1024 tensors from the portable generator (N(0,1) seed 0x1234, t(3)
 // seed 0x5678), blocks along the last axis, with no rotation, a block
@@ -44,7 +44,7 @@ struct Row {
   double t3[3];
 };
 
-// NUMERICS.md section 11.2 (dB).
+// docs/numerics.md section 11.2 (dB).
 const Row kTable[] = {
     {"MXINT8 [floor]", "mxint8", ScaleRule::Floor, {41.68, 41.66, 41.66}, {38.08, 42.82, 42.85}},
     {"MXINT8 [ceil]", "mxint8", ScaleRule::Ceil, {41.62, 41.61, 41.61}, {38.02, 42.75, 42.77}},

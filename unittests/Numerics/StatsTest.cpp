@@ -47,7 +47,7 @@ TEST(NormalTensor, FirstValuesAndMoments) {
     s2 += double(v) * v;
     amax = std::fmax(amax, std::fabs(double(v)));
   }
-  // Printed to 10 / 6 / 6 decimals in NUMERICS.md 11.1; libm ulps may move a
+  // Printed to 10 / 6 / 6 decimals in docs/numerics.md 11.1; libm ulps may move a
   // handful of FP32 values.
   EXPECT_NEAR(s, 204.8033398191, 1e-6);
   EXPECT_NEAR(s2, 1049693.858452, 1e-5);

@@ -2,7 +2,7 @@
 //
 // Every MX entry (scale byte, codes, decoded values) and every NVFP4/NVINT4
 // entry (S_enc, g, block scales, encode factors, codes, FP32 decode) of
-// NUMERICS.md section 10. A missing or unreadable file fails the tests.
+// docs/numerics.md section 10. A missing or unreadable file fails the tests.
 //
 //===----------------------------------------------------------------------===//
 

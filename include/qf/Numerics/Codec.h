@@ -1,7 +1,7 @@
 //===- Codec.h - Bit-exact element and scale encoders/decoders -*- C++ -*-===//
 //
 // Scalar conversions between FP32 and the element and scale codes of
-// shared/spec/NUMERICS.md sections 1-2. All rounding is done on the exact
+// docs/numerics.md sections 1-2. All rounding is done on the exact
 // significand (no std::round, no float log2); FP32 subnormals are honoured
 // (D1).
 //

@@ -3,7 +3,7 @@
 // Plain C++17 descriptions of block-scaled formats. These structs are the
 // numerics library's vocabulary; the MLIR dialect converts its attributes into
 // them (qf::FormatAttr::toNumerics) so that folding, lowering and tests all
-// agree on one definition. Section references are to shared/spec/NUMERICS.md.
+// agree on one definition. Section references are to docs/numerics.md.
 //
 //===----------------------------------------------------------------------===//
 #ifndef QF_NUMERICS_FORMAT_H

@@ -1,6 +1,6 @@
 //===- Hadamard.h - Hadamard matrices and the FP32 FWHT --------*- C++ -*-===//
 //
-// D13-D15 of shared/spec/NUMERICS.md: normalized Sylvester matrices in natural
+// D13-D15 of docs/numerics.md: normalized Sylvester matrices in natural
 // order for n = 2^k, H_m (kron) H_2^k with H_m on the slow index for
 // n = m * 2^k (m = 12, 20 from Paley construction I), and randomized
 // Hadamard H * diag(sigma) with sigma from SplitMix64.

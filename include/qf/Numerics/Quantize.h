@@ -73,7 +73,7 @@ void dequantize(const BlockFormat &f, const Layout &l,
                 const QuantizedTensor &q, float *out);
 
 /// Quantizes with a per-block scale search that minimizes the block's
-/// squared error (NUMERICS.md section 7, SignRoundV2's pre-tuning search):
+/// squared error (docs/numerics.md section 7, SignRoundV2's pre-tuning search):
 /// E8M0 scales try the shared exponent of `quantize` and its neighbours
 /// (amax * {1, 1/2, 2}); float scales try the block amax times 0.50, 0.51,
 /// ..., 1.51. Ties keep `quantize`'s scale; blocks with non-finite values

@@ -1,6 +1,6 @@
 //===- Stats.h - Portable random data and QSNR -----------------*- C++ -*-===//
 //
-// The portable generator of NUMERICS.md section 11.1 (SplitMix64 + FP64
+// The portable generator of docs/numerics.md section 11.1 (SplitMix64 + FP64
 // Box-Muller) and the QSNR of section 9.
 //
 //===----------------------------------------------------------------------===//

@@ -2,7 +2,7 @@
 
 // Folding of qf ops on constants goes through the numerics library. The
 // expected codes, scale bytes and values below are the spec vectors of
-// NUMERICS.md section 10 (input V1_sin), so the folders are checked against
+// docs/numerics.md section 10 (input V1_sin), so the folders are checked against
 // the spec, not against themselves.
 
 // CHECK-LABEL: func.func @mxfp4_spec_vector
@@ -191,7 +191,7 @@ func.func @pack_unpack_roundtrip(%p: tensor<4x8xi8>, %s: tensor<4x1xi8>, %g: ten
 
 // -----
 
-// Hadamard of a constant, the test vectors of NUMERICS.md section 8:
+// Hadamard of a constant, the test vectors of docs/numerics.md section 8:
 // H_8 (0..7) = (28, -4, -8, 0, -16, 0, 0, 0) / sqrt(8) and a 16-point vector
 // that is exact because 16 is a power of 4.
 // CHECK-LABEL: func.func @hadamard_constant

@@ -1,4 +1,4 @@
-// Quantized QSNR on the heavy-tailed t(3) tensor of NUMERICS.md 11.1 (1024 x
+// Quantized QSNR on the heavy-tailed t(3) tensor of docs/numerics.md 11.1 (1024 x
 // 1024, seed 0x5678, generated in the program by the portable SplitMix64 +
 // Box-Muller generator) through the compiled kernels: qf.quantize and
 // qf.dequantize without rotation, and after qf.hadamard with the format's

@@ -1,4 +1,4 @@
-// The spec vectors of NUMERICS.md section 10 (input V1_sin) quantized by the
+// The spec vectors of docs/numerics.md section 10 (input V1_sin) quantized by the
 // CPU kernels at run time. Expected codes and scale bytes are those of
 // ../shared/spec/vectors.json (the same entries test/Dialect/QF/
 // canonicalize.mlir checks for the folders), here packed per D10/D11 and

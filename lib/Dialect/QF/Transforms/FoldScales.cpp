@@ -57,7 +57,7 @@ double percentileOf(const Table &t, const Entry &e, double p) {
 
 /// The scale minimizing the expected squared error over the recorded |x|
 /// distribution (histogram bins at their midpoints, weighted by count):
-/// the SignRoundV2 candidates of NUMERICS.md section 7 around the amax
+/// the SignRoundV2 candidates of docs/numerics.md section 7 around the amax
 /// scale (E8M0: exponent -1/0/+1; float scales: amax * 0.50 .. 1.51).
 qf::numerics::ScaleBits mseScale(const Table &t, const Entry &e,
                                  const qf::numerics::BlockFormat &f) {

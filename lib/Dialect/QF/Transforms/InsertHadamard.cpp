@@ -1,6 +1,6 @@
 //===- InsertHadamard.cpp - qf-insert-hadamard: rotate quantized matmuls --===//
 //
-// y = W x = (W Q^T)(Q x) for any orthogonal Q (NUMERICS.md 8). Q is the
+// y = W x = (W Q^T)(Q x) for any orthogonal Q (docs/numerics.md 8). Q is the
 // block-diagonal (optionally randomized) normalized Hadamard transform along
 // the reduction axis K, the op `qf.hadamard`; a row of W Q^T is Q applied to
 // that row of W, so the weight is rotated by exactly the transform the
@@ -326,7 +326,7 @@ struct InsertHadamardPass final
         getOperation().emitError()
             << "qf-insert-hadamard: block '" << block
             << "' is not supported; expected auto, full, or a Hadamard size "
-               "2^k, 12 * 2^k or 20 * 2^k (NUMERICS.md D13/D14)";
+               "2^k, 12 * 2^k or 20 * 2^k (docs/numerics.md D13/D14)";
         return signalPassFailure();
       }
     }
@@ -389,7 +389,7 @@ struct InsertHadamardPass final
                     "size ")
           << n << (block == "full" ? " (= K)" : "")
           << " is not supported; sizes are 2^k, 12 * 2^k and 20 * 2^k "
-             "(NUMERICS.md D13/D14)";
+             "(docs/numerics.md D13/D14)";
       return std::nullopt;
     }
     if (K % n != 0) {

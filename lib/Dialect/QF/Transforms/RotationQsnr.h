@@ -9,7 +9,7 @@
 namespace qf {
 
 /// What a rotation buys a weight: QSNR (dB) of `qf.quantize` of a constant
-/// without and with a block Hadamard rotation (NUMERICS.md 8, 9).
+/// without and with a block Hadamard rotation (docs/numerics.md 8, 9).
 struct RotationQsnr {
   std::optional<double> without, with;
 };

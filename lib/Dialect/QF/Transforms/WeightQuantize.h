@@ -17,7 +17,7 @@ namespace qf {
 
 /// qf.quantize of `cst` (an f32 constant holding `data`, in the shape of
 /// `qt`) to `qt`. With `mseScales`, the block scales numerics::quantizeMse
-/// picks (NUMERICS.md section 7) become static scale constants (and the
+/// picks (docs/numerics.md section 7) become static scale constants (and the
 /// tensor scale, for two-level formats): the quantize stays, so qf-report
 /// can measure it, and folds to the searched codes.
 inline QuantizeOp createWeightQuantize(mlir::OpBuilder &b, mlir::Location loc,

@@ -20,7 +20,7 @@ def QF_BlockKind : I32Enum<"BlockKind", "what one scale covers", [
 }
 
 def QF_ScaleRule : I32Enum<"ScaleRule",
-    "MX shared-exponent rule (NUMERICS.md 3.1 step 5)", [
+    "MX shared-exponent rule (docs/numerics.md 3.1 step 5)", [
     I32EnumCase<"Floor", 0, "floor">,
     I32EnumCase<"Ceil", 1, "ceil">,
     I32EnumCase<"Even", 2, "even">]> {

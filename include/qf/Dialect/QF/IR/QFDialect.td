@@ -30,7 +30,7 @@ def QF_Dialect : Dialect {
 
     The numeric semantics of every op are those of the project's numerics
     library (`include/qf/Numerics`), which implements the contract in
-    `NUMERICS.md`; folders call that library directly.
+    `docs/numerics.md`; folders call that library directly.
   }];
   let useDefaultAttributePrinterParser = 1;
   let useDefaultTypePrinterParser = 1;

@@ -11,7 +11,7 @@ def QF_BlockScaledTypeInterface : TypeInterface<"BlockScaledTypeInterface"> {
     A type whose values are block-scaled: it exposes the storage a lowering
     or a runtime works with. Codes are one `i8` per element (code in the low
     bits); packed bytes follow the little-endian bit-stream rule of
-    NUMERICS.md D10/D11, each innermost row packed on its own; scales follow
+    docs/numerics.md D10/D11, each innermost row packed on its own; scales follow
     D12 (blocked axis innermost).
   }];
   let methods = [

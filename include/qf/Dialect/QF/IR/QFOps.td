@@ -22,7 +22,7 @@ def QF_QuantizeOp : QF_Op<"quantize", [Pure, AttrSizedOperandSegments]> {
   let summary = "Quantize a float tensor into a block-scaled format";
   let description = [{
     Quantizes `input` into the format of the result type. Without `scales`,
-    every block's scale is computed from the data (NUMERICS.md 3.1 for E8M0
+    every block's scale is computed from the data (docs/numerics.md 3.1 for E8M0
     scales, 4.2 for E4M3/f16/bf16/f32 scales; formats with a tensor scale
     first reduce the finite amax over the whole tensor). With `scales` (and
     `tensor_scale` for formats that have one) the given static scales are
@@ -273,7 +273,7 @@ def QF_HadamardOp : QF_Op<"hadamard", [Pure, SameOperandsAndResultType]> {
   let description = [{
     Applies I (kron) H_block / sqrt(block) along `axis`: every group of
     `block` consecutive elements along the axis is transformed by the
-    normalized Hadamard matrix of that order (NUMERICS.md D13/D14: powers of
+    normalized Hadamard matrix of that order (docs/numerics.md D13/D14: powers of
     two, and 12 * 2^k, 20 * 2^k). With `seed`, the randomized transform
     H * diag(sigma) of D15 is applied. The FP32 evaluation order is pinned
     (butterflies h = 1, 2, 4, ..., then H_m, then one scaling), so folding and

@@ -86,7 +86,7 @@ def QuantizeModelPass : Pass<"qf-quantize-model", "::mlir::ModuleOp"> {
     Option<"weightScaleSearch", "weight-scale-search", "std::string",
            "\"none\"",
            "none: weight block scales as quantize computes them; mse: per-block "
-           "search minimizing the squared error (NUMERICS.md 7)">,
+           "search minimizing the squared error (docs/numerics.md 7)">,
     Option<"foldWeights", "fold-weights", "bool", "true",
            "quantize constant weights into qf.constant now (else leave "
            "qf.quantize of the f32 constant)">
@@ -239,14 +239,14 @@ def OutlineKernelsPass : Pass<"qf-outline-kernels", "::mlir::ModuleOp"> {
 def InsertHadamardPass : Pass<"qf-insert-hadamard", "::mlir::ModuleOp"> {
   let summary = "Rotate quantized contractions by a Hadamard transform";
   let description = [{
-    For every `qf.matmul` y = W x (NUMERICS.md 8), applies an orthogonal
+    For every `qf.matmul` y = W x (docs/numerics.md 8), applies an orthogonal
     rotation Q along the reduction axis K to both operands, so that
     W' x' = (W Q^T)(Q x) = W x: the run-time operand gets an online
     `qf.hadamard` just before its `qf.quantize`, and a constant weight is
     rotated at compile time (the same transform along its K axis, since each
     row of W Q^T is Q applied to that row of W). Rotations spread outliers
     over the block, which lifts the QSNR of integer formats on heavy-tailed
-    data (NUMERICS.md 11: MXINT8 +4.7 dB, NVINT4 +3.4 dB on t(3); it lowers
+    data (docs/numerics.md 11: MXINT8 +4.7 dB, NVINT4 +3.4 dB on t(3); it lowers
     NVFP4). After QuaRot (Ashkboos et al. 2024) and QuIP# (Tseng et al.
     2024).
 
