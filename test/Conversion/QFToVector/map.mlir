@@ -17,18 +17,19 @@
 // CHECK-SAME: (%[[P:.*]]: tensor<8x64xi8>, %[[S:.*]]: tensor<8x2xi8>) -> (tensor<8x32xi8>, tensor<8x2xi8>)
 // CHECK-NOT: linalg.generic
 // CHECK-NOT: tensor.empty
-// CHECK: %[[PB:.*]] = bufferization.to_buffer %[[P]] read_only : tensor<8x64xi8> to memref<8x64xi8>
-// CHECK: %[[PF:.*]] = memref.collapse_shape %[[PB]] {{\[}}[0, 1]] : memref<8x64xi8> into memref<512xi8>
-// CHECK: %[[SB:.*]] = bufferization.to_buffer %[[S]] read_only : tensor<8x2xi8> to memref<8x2xi8>
-// CHECK: %[[SF:.*]] = memref.collapse_shape %[[SB]]
-// CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<8x32xi8>
-// CHECK: %[[OUTF:.*]] = memref.collapse_shape %[[OUT]] {{\[}}[0, 1]] : memref<8x32xi8> into memref<256xi8>
-// CHECK: %[[OS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<8x2xi8>
+// CHECK-DAG: %[[PB:.*]] = bufferization.to_buffer %[[P]] read_only : tensor<8x64xi8> to memref<8x64xi8>
+// CHECK-DAG: %[[PF:.*]] = memref.collapse_shape %[[PB]] {{\[}}[0, 1]] : memref<8x64xi8> into memref<512xi8>
+// CHECK-DAG: %[[SB:.*]] = bufferization.to_buffer %[[S]] read_only : tensor<8x2xi8> to memref<8x2xi8>
+// CHECK-DAG: %[[SF:.*]] = memref.collapse_shape %[[SB]]
+// CHECK-DAG: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<8x32xi8>
+// CHECK-DAG: %[[OUTF:.*]] = memref.collapse_shape %[[OUT]] {{\[}}[0, 1]] : memref<8x32xi8> into memref<256xi8>
+// CHECK-DAG: %[[OS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<8x2xi8>
 // CHECK-NOT: memref.alloc
 // CHECK: scf.parallel (%{{.*}}, %{{.*}}) =
 // CHECK-NOT: memref.alloc
 // CHECK: %[[C:.*]] = vector.load %[[PF]][%{{.*}}] : memref<512xi8>, vector<16xi8>
-// CHECK-NEXT: arith.extui %[[C]] : vector<16xi8> to vector<16xi32>
+// CHECK-NOT: memref.alloc
+// CHECK: arith.extui %[[C]] : vector<16xi8> to vector<16xi32>
 // CHECK-NOT: memref.alloc
 // CHECK: memref.load %[[SF]][%{{.*}}] : memref<16xi8>
 // CHECK-NOT: memref.alloc
@@ -115,16 +116,19 @@ func.func @map_bias(%x: tensor<8x64xf32>, %b: tensor<64xf32>)
 // CHECK-LABEL: func.func @map_f32
 // CHECK-SAME: (%[[A:.*]]: tensor<8x64xi8>, %{{.*}}: tensor<8x2xi8>, %[[B:.*]]: tensor<8x32xi8>, %{{.*}}: tensor<8x2xi8>) -> tensor<8x64xf32>
 // CHECK-NOT: linalg.generic
-// CHECK: %[[AB:.*]] = bufferization.to_buffer %[[A]] read_only : tensor<8x64xi8> to memref<8x64xi8>
-// CHECK: %[[AF:.*]] = memref.collapse_shape %[[AB]]
-// CHECK: %[[BB:.*]] = bufferization.to_buffer %[[B]] read_only : tensor<8x32xi8> to memref<8x32xi8>
-// CHECK: %[[BF:.*]] = memref.collapse_shape %[[BB]]
-// CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<8x64xf32>
-// CHECK: %[[OUTF:.*]] = memref.collapse_shape %[[OUT]] {{\[}}[0, 1]] : memref<8x64xf32> into memref<512xf32>
+// CHECK-DAG: %[[AB:.*]] = bufferization.to_buffer %[[A]] read_only : tensor<8x64xi8> to memref<8x64xi8>
+// CHECK-DAG: %[[AF:.*]] = memref.collapse_shape %[[AB]]
+// CHECK-DAG: %[[BB:.*]] = bufferization.to_buffer %[[B]] read_only : tensor<8x32xi8> to memref<8x32xi8>
+// CHECK-DAG: %[[BF:.*]] = memref.collapse_shape %[[BB]]
+// CHECK-DAG: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<8x64xf32>
+// CHECK-DAG: %[[OUTF:.*]] = memref.collapse_shape %[[OUT]] {{\[}}[0, 1]] : memref<8x64xf32> into memref<512xf32>
 // CHECK-NOT: memref.alloc
 // CHECK: scf.parallel (%{{[^,]*}}) =
+// CHECK-NOT: memref.alloc
 // CHECK: vector.load %[[AF]][%{{.*}}] : memref<512xi8>, vector<16xi8>
+// CHECK-NOT: memref.alloc
 // CHECK: vector.load %[[BF]][%{{.*}}] : memref<256xi8>, vector<8xi8>
+// CHECK-NOT: memref.alloc
 // CHECK: %[[SUM:.*]] = arith.addf %{{.*}}, %{{.*}} : vector<16xf32>
 // CHECK: vector.store %[[SUM]], %[[OUTF]][%{{.*}}] : memref<512xf32>, vector<16xf32>
 // CHECK: scf.reduce
@@ -161,16 +165,18 @@ func.func @map_f32(%a: !qf.tensor<8x64xf32, mxint8, axis = 1>,
 // CHECK-NOT: memref.alloc{{.*}}xf32>
 // CHECK: scf.parallel
 // CHECK: vector.load {{.*}} : memref<512xf32>, vector<16xf32>
-// CHECK-NEXT: math.tanh %{{.*}} : vector<16xf32>
+// CHECK: math.tanh %{{.*}} : vector<16xf32>
 // CHECK: vector.reduction <maxsi>
 // CHECK: memref.store {{.*}}, %[[PART]]
 // CHECK: scf.reduce
+// CHECK-NOT: memref.alloc{{.*}}xf32>
 // CHECK: scf.for {{.*}} -> (i32)
+// CHECK-NOT: memref.alloc{{.*}}xf32>
 // CHECK: memref.load %[[PART]]
 // CHECK-NOT: memref.alloc{{.*}}xf32>
 // CHECK: scf.parallel
 // CHECK: vector.load {{.*}} : memref<512xf32>, vector<16xf32>
-// CHECK-NEXT: math.tanh %{{.*}} : vector<16xf32>
+// CHECK: math.tanh %{{.*}} : vector<16xf32>
 // CHECK: vector.store {{.*}} : memref<256xi8>, vector<8xi8>
 // CHECK: scf.reduce
 // CHECK-NOT: linalg.generic
@@ -201,13 +207,14 @@ func.func @map_nvfp4(%x: tensor<8x64xf32>) -> !qf.tensor<8x64xf32, nvfp4, axis =
 // CHECK-LABEL: func.func @map_rmsnorm
 // CHECK-SAME: (%[[X:.*]]: tensor<8x64xf32>, %[[G:.*]]: tensor<64xf32>) -> (tensor<8x64xi8>, tensor<8x2xi8>)
 // CHECK-NOT: linalg.generic
-// CHECK: %[[XB:.*]] = bufferization.to_buffer %[[X]] read_only
-// CHECK: %[[XF:.*]] = memref.collapse_shape %[[XB]] {{\[}}[0, 1]] : memref<8x64xf32> into memref<512xf32>
-// CHECK: %[[GB:.*]] = bufferization.to_buffer %[[G]] read_only : tensor<64xf32> to memref<64xf32>
-// CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<8x64xi8>
-// CHECK: %[[OS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<8x2xi8>
+// CHECK-DAG: %[[XB:.*]] = bufferization.to_buffer %[[X]] read_only
+// CHECK-DAG: %[[XF:.*]] = memref.collapse_shape %[[XB]] {{\[}}[0, 1]] : memref<8x64xf32> into memref<512xf32>
+// CHECK-DAG: %[[GB:.*]] = bufferization.to_buffer %[[G]] read_only : tensor<64xf32> to memref<64xf32>
+// CHECK-DAG: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<8x64xi8>
+// CHECK-DAG: %[[OS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<8x2xi8>
 // CHECK-NOT: memref.alloc
 // CHECK: scf.parallel (%{{[^,]*}}) =
+// CHECK-NOT: linalg.generic
 // CHECK: %[[SS:.*]] = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}}) -> (f32) {
 // CHECK: %[[E:.*]] = memref.load %[[XF]][%{{.*}}] : memref<512xf32>
 // CHECK: %[[SQ:.*]] = arith.mulf %[[E]], %[[E]] : f32
@@ -365,9 +372,9 @@ func.func @rmsnorm_nvfp4(%x: tensor<8x64xf32>) -> !qf.tensor<8x64xf32, nvfp4, ax
 // CHECK-LABEL: func.func @rmsnorm_nvfp4_static
 // CHECK-SAME: (%[[X:.*]]: tensor<8x64xf32>, %[[S:.*]]: tensor<8x4xi8>, %[[GS:.*]]: tensor<f32>) -> (tensor<8x32xi8>, tensor<8x4xi8>, tensor<f32>)
 // CHECK-NOT: linalg.generic
-// CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<8x32xi8>
-// CHECK: bufferization.to_buffer %[[S]] read_only : tensor<8x4xi8> to memref<8x4xi8>
-// CHECK: tensor.extract %[[GS]][] : tensor<f32>
+// CHECK-DAG: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<8x32xi8>
+// CHECK-DAG: bufferization.to_buffer %[[S]] read_only : tensor<8x4xi8> to memref<8x4xi8>
+// CHECK-DAG: tensor.extract %[[GS]][] : tensor<f32>
 // CHECK-NOT: memref.alloc
 // CHECK: scf.parallel (%{{[^,]*}}) =
 // CHECK: scf.for {{.*}} -> (f32)
