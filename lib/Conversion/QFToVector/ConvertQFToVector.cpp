@@ -1,10 +1,12 @@
 //===- ConvertQFToVector.cpp - The convert-qf-to-vector pass --------------===//
 #include "qf/Conversion/Passes.h"
+#include "qf/Conversion/Kernels/Decompose.h"
 #include "qf/Conversion/QFToVector/QFToVector.h"
 #include "qf/Dialect/QF/IR/QF.h"
 
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Transforms/DialectConversion.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace qf {
 #define GEN_PASS_DEF_CONVERTQFTOVECTORPASS
@@ -31,7 +33,6 @@ struct ConvertQFToVectorPass final
 
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
-    qf::QFToVectorOptions options;
     if (vectorWidth < 1 || (vectorWidth & (vectorWidth - 1)) ||
         vectorWidth > 64) {
       getOperation().emitError()
@@ -39,14 +40,27 @@ struct ConvertQFToVectorPass final
           << " is not supported; expected a power of two in 1..64";
       return signalPassFailure();
     }
-    options.vectorWidth = vectorWidth;
-    options.x86Avx512 = x86Avx512;
+    qf::CPUTargetInfo cpu(vectorWidth, x86Avx512);
+
+    // Fused ops the CPU kernels do not run in one piece become their
+    // unfused program first (same bits).
+    {
+      RewritePatternSet decompose(ctx);
+      qf::populateQFDecomposeFusedOpsPatterns(decompose, cpu);
+      // Only the rewrites: no folding or region simplification of the rest.
+      GreedyRewriteConfig config;
+      config.enableFolding(false).enableConstantCSE(false).setRegionSimplificationLevel(
+          GreedySimplifyRegionLevel::Disabled);
+      if (failed(applyPatternsGreedily(getOperation(), std::move(decompose),
+                                       config)))
+        return signalPassFailure();
+    }
 
     qf::QFStorageTypeConverter converter;
     RewritePatternSet patterns(ctx);
-    qf::populateQFQuantizeToVectorPatterns(converter, patterns, options);
-    qf::populateQFHadamardToVectorPatterns(patterns, options);
-    qf::populateQFMatmulToVectorPatterns(converter, patterns, options);
+    qf::populateQFQuantizeToVectorPatterns(converter, patterns, cpu);
+    qf::populateQFHadamardToVectorPatterns(patterns, cpu);
+    qf::populateQFMatmulToVectorPatterns(converter, patterns, cpu);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateCallOpTypeConversionPattern(patterns, converter);

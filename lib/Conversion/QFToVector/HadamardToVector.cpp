@@ -19,7 +19,8 @@
 // amax, once to quantize.
 //
 //===----------------------------------------------------------------------===//
-#include "KernelBuilder.h"
+#include "qf/Conversion/Kernels/Codecs.h"
+#include "qf/Conversion/Kernels/ScaleCodec.h"
 
 #include "qf/Conversion/QFToVector/QFToVector.h"
 #include "qf/Dialect/QF/IR/QF.h"
@@ -263,8 +264,11 @@ public:
 };
 
 struct HadamardToVector final : OpConversionPattern<qf::HadamardOp> {
-  HadamardToVector(MLIRContext *ctx, const qf::QFToVectorOptions &options)
-      : OpConversionPattern(ctx), vw(options.vectorWidth) {}
+  HadamardToVector(MLIRContext *ctx, const qf::TargetInfo &target)
+      : OpConversionPattern(ctx), target(target),
+        vw(target.getVectorWidth()) {}
+
+  const qf::TargetInfo &target;
 
   unsigned vw;
 
@@ -922,6 +926,6 @@ struct HadamardToVector final : OpConversionPattern<qf::HadamardOp> {
 } // namespace
 
 void qf::populateQFHadamardToVectorPatterns(RewritePatternSet &patterns,
-                                            const QFToVectorOptions &options) {
-  patterns.add<HadamardToVector>(patterns.getContext(), options);
+                                            const TargetInfo &target) {
+  patterns.add<HadamardToVector>(patterns.getContext(), target);
 }

@@ -31,9 +31,10 @@
 //===----------------------------------------------------------------------===//
 #include "qf/Conversion/QFToVector/QFToVector.h"
 
-#include "FusedKernels.h"
-#include "KernelBuilder.h"
-
+#include "qf/Conversion/Kernels/BlockKernels.h"
+#include "qf/Conversion/Kernels/Codecs.h"
+#include "qf/Conversion/Kernels/FusedKernels.h"
+#include "qf/Conversion/Kernels/ScaleCodec.h"
 #include "qf/Dialect/QF/IR/QF.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -50,24 +51,10 @@
 using namespace mlir;
 namespace nm = qf::numerics;
 using qf::kernel::KB;
+using Ix = qf::kernel::Idx;
 
 namespace {
 
-/// Index arithmetic.
-struct Ix {
-  OpBuilder &b;
-  Location loc;
-  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value div(Value x, Value y) { return arith::DivUIOp::create(b, loc, x, y); }
-  Value rem(Value x, Value y) { return arith::RemUIOp::create(b, loc, x, y); }
-  Value min(Value x, Value y) { return arith::MinUIOp::create(b, loc, x, y); }
-  Value i32(Value x) {
-    return arith::IndexCastOp::create(b, loc, b.getI32Type(), x);
-  }
-};
 
 /// One operand as rows along K. The data buffer is viewed flat (1-D); an
 /// element is addressed through the storage strides of the original shape.
@@ -100,7 +87,7 @@ struct Plan {
   Value out;          ///< output buffer [batch?, M, N]
   /// 4-bit B along K: emitNibbleTile (see there) instead of emitTile.
   bool nibbles = false;
-  bool x86Avx512 = false; ///< decode with AVX-512 table lookups
+  const qf::TargetInfo *target = nullptr; ///< decode hooks (4-bit lookups)
   /// Epilogue: outputs go to a band buffer [rows, N] (1-D, rows from
   /// scratchRow0) instead of `out`; transposed: [columns, M], columns from
   /// scratchRow0, scratchN = M.
@@ -137,10 +124,6 @@ Value allTrue(OpBuilder &b, Location loc, int64_t n) {
   return arith::ConstantOp::create(b, loc, t, DenseElementsAttr::get(t, true));
 }
 
-Value laneMask(OpBuilder &b, Location loc, int64_t n, Value count) {
-  return vector::CreateMaskOp::create(
-      b, loc, VectorType::get({n}, b.getI1Type()), ValueRange{count});
-}
 
 /// vector<n x i32> [0, 1, ..., n-1] * mul + add (mul/add scalar i32).
 Value lanes(OpBuilder &b, Location loc, int64_t n, Value mul, Value add) {
@@ -157,12 +140,6 @@ Value lanes(OpBuilder &b, Location loc, int64_t n, Value mul, Value add) {
   return v;
 }
 
-/// Element codes (i32 or vector<N x i32>, code in the low bits) to f32,
-/// equal to qf::kernel::decodeElements.
-Value decodeForDot(KB &k, const nm::ElementFormat &elem, Value codes,
-                   bool x86Avx512 = false) {
-  return qf::kernel::decodeElementsFast(k, elem, codes, x86Avx512);
-}
 
 /// Decoded, unscaled values of `row` (m for A, n for B) at K positions
 /// [k0, k0 + c) as vector<c x f32>; with `valid`, only the first `valid`
@@ -186,12 +163,12 @@ Value loadChunk(OpBuilder &b, Location loc, const Operand &o, Value batch,
         v = vector::LoadOp::create(b, loc, vt, o.flat, ValueRange{idx});
       else
         v = vector::MaskedLoadOp::create(b, loc, vt, o.flat, ValueRange{idx},
-                                         laneMask(b, loc, c, valid),
+                                         qf::kernel::laneMask(b, loc, valid, c),
                                          zeroVec(b, loc, vt));
     } else {
       Value idx = ix.add(ix.add(base, ix.mul(k0, o.rowStride)), row);
-      Value offs = lanes(b, loc, c, ix.i32(o.rowStride), Value());
-      Value mask = valid ? laneMask(b, loc, c, valid) : allTrue(b, loc, c);
+      Value offs = lanes(b, loc, c, ix.toI32(o.rowStride), Value());
+      Value mask = valid ? qf::kernel::laneMask(b, loc, valid, c) : allTrue(b, loc, c);
       v = vector::GatherOp::create(b, loc, vt, o.flat, ValueRange{idx}, offs,
                                    mask, zeroVec(b, loc, vt));
     }
@@ -216,33 +193,33 @@ Value loadChunk(OpBuilder &b, Location loc, const Operand &o, Value batch,
           ix.min(ix.div(ix.add(ix.mul(valid, ix.c(bits)), ix.c(7)), ix.c(8)),
                  ix.c(nb));
       bytes = vector::MaskedLoadOp::create(b, loc, vb, o.flat, ValueRange{idx},
-                                           laneMask(b, loc, nb, nbv),
+                                           qf::kernel::laneMask(b, loc, nbv, nb),
                                            zeroVec(b, loc, vb));
     }
     codes = qf::kernel::unpackCodes(k, bits, bytes, c);
   } else {
     // Any alignment: gather the (one or two) bytes that hold each code.
     auto vb = VectorType::get({c}, i8);
-    Value mask = valid ? laneMask(b, loc, c, valid) : allTrue(b, loc, c);
+    Value mask = valid ? qf::kernel::laneMask(b, loc, valid, c) : allTrue(b, loc, c);
     bool straddles = 8 % bits != 0;
     Value idx, offs0, offs1, shift;
     if (o.kInner) {
       Value bitPos =
-          lanes(b, loc, c, k.i32(i32, bits), ix.i32(ix.mul(k0, ix.c(bits))));
+          lanes(b, loc, c, k.i32(i32, bits), ix.toI32(ix.mul(k0, ix.c(bits))));
       offs0 = arith::ShRUIOp::create(b, loc, bitPos, k.i32(vi, 3));
       shift = arith::AndIOp::create(b, loc, bitPos, k.i32(vi, 7));
       if (straddles)
         offs1 = arith::MinUIOp::create(
             b, loc, arith::AddIOp::create(b, loc, offs0, k.i32(vi, 1)),
             vector::BroadcastOp::create(b, loc, vi,
-                                        ix.i32(ix.sub(o.rowStride, ix.c(1)))));
+                                        ix.toI32(ix.sub(o.rowStride, ix.c(1)))));
       idx = base;
     } else {
       Value colBit = ix.mul(row, ix.c(bits));
       Value colByte = ix.div(colBit, ix.c(8));
       shift = vector::BroadcastOp::create(b, loc, vi,
-                                          ix.i32(ix.rem(colBit, ix.c(8))));
-      offs0 = lanes(b, loc, c, ix.i32(o.rowStride), Value());
+                                          ix.toI32(ix.rem(colBit, ix.c(8))));
+      offs0 = lanes(b, loc, c, ix.toI32(o.rowStride), Value());
       if (straddles) {
         // The next byte of the row, where there is one (a code that
         // straddles always has it).
@@ -269,7 +246,7 @@ Value loadChunk(OpBuilder &b, Location loc, const Operand &o, Value batch,
     }
     codes = arith::ShRUIOp::create(b, loc, w, shift);
   }
-  return decodeForDot(k, o.fmt.elem, codes);
+  return qf::kernel::decodeElementsFast(k, o.fmt.elem, codes);
 }
 
 /// The decoded f32 scale of the block of `row` that holds K position `k0`.
@@ -289,12 +266,7 @@ Value loadScale(OpBuilder &b, Location loc, const Operand &o, Value batch,
     return qf::kernel::decodeScaleByTable(k, o.scaleTable, s);
   if (s.getType().isInteger(8))
     s = arith::ExtUIOp::create(b, loc, b.getI32Type(), s);
-  // E4M3 scales (unsigned: the sign bit is ignored) take the short decode.
-  if (o.fmt.scale == nm::ScaleType::E4M3)
-    return decodeForDot(
-        k, nm::ElementFormat::f8E4M3FN(),
-        arith::AndIOp::create(b, loc, s, k.i32(s.getType(), 0x7F)));
-  return qf::kernel::decodeScale(k, o.fmt.scale, s);
+  return qf::kernel::decodeScaleFast(k, o.fmt.scale, s);
 }
 
 Value mulf(OpBuilder &b, Location loc, Value x, Value y) {
@@ -416,24 +388,7 @@ void emitTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
 /// has too), so the scale can be folded into the elements.
 bool scaleFoldsExactly(const nm::BlockFormat &f) {
   int elemBits = f.elem.isInt() ? f.elem.bits - 1 : f.elem.manBits + 1;
-  int scaleBits = 24;
-  switch (f.scale) {
-  case nm::ScaleType::E8M0:
-    scaleBits = 1;
-    break;
-  case nm::ScaleType::E4M3:
-    scaleBits = 4;
-    break;
-  case nm::ScaleType::F16:
-    scaleBits = 11;
-    break;
-  case nm::ScaleType::BF16:
-    scaleBits = 8;
-    break;
-  case nm::ScaleType::F32:
-    break;
-  }
-  return elemBits + scaleBits <= 24;
+  return elemBits + qf::kernel::scaleSignificantBits(f.scale) <= 24;
 }
 
 /// Computes and stores the outputs [rowsM] x [rowsN] of one batch when B
@@ -449,7 +404,7 @@ bool scaleFoldsExactly(const nm::BlockFormat &f) {
 /// (one accumulator per output: a tile's B rows give enough independent
 /// FMA chains, and a 4 x 2 GEMM tile stays within 32 registers).
 /// Block scales are folded into the decoded elements (exact, see
-/// scaleFoldsExactly): with x86Avx512 into a 16-entry table of decoded
+/// scaleFoldsExactly): with a fast lookup16 into a 16-entry table of decoded
 /// codes that one vpermps per C weights indexes (when a chunk holds two
 /// blocks, the unscaled table and a multiply by the two scales' lanes),
 /// otherwise decoded values times the scale. Both give the same bits, and each
@@ -464,7 +419,7 @@ void emitNibbleTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
   auto vf = VectorType::get({c}, f32);
   const Operand &A = p.a, &B = p.bOp;
   bool twoBlocks = B.blockLen == c; // a chunk of 2C holds two B blocks
-  Value table = p.x86Avx512 ? qf::kernel::elementTable(k, B.fmt.elem) : Value();
+  Value table = p.target->hasFastLookup16(p.chunk) ? qf::kernel::elementTable(k, B.fmt.elem) : Value();
   // Lanes C/2.. of both halves lie in the second block of a chunk.
   Value upper;
   if (twoBlocks) {
@@ -501,8 +456,8 @@ void emitNibbleTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
       Value e, o;
       if (A.quant && A.bits == 4) {
         auto [ce, co] = qf::kernel::splitNibbles(kk, bytesOf(bb, A, r, k0));
-        e = qf::kernel::decodeElementsFast(kk, A.fmt.elem, ce, p.x86Avx512);
-        o = qf::kernel::decodeElementsFast(kk, A.fmt.elem, co, p.x86Avx512);
+        e = qf::kernel::decodeElementsFast(kk, A.fmt.elem, ce, p.target);
+        o = qf::kernel::decodeElementsFast(kk, A.fmt.elem, co, p.target);
       } else {
         Value v = loadChunk(bb, loc, A, batch, r, k0, 2 * c, Value());
         e = vector::ShuffleOp::create(bb, loc, v, v, evenIdx);
@@ -538,11 +493,11 @@ void emitNibbleTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
           sv = arith::SelectOp::create(bb, loc, upper, bcast(s1), sv);
         e = arith::MulFOp::create(
             bb, loc,
-            qf::kernel::decodeElementsFast(kk, B.fmt.elem, ce, p.x86Avx512),
+            qf::kernel::decodeElementsFast(kk, B.fmt.elem, ce, p.target),
             sv);
         o = arith::MulFOp::create(
             bb, loc,
-            qf::kernel::decodeElementsFast(kk, B.fmt.elem, co, p.x86Avx512),
+            qf::kernel::decodeElementsFast(kk, B.fmt.elem, co, p.target),
             sv);
       }
       be.push_back(e);
@@ -659,7 +614,7 @@ EpRead classifyEpilogueMap(AffineMap map) {
 FailureOr<SmallVector<Value>>
 emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
            Type rhsT, bool tb, ValueRange lhsStorage, ValueRange rhsStorage,
-           RankedTensorType resultT, const qf::QFToVectorOptions &options,
+           RankedTensorType resultT, const qf::CPUTargetInfo &target,
            const Epilogue *ep, Type rhs2T = Type(),
            ValueRange rhs2Storage = {}) {
   Location loc = op->getLoc();
@@ -815,7 +770,7 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
 
   // The summation scheme of a plan depends only on its two operands, so
   // each product of a dual GEMM sums as its own qf.matmul does.
-  int64_t pref = std::max<int64_t>(options.vectorWidth, 8);
+  int64_t pref = std::max<int64_t>(target.getVectorWidth(), 8);
   auto choose = [&](Plan &p) {
     // Segments and chunk width.
     int64_t g = 0;
@@ -848,7 +803,7 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
           p.kStatic % two == 0) {
         p.nibbles = true;
         p.chunk = c;
-        p.x86Avx512 = options.x86Avx512;
+        p.target = &target;
       }
     }
   };
@@ -930,7 +885,7 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
   int64_t L = ep->rowLen;
   int64_t Lp = ep->type ? ep->type.getShape().back() : L;
   bool padded = Lp > L;
-  unsigned vw = options.vectorWidth;
+  unsigned vw = target.getVectorWidth();
   if (tr && dual)
     return op->emitOpError("cannot lower a dual GEMM with transpose_result");
   SmallVector<Value> sizes;
@@ -1117,15 +1072,15 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
                 Value n = lx.min(left, full ? lx.c(vw) : valid);
                 valid = n;
                 full = false;
-                mask = laneMask(bb, loc, vw, n);
+                mask = qf::kernel::laneMask(bb, loc, n, vw);
               }
               SmallVector<std::pair<Value, Value>> given(scalars);
               qf::kernel::appendStashedValues(bb, loc, reductions, stashes,
                                               lx.add(bandBase, col), valid,
-                                              full, vw, given);
+                                              full, target, given);
               auto chunk = [&](Value mem, Value at) {
                 return qf::kernel::loadF32Chunk(bb, loc, mem, at, valid, full,
-                                                vw);
+                                                target);
               };
               SmallVector<Value> args{chunk(band, lx.add(bandBase, col))};
               if (band2)
@@ -1147,11 +1102,11 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
               return y;
             };
             if (ep->type) {
-              qf::kernel::emitQuantizeRow(bb, loc, *out, row, load, vw);
+              qf::kernel::emitQuantizeRow(bb, loc, *out, row, load, target);
               continue;
             }
             qf::kernel::emitStoreRowF32(bb, loc, f32Flat, rowBase, L, load,
-                                        vw);
+                                        target);
           }
         });
   }
@@ -1161,94 +1116,10 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
   return qf::kernel::endRowQuantize(rewriter, loc, *out);
 }
 
-/// Whether emitMatmul can fuse the epilogue: whole blocks of vector chunks
-/// along a static row, and scales that do not need the whole result first.
-bool epilogueFusable(const Epilogue &ep, unsigned vw) {
-  for (AffineMap m : ep.maps)
-    if (classifyEpilogueMap(m) == EpRead::Other)
-      return false;
-  if (!ep.type) // f32 rows, stored in vector chunks and a masked tail
-    return !ShapedType::isDynamic(ep.rowLen) && ep.rowLen <= 65536;
-  qf::FormatAttr f = ep.type.getFormat();
-  int64_t n = ep.type.getShape().back();
-  return f.getBlockKind() == qf::BlockKind::Fixed &&
-         ep.type.getAxis() == ep.type.getRank() - 1 &&
-         f.getBlockSize() % vw == 0 && !ShapedType::isDynamic(n) &&
-         !ShapedType::isDynamic(ep.rowLen) && n <= 65536 &&
-         (!f.hasTensorScale() || ep.tensorScale);
-}
-
-/// The unfused program of a qf.fused_matmul whose epilogue the band kernel
-/// cannot encode (blocks that are not whole vector chunks, ...), for the
-/// forms qf.map cannot express: the products `accs` ([B,] M x N, from the
-/// matmul kernel) transposed with transpose_result, one linalg reduction
-/// over the last axis per qf.row_reduce (in body order; its init from a
-/// generic over the reduced shape), one elementwise generic for the body,
-/// the zero pad, and the quantize kernel. That is the program
-/// qf-fuse-requantize fused, so the bits are the same.
-FailureOr<SmallVector<Value>>
-emitUnfusedEpilogue(OpBuilder &b, Location loc, qf::FusedMatmulOp op,
-                    ArrayRef<Value> accs, ArrayRef<Value> epInputs,
-                    const Epilogue &ep, unsigned vw) {
-  Type f32 = b.getF32Type();
-  SmallVector<int64_t> rowShape = op.getRowShape();
-  int64_t r = rowShape.size();
-  MLIRContext *ctx = b.getContext();
-  AffineMap id = AffineMap::getMultiDimIdentityMap(r, ctx);
-  if (llvm::any_of(rowShape, ShapedType::isDynamic))
-    return op.emitOpError("cannot lower to a CPU kernel: row reductions, "
-                          "padding or transpose_result need static shapes "
-                          "when the fused epilogue does not apply");
-  SmallVector<Value> args;
-  for (Value a : accs) {
-    if (!ep.transposed) {
-      args.push_back(a);
-      continue;
-    }
-    SmallVector<int64_t> perm;
-    for (int64_t d = 0; d < r; ++d)
-      perm.push_back(d);
-    std::swap(perm[r - 2], perm[r - 1]);
-    Value empty = tensor::EmptyOp::create(b, loc, rowShape, f32);
-    args.push_back(
-        linalg::TransposeOp::create(b, loc, a, empty, perm)->getResult(0));
-  }
-  // The accumulators at the identity, the epilogue inputs at their maps.
-  SmallVector<AffineMap> argMaps(args.size(), id);
-  args.append(epInputs.begin(), epInputs.end());
-  argMaps.append(ep.maps.begin(), ep.maps.end());
-  Value result = qf::kernel::emitRowReductionGenerics(b, loc, args, argMaps,
-                                                      ep.body, rowShape);
-  if (!ep.type)
-    return SmallVector<Value>{result};
-  int64_t lp = ep.type.getShape().back();
-  if (lp > rowShape.back()) {
-    SmallVector<OpFoldResult> low(r, b.getIndexAttr(0)), high(r, b.getIndexAttr(0));
-    high.back() = b.getIndexAttr(lp - rowShape.back());
-    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
-    result = tensor::PadOp::create(
-        b, loc, RankedTensorType::get(ep.type.getShape(), f32), result, low,
-        high, zero);
-  }
-  // The quantize kernel: qf.map's kernel with an identity body.
-  Block identity;
-  identity.addArgument(f32, loc);
-  {
-    OpBuilder ib(ctx);
-    ib.setInsertionPointToEnd(&identity);
-    qf::YieldOp::create(ib, loc, ValueRange{identity.getArgument(0)});
-  }
-  qf::kernel::MapInput in;
-  in.tensor = result;
-  in.map = AffineMap::getMultiDimIdentityMap(r, ctx);
-  return qf::kernel::emitMapKernel(b, loc, {in}, identity, ep.type, ep.scales,
-                                   ep.tensorScale, vw);
-}
-
 struct MatmulOpLowering : OpConversionPattern<qf::MatmulOp> {
   MatmulOpLowering(const TypeConverter &tc, MLIRContext *ctx,
-                   const qf::QFToVectorOptions &options)
-      : OpConversionPattern(tc, ctx), options(options) {}
+                   const qf::CPUTargetInfo &target)
+      : OpConversionPattern(tc, ctx), target(target) {}
 
   LogicalResult
   matchAndRewrite(qf::MatmulOp op, OneToNOpAdaptor adaptor,
@@ -1256,33 +1127,31 @@ struct MatmulOpLowering : OpConversionPattern<qf::MatmulOp> {
     FailureOr<SmallVector<Value>> r = emitMatmul(
         rewriter, op, op.getLhs().getType(), op.getRhs().getType(),
         op.getTransposeB(), adaptor.getLhs(), adaptor.getRhs(),
-        cast<RankedTensorType>(op.getType()), options, nullptr);
+        cast<RankedTensorType>(op.getType()), target, nullptr);
     if (failed(r))
       return failure();
     rewriter.replaceOp(op, (*r)[0]);
     return success();
   }
 
-  qf::QFToVectorOptions options;
+  const qf::CPUTargetInfo &target;
 };
 
 struct FusedMatmulOpLowering : OpConversionPattern<qf::FusedMatmulOp> {
   FusedMatmulOpLowering(const TypeConverter &tc, MLIRContext *ctx,
-                        const qf::QFToVectorOptions &options)
-      : OpConversionPattern(tc, ctx), options(options) {}
+                        const qf::CPUTargetInfo &target)
+      : OpConversionPattern(tc, ctx), target(target) {}
 
   LogicalResult
   matchAndRewrite(qf::FusedMatmulOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    // The others were decomposed (populateQFDecomposeFusedOpsPatterns).
+    if (qf::Support s = target.supports(op); !s)
+      return rewriter.notifyMatchFailure(op, s.why());
     Type resultType = op.getResult().getType();
     auto qt = dyn_cast<qf::QTensorType>(resultType); // null: an f32 result
-    unsigned vw = options.vectorWidth;
-    if (int64_t g = qt ? std::lcm<int64_t>(qt.getElementBits(), 8) /
-                             qt.getElementBits()
-                       : 1;
-        vw % g != 0)
-      return op.emitOpError() << "cannot lower " << qt.getFormat().str()
-                              << " codes with vector-width " << vw;
+    if (qt && failed(target.checkLowerable(op, qt)))
+      return failure();
     // The product [B,] M x N in f32 (the result is its transpose with
     // transpose_result, and may be padded).
     SmallVector<int64_t> product = op.getRowShape();
@@ -1301,76 +1170,48 @@ struct FusedMatmulOpLowering : OpConversionPattern<qf::FusedMatmulOp> {
     ep.scales = adaptor.getScales().empty() ? Value() : adaptor.getScales()[0];
     ep.tensorScale =
         adaptor.getTensorScale().empty() ? Value() : adaptor.getTensorScale()[0];
-    // A dual GEMM shares bands of M rows; with transpose_result the bands
-    // run over N, so that combination takes the unfused program.
-    bool fuse = epilogueFusable(ep, vw) &&
-                !(ep.transposed && op.getRhs2());
-    bool rowForms = ep.transposed || ep.rowLen != product.back() ||
-                    !ep.body->getOps<qf::RowReduceOp>().empty();
     Value rhs2 = op.getRhs2();
-    Type rhs2T = rhs2 ? rhs2.getType() : Type();
-    ValueRange rhs2Storage;
-    if (rhs2)
-      rhs2Storage = adaptor.getRhs2();
-    FailureOr<SmallVector<Value>> r =
-        emitMatmul(rewriter, op, op.getLhs().getType(), op.getRhs().getType(),
-                   op.getTransposeB(), adaptor.getLhs(), adaptor.getRhs(),
-                   resultT, options, fuse ? &ep : nullptr,
-                   fuse ? rhs2T : Type(), fuse ? rhs2Storage : ValueRange());
+    FailureOr<SmallVector<Value>> r = emitMatmul(
+        rewriter, op, op.getLhs().getType(), op.getRhs().getType(),
+        op.getTransposeB(), adaptor.getLhs(), adaptor.getRhs(), resultT,
+        target, &ep, rhs2 ? rhs2.getType() : Type(),
+        rhs2 ? adaptor.getRhs2() : ValueRange());
     if (failed(r))
       return failure();
-    // Unfused: the matmul kernel(s) give the f32 products.
-    SmallVector<Value> accs;
-    if (!fuse) {
-      accs.push_back((*r)[0]);
-      if (rhs2) {
-        FailureOr<SmallVector<Value>> r2 = emitMatmul(
-            rewriter, op, op.getLhs().getType(), rhs2T, op.getTransposeB(),
-            adaptor.getLhs(), rhs2Storage, resultT, options, nullptr);
-        if (failed(r2))
-          return failure();
-        accs.push_back((*r2)[0]);
-      }
-    }
-    if (!fuse && rowForms) {
-      r = emitUnfusedEpilogue(rewriter, op.getLoc(), op, accs, ep.inputs, ep,
-                              vw);
-      if (failed(r))
-        return failure();
-    } else if (!fuse) {
-      // A qf.map kernel over the f32 products.
-      SmallVector<qf::kernel::MapInput> inputs;
-      AffineMap id = AffineMap::getMultiDimIdentityMap(product.size(),
-                                                       rewriter.getContext());
-      for (Value a : accs) {
-        qf::kernel::MapInput acc;
-        acc.tensor = a;
-        acc.map = id;
-        inputs.push_back(acc);
-      }
-      for (auto [v, map] : llvm::zip(ep.inputs, ep.maps)) {
-        qf::kernel::MapInput in;
-        in.tensor = v;
-        in.map = map; // the row shape is the product's here
-        inputs.push_back(in);
-      }
-      r = qf::kernel::emitMapKernel(rewriter, op.getLoc(), inputs, *ep.body,
-                                    resultType, ep.scales, ep.tensorScale, vw);
-      if (failed(r))
-        return failure();
-    }
     rewriter.replaceOpWithMultiple(op, {*r});
     return success();
   }
 
-  qf::QFToVectorOptions options;
+  const qf::CPUTargetInfo &target;
 };
 
 } // namespace
 
 void qf::populateQFMatmulToVectorPatterns(const TypeConverter &converter,
                                           RewritePatternSet &patterns,
-                                          const QFToVectorOptions &options) {
+                                          const CPUTargetInfo &target) {
   patterns.add<MatmulOpLowering, FusedMatmulOpLowering>(
-      converter, patterns.getContext(), options);
+      converter, patterns.getContext(), target);
+}
+
+qf::Support qf::fusedMatmulKernelSupport(qf::FusedMatmulOp op,
+                                         const CPUTargetInfo &target) {
+  // The band kernel keeps bands of M rows; with transpose_result a dual
+  // GEMM's bands would run over N.
+  if (op.getTransposeResult() && op.getRhs2())
+    return Support::no("a dual GEMM with transpose_result");
+  for (unsigned i = 0; i < op.getEpilogue().size(); ++i)
+    if (classifyEpilogueMap(op.getEpilogueMap(i)) == EpRead::Other)
+      return Support::no("epilogue input #" + Twine(i) +
+                         " is broadcast along other axes than a row, a "
+                         "column or the whole batch");
+  int64_t rowLen = op.getRowShape().back();
+  auto qt = dyn_cast<qf::QTensorType>(op.getResult().getType());
+  int64_t n = qt ? qt.getShape().back() : rowLen;
+  if (ShapedType::isDynamic(rowLen) || ShapedType::isDynamic(n) || n > 65536)
+    return Support::no("the band buffer holds static rows of at most 65536 "
+                       "elements");
+  if (!qt)
+    return Support::yes(); // f32 rows: vector chunks and a masked tail
+  return target.supportsRowEncode(qt, bool(op.getTensorScale()));
 }

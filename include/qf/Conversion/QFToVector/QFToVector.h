@@ -2,16 +2,34 @@
 #ifndef QF_CONVERSION_QFTOVECTOR_QFTOVECTOR_H
 #define QF_CONVERSION_QFTOVECTOR_QFTOVECTOR_H
 
+#include "qf/Conversion/Kernels/TargetInfo.h"
+
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace qf {
 
-/// Options shared by the CPU kernel patterns.
-struct QFToVectorOptions {
-  /// f32 lanes per vector register (16 = AVX-512).
-  unsigned vectorWidth = 16;
-  /// Emit AVX-512 table lookups (llvm.call_intrinsic) to decode 4-bit codes.
-  bool x86Avx512 = false;
+/// The CPU target of the kernel library: kernels on vectors of
+/// `vectorWidth` f32 lanes (16 = one AVX-512 register; LLVM splits wider
+/// vectors for narrower machines), scf.parallel loops (OpenMP threads with
+/// qf-cpu-pipeline threads=N), 4-bit decode by 16-entry table lookups where
+/// the CPU has AVX-512 (vpermps).
+class CPUTargetInfo final : public TargetInfo {
+public:
+  CPUTargetInfo(unsigned vectorWidth, bool x86Avx512)
+      : vectorWidth(vectorWidth), x86Avx512(x86Avx512) {}
+
+  llvm::StringRef getName() const override { return "CPU"; }
+  unsigned getVectorWidth() const override { return vectorWidth; }
+  bool hasFastLookup16(int64_t lanes) const override {
+    return x86Avx512 && (lanes == 8 || lanes == 16);
+  }
+  Support supportsRowEncode(qf::QTensorType t,
+                            bool staticScales) const override;
+  Support supports(mlir::Operation *op) const override;
+
+private:
+  unsigned vectorWidth;
+  bool x86Avx512;
 };
 
 /// Maps `!qf.tensor` to its storage tensors (packed codes, scales and, when
@@ -21,19 +39,26 @@ public:
   QFStorageTypeConverter();
 };
 
-/// quantize, dequantize, requantize, pack, unpack, constant, observe.
+/// quantize, dequantize, requantize, pack, unpack, transpose, reshape,
+/// constant, observe, map (the ops `target` supports as one kernel; run
+/// populateQFDecomposeFusedOpsPatterns first).
 void populateQFQuantizeToVectorPatterns(const mlir::TypeConverter &converter,
                                         mlir::RewritePatternSet &patterns,
-                                        const QFToVectorOptions &options);
+                                        const TargetInfo &target);
 
-/// qf.hadamard (f32 in, f32 out) as a vectorized FWHT kernel.
+/// qf.hadamard (f32 in, f32 out) as a vectorized FWHT kernel, fused with a
+/// following qf.quantize where possible.
 void populateQFHadamardToVectorPatterns(mlir::RewritePatternSet &patterns,
-                                        const QFToVectorOptions &options);
+                                        const TargetInfo &target);
 
-/// qf.matmul as a block-scaled GEMM/GEMV kernel.
+/// qf.matmul and qf.fused_matmul as block-scaled GEMM/GEMV kernels.
 void populateQFMatmulToVectorPatterns(const mlir::TypeConverter &converter,
                                       mlir::RewritePatternSet &patterns,
-                                      const QFToVectorOptions &options);
+                                      const CPUTargetInfo &target);
+
+/// Whether the CPU band kernel runs qf.fused_matmul `op` as one kernel.
+Support fusedMatmulKernelSupport(qf::FusedMatmulOp op,
+                                 const CPUTargetInfo &target);
 
 } // namespace qf
 

@@ -1,21 +1,21 @@
-//===- KernelBuilder.cpp - IR emitters for bit-exact qf kernels -----------===//
+//===- Codecs.cpp - Element codecs and code packing as IR ----------------===//
 //
 // Every function mirrors a routine of lib/Numerics with integer arithmetic on
 // the FP32 bit pattern, so scalar and vector code round exactly like the
 // library (which rounds exact FP64 values once). Comments name the routine.
 //
 //===----------------------------------------------------------------------===//
-#include "KernelBuilder.h"
+#include "qf/Conversion/Kernels/Codecs.h"
 
+#include "IntOps.h"
+
+#include "qf/Conversion/Kernels/TargetInfo.h"
 #include "qf/Numerics/Codec.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
-#include "mlir/IR/SymbolTable.h"
 
 #include <cmath>
 #include <numeric>
@@ -24,126 +24,7 @@ using namespace mlir;
 namespace nm = qf::numerics;
 
 namespace qf::kernel {
-
-//===----------------------------------------------------------------------===//
-// KB
-//===----------------------------------------------------------------------===//
-
-Type KB::withElt(Type like, Type elt) {
-  if (auto vt = dyn_cast<VectorType>(like))
-    return VectorType::get(vt.getShape(), elt);
-  return elt;
-}
-
-static Value splat(OpBuilder &b, Location loc, Type t, TypedAttr scalar) {
-  if (auto vt = dyn_cast<VectorType>(t))
-    return arith::ConstantOp::create(b, loc, vt,
-                                     SplatElementsAttr::get(vt, scalar));
-  return arith::ConstantOp::create(b, loc, t, scalar);
-}
-
-Value KB::i32(Type like, int64_t v) {
-  Type t = withElt(like, b.getI32Type());
-  return splat(b, loc, t, b.getI32IntegerAttr(int32_t(v)));
-}
-
-Value KB::f32(Type like, float v) {
-  Type t = withElt(like, b.getF32Type());
-  return splat(b, loc, t, b.getF32FloatAttr(v));
-}
-
-Value KB::f32Bits(Type like, uint32_t bits) {
-  Type t = withElt(like, b.getF32Type());
-  return splat(b, loc, t,
-               FloatAttr::get(b.getF32Type(),
-                              APFloat(APFloat::IEEEsingle(), APInt(32, bits))));
-}
-
-Value KB::index(int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
-//===----------------------------------------------------------------------===//
-// Small arith helpers
-//===----------------------------------------------------------------------===//
-
-namespace {
-struct Ops {
-  KB &k;
-  Type t; // i32 or vector<N x i32>
-
-  Value c(int64_t v) { return k.i32(t, v); }
-  Value add(Value a, Value b) { return arith::AddIOp::create(k.b, k.loc, a, b); }
-  Value sub(Value a, Value b) { return arith::SubIOp::create(k.b, k.loc, a, b); }
-  Value band(Value a, Value b) { return arith::AndIOp::create(k.b, k.loc, a, b); }
-  Value bor(Value a, Value b) { return arith::OrIOp::create(k.b, k.loc, a, b); }
-  Value shl(Value a, Value b) { return arith::ShLIOp::create(k.b, k.loc, a, b); }
-  Value shru(Value a, Value b) { return arith::ShRUIOp::create(k.b, k.loc, a, b); }
-  Value shrs(Value a, Value b) { return arith::ShRSIOp::create(k.b, k.loc, a, b); }
-  Value maxs(Value a, Value b) { return arith::MaxSIOp::create(k.b, k.loc, a, b); }
-  Value mins(Value a, Value b) { return arith::MinSIOp::create(k.b, k.loc, a, b); }
-  Value cmp(arith::CmpIPredicate p, Value a, Value b) {
-    return arith::CmpIOp::create(k.b, k.loc, p, a, b);
-  }
-  Value eq(Value a, Value b) { return cmp(arith::CmpIPredicate::eq, a, b); }
-  Value ne(Value a, Value b) { return cmp(arith::CmpIPredicate::ne, a, b); }
-  Value sel(Value c, Value a, Value b) {
-    return arith::SelectOp::create(k.b, k.loc, c, a, b);
-  }
-  Value bitsOf(Value f) {
-    return arith::BitcastOp::create(k.b, k.loc, KB::withElt(f.getType(), k.b.getI32Type()), f);
-  }
-  Value floatOf(Value i) {
-    return arith::BitcastOp::create(k.b, k.loc, KB::withElt(i.getType(), k.b.getF32Type()), i);
-  }
-};
-
-/// Largest finite magnitude code of a float element format (numerics specOf).
-int64_t maxMagnitudeCode(const nm::ElementFormat &f) {
-  int64_t allE = (1 << f.expBits) - 1, allM = (1 << f.manBits) - 1;
-  switch (f.nan) {
-  case nm::NanEncoding::None:
-    return (allE << f.manBits) | allM;
-  case nm::NanEncoding::AllOnes:
-    return (allE << f.manBits) | (allM - 1);
-  case nm::NanEncoding::IEEE:
-    return ((allE - 1) << f.manBits) | allM;
-  }
-  return 0;
-}
-
-/// A = |x| split into a normalized 24-bit significand `sig` (bit 23 set for
-/// any nonzero finite x, FP32 subnormals included) and the exact exponent
-/// `e` with |x| = sig * 2^(e - 23).
-struct Normalized {
-  Value sig, e;
-};
-
-Normalized normalize(Ops &o, Value absBits) {
-  Value E = o.shru(absBits, o.c(23));
-  Value M = o.band(absBits, o.c(0x7FFFFF));
-  Value isNorm = o.ne(E, o.c(0));
-  Value sig = o.sel(isNorm, o.bor(M, o.c(0x800000)), M);
-  Value ef = o.sel(isNorm, o.sub(E, o.c(127)), o.c(-126));
-  // ctlz(0) = 32 gives sh = 24 and sig stays 0; callers treat zero apart.
-  Value lz = math::CountLeadingZerosOp::create(o.k.b, o.k.loc, sig);
-  Value sh = o.sub(lz, o.c(8));
-  return {o.shl(sig, sh), o.sub(ef, sh)};
-}
-
-/// Rounds sig / 2^s to an integer (1 <= s <= 31) with ties to even or away.
-Value roundShift(Ops &o, Value sig, Value s, nm::Rounding r) {
-  Value half = o.shl(o.c(1), o.sub(s, o.c(1)));
-  Value biased;
-  if (r == nm::Rounding::NearestEven) {
-    Value odd = o.band(o.shru(sig, s), o.c(1));
-    biased = o.add(o.add(sig, o.sub(half, o.c(1))), odd);
-  } else {
-    biased = o.add(sig, half);
-  }
-  return o.shru(biased, s);
-}
-} // namespace
+using namespace detail;
 
 Value absBits(KB &k, Value x) {
   Ops o{k, KB::withElt(x.getType(), k.b.getI32Type())};
@@ -336,9 +217,9 @@ Value lookup16(KB &k, Value table, Value idx) {
 }
 
 Value decodeElementsFast(KB &k, const nm::ElementFormat &elem, Value codes,
-                         bool x86Avx512) {
+                         const TargetInfo *target) {
   int64_t n = lanesOf(codes);
-  if (x86Avx512 && elem.bits == 4 && (n == 16 || n == 8))
+  if (elem.bits == 4 && target && target->hasFastLookup16(n))
     return lookup16(k, elementTable(k, elem), codes);
   if (Value v = decodeViaHalf(k, elem, codes))
     return v;
@@ -354,11 +235,11 @@ std::pair<Value, Value> splitNibbles(KB &k, Value bytes) {
 }
 
 Value decodePacked4Fast(KB &k, const nm::ElementFormat &elem, Value bytes,
-                        bool x86Avx512) {
+                        const TargetInfo *target) {
   int64_t n = lanesOf(bytes);
   auto [even, odd] = splitNibbles(k, bytes);
-  Value e = decodeElementsFast(k, elem, even, x86Avx512);
-  Value o = decodeElementsFast(k, elem, odd, x86Avx512);
+  Value e = decodeElementsFast(k, elem, even, target);
+  Value o = decodeElementsFast(k, elem, odd, target);
   SmallVector<int64_t> mask;
   for (int64_t i = 0; i < n; ++i)
     mask.append({i, n + i});
@@ -480,161 +361,5 @@ Value unpackCodes(KB &k, unsigned bits, Value packed, int64_t n) {
   return concatPermute(k, slots, perm);
 }
 
-//===----------------------------------------------------------------------===//
-// Scales
-//===----------------------------------------------------------------------===//
-
-// Quantize.cpp mxScaleExponent plus the D4 zero case.
-Value mxScaleExponent(KB &k, const nm::BlockFormat &f, Value amaxBits) {
-  Ops o{k, amaxBits.getType()};
-  Normalized n = normalize(o, amaxBits);
-  Value xs = o.sub(n.e, o.c(f.elem.emax()));
-  switch (f.rule) {
-  case nm::ScaleRule::Floor:
-    break;
-  case nm::ScaleRule::Ceil: {
-    // amax > Qmax * 2^xs compares the 24-bit significands (same exponent).
-    int64_t thr = int64_t(std::ldexp(f.elementMax(), 23 - f.elem.emax()));
-    Value up = o.cmp(arith::CmpIPredicate::sgt, n.sig, o.c(thr));
-    xs = o.add(xs, arith::ExtUIOp::create(k.b, k.loc, o.t, up));
-    break;
-  }
-  case nm::ScaleRule::Even: {
-    // m >= 2 - 2^-(y+1) with m = sig / 2^23.
-    int y = f.elem.isInt() ? f.elem.bits - 2 : f.elem.manBits;
-    int64_t thr = (int64_t(1) << 24) - (int64_t(1) << (22 - y));
-    Value up = o.cmp(arith::CmpIPredicate::sge, n.sig, o.c(thr));
-    xs = o.add(xs, arith::ExtUIOp::create(k.b, k.loc, o.t, up));
-    break;
-  }
-  }
-  xs = o.mins(o.maxs(xs, o.c(-127)), o.c(127));
-  return o.sel(o.eq(amaxBits, o.c(0)), o.c(-127), xs);
-}
-
-// numerics::decodeScale.
-Value decodeScale(KB &k, nm::ScaleType t, Value stored) {
-  Type st = stored.getType();
-  Type ft = KB::withElt(st, k.b.getF32Type());
-  switch (t) {
-  case nm::ScaleType::E8M0: {
-    Ops o{k, st};
-    Value byte = o.band(stored, o.c(0xFF));
-    Value bits = o.sel(o.eq(byte, o.c(0)), o.c(0x00400000),
-                       o.shl(byte, o.c(23)));
-    bits = o.sel(o.eq(byte, o.c(0xFF)), o.c(0x7FC00000), bits);
-    return o.floatOf(bits);
-  }
-  case nm::ScaleType::E4M3: {
-    Ops o{k, st};
-    return decodeElements(k, nm::ElementFormat::f8E4M3FN(),
-                          o.band(stored, o.c(0x7F)));
-  }
-  case nm::ScaleType::F16:
-    return arith::ExtFOp::create(k.b, k.loc, ft, stored);
-  case nm::ScaleType::BF16: {
-    Type i16 = KB::withElt(st, k.b.getI16Type());
-    Type i32 = KB::withElt(st, k.b.getI32Type());
-    Value h = arith::BitcastOp::create(k.b, k.loc, i16, stored);
-    Value w = arith::ExtUIOp::create(k.b, k.loc, i32, h);
-    Ops o{k, i32};
-    return o.floatOf(o.shl(w, o.c(16)));
-  }
-  case nm::ScaleType::F32:
-    return stored;
-  }
-  return stored;
-}
-
-Value scaleTable(KB &k, Operation *module, nm::ScaleType t) {
-  StringRef name;
-  if (t == nm::ScaleType::E8M0)
-    name = "__qf_scale_table_e8m0";
-  else if (t == nm::ScaleType::E4M3)
-    name = "__qf_scale_table_e4m3";
-  else
-    return Value();
-  auto mt = MemRefType::get({256}, k.b.getF32Type());
-  if (!SymbolTable::lookupSymbolIn(module, name)) {
-    SmallVector<float> vals;
-    for (unsigned i = 0; i < 256; ++i)
-      vals.push_back(nm::decodeScale(t, i));
-    auto tt = RankedTensorType::get({256}, k.b.getF32Type());
-    OpBuilder::InsertionGuard guard(k.b);
-    k.b.setInsertionPointToStart(&module->getRegion(0).front());
-    memref::GlobalOp::create(k.b, k.loc, name, k.b.getStringAttr("private"), mt,
-                             DenseElementsAttr::get(tt, ArrayRef(vals)),
-                             /*constant=*/true, k.b.getI64IntegerAttr(64));
-  }
-  return memref::GetGlobalOp::create(k.b, k.loc, mt, name);
-}
-
-Value decodeScaleByTable(KB &k, Value table, Value stored) {
-  Type i32 = k.b.getI32Type();
-  if (stored.getType() != i32)
-    stored = arith::ExtUIOp::create(k.b, k.loc, i32, stored);
-  stored = arith::AndIOp::create(k.b, k.loc, stored, k.i32(i32, 0xFF));
-  Value idx =
-      arith::IndexCastUIOp::create(k.b, k.loc, k.b.getIndexType(), stored);
-  return memref::LoadOp::create(k.b, k.loc, table, ValueRange{idx});
-}
-
-namespace {
-nm::ElementFormat halfLike(int expBits, int manBits, int bias) {
-  nm::ElementFormat f;
-  f.kind = nm::ElementFormat::Kind::Float;
-  f.bits = 1 + expBits + manBits;
-  f.expBits = expBits;
-  f.manBits = manBits;
-  f.bias = bias;
-  f.nan = nm::NanEncoding::IEEE;
-  return f;
-}
-} // namespace
-
-// numerics::encodeScaleRNE for t >= 0 (the float-scale block scale).
-Value encodeScaleRNE(KB &k, nm::ScaleType t, Value tb) {
-  Type ft = tb.getType();
-  Type it = KB::withElt(ft, k.b.getI32Type());
-  Ops o{k, it};
-  Value zero = o.c(0);
-  switch (t) {
-  case nm::ScaleType::E8M0: {
-    // Not used by the kernels (E8M0 scales come from the scale rule); the
-    // library's floor power of two, for completeness.
-    Value A = o.band(o.bitsOf(tb), o.c(0x7FFFFFFF));
-    nm::BlockFormat f;
-    f.elem = nm::ElementFormat::intN(2); // emax 0: xs = exponent
-    f.scale = nm::ScaleType::E8M0;
-    Value xs = mxScaleExponent(k, f, A);
-    return o.add(xs, o.c(127));
-  }
-  case nm::ScaleType::E4M3:
-    return encodeElements(k, nm::ElementFormat::f8E4M3FN(),
-                          nm::Rounding::NearestEven, nm::IntRange::Symmetric, tb,
-                          zero);
-  case nm::ScaleType::F16:
-  case nm::ScaleType::BF16: {
-    nm::ElementFormat f =
-        t == nm::ScaleType::F16 ? halfLike(5, 10, 15) : halfLike(8, 7, 127);
-    Value code = encodeElements(k, f, nm::Rounding::NearestEven,
-                                nm::IntRange::Symmetric, tb, zero);
-    Type i16 = KB::withElt(ft, k.b.getI16Type());
-    Value h = arith::TruncIOp::create(k.b, k.loc, i16, code);
-    Type et = t == nm::ScaleType::F16 ? Type(k.b.getF16Type())
-                                      : Type(k.b.getBF16Type());
-    return arith::BitcastOp::create(k.b, k.loc, KB::withElt(ft, et), h);
-  }
-  case nm::ScaleType::F32: {
-    Value A = o.band(o.bitsOf(tb), o.c(0x7FFFFFFF));
-    Value isInf = o.eq(A, o.c(0x7F800000));
-    Value isNaN = o.cmp(arith::CmpIPredicate::ugt, A, o.c(0x7F800000));
-    Value bits = o.sel(isInf, o.c(0x7F7FFFFF), A);
-    bits = o.sel(isNaN, o.c(0x7FC00000), bits);
-    return o.floatOf(bits);
-  }
-  }
-  return tb;
-}
 
 } // namespace qf::kernel

@@ -2,15 +2,14 @@
 //
 // The pieces qf.fused_matmul's band epilogue and qf.map's row kernel share
 // for bodies with qf.row_reduce: the per-row scalar reduction loops (with the
-// stash of reduced values the body reuses), the f32 row store, and the
-// unfused program (linalg reductions + elementwise generic) for the forms a
-// row kernel cannot encode. Both kernels compute a row's reductions in the
-// order the unfused linalg reduction lowered to loops does, so the bits are
-// those of the unfused program.
+// stash of reduced values the body reuses) and the f32 row store. Both
+// kernels compute a row's reductions in the order the unfused linalg
+// reduction (Decompose.cpp) lowered to loops does, so the bits are those of
+// the unfused program.
 //
 //===----------------------------------------------------------------------===//
 
-#include "FusedKernels.h"
+#include "qf/Conversion/Kernels/FusedKernels.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -81,7 +80,9 @@ SmallVector<std::pair<Value, Value>> qf::kernel::emitRowReductionLoops(
 }
 
 Value qf::kernel::loadF32Chunk(OpBuilder &b, Location loc, Value mem,
-                               Value at, Value valid, bool full, unsigned vw) {
+                               Value at, Value valid, bool full,
+                               const qf::TargetInfo &target) {
+  unsigned vw = target.getVectorWidth();
   auto vt = VectorType::get({int64_t(vw)}, b.getF32Type());
   if (full)
     return vector::LoadOp::create(b, loc, vt, mem, ValueRange{at});
@@ -94,17 +95,19 @@ Value qf::kernel::loadF32Chunk(OpBuilder &b, Location loc, Value mem,
 
 void qf::kernel::appendStashedValues(
     OpBuilder &b, Location loc, ArrayRef<qf::RowReduceOp> reds,
-    ArrayRef<Value> stashes, Value at, Value valid, bool full, unsigned vw,
+    ArrayRef<Value> stashes, Value at, Value valid, bool full,
+    const qf::TargetInfo &target,
     SmallVectorImpl<std::pair<Value, Value>> &given) {
   for (size_t i = 0; i < reds.size(); ++i)
     if (Value stash = stashes[i])
       given.push_back({qf::RowReduceOp(reds[i]).getInput(),
-                       loadF32Chunk(b, loc, stash, at, valid, full, vw)});
+                       loadF32Chunk(b, loc, stash, at, valid, full, target)});
 }
 
 void qf::kernel::emitStoreRowF32(OpBuilder &b, Location loc, Value outFlat,
                                  Value rowBase, int64_t len, const LoadFn &load,
-                                 unsigned vw) {
+                                 const qf::TargetInfo &target) {
+  int64_t vw = target.getVectorWidth();
   // Whole chunks, then a masked tail.
   int64_t full = len / vw, tail = len % vw;
   auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
@@ -128,86 +131,4 @@ void qf::kernel::emitStoreRowF32(OpBuilder &b, Location loc, Value outFlat,
   Value mask = vector::CreateMaskOp::create(
       b, loc, VectorType::get({int64_t(vw)}, b.getI1Type()), ValueRange{n});
   vector::MaskedStoreOp::create(b, loc, outFlat, ValueRange{at}, mask, y);
-}
-
-Value qf::kernel::emitRowReductionGenerics(OpBuilder &b, Location loc,
-                                           ArrayRef<Value> args,
-                                           ArrayRef<AffineMap> argMaps,
-                                           Block *body,
-                                           ArrayRef<int64_t> rowShape) {
-  Type f32 = b.getF32Type();
-  int64_t r = rowShape.size();
-  auto rowT = RankedTensorType::get(rowShape, f32);
-  auto redT = RankedTensorType::get(rowShape.drop_back(), f32);
-  MLIRContext *ctx = b.getContext();
-  AffineMap id = AffineMap::getMultiDimIdentityMap(r, ctx);
-  AffineMap rowMap = id.dropResult(r - 1);
-  AffineMap redId = AffineMap::getMultiDimIdentityMap(r - 1, ctx);
-  auto mapArgs = [&](IRMapping &m, ValueRange blockArgs) {
-    for (unsigned i = 0; i < body->getNumArguments(); ++i)
-      m.map(body->getArgument(i), blockArgs[i]);
-  };
-  SmallVector<qf::RowReduceOp> reds(body->getOps<qf::RowReduceOp>());
-  SmallVector<Value> redTensors;
-  SmallVector<utils::IteratorType> par(r, utils::IteratorType::parallel);
-  SmallVector<utils::IteratorType> red = par;
-  red.back() = utils::IteratorType::reduction;
-  for (size_t k = 0; k < reds.size(); ++k) {
-    qf::RowReduceOp rr = reds[k]; // captured below: not a structured binding
-    // The init: a function of constants and earlier reductions, per row.
-    SmallVector<AffineMap> initMaps(k + 1, redId);
-    Value initEmpty = tensor::EmptyOp::create(b, loc, redT.getShape(), f32);
-    auto init = linalg::GenericOp::create(
-        b, loc, TypeRange{redT}, ArrayRef(redTensors).take_front(k),
-        ValueRange{initEmpty}, initMaps,
-        SmallVector<utils::IteratorType>(r - 1, utils::IteratorType::parallel),
-        [&](OpBuilder &nb, Location, ValueRange bargs) {
-          IRMapping m;
-          for (unsigned j = 0; j < k; ++j)
-            m.map(reds[j].getResult(), bargs[j]);
-          linalg::YieldOp::create(nb, loc,
-                                  cloneScalarSlice(nb, rr.getInit(), m));
-        });
-    SmallVector<Value> ins(args);
-    ins.append(redTensors.begin(), redTensors.end());
-    SmallVector<AffineMap> maps(argMaps);
-    maps.append(k, rowMap);
-    maps.push_back(rowMap);
-    auto g = linalg::GenericOp::create(
-        b, loc, TypeRange{redT}, ins, ValueRange{init.getResult(0)}, maps, red,
-        [&](OpBuilder &nb, Location, ValueRange bargs) {
-          IRMapping m;
-          mapArgs(m, bargs);
-          for (unsigned j = 0; j < k; ++j)
-            m.map(reds[j].getResult(), bargs[args.size() + j]);
-          Value x = cloneScalarSlice(nb, rr.getInput(), m);
-          Block &comb = rr.getCombiner().front();
-          IRMapping cm;
-          cm.map(comb.getArgument(0), x);
-          cm.map(comb.getArgument(1), bargs.back());
-          for (Operation &o : comb.without_terminator())
-            nb.clone(o, cm);
-          linalg::YieldOp::create(
-              nb, loc, cm.lookup(comb.getTerminator()->getOperand(0)));
-        });
-    redTensors.push_back(g.getResult(0));
-  }
-  SmallVector<Value> ins(args);
-  ins.append(redTensors.begin(), redTensors.end());
-  SmallVector<AffineMap> maps(argMaps);
-  maps.append(redTensors.size(), rowMap);
-  maps.push_back(id);
-  Value empty = tensor::EmptyOp::create(b, loc, rowShape, f32);
-  auto y = linalg::GenericOp::create(
-      b, loc, TypeRange{rowT}, ins, ValueRange{empty}, maps, par,
-      [&](OpBuilder &nb, Location, ValueRange bargs) {
-        IRMapping m;
-        mapArgs(m, bargs);
-        for (auto [j, rr] : llvm::enumerate(reds))
-          m.map(rr.getResult(), bargs[args.size() + j]);
-        linalg::YieldOp::create(
-            nb, loc,
-            cloneScalarSlice(nb, body->getTerminator()->getOperand(0), m));
-      });
-  return y.getResult(0);
 }

@@ -1,0 +1,89 @@
+//===- TargetInfo.h - What the kernel library asks a target ------*- C++ -*-===//
+//
+// The kernel library (codecs, block quantize/dequantize, fused bodies)
+// emits target-neutral IR (arith, math, vector, scf, memref) and asks the
+// target only what differs between targets: how wide its vectors are,
+// whether it has a fast 16-entry table lookup for 4-bit decode, how a
+// parallel loop nest is written, and which fused ops it runs as one kernel.
+// A target that answers "not supported" for a qf.map or qf.fused_matmul
+// gets the unfused program from populateQFDecomposeFusedOpsPatterns.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QF_CONVERSION_KERNELS_TARGETINFO_H
+#define QF_CONVERSION_KERNELS_TARGETINFO_H
+
+#include "qf/Dialect/QF/IR/QF.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/Twine.h"
+
+#include <string>
+
+namespace qf {
+
+/// The answer to a support query: supported, or the reason it is not
+/// (for remarks and diagnostics).
+class Support {
+public:
+  static Support yes() { return Support(""); }
+  static Support no(const llvm::Twine &why) {
+    std::string s = why.str();
+    return Support(s.empty() ? "unsupported" : s);
+  }
+  explicit operator bool() const { return reason.empty(); }
+  /// Why not (empty when supported).
+  llvm::StringRef why() const { return reason; }
+
+private:
+  explicit Support(std::string r) : reason(std::move(r)) {}
+  std::string reason;
+};
+
+class TargetInfo {
+public:
+  virtual ~TargetInfo();
+
+  /// A short name for diagnostics ("cpu", "sm_90a", ...).
+  virtual llvm::StringRef getName() const = 0;
+
+  /// f32 lanes of the vectors the kernels are written with (a power of
+  /// two). Packed codes are produced a vector at a time, so a format whose
+  /// packing group (lcm(bits, 8) / bits codes) does not divide it cannot be
+  /// lowered (checkLowerable).
+  virtual unsigned getVectorWidth() const = 0;
+
+  /// Whether out[i] = table[idx[i] & 15] over a 16-entry f32 table (the
+  /// target-independent lookup16) is cheap for vectors of `lanes` lanes
+  /// (one vpermps with AVX-512), so that 4-bit codes decode by table lookup
+  /// instead of integer arithmetic. Both give the same bits.
+  virtual bool hasFastLookup16(int64_t lanes) const { return false; }
+
+  /// Emits a loop nest over [0, ubs) (step 1) whose iterations are
+  /// independent and may run concurrently; `body` builds one iteration at
+  /// the builder's insertion point and must not add a terminator. The
+  /// default is one scf.parallel (with scf.reduce as its terminator).
+  virtual void emitParallelLoop(
+      mlir::OpBuilder &b, mlir::Location loc, llvm::ArrayRef<mlir::Value> ubs,
+      llvm::function_ref<void(mlir::OpBuilder &, mlir::ValueRange)> body) const;
+
+  /// Whether a fused kernel of this target can encode values it computes in
+  /// registers, row by row, into the quantized type `t` (a qf.map result or
+  /// a qf.fused_matmul epilogue). `staticScales`: the op carries the block
+  /// (and tensor) scales. This is the one rule qf-fuse-requantize and the
+  /// lowering share.
+  virtual Support supportsRowEncode(qf::QTensorType t,
+                                    bool staticScales) const = 0;
+
+  /// Whether the fused op (qf.map, qf.fused_matmul) lowers as one kernel on
+  /// this target. Other ops: always supported.
+  virtual Support supports(mlir::Operation *op) const = 0;
+
+  /// Whether the kernels can hold codes of `t` at all (diagnoses on `op`
+  /// otherwise).
+  mlir::LogicalResult checkLowerable(mlir::Operation *op,
+                                     qf::QTensorType t) const;
+};
+
+} // namespace qf
+
+#endif // QF_CONVERSION_KERNELS_TARGETINFO_H

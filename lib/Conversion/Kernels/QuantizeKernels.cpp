@@ -1,0 +1,536 @@
+//===- QuantizeKernels.cpp - qf.quantize as a kernel (row, lane, tensor) -===//
+//
+// See BlockView.h for the views the kernels iterate over.
+//
+//===----------------------------------------------------------------------===//
+#include "BlockView.h"
+
+#include "qf/Conversion/Kernels/BlockCodec.h"
+#include "qf/Conversion/Kernels/BlockKernels.h"
+#include "qf/Conversion/Kernels/Codecs.h"
+#include "qf/Conversion/Kernels/ScaleCodec.h"
+#include "qf/Conversion/Kernels/TargetInfo.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <cfloat>
+#include <numeric>
+
+using namespace mlir;
+namespace nm = qf::numerics;
+
+namespace qf::kernel {
+
+namespace {
+
+/// Inputs of a quantize kernel.
+struct QuantizeArgs {
+  LoadFn load;        ///< the input values (a buffer or a fused computation)
+  Value packed;       ///< 1-D output bytes
+  Value scales;       ///< 1-D scales (written when computed, read when static)
+  bool staticScales = false;
+  Value sEnc;         ///< f32 scalar tensor encode scale (float scales)
+};
+
+/// Row kernel over groups of `vw` consecutive blocks of a row: the blocks'
+/// scales are computed together in vector registers (one lane per block),
+/// which amortizes the scale arithmetic over short blocks (NVFP4's 16).
+void emitRowQuantizeGrouped(BlockCodec &kn, const QView &v, const QuantizeArgs &a) {
+  OpBuilder &b = kn.b;
+  Location loc = kn.loc;
+  Idx ix{b, loc};
+  unsigned vw = kn.vw;
+  int64_t nChunks = v.staticL / vw;
+  Value groups = ix.c(v.staticNb / vw);
+  VectorType it = VectorType::get({vw}, b.getI32Type());
+  VectorType ft = VectorType::get({vw}, b.getF32Type());
+  kn.target.emitParallelLoop(b, loc, {v.P, groups}, [&](OpBuilder &nb, ValueRange ivs) {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToEnd(nb.getInsertionBlock());
+    KB k = kn.kb();
+    Value p = ivs[0], grp = ivs[1];
+    Value firstBlock = ix.mul(grp, ix.c(vw));
+    Value groupBase = ix.add(ix.mul(p, v.K), ix.mul(firstBlock, v.L));
+    Value scaleAt = ix.add(ix.mul(p, v.nb), firstBlock);
+    Value sEncV = a.sEnc ? vector::BroadcastOp::create(b, loc, ft, a.sEnc).getResult()
+                         : Value();
+    ScaleInfo s;
+    Type selt = cast<MemRefType>(a.scales.getType()).getElementType();
+    if (a.staticScales) {
+      Value st = vector::LoadOp::create(b, loc, VectorType::get({vw}, selt),
+                                        a.scales, ValueRange{scaleAt});
+      if (kn.byteScales())
+        st = arith::ExtUIOp::create(b, loc, it, st);
+      s = kn.fromStored(st, sEncV);
+    } else {
+      // One vector of |x| maxima per block (lane-wise over its chunks), then
+      // a transposing tree reduction: step h halves the lanes per block and
+      // merges two vectors, so vw blocks take vw - 1 merges instead of vw
+      // horizontal reductions; lane j of the result is block j's amax.
+      SmallVector<Value> level;
+      for (unsigned j = 0; j < vw; ++j) {
+        Value blockBase = ix.add(groupBase, ix.c(int64_t(j) * v.staticL));
+        Value m;
+        for (int64_t c = 0; c < nChunks; ++c) {
+          Value x = a.load(ix.add(blockBase, ix.c(c * vw)), {}, true);
+          Value ab = absBits(k, x);
+          m = m ? arith::MaxSIOp::create(b, loc, m, ab).getResult() : ab;
+        }
+        level.push_back(m);
+      }
+      for (int64_t h = vw / 2; h >= 1; h /= 2) {
+        SmallVector<int64_t> lo, hi;
+        int64_t blocksPer = int64_t(vw) / (2 * h);
+        for (int64_t side = 0; side < 2; ++side)
+          for (int64_t i = 0; i < blocksPer; ++i)
+            for (int64_t l = 0; l < h; ++l) {
+              lo.push_back(side * vw + i * 2 * h + l);
+              hi.push_back(side * vw + i * 2 * h + h + l);
+            }
+        SmallVector<Value> next;
+        for (size_t i = 0; i + 1 < level.size(); i += 2) {
+          Value l = vector::ShuffleOp::create(b, loc, level[i], level[i + 1], lo);
+          Value r = vector::ShuffleOp::create(b, loc, level[i], level[i + 1], hi);
+          next.push_back(arith::MaxSIOp::create(b, loc, l, r));
+        }
+        level = next;
+      }
+      Value amax = level[0];
+      s = kn.fromAmax(amax, sEncV);
+      Value st = s.stored;
+      if (kn.byteScales())
+        st = arith::TruncIOp::create(b, loc, VectorType::get({vw}, selt), st);
+      vector::StoreOp::create(b, loc, st, a.scales, ValueRange{scaleAt});
+    }
+    forLoop(b, loc, ix.c(0), ix.c(vw), ix.c(1), [&](OpBuilder &, Value j) {
+      auto lane = [&](Value vec) -> Value {
+        if (!vec)
+          return vec;
+        return vector::ExtractOp::create(b, loc, vec, ArrayRef<OpFoldResult>{j});
+      };
+      ScaleInfo one{lane(s.stored), lane(s.kexp), lane(s.eb), lane(s.nanBlock)};
+      ScaleInfo sv = kn.splatInfo(one);
+      Value blockBase = ix.add(groupBase, ix.mul(j, v.L));
+      for (int64_t c = 0; c < nChunks; ++c) {
+        Value at = ix.add(blockBase, ix.c(c * vw));
+        Value x = a.load(at, {}, true);
+        kn.storeCodes(kn.encode(x, sv), a.packed,
+                      ix.div(ix.mul(at, ix.c(v.bits)), ix.c(8)), {}, true);
+      }
+    });
+  });
+}
+
+/// One block `blk` of row `p` of the row kernel: amax (or the static
+/// scale), scale, encode. Short static blocks stay in registers.
+void emitRowBlock(BlockCodec &kn, const QView &v, const QuantizeArgs &a,
+                  Value codesBuf, Value p, Value blk) {
+  OpBuilder &b = kn.b;
+  Location loc = kn.loc;
+  Idx ix{b, loc};
+  unsigned vw = kn.vw;
+  Value rowBase = ix.add(ix.mul(p, v.K), ix.mul(blk, v.L));
+  Value scaleIdx = ix.add(ix.mul(p, v.nb), blk);
+  Value fullChunks = ix.div(v.L, ix.c(vw));
+  Value tail = ix.sub(v.L, ix.mul(fullChunks, ix.c(vw)));
+  Value tailStart = ix.mul(fullChunks, ix.c(vw));
+  bool mayTail = !(v.staticL > 0 && v.staticL % vw == 0);
+  // Short static blocks (e.g. 16 or 32 elements): straight-line code, the
+  // chunks stay in registers between the amax and the encoding.
+  int64_t nChunks = mayTail ? 0 : v.staticL / vw;
+  if (nChunks > 0 && nChunks <= 8) {
+    KB k = kn.kb();
+    SmallVector<Value> xs;
+    for (int64_t c = 0; c < nChunks; ++c)
+      xs.push_back(a.load(ix.add(rowBase, ix.c(c * vw)), {}, true));
+    ScaleInfo s;
+    if (a.staticScales) {
+      s = kn.fromStored(kn.loadScale(a.scales, scaleIdx), a.sEnc);
+    } else {
+      Value m = absBits(k, xs[0]);
+      for (int64_t c = 1; c < nChunks; ++c)
+        m = arith::MaxSIOp::create(b, loc, m, absBits(k, xs[c]));
+      Value amax =
+          vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXSI, m);
+      s = kn.fromAmax(amax, a.sEnc);
+      kn.storeScale(s.stored, a.scales, scaleIdx);
+    }
+    ScaleInfo sv = kn.splatInfo(s);
+    for (int64_t c = 0; c < nChunks; ++c) {
+      Value codes = kn.encode(xs[c], sv);
+      Value at = ix.add(rowBase, ix.c(c * vw));
+      if (codesBuf) {
+        Value c8 = arith::TruncIOp::create(
+            b, loc, VectorType::get({vw}, b.getI8Type()), codes);
+        vector::StoreOp::create(b, loc, c8, codesBuf, ValueRange{at});
+      } else {
+        kn.storeCodes(codes, a.packed,
+                      ix.div(ix.mul(at, ix.c(v.bits)), ix.c(8)), {}, true);
+      }
+    }
+    return;
+  }
+  ScaleInfo s;
+  if (a.staticScales) {
+    s = kn.fromStored(kn.loadScale(a.scales, scaleIdx), a.sEnc);
+  } else {
+    KB k = kn.kb();
+    Value amaxV = forLoopCarry(
+        b, loc, ix.c(0), fullChunks, ix.c(1),
+        k.i32(VectorType::get({vw}, b.getI32Type()), 0),
+        [&](OpBuilder &, Value c, Value acc) -> Value {
+          Value x = a.load(ix.add(rowBase, ix.mul(c, ix.c(vw))), {},
+                               true);
+          return arith::MaxSIOp::create(b, loc, acc, absBits(k, x));
+        });
+    Value amax = vector::ReductionOp::create(
+        b, loc, vector::CombiningKind::MAXSI, amaxV);
+    if (mayTail) {
+      Value x = a.load(ix.add(rowBase, tailStart), tail, false);
+      amax = arith::MaxSIOp::create(b, loc, amax, kn.absMaxScalar(x));
+    }
+    s = kn.fromAmax(amax, a.sEnc);
+    kn.storeScale(s.stored, a.scales, scaleIdx);
+  }
+  ScaleInfo sv = kn.splatInfo(s);
+  auto encodeChunk = [&](Value start, Value valid, bool full) {
+    Value x = a.load(ix.add(rowBase, start), valid, full);
+    Value codes = kn.encode(x, sv);
+    if (codesBuf) {
+      Value c8 = arith::TruncIOp::create(
+          b, loc, VectorType::get({vw}, b.getI8Type()), codes);
+      Value at = ix.add(rowBase, start);
+      if (full)
+        vector::StoreOp::create(b, loc, c8, codesBuf, ValueRange{at});
+      else
+        vector::MaskedStoreOp::create(b, loc, codesBuf, ValueRange{at},
+                                      kn.mask(valid, vw), c8);
+      return;
+    }
+    Value byteAt = ix.div(ix.mul(ix.add(rowBase, start), ix.c(v.bits)), ix.c(8));
+    kn.storeCodes(codes, a.packed, byteAt, valid, full);
+  };
+  forEachChunk(b, loc, v.L, v.staticL, vw, encodeChunk);
+}
+
+/// Row kernel (axis innermost). Codes go to `codesBuf` (1-D i8, unpacked)
+/// when the chunks do not align with packing groups.
+void emitRowQuantize(BlockCodec &kn, const QView &v, const QuantizeArgs &a,
+                     Value codesBuf) {
+  OpBuilder &b = kn.b;
+  Location loc = kn.loc;
+  unsigned vw = kn.vw;
+  if (!codesBuf && v.staticL > 0 && v.staticL % vw == 0 &&
+      v.staticL / vw <= 8 && v.staticNb > 0 && v.staticNb % vw == 0)
+    return emitRowQuantizeGrouped(kn, v, a);
+  kn.target.emitParallelLoop(b, loc, {v.P, v.nb}, [&](OpBuilder &nb, ValueRange ivs) {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToEnd(nb.getInsertionBlock());
+    emitRowBlock(kn, v, a, codesBuf, ivs[0], ivs[1]);
+  });
+}
+
+/// Lane kernel: lanes along W; blocks of L rows along K. `scalarScale`: one
+/// scale for the whole tensor at index 0 (already in `a.scales`).
+void emitLaneQuantize(BlockCodec &kn, const QView &v, const QuantizeArgs &a,
+                      bool scalarScale) {
+  OpBuilder &b = kn.b;
+  Location loc = kn.loc;
+  Idx ix{b, loc};
+  unsigned vw = kn.vw;
+  LaneGeometry lg = laneGeometry(ix, v);
+  Value P = lg.P, K = lg.K, Q1 = lg.Q1, W = lg.W, L = lg.L, nbk = lg.nb;
+  Value chunks = ix.ceilDiv(W, vw);
+  kn.target.emitParallelLoop(b, loc, {P, Q1, chunks}, [&](OpBuilder &nb, ValueRange ivs) {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToEnd(nb.getInsertionBlock());
+    Value p = ivs[0], q1 = ivs[1], wc = ivs[2];
+    Value w0 = ix.mul(wc, ix.c(vw));
+    Value valid = ix.min(ix.sub(W, w0), ix.c(vw));
+    Value m = kn.mask(valid, vw);
+    auto elemAt = [&](Value k) {
+      return ix.add(ix.mul(ix.add(ix.mul(ix.add(ix.mul(p, K), k), Q1), q1), W), w0);
+    };
+    auto byteAt = [&](Value k) {
+      Value row = ix.add(ix.mul(ix.add(ix.mul(p, K), k), Q1), q1);
+      return ix.add(ix.mul(row, v.Wp), ix.div(ix.mul(w0, ix.c(v.bits)), ix.c(8)));
+    };
+    auto scaleIdx = [&](Value blk) -> Value {
+      return laneScaleIndices(b, loc, lg, p, q1, w0, blk, vw, scalarScale);
+    };
+    forLoop(b, loc, ix.c(0), nbk, ix.c(1), [&](OpBuilder &, Value blk) {
+      Value k0 = ix.mul(blk, L);
+      ScaleInfo s;
+      Value sEncV = a.sEnc ? vector::BroadcastOp::create(
+                                 b, loc, VectorType::get({vw}, b.getF32Type()),
+                                 a.sEnc)
+                                 .getResult()
+                           : Value();
+      if (a.staticScales || scalarScale) {
+        s = kn.fromStored(kn.gatherScales(a.scales, scaleIdx(blk), m), sEncV);
+      } else {
+        KB k = kn.kb();
+        VectorType it = VectorType::get({vw}, b.getI32Type());
+        Value amax = forLoopCarry(
+            b, loc, ix.c(0), L, ix.c(1), k.i32(it, 0),
+            [&](OpBuilder &, Value l, Value acc) -> Value {
+              Value x = a.load(elemAt(ix.add(k0, l)), valid, false);
+              return arith::MaxSIOp::create(b, loc, acc,
+                                            absBits(k, x));
+            });
+        s = kn.fromAmax(amax, sEncV);
+        kn.scatterScales(s.stored, a.scales, scaleIdx(blk), m);
+      }
+      forLoop(b, loc, ix.c(0), L, ix.c(1), [&](OpBuilder &, Value l) {
+        Value kk = ix.add(k0, l);
+        Value x = a.load(elemAt(kk), valid, false);
+        kn.storeCodes(kn.encode(x, s), a.packed, byteAt(kk), valid, false);
+      });
+    });
+  });
+}
+
+/// max |x| (as i32 bits) over the whole flat buffer, optionally over finite
+/// elements only. Each parallel chunk writes its maximum to a scratch slot and
+/// a short sequential loop combines them (scf.parallel reductions of integer
+/// max do not convert to OpenMP, and the order is then fixed anyway).
+Value emitAmax(BlockCodec &kn, const LoadFn &load, Value n, bool finiteOnly) {
+  OpBuilder &b = kn.b;
+  Location loc = kn.loc;
+  Idx ix{b, loc};
+  unsigned vw = kn.vw;
+  const int64_t chunk = 16384;
+  Value nChunks = ix.ceilDiv(n, chunk);
+  Type i32 = b.getI32Type();
+  Value partial = memref::AllocOp::create(
+      b, loc, MemRefType::get({ShapedType::kDynamic}, i32), ValueRange{nChunks});
+  kn.target.emitParallelLoop(b, loc, {nChunks}, [&](OpBuilder &nb, ValueRange ivs) {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToEnd(nb.getInsertionBlock());
+    Value start = ix.mul(ivs[0], ix.c(chunk));
+    Value len = ix.min(ix.sub(n, start), ix.c(chunk));
+    Value full = ix.div(len, ix.c(vw));
+    KB k = kn.kb();
+    VectorType it = VectorType::get({vw}, i32);
+    auto absOf = [&](Value v) {
+      Value a = absBits(k, v);
+      if (!finiteOnly)
+        return a;
+      Value fin = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, a,
+                                        k.i32(it, 0x7F800000));
+      return arith::SelectOp::create(b, loc, fin, a, k.i32(it, 0)).getResult();
+    };
+    Value acc = forLoopCarry(
+        b, loc, ix.c(0), full, ix.c(1), k.i32(it, 0),
+        [&](OpBuilder &, Value s, Value acc) -> Value {
+          Value v = load(ix.add(start, ix.mul(s, ix.c(vw))), {}, true);
+          return arith::MaxSIOp::create(b, loc, acc, absOf(v));
+        });
+    // The tail (possibly empty: masked-off lanes read as 0).
+    Value tailAt = ix.mul(full, ix.c(vw));
+    Value tail = load(ix.add(start, tailAt), ix.sub(len, tailAt), false);
+    acc = arith::MaxSIOp::create(b, loc, acc, absOf(tail));
+    Value r =
+        vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXSI, acc);
+    memref::StoreOp::create(b, loc, r, partial, ValueRange{ivs[0]});
+  });
+  KB k = kn.kb();
+  Value m = forLoopCarry(b, loc, ix.c(0), nChunks, ix.c(1), k.i32(i32, 0),
+                         [&](OpBuilder &, Value i, Value acc) -> Value {
+                           Value v = memref::LoadOp::create(b, loc, partial,
+                                                            ValueRange{i});
+                           return arith::MaxSIOp::create(b, loc, acc, v);
+                         });
+  return m;
+}
+
+} // namespace
+
+Storage storageOf(ValueRange vals) {
+  Storage s;
+  s.packed = vals[0];
+  s.scales = vals[1];
+  if (vals.size() > 2)
+    s.ts = vals[2];
+  return s;
+}
+
+SmallVector<Value> valuesOf(const Storage &s) {
+  SmallVector<Value> v{s.packed, s.scales};
+  if (s.ts)
+    v.push_back(s.ts);
+  return v;
+}
+
+/// Emits a full quantize of f32 tensor `input` into type `t`; returns the
+/// storage tensors. `given` holds static scales (and tensor scale) or nulls.
+FailureOr<Storage> emitQuantizeFrom(OpBuilder &b, Location loc,
+                                    ArrayRef<Value> sizesIn, LoadFn load,
+                                    qf::QTensorType t, Storage given,
+                                    const TargetInfo &target) {
+  unsigned vw = target.getVectorWidth();
+  Idx ix{b, loc};
+  SmallVector<Value> sizes(sizesIn);
+  QView v = makeView(b, loc, t, sizes);
+  BlockCodec kn(b, loc, target, v.f, v.bits);
+  RankedTensorType packedT = t.getPackedType(), scalesT = t.getScalesType();
+  RankedTensorType tsT = t.getTensorScaleType();
+
+  SmallVector<Value> packedSizes(sizes);
+  if (!packedSizes.empty())
+    packedSizes.back() = v.Wp;
+  SmallVector<Value> scaleSizes;
+  for (int64_t i = 0; i < t.getRank(); ++i)
+    if (i != t.getAxis())
+      scaleSizes.push_back(sizes[i]);
+  if (!v.tensorBlock)
+    scaleSizes.push_back(v.nb);
+
+  Value packedBuf = allocBuffer(b, loc, packedT, packedSizes);
+  Value packedFlat = flat(b, loc, packedBuf);
+  Value scalesBuf, tsBuf;
+  bool staticScales = bool(given.scales);
+  if (staticScales)
+    scalesBuf = readBuffer(b, loc, given.scales);
+  else
+    scalesBuf = allocBuffer(b, loc, scalesT, v.tensorBlock ? ArrayRef<Value>{}
+                                                           : ArrayRef<Value>(scaleSizes));
+  Value scalesFlat = flat(b, loc, scalesBuf);
+
+  Type f32 = b.getF32Type();
+  KB k{b, loc};
+  Value sEnc;
+  if (!kn.isMX()) {
+    if (tsT) {
+      if (given.ts) {
+        Value g = tensor::ExtractOp::create(b, loc, given.ts, ValueRange{});
+        sEnc = arith::DivFOp::create(b, loc, k.f32(f32, 1.0f), g);
+        tsBuf = readBuffer(b, loc, given.ts);
+      } else {
+        Value amax = emitAmax(kn, load, v.N, /*finiteOnly=*/true);
+        sEnc = tensorEncodeScale(k, kn.f, amax);
+        Value g = arith::DivFOp::create(b, loc, k.f32(f32, 1.0f), sEnc);
+        tsBuf = memref::AllocOp::create(b, loc, MemRefType::get({}, f32));
+        memref::StoreOp::create(b, loc, g, tsBuf, ValueRange{});
+      }
+    } else {
+      sEnc = k.f32(f32, 1.0f);
+    }
+  }
+
+  QuantizeArgs args{load, packedFlat, scalesFlat, staticScales, sEnc};
+  if (v.tensorBlock) {
+    if (!staticScales) {
+      // One block: the amax over everything (non-finite included), then the
+      // scale, then the lane kernel encodes with it.
+      Value amax = emitAmax(kn, load, v.N, /*finiteOnly=*/false);
+      ScaleInfo s = kn.fromAmax(amax, sEnc);
+      kn.storeScale(s.stored, scalesFlat, ix.c(0));
+    }
+    emitLaneQuantize(kn, v, args, /*scalarScale=*/true);
+  } else if (v.rowKernel) {
+    Value codesBuf;
+    if (!rowKernelPacksInRegisters(v, vw)) {
+      if (v.bits == 8)
+        codesBuf = packedFlat;
+      else
+        codesBuf = memref::AllocOp::create(
+            b, loc, MemRefType::get({ShapedType::kDynamic}, b.getI8Type()),
+            ValueRange{v.N}, b.getI64IntegerAttr(64));
+    }
+    emitRowQuantize(kn, v, args, codesBuf);
+    if (codesBuf && codesBuf != packedFlat)
+      emitPackRows(kn, v, codesBuf, packedFlat);
+  } else {
+    emitLaneQuantize(kn, v, args, /*scalarScale=*/false);
+  }
+
+  Storage out;
+  out.packed = toTensor(b, loc, packedT, packedBuf);
+  out.scales = staticScales ? given.scales : toTensor(b, loc, scalesT, scalesBuf);
+  if (tsT)
+    out.ts = given.ts ? given.ts : toTensor(b, loc, tsT, tsBuf);
+  return out;
+}
+
+/// emitQuantizeFrom reading the float tensor `input`.
+FailureOr<Storage> emitQuantize(OpBuilder &b, Location loc, Value input,
+                                qf::QTensorType t, Storage given,
+                                const TargetInfo &target) {
+  SmallVector<Value> sizes = dimSizes(b, loc, input);
+  Value xBuf = flat(b, loc, readBuffer(b, loc, input));
+  BlockCodec kn(b, loc, target, t.getFormat().toNumerics(), t.getElementBits());
+  LoadFn load = [&kn, xBuf](Value at, Value valid, bool full) {
+    return kn.loadF32(xBuf, at, valid, full);
+  };
+  return emitQuantizeFrom(b, loc, sizes, load, t, given, target);
+}
+
+FailureOr<RowQuantizeOutput>
+beginRowQuantize(OpBuilder &b, Location loc, qf::QTensorType t,
+                             ArrayRef<Value> sizes, Value scales,
+                             Value tensorScale) {
+  RowQuantizeOutput out;
+  out.type = t;
+  out.sizes.assign(sizes.begin(), sizes.end());
+  nm::BlockFormat f = t.getFormat().toNumerics();
+  if (f.tensorScale && !tensorScale)
+    return failure();
+  Idx ix{b, loc};
+  SmallVector<Value> packedSizes(sizes);
+  packedSizes.back() =
+      ix.ceilDiv(ix.mul(sizes.back(), ix.c(t.getElementBits())), 8);
+  out.packedBuf = allocBuffer(b, loc, t.getPackedType(), packedSizes);
+  out.packedFlat = flat(b, loc, out.packedBuf);
+  if (scales) {
+    out.givenScales = scales;
+    out.scalesBuf = readBuffer(b, loc, scales);
+  } else {
+    SmallVector<Value> scaleSizes(sizes.drop_back());
+    scaleSizes.push_back(ix.div(sizes.back(), ix.c(f.blockSize)));
+    out.scalesBuf = allocBuffer(b, loc, t.getScalesType(), scaleSizes);
+  }
+  out.scalesFlat = flat(b, loc, out.scalesBuf);
+  if (f.scale != nm::ScaleType::E8M0) {
+    KB k{b, loc};
+    Type f32 = b.getF32Type();
+    out.sEnc = k.f32(f32, 1.0f);
+    if (tensorScale) {
+      out.givenTensorScale = tensorScale;
+      Value g = tensor::ExtractOp::create(b, loc, tensorScale, ValueRange{});
+      out.sEnc = arith::DivFOp::create(b, loc, k.f32(f32, 1.0f), g);
+    }
+  }
+  return out;
+}
+
+void emitQuantizeRow(OpBuilder &b, Location loc,
+                                 const RowQuantizeOutput &out, Value row,
+                                 const LoadFn &load,
+                     const TargetInfo &target) {
+  Idx ix{b, loc};
+  QView v = makeView(b, loc, out.type, out.sizes);
+  BlockCodec kn(b, loc, target, v.f, v.bits);
+  QuantizeArgs a{load, out.packedFlat, out.scalesFlat, bool(out.givenScales),
+                 out.sEnc};
+  forLoop(b, loc, ix.c(0), v.nb, ix.c(1), [&](OpBuilder &, Value blk) {
+    emitRowBlock(kn, v, a, Value(), row, blk);
+  });
+}
+
+SmallVector<Value> endRowQuantize(OpBuilder &b, Location loc,
+                                              const RowQuantizeOutput &out) {
+  Storage s;
+  s.packed = toTensor(b, loc, out.type.getPackedType(), out.packedBuf);
+  s.scales = out.givenScales
+                 ? out.givenScales
+                 : toTensor(b, loc, out.type.getScalesType(), out.scalesBuf);
+  s.ts = out.givenTensorScale;
+  return valuesOf(s);
+}
+
+} // namespace qf::kernel
