@@ -22,7 +22,6 @@ def lib(name):
 config.substitutions.append(("%qf_plugin", os.path.join(config.qf_lib_dir, "libQFPlugin.so")))
 config.substitutions.append(("%mlir_runner_utils", lib("mlir_runner_utils")))
 config.substitutions.append(("%mlir_c_runner_utils", lib("mlir_c_runner_utils")))
-config.substitutions.append(("%shared_dir", config.qf_shared_dir))
 config.substitutions.append(("%qf_src", config.qf_src_root))
 
 tool_dirs = [config.qf_tools_dir, config.llvm_tools_dir]
@@ -40,8 +39,13 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.qf_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
-if os.path.isdir(os.path.join(config.qf_shared_dir, "models")):
-    config.available_features.add("shared-models")
+# test/Models needs third-party IR that is not in the repository: the folder
+# is QF_MODELS_DIR from the environment of the test run, else the CMake cache
+# option of the same name; without one those tests report UNSUPPORTED.
+_models_dir = os.environ.get("QF_MODELS_DIR") or config.qf_models_dir
+if _models_dir and os.path.isdir(_models_dir):
+    config.available_features.add("models")
+    config.substitutions.append(("%models_dir", os.path.abspath(_models_dir)))
 if os.path.exists(config.ptxas):
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", config.ptxas))

@@ -1,10 +1,12 @@
-// REQUIRES: shared-models
-// Third-party frontend IR (../shared/models/heir_lenet_trained_torchmlir.mlir): every contraction is
-// quantized (K zero-padded where the block does not divide it) and the
-// result compiles to LLVM with qf-cpu-pipeline.
-// RUN: qf-opt %shared_dir/models/heir_lenet_trained_torchmlir.mlir --qf-quantize-model 2>/dev/null | FileCheck %s
-// RUN: qf-opt %shared_dir/models/heir_lenet_trained_torchmlir.mlir --qf-quantize-model --qf-cpu-pipeline 2>/dev/null | FileCheck %s --check-prefix=LLVM
-// RUN: qf-opt %shared_dir/models/heir_lenet_trained_torchmlir.mlir --qf-quantize-model="weight-format=nvfp4 activation-format=none" 2>/dev/null | FileCheck %s
+// REQUIRES: models
+// Third-party frontend IR, heir_lenet_trained_torchmlir.mlir in the models folder
+// (QF_MODELS_DIR, not in the repository; without it this test is
+// UNSUPPORTED): every contraction is quantized (K zero-padded where the
+// block does not divide it) and the result compiles to LLVM with
+// qf-cpu-pipeline.
+// RUN: qf-opt %models_dir/heir_lenet_trained_torchmlir.mlir --qf-quantize-model 2>/dev/null | FileCheck %s
+// RUN: qf-opt %models_dir/heir_lenet_trained_torchmlir.mlir --qf-quantize-model --qf-cpu-pipeline 2>/dev/null | FileCheck %s --check-prefix=LLVM
+// RUN: qf-opt %models_dir/heir_lenet_trained_torchmlir.mlir --qf-quantize-model="weight-format=nvfp4 activation-format=none" 2>/dev/null | FileCheck %s
 
 // CHECK-COUNT-3: qf.matmul
 // CHECK-NOT: qf.matmul

@@ -10,8 +10,8 @@
 #include <limits>
 #include <string>
 
-#ifndef QF_SPEC_DIR
-#error "QF_SPEC_DIR must point at shared/spec"
+#ifndef QF_NUMERICS_TEST_DATA_DIR
+#error "QF_NUMERICS_TEST_DATA_DIR must point at unittests/Numerics/Data"
 #endif
 
 namespace qf::numerics::test {
@@ -51,9 +51,9 @@ inline float parseDecimalF32(const std::string &s) {
 /// The parsed vectors.json, or nullptr with `error` set.
 const llvm::json::Object *loadVectors(std::string &error);
 
-/// Path of a file in the spec directory.
-inline std::string specPath(const char *name) {
-  return std::string(QF_SPEC_DIR) + "/" + name;
+/// Path of a file in unittests/Numerics/Data.
+inline std::string dataPath(const char *name) {
+  return std::string(QF_NUMERICS_TEST_DATA_DIR) + "/" + name;
 }
 
 } // namespace qf::numerics::test

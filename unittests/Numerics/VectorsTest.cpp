@@ -1,4 +1,4 @@
-//===- VectorsTest.cpp - Bit-exact reproduction of spec/vectors.json -----===//
+//===- VectorsTest.cpp - Bit-exact reproduction of Data/vectors.json -----===//
 //
 // Every MX entry (scale byte, codes, decoded values) and every NVFP4/NVINT4
 // entry (S_enc, g, block scales, encode factors, codes, FP32 decode) of
@@ -30,7 +30,7 @@ const llvm::json::Object *qf::numerics::test::loadVectors(std::string &error) {
   static bool loaded = false;
   if (!loaded) {
     loaded = true;
-    std::string path = specPath("vectors.json");
+    std::string path = dataPath("vectors.json");
     auto buf = llvm::MemoryBuffer::getFile(path);
     if (!buf) {
       loadError = "cannot read " + path + ": " + buf.getError().message();

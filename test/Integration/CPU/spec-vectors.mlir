@@ -1,6 +1,6 @@
 // The spec vectors of docs/numerics.md section 10 (input V1_sin) quantized by the
 // CPU kernels at run time. Expected codes and scale bytes are those of
-// ../shared/spec/vectors.json (the same entries test/Dialect/QF/
+// unittests/Numerics/Data/vectors.json (the same entries test/Dialect/QF/
 // canonicalize.mlir checks for the folders), here packed per D10/D11 and
 // printed as signed bytes.
 // RUN: qf-opt %s --qf-cpu-pipeline | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
