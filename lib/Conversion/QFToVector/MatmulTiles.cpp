@@ -1,0 +1,526 @@
+//===- MatmulTiles.cpp - Register tiles of the CPU block-scaled GEMM -----===//
+//
+// C[b, m, n] = sum_k A[b, m, k] * B[b, k, n] (B[b, n, k] with transpose_b),
+// accumulated in f32, on buffers:
+//
+//  * Every output element is one dot product along K computed start to end
+//    by one loop iteration: K is never split across threads, so the threaded
+//    (scf.parallel -> OpenMP) and unthreaded programs agree bit for bit.
+//  * An iteration computes an MT x NT register tile of outputs. K runs in
+//    segments of g elements, g the gcd of the quantized operands' block
+//    lengths along K, so that every segment lies inside one block of each
+//    operand. A segment is a few chunks of C f32 lanes; each chunk of an
+//    operand row is loaded once (packed bytes, unpacked and decoded with the
+//    shared emitters, or floats widened to f32) and reused by the other
+//    operand's NT (MT) rows. Products accumulate unscaled within the segment;
+//    the partial sums are then multiplied by the product of the two block
+//    scales and added to the f32 accumulators. Factors that do not change
+//    along K (the MX integer unit 2^-(b-2), the NV tensor scale g) multiply
+//    the reduced sum once.
+//  * Formats without a fixed block along K (float operands, per-channel,
+//    per-tensor) make K a single segment, which may be dynamic and have a
+//    tail: the last chunk uses masked loads.
+//  * Rows of B stored as [K, N] (no transpose_b) are gathered with a stride;
+//    their codes are extracted bit by bit (the packing runs along N).
+//  * 4-bit B along K (mxfp4, nvfp4, ... with transpose_b) takes its own tile
+//    emitter, emitNibbleTile: chunks of 2C elements split into even and odd
+//    elements (the two nibbles of each byte, no interleave), block scales
+//    folded into the decoded weights, one accumulator per output. Its sums
+//    run in another order than the segment scheme above.
+//
+//===----------------------------------------------------------------------===//
+#include "MatmulTiles.h"
+
+#include "qf/Conversion/Kernels/BlockKernels.h"
+#include "qf/Conversion/Kernels/Codecs.h"
+#include "qf/Conversion/Kernels/FusedKernels.h"
+#include "qf/Conversion/Kernels/ScaleCodec.h"
+#include "qf/Dialect/QF/IR/QF.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <cmath>
+#include <numeric>
+
+using namespace mlir;
+using qf::kernel::KB;
+using Ix = qf::kernel::Idx;
+
+namespace qf::cpu {
+
+
+/// Stores output (row m, column n) of one batch.
+static void storeOutput(OpBuilder &b, Location loc, const Plan &p, Value batch,
+                 Value m, Value n, Value v) {
+  if (p.scratch) {
+    Ix ix{b, loc};
+    Value at =
+        p.scratchTransposed
+            ? ix.add(ix.mul(ix.sub(n, p.scratchRow0), p.scratchN), m)
+            : ix.add(ix.mul(ix.sub(m, p.scratchRow0), p.scratchN), n);
+    memref::StoreOp::create(b, loc, v, p.scratch, ValueRange{at});
+    return;
+  }
+  SmallVector<Value> idx;
+  if (batch)
+    idx.push_back(batch);
+  idx.push_back(m);
+  idx.push_back(n);
+  memref::StoreOp::create(b, loc, v, p.out, idx);
+}
+
+Value zeroVec(OpBuilder &b, Location loc, VectorType t) {
+  return arith::ConstantOp::create(b, loc, t, b.getZeroAttr(t));
+}
+
+static Value allTrue(OpBuilder &b, Location loc, int64_t n) {
+  auto t = VectorType::get({n}, b.getI1Type());
+  return arith::ConstantOp::create(b, loc, t, DenseElementsAttr::get(t, true));
+}
+
+
+/// vector<n x i32> [0, 1, ..., n-1] * mul + add (mul/add scalar i32).
+static Value lanes(OpBuilder &b, Location loc, int64_t n, Value mul, Value add) {
+  auto vt = VectorType::get({n}, b.getI32Type());
+  Value v = arith::IndexCastOp::create(
+      b, loc, vt,
+      vector::StepOp::create(b, loc, VectorType::get({n}, b.getIndexType())));
+  if (mul)
+    v = arith::MulIOp::create(b, loc, v,
+                              vector::BroadcastOp::create(b, loc, vt, mul));
+  if (add)
+    v = arith::AddIOp::create(b, loc, v,
+                              vector::BroadcastOp::create(b, loc, vt, add));
+  return v;
+}
+
+
+/// Decoded, unscaled values of `row` (m for A, n for B) at K positions
+/// [k0, k0 + c) as vector<c x f32>; with `valid`, only the first `valid`
+/// lanes are read and the others are 0.
+static Value loadChunk(OpBuilder &b, Location loc, const Operand &o, Value batch,
+                Value row, Value k0, int64_t c, Value valid) {
+  Ix ix{b, loc};
+  KB k{b, loc};
+  Type f32 = b.getF32Type(), i32 = b.getI32Type(), i8 = b.getI8Type();
+  auto vf = VectorType::get({c}, f32);
+  Value base = batch ? ix.mul(batch, o.batchStride) : ix.c(0);
+  if (o.kInner)
+    base = ix.add(base, ix.mul(row, o.rowStride));
+
+  if (!o.quant) {
+    auto vt = VectorType::get({c}, o.elt);
+    Value v;
+    if (o.kInner) {
+      Value idx = ix.add(base, k0);
+      if (!valid)
+        v = vector::LoadOp::create(b, loc, vt, o.flat, ValueRange{idx});
+      else
+        v = vector::MaskedLoadOp::create(b, loc, vt, o.flat, ValueRange{idx},
+                                         qf::kernel::laneMask(b, loc, valid, c),
+                                         zeroVec(b, loc, vt));
+    } else {
+      Value idx = ix.add(ix.add(base, ix.mul(k0, o.rowStride)), row);
+      Value offs = lanes(b, loc, c, ix.toI32(o.rowStride), Value());
+      Value mask = valid ? qf::kernel::laneMask(b, loc, valid, c) : allTrue(b, loc, c);
+      v = vector::GatherOp::create(b, loc, vt, o.flat, ValueRange{idx}, offs,
+                                   mask, zeroVec(b, loc, vt));
+    }
+    if (o.elt != f32)
+      v = arith::ExtFOp::create(b, loc, vf, v);
+    return v;
+  }
+
+  unsigned bits = o.bits;
+  auto vi = VectorType::get({c}, i32);
+  Value codes;
+  if (o.kInner && (c * bits) % 8 == 0) {
+    // Whole bytes: one contiguous load, unpacked in registers.
+    int64_t nb = c * bits / 8;
+    auto vb = VectorType::get({nb}, i8);
+    Value idx = ix.add(base, ix.div(ix.mul(k0, ix.c(bits)), ix.c(8)));
+    Value bytes;
+    if (!valid) {
+      bytes = vector::LoadOp::create(b, loc, vb, o.flat, ValueRange{idx});
+    } else {
+      Value nbv =
+          ix.min(ix.div(ix.add(ix.mul(valid, ix.c(bits)), ix.c(7)), ix.c(8)),
+                 ix.c(nb));
+      bytes = vector::MaskedLoadOp::create(b, loc, vb, o.flat, ValueRange{idx},
+                                           qf::kernel::laneMask(b, loc, nbv, nb),
+                                           zeroVec(b, loc, vb));
+    }
+    codes = qf::kernel::unpackCodes(k, bits, bytes, c);
+  } else {
+    // Any alignment: gather the (one or two) bytes that hold each code.
+    auto vb = VectorType::get({c}, i8);
+    Value mask = valid ? qf::kernel::laneMask(b, loc, valid, c) : allTrue(b, loc, c);
+    bool straddles = 8 % bits != 0;
+    Value idx, offs0, offs1, shift;
+    if (o.kInner) {
+      Value bitPos =
+          lanes(b, loc, c, k.i32(i32, bits), ix.toI32(ix.mul(k0, ix.c(bits))));
+      offs0 = arith::ShRUIOp::create(b, loc, bitPos, k.i32(vi, 3));
+      shift = arith::AndIOp::create(b, loc, bitPos, k.i32(vi, 7));
+      if (straddles)
+        offs1 = arith::MinUIOp::create(
+            b, loc, arith::AddIOp::create(b, loc, offs0, k.i32(vi, 1)),
+            vector::BroadcastOp::create(b, loc, vi,
+                                        ix.toI32(ix.sub(o.rowStride, ix.c(1)))));
+      idx = base;
+    } else {
+      Value colBit = ix.mul(row, ix.c(bits));
+      Value colByte = ix.div(colBit, ix.c(8));
+      shift = vector::BroadcastOp::create(b, loc, vi,
+                                          ix.toI32(ix.rem(colBit, ix.c(8))));
+      offs0 = lanes(b, loc, c, ix.toI32(o.rowStride), Value());
+      if (straddles) {
+        // The next byte of the row, where there is one (a code that
+        // straddles always has it).
+        Value hasNext =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                  ix.add(colByte, ix.c(1)), o.rowStride);
+        Value step = arith::SelectOp::create(b, loc, hasNext, k.i32(i32, 1),
+                                             k.i32(i32, 0));
+        offs1 = arith::AddIOp::create(
+            b, loc, offs0, vector::BroadcastOp::create(b, loc, vi, step));
+      }
+      idx = ix.add(ix.add(base, ix.mul(k0, o.rowStride)), colByte);
+    }
+    Value b0 = vector::GatherOp::create(b, loc, vb, o.flat, ValueRange{idx},
+                                        offs0, mask, zeroVec(b, loc, vb));
+    Value w = arith::ExtUIOp::create(b, loc, vi, b0);
+    if (straddles) {
+      Value b1 = vector::GatherOp::create(b, loc, vb, o.flat, ValueRange{idx},
+                                          offs1, mask, zeroVec(b, loc, vb));
+      w = arith::OrIOp::create(
+          b, loc, w,
+          arith::ShLIOp::create(b, loc, arith::ExtUIOp::create(b, loc, vi, b1),
+                                k.i32(vi, 8)));
+    }
+    codes = arith::ShRUIOp::create(b, loc, w, shift);
+  }
+  return qf::kernel::decodeElementsFast(k, o.fmt.elem, codes);
+}
+
+/// The decoded f32 scale of the block of `row` that holds K position `k0`.
+static Value loadScale(OpBuilder &b, Location loc, const Operand &o, Value batch,
+                Value row, Value k0) {
+  Ix ix{b, loc};
+  KB k{b, loc};
+  SmallVector<Value> idx;
+  if (o.fmt.blockKind != nm::BlockKind::Tensor) {
+    if (batch)
+      idx.push_back(batch);
+    idx.push_back(row);
+    idx.push_back(o.blockLen ? ix.div(k0, ix.c(o.blockLen)) : ix.c(0));
+  }
+  Value s = memref::LoadOp::create(b, loc, o.scales, idx);
+  if (o.scaleTable)
+    return qf::kernel::decodeScaleByTable(k, o.scaleTable, s);
+  if (s.getType().isInteger(8))
+    s = arith::ExtUIOp::create(b, loc, b.getI32Type(), s);
+  return qf::kernel::decodeScaleFast(k, o.fmt.scale, s);
+}
+
+Value mulf(OpBuilder &b, Location loc, Value x, Value y) {
+  if (!x)
+    return y;
+  if (!y)
+    return x;
+  return arith::MulFOp::create(b, loc, x, y);
+}
+
+/// Computes and stores the outputs [rowsM] x [rowsN] of one batch.
+void emitTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
+              ArrayRef<Value> rowsM, ArrayRef<Value> rowsN) {
+  Ix ix{b, loc};
+  int64_t mt = rowsM.size(), nt = rowsN.size(), c = p.chunk;
+  auto vf = VectorType::get({c}, b.getF32Type());
+  bool scaled = p.a.quant || p.bOp.quant;
+
+  // parts[i * nt + j] += A[i] chunk * B[j] chunk.
+  auto chunkStep = [&](OpBuilder &bb, Value k0, Value valid,
+                       SmallVector<Value> &parts) {
+    SmallVector<Value> av, bv;
+    for (Value r : rowsM)
+      av.push_back(loadChunk(bb, loc, p.a, batch, r, k0, c, valid));
+    for (Value r : rowsN)
+      bv.push_back(loadChunk(bb, loc, p.bOp, batch, r, k0, c, valid));
+    for (int64_t i = 0; i < mt; ++i)
+      for (int64_t j = 0; j < nt; ++j)
+        parts[i * nt + j] =
+            vector::FMAOp::create(bb, loc, av[i], bv[j], parts[i * nt + j]);
+  };
+  // Product of the two block scales of output (i, j) at K position k0.
+  auto scaleProducts = [&](OpBuilder &bb, Value k0) {
+    SmallVector<Value> sa(mt), sb(nt), s;
+    if (p.a.quant)
+      for (int64_t i = 0; i < mt; ++i)
+        sa[i] = loadScale(bb, loc, p.a, batch, rowsM[i], k0);
+    if (p.bOp.quant)
+      for (int64_t j = 0; j < nt; ++j)
+        sb[j] = loadScale(bb, loc, p.bOp, batch, rowsN[j], k0);
+    for (int64_t i = 0; i < mt; ++i)
+      for (int64_t j = 0; j < nt; ++j)
+        s.push_back(mulf(bb, loc, sa[i], sb[j]));
+    return s;
+  };
+
+  Value zero = zeroVec(b, loc, vf);
+  SmallVector<Value> sums; // reduced, scaled per segment, f32 scalars
+  if (p.singleSegment) {
+    Value nFull = ix.div(p.kSize, ix.c(c));
+    SmallVector<Value> init(mt * nt, zero);
+    auto loop = scf::ForOp::create(
+        b, loc, ix.c(0), nFull, ix.c(1), init,
+        [&](OpBuilder &bb, Location, Value iv, ValueRange iter) {
+          Ix jx{bb, loc};
+          SmallVector<Value> parts(iter);
+          chunkStep(bb, jx.mul(iv, jx.c(c)), Value(), parts);
+          scf::YieldOp::create(bb, loc, parts);
+        });
+    SmallVector<Value> parts(loop.getResults());
+    if (p.kStatic < 0 || p.kStatic % c != 0) {
+      Value k0 = ix.mul(nFull, ix.c(c));
+      chunkStep(b, k0, ix.sub(p.kSize, k0), parts);
+    }
+    SmallVector<Value> s;
+    if (scaled)
+      s = scaleProducts(b, ix.c(0));
+    for (int64_t t = 0; t < mt * nt; ++t) {
+      Value r = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
+                                            parts[t]);
+      sums.push_back(scaled ? mulf(b, loc, r, s[t]) : r);
+    }
+  } else {
+    int64_t perSeg = p.seg / c;
+    SmallVector<Value> init(mt * nt, zero);
+    auto loop = scf::ForOp::create(
+        b, loc, ix.c(0), p.kSize, ix.c(p.seg), init,
+        [&](OpBuilder &bb, Location, Value kSeg, ValueRange iter) {
+          Ix jx{bb, loc};
+          SmallVector<Value> parts(mt * nt, zeroVec(bb, loc, vf));
+          if (perSeg <= 4) {
+            for (int64_t q = 0; q < perSeg; ++q)
+              chunkStep(bb, jx.add(kSeg, jx.c(q * c)), Value(), parts);
+          } else {
+            auto inner = scf::ForOp::create(
+                bb, loc, jx.c(0), jx.c(p.seg), jx.c(c), parts,
+                [&](OpBuilder &b3, Location, Value off, ValueRange it3) {
+                  Ix kx{b3, loc};
+                  SmallVector<Value> pp(it3);
+                  chunkStep(b3, kx.add(kSeg, off), Value(), pp);
+                  scf::YieldOp::create(b3, loc, pp);
+                });
+            parts.assign(inner.getResults().begin(), inner.getResults().end());
+          }
+          SmallVector<Value> s = scaleProducts(bb, kSeg);
+          SmallVector<Value> acc(iter);
+          for (int64_t t = 0; t < mt * nt; ++t)
+            acc[t] = vector::FMAOp::create(
+                bb, loc, parts[t],
+                vector::BroadcastOp::create(bb, loc, vf, s[t]), acc[t]);
+          scf::YieldOp::create(bb, loc, acc);
+        });
+    for (Value acc : loop.getResults())
+      sums.push_back(
+          vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, acc));
+  }
+
+  Value factor = mulf(b, loc, p.a.factor, p.bOp.factor);
+  for (int64_t i = 0; i < mt; ++i)
+    for (int64_t j = 0; j < nt; ++j) {
+      Value v = mulf(b, loc, sums[i * nt + j], factor);
+      storeOutput(b, loc, p, batch, rowsM[i], rowsN[j], v);
+    }
+}
+
+/// Significant bits of an operand's decoded elements and of its block scale:
+/// where they add up to at most 24, every decoded element times its block
+/// scale is exact in f32 (barring overflow to infinity, which dequantize
+/// has too), so the scale can be folded into the elements.
+bool scaleFoldsExactly(const nm::BlockFormat &f) {
+  int elemBits = f.elem.isInt() ? f.elem.bits - 1 : f.elem.manBits + 1;
+  return elemBits + qf::kernel::scaleSignificantBits(f.scale) <= 24;
+}
+
+/// Computes and stores the outputs [rowsM] x [rowsN] of one batch when B
+/// holds 4-bit codes along K (Plan::nibbles). K runs in chunks of 2C
+/// elements, C bytes of each B row. The low nibbles of a chunk are the even
+/// elements and the high nibbles the odd ones, so instead of interleaving
+/// the decoded weights (which costs more than decoding them), the A chunk
+/// is split into its even and odd elements once and reused by every B row:
+///
+///   acc += A[k0, k0+2, ...] * B[k0, k0+2, ...]
+///   acc += A[k0+1, k0+3, ...] * B[k0+1, k0+3, ...]
+///
+/// (one accumulator per output: a tile's B rows give enough independent
+/// FMA chains, and a 4 x 2 GEMM tile stays within 32 registers).
+/// Block scales are folded into the decoded elements (exact, see
+/// scaleFoldsExactly): with a fast lookup16 into a 16-entry table of decoded
+/// codes that one vpermps per C weights indexes (when a chunk holds two
+/// blocks, the unscaled table and a multiply by the two scales' lanes),
+/// otherwise decoded values times the scale. Both give the same bits, and each
+/// product is the product of the dequantized operands; the K-invariant factors
+/// multiply the sum.
+void emitNibbleTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
+                    ArrayRef<Value> rowsM, ArrayRef<Value> rowsN) {
+  Ix ix{b, loc};
+  KB k{b, loc};
+  int64_t mt = rowsM.size(), nt = rowsN.size(), c = p.chunk;
+  Type f32 = b.getF32Type(), i8 = b.getI8Type();
+  auto vf = VectorType::get({c}, f32);
+  const Operand &A = p.a, &B = p.bOp;
+  bool twoBlocks = B.blockLen == c; // a chunk of 2C holds two B blocks
+  Value table = p.target->hasFastLookup16(p.chunk) ? qf::kernel::elementTable(k, B.fmt.elem) : Value();
+  // Lanes C/2.. of both halves lie in the second block of a chunk.
+  Value upper;
+  if (twoBlocks) {
+    SmallVector<bool> m(c, false);
+    for (int64_t l = c / 2; l < c; ++l)
+      m[l] = true;
+    auto vb = VectorType::get({c}, b.getI1Type());
+    upper = arith::ConstantOp::create(b, loc, vb,
+                                      DenseElementsAttr::get(vb, ArrayRef(m)));
+  }
+  SmallVector<int64_t> evenIdx, oddIdx;
+  for (int64_t l = 0; l < c; ++l) {
+    evenIdx.push_back(2 * l);
+    oddIdx.push_back(2 * l + 1);
+  }
+  auto bytesOf = [&](OpBuilder &bb, const Operand &o, Value row, Value k0) {
+    Ix jx{bb, loc};
+    Value base = batch ? jx.mul(batch, o.batchStride) : jx.c(0);
+    base = jx.add(base, jx.mul(row, o.rowStride));
+    Value idx = jx.add(base, jx.div(k0, jx.c(2)));
+    return vector::LoadOp::create(bb, loc, VectorType::get({c}, i8), o.flat,
+                                  ValueRange{idx});
+  };
+
+  auto chunkStep = [&](OpBuilder &bb, Value k0, SmallVector<Value> &accs) {
+    Ix jx{bb, loc};
+    KB kk{bb, loc};
+    auto bcast = [&](Value s) {
+      return vector::BroadcastOp::create(bb, loc, vf, s).getResult();
+    };
+    // A: even and odd elements, scaled.
+    SmallVector<Value> ae, ao;
+    for (Value r : rowsM) {
+      Value e, o;
+      if (A.quant && A.bits == 4) {
+        auto [ce, co] = qf::kernel::splitNibbles(kk, bytesOf(bb, A, r, k0));
+        e = qf::kernel::decodeElementsFast(kk, A.fmt.elem, ce, p.target);
+        o = qf::kernel::decodeElementsFast(kk, A.fmt.elem, co, p.target);
+      } else {
+        Value v = loadChunk(bb, loc, A, batch, r, k0, 2 * c, Value());
+        e = vector::ShuffleOp::create(bb, loc, v, v, evenIdx);
+        o = vector::ShuffleOp::create(bb, loc, v, v, oddIdx);
+      }
+      if (A.quant) {
+        Value s = bcast(loadScale(bb, loc, A, batch, r, k0));
+        e = arith::MulFOp::create(bb, loc, e, s);
+        o = arith::MulFOp::create(bb, loc, o, s);
+      }
+      ae.push_back(e);
+      ao.push_back(o);
+    }
+    // B: decoded and scaled even and odd elements.
+    SmallVector<Value> be, bo;
+    for (Value r : rowsN) {
+      auto [ce, co] = qf::kernel::splitNibbles(kk, bytesOf(bb, B, r, k0));
+      Value s0 = loadScale(bb, loc, B, batch, r, k0);
+      Value s1 = twoBlocks
+                     ? loadScale(bb, loc, B, batch, r, jx.add(k0, jx.c(c)))
+                     : Value();
+      Value e, o;
+      if (table && !twoBlocks) {
+        // One block: the scale goes into the table (16 products, not 2C).
+        Value t = arith::MulFOp::create(
+            bb, loc, table,
+            vector::BroadcastOp::create(bb, loc, table.getType(), s0));
+        e = qf::kernel::lookup16(kk, t, ce);
+        o = qf::kernel::lookup16(kk, t, co);
+      } else {
+        Value sv = bcast(s0);
+        if (twoBlocks)
+          sv = arith::SelectOp::create(bb, loc, upper, bcast(s1), sv);
+        e = arith::MulFOp::create(
+            bb, loc,
+            qf::kernel::decodeElementsFast(kk, B.fmt.elem, ce, p.target),
+            sv);
+        o = arith::MulFOp::create(
+            bb, loc,
+            qf::kernel::decodeElementsFast(kk, B.fmt.elem, co, p.target),
+            sv);
+      }
+      be.push_back(e);
+      bo.push_back(o);
+    }
+    for (int64_t i = 0; i < mt; ++i)
+      for (int64_t j = 0; j < nt; ++j) {
+        Value &acc = accs[i * nt + j];
+        acc = vector::FMAOp::create(bb, loc, ae[i], be[j], acc);
+        acc = vector::FMAOp::create(bb, loc, ao[i], bo[j], acc);
+      }
+  };
+
+  SmallVector<Value> init(mt * nt, zeroVec(b, loc, vf));
+  auto loop = scf::ForOp::create(
+      b, loc, ix.c(0), p.kSize, ix.c(2 * c), init,
+      [&](OpBuilder &bb, Location, Value k0, ValueRange iter) {
+        SmallVector<Value> accs(iter);
+        chunkStep(bb, k0, accs);
+        scf::YieldOp::create(bb, loc, accs);
+      });
+  Value factor = mulf(b, loc, p.a.factor, p.bOp.factor);
+  for (int64_t i = 0; i < mt; ++i)
+    for (int64_t j = 0; j < nt; ++j) {
+      Value v = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
+                                            loop.getResult(i * nt + j));
+      v = mulf(b, loc, v, factor);
+      storeOutput(b, loc, p, batch, rowsM[i], rowsN[j], v);
+    }
+}
+
+/// One scf.parallel over (batch, row tiles of A, row tiles of B): tiles of
+/// mt x nt outputs starting at mLo + t*mt, nLo + u*nt.
+void emitLoop(OpBuilder &b, Location loc, const Plan &p, Value batches,
+              Value mLo, Value mTiles, int64_t mt, Value nLo, Value nTiles,
+              int64_t nt) {
+  Ix ix{b, loc};
+  SmallVector<Value> lbs, ubs, steps;
+  if (p.batched) {
+    lbs.push_back(ix.c(0));
+    ubs.push_back(batches);
+    steps.push_back(ix.c(1));
+  }
+  lbs.append({ix.c(0), ix.c(0)});
+  ubs.append({mTiles, nTiles});
+  steps.append({ix.c(1), ix.c(1)});
+  scf::ParallelOp::create(
+      b, loc, lbs, ubs, steps, [&](OpBuilder &bb, Location, ValueRange ivs) {
+        Ix jx{bb, loc};
+        Value batch = p.batched ? ivs[0] : Value();
+        Value tm = ivs[p.batched ? 1 : 0], tn = ivs[p.batched ? 2 : 1];
+        Value m0 = jx.add(mLo, jx.mul(tm, jx.c(mt)));
+        Value n0 = jx.add(nLo, jx.mul(tn, jx.c(nt)));
+        SmallVector<Value> rm, rn;
+        for (int64_t i = 0; i < mt; ++i)
+          rm.push_back(i ? jx.add(m0, jx.c(i)) : m0);
+        for (int64_t j = 0; j < nt; ++j)
+          rn.push_back(j ? jx.add(n0, jx.c(j)) : n0);
+        if (p.nibbles)
+          emitNibbleTile(bb, loc, p, batch, rm, rn);
+        else
+          emitTile(bb, loc, p, batch, rm, rn);
+      });
+}
+
+} // namespace qf::cpu

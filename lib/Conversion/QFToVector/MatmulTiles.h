@@ -1,0 +1,83 @@
+//===- MatmulTiles.h - Register tiles of the CPU block-scaled GEMM -*- C++ -*-===//
+//
+// Internal to the CPU target: the operand views and the tile emitters of
+// MatmulTiles.cpp (the summation scheme is described there), used by the
+// qf.matmul / qf.fused_matmul lowering in MatmulToVector.cpp.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QF_LIB_CONVERSION_QFTOVECTOR_MATMULTILES_H
+#define QF_LIB_CONVERSION_QFTOVECTOR_MATMULTILES_H
+
+#include "qf/Conversion/Kernels/TargetInfo.h"
+#include "qf/Numerics/Format.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace qf::cpu {
+
+using mlir::Type;
+using mlir::Value;
+namespace nm = qf::numerics;
+
+/// One operand as rows along K. The data buffer is viewed flat (1-D); an
+/// element is addressed through the storage strides of the original shape.
+struct Operand {
+  bool quant = false;
+  nm::BlockFormat fmt;
+  unsigned bits = 0;    ///< code bits (quantized)
+  Type elt;             ///< value type (float operand)
+  Value nd;             ///< the N-D buffer (for sizes)
+  Value flat;           ///< the same buffer, 1-D
+  Value scales;         ///< N-D block scales (quantized)
+  Value scaleTable;     ///< decoded byte scales (qf::kernel::scaleTable)
+  Value tensorScale;    ///< loaded f32 tensor decode scale, or null
+  bool kInner = true;   ///< K is the innermost (contiguous) dimension
+  int64_t blockLen = 0; ///< fixed block along K; 0: one scale over K
+  Value batchStride;    ///< storage units per batch
+  Value rowStride;      ///< per row (kInner) or per k (strided)
+  Value factor;         ///< K-invariant f32 factor, or null
+};
+
+/// Everything the tile emitter needs.
+struct Plan {
+  Operand a, bOp;
+  bool batched = false;
+  Value kSize;          ///< K (index)
+  int64_t kStatic = -1; ///< K if static
+  bool singleSegment = true;
+  int64_t seg = 0;    ///< segment length g (blocked)
+  int64_t chunk = 16; ///< C: f32 lanes per chunk
+  Value out;          ///< output buffer [batch?, M, N]
+  /// 4-bit B along K: emitNibbleTile (see there) instead of emitTile.
+  bool nibbles = false;
+  const qf::TargetInfo *target = nullptr; ///< decode hooks (4-bit lookups)
+  /// Epilogue: outputs go to a band buffer [rows, N] (1-D, rows from
+  /// scratchRow0) instead of `out`; transposed: [columns, M], columns from
+  /// scratchRow0, scratchN = M.
+  Value scratch, scratchRow0, scratchN;
+  bool scratchTransposed = false;
+};
+
+/// An all-zero vector.
+Value zeroVec(mlir::OpBuilder &b, mlir::Location loc, mlir::VectorType t);
+/// x * y where either may be null (absent factor).
+Value mulf(mlir::OpBuilder &b, mlir::Location loc, Value x, Value y);
+/// Whether an operand's block scale folds exactly into its decoded elements.
+bool scaleFoldsExactly(const nm::BlockFormat &f);
+/// Computes and stores the outputs [rowsM] x [rowsN] of one batch.
+void emitTile(mlir::OpBuilder &b, mlir::Location loc, const Plan &p,
+              Value batch, llvm::ArrayRef<Value> rowsM,
+              llvm::ArrayRef<Value> rowsN);
+/// emitTile for 4-bit B along K (Plan::nibbles).
+void emitNibbleTile(mlir::OpBuilder &b, mlir::Location loc, const Plan &p,
+                    Value batch, llvm::ArrayRef<Value> rowsM,
+                    llvm::ArrayRef<Value> rowsN);
+/// One scf.parallel over (batch, row tiles of A, row tiles of B): tiles of
+/// mt x nt outputs starting at mLo + t*mt, nLo + u*nt.
+void emitLoop(mlir::OpBuilder &b, mlir::Location loc, const Plan &p,
+              Value batches, Value mLo, Value mTiles, int64_t mt, Value nLo,
+              Value nTiles, int64_t nt);
+
+} // namespace qf::cpu
+
+#endif // QF_LIB_CONVERSION_QFTOVECTOR_MATMULTILES_H
