@@ -118,8 +118,7 @@ void qf::registerQFPipelines() {
           return failure();
         return buildQFCPUPipeline(pm, options, errorHandler);
       },
-      [](llvm::function_ref<void(const mlir::detail::PassOptions &)> optHandler) {
-        optHandler(QFCPUPipelineOptions());
-      });
+      [](llvm::function_ref<void(const mlir::detail::PassOptions &)>
+             optHandler) { optHandler(QFCPUPipelineOptions()); });
   registerQFPipelinesPasses();
 }

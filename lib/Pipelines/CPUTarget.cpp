@@ -60,10 +60,9 @@ public:
     return generic->isCPUStringValid(cpu);
   }
   bool isFeature(llvm::StringRef name) const {
-    return llvm::any_of(generic->getAllProcessorFeatures(),
-                        [&](const llvm::SubtargetFeatureKV &kv) {
-                          return name == kv.Key;
-                        });
+    return llvm::any_of(
+        generic->getAllProcessorFeatures(),
+        [&](const llvm::SubtargetFeatureKV &kv) { return name == kv.Key; });
   }
 
   llvm::Triple triple;
@@ -124,8 +123,9 @@ llvm::SmallVector<std::string> hostFeatureChanges(const HostArch &arch,
     if (!base->checkFeatures(f))
       changes.push_back(f);
   auto check = arch.subtarget(cpu, llvm::join(changes, ","));
-  if (llvm::all_of(reported,
-                   [&](const std::string &f) { return check->checkFeatures(f); }))
+  if (llvm::all_of(reported, [&](const std::string &f) {
+        return check->checkFeatures(f);
+      }))
     return changes;
   return reported;
 }
@@ -162,7 +162,8 @@ llvm::Expected<qf::CPUTarget> qf::resolveCPUTarget(llvm::StringRef cpu,
     if (!arch->isCPU(cpu))
       return llvm::createStringError(
           "target-cpu '" + cpu + "' is not a CPU that LLVM knows for " +
-          arch->triple.str() + " (names as in llc -mcpu=help, e.g. x86-64-v3, "
+          arch->triple.str() +
+          " (names as in llc -mcpu=help, e.g. x86-64-v3, "
           "znver4, or empty for the host)");
     result.cpu = cpu.str();
   }
@@ -199,7 +200,8 @@ struct SetCPUTargetPass final
     llvm::SmallVector<llvm::StringRef> names;
     llvm::StringRef(target->features)
         .split(names, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
-    auto features = LLVM::TargetFeaturesAttr::get(ctx, llvm::ArrayRef<llvm::StringRef>(names));
+    auto features = LLVM::TargetFeaturesAttr::get(
+        ctx, llvm::ArrayRef<llvm::StringRef>(names));
     module.walk([&](LLVM::LLVMFuncOp func) {
       func.setTargetCpuAttr(cpu);
       func.setTargetFeaturesAttr(features);

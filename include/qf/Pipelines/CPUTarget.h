@@ -1,4 +1,4 @@
-//===- CPUTarget.h - The CPU that qf-cpu-pipeline compiles for ---*- C++ -*-===//
+//===- CPUTarget.h - The CPU that qf-cpu-pipeline compiles for --*- C++ -*-===//
 #ifndef QF_PIPELINES_CPUTARGET_H
 #define QF_PIPELINES_CPUTARGET_H
 

@@ -1,4 +1,4 @@
-//===- Passes.h - Passes that qf pipelines end with --------------*- C++ -*-===//
+//===- Passes.h - Passes that qf pipelines end with -------------*- C++ -*-===//
 #ifndef QF_PIPELINES_PASSES_H
 #define QF_PIPELINES_PASSES_H
 
