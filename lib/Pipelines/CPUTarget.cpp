@@ -33,8 +33,9 @@ class HostArch {
 public:
   static llvm::Expected<HostArch> get() {
     static llvm::once_flag once;
-    // The native target only (the one the JIT compiles for); idempotent
-    // registration, but the tools may race here from several threads.
+    // Only the native target: the generated module has no triple, so every
+    // tool compiles it for the host's architecture. Once, since pass
+    // managers may get here from several threads.
     llvm::call_once(once, [] { llvm::InitializeNativeTarget(); });
     HostArch arch;
     arch.triple = llvm::Triple(llvm::sys::getProcessTriple());
