@@ -33,6 +33,7 @@ tools = [
     ToolSubst("mlir-translate", unresolved="fatal"),
     ToolSubst("llc", unresolved="fatal"),
     ToolSubst("llvm-nm", unresolved="fatal"),
+    ToolSubst("llvm-objdump", unresolved="fatal"),
     ToolSubst("clang", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
@@ -59,3 +60,17 @@ config.substitutions.append(("%qf_runtime", os.path.join(config.qf_lib_dir, "lib
 
 import sys
 config.substitutions.append(("%python", sys.executable))
+
+# The host CPU, for tests of qf-cpu-pipeline's default (the host's CPU, with
+# AVX-512 kernels exactly when it has avx512f) and of named x86 CPUs.
+import platform
+if platform.machine().lower() in ("x86_64", "amd64"):
+    config.available_features.add("host-x86_64")
+    try:
+        with open("/proc/cpuinfo") as f:
+            _flags = next((l.split(":", 1)[1].split() for l in f
+                           if l.startswith("flags")), [])
+    except OSError:
+        _flags = []
+    if "avx512f" in _flags:
+        config.available_features.add("host-avx512f")

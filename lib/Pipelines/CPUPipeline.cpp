@@ -3,6 +3,8 @@
 
 #include "qf/Conversion/Passes.h"
 #include "qf/Dialect/QF/Transforms/Passes.h"
+#include "qf/Pipelines/CPUTarget.h"
+#include "qf/Pipelines/Passes.h"
 
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -10,8 +12,35 @@
 
 using namespace mlir;
 
-void qf::buildQFCPUPipeline(OpPassManager &pm,
-                            const QFCPUPipelineOptions &options) {
+LogicalResult qf::buildQFCPUPipeline(
+    OpPassManager &pm, const QFCPUPipelineOptions &options,
+    llvm::function_ref<LogicalResult(const llvm::Twine &)> errorHandler) {
+  auto fail = [&](const llvm::Twine &msg) {
+    if (errorHandler)
+      return errorHandler("qf-cpu-pipeline: " + msg);
+    llvm::errs() << "qf-cpu-pipeline: " << msg << "\n";
+    return failure();
+  };
+  // Resolved once here, so that the kernels' AVX-512 choice and the CPU the
+  // functions are compiled for cannot disagree.
+  llvm::Expected<CPUTarget> target =
+      resolveCPUTarget(options.targetCPU, options.targetFeatures);
+  if (!target)
+    return fail(llvm::toString(target.takeError()));
+  bool avx512 = target->avx512f;
+  if (options.avx512.hasValue()) {
+    if (options.avx512 && !target->avx512f)
+      return fail(
+          "avx512=true needs AVX-512 (avx512f), which the target lacks: "
+          "target-cpu=" +
+          target->cpu +
+          // Resolved from empty or native: the host's name.
+          (target->cpu != options.targetCPU.getValue() ? " (the host)" : "") +
+          " with target-features=\"" + target->features +
+          "\"; leave avx512 unset or choose an AVX-512 CPU");
+    avx512 = options.avx512;
+  }
+
   // Fusion first, so that outlining sees the fused kernels. Its remarks are
   // for users running the pass on its own.
   if (options.fuse) {
@@ -25,7 +54,7 @@ void qf::buildQFCPUPipeline(OpPassManager &pm,
     pm.addPass(qf::createOutlineKernelsPass());
   qf::ConvertQFToVectorPassOptions qfOpts;
   qfOpts.vectorWidth = options.vectorWidth;
-  qfOpts.x86Avx512 = options.avx512;
+  qfOpts.x86Avx512 = avx512;
   pm.addPass(qf::createConvertQFToVectorPass(qfOpts));
 
   // The rest is upstream; written as pipeline text so that a user can read
@@ -60,19 +89,36 @@ void qf::buildQFCPUPipeline(OpPassManager &pm,
           ? std::string(llvm::formatv("convert-scf-to-openmp{{num-threads={0}},",
                                       unsigned(options.threads)))
           : std::string(),
-      options.avx512 ? "true" : "false",
+      avx512 ? "true" : "false",
       options.threads > 1 ? "convert-openmp-to-llvm," : "",
       options.outParams ? "buffer-results-to-out-params{hoist-static-allocs "
                           "hoist-dynamic-allocs modify-public-functions},"
                         : "");
   if (failed(parsePassPipeline(text, pm, llvm::errs())))
     llvm::report_fatal_error("qf-cpu-pipeline: bad upstream pipeline text");
+
+  qf::SetCPUTargetPassOptions targetOpts;
+  targetOpts.targetCPU = target->cpu;
+  targetOpts.targetFeatures = target->features;
+  pm.addPass(qf::createSetCPUTargetPass(targetOpts));
+  return success();
 }
 
 void qf::registerQFPipelines() {
-  PassPipelineRegistration<QFCPUPipelineOptions>(
+  // PassPipelineRegistration's builder cannot fail; this one reports a bad
+  // target through the pipeline parser's error handler.
+  registerPassPipeline(
       "qf-cpu-pipeline",
       "Lower tensors with qf ops to the LLVM dialect for CPUs (qf kernels, "
       "bufferization, vector, optional OpenMP threads)",
-      buildQFCPUPipeline);
+      [](OpPassManager &pm, StringRef optionsText,
+         llvm::function_ref<LogicalResult(const llvm::Twine &)> errorHandler) {
+        QFCPUPipelineOptions options;
+        if (failed(options.parseFromString(optionsText)))
+          return failure();
+        return buildQFCPUPipeline(pm, options, errorHandler);
+      },
+      [](llvm::function_ref<void(const mlir::detail::PassOptions &)>
+             optHandler) { optHandler(QFCPUPipelineOptions()); });
+  registerQFPipelinesPasses();
 }

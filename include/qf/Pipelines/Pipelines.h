@@ -36,17 +36,35 @@ struct QFCPUPipelineOptions
                      "requantize chains, elementwise chains (qf.map) and "
                      "matmul epilogues fused, with the same codes"),
       llvm::cl::init(true)};
+  Option<std::string> targetCPU{
+      *this, "target-cpu",
+      llvm::cl::desc("CPU to compile for, LLVM's name (llc -mcpu spelling: "
+                     "x86-64-v3, znver4, ...); empty or native: the host"),
+      llvm::cl::init("")};
+  Option<std::string> targetFeatures{
+      *this, "target-features",
+      llvm::cl::desc("comma-separated +feature/-feature changes to the CPU's "
+                     "features (llc -mattr spelling: \"+avx2,-avx512f\")"),
+      llvm::cl::init("")};
+  // Unset, it follows the target; the init value only shows in --help.
   Option<bool> avx512{*this, "avx512",
                       llvm::cl::desc("allow AVX-512 specific vector lowering "
                                      "(x86vector; 4-bit decode by vpermps "
-                                     "table lookups)"),
-                      llvm::cl::init(true)};
+                                     "table lookups); default: on exactly "
+                                     "when the target has avx512f, and "
+                                     "avx512=true without it is an error"),
+                      llvm::cl::init(false)};
 };
 
 /// Tensors with qf ops -> LLVM dialect: qf kernels, bufferization,
-/// deallocation, loops (optionally OpenMP), vector and everything to LLVM.
-void buildQFCPUPipeline(mlir::OpPassManager &pm,
-                        const QFCPUPipelineOptions &options);
+/// deallocation, loops (optionally OpenMP), vector and everything to LLVM,
+/// every llvm.func marked with the target CPU (qf-set-cpu-target). Fails,
+/// through `errorHandler` (default: a message on stderr), for a target that
+/// LLVM does not know or avx512=true on a target without avx512f.
+mlir::LogicalResult buildQFCPUPipeline(
+    mlir::OpPassManager &pm, const QFCPUPipelineOptions &options,
+    llvm::function_ref<mlir::LogicalResult(const llvm::Twine &)> errorHandler =
+        nullptr);
 
 /// Registers `qf-cpu-pipeline`.
 void registerQFPipelines();

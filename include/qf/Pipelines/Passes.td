@@ -1,0 +1,37 @@
+//===- Passes.td - Passes that qf pipelines end with -------*- tablegen -*-===//
+#ifndef QF_PIPELINES_PASSES_TD
+#define QF_PIPELINES_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def SetCPUTargetPass : Pass<"qf-set-cpu-target", "::mlir::ModuleOp"> {
+  let summary = "Record the target CPU and its features on every llvm.func";
+  let description = [{
+    Sets `target_cpu` and `target_features` of every `llvm.func` in the
+    module. They become the functions' `"target-cpu"` and
+    `"target-features"` attributes in LLVM IR, which LLVM's code generator
+    takes over its own CPU (`llc -mcpu`, the host CPU of `mlir-runner`'s
+    JIT): each function is compiled for this CPU and uses only its
+    instructions. `qf-cpu-pipeline` ends with this pass.
+
+    An empty `target-cpu` (or `native`) is the host: LLVM's name for the host
+    CPU and the host's features where they differ from that CPU's, then
+    `target-features`. A CPU or feature that LLVM does not know for the
+    host's architecture is an error.
+
+    ```sh
+    qf-opt llvm.mlir --qf-set-cpu-target="target-cpu=x86-64-v3"
+    qf-opt llvm.mlir --qf-set-cpu-target="target-cpu=znver4 target-features=-avx512f"
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+  let options = [
+    Option<"targetCPU", "target-cpu", "std::string", "\"\"",
+           "LLVM CPU name (llc -mcpu spelling); empty or native: the host">,
+    Option<"targetFeatures", "target-features", "std::string", "\"\"",
+           "comma-separated +feature/-feature changes to the CPU's features "
+           "(llc -mattr spelling)">
+  ];
+}
+
+#endif // QF_PIPELINES_PASSES_TD
