@@ -2,6 +2,7 @@
 #include "qf/InitAll.h"
 
 #include "qf/Conversion/Passes.h"
+#include "qf/Conversion/QFToVector/QFToVector.h"
 #include "qf/Dialect/QF/IR/QF.h"
 #include "qf/Dialect/QF/Transforms/Passes.h"
 #include "qf/Pipelines/Pipelines.h"
@@ -59,6 +60,8 @@ void qf::registerAllDialects(mlir::DialectRegistry &registry) {
 }
 
 void qf::registerQFPasses() {
+  // Targets first: qf-fuse-requantize asks one by name.
+  registerCPUTarget();
   registerQFConversionPasses();
   registerQFTransformsPasses();
   registerQFPipelines();

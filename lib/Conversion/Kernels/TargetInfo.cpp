@@ -3,7 +3,11 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/ManagedStatic.h"
+#include "llvm/Support/Mutex.h"
 
+#include <mutex>
 #include <numeric>
 
 using namespace mlir;
@@ -33,4 +37,35 @@ LogicalResult qf::TargetInfo::checkLowerable(Operation *op,
                              << " codes of " << bits << " bits with vector-width "
                              << vw << "; the width must be a multiple of " << g;
   return success();
+}
+
+namespace {
+struct Registry {
+  llvm::sys::SmartMutex<true> lock;
+  llvm::StringMap<qf::TargetFactory> factories;
+};
+llvm::ManagedStatic<Registry> registry;
+} // namespace
+
+void qf::registerTarget(StringRef name, TargetFactory factory) {
+  std::lock_guard<llvm::sys::SmartMutex<true>> guard(registry->lock);
+  registry->factories[name] = std::move(factory);
+}
+
+std::unique_ptr<qf::TargetInfo>
+qf::createTarget(StringRef name, unsigned vectorWidth, std::string &error) {
+  if (vectorWidth < 1 || (vectorWidth & (vectorWidth - 1)) || vectorWidth > 64) {
+    error = "vector width " + std::to_string(vectorWidth) +
+            " is not a power of two in 1..64";
+    return nullptr;
+  }
+  std::lock_guard<llvm::sys::SmartMutex<true>> guard(registry->lock);
+  auto it = registry->factories.find(name);
+  if (it == registry->factories.end()) {
+    error = "unknown target '" + name.str() + "'; registered:";
+    for (const auto &e : registry->factories)
+      error += " " + e.getKey().str();
+    return nullptr;
+  }
+  return it->second(vectorWidth);
 }

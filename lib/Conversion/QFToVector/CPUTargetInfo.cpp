@@ -31,3 +31,9 @@ qf::Support qf::CPUTargetInfo::supports(Operation *op) const {
     return fusedMatmulKernelSupport(mm, *this);
   return Support::yes();
 }
+
+void qf::registerCPUTarget() {
+  registerTarget("cpu", [](unsigned vectorWidth) {
+    return std::make_unique<CPUTargetInfo>(vectorWidth, /*x86Avx512=*/false);
+  });
+}

@@ -17,6 +17,8 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/Twine.h"
 
+#include <functional>
+#include <memory>
 #include <string>
 
 namespace qf {
@@ -83,6 +85,20 @@ public:
   mlir::LogicalResult checkLowerable(mlir::Operation *op,
                                      qf::QTensorType t) const;
 };
+
+/// Makes a target with vectors of `vectorWidth` f32 lanes (a power of two).
+using TargetFactory =
+    std::function<std::unique_ptr<TargetInfo>(unsigned vectorWidth)>;
+
+/// Registers a target under `name` for passes that take a target by name
+/// (qf-fuse-requantize); each lowering target registers itself (the CPU:
+/// registerCPUTarget, called by qf::registerAllPasses).
+void registerTarget(llvm::StringRef name, TargetFactory factory);
+
+/// The registered target `name`, or null with the reason in `error`.
+std::unique_ptr<TargetInfo> createTarget(llvm::StringRef name,
+                                         unsigned vectorWidth,
+                                         std::string &error);
 
 } // namespace qf
 

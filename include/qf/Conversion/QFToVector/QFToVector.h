@@ -32,6 +32,10 @@ private:
   bool x86Avx512;
 };
 
+/// Registers the CPU target as "cpu" (qf::createTarget), with AVX-512
+/// lookups off: fusion decisions do not depend on them.
+void registerCPUTarget();
+
 /// Maps `!qf.tensor` to its storage tensors (packed codes, scales and, when
 /// the format has one, the rank-0 f32 tensor scale); other types are kept.
 class QFStorageTypeConverter : public mlir::TypeConverter {
