@@ -264,3 +264,55 @@ func.func @dequantize_f16_quantize(%q: !qf.tensor<4x64xf16, mxfp8>) -> !qf.tenso
   %r = qf.quantize %d : tensor<4x64xf16> -> !qf.tensor<4x64xf16, mxfp4>
   return %r : !qf.tensor<4x64xf16, mxfp4>
 }
+
+// -----
+
+// requantize(requantize(q : A) : B) : C is requantize(q : A) : C when A -> B
+// is lossless (mxfp4 -> mxfp8, mxint4 -> mxint8): the inner step goes, and a
+// chain back to A (mxfp4, an exact identity) disappears.
+// CHECK-LABEL: func.func @requantize_lossless_chain
+// CHECK-SAME: (%[[A:.*]]: !qf.tensor<8x64xf32, mxfp4, axis = 1>, %[[I:.*]]: !qf.tensor<8x64xf32, mxint4, axis = 1>)
+// CHECK-NEXT: %[[R:.*]] = qf.requantize %[[A]] : !qf.tensor<8x64xf32, mxfp4, axis = 1> -> !qf.tensor<8x64xf32, mxint8, axis = 1>
+// CHECK-NEXT: %[[S:.*]] = qf.requantize %[[I]] : !qf.tensor<8x64xf32, mxint4, axis = 1> -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
+// CHECK-NEXT: return %[[R]], %[[A]], %[[S]]
+func.func @requantize_lossless_chain(%a: !qf.tensor<8x64xf32, mxfp4>, %i: !qf.tensor<8x64xf32, mxint4>)
+    -> (!qf.tensor<8x64xf32, mxint8>, !qf.tensor<8x64xf32, mxfp4>, !qf.tensor<8x64xf32, mxfp8>) {
+  %b = qf.requantize %a : !qf.tensor<8x64xf32, mxfp4> -> !qf.tensor<8x64xf32, mxfp8>
+  %c = qf.requantize %b : !qf.tensor<8x64xf32, mxfp8> -> !qf.tensor<8x64xf32, mxint8>
+  %d = qf.requantize %b : !qf.tensor<8x64xf32, mxfp8> -> !qf.tensor<8x64xf32, mxfp4>
+  %j = qf.requantize %i : !qf.tensor<8x64xf32, mxint4> -> !qf.tensor<8x64xf32, mxint8>
+  %k = qf.requantize %j : !qf.tensor<8x64xf32, mxint8> -> !qf.tensor<8x64xf32, mxfp8>
+  return %c, %d, %k : !qf.tensor<8x64xf32, mxint8>, !qf.tensor<8x64xf32, mxfp4>, !qf.tensor<8x64xf32, mxfp8>
+}
+
+// A lossy inner step (mxfp8 -> mxfp4 rounds) and a change of blocked axis
+// (other blocks) keep both requantizes.
+// CHECK-LABEL: func.func @requantize_chain_kept
+// CHECK: qf.requantize %{{.*}} : !qf.tensor<64x64xf32, mxfp8, axis = 1> -> !qf.tensor<64x64xf32, mxfp4, axis = 1>
+// CHECK-NEXT: qf.requantize %{{.*}} : !qf.tensor<64x64xf32, mxfp4, axis = 1> -> !qf.tensor<64x64xf32, mxfp8, axis = 1>
+// CHECK-NEXT: qf.requantize %{{.*}} : !qf.tensor<64x64xf32, mxfp4, axis = 1> -> !qf.tensor<64x64xf32, mxfp8, axis = 0>
+// CHECK-NEXT: qf.requantize %{{.*}} : !qf.tensor<64x64xf32, mxfp8, axis = 0> -> !qf.tensor<64x64xf32, mxint8, axis = 1>
+func.func @requantize_chain_kept(%a: !qf.tensor<64x64xf32, mxfp8, axis = 1>, %b: !qf.tensor<64x64xf32, mxfp4, axis = 1>)
+    -> (!qf.tensor<64x64xf32, mxfp8, axis = 1>, !qf.tensor<64x64xf32, mxint8, axis = 1>) {
+  %r = qf.requantize %a : !qf.tensor<64x64xf32, mxfp8, axis = 1> -> !qf.tensor<64x64xf32, mxfp4, axis = 1>
+  %s = qf.requantize %r : !qf.tensor<64x64xf32, mxfp4, axis = 1> -> !qf.tensor<64x64xf32, mxfp8, axis = 1>
+  %t = qf.requantize %b : !qf.tensor<64x64xf32, mxfp4, axis = 1> -> !qf.tensor<64x64xf32, mxfp8, axis = 0>
+  %u = qf.requantize %t : !qf.tensor<64x64xf32, mxfp8, axis = 0> -> !qf.tensor<64x64xf32, mxint8, axis = 1>
+  return %s, %u : !qf.tensor<64x64xf32, mxfp8, axis = 1>, !qf.tensor<64x64xf32, mxint8, axis = 1>
+}
+
+// -----
+
+// A chain of qf.reshape is one reshape, or none when it returns to the
+// input's type (the blocks keep their flat order).
+// CHECK-LABEL: func.func @reshape_chain
+// CHECK-SAME: (%[[Q:.*]]: !qf.tensor<8x64xf32, mxfp8, axis = 1>)
+// CHECK-NEXT: %[[R:.*]] = qf.reshape %[[Q]] : !qf.tensor<8x64xf32, mxfp8, axis = 1> -> !qf.tensor<16x32xf32, mxfp8, axis = 1>
+// CHECK-NEXT: return %[[R]], %[[Q]]
+func.func @reshape_chain(%q: !qf.tensor<8x64xf32, mxfp8, axis = 1>)
+    -> (!qf.tensor<16x32xf32, mxfp8, axis = 1>, !qf.tensor<8x64xf32, mxfp8, axis = 1>) {
+  %a = qf.reshape %q : !qf.tensor<8x64xf32, mxfp8, axis = 1> -> !qf.tensor<8x2x32xf32, mxfp8, axis = 2>
+  %b = qf.reshape %a : !qf.tensor<8x2x32xf32, mxfp8, axis = 2> -> !qf.tensor<16x32xf32, mxfp8, axis = 1>
+  %c = qf.reshape %a : !qf.tensor<8x2x32xf32, mxfp8, axis = 2> -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
+  return %b, %c : !qf.tensor<16x32xf32, mxfp8, axis = 1>, !qf.tensor<8x64xf32, mxfp8, axis = 1>
+}

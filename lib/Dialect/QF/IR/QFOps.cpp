@@ -201,6 +201,18 @@ LogicalResult RequantizeOp::verify() {
   return success();
 }
 
+/// Replaces `op`, the end of a chain of ops of its kind that starts at
+/// `input`, by one such op of `input`, or by `input` itself when
+/// `isIdentity`.
+template <typename OpTy>
+static void replaceByChainOf(PatternRewriter &rewriter, OpTy op, Value input,
+                             bool isIdentity) {
+  if (isIdentity)
+    rewriter.replaceOp(op, input);
+  else
+    rewriter.replaceOpWithNewOp<OpTy>(op, op.getResult().getType(), input);
+}
+
 namespace {
 /// quantize(dequantize(q) : f32) with data-dependent scales is, by
 /// definition, requantize(q).
@@ -217,11 +229,41 @@ struct DequantizeQuantizeToRequantize : OpRewritePattern<QuantizeOp> {
     return success();
   }
 };
+
+/// requantize(requantize(q : A) : B) : C == requantize(q : A) : C when
+/// A -> B is lossless (numerics::requantizeIsLossless: B decodes to the
+/// values of A wherever a block is finite); q itself when that requantize
+/// is the identity.
+struct ComposeLosslessRequantize : OpRewritePattern<RequantizeOp> {
+  using Base::Base;
+  LogicalResult matchAndRewrite(RequantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto inner = op.getInput().getDefiningOp<RequantizeOp>();
+    if (!inner)
+      return failure();
+    QTensorType a = inner.getInput().getType();
+    QTensorType b = inner.getResult().getType();
+    if (a.getAxis() != b.getAxis() ||
+        !numerics::requantizeIsLossless(a.getFormat().toNumerics(),
+                                        b.getFormat().toNumerics()))
+      return failure();
+    QTensorType c = op.getResult().getType();
+    replaceByChainOf(
+        rewriter, op, inner.getInput(),
+        a == c && numerics::requantizeIsIdentity(c.getFormat().toNumerics()));
+    return success();
+  }
+};
 } // namespace
 
 void QuantizeOp::getCanonicalizationPatterns(RewritePatternSet &results,
                                              MLIRContext *context) {
   results.add<DequantizeQuantizeToRequantize>(context);
+}
+
+void RequantizeOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                               MLIRContext *context) {
+  results.add<ComposeLosslessRequantize>(context);
 }
 
 OpFoldResult RequantizeOp::fold(FoldAdaptor adaptor) {
@@ -650,6 +692,28 @@ LogicalResult ReshapeOp::verify() {
   return success();
 }
 
+namespace {
+/// qf.reshape(qf.reshape(x)) -> qf.reshape(x), or x when that is its type:
+/// every reshape keeps the blocks in the same flat order.
+struct ComposeReshapes : OpRewritePattern<ReshapeOp> {
+  using Base::Base;
+  LogicalResult matchAndRewrite(ReshapeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto inner = op.getInput().getDefiningOp<ReshapeOp>();
+    if (!inner)
+      return failure();
+    replaceByChainOf(rewriter, op, inner.getInput(),
+                     inner.getInput().getType() == op.getResult().getType());
+    return success();
+  }
+};
+} // namespace
+
+void ReshapeOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                            MLIRContext *context) {
+  results.add<ComposeReshapes>(context);
+}
+
 //===----------------------------------------------------------------------===//
 // MatmulOp
 //===----------------------------------------------------------------------===//
@@ -666,12 +730,6 @@ static LogicalResult verifyContractionAxis(Operation *op, Type t,
                            << ", but the contraction needs blocks along its "
                               "reduction axis "
                            << kAxis;
-}
-
-static ArrayRef<int64_t> shapeOfQOrFloat(Type t) {
-  if (auto q = dyn_cast<QTensorType>(t))
-    return q.getShape();
-  return cast<RankedTensorType>(t).getShape();
 }
 
 /// The shape and blocking rules shared by qf.matmul and qf.fused_matmul:

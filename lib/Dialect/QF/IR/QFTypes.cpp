@@ -140,6 +140,12 @@ void QTensorType::print(AsmPrinter &printer) const {
   printer << ">";
 }
 
+ArrayRef<int64_t> qf::shapeOfQOrFloat(Type t) {
+  if (auto q = dyn_cast<QTensorType>(t))
+    return q.getShape();
+  return cast<RankedTensorType>(t).getShape();
+}
+
 RankedTensorType QTensorType::getExpressedTensorType() const {
   return RankedTensorType::get(getShape(), getExpressedType());
 }

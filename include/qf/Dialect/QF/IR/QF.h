@@ -36,4 +36,10 @@ class FormatAttr;
 #define GET_OP_CLASSES
 #include "qf/Dialect/QF/IR/QFOps.h.inc"
 
+namespace qf {
+/// The shape of a !qf.tensor or of a ranked tensor (a QTensorType is not a
+/// ShapedType): for ops and patterns that take either.
+llvm::ArrayRef<int64_t> shapeOfQOrFloat(mlir::Type t);
+} // namespace qf
+
 #endif // QF_DIALECT_QF_IR_QF_H

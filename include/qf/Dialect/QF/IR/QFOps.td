@@ -84,7 +84,10 @@ def QF_RequantizeOp : QF_Op<"requantize", [Pure]> {
     Canonicalization turns `qf.quantize(qf.dequantize(%q))` (f32, scales
     from the data) into `qf.requantize %q`, and a requantize to the same type
     folds away when that is exact (E8M0 floor formats with float or
-    symmetric integer elements; see `numerics::requantizeIsIdentity`).
+    symmetric integer elements; see `numerics::requantizeIsIdentity`). A
+    chain `requantize(requantize(%q : A) : B) : C` becomes
+    `requantize(%q : A) : C` when A -> B is lossless (same blocked axis;
+    `numerics::requantizeIsLossless`).
 
     ```mlir
     %r = qf.requantize %q : !qf.tensor<4x64xf32, mxfp8, axis = 1>
@@ -96,6 +99,7 @@ def QF_RequantizeOp : QF_Op<"requantize", [Pure]> {
   let assemblyFormat = "$input attr-dict `:` qualified(type($input)) `->` qualified(type($result))";
   let hasVerifier = 1;
   let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -190,6 +194,8 @@ def QF_ReshapeOp : QF_Op<"reshape", [Pure]> {
     divides both innermost sizes, so every block stays the same set of
     elements and this is exactly the quantize of the reshaped f32 tensor.
     Lowered as a reshape of the packed codes and of the scales.
+    Canonicalization composes a chain of reshapes into one (none when the
+    chain returns to the input's type).
 
     ```mlir
     %r = qf.reshape %q : !qf.tensor<8x64xf32, mxfp8, axis = 1>
@@ -202,6 +208,7 @@ def QF_ReshapeOp : QF_Op<"reshape", [Pure]> {
     $input attr-dict `:` qualified(type($input)) `->` qualified(type($result))
   }];
   let hasVerifier = 1;
+  let hasCanonicalizer = 1;
 }
 
 //===----------------------------------------------------------------------===//
