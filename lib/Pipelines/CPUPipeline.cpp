@@ -46,6 +46,7 @@ LogicalResult qf::buildQFCPUPipeline(
   if (options.fuse) {
     qf::FuseRequantizePassOptions fuseOpts;
     fuseOpts.remarks = false;
+    fuseOpts.vectorWidth = options.vectorWidth;
     pm.addPass(qf::createFuseRequantizePass(fuseOpts));
   }
   // buffer-results-to-out-params cannot give private kernels with dynamic

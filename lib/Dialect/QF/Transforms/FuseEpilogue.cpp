@@ -6,7 +6,7 @@
 // result and the transposed forms of attention's K and V operands move into
 // the producing contraction's epilogue, so the f32 product never reaches
 // memory. Whether a quantized result can be encoded there is decided by
-// epilogueEncodable only.
+// epilogueEncodable only: the lowering target's rule (TargetInfo).
 //
 //===----------------------------------------------------------------------===//
 #include "FusionUtils.h"
@@ -62,14 +62,14 @@ void moveBodyWithAccumulator(PatternRewriter &rewriter, Region &from,
 }
 
 /// quantize(matmul) -> fused_matmul with an empty body.
-struct FuseQuantizeIntoMatmul : OpRewritePattern<qf::QuantizeOp> {
-  using Base::Base;
+struct FuseQuantizeIntoMatmul : TargetPattern<qf::QuantizeOp> {
+  using TargetPattern::TargetPattern;
   LogicalResult matchAndRewrite(qf::QuantizeOp op,
                                 PatternRewriter &rewriter) const override {
     auto mm = op.getInput().getDefiningOp<qf::MatmulOp>();
     qf::QTensorType t = op.getResult().getType();
     if (!mm || !op.getInput().hasOneUse() ||
-        !epilogueEncodable(t, t.getRank(), bool(op.getScales())))
+        !epilogueEncodable(target, t, bool(op.getScales())))
       return failure();
     auto fused = buildFusedMatmul(rewriter, op.getLoc(), mm, t, ValueRange{},
                                   {}, op.getScales(), op.getTensorScale());
@@ -85,13 +85,13 @@ struct FuseQuantizeIntoMatmul : OpRewritePattern<qf::QuantizeOp> {
 /// qf.map (quantized or f32 result) reading a single-use matmul result at
 /// the identity and otherwise only f32 tensors (at broadcast maps: a bias)
 /// -> fused_matmul with that body, the maps its epilogue_maps.
-struct FuseMapIntoMatmul : OpRewritePattern<qf::MapOp> {
-  using Base::Base;
+struct FuseMapIntoMatmul : TargetPattern<qf::MapOp> {
+  using TargetPattern::TargetPattern;
   LogicalResult matchAndRewrite(qf::MapOp op,
                                 PatternRewriter &rewriter) const override {
     Type t = op.getResult().getType();
     auto qt = dyn_cast<qf::QTensorType>(t);
-    if (qt && !epilogueEncodable(qt, qt.getRank(), bool(op.getScales())))
+    if (qt && !epilogueEncodable(target, qt, bool(op.getScales())))
       return failure();
     // Rows of a product come whole from FuseRowsIntoMatmul; a map with row
     // reductions reads no product.
@@ -129,15 +129,15 @@ struct FuseMapIntoMatmul : OpRewritePattern<qf::MapOp> {
 /// fused_matmul with the quantized result: the body's values are those the
 /// quantize read. A bias epilogue formed as an f32 chain (FuseDequantizeChain)
 /// before its quantize was moved next to it (head split) ends here.
-struct QuantizeIntoF32Epilogue : OpRewritePattern<qf::QuantizeOp> {
-  using Base::Base;
+struct QuantizeIntoF32Epilogue : TargetPattern<qf::QuantizeOp> {
+  using TargetPattern::TargetPattern;
   LogicalResult matchAndRewrite(qf::QuantizeOp op,
                                 PatternRewriter &rewriter) const override {
     auto fm = op.getInput().getDefiningOp<qf::FusedMatmulOp>();
     qf::QTensorType t = op.getResult().getType();
     if (!fm || !op.getInput().hasOneUse() ||
         !isF32Tensor(fm.getResult().getType()) ||
-        !epilogueEncodable(t, t.getRank(), bool(op.getScales())))
+        !epilogueEncodable(target, t, bool(op.getScales())))
       return failure();
     auto fused = qf::FusedMatmulOp::create(
         rewriter, op.getLoc(), t, fm.getLhs(), fm.getRhs(), fm.getRhs2(),
@@ -423,9 +423,9 @@ bool matchTransposedRhs(Value rhs, TransposedRhsPlan &p) {
 /// dot product in the same order (as RhsTransposeB; not for 4-bit rhs).
 /// The f32 projection and its data movement never reach memory.
 template <typename OpTy>
-struct RhsTransposeResult : OpRewritePattern<OpTy> {
-  RhsTransposeResult(MLIRContext *ctx)
-      : OpRewritePattern<OpTy>(ctx, /*benefit=*/2) {}
+struct RhsTransposeResult : TargetPattern<OpTy> {
+  RhsTransposeResult(MLIRContext *ctx, const qf::TargetInfo &target)
+      : TargetPattern<OpTy>(ctx, target, /*benefit=*/2) {}
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
     if (op.getTransposeB())
@@ -444,7 +444,7 @@ struct RhsTransposeResult : OpRewritePattern<OpTy> {
                      .getShape()[1];
     qf::QTensorType ft = withShape(t, {nf, k}, 1);
     Value scales = p.q.getScales();
-    if (!epilogueEncodable(ft, 2, bool(scales)) ||
+    if (!epilogueEncodable(this->target, ft, bool(scales)) ||
         (scales && !cast<RankedTensorType>(scales.getType()).hasStaticShape()))
       return failure();
     Location loc = op.getLoc();
@@ -492,11 +492,13 @@ struct RhsTransposeResult : OpRewritePattern<OpTy> {
 
 } // namespace
 
-void qf::populateQFEpilogueFusionPatterns(RewritePatternSet &patterns) {
-  patterns
-      .add<FuseQuantizeIntoMatmul, FuseMapIntoMatmul, QuantizeIntoF32Epilogue,
-           FuseSecondProduct, QuantizeBeforeDataMovement,
-           RhsTransposeB<qf::MatmulOp>, RhsTransposeB<qf::FusedMatmulOp>,
-           RhsTransposeResult<qf::MatmulOp>,
-           RhsTransposeResult<qf::FusedMatmulOp>>(patterns.getContext());
+void qf::populateQFEpilogueFusionPatterns(RewritePatternSet &patterns,
+                                          const TargetInfo &target) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<FuseQuantizeIntoMatmul, FuseMapIntoMatmul,
+               QuantizeIntoF32Epilogue, RhsTransposeResult<qf::MatmulOp>,
+               RhsTransposeResult<qf::FusedMatmulOp>>(ctx, target);
+  patterns.add<FuseSecondProduct, QuantizeBeforeDataMovement,
+               RhsTransposeB<qf::MatmulOp>, RhsTransposeB<qf::FusedMatmulOp>>(
+      ctx);
 }

@@ -31,6 +31,13 @@ struct FuseRequantizePass final
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    std::string error;
+    std::unique_ptr<qf::TargetInfo> target =
+        qf::createTarget(targetName, vectorWidth, error);
+    if (!target) {
+      module.emitError() << "qf-fuse-requantize: " << error;
+      return signalPassFailure();
+    }
     if (epilogue || elementwise) {
       RewritePatternSet norm(&getContext());
       qf::populateQFFrontendNormalizationPatterns(norm);
@@ -48,7 +55,7 @@ struct FuseRequantizePass final
     for (bool f32Chains : {false, true}) {
       options.f32Chains = f32Chains;
       RewritePatternSet patterns(&getContext());
-      qf::populateQFFusionPatterns(patterns, options);
+      qf::populateQFFusionPatterns(patterns, *target, options);
       if (failed(applyPatternsGreedily(module, std::move(patterns))))
         return signalPassFailure();
     }
@@ -80,7 +87,7 @@ struct FuseRequantizePass final
               (isa<linalg::LinalgOp>(src) && computes(src))))
           return;
         RowsPlan plan;
-        std::string why = analyzeRows(q, plan);
+        std::string why = analyzeRows(q, plan, *target);
         if (!why.empty())
           q.emitRemark() << "quantize of tensor.pad not fused into an "
                             "epilogue: "
@@ -106,6 +113,7 @@ struct FuseRequantizePass final
 } // namespace
 
 void qf::populateQFFusionPatterns(RewritePatternSet &patterns,
+                                  const TargetInfo &target,
                                   const QFFusionOptions &options) {
   MLIRContext *ctx = patterns.getContext();
   // dequantize -> quantize and lossless requantize chains: exact folds, as
@@ -114,9 +122,9 @@ void qf::populateQFFusionPatterns(RewritePatternSet &patterns,
   qf::RequantizeOp::getCanonicalizationPatterns(patterns, ctx);
   if (options.elementwise)
     populateQFElementwiseFusionPatterns(patterns, options.f32Chains);
-  populateQFRowFusionPatterns(patterns, options);
+  populateQFRowFusionPatterns(patterns, target, options);
   if (options.epilogue)
-    populateQFEpilogueFusionPatterns(patterns);
+    populateQFEpilogueFusionPatterns(patterns, target);
 }
 
 bool qf::eliminateCommonQFOps(Operation *root) {

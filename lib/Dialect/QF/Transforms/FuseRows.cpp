@@ -92,15 +92,17 @@ bool readsProduct(Value v) {
 
 /// Why quantize `q` (of a product's rows, padded or row-reduced) cannot
 /// become one qf.fused_matmul, or "" (with `plan` filled in).
-std::string qf::fusion::analyzeRows(qf::QuantizeOp q, RowsPlan &plan) {
+std::string qf::fusion::analyzeRows(qf::QuantizeOp q, RowsPlan &plan,
+                                    const qf::TargetInfo &target) {
   qf::QTensorType t = q.getResult().getType();
   int64_t rank = t.getRank();
   MLIRContext *ctx = q.getContext();
   if (!t.getExpressedType().isF32() || !t.hasStaticShape() || rank < 2)
     return "the result is not a static f32 !qf.tensor of rank 2 or more";
-  if (!epilogueEncodable(t, rank, bool(q.getScales())))
-    return "the result is not encodable in an epilogue (blocks along the "
-           "last axis; tensor-scale formats need static scales)";
+  if (qf::Support s = epilogueEncodable(target, t, bool(q.getScales())); !s)
+    return ("the result is not encodable in an epilogue on " +
+            target.getName() + ": " + s.why())
+        .str();
   Value x = q.getInput();
   if ((plan.pad = x.getDefiningOp<tensor::PadOp>())) {
     if (std::string why = whyNotZeroPad(plan.pad, rank - 1); !why.empty())
@@ -294,13 +296,13 @@ void eraseUnused(PatternRewriter &rewriter, SmallVector<Operation *> ops) {
 /// those of the unfused program; the scores never reach memory as f32.
 /// Tried before the plain elementwise/epilogue patterns, and only when
 /// there is a pad or a row reduction (those handle the rest).
-struct FuseRowsIntoMatmul : OpRewritePattern<qf::QuantizeOp> {
-  FuseRowsIntoMatmul(MLIRContext *ctx)
-      : OpRewritePattern<qf::QuantizeOp>(ctx, /*benefit=*/2) {}
+struct FuseRowsIntoMatmul : TargetPattern<qf::QuantizeOp> {
+  FuseRowsIntoMatmul(MLIRContext *ctx, const qf::TargetInfo &target)
+      : TargetPattern(ctx, target, /*benefit=*/2) {}
   LogicalResult matchAndRewrite(qf::QuantizeOp op,
                                 PatternRewriter &rewriter) const override {
     RowsPlan plan;
-    if (std::string why = analyzeRows(op, plan); !why.empty())
+    if (std::string why = analyzeRows(op, plan, target); !why.empty())
       return rewriter.notifyMatchFailure(op, why);
     qf::QTensorType t = op.getResult().getType();
     Location loc = op.getLoc();
@@ -493,9 +495,10 @@ struct FuseRowsIntoMap : OpRewritePattern<qf::MapOp> {
 } // namespace
 
 void qf::populateQFRowFusionPatterns(RewritePatternSet &patterns,
+                                     const TargetInfo &target,
                                      const QFFusionOptions &options) {
   if (options.elementwise)
     patterns.add<FuseRowsIntoMap>(patterns.getContext());
   if (options.epilogue)
-    patterns.add<FuseRowsIntoMatmul>(patterns.getContext());
+    patterns.add<FuseRowsIntoMatmul>(patterns.getContext(), target);
 }

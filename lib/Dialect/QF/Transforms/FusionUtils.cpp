@@ -84,15 +84,9 @@ std::string whyNotZeroPad(tensor::PadOp pad, int64_t axis) {
   return "";
 }
 
-/// Blocks along N, and no tensor amax over the whole result (two-level
-/// formats need static scales).
-bool epilogueEncodable(QTensorType t, int64_t rank, bool staticScales) {
-  FormatAttr f = t.getFormat();
-  if (f.hasTensorScale() && !staticScales)
-    return false;
-  if (f.getBlockKind() == BlockKind::Tensor)
-    return staticScales;
-  return t.getAxis() == rank - 1;
+qf::Support epilogueEncodable(const qf::TargetInfo &target, QTensorType t,
+                              bool staticScales) {
+  return target.supportsRowEncode(t, staticScales);
 }
 
 ArrayAttr epilogueMapsAttr(MLIRContext *ctx, ArrayRef<AffineMap> maps) {

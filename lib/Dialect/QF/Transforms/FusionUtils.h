@@ -17,6 +17,7 @@
 #ifndef QF_LIB_DIALECT_QF_TRANSFORMS_FUSIONUTILS_H
 #define QF_LIB_DIALECT_QF_TRANSFORMS_FUSIONUTILS_H
 
+#include "qf/Conversion/Kernels/TargetInfo.h"
 #include "qf/Dialect/QF/IR/QF.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -63,11 +64,21 @@ std::string whyNotZeroPad(mlir::tensor::PadOp pad, int64_t axis);
 // Matmul epilogues
 //===----------------------------------------------------------------------===//
 
-/// Whether a quantized result `t` (of rank `rank`) of a contraction can be
-/// encoded in its epilogue, given whether its scales are static. The one
-/// place this rule lives: every pattern that puts a quantize into an
-/// epilogue asks here.
-bool epilogueEncodable(QTensorType t, int64_t rank, bool staticScales);
+/// Whether `target` can encode a quantized result `t` of a contraction in
+/// its epilogue, given whether its scales are static: the target's
+/// supportsRowEncode, the rule its lowering applies too. Every pattern that
+/// puts a quantize into an epilogue asks here.
+qf::Support epilogueEncodable(const qf::TargetInfo &target, QTensorType t,
+                              bool staticScales);
+
+/// A rewrite pattern that asks the lowering target what it can fuse.
+template <typename OpTy>
+struct TargetPattern : mlir::OpRewritePattern<OpTy> {
+  TargetPattern(mlir::MLIRContext *ctx, const qf::TargetInfo &target,
+                mlir::PatternBenefit benefit = 1)
+      : mlir::OpRewritePattern<OpTy>(ctx, benefit), target(target) {}
+  const qf::TargetInfo &target;
+};
 
 /// The epilogue_maps attribute of `maps`: null when all are identities
 /// (the default, printed as nothing).
@@ -116,7 +127,8 @@ struct RowsPlan {
 
 /// Why quantize `q` (of a product's rows, padded or row-reduced) cannot
 /// become one qf.fused_matmul, or "" (with `plan` filled in).
-std::string analyzeRows(QuantizeOp q, RowsPlan &plan);
+std::string analyzeRows(QuantizeOp q, RowsPlan &plan,
+                        const qf::TargetInfo &target);
 
 /// Why the row reductions that quantized qf.map `map` reads cannot move into
 /// its body as qf.row_reduce, or "" (with `fused` the linalg ops to fold in).

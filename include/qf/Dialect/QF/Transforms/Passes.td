@@ -374,7 +374,13 @@ def FuseRequantizePass : Pass<"qf-fuse-requantize", "::mlir::ModuleOp"> {
     Option<"epilogue", "epilogue", "bool", "true",
            "fuse quantizes of qf.matmul results into qf.fused_matmul">,
     Option<"remarks", "remarks", "bool", "true",
-           "remark on quantizes of elementwise ops that stay unfused">
+           "remark on quantizes of elementwise ops that stay unfused">,
+    Option<"targetName", "target", "std::string", "\"cpu\"",
+           "the target the module will be lowered for: results are encoded "
+           "in a matmul epilogue only where it can (registered targets: cpu)">,
+    Option<"vectorWidth", "vector-width", "unsigned", "16",
+           "f32 lanes of the target's vectors (as its lowering's "
+           "vector-width)">
   ];
 }
 

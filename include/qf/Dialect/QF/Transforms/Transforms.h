@@ -5,6 +5,7 @@
 #include "mlir/IR/PatternMatch.h"
 
 namespace qf {
+class TargetInfo;
 
 /// Options of populateQFFusionPatterns.
 struct QFFusionOptions {
@@ -20,8 +21,12 @@ struct QFFusionOptions {
 /// The rewrites of `qf-fuse-requantize` (dequantize -> quantize, requantize
 /// chains, elementwise and epilogue fusion); each keeps the codes of the
 /// unfused program. The qf.quantize and qf.requantize canonicalization
-/// patterns, then the sets below as the options select them.
+/// patterns, then the sets below as the options select them. Results are
+/// encoded in an epilogue only where `target` (the target the module will
+/// be lowered for, which must outlive the patterns) can encode them
+/// (TargetInfo::supportsRowEncode).
 void populateQFFusionPatterns(mlir::RewritePatternSet &patterns,
+                              const TargetInfo &target,
                               const QFFusionOptions &options = {});
 
 /// Frontend (torch-mlir) IR into the forms the fusion patterns read: copy
@@ -39,13 +44,15 @@ void populateQFElementwiseFusionPatterns(mlir::RewritePatternSet &patterns,
 /// qf.matmul epilogues -> qf.fused_matmul: the quantize of a product, a
 /// qf.map reading one (bias, residual), a second product of the same lhs
 /// (dual GEMM), quantize before head split/merge, K^T and V as transpose_b.
-void populateQFEpilogueFusionPatterns(mlir::RewritePatternSet &patterns);
+void populateQFEpilogueFusionPatterns(mlir::RewritePatternSet &patterns,
+                                      const TargetInfo &target);
 
 /// Row reductions into fused bodies as qf.row_reduce: with
 /// `options.epilogue` the (padded) softmax rows of a product into its
 /// qf.fused_matmul, with `options.elementwise` RMSNorm / LayerNorm
 /// statistics into the quantized qf.map reading them.
 void populateQFRowFusionPatterns(mlir::RewritePatternSet &patterns,
+                                 const TargetInfo &target,
                                  const QFFusionOptions &options = {});
 
 /// Merges identical qf ops (same operands, attributes, result types) within
