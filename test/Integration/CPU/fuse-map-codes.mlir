@@ -1,7 +1,8 @@
 // qf-fuse-requantize keeps the codes: every function below is compiled
 // unfused and fused (qf.map / qf.fused_matmul), and both programs print the
 // same hashes of the codes, scales and f32 results.
-// RUN: qf-opt %s --qf-fuse-requantize | FileCheck %s --check-prefix=IR
+// RUN: qf-opt %s --qf-fuse-requantize=vector-width=8 | FileCheck %s --check-prefix=IR
+// RUN: qf-opt %s --qf-fuse-requantize | FileCheck %s --check-prefix=IR16
 // RUN: qf-opt %s --qf-cpu-pipeline=fuse=false | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils > %t.unfused
 // RUN: qf-opt %s --qf-cpu-pipeline | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils > %t.fused
 // RUN: qf-opt %s --qf-cpu-pipeline="vector-width=8 threads=2" | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%omp_lib > %t.fused8
@@ -148,8 +149,16 @@ func.func @epilogue(%a: !a8, %w: !w4, %gate: tensor<8x64xf32>, %w2: !w4) -> (!a8
 // Dual GEMM (SwiGLU): gate and up share the quantized input, so both
 // products run in one kernel and the gate is never stored. Gate and up in
 // different formats (each product keeps its own summation scheme), with and
-// without transpose_b; the E4M3 block-8 result takes the fused path only
-// with vector-width=8 (the unfused kernels inside the op otherwise).
+// without transpose_b; the E4M3 block-8 result goes into the epilogue only
+// for a target with vector-width=8 (the CPU encodes whole vectors per
+// block); at 16 the products stay qf.matmul and the SwiGLU a qf.map.
+// IR16-LABEL: func.func @dual
+// IR16: qf.fused_matmul
+// IR16: qf.matmul
+// IR16: qf.matmul
+// IR16: qf.map
+// IR16-SAME: #qf.format<elem = f8E4M3FN, block = 8
+// IR16: return
 // IR-LABEL: func.func @dual
 // IR: qf.fused_matmul %{{.*}}, %{{.*}}, %{{.*}} transpose_b : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<64x64xf32, mxfp4, axis = 1>, !qf.tensor<64x64xf32, mxfp8, axis = 1> -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
 // IR: qf.fused_matmul %{{.*}}, %{{.*}}, %{{.*}} : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<64x64xf32, mxfp4, axis = 0>, !qf.tensor<64x64xf32, mxfp4, axis = 0> -> !qf.tensor<8x64xf32, #qf.format<elem = f8E4M3FN, block = 8{{.*}}>, axis = 1>
