@@ -8,6 +8,7 @@
 #ifndef QF_LIB_CONVERSION_QFTOVECTOR_FWHT_H
 #define QF_LIB_CONVERSION_QFTOVECTOR_FWHT_H
 
+#include "qf/Conversion/Kernels/Builder.h"
 #include "qf/Conversion/Kernels/TargetInfo.h"
 #include "qf/Dialect/QF/IR/QF.h"
 #include "qf/Numerics/Hadamard.h"
@@ -57,48 +58,15 @@ public:
   Location loc;
   unsigned vw;
 
-  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  // Index arithmetic folds constants as it goes, so that static shapes give
-  // static trip counts and tails without a canonicalization round.
-  Value addi(Value x, Value y) {
-    std::optional<int64_t> cx = getConstantIntValue(x),
-                           cy = getConstantIntValue(y);
-    if (cx && cy)
-      return idx(*cx + *cy);
-    if (cx == 0)
-      return y;
-    if (cy == 0)
-      return x;
-    return arith::AddIOp::create(b, loc, x, y);
-  }
-  Value muli(Value x, Value y) {
-    std::optional<int64_t> cx = getConstantIntValue(x),
-                           cy = getConstantIntValue(y);
-    if (cx && cy)
-      return idx(*cx * *cy);
-    if (cx == 0 || cy == 0)
-      return idx(0);
-    if (cx == 1)
-      return y;
-    if (cy == 1)
-      return x;
-    return arith::MulIOp::create(b, loc, x, y);
-  }
-  Value divui(Value x, int64_t d) {
-    if (std::optional<int64_t> cx = getConstantIntValue(x))
-      return idx(*cx / d);
-    return arith::DivUIOp::create(b, loc, x, idx(d));
-  }
-  Value remui(Value x, int64_t d) {
-    if (std::optional<int64_t> cx = getConstantIntValue(x))
-      return idx(*cx % d);
-    return arith::RemUIOp::create(b, loc, x, idx(d));
-  }
-  Value ceildivui(Value x, int64_t d) {
-    if (std::optional<int64_t> cx = getConstantIntValue(x))
-      return idx((*cx + d - 1) / d);
-    return arith::CeilDivUIOp::create(b, loc, x, idx(d));
-  }
+  // Index arithmetic folds constants as it goes (qf::kernel::Idx), so that
+  // static shapes give static trip counts and tails.
+  qf::kernel::Idx ix() { return {b, loc}; }
+  Value idx(int64_t v) { return ix().c(v); }
+  Value addi(Value x, Value y) { return ix().add(x, y); }
+  Value muli(Value x, Value y) { return ix().mul(x, y); }
+  Value divui(Value x, int64_t d) { return ix().div(x, d); }
+  Value remui(Value x, int64_t d) { return ix().rem(x, d); }
+  Value ceildivui(Value x, int64_t d) { return ix().ceilDiv(x, d); }
   Value addf(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
   Value subf(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }
   Value mulf(Value x, Value y) { return arith::MulFOp::create(b, loc, x, y); }

@@ -83,7 +83,8 @@ func.func @innermost_b4096_seed(%x: tensor<2x4096xf32>) -> tensor<2x4096xf32> {
 // CHECK: %[[IN:.*]] = bufferization.to_buffer %{{.*}} read_only : tensor<8x?xf32> to memref<8x?xf32>
 // CHECK: %[[D:.*]] = memref.dim %[[IN]], %{{.*}} : memref<8x?xf32>
 // CHECK: memref.alloc(%[[D]]) : memref<8x?xf32>
-// CHECK: %[[CHUNKS:.*]] = arith.ceildivui %[[D]], %{{.*}} : index
+// CHECK: %[[D15:.*]] = arith.addi %[[D]], %{{.*}} : index
+// CHECK: %[[CHUNKS:.*]] = arith.divui %[[D15]], %{{.*}} : index
 // CHECK: scf.parallel (%{{.*}}, %{{.*}}, %{{.*}}) = ({{.*}}) to (%{{.*}}, %{{.*}}, %[[CHUNKS]])
 // CHECK: %[[M:.*]] = vector.create_mask %{{.*}} : vector<16xi1>
 // CHECK-COUNT-8: vector.maskedload %{{.*}}, %[[M]], %{{.*}} : memref<?xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
