@@ -14,6 +14,7 @@
 #include "Fwht.h"
 
 #include "qf/Conversion/Kernels/BlockCodec.h"
+#include "qf/Conversion/Kernels/Builder.h"
 #include "qf/Conversion/Kernels/Codecs.h"
 #include "qf/Conversion/Kernels/ScaleCodec.h"
 #include "qf/Conversion/Kernels/TargetInfo.h"
@@ -57,66 +58,57 @@ qf::QuantizeOp fusableHadamardQuantize(qf::HadamardOp op, unsigned vw) {
   return q;
 }
 
-void emitHadamardQuantize(ConversionPatternRewriter &rewriter,
-                        qf::HadamardOp op, qf::QuantizeOp q, Value input,
-                        const qf::TargetInfo &target) {
-  unsigned vw = target.getVectorWidth();
-  namespace nm = qf::numerics;
-  Location loc = op.getLoc();
-  OpBuilder &b = rewriter;
-  FwhtEmitter e(b, loc, vw);
-  qf::kernel::KB k{b, loc};
-  auto type = cast<RankedTensorType>(op.getInput().getType());
-  qf::QTensorType qt = q.getResult().getType();
-  nm::BlockFormat f = qt.getFormat().toNumerics();
-  bool mx = f.scale == nm::ScaleType::E8M0;
-  int64_t n = op.getBlock(), bq = f.blockSize, w = vw;
-  int64_t unit = std::max(n, bq);
-  unsigned bits = qt.getElementBits();
-  int64_t total = type.getNumElements();
-  // Grouped: w blocks at a time, their amaxes reduced together by a
-  // transposing tree of shuffles and their scales computed in one vector
-  // (as the row quantize kernel does), when a row holds whole groups.
-  int64_t len = type.getDimSize(type.getRank() - 1);
-  int64_t groupSpan = std::max(unit, w * bq);
-  bool grouped = len % groupSpan == 0 && groupSpan / w <= 2 * kMaxRegisterRows;
-  int64_t span = grouped ? groupSpan : unit;
-  SmallVector<int8_t> sigma;
-  if (std::optional<int64_t> seed = op.getSeed()) {
-    std::vector<int8_t> s =
-        qf::numerics::randomSigns(static_cast<uint64_t>(*seed), n);
-    sigma.assign(s.begin(), s.end());
+namespace {
+
+/// The fused kernel's state and its steps.
+class HadamardQuantizeEmitter {
+public:
+  HadamardQuantizeEmitter(OpBuilder &b, qf::HadamardOp op, qf::QuantizeOp q,
+                          const qf::TargetInfo &target)
+      : b(b), loc(op.getLoc()), e(b, loc, target.getVectorWidth()),
+        k{b, loc}, kn(b, loc, target, q.getResult().getType().getFormat().toNumerics(),
+                      q.getResult().getType().getElementBits()),
+        type(cast<RankedTensorType>(op.getInput().getType())),
+        qt(q.getResult().getType()), f(kn.f), bits(kn.bits),
+        w(target.getVectorWidth()), n(op.getBlock()), bq(f.blockSize) {
+    int64_t unit = std::max(n, bq);
+    // Grouped: w blocks at a time, their amaxes reduced together by a
+    // transposing tree of shuffles and their scales computed in one vector
+    // (as the row quantize kernel does), when a row holds whole groups.
+    int64_t len = type.getDimSize(type.getRank() - 1);
+    int64_t groupSpan = std::max(unit, w * bq);
+    grouped = len % groupSpan == 0 && groupSpan / w <= 2 * kMaxRegisterRows;
+    span = grouped ? groupSpan : unit;
+    if (std::optional<int64_t> seed = op.getSeed()) {
+      std::vector<int8_t> s =
+          qf::numerics::randomSigns(static_cast<uint64_t>(*seed), n);
+      sigma.assign(s.begin(), s.end());
+    }
+    scaleValue = float(1.0 / std::sqrt(double(n)));
+    vt = VectorType::get({w}, b.getF32Type());
+    it = VectorType::get({w}, b.getI32Type());
   }
-  const float scaleValue = float(1.0 / std::sqrt(double(n)));
-  Type i32 = b.getI32Type(), f32 = b.getF32Type();
-  auto vt = VectorType::get({w}, f32);
-  auto it = VectorType::get({w}, i32);
 
-  auto flat = [&](Value mem, int64_t rank) -> Value {
-    if (rank == 1)
-      return mem;
-    SmallVector<ReassociationIndices> all(1);
-    for (int64_t d = 0; d < rank; ++d)
-      all[0].push_back(d);
-    return memref::CollapseShapeOp::create(b, loc, mem, all);
-  };
-  int64_t rank = type.getRank();
-  Value in = bufferization::ToBufferOp::create(
-      b, loc, MemRefType::get(type.getShape(), f32), input,
-      /*read_only=*/true);
-  RankedTensorType packedT = qt.getPackedType(), scalesT = qt.getScalesType();
-  RankedTensorType tsT = qt.getTensorScaleType();
-  auto packedM = MemRefType::get(packedT.getShape(), packedT.getElementType());
-  auto scalesM = MemRefType::get(scalesT.getShape(), scalesT.getElementType());
-  Value packedBuf = memref::AllocOp::create(b, loc, packedM);
-  Value scalesBuf = memref::AllocOp::create(b, loc, scalesM);
-  Value in1 = flat(in, rank), packed1 = flat(packedBuf, rank),
-        scales1 = flat(scalesBuf, rank);
+  /// Buffers: the input read-only, the packed codes and the scales.
+  void allocate(Value input) {
+    Type f32 = b.getF32Type();
+    Value in = bufferization::ToBufferOp::create(
+        b, loc, MemRefType::get(type.getShape(), f32), input,
+        /*read_only=*/true);
+    auto memOf = [](RankedTensorType t) {
+      return MemRefType::get(t.getShape(), t.getElementType());
+    };
+    packedBuf = memref::AllocOp::create(b, loc, memOf(qt.getPackedType()));
+    scalesBuf = memref::AllocOp::create(b, loc, memOf(qt.getScalesType()));
+    in1 = qf::kernel::flat(b, loc, in);
+    packed1 = qf::kernel::flat(b, loc, packedBuf);
+    scales1 = qf::kernel::flat(b, loc, scalesBuf);
+  }
 
-  // The rotated span at element `base`, in registers: signs, in-register
-  // stages, stages across the vectors of each rotation block, one scaling
-  // (the library's order).
-  auto rotateAt = [&](Value base) {
+  /// The rotated span at element `base`, in registers: signs, in-register
+  /// stages, stages across the vectors of each rotation block, one scaling
+  /// (the library's order).
+  SmallVector<Value> rotateAt(Value base) {
     RowView src{in1, base, e.idx(w), vt, Value()};
     int64_t chunks = span / w;
     SmallVector<Value> rows;
@@ -133,28 +125,37 @@ void emitHadamardQuantize(ConversionPatternRewriter &rewriter,
     for (Value &x : rows)
       x = e.mulf(x, scale);
     return rows;
-  };
-  auto beginParallel = [&](int64_t count) {
+  }
+
+  /// One scf.parallel over `count` spans; moves the insertion point into
+  /// its body and returns the span index.
+  Value beginParallel(int64_t count) {
     auto par = scf::ParallelOp::create(b, loc, ValueRange{e.idx(0)},
                                        ValueRange{e.idx(count)},
                                        ValueRange{e.idx(1)});
     b.setInsertionPointToStart(par.getBody());
     return par.getInductionVars()[0];
-  };
+  }
 
-  // Two-level formats: S_enc from the finite amax of the rotated tensor
-  // (QuantizeToVector's emitAmax / emitTensorEncodeScale), g = 1 / S_enc.
-  Value sEnc, tsBuf;
-  if (!mx && f.tensorScale) {
-    int64_t spans = total / span;
+  /// Float scales: the tensor encode scale S_enc. Two-level formats take it
+  /// from the finite amax of the rotated tensor (a first rotation pass, as
+  /// the quantize kernel's tensor amax), and store g = 1 / S_enc.
+  void emitTensorScale() {
+    if (kn.isMX())
+      return;
+    Type i32 = b.getI32Type(), f32 = b.getF32Type();
+    if (!f.tensorScale) {
+      sEnc = k.f32(f32, 1.0f);
+      return;
+    }
+    int64_t spans = type.getNumElements() / span;
     Value partial =
         memref::AllocOp::create(b, loc, MemRefType::get({spans}, i32));
     {
       OpBuilder::InsertionGuard g(b);
       Value u = beginParallel(spans);
-      SmallVector<Value> rows = rotateAt(e.muli(u, e.idx(span)));
       Value acc = k.i32(it, 0);
-      for (Value x : rows) {
+      for (Value x : rotateAt(e.muli(u, e.idx(span)))) {
         Value a = qf::kernel::absBits(k, x);
         Value fin = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
                                           a, k.i32(it, 0x7F800000));
@@ -165,63 +166,26 @@ void emitHadamardQuantize(ConversionPatternRewriter &rewriter,
           b, loc, vector::CombiningKind::MAXSI, acc);
       memref::StoreOp::create(b, loc, r, partial, ValueRange{u});
     }
-    auto loop = scf::ForOp::create(b, loc, e.idx(0), e.idx(spans), e.idx(1),
-                                   ValueRange{k.i32(i32, 0)});
-    {
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPointToStart(loop.getBody());
-      Value v = memref::LoadOp::create(b, loc, partial,
-                                       ValueRange{loop.getInductionVar()});
-      Value m =
-          arith::MaxSIOp::create(b, loc, loop.getRegionIterArgs()[0], v);
-      scf::YieldOp::create(b, loc, m);
-    }
-    sEnc = qf::kernel::tensorEncodeScale(k, f, loop.getResult(0));
+    Value amax = qf::kernel::forLoopCarry(
+        b, loc, e.idx(0), e.idx(spans), e.idx(1), k.i32(i32, 0),
+        [&](OpBuilder &, Value i, Value acc) -> Value {
+          Value v = memref::LoadOp::create(b, loc, partial, ValueRange{i});
+          return arith::MaxSIOp::create(b, loc, acc, v);
+        });
+    sEnc = qf::kernel::tensorEncodeScale(k, f, amax);
     Value gv = arith::DivFOp::create(b, loc, k.f32(f32, 1.0f), sEnc);
     tsBuf = memref::AllocOp::create(b, loc, MemRefType::get({}, f32));
     memref::StoreOp::create(b, loc, gv, tsBuf, ValueRange{});
-  } else if (!mx) {
-    sEnc = k.f32(f32, 1.0f);
   }
 
-  {
+  /// The second pass: each span rotated again and quantized from the
+  /// registers, block by block or w blocks at a time.
+  void emitQuantizeSpans() {
     OpBuilder::InsertionGuard g(b);
-    Value u = beginParallel(total / span);
-    Value byteBase = e.muli(u, e.idx(span * bits / 8));
-    Value scaleBase = e.muli(u, e.idx(span / bq));
-    SmallVector<Value> rows = rotateAt(e.muli(u, e.idx(span)));
-
-    // Quantize each block from the registers (QuantizeToVector's paths:
-    // amax of |bits|, D3/D8 non-finite blocks, E8M0 shared exponent or
-    // E4M3 block scale times S_enc).
-    int64_t perBlock = bq / w;
-    auto blockAmax = [&](int64_t j) {
-      ArrayRef<Value> blk =
-          ArrayRef<Value>(rows).slice(j * perBlock, perBlock);
-      Value amaxV = qf::kernel::absBits(k, blk[0]);
-      for (Value x : blk.drop_front())
-        amaxV = arith::MaxSIOp::create(b, loc, amaxV,
-                                       qf::kernel::absBits(k, x));
-      return amaxV;
-    };
-    // The block's scale from its amax bits (scalar i32, or vector<w x
-    // i32> for w blocks at once) and its codes, as the quantize kernel
-    // computes them (qf::kernel::BlockCodec).
-    qf::kernel::BlockCodec kn(b, loc, target, f, bits);
-    auto scaleOf = [&](Value amax) {
-      Value se = sEnc && isa<VectorType>(amax.getType())
-                     ? vector::BroadcastOp::create(b, loc, vt, sEnc).getResult()
-                     : sEnc;
-      return kn.fromAmax(amax, se);
-    };
-    auto encodeBlock = [&](int64_t j, const qf::kernel::ScaleInfo &sv) {
-      for (int64_t c = 0; c < perBlock; ++c) {
-        Value at = e.addi(byteBase,
-                          e.idx((j * perBlock + c) * w * int64_t(bits) / 8));
-        kn.storeCodes(kn.encode(rows[j * perBlock + c], sv), packed1, at, {},
-                      true);
-      }
-    };
+    Value u = beginParallel(type.getNumElements() / span);
+    byteBase = e.muli(u, e.idx(span * bits / 8));
+    scaleBase = e.muli(u, e.idx(span / bq));
+    rows = rotateAt(e.muli(u, e.idx(span)));
     int64_t blocks = span / bq;
     if (!grouped) {
       for (int64_t j = 0; j < blocks; ++j) {
@@ -231,56 +195,127 @@ void emitHadamardQuantize(ConversionPatternRewriter &rewriter,
         encodeBlock(j, kn.splatInfo(s));
         kn.storeScale(s.stored, scales1, e.addi(scaleBase, e.idx(j)));
       }
+      return;
     }
-    for (int64_t g0 = 0; grouped && g0 < blocks; g0 += w) {
-      // Transposing max tree: merging two vectors that hold nb blocks in
-      // segments of seg lanes gives 2 nb blocks in segments of seg / 2.
-      SmallVector<Value> vals;
-      for (int64_t j = g0; j < g0 + w; ++j)
-        vals.push_back(blockAmax(j));
-      for (int64_t nb = 1, seg = w; vals.size() > 1; nb *= 2, seg /= 2) {
-        SmallVector<Value> next;
-        for (size_t i = 0; i < vals.size(); i += 2) {
-          SmallVector<int64_t> lo, hi;
-          for (int64_t off : {int64_t(0), w})
-            for (int64_t sgm = 0; sgm < nb; ++sgm)
-              for (int64_t t = 0; t < seg / 2; ++t) {
-                lo.push_back(off + sgm * seg + t);
-                hi.push_back(off + sgm * seg + seg / 2 + t);
-              }
-          Value a = vector::ShuffleOp::create(b, loc, vals[i], vals[i + 1], lo);
-          Value c = vector::ShuffleOp::create(b, loc, vals[i], vals[i + 1], hi);
-          next.push_back(arith::MaxSIOp::create(b, loc, a, c));
-        }
-        vals = std::move(next);
-      }
-      qf::kernel::ScaleInfo s = scaleOf(vals[0]);
-      Value sbytes = arith::TruncIOp::create(
-          b, loc, VectorType::get({w}, b.getI8Type()), s.stored);
-      vector::StoreOp::create(b, loc, sbytes, scales1,
-                              ValueRange{e.addi(scaleBase, e.idx(g0))});
-      for (int64_t j = 0; j < w; ++j) {
-        // Block j's scale in every lane.
-        SmallVector<int64_t> lane(w, j);
-        auto bcast = [&](Value v) -> Value {
-          return v ? vector::ShuffleOp::create(b, loc, v, v, lane).getResult()
-                   : v;
-        };
-        encodeBlock(g0 + j, {bcast(s.stored), bcast(s.kexp), bcast(s.eb),
-                             bcast(s.nanBlock)});
-      }
+    for (int64_t g0 = 0; g0 < blocks; g0 += w)
+      quantizeGroup(g0);
+  }
+
+  /// The storage tensors; replaces the quantize and the hadamard.
+  void finish(ConversionPatternRewriter &rewriter, qf::HadamardOp op,
+              qf::QuantizeOp q) {
+    SmallVector<Value> results = {
+        qf::kernel::toTensor(b, loc, qt.getPackedType(), packedBuf),
+        qf::kernel::toTensor(b, loc, qt.getScalesType(), scalesBuf)};
+    if (RankedTensorType tsT = qt.getTensorScaleType())
+      results.push_back(qf::kernel::toTensor(b, loc, tsT, tsBuf));
+    rewriter.replaceOpWithMultiple(q, {results});
+    rewriter.eraseOp(op);
+  }
+
+private:
+  /// Lane-wise |bits| maximum of block j's vectors.
+  Value blockAmax(int64_t j) {
+    int64_t perBlock = bq / w;
+    ArrayRef<Value> blk = ArrayRef<Value>(rows).slice(j * perBlock, perBlock);
+    Value amaxV = qf::kernel::absBits(k, blk[0]);
+    for (Value x : blk.drop_front())
+      amaxV =
+          arith::MaxSIOp::create(b, loc, amaxV, qf::kernel::absBits(k, x));
+    return amaxV;
+  }
+
+  /// The block's scale from its amax bits (scalar i32, or vector<w x i32>
+  /// for w blocks at once), as the quantize kernel computes it.
+  qf::kernel::ScaleInfo scaleOf(Value amax) {
+    Value se = sEnc && isa<VectorType>(amax.getType())
+                   ? vector::BroadcastOp::create(b, loc, vt, sEnc).getResult()
+                   : sEnc;
+    return kn.fromAmax(amax, se);
+  }
+
+  /// Codes of block j under `sv` (vectors), packed and stored.
+  void encodeBlock(int64_t j, const qf::kernel::ScaleInfo &sv) {
+    int64_t perBlock = bq / w;
+    for (int64_t c = 0; c < perBlock; ++c) {
+      Value at = e.addi(byteBase,
+                        e.idx((j * perBlock + c) * w * int64_t(bits) / 8));
+      kn.storeCodes(kn.encode(rows[j * perBlock + c], sv), packed1, at, {},
+                    true);
     }
   }
-  Value packedT1 = bufferization::ToTensorOp::create(
-      b, loc, packedT, packedBuf, /*restrict=*/true, /*writable=*/true);
-  Value scalesT1 = bufferization::ToTensorOp::create(
-      b, loc, scalesT, scalesBuf, /*restrict=*/true, /*writable=*/true);
-  SmallVector<Value> results = {packedT1, scalesT1};
-  if (tsT)
-    results.push_back(bufferization::ToTensorOp::create(
-        b, loc, tsT, tsBuf, /*restrict=*/true, /*writable=*/true));
-  rewriter.replaceOpWithMultiple(q, {results});
-  rewriter.eraseOp(op);
+
+  /// Blocks g0 .. g0 + w - 1: their amaxes by a transposing max tree
+  /// (merging two vectors that hold nb blocks in segments of seg lanes
+  /// gives 2 nb blocks in segments of seg / 2), one vector of scales, then
+  /// each block's codes with its scale in every lane.
+  void quantizeGroup(int64_t g0) {
+    SmallVector<Value> vals;
+    for (int64_t j = g0; j < g0 + w; ++j)
+      vals.push_back(blockAmax(j));
+    for (int64_t nb = 1, seg = w; vals.size() > 1; nb *= 2, seg /= 2) {
+      SmallVector<Value> next;
+      for (size_t i = 0; i < vals.size(); i += 2) {
+        SmallVector<int64_t> lo, hi;
+        for (int64_t off : {int64_t(0), w})
+          for (int64_t sgm = 0; sgm < nb; ++sgm)
+            for (int64_t t = 0; t < seg / 2; ++t) {
+              lo.push_back(off + sgm * seg + t);
+              hi.push_back(off + sgm * seg + seg / 2 + t);
+            }
+        Value a = vector::ShuffleOp::create(b, loc, vals[i], vals[i + 1], lo);
+        Value c = vector::ShuffleOp::create(b, loc, vals[i], vals[i + 1], hi);
+        next.push_back(arith::MaxSIOp::create(b, loc, a, c));
+      }
+      vals = std::move(next);
+    }
+    qf::kernel::ScaleInfo s = scaleOf(vals[0]);
+    Value sbytes = arith::TruncIOp::create(
+        b, loc, VectorType::get({w}, b.getI8Type()), s.stored);
+    vector::StoreOp::create(b, loc, sbytes, scales1,
+                            ValueRange{e.addi(scaleBase, e.idx(g0))});
+    for (int64_t j = 0; j < w; ++j) {
+      SmallVector<int64_t> lane(w, j);
+      auto bcast = [&](Value v) -> Value {
+        return v ? vector::ShuffleOp::create(b, loc, v, v, lane).getResult()
+                 : v;
+      };
+      encodeBlock(g0 + j, {bcast(s.stored), bcast(s.kexp), bcast(s.eb),
+                           bcast(s.nanBlock)});
+    }
+  }
+
+  OpBuilder &b;
+  Location loc;
+  FwhtEmitter e;
+  qf::kernel::KB k;
+  qf::kernel::BlockCodec kn;
+  RankedTensorType type;
+  qf::QTensorType qt;
+  const qf::numerics::BlockFormat &f;
+  unsigned bits;
+  int64_t w, n, bq, span = 0;
+  bool grouped = false;
+  SmallVector<int8_t> sigma;
+  float scaleValue = 1.0f;
+  VectorType vt, it;
+  Value in1, packedBuf, packed1, scalesBuf, scales1;
+  Value sEnc, tsBuf;
+  // The span being quantized (emitQuantizeSpans).
+  Value byteBase, scaleBase;
+  SmallVector<Value> rows;
+};
+
+} // namespace
+
+void emitHadamardQuantize(ConversionPatternRewriter &rewriter,
+                          qf::HadamardOp op, qf::QuantizeOp q, Value input,
+                          const qf::TargetInfo &target) {
+  HadamardQuantizeEmitter em(rewriter, op, q, target);
+  em.allocate(input);
+  em.emitTensorScale();
+  em.emitQuantizeSpans();
+  em.finish(rewriter, op, q);
 }
 
 } // namespace qf::cpu
