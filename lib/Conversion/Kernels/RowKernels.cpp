@@ -19,6 +19,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
+using qf::kernel::Idx;
 
 Value qf::kernel::cloneScalarSlice(OpBuilder &b, Value v, IRMapping &m) {
   if (Value done = m.lookupOrNull(v))
@@ -47,8 +48,8 @@ SmallVector<std::pair<Value, Value>> qf::kernel::emitRowReductionLoops(
   SmallVector<std::pair<Value, Value>> scalars;
   // Earlier reductions (and the constants of the inits) per row.
   IRMapping outer;
-  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
-  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+  Value c0 = Idx{b, loc}.c(0);
+  Value c1 = Idx{b, loc}.c(1);
   for (size_t ri = 0; ri < reds.size(); ++ri) {
     // Plain locals: the loop body's lambda captures them.
     qf::RowReduceOp red = reds[ri];
@@ -63,7 +64,7 @@ SmallVector<std::pair<Value, Value>> qf::kernel::emitRowReductionLoops(
           if (stash)
             memref::StoreOp::create(
                 nb, loc, x, stash,
-                ValueRange{arith::AddIOp::create(nb, loc, stashBase, l)});
+                ValueRange{Idx{nb, loc}.add(stashBase, l)});
           Block &comb = red.getCombiner().front();
           IRMapping cm;
           cm.map(comb.getArgument(0), x);
@@ -110,25 +111,20 @@ void qf::kernel::emitStoreRowF32(OpBuilder &b, Location loc, Value outFlat,
   int64_t vw = target.getVectorWidth();
   // Whole chunks, then a masked tail.
   int64_t full = len / vw, tail = len % vw;
-  auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
-  scf::ForOp::create(
-      b, loc, c(0), c(full), c(1), ValueRange{},
-      [&](OpBuilder &nb, Location, Value i, ValueRange) {
-        // `load` builds with `b`: move it into the loop.
-        OpBuilder::InsertionGuard g(b);
-        b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-        Value at = arith::AddIOp::create(
-            b, loc, rowBase, arith::MulIOp::create(b, loc, i, c(vw)));
-        Value y = load(at, Value(), true);
-        vector::StoreOp::create(b, loc, y, outFlat, ValueRange{at});
-        scf::YieldOp::create(b, loc);
-      });
+  Idx ix{b, loc};
+  forLoop(b, loc, ix.c(0), ix.c(full), ix.c(1), [&](OpBuilder &nb, Value i) {
+    // `load` builds with `b`: move it into the loop.
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+    Value at = ix.add(rowBase, ix.mul(i, ix.c(vw)));
+    Value y = load(at, Value(), true);
+    vector::StoreOp::create(b, loc, y, outFlat, ValueRange{at});
+  });
   if (!tail)
     return;
-  Value at = arith::AddIOp::create(b, loc, rowBase, c(full * vw));
-  Value n = c(tail);
+  Value at = ix.add(rowBase, ix.c(full * vw));
+  Value n = ix.c(tail);
   Value y = load(at, n, false);
-  Value mask = vector::CreateMaskOp::create(
-      b, loc, VectorType::get({int64_t(vw)}, b.getI1Type()), ValueRange{n});
-  vector::MaskedStoreOp::create(b, loc, outFlat, ValueRange{at}, mask, y);
+  vector::MaskedStoreOp::create(b, loc, outFlat, ValueRange{at},
+                                laneMask(b, loc, n, vw), y);
 }
