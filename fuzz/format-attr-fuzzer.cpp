@@ -43,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   std::string printed;
   llvm::raw_string_ostream os(printed);
-  fa.print(os);
+  mlir::Attribute(fa).print(os);
   if (mlir::parseAttribute(printed, ctx) != fa) {
     std::fprintf(stderr, "printed format '%s' does not parse back\n",
                  printed.c_str());
