@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Configures (once) and builds qf into build/ with clang-22 and ninja.
+# Configures (once) and builds qf into build/ with clang-22 and ninja;
+# QF_BUILD_DIR picks another folder, QF_CMAKE_ARGS adds configure options.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${QF_BUILD_DIR:-$root/build}"
@@ -10,6 +11,6 @@ if [ ! -f "$build/build.ninja" ]; then
     -DCMAKE_C_COMPILER="$llvm/bin/clang" \
     -DCMAKE_CXX_COMPILER="$llvm/bin/clang++" \
     -DMLIR_DIR="$llvm/lib/cmake/mlir" \
-    -DLLVM_EXTERNAL_LIT="$llvm/bin/lit" >/dev/null
+    -DLLVM_EXTERNAL_LIT="$llvm/bin/lit" ${QF_CMAKE_ARGS:-} >/dev/null
 fi
 cmake --build "$build" -- -j"${QF_JOBS:-$(nproc)}"

@@ -1,8 +1,22 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds, and runs every test (gtest, lit, install
 # consumer); ends with CTest's summary line.
+#   --sanitize  builds qf's own code with ASan + UBSan into build-asan/ (the
+#               MLIR libraries are not instrumented) and runs the same tests
+#               there (docs/reliability.md).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+if [ "${1:-}" = "--sanitize" ]; then
+  export QF_BUILD_DIR="${QF_BUILD_DIR:-$root/build-asan}"
+  export QF_CMAKE_ARGS="-DQF_SANITIZE=ON -DQF_BUILD_BENCH=OFF"
+  # Leaks at exit are not failures of a compiler run (MLIR keeps its
+  # context's allocations until exit by design); every other report is.
+  export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}"
+  export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+elif [ -n "${1:-}" ]; then
+  echo "usage: scripts/test.sh [--sanitize]" >&2
+  exit 2
+fi
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh"
 cd "${QF_BUILD_DIR:-$root/build}"

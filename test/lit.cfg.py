@@ -25,11 +25,28 @@ config.substitutions.append(("%mlir_c_runner_utils", lib("mlir_c_runner_utils"))
 config.substitutions.append(("%qf_src", config.qf_src_root))
 
 tool_dirs = [config.qf_tools_dir, config.llvm_tools_dir]
+# A sanitizer build (QF_SANITIZE) instruments the plugin and libqf_runtime.so;
+# the uninstrumented mlir-opt and mlir-runner that load them get the ASan
+# runtime preloaded.
+upstream_prefix = []
+if getattr(config, "qf_sanitize", "OFF").upper() in ("ON", "1", "TRUE", "YES"):
+    config.available_features.add("asan")
+    import subprocess
+    asan_rt = subprocess.check_output(
+        [config.qf_cxx_compiler, "-print-file-name=libclang_rt.asan-x86_64.so"],
+        text=True).strip()
+    upstream_prefix = ["env", "LD_PRELOAD=" + asan_rt]
+def upstream(name):
+    if not upstream_prefix:
+        return ToolSubst(name, unresolved="fatal")
+    path = os.path.join(config.llvm_tools_dir, name)
+    return ToolSubst(name, command=" ".join(upstream_prefix + [path]),
+                     unresolved="fatal")
 tools = [
     ToolSubst("qf-opt", unresolved="fatal"),
     ToolSubst("qf-gen-ref", unresolved="ignore"),
-    ToolSubst("mlir-opt", unresolved="fatal"),
-    ToolSubst("mlir-runner", unresolved="fatal"),
+    upstream("mlir-opt"),
+    upstream("mlir-runner"),
     ToolSubst("mlir-translate", unresolved="fatal"),
     ToolSubst("llc", unresolved="fatal"),
     ToolSubst("llvm-nm", unresolved="fatal"),

@@ -245,11 +245,16 @@ QuantizedTensor quantizeMse(const BlockFormat &f, const Layout &l,
                                                            : 1.0f;
   float g = f.scale != ScaleType::E8M0 && f.tensorScale ? q.tensorScale : 1.0f;
   std::vector<uint8_t> codes;
-  std::vector<float> out;
+  std::vector<float> out, xb;
   forEachBlock(f, l, [&](int64_t off, int64_t stride, int64_t s, int64_t len) {
     const float *x = data + off;
     if (blockHasNonFinite(x, len, stride))
       return;
+    // The trial encodings write contiguous scratch codes, so they read a
+    // contiguous copy of the block (blocks along an outer axis are strided).
+    xb.resize(size_t(len));
+    for (int64_t i = 0; i < len; ++i)
+      xb[size_t(i)] = x[i * stride];
     codes.assign(size_t(len), 0);
     out.assign(size_t(len), 0.0f);
     auto sse = [&](ScaleBits sb) {
@@ -257,13 +262,13 @@ QuantizedTensor quantizeMse(const BlockFormat &f, const Layout &l,
       if (std::isnan(sf))
         return std::numeric_limits<double>::infinity();
       if (f.scale == ScaleType::E8M0)
-        encodeMxBlock(f, x, len, stride, int(sb & 0xFF) - 127, codes.data());
+        encodeMxBlock(f, xb.data(), len, 1, int(sb & 0xFF) - 127, codes.data());
       else
-        encodeFloatScaledBlock(f, x, len, stride, sf, sEnc, codes.data());
+        encodeFloatScaledBlock(f, xb.data(), len, 1, sf, sEnc, codes.data());
       dequantizeBlock(f, codes.data(), len, 1, sb, g, out.data());
       double e = 0;
       for (int64_t i = 0; i < len; ++i) {
-        double d = double(out[size_t(i)]) - double(x[i * stride]);
+        double d = double(out[size_t(i)]) - double(xb[size_t(i)]);
         e += d * d;
       }
       return e;

@@ -15,6 +15,8 @@
 #include "qf/Numerics/Packing.h"
 #include "qf/Numerics/Quantize.h"
 
+#include "WeightReader.h"
+
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -29,6 +31,7 @@
 #include "mlir/IR/MLIRContext.h"
 
 namespace nm = qf::numerics;
+using qf::packweights::parseShape;
 
 static int usage(const char *msg) {
   std::cerr << "qf-pack-weights: " << msg << "\n"
@@ -46,19 +49,6 @@ static int usage(const char *msg) {
                "  writes PREFIX.codes, PREFIX.scales (and PREFIX.tscale for "
                "formats with a tensor scale); --hex prints them instead\n";
   return 1;
-}
-
-static bool parseShape(const std::string &s, std::vector<int64_t> &shape) {
-  std::stringstream ss(s);
-  std::string part;
-  while (std::getline(ss, part, 'x')) {
-    char *end = nullptr;
-    long long v = std::strtoll(part.c_str(), &end, 10);
-    if (part.empty() || *end || v <= 0)
-      return false;
-    shape.push_back(v);
-  }
-  return !shape.empty();
 }
 
 static std::string hex(const std::vector<uint8_t> &b) {
@@ -102,74 +92,6 @@ static std::optional<nm::BlockFormat> parseFormat(const std::string &text,
     return std::nullopt;
   }
   return fa.toNumerics();
-}
-
-/// Reads a NumPy .npy file (format 1.0-3.0) holding little-endian f32 in C
-/// order; returns its shape and data, or an error.
-static std::string readNpy(const std::vector<char> &raw,
-                           std::vector<int64_t> &shape,
-                           std::vector<float> &data) {
-  static const char magic[] = "\x93NUMPY";
-  if (raw.size() < 10 || std::memcmp(raw.data(), magic, 6) != 0)
-    return "not a .npy file (no \\x93NUMPY magic)";
-  int major = uint8_t(raw[6]);
-  size_t hlen, off;
-  if (major == 1) {
-    hlen = uint8_t(raw[8]) | size_t(uint8_t(raw[9])) << 8;
-    off = 10;
-  } else if (major == 2 || major == 3) {
-    if (raw.size() < 12)
-      return "truncated .npy header";
-    hlen = 0;
-    for (int i = 0; i < 4; ++i)
-      hlen |= size_t(uint8_t(raw[8 + i])) << (8 * i);
-    off = 12;
-  } else {
-    return ".npy version " + std::to_string(major) + " is not supported";
-  }
-  if (raw.size() < off + hlen)
-    return "truncated .npy header";
-  std::string h(raw.data() + off, hlen);
-  auto value = [&](const std::string &key) -> std::string {
-    size_t k = h.find("'" + key + "'");
-    if (k == std::string::npos)
-      return "";
-    size_t c = h.find(':', k);
-    if (c == std::string::npos)
-      return "";
-    size_t b = h.find_first_not_of(' ', c + 1);
-    if (b == std::string::npos)
-      return "";
-    size_t e = h[b] == '(' ? h.find(')', b) + 1 : h.find_first_of(",}", b);
-    return h.substr(b, e == std::string::npos ? std::string::npos : e - b);
-  };
-  std::string descr = value("descr"), order = value("fortran_order"),
-              shp = value("shape");
-  if (descr != "'<f4'")
-    return "dtype " + (descr.empty() ? std::string("?") : descr) +
-           " is not supported; expected '<f4' (little-endian float32)";
-  if (order != "False")
-    return "Fortran-ordered arrays are not supported; save in C order";
-  if (shp.size() < 2 || shp.front() != '(')
-    return "cannot read the shape in the .npy header";
-  std::stringstream ss(shp.substr(1, shp.size() - 2));
-  std::string part;
-  shape.clear();
-  while (std::getline(ss, part, ',')) {
-    if (part.find_first_not_of(' ') == std::string::npos)
-      continue;
-    shape.push_back(std::strtoll(part.c_str(), nullptr, 10));
-  }
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  size_t body = off + hlen;
-  if (raw.size() - body != size_t(n) * 4)
-    return "the .npy data has " + std::to_string(raw.size() - body) +
-           " bytes; its shape needs " + std::to_string(n * 4);
-  data.resize(size_t(n));
-  std::memcpy(data.data(), raw.data() + body, size_t(n) * 4);
-  return "";
 }
 
 int main(int argc, char **argv) {
@@ -217,9 +139,9 @@ int main(int argc, char **argv) {
                         std::istreambuf_iterator<char>());
   nm::Layout l;
   std::vector<float> x;
-  bool npy = raw.size() >= 6 && std::memcmp(raw.data(), "\x93NUMPY", 6) == 0;
+  bool npy = qf::packweights::isNpy(raw);
   if (npy) {
-    if (std::string e = readNpy(raw, l.shape, x); !e.empty())
+    if (std::string e = qf::packweights::readNpy(raw, l.shape, x); !e.empty())
       return usage(("'" + in + "': " + e).c_str());
     std::vector<int64_t> given;
     if (!shapeStr.empty() && (!parseShape(shapeStr, given) || given != l.shape))
@@ -234,15 +156,10 @@ int main(int argc, char **argv) {
   if (std::string e = nm::checkLayout(*f, l); !e.empty())
     return usage(e.c_str());
   int64_t n = l.numElements();
-  if (!npy) {
-    if (int64_t(raw.size()) != n * 4)
-      return usage(("'" + in + "' has " + std::to_string(raw.size()) +
-                    " bytes; shape " + shapeStr + " needs " +
-                    std::to_string(n * 4) + " (raw little-endian f32)")
-                       .c_str());
-    x.resize(static_cast<size_t>(n));
-    std::memcpy(x.data(), raw.data(), raw.size());
-  }
+  if (!npy)
+    if (std::string e = qf::packweights::readRaw(raw, l.shape, shapeStr, x);
+        !e.empty())
+      return usage(("'" + in + "' " + e).c_str());
   // The rotation qf-insert-hadamard applies to weights its callers quantize
   // (W Q^T: each row along K transformed like the activation).
   if (rotateSeed && !rotateBlock)

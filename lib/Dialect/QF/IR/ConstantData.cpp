@@ -112,7 +112,9 @@ std::vector<uint8_t> readBytes(DenseElementsAttr attr) {
   if (attr.isSplat()) {
     for (int64_t i = 0; i < n; ++i)
       std::memcpy(out.data() + i * eltBytes, raw.data(), eltBytes);
-  } else {
+  } else if (!out.empty()) {
+    // Empty tensors have no data pointer; memcpy from null is undefined
+    // even for 0 bytes (dialect-parser-fuzzer, UBSan).
     std::memcpy(out.data(), raw.data(), out.size());
   }
   return out;

@@ -43,13 +43,20 @@ struct Table {
   std::map<std::string, Entry> entries;
 };
 
-/// Reads and checks the table; returns an error message on failure.
-inline std::string readTable(StringRef path, Table &t) {
-  auto buf = llvm::MemoryBuffer::getFile(path);
-  if (!buf)
-    return "cannot read calibration file '" + path.str() +
-           "': " + buf.getError().message();
-  auto json = llvm::json::parse((*buf)->getBuffer());
+/// Largest |octave| a table may address: beyond the double range every bin
+/// edge is 0 or inf already, and it keeps the octave arithmetic of binEdges
+/// far from int64/int overflow.
+constexpr int64_t kMaxOctave = 4096;
+/// Largest bins_per_octave a table may declare (the runtime writes 8).
+constexpr int64_t kMaxBinsPerOctave = 1 << 16;
+
+/// Parses and checks the table held in `text` (read from `path`, which only
+/// names it in messages); returns an error message on failure. Everything
+/// later arithmetic relies on is checked here, so the passes can trust the
+/// table: a grid of 1..2^16 bins per octave, octaves within +-4096, and
+/// histogram bins and counts that are non-negative and on that grid.
+inline std::string parseTable(StringRef text, StringRef path, Table &t) {
+  auto json = llvm::json::parse(text);
   if (!json)
     return "calibration file '" + path.str() +
            "' is not valid JSON: " + llvm::toString(json.takeError());
@@ -62,8 +69,18 @@ inline std::string readTable(StringRef path, Table &t) {
     return "calibration file '" + path.str() +
            "' has an unsupported version; this qf reads version 1";
   if (const llvm::json::Object *h = root->getObject("histogram")) {
-    t.binsPerOctave = int(h->getInteger("bins_per_octave").value_or(8));
-    t.minExp = int(h->getInteger("min_exp").value_or(-64));
+    int64_t bpo = h->getInteger("bins_per_octave").value_or(8);
+    int64_t minExp = h->getInteger("min_exp").value_or(-64);
+    if (bpo < 1 || bpo > kMaxBinsPerOctave)
+      return "calibration file '" + path.str() + "' has bins_per_octave " +
+             std::to_string(bpo) + "; expected 1.." +
+             std::to_string(kMaxBinsPerOctave);
+    if (minExp < -kMaxOctave || minExp > kMaxOctave)
+      return "calibration file '" + path.str() + "' has min_exp " +
+             std::to_string(minExp) + "; expected -" +
+             std::to_string(kMaxOctave) + ".." + std::to_string(kMaxOctave);
+    t.binsPerOctave = int(bpo);
+    t.minExp = int(minExp);
   }
   const llvm::json::Array *tensors = root->getArray("tensors");
   if (!tensors)
@@ -80,13 +97,19 @@ inline std::string readTable(StringRef path, Table &t) {
     if (const llvm::json::Array *h = o->getArray("histogram"))
       for (const llvm::json::Value &p : *h) {
         const llvm::json::Array *pair = p.getAsArray();
-        if (!pair || pair->size() != 2 || !(*pair)[0].getAsInteger() ||
-            !(*pair)[1].getAsInteger())
+        std::optional<int64_t> bin, count;
+        if (pair && pair->size() == 2) {
+          bin = (*pair)[0].getAsInteger();
+          count = (*pair)[1].getAsInteger();
+        }
+        // A bin must lie on the grid (its octave within kMaxOctave) and a
+        // count must be a real count: the passes divide by neither.
+        if (!bin || !count || *bin < 0 || *count < 0 ||
+            *bin / t.binsPerOctave > 2 * kMaxOctave)
           return "calibration file '" + path.str() + "': tensor '" +
                  name->str() + "' has a malformed histogram";
-        e.hist.push_back({*(*pair)[0].getAsInteger(),
-                          uint64_t(*(*pair)[1].getAsInteger())});
-        e.finiteNonzero += uint64_t(*(*pair)[1].getAsInteger());
+        e.hist.push_back({*bin, uint64_t(*count)});
+        e.finiteNonzero += uint64_t(*count);
       }
     llvm::sort(e.hist);
     e.channelAxis = o->getInteger("channel_axis").value_or(-1);
@@ -101,6 +124,15 @@ inline std::string readTable(StringRef path, Table &t) {
     t.entries[name->str()] = e;
   }
   return "";
+}
+
+/// Reads the file at `path` and parses it with parseTable.
+inline std::string readTable(StringRef path, Table &t) {
+  auto buf = llvm::MemoryBuffer::getFile(path);
+  if (!buf)
+    return "cannot read calibration file '" + path.str() +
+           "': " + buf.getError().message();
+  return parseTable((*buf)->getBuffer(), path, t);
 }
 
 

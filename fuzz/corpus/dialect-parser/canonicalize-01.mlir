@@ -1,0 +1,13 @@
+func.func @resource_weights() -> !qf.tensor<32xf32, mxfp4, axis = 0> {
+  %c = arith.constant dense_resource<w0> : tensor<32xf32>
+  %q = qf.quantize %c : tensor<32xf32> -> !qf.tensor<32xf32, mxfp4, axis = 0>
+  return %q : !qf.tensor<32xf32, mxfp4, axis = 0>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      w0: "0x040000000000803f000000c0000040400000003f0000803f000000c0000040400000003f0000803f000000c0000040400000003f0000803f000000c0000040400000003f0000803f000000c0000040400000003f0000803f000000c0000040400000003f0000803f000000c0000040400000003f0000803f000000c0000040400000003f"
+    }
+  }
+#-}

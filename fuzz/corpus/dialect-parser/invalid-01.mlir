@@ -1,0 +1,1 @@
+#bad = #qf.format<elem = f8E3M4>

@@ -1,0 +1,1 @@
+#bad = #qf.format<elem = i16>

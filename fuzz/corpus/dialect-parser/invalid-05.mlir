@@ -1,0 +1,1 @@
+#bad = #qf.format<elem = f4E2M1FN, block = 0>

@@ -1,0 +1,1 @@
+#bad = #qf.format<elem = f8E4M3FN, block = 16, scale = f16, rule = ceil>

@@ -1,0 +1,1 @@
+#bad = #qf.format<elem = i4, scale = f32, tensor_scale = f32>

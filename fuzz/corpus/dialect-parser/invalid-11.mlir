@@ -1,0 +1,1 @@
+#bad = #qf.format<elem = f6E2M3FN, range = full>

@@ -1,0 +1,1 @@
+#bad = #qf.format<block = 16, scale = f16>

@@ -1,0 +1,1 @@
+func.func private @f(!qf.tensor<4x64xf32, fp8_tensor, axis = 1>)

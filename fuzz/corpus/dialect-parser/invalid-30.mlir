@@ -1,0 +1,4 @@
+func.func @f(%x: tensor<4x64xf32>, %s: tensor<4x4xi8>) {
+  %0 = qf.quantize %x scales(%s : tensor<4x4xi8>) : tensor<4x64xf32> -> !qf.tensor<4x64xf32, nvfp4, axis = 1>
+  return
+}

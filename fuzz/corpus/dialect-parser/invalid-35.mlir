@@ -1,0 +1,4 @@
+func.func @f(%q: !qf.tensor<4x64xf32, mxfp4, axis = 1>) {
+  %0 = qf.dequantize %q : !qf.tensor<4x64xf32, mxfp4, axis = 1> -> tensor<4x64xbf16>
+  return
+}

@@ -1,0 +1,4 @@
+func.func @f(%q: !qf.tensor<4x64xf32, mxfp4, axis = 1>) {
+  %0 = qf.requantize %q : !qf.tensor<4x64xf32, mxfp4, axis = 1> -> !qf.tensor<8x64xf32, mxfp8, axis = 1>
+  return
+}

@@ -1,0 +1,4 @@
+func.func @f(%x: tensor<4x?xf32>) {
+  %0 = qf.hadamard %x axis = 1 block = 32 : tensor<4x?xf32>
+  return
+}

@@ -1,0 +1,7 @@
+func.func @dual_rhs2_shape(%a: !qf.tensor<8x64xf32, mxfp8, axis = 1>, %w: !qf.tensor<64x64xf32, mxfp4, axis = 1>, %w2: !qf.tensor<32x64xf32, mxfp4, axis = 1>) -> !qf.tensor<8x64xf32, mxfp8, axis = 1> {
+  %r = qf.fused_matmul %a, %w, %w2 transpose_b : !qf.tensor<8x64xf32, mxfp8, axis = 1>, !qf.tensor<64x64xf32, mxfp4, axis = 1>, !qf.tensor<32x64xf32, mxfp4, axis = 1> -> !qf.tensor<8x64xf32, mxfp8, axis = 1> {
+  ^bb0(%acc: f32, %acc2: f32):
+    qf.yield %acc : f32
+  }
+  return %r : !qf.tensor<8x64xf32, mxfp8, axis = 1>
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer harnesses of fuzz/ into build-fuzz/ (qf instrumented
+# with libFuzzer coverage, ASan and UBSan) and runs each for SECONDS (default
+# 60), one after the other, from its seed corpus in fuzz/corpus/<name>; new
+# inputs collect in build-fuzz/corpus/<name>, crashes in
+# build-fuzz/crashes/<name>. Prints one summary line per harness; exits 1 if
+# any harness failed. QF_FUZZERS="a b" picks harnesses.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+seconds="${1:-60}"
+build="${QF_FUZZ_BUILD_DIR:-$root/build-fuzz}"
+llvm=/usr/lib/llvm-22
+fuzzers=(${QF_FUZZERS:-format-attr-fuzzer numerics-fuzzer calibration-table-fuzzer
+         pack-weights-fuzzer dialect-parser-fuzzer})
+if [ ! -f "$build/build.ninja" ]; then
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_C_COMPILER="$llvm/bin/clang" -DCMAKE_CXX_COMPILER="$llvm/bin/clang++" \
+    -DMLIR_DIR="$llvm/lib/cmake/mlir" -DLLVM_EXTERNAL_LIT="$llvm/bin/lit" \
+    -DQF_BUILD_FUZZERS=ON -DQF_BUILD_BENCH=OFF >/dev/null
+fi
+cmake --build "$build" --target "${fuzzers[@]}" -- -j"${QF_JOBS:-$(nproc)}"
+status=0
+summary=()
+for f in "${fuzzers[@]}"; do
+  name="${f%-fuzzer}"
+  corpus="$build/corpus/$name" crashes="$build/crashes/$name"
+  mkdir -p "$corpus" "$crashes"
+  log="$build/fuzz-$name.log"
+  # -rss_limit_mb: an input that needs more memory is a finding too.
+  if "$build/bin/$f" -max_total_time="$seconds" -rss_limit_mb=2048 \
+       -artifact_prefix="$crashes/" -print_final_stats=1 \
+       "$corpus" "$root/fuzz/corpus/$name" >"$log" 2>&1; then
+    result=ok
+  else
+    result="FAILED (see $log; input in $crashes)"
+    status=1
+  fi
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  summary+=("$(printf '%-26s %6ss %10s runs  %s' "$f" "$seconds" "${runs:-?}" "$result")")
+done
+echo "fuzz summary:"
+printf '  %s\n' "${summary[@]}"
+exit $status
