@@ -57,6 +57,8 @@ LogicalResult qf::buildQFCPUPipeline(
   qfOpts.vectorWidth = options.vectorWidth;
   qfOpts.x86Avx512 = avx512;
   pm.addPass(qf::createConvertQFToVectorPass(qfOpts));
+  if (options.outParams)
+    pm.addPass(qf::createCopyRepeatedResultsPass());
 
   // The rest is upstream; written as pipeline text so that a user can read
   // and reproduce each step with mlir-opt.

@@ -2,6 +2,7 @@
 #ifndef QF_PIPELINES_PASSES_H
 #define QF_PIPELINES_PASSES_H
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"

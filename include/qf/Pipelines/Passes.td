@@ -34,4 +34,19 @@ def SetCPUTargetPass : Pass<"qf-set-cpu-target", "::mlir::ModuleOp"> {
   ];
 }
 
+def CopyRepeatedResultsPass
+    : Pass<"qf-copy-repeated-results", "::mlir::ModuleOp"> {
+  let summary = "Give each tensor result of a public function its own value";
+  let description = [{
+    A public function that returns the same tensor value more than once
+    (`return %a, %a`) gets a copy (`bufferization.alloc_tensor() copy(%a)`)
+    for every repetition, so that each result bufferizes to its own buffer.
+    `qf-cpu-pipeline="out-params=true"` runs it before bufferization: the
+    upstream `buffer-results-to-out-params` (with hoisted allocations)
+    crashes on a buffer returned twice, and a caller's two out-parameters
+    must both be written anyway.
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+}
+
 #endif // QF_PIPELINES_PASSES_TD

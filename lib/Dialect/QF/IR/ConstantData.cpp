@@ -5,6 +5,7 @@
 #include "qf/Numerics/Packing.h"
 
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <cstring>
 
@@ -12,12 +13,25 @@ using namespace mlir;
 
 namespace qf {
 
+std::optional<int64_t> checkedNumElements(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    if (ShapedType::isDynamic(d) || d < 0 || llvm::MulOverflow(n, d, n))
+      return std::nullopt;
+  return n;
+}
+
+bool isFoldableSize(ArrayRef<int64_t> shape) {
+  std::optional<int64_t> n = checkedNumElements(shape);
+  return n && *n <= kMaxFoldElements;
+}
+
 std::optional<std::vector<float>> readFloatElements(Attribute attr) {
   auto typed = dyn_cast_or_null<TypedAttr>(attr);
   if (!typed)
     return std::nullopt;
   auto type = dyn_cast<RankedTensorType>(typed.getType());
-  if (!type || !type.hasStaticShape() ||
+  if (!type || !isFoldableSize(type.getShape()) ||
       !isa<Float32Type, Float16Type, BFloat16Type>(type.getElementType()))
     return std::nullopt;
   int64_t n = type.getNumElements();

@@ -400,8 +400,10 @@ QuantizedAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << tensorScale.getType();
   unsigned bits = type.getElementBits();
   if (bits < 8) {
-    for (uint8_t c : readBytes(codes))
-      if (c >> bits) {
+    // The raw data holds one byte per code, or one byte for a splat: read
+    // in place (a splat of a huge shape is never expanded).
+    for (char raw : codes.getRawData())
+      if (uint8_t c = uint8_t(raw); c >> bits) {
         return emitError() << "code 0x" << llvm::utohexstr(c)
                            << " does not fit in " << bits
                            << " bits (format " << type.getFormat().str()

@@ -124,7 +124,7 @@ static QuantizedAttr quantizeValues(QTensorType type,
 
 OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
   QTensorType type = getResult().getType();
-  if (!type.hasStaticShape())
+  if (!isFoldableSize(type.getShape()))
     return {};
   std::optional<std::vector<float>> values =
       readFloatElements(adaptor.getInput());
@@ -178,7 +178,7 @@ static std::vector<float> dequantizeValues(QuantizedAttr q) {
 
 OpFoldResult DequantizeOp::fold(FoldAdaptor adaptor) {
   auto q = dyn_cast_or_null<QuantizedAttr>(adaptor.getInput());
-  if (!q || !getResult().getType().hasStaticShape())
+  if (!q || !isFoldableSize(getResult().getType().getShape()))
     return {};
   return makeFloatElements(getResult().getType(), dequantizeValues(q));
 }
@@ -274,7 +274,7 @@ OpFoldResult RequantizeOp::fold(FoldAdaptor adaptor) {
     return getInput();
   auto q = dyn_cast_or_null<QuantizedAttr>(adaptor.getInput());
   QTensorType type = getResult().getType();
-  if (!q || !type.hasStaticShape())
+  if (!q || !isFoldableSize(type.getShape()))
     return {};
   return quantizeValues(type, dequantizeValues(q));
 }
@@ -321,7 +321,7 @@ LogicalResult PackOp::fold(FoldAdaptor adaptor,
     }
   }
   auto q = dyn_cast_or_null<QuantizedAttr>(adaptor.getInput());
-  if (!q)
+  if (!q || !isFoldableSize(q.getType().getShape()))
     return failure();
   QTensorType type = q.getType();
   auto packedType = cast<RankedTensorType>(getPacked().getType());
@@ -351,7 +351,7 @@ OpFoldResult UnpackOp::fold(FoldAdaptor adaptor) {
         getTensorScale() == pack.getTensorScale())
       return pack.getInput();
   QTensorType type = getResult().getType();
-  if (!type.hasStaticShape())
+  if (!isFoldableSize(type.getShape()))
     return {};
   auto packed = dyn_cast_or_null<DenseElementsAttr>(adaptor.getPacked());
   auto scales = dyn_cast_or_null<DenseElementsAttr>(adaptor.getScales());

@@ -5,6 +5,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace qf;
@@ -20,6 +21,9 @@ void QFDialect::registerTypes() {
 #include "qf/Dialect/QF/IR/QFTypes.cpp.inc"
       >();
 }
+
+/// The most elements of a !qf.tensor: its size in bits fits int64.
+static constexpr int64_t kMaxElements = int64_t(1) << 60;
 
 static std::string shapeStr(ArrayRef<int64_t> shape) {
   std::string s;
@@ -39,9 +43,19 @@ LogicalResult QTensorType::verify(function_ref<InFlightDiagnostic()> emitError,
   if (!isa<Float32Type, Float16Type, BFloat16Type>(expressedType))
     return emitError() << "expressed type " << expressedType
                        << " is not supported; expected f32, f16 or bf16";
-  for (int64_t d : shape)
+  int64_t staticElements = 1;
+  for (int64_t d : shape) {
     if (d < 0 && !ShapedType::isDynamic(d))
       return emitError() << "invalid dimension size " << d;
+    // Sizes in bits (packed rows, storage bytes) are int64 arithmetic: the
+    // static element count times 8 must not overflow.
+    if (!ShapedType::isDynamic(d) &&
+        (llvm::MulOverflow(staticElements, d, staticElements) ||
+         staticElements > kMaxElements))
+      return emitError() << "shape " << shapeStr(shape)
+                         << " has more than 2^60 elements; sizes in bits "
+                            "would overflow int64";
+  }
   int64_t rank = shape.size();
   BlockKind kind = format.getBlockKind();
   if (kind == BlockKind::Tensor) {

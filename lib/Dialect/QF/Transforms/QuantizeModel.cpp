@@ -670,8 +670,9 @@ struct QuantizeModelPass final
                        "broadcast); it is quantized at run time in "
                        "weight-format");
       else if (w.isConstant)
-        op->emitRemark("qf-quantize-model: the weight constant has no data "
-                       "(elided resource); it is quantized at run time");
+        op->emitRemark("qf-quantize-model: the weight constant has no readable "
+                       "data (an elided resource, or over the compile-time "
+                       "limit of 2^26 elements); it is quantized at run time");
       rhs = pad(collapse(c.b, c.bGroups), kDimB);
       if (f) {
         SmallVector<int64_t> s(bShape);

@@ -15,10 +15,27 @@
 
 namespace qf {
 
+/// The most elements a constant may have for qf to read, fold or quantize it
+/// at compile time (2^26: 256 MiB of f32). Folders skip larger constants and
+/// leave their ops for run time; passes treat them like constants without
+/// data. Bounds the memory and time of compile-time evaluation
+/// (docs/reliability.md, "Resource limits").
+constexpr int64_t kMaxFoldElements = int64_t(1) << 26;
+
+/// The element count of a static `shape`, or std::nullopt when it is dynamic
+/// or the count overflows int64 (the builtin tensor type allows such shapes,
+/// and ShapedType::getNumElements would overflow on them).
+std::optional<int64_t> checkedNumElements(llvm::ArrayRef<int64_t> shape);
+
+/// True if a constant of `shape` is small enough to evaluate at compile time:
+/// static and at most kMaxFoldElements elements.
+bool isFoldableSize(llvm::ArrayRef<int64_t> shape);
+
 /// Reads a constant float tensor (f32/f16/bf16 `dense<>`, or an f32
 /// `dense_resource<>` that carries data) as FP32 values in row-major order.
 /// Returns std::nullopt when the attribute holds no readable data (e.g. an
-/// elided resource) or has another element type.
+/// elided resource), has another element type or more than kMaxFoldElements
+/// elements.
 std::optional<std::vector<float>> readFloatElements(mlir::Attribute attr);
 
 /// Builds a dense attribute of `type` (f32, f16 or bf16 elements) from FP32
