@@ -11,7 +11,10 @@ if [ "${1:-}" = "--sanitize" ]; then
   export QF_CMAKE_ARGS="-DQF_SANITIZE=ON -DQF_BUILD_BENCH=OFF"
   # Leaks at exit are not failures of a compiler run (MLIR keeps its
   # context's allocations until exit by design); every other report is.
-  export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}"
+  # allow_user_poisoning=0: LLVM's header-only allocator code compiled into
+  # qf (instrumented) poisons memory that the uninstrumented libMLIR then
+  # reads or frees, which ASan reports as use-after-poison in libMLIR.
+  export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1:allow_user_poisoning=0}"
   export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 elif [ -n "${1:-}" ]; then
   echo "usage: scripts/test.sh [--sanitize]" >&2
