@@ -65,9 +65,9 @@ run_and_match("installed qf-pack-weights" "codes 0x73\nscales 0x80"
   --shape=2 --axis=0 --hex "${weights}")
 set(plugin "${prefix}/lib/libQFPlugin.so")
 run_and_match("mlir-opt + installed dialect plugin" "${folded}"
-  "${QF_MLIR_OPT}" "--load-dialect-plugin=${plugin}" "${input}" --canonicalize)
+  ${QF_TOOL_ENV} "${QF_MLIR_OPT}" "--load-dialect-plugin=${plugin}" "${input}" --canonicalize)
 run_and_match("mlir-opt + installed pass plugin"
   "qf-report: 1 quantized tensors"
-  "${QF_MLIR_OPT}" "--load-dialect-plugin=${plugin}"
+  ${QF_TOOL_ENV} "${QF_MLIR_OPT}" "--load-dialect-plugin=${plugin}"
   "--load-pass-plugin=${plugin}" "${input}"
   "--pass-pipeline=builtin.module(qf-report)" -o /dev/null)
