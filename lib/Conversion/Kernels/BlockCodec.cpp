@@ -29,13 +29,15 @@ bool BlockCodec::byteScales() const { return isByteScale(f.scale); }
 ScaleInfo BlockCodec::fromAmax(Value amaxBits, Value sEnc) {
   KB k = kb();
   Type it = amaxBits.getType();
+  // A block holding a non-finite value encodes to zeros with the NaN scale.
+  Value nonFinite = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                          amaxBits, k.i32(it, 0x7F800000));
   ScaleInfo s;
-  s.nanBlock = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
-                                     amaxBits, k.i32(it, 0x7F800000));
   if (isMX()) {
     Value xs = mxScaleExponent(k, f, amaxBits);
     Value byte = arith::AddIOp::create(b, loc, xs, k.i32(it, 127));
-    s.stored = arith::SelectOp::create(b, loc, s.nanBlock, k.i32(it, 0xFF), byte);
+    s.nanBlock = nonFinite;
+    s.stored = arith::SelectOp::create(b, loc, nonFinite, k.i32(it, 0xFF), byte);
     s.kexp = mxKexp(xs);
     return s;
   }
@@ -47,13 +49,11 @@ ScaleInfo BlockCodec::fromAmax(Value amaxBits, Value sEnc) {
   tb = arith::MulFOp::create(b, loc, tb, sEnc);
   Value stored = encodeScaleRNE(k, f.scale, tb);
   s = fromStoredFloat(stored, sEnc);
-  Value nanStored = nanScale(k, f.scale, ft);
-  s.nanBlock = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
-                                     amaxBits, k.i32(it, 0x7F800000));
-  s.stored = arith::SelectOp::create(b, loc, s.nanBlock, nanStored, stored);
+  s.nanBlock = nonFinite;
+  s.stored = arith::SelectOp::create(b, loc, nonFinite,
+                                     nanScale(k, f.scale, ft), stored);
   return s;
 }
-
 
 Value BlockCodec::mxKexp(Value xs) {
   if (!f.elem.isInt())

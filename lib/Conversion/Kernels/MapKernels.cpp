@@ -347,28 +347,17 @@ FailureOr<SmallVector<Value>> emitMapKernel(
   return SmallVector<Value>{toTensor(b, loc, outT, outBuf)};
 }
 
-qf::Support mapKernelSupport(qf::MapOp op, unsigned vw) {
+qf::Support mapKernelSupport(qf::MapOp op, const qf::TargetInfo &target) {
+  unsigned vw = target.getVectorWidth();
   Type resultType = op.getResult().getType();
   auto qt = dyn_cast<qf::QTensorType>(resultType);
   ArrayRef<int64_t> shape = op.getResultShape();
   int64_t r = shape.size();
-  if (!op.getBody().front().getOps<qf::RowReduceOp>().empty()) {
-    // The row kernel: rows along the static last axis (the verifier checks
-    // it), encoded a row at a time.
-    if (!qt)
-      return qf::Support::yes();
-    qf::FormatAttr f = qt.getFormat();
-    if (f.getBlockKind() != qf::BlockKind::Fixed || qt.getAxis() != r - 1)
-      return qf::Support::no("the row kernel encodes blocks along the last "
-                             "axis only");
-    if (f.getBlockSize() % vw != 0)
-      return qf::Support::no("blocks of " + Twine(f.getBlockSize()) +
-                             " are not whole vectors of " + Twine(vw));
-    if (f.hasTensorScale() && !op.getTensorScale())
-      return qf::Support::no("a tensor scale from the data needs the whole "
-                             "result first");
-    return qf::Support::yes();
-  }
+  // The row kernel: rows along the static last axis (the verifier checks
+  // it), encoded a row at a time by the target's row encoder.
+  if (!op.getBody().front().getOps<qf::RowReduceOp>().empty())
+    return qt ? target.supportsRowEncode(qt, bool(op.getTensorScale()))
+              : qf::Support::yes();
   // Every chunk of vw lanes at a multiple of vw lies in one row, and in one
   // block of every operand.
   if (r < 1 || ShapedType::isDynamic(shape[r - 1]) || shape[r - 1] % vw != 0)

@@ -26,7 +26,7 @@ qf::Support qf::CPUTargetInfo::supportsRowEncode(qf::QTensorType t,
 
 qf::Support qf::CPUTargetInfo::supports(Operation *op) const {
   if (auto map = dyn_cast<qf::MapOp>(op))
-    return qf::kernel::mapKernelSupport(map, vectorWidth);
+    return qf::kernel::mapKernelSupport(map, *this);
   if (auto mm = dyn_cast<qf::FusedMatmulOp>(op))
     return fusedMatmulKernelSupport(mm, *this);
   return Support::yes();

@@ -44,10 +44,11 @@ mlir::Value emitBodyOnVectors(
     mlir::ValueRange args, unsigned lanes,
     llvm::ArrayRef<std::pair<mlir::Value, mlir::Value>> scalars = {});
 
-/// Whether emitMapKernel runs `op` as one kernel with vectors of `lanes`
-/// lanes: every chunk of lanes in one row and one block of each quantized
-/// operand, or (with qf.row_reduce) a result the row kernel can encode.
-qf::Support mapKernelSupport(qf::MapOp op, unsigned lanes);
+/// Whether emitMapKernel runs `op` as one kernel on `target`: every vector
+/// of lanes in one row and one block of each quantized operand, or (with
+/// qf.row_reduce) a result the target's row encoder can encode
+/// (TargetInfo::supportsRowEncode).
+qf::Support mapKernelSupport(qf::MapOp op, const qf::TargetInfo &target);
 
 /// The values of qf.map: result[i] = body(inputs at map(i)), quantized into
 /// `resultType` (a !qf.tensor: storage tensors returned; `scales` /
