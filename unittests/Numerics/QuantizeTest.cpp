@@ -271,6 +271,23 @@ TEST(MxQuantize, SpecialBlocks) {
   EXPECT_EQ(double(out[3]), std::ldexp(127.0 / 64, 127));
   // FLOOR at the same amax stays finite and exact.
   EXPECT_EQ(quantizeBlock(i8, big.data(), 32, 1, 1, c.data()), 0xFEu);
+  // D19: CEIL with E4M3 at amax = FLT_MAX: xs = 127 - 8 + 1 = 120 (0xF7),
+  // FLT_MAX / 2^120 = 255.99998 rounds to the element 256 (0x78), and the
+  // FP32 product 256 * 2^120 = 2^128 overflows: the decode is +-Inf. A value
+  // whose element rounds to 240 stays finite.
+  big[5] = std::ldexp(1.875f, 127);
+  BlockFormat ceilTop = f8;
+  ceilTop.rule = ScaleRule::Ceil;
+  EXPECT_EQ(quantizeBlock(ceilTop, big.data(), 32, 1, 1, c.data()),
+            0xF7u);
+  EXPECT_EQ(c[3], 0x78);
+  EXPECT_EQ(c[4], 0xF8);
+  EXPECT_EQ(c[5], 0x77);
+  dequantizeBlock(ceilTop, c.data(), 32, 1, 0xF7, 1.0f, out.data());
+  EXPECT_EQ(out[3], std::numeric_limits<float>::infinity());
+  EXPECT_EQ(out[4], -std::numeric_limits<float>::infinity());
+  EXPECT_EQ(double(out[5]), std::ldexp(240.0, 120));
+  big[5] = 1.0f;
   // FLOOR/CEIL boundary: amax exactly Qmax * 2^j does not bump the scale.
   BlockFormat ceilF8 = f8;
   ceilF8.rule = ScaleRule::Ceil;
