@@ -132,12 +132,21 @@ static void checkQuantized(const nm::BlockFormat &f, const nm::Layout &l,
         QF_FUZZ_CHECK(std::isnan(dq[i]), "NaN block decodes to %g", dq[i]);
         continue;
       }
-      // Ceil/even E8M0 rules can round the scale of a block near FLT_MAX up
-      // so far that X * P overflows FP32 (docs/reliability.md, open).
-      bool mayOverflow = f.scale == nm::ScaleType::E8M0 &&
-                         f.rule != nm::ScaleRule::Floor && b.amax > 1e38;
-      QF_FUZZ_CHECK(std::isfinite(dq[i]) || mayOverflow,
-                    "finite block decodes to %g (x = %g)", dq[i], x[i]);
+      // A finite block decodes to +-Inf only where the FP32 product X * P
+      // itself overflows (D19: ceil/even rules in FP32's top binade, where
+      // an element rounds up to the type's top power of two).
+      if (!std::isfinite(dq[i])) {
+        // Integer codes k stand for k * 2^-(b-2) in MX blocks (section 3.2).
+        double unit = f.elem.isInt() && f.scale == nm::ScaleType::E8M0
+                          ? std::ldexp(1.0, -(f.elem.bits - 2))
+                          : 1.0;
+        double exact = double(nm::decodeScale(f.scale, sb)) * unit *
+                       double(nm::decodeElement(f.elem, q.codes[i]));
+        QF_FUZZ_CHECK(!f.tensorScale && !std::isnan(dq[i]) &&
+                          std::fabs(exact) >= 0x1.ffffffp127,
+                      "finite block decodes to %g (x = %g, X * P = %g)",
+                      dq[i], x[i], exact);
+      }
       QF_FUZZ_CHECK(dq[i] == 0 || std::signbit(dq[i]) == std::signbit(x[i]),
                     "sign of %g decoded from %g", dq[i], x[i]);
       // The error bound holds where the scale represents amax / Qe: not
