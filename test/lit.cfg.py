@@ -45,6 +45,7 @@ def upstream(name):
 tools = [
     ToolSubst("qf-opt", unresolved="fatal"),
     ToolSubst("qf-gen-ref", unresolved="ignore"),
+    ToolSubst("qf-cuda-probe", unresolved="fatal"),
     upstream("mlir-opt"),
     upstream("mlir-runner"),
     ToolSubst("mlir-translate", unresolved="fatal"),

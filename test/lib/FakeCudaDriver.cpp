@@ -70,12 +70,27 @@ int envInt(const char *name, int fallback) {
   return v && *v ? std::atoi(v) : fallback;
 }
 
+constexpr uint32_t kElfMagic = 0x464c457f;    // "\x7fELF"
+constexpr uint32_t kFatbinMagic = 0xba55ed50; // fatbinary header
+
+uint32_t magicOf(const void *image) {
+  uint32_t magic;
+  std::memcpy(&magic, image, 4);
+  return magic;
+}
+
+const char *imageKind(const void *image) {
+  uint32_t magic = magicOf(image);
+  return magic == kElfMagic      ? "cubin"
+         : magic == kFatbinMagic ? "fatbin"
+                                 : "ptx";
+}
+
 /// Bytes of a loaded image: PTX text, an ELF cubin or a fatbin.
 size_t imageSize(const void *image) {
   const auto *b = static_cast<const unsigned char *>(image);
-  uint32_t magic;
-  std::memcpy(&magic, b, 4);
-  if (magic == 0x464c457f) { // ELF64: section headers end the file
+  uint32_t magic = magicOf(image);
+  if (magic == kElfMagic) { // ELF64: section headers end the file
     uint64_t shoff;
     uint16_t shentsize, shnum;
     std::memcpy(&shoff, b + 0x28, 8);
@@ -83,7 +98,7 @@ size_t imageSize(const void *image) {
     std::memcpy(&shnum, b + 0x3c, 2);
     return shoff + size_t(shentsize) * shnum;
   }
-  if (magic == 0xba55ed50) { // fatbin: header size (u16 at 6) + payload
+  if (magic == kFatbinMagic) { // fatbin: header size (u16 at 6) + payload
     uint16_t header;
     uint64_t payload;
     std::memcpy(&header, b + 6, 2);
@@ -193,15 +208,7 @@ CUresult cuCtxSetCurrent(CUcontext) { return CUDA_SUCCESS; }
 CUresult cuModuleLoadDataEx(CUmodule *module, const void *image,
                             unsigned numOptions, int *options, void **values) {
   size_t size = imageSize(image);
-  const char *kind =
-      std::strncmp(static_cast<const char *>(image),
-                   "\x7f"
-                   "ELF",
-                   4) == 0
-          ? "cubin"
-          : (std::strstr(static_cast<const char *>(image), ".entry")
-                 ? "ptx"
-                 : "fatbin");
+  const char *kind = imageKind(image);
   int optLevel = -1;
   for (unsigned i = 0; i < numOptions; ++i)
     if (options[i] == CU_JIT_OPTIMIZATION_LEVEL)
