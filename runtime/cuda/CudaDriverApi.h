@@ -21,16 +21,24 @@
 #include <cstddef>
 #include <cstdint>
 
+// The driver's handle types, at global scope as in cuda.h, so that
+// QFCudaRuntime.h, cuda.h and this header name the same types.
+struct CUctx_st;
+struct CUmod_st;
+struct CUfunc_st;
+struct CUstream_st;
+struct CUevent_st;
+
 namespace qf::cuda {
 
 using CUresult = int;
 using CUdevice = int;
 using CUdeviceptr = unsigned long long;
-using CUcontext = struct CUctx_st *;
-using CUmodule = struct CUmod_st *;
-using CUfunction = struct CUfunc_st *;
-using CUstream = struct CUstream_st *;
-using CUevent = struct CUevent_st *;
+using CUcontext = ::CUctx_st *;
+using CUmodule = ::CUmod_st *;
+using CUfunction = ::CUfunc_st *;
+using CUstream = ::CUstream_st *;
+using CUevent = ::CUevent_st *;
 
 // CUresult values the runtime and the test driver name.
 constexpr CUresult CUDA_SUCCESS = 0;

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "CudaDriver.h"
+#include "QFCudaRuntime.h"
 
 #include <cstdint>
 #include <iterator>
@@ -186,7 +187,7 @@ mgpuLaunchClusterKernel(CUfunction f, intptr_t cx, intptr_t cy, intptr_t cz,
             launchDetail(gx, gy, gz, bx, by, bz, smem));
 }
 
-QF_CUDA_EXPORT CUstream mgpuStreamCreate() {
+QF_CUDA_EXPORT CUstream mgpuStreamCreate(void) {
   makeCurrent();
   CUstream stream = nullptr;
   check(driver().cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING),
@@ -207,7 +208,7 @@ QF_CUDA_EXPORT void mgpuStreamWaitEvent(CUstream stream, CUevent event) {
   check(driver().cuStreamWaitEvent(stream, event, 0), "cuStreamWaitEvent");
 }
 
-QF_CUDA_EXPORT CUevent mgpuEventCreate() {
+QF_CUDA_EXPORT CUevent mgpuEventCreate(void) {
   makeCurrent();
   CUevent event = nullptr;
   check(driver().cuEventCreate(&event, CU_EVENT_DISABLE_TIMING),
