@@ -104,6 +104,9 @@ if platform.machine().lower() in ("x86_64", "amd64"):
 # fallback. QF_NO_GPU_TESTS=1 in the environment turns the features off.
 config.substitutions.append(("%qf_cuda_runtime",
                              os.path.join(config.qf_lib_dir, "libqf_cuda_runtime.so")))
+config.substitutions.append(("%qf_lib_dir", config.qf_lib_dir))
+# The C++ compiler of this build, to link ahead-of-time compiled test programs.
+config.substitutions.append(("%host_cxx", config.qf_cxx_compiler))
 config.substitutions.append(("%fake_cuda_driver",
                              os.path.join(config.qf_lib_dir, "libqf_fake_cuda_driver.so")))
 llvm_config.with_system_environment(["QF_CUDA_DRIVER_LIBRARY"])

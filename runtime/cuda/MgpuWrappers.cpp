@@ -131,7 +131,13 @@ QF_CUDA_EXPORT CUmodule mgpuModuleLoadJIT(void *data, int optLevel) {
 }
 
 QF_CUDA_EXPORT void mgpuModuleUnload(CUmodule module) {
-  check(driver().cuModuleUnload(module), "cuModuleUnload");
+  CUresult r = driver().cuModuleUnload(module);
+  // MLIR unloads modules from global destructors. In a linked binary the
+  // driver's own exit handlers (registered later, by cuInit) have run by
+  // then and took the modules with them: nothing is left to unload.
+  if (r == CUDA_ERROR_DEINITIALIZED)
+    return;
+  check(r, "cuModuleUnload");
 }
 
 QF_CUDA_EXPORT CUfunction mgpuModuleGetFunction(CUmodule module,

@@ -59,6 +59,8 @@ CUresult failure(const char *symbol) {
     return CUDA_ERROR_ILLEGAL_ADDRESS;
   if (!std::strcmp(symbol, "cuMemAlloc_v2"))
     return CUDA_ERROR_OUT_OF_MEMORY;
+  if (!std::strcmp(symbol, "cuModuleUnload"))
+    return CUDA_ERROR_DEINITIALIZED; // the driver's exit handlers ran first
   return CUDA_ERROR_INVALID_VALUE;
 }
 #define FAKE_MAY_FAIL(symbol)                                                  \
@@ -124,6 +126,8 @@ const char *errorName(CUresult r) {
     return "CUDA_ERROR_INVALID_VALUE";
   case CUDA_ERROR_OUT_OF_MEMORY:
     return "CUDA_ERROR_OUT_OF_MEMORY";
+  case CUDA_ERROR_DEINITIALIZED:
+    return "CUDA_ERROR_DEINITIALIZED";
   case CUDA_ERROR_NO_DEVICE:
     return "CUDA_ERROR_NO_DEVICE";
   case CUDA_ERROR_INVALID_DEVICE:

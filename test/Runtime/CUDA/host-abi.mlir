@@ -84,6 +84,10 @@ func.func @main() {
   %hu = memref.cast %h : memref<2x4xf32> to memref<*xf32>
   // TRACE-NEXT: fake-cuda: cuMemHostRegister 32 bytes flags 1
   gpu.host_register %hu : memref<*xf32>
+  // Managed memory, visible to host and device.
+  // TRACE-NEXT: fake-cuda: cuMemAllocManaged 16 bytes flags 1
+  %shared = gpu.alloc host_shared () : memref<4xf32>
+  memref.store %m7, %shared[%c1] : memref<4xf32>
   // Joining two streams: events.
   // TRACE-NEXT: fake-cuda: cuStreamCreate flags 1
   // TRACE-NEXT: fake-cuda: cuEventCreate flags 2
