@@ -14,6 +14,7 @@
 #include "CudaDriverApi.h"
 
 #include <string>
+#include <utility>
 
 /// The library hides everything but the mgpu* ABI and QFCudaRuntime.h.
 #define QF_CUDA_EXPORT extern "C" __attribute__((visibility("default")))
@@ -41,6 +42,15 @@ const Driver &driver();
 /// Ends the process unless `result` is CUDA_SUCCESS: "<call> failed:
 /// <CUDA_ERROR_X> (<description>)" followed by `detail` when given.
 void check(CUresult result, const char *call, const std::string &detail = "");
+/// As check(), for details that cost something to build (strings, device
+/// queries) or that the failed call itself fills in (the JIT log): `detail`
+/// runs only after the call failed.
+template <typename DetailFn,
+          typename = decltype(std::string(std::declval<DetailFn>()()))>
+void check(CUresult result, const char *call, DetailFn &&detail) {
+  if (result != CUDA_SUCCESS)
+    check(result, call, std::string(detail()));
+}
 
 /// The primary context of the calling thread's default device, made current
 /// on this thread (mgpuSetDefaultDevice picks the device).

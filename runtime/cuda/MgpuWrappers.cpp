@@ -47,7 +47,7 @@ CUmodule loadModule(const void *image, int optLevel, const char *what) {
   CUmodule module = nullptr;
   // The optimization level only applies to PTX; cubins ignore it.
   check(driver().cuModuleLoadDataEx(&module, image, 3, log.options, log.values),
-        "cuModuleLoadDataEx", log.detail(what));
+        "cuModuleLoadDataEx", [&] { return log.detail(what); });
   return module;
 }
 
@@ -81,8 +81,9 @@ void prepareSharedMemory(CUfunction f, int32_t smem) {
           std::to_string(optin));
   check(d.cuFuncSetAttribute(f, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
                              smem),
-        "cuFuncSetAttribute",
-        "max dynamic shared memory " + std::to_string(smem) + " bytes");
+        "cuFuncSetAttribute", [&] {
+          return "max dynamic shared memory " + std::to_string(smem) + " bytes";
+        });
 }
 
 std::string launchDetail(intptr_t gx, intptr_t gy, intptr_t gz, intptr_t bx,
@@ -144,7 +145,7 @@ QF_CUDA_EXPORT CUfunction mgpuModuleGetFunction(CUmodule module,
                                                 const char *name) {
   CUfunction f = nullptr;
   check(driver().cuModuleGetFunction(&f, module, name), "cuModuleGetFunction",
-        std::string("kernel '") + name + "'");
+        [&] { return std::string("kernel '") + name + "'"; });
   return f;
 }
 
@@ -160,7 +161,8 @@ QF_CUDA_EXPORT void mgpuLaunchKernel(CUfunction f, intptr_t gx, intptr_t gy,
             launchDim(gz, "grid z"), launchDim(bx, "block x"),
             launchDim(by, "block y"), launchDim(bz, "block z"), smem, stream,
             params, extra),
-        "cuLaunchKernel", launchDetail(gx, gy, gz, bx, by, bz, smem));
+        "cuLaunchKernel",
+        [&] { return launchDetail(gx, gy, gz, bx, by, bz, smem); });
 }
 
 QF_CUDA_EXPORT void
@@ -187,10 +189,11 @@ mgpuLaunchClusterKernel(CUfunction f, intptr_t cx, intptr_t cy, intptr_t cz,
   config.attrs = &cluster;
   config.numAttrs = 1;
   check(driver().cuLaunchKernelEx(&config, f, params, extra),
-        "cuLaunchKernelEx",
-        "cluster (" + std::to_string(cx) + ", " + std::to_string(cy) + ", " +
-            std::to_string(cz) + "), " +
-            launchDetail(gx, gy, gz, bx, by, bz, smem));
+        "cuLaunchKernelEx", [&] {
+          return "cluster (" + std::to_string(cx) + ", " + std::to_string(cy) +
+                 ", " + std::to_string(cz) + "), " +
+                 launchDetail(gx, gy, gz, bx, by, bz, smem);
+        });
 }
 
 QF_CUDA_EXPORT CUstream mgpuStreamCreate(void) {
@@ -241,8 +244,10 @@ QF_CUDA_EXPORT void *mgpuMemAlloc(uint64_t bytes, CUstream /*stream*/,
     return nullptr;
   makeCurrent();
   CUdeviceptr ptr = 0;
-  std::string detail =
-      std::to_string(bytes) + " bytes on " + describeDevice(currentDevice());
+  auto detail = [&] {
+    return std::to_string(bytes) + " bytes on " +
+           describeDevice(currentDevice());
+  };
   if (hostShared)
     check(driver().cuMemAllocManaged(&ptr, bytes, CU_MEM_ATTACH_GLOBAL),
           "cuMemAllocManaged", detail);
@@ -269,7 +274,8 @@ QF_CUDA_EXPORT void mgpuMemcpy(void *dst, void *src, size_t bytes,
   check(driver().cuMemcpyAsync(reinterpret_cast<CUdeviceptr>(dst),
                                reinterpret_cast<CUdeviceptr>(src), bytes,
                                stream),
-        "cuMemcpyAsync", std::to_string(bytes) + " bytes; " + kAsyncHint);
+        "cuMemcpyAsync",
+        [&] { return std::to_string(bytes) + " bytes; " + kAsyncHint; });
 }
 
 QF_CUDA_EXPORT void mgpuMemset32(void *dst, unsigned value, size_t count,
@@ -295,7 +301,7 @@ QF_CUDA_EXPORT void mgpuMemHostRegister(void *ptr, uint64_t bytes) {
     return;
   makeCurrent();
   check(driver().cuMemHostRegister(ptr, bytes, CU_MEMHOSTREGISTER_PORTABLE),
-        "cuMemHostRegister", std::to_string(bytes) + " bytes");
+        "cuMemHostRegister", [&] { return std::to_string(bytes) + " bytes"; });
 }
 
 QF_CUDA_EXPORT void mgpuMemHostRegisterMemRef(int64_t rank, void *descriptor,
@@ -376,11 +382,12 @@ QF_CUDA_EXPORT void *mgpuTensorMapEncodeTiledMemref(
             address, globalDim, globalStrides, box, elementStrides,
             static_cast<int>(interleave), static_cast<int>(swizzle),
             static_cast<int>(l2Promotion), static_cast<int>(oobFill)),
-        "cuTensorMapEncodeTiled",
-        "rank " + std::to_string(rank) + ", data type " +
-            std::to_string(dataType) +
-            " (the global address and strides must be multiples of 16 "
-            "bytes)");
+        "cuTensorMapEncodeTiled", [&] {
+          return "rank " + std::to_string(rank) + ", data type " +
+                 std::to_string(dataType) +
+                 " (the global address and strides must be multiples of 16 "
+                 "bytes)";
+        });
   CUdeviceptr onDevice = 0;
   check(d.cuMemAlloc(&onDevice, sizeof(map)), "cuMemAlloc", "a tensor map");
   check(d.cuMemcpy(onDevice, reinterpret_cast<CUdeviceptr>(&map), sizeof(map)),
