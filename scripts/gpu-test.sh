@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds qf with its GPU programs and, when an NVIDIA GPU is present, runs
 # what needs one: the lit tests that REQUIRE `cuda` (features from
-# qf-cuda-probe: cuda, cuda-sm_90, cuda-sm_100, cuda-sm_120, ...), the check
+# qf-cuda-probe: cuda, cuda-sm_90, cuda-sm_100, cuda-sm_12x, ...), the check
 # of the hardware FP8 conversions against qf's numerics over all 2^32 f32
 # patterns (qf-fp8-cvt-check), and qf-gpu-bench in its smoke mode. Without a
 # GPU it builds (so the GPU programs cannot rot), says that it skipped and
@@ -58,7 +58,7 @@ failed=()
 # The lit tests that need a GPU: every test file naming the cuda feature in
 # a REQUIRES line.
 mapfile -t tests < <(cd "$root/test" &&
-  grep -rlE '^// REQUIRES:.*\bcuda(-sm_[0-9]+)?\b' --include='*.mlir' . |
+  grep -rlE '^// REQUIRES:.*\bcuda(-sm_[0-9]+x?)?\b' --include='*.mlir' . |
   sed 's|^\./||' | sort)
 if [ ${#tests[@]} -gt 0 ]; then
   filter="$(printf '%s\n' "${tests[@]}" | sed 's/[.]/\\./g' | paste -sd'|')"

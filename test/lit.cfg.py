@@ -98,8 +98,9 @@ if platform.machine().lower() in ("x86_64", "amd64"):
 
 # GPU programs: qf's CUDA runtime (mlir-runner -shared-libs=%qf_cuda_runtime),
 # the fake driver that runs their host side anywhere (test/lib), and the
-# features of the GPUs present: `cuda` with any usable NVIDIA GPU and
-# `cuda-sm_<NN>` per chip (cuda-sm_90, cuda-sm_100, cuda-sm_120, ...).
+# features of the GPUs present: `cuda` with any usable NVIDIA GPU,
+# `cuda-sm_<NN>` per chip (cuda-sm_90, cuda-sm_100, cuda-sm_120, ...) and its
+# family `cuda-sm_<N>x` (cuda-sm_9x, cuda-sm_10x, cuda-sm_12x).
 # qf-cuda-probe asks the driver through the runtime; LLVM's nvptx-arch is the
 # fallback. QF_NO_GPU_TESTS=1 in the environment turns the features off.
 config.substitutions.append(("%qf_cuda_runtime",
@@ -142,4 +143,7 @@ if os.environ.get("QF_NO_GPU_TESTS", "") not in ("1", "ON", "on", "yes"):
     for _chip in _chips:
         config.available_features.add("cuda")
         config.available_features.add("cuda-" + _chip)
+        # The family too (cuda-sm_12x for sm_120 and sm_121): instructions of
+        # the family-specific targets (sm_120f) run on all of its chips.
+        config.available_features.add("cuda-" + _chip[:-1] + "x")
         lit_config.note("GPU present: " + _chip)
