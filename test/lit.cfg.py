@@ -130,8 +130,10 @@ def _cuda_chips():
         except (OSError, subprocess.SubprocessError):
             continue
         if out.returncode == 0:
-            return sorted({line.split()[0] for line in out.stdout.splitlines()
-                           if line.startswith("sm_")})
+            # Device order, each chip once.
+            return list(dict.fromkeys(line.split()[0] for line in
+                                      out.stdout.splitlines()
+                                      if line.startswith("sm_")))
         return []
     return []
 
