@@ -9,7 +9,7 @@ config.name = "QF"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir"]
 config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py",
-                   "consumer"]
+                   "consumer", "lib"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.qf_obj_root, "test")
 
@@ -45,6 +45,7 @@ def upstream(name):
 tools = [
     ToolSubst("qf-opt", unresolved="fatal"),
     ToolSubst("qf-gen-ref", unresolved="ignore"),
+    ToolSubst("qf-cuda-probe", unresolved="fatal"),
     upstream("mlir-opt"),
     upstream("mlir-runner"),
     ToolSubst("mlir-translate", unresolved="fatal"),
@@ -67,6 +68,9 @@ if _models_dir and os.path.isdir(_models_dir):
 if os.path.exists(config.ptxas):
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", config.ptxas))
+    # gpu-module-to-binary{toolkit=...}: the CUDA toolkit ptxas belongs to.
+    config.substitutions.append(
+        ("%cuda_toolkit", os.path.dirname(os.path.dirname(config.ptxas))))
 
 # OpenMP runtime for the threaded qf-cpu-pipeline (convert-scf-to-openmp).
 _omp = os.path.join(config.mlir_lib_dir, "libomp.so")
@@ -91,3 +95,57 @@ if platform.machine().lower() in ("x86_64", "amd64"):
         _flags = []
     if "avx512f" in _flags:
         config.available_features.add("host-avx512f")
+
+# GPU programs: qf's CUDA runtime (mlir-runner -shared-libs=%qf_cuda_runtime),
+# the fake driver that runs their host side anywhere (test/lib), and the
+# features of the GPUs present: `cuda` with any usable NVIDIA GPU,
+# `cuda-sm_<NN>` per chip (cuda-sm_90, cuda-sm_100, cuda-sm_120, ...) and its
+# family `cuda-sm_<N>x` (cuda-sm_9x, cuda-sm_10x, cuda-sm_12x).
+# qf-cuda-probe asks the driver through the runtime; LLVM's nvptx-arch is the
+# fallback. QF_NO_GPU_TESTS=1 in the environment turns the features off.
+config.substitutions.append(("%qf_cuda_runtime",
+                             os.path.join(config.qf_lib_dir, "libqf_cuda_runtime.so")))
+config.substitutions.append(("%qf_lib_dir", config.qf_lib_dir))
+# The C++ compiler of this build, to link ahead-of-time compiled test programs.
+config.substitutions.append(("%host_cxx", config.qf_cxx_compiler))
+config.substitutions.append(("%fake_cuda_driver",
+                             os.path.join(config.qf_lib_dir, "libqf_fake_cuda_driver.so")))
+llvm_config.with_system_environment(["QF_CUDA_DRIVER_LIBRARY"])
+# Host-side lowering of a GPU program after its kernels are in NVVM, upstream
+# passes only (the tail of MLIR's gpu-lower-to-nvvm-pipeline).
+config.substitutions.append(("%gpu_host_lowering", ", ".join([
+    "convert-nvgpu-to-nvvm", "convert-scf-to-cf", "convert-cf-to-llvm",
+    "convert-arith-to-llvm", "convert-index-to-llvm", "finalize-memref-to-llvm",
+    "convert-func-to-llvm", "gpu-to-llvm", "reconcile-unrealized-casts"])))
+
+def _cuda_chips():
+    import subprocess
+    for tool in (os.path.join(config.qf_tools_dir, "qf-cuda-probe"),
+                 os.path.join(config.llvm_tools_dir, "nvptx-arch")):
+        if not os.path.exists(tool):
+            continue
+        try:
+            out = subprocess.run([tool], capture_output=True, text=True,
+                                 timeout=120)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if out.returncode == 0:
+            # Device order, each chip once.
+            return list(dict.fromkeys(line.split()[0] for line in
+                                      out.stdout.splitlines()
+                                      if line.startswith("sm_")))
+        return []
+    return []
+
+if os.environ.get("QF_NO_GPU_TESTS", "") not in ("1", "ON", "on", "yes"):
+    _chips = _cuda_chips()
+    if _chips:
+        # Tests compile for the first GPU's chip.
+        config.substitutions.append(("%cuda_chip", _chips[0]))
+    for _chip in _chips:
+        config.available_features.add("cuda")
+        config.available_features.add("cuda-" + _chip)
+        # The family too (cuda-sm_12x for sm_120 and sm_121): instructions of
+        # the family-specific targets (sm_120f) run on all of its chips.
+        config.available_features.add("cuda-" + _chip[:-1] + "x")
+        lit_config.note("GPU present: " + _chip)

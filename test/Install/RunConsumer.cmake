@@ -71,3 +71,16 @@ run_and_match("mlir-opt + installed pass plugin"
   ${QF_TOOL_ENV} "${QF_MLIR_OPT}" "--load-dialect-plugin=${plugin}"
   "--load-pass-plugin=${plugin}" "${input}"
   "--pass-pipeline=builtin.module(qf-report)" -o /dev/null)
+# The installed qf-cuda-probe finds the installed libqf_cuda_runtime.so and,
+# with no driver to load, says so and exits 1 (on any machine: the driver
+# library is pointed at a file that does not exist).
+execute_process(
+  COMMAND ${CMAKE_COMMAND} -E env
+    "QF_CUDA_DRIVER_LIBRARY=${QF_WORK_DIR}/no-such-libcuda.so.1"
+    "${prefix}/bin/qf-cuda-probe"
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message(STATUS "installed qf-cuda-probe output:\n${out}${err}")
+if(NOT rc EQUAL 1 OR NOT err MATCHES "no CUDA driver: cannot load")
+  message(FATAL_ERROR "installed qf-cuda-probe: expected exit status 1 and "
+                      "'no CUDA driver', got ${rc}")
+endif()
