@@ -8,8 +8,12 @@
 // saturating), the CPU path's single source of truth. By default it checks
 // all 2^32 patterns; --stride=S checks every S-th (a quick smoke run).
 // Mismatches are counted by input class (finite, infinite, NaN) with the
-// first examples; the exit status is 1 when there is any, so a difference
-// between the hardware and the integer codec cannot go unnoticed. The
+// first examples. The exit status is 1 when a FINITE input differs: those are
+// the values qf's quantizers hand to the element encoder. Non-finite inputs
+// never reach it (an MX or NV block holding NaN/Inf gets the NaN scale and
+// codes 0 before any element is encoded, D3/D18), so their differences (the
+// hardware's NaN sign, satfinite turning Inf into the largest finite value)
+// are reported but do not fail the check. The
 // kernels are PTX text, compiled by the driver through qf's CUDA runtime
 // (docs/gpu-lowering.md, "Running on a GPU").
 //
@@ -187,7 +191,7 @@ uint64_t checkFormat(const char *kind,
                 qf::numerics::encodeFloatElement(
                     format, v, qf::numerics::Rounding::NearestEven));
   }
-  return bad;
+  return sum.finite;
 }
 
 int usage() {
@@ -244,11 +248,12 @@ int main(int argc, char **argv) {
     return 1;
   }
   std::printf("device: %s (sm_%d%d)\n", name, major, minor);
-  uint64_t bad =
+  uint64_t badFinite =
       checkFormat("e4m3", qf::numerics::ElementFormat::f8E4M3FN(), opt) +
       checkFormat("e5m2", qf::numerics::ElementFormat::f8E5M2(), opt);
-  std::printf("%s\n", bad ? "MISMATCH"
-                          : "OK: hardware FP8 conversions match "
-                            "qf's numerics bit for bit");
-  return bad ? 1 : 0;
+  std::printf("%s\n", badFinite
+                         ? "MISMATCH on finite inputs"
+                         : "OK: hardware FP8 conversions match qf's numerics "
+                           "bit for bit on every finite input");
+  return badFinite ? 1 : 0;
 }
