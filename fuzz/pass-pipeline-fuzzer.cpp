@@ -113,7 +113,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1)
     return 0;
   unsigned pick = data[0] % kNumPipelines;
-  llvm::StringRef text(reinterpret_cast<const char *>(data + 1), size - 1);
+  // MLIR's lexer reads up to a terminating NUL (as every file and
+  // std::string buffer has); libFuzzer's bytes have none, so copy them.
+  std::string text(reinterpret_cast<const char *>(data + 1), size - 1);
   if (hitsUpstreamParserCrash(text))
     return 0;
   mlir::OwningOpRef<mlir::ModuleOp> module =
