@@ -1,6 +1,7 @@
 //===- QuantizeModel.cpp - qf-quantize-model: contractions to qf ops ------===//
 #include "qf/Dialect/QF/Transforms/Passes.h"
 
+#include "WeightArguments.h"
 #include "WeightQuantize.h"
 
 #include "qf/Dialect/QF/IR/ConstantData.h"
@@ -301,6 +302,7 @@ struct QuantizeModelPass final
   using Base::Base;
 
   SmallVector<ArgRewrite> argRewrites;
+  qf::WeightViewArguments *viewArgs = nullptr;
 
   MLIRContext *ctx() { return &getContext(); }
 
@@ -353,6 +355,14 @@ struct QuantizeModelPass final
         parseFormat("activation-format", activationFormat, true);
     if (failed(wf) || failed(af))
       return signalPassFailure();
+    if (argWeightFormat != "weight" && argWeightFormat != "activation") {
+      getOperation().emitError()
+          << "qf-quantize-model: arg-weight-format '" << argWeightFormat
+          << "' is not supported; expected weight or activation";
+      return signalPassFailure();
+    }
+    qf::WeightViewArguments views(getOperation());
+    viewArgs = &views;
     llvm::Regex inc(include), exc(exclude);
     std::string err;
     if ((!include.empty() && !inc.isValid(err)) ||
@@ -390,6 +400,10 @@ struct QuantizeModelPass final
       }
       (void)rewrite(*c, *wf, *af);
     }
+    views.finish([&](BlockArgument a) {
+      return llvm::any_of(argRewrites,
+                          [&](const ArgRewrite &r) { return r.oldArg == a; });
+    });
     finishArgRewrites();
   }
 
@@ -551,7 +565,14 @@ struct QuantizeModelPass final
     WeightSource w = traceWeight(c.b);
     bool argWeight = weightsAsArguments && w.arg && !w.argReshaped &&
                      c.bGroups.empty();
-    if (!af && !w.isConstant && !argWeight) {
+    // Any other weight read from a function argument: through views
+    // (WeightArguments.h), or the reason it cannot be followed.
+    std::string viewWhy;
+    FailureOr<qf::WeightView> view = failure();
+    if (!w.isConstant && !argWeight)
+      view = qf::traceArgumentView(c.b, viewWhy);
+    if (!af && !w.isConstant && !argWeight &&
+        !(weightsAsArguments && succeeded(view))) {
       op->emitRemark("qf-quantize-model: not quantized: no constant weight "
                      "and activation-format=none (weight-only)");
       return failure();
@@ -617,6 +638,18 @@ struct QuantizeModelPass final
       }
       if (argW)
         rhs = argW;
+    } else if (weightsAsArguments && !w.isConstant) {
+      if (failed(view))
+        op->emitRemark("qf-quantize-model: weights-as-arguments: the weight "
+                       "operand is not followed to a function argument: ")
+            << viewWhy << "; it is quantized at run time";
+      else if (Kp != K)
+        op->emitRemark("qf-quantize-model: weight argument #")
+            << view->arg.getArgNumber()
+            << " needs K padding; it is quantized at run time";
+      else if ((rhs = viewArgs->get(*view, c.bGroups,
+                                    qtype(bShape, wf, kDimB), op)))
+        transposeB = c.bIsNK;
     }
     if (!rhs && w.isConstant && w.data) {
       // [..., K, N] or [..., N, K] (collapsed) -> [..., N, Kp].
@@ -664,6 +697,17 @@ struct QuantizeModelPass final
     }
     if (!rhs) {
       qf::FormatAttr f = (w.isConstant || argWeight) ? wf : af;
+      // A run-time weight from a function argument is still a weight.
+      if (succeeded(view)) {
+        bool asWeight = argWeightFormat == "weight";
+        f = asWeight ? wf : af;
+        op->emitRemark("qf-quantize-model: the weight is function argument #")
+            << view->arg.getArgNumber() << "; it is quantized at run time in "
+            << (asWeight ? "weight-format (arg-weight-format=activation uses "
+                           "activation-format"
+                         : "activation-format (arg-weight-format=activation")
+            << "; weights-as-arguments passes it pre-quantized)";
+      }
       if (w.isConstant && w.throughCopy)
         op->emitRemark("qf-quantize-model: the weight constant is reached "
                        "through a copying linalg.generic (transpose or "
