@@ -19,9 +19,9 @@
 
 // TR-LABEL: func.func @transposed
 // TR: arith.constant dense<"0x[[C:[0-9A-F]+]]"> : tensor<64x16xi8>
-// TR: arith.constant dense<"0x[[S:[0-9A-F]+]]"> : tensor<64x1xi8>
+// TR: arith.constant dense<127> : tensor<64x1xi8>
 // TR: codes 0x[[C]]{{$}}
-// TR-NEXT: scales 0x[[S]]{{$}}
+// TR-NEXT: scales 0x{{(7F){64}$}}
 // STRIDED-LABEL: func.func @strided
 // STRIDED: arith.constant dense<"0x[[C:[0-9A-F]+]]"> : tensor<16x32xi8>
 // STRIDED: arith.constant dense<"0x[[S:[0-9A-F]+]]"> : tensor<16x4xi8>

@@ -56,6 +56,34 @@ std::string list(ArrayRef<int64_t> xs) {
   return s;
 }
 
+/// The func.call ops calling `func`; nullopt, with a remark on `user` that
+/// `what` is quantized at run time, when `func` is used otherwise (or its
+/// uses are unknown): only callers can be rewritten to pass storage.
+std::optional<SmallVector<func::CallOp>> callersOf(func::FuncOp func,
+                                                   ModuleOp module,
+                                                   Operation *user,
+                                                   const std::string &what) {
+  std::optional<SymbolTable::UseRange> uses =
+      SymbolTable::getSymbolUses(func, module);
+  if (!uses) {
+    user->emitRemark("qf-quantize-model: cannot find the callers of @")
+        << func.getSymName() << "; " << what << " is quantized at run time";
+    return std::nullopt;
+  }
+  SmallVector<func::CallOp> calls;
+  for (const SymbolTable::SymbolUse &u : *uses) {
+    auto call = dyn_cast<func::CallOp>(u.getUser());
+    if (!call) {
+      user->emitRemark("qf-quantize-model: @")
+          << func.getSymName() << " is referenced by " << u.getUser()->getName()
+          << ", not only called; " << what << " is quantized at run time";
+      return std::nullopt;
+    }
+    calls.push_back(call);
+  }
+  return calls;
+}
+
 } // namespace
 
 FailureOr<WeightView> traceArgumentView(Value v, std::string &why) {
@@ -176,26 +204,11 @@ Value WeightViewArguments::get(const WeightView &view,
       return {};
     }
   auto func = cast<func::FuncOp>(arg.getOwner()->getParentOp());
-  std::optional<SymbolTable::UseRange> uses =
-      SymbolTable::getSymbolUses(func, module);
-  if (!uses) {
-    user->emitRemark("qf-quantize-model: cannot find the callers of @")
-        << func.getSymName() << "; weight argument #" << arg.getArgNumber()
-        << " is quantized at run time";
+  std::optional<SmallVector<func::CallOp>> calls = callersOf(
+      func, module, user,
+      "weight argument #" + std::to_string(arg.getArgNumber()));
+  if (!calls)
     return {};
-  }
-  SmallVector<func::CallOp> calls;
-  for (const SymbolTable::SymbolUse &u : *uses) {
-    auto call = dyn_cast<func::CallOp>(u.getUser());
-    if (!call) {
-      user->emitRemark("qf-quantize-model: @")
-          << func.getSymName() << " is referenced by " << u.getUser()->getName()
-          << ", not only called; weight argument #" << arg.getArgNumber()
-          << " is quantized at run time";
-      return {};
-    }
-    calls.push_back(call);
-  }
 
   MLIRContext *ctx = module.getContext();
   Builder attrB(ctx);
@@ -226,7 +239,7 @@ Value WeightViewArguments::get(const WeightView &view,
 
   // Callers apply the same view to the f32 weight they pass, then quantize
   // and pack it.
-  for (func::CallOp call : calls) {
+  for (func::CallOp call : *calls) {
     OpBuilder cb(call);
     Location loc = call.getLoc();
     IRMapping m;
@@ -278,6 +291,85 @@ void WeightViewArguments::finish(function_ref<bool(BlockArgument)> keep) {
   sources.clear();
   entries.clear();
   storageAfter.clear();
+}
+
+WholeWeightArguments::WholeWeightArguments(ModuleOp module) : module(module) {}
+
+bool WholeWeightArguments::handles(BlockArgument arg) const {
+  return llvm::any_of(rewrites,
+                      [&](const Rewrite &r) { return r.oldArg == arg; });
+}
+
+Value WholeWeightArguments::get(BlockArgument arg, QTensorType type,
+                                Operation *op) {
+  for (Rewrite &r : rewrites)
+    if (r.oldArg == arg) {
+      if (r.type == type)
+        return r.unpacked;
+      op->emitRemark("qf-quantize-model: weight argument #")
+          << arg.getArgNumber() << " is used with another layout or format ("
+          << r.type << ") elsewhere; it is quantized at run time here";
+      return {};
+    }
+  auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+  if (!func || arg.getOwner() != &func.getBody().front()) {
+    op->emitRemark("qf-quantize-model: the weight is a block argument but "
+                   "not a func.func argument; it is quantized at run time");
+    return {};
+  }
+  std::optional<SmallVector<func::CallOp>> calls =
+      callersOf(func, module, op, "the weight");
+  if (!calls)
+    return {};
+  unsigned idx = arg.getArgNumber();
+  SmallVector<Type> storage = {type.getPackedType(), type.getScalesType()};
+  if (RankedTensorType ts = type.getTensorScaleType())
+    storage.push_back(ts);
+  Location loc = arg.getLoc();
+  SmallVector<unsigned> indices(storage.size(), idx + 1);
+  SmallVector<DictionaryAttr> attrs(storage.size(), DictionaryAttr());
+  SmallVector<Location> locs(storage.size(), loc);
+  if (failed(func.insertArguments(indices, storage, attrs, locs)))
+    return {};
+  Block &entry = func.getBody().front();
+  OpBuilder b = OpBuilder::atBlockBegin(&entry);
+  ValueRange newArgs = entry.getArguments().slice(idx + 1, storage.size());
+  Value unpacked = UnpackOp::create(
+      b, loc, type, newArgs[0], newArgs[1],
+      storage.size() > 2 ? newArgs[2] : Value());
+  // Callers quantize and pack the f32 weight they used to pass.
+  for (func::CallOp call : *calls) {
+    OpBuilder cb(call);
+    Value w = call.getOperand(idx);
+    Value q = QuantizeOp::create(cb, call.getLoc(), type, w, Value(),
+                                     Value());
+    auto pack = PackOp::create(
+        cb, call.getLoc(), type.getPackedType(), type.getScalesType(),
+        storage.size() > 2 ? storage[2] : Type(), q);
+    call->insertOperands(idx + 1, pack->getResults());
+  }
+  rewrites.push_back({func, arg, type, unpacked, unsigned(storage.size())});
+  return unpacked;
+}
+
+void WholeWeightArguments::finish() {
+  for (Rewrite &r : rewrites) {
+    if (!r.oldArg.use_empty()) {
+      OpBuilder b(module.getContext());
+      b.setInsertionPointAfterValue(r.unpacked);
+      Value f32 = DequantizeOp::create(
+          b, r.oldArg.getLoc(), r.type.getExpressedTensorType(), r.unpacked);
+      r.oldArg.replaceAllUsesWith(f32);
+    }
+    unsigned idx = r.oldArg.getArgNumber();
+    std::optional<SymbolTable::UseRange> uses =
+        SymbolTable::getSymbolUses(r.func, module);
+    if (uses)
+      for (const SymbolTable::SymbolUse &u : *uses)
+        u.getUser()->eraseOperand(idx);
+    (void)r.func.eraseArgument(idx);
+  }
+  rewrites.clear();
 }
 
 } // namespace qf

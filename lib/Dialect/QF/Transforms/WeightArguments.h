@@ -44,6 +44,41 @@ mlir::FailureOr<WeightView> traceArgumentView(mlir::Value v, std::string &why);
 std::string describeView(const WeightView &view,
                          llvm::ArrayRef<int64_t> finalShape);
 
+/// Replaces f32 weight arguments used whole (directly, through tensor.cast
+/// or one transpose of the last two dimensions) by their storage in the
+/// argument's own shape, blocked along its K axis (docs/passes.md).
+class WholeWeightArguments {
+public:
+  explicit WholeWeightArguments(mlir::ModuleOp module);
+
+  /// The unpacked quantized value of function argument `arg` in `type`,
+  /// adding the storage arguments (and the caller-side qf.quantize +
+  /// qf.pack) on first use. Null, with a remark on `op`, when the argument
+  /// cannot be rewritten.
+  mlir::Value get(mlir::BlockArgument arg, QTensorType type,
+                  mlir::Operation *op);
+
+  /// True when `arg` was replaced (finish() removes it).
+  bool handles(mlir::BlockArgument arg) const;
+
+  /// Removes the f32 weight arguments that were replaced by storage tensors.
+  /// Remaining f32 uses (outside quantized contractions) read the decoded
+  /// weight.
+  void finish();
+
+private:
+  /// A function argument replaced by its storage tensors.
+  struct Rewrite {
+    mlir::func::FuncOp func;
+    mlir::BlockArgument oldArg;
+    QTensorType type;
+    mlir::Value unpacked;
+    unsigned numNew = 0;
+  };
+  mlir::ModuleOp module;
+  llvm::SmallVector<Rewrite> rewrites;
+};
+
 /// Replaces weights read through views of f32 arguments by storage
 /// arguments holding the quantized view (qf.pack results), so that one flat
 /// argument cut into many weights yields one pre-quantized weight per view.
