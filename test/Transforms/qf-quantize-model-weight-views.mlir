@@ -134,3 +134,21 @@ func.func @not_followed(%v: tensor<64xf32>, %w: tensor<64x32xf32>, %flat: tensor
   %y2 = linalg.matmul ins(%x, %d : tensor<4x64xf32>, tensor<64x32xf32>) outs(%c : tensor<4x32xf32>) -> tensor<4x32xf32>
   return %y0, %y1, %y2 : tensor<4x32xf32>, tensor<4x32xf32>, tensor<4x32xf32>
 }
+
+// -----
+
+// B computed in the function (a projection, reshaped, as the values of
+// attention are): an activation, quantized in the activation format without
+// a remark about weights.
+// REMARK-NOT: weights-as-arguments: the weight operand is not followed
+// CHECK-LABEL: func.func @activation_b
+// CHECK: qf.quantize %{{.*}} : tensor<64x32xf32> -> !qf.tensor<64x32xf32, mxfp8, axis = 0>
+func.func @activation_b(%x: tensor<4x64xf32>, %a: tensor<64x16xf32>, %b: tensor<16x32xf32>) -> tensor<4x32xf32> {
+  %c = arith.constant dense<0.0> : tensor<4x32xf32>
+  %c2 = arith.constant dense<0.0> : tensor<64x32xf32>
+  %p = linalg.matmul ins(%a, %b : tensor<64x16xf32>, tensor<16x32xf32>) outs(%c2 : tensor<64x32xf32>) -> tensor<64x32xf32>
+  %v = tensor.collapse_shape %p [[0, 1]] : tensor<64x32xf32> into tensor<2048xf32>
+  %w = tensor.expand_shape %v [[0, 1]] output_shape [64, 32] : tensor<2048xf32> into tensor<64x32xf32>
+  %y = linalg.matmul ins(%x, %w : tensor<4x64xf32>, tensor<64x32xf32>) outs(%c : tensor<4x32xf32>) -> tensor<4x32xf32>
+  return %y : tensor<4x32xf32>
+}

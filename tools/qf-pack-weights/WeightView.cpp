@@ -83,9 +83,8 @@ std::string applyView(const std::string &view, std::vector<int64_t> &shape,
       std::vector<int64_t> s;
       if (!parseList(args, s) || product(s) != product(shape) ||
           product(s) > kMaxElements)
-        return "view step '" + step + "' does not reshape " +
-               shapeText(shape) + " (" + std::to_string(product(shape)) +
-               " elements)";
+        return "view step '" + step + "' does not reshape " + shapeText(shape) +
+               " (" + std::to_string(product(shape)) + " elements)";
       shape = s;
     } else if (name == "transpose") {
       std::vector<int64_t> p, seen(rank, 0), out(rank);
@@ -111,15 +110,16 @@ std::string applyView(const std::string &view, std::vector<int64_t> &shape,
           !parseList(args.substr(a + 1, b - a - 1), s) ||
           !parseList(args.substr(b + 1), t) || o.size() != rank ||
           s.size() != rank || t.size() != rank)
-        return "view step '" + step + "' is not slice(offsets;sizes;strides) "
-               "of " + std::to_string(rank) + " dimensions";
+        return "view step '" + step +
+               "' is not slice(offsets;sizes;strides) "
+               "of " +
+               std::to_string(rank) + " dimensions";
       std::vector<int64_t> st = stridesOf(shape), step2(rank);
       int64_t offset = 0;
       for (size_t d = 0; d < rank; ++d) {
         if (s[d] < 1 || t[d] < 1 || o[d] + (s[d] - 1) * t[d] >= shape[d])
           return "view step '" + step + "' reads past dimension " +
-                 std::to_string(d) + " (size " + std::to_string(shape[d]) +
-                 ")";
+                 std::to_string(d) + " (size " + std::to_string(shape[d]) + ")";
         offset += o[d] * st[d];
         step2[d] = t[d] * st[d];
       }

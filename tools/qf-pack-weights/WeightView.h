@@ -1,4 +1,5 @@
-//===- WeightView.h - qf-pack-weights --view: a weight cut from a buffer -*- C++ -*-===//
+//===- WeightView.h - qf-pack-weights --view: a weight cut from a buffer -*- C++
+//-*-===//
 //
 // qf-quantize-model weights-as-arguments records on each storage argument of
 // a weight read through views of a function argument the view it applied

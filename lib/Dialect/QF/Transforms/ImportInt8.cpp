@@ -53,9 +53,7 @@ struct Int8Contraction {
   bool batch = false;
 };
 
-bool isZeroConstant(Value v) {
-  return !v || matchPattern(v, m_Zero());
-}
+bool isZeroConstant(Value v) { return !v || matchPattern(v, m_Zero()); }
 
 /// The named int8 contractions this pass imports; `why` otherwise.
 FailureOr<Int8Contraction> matchInt8(linalg::LinalgOp op, std::string &why) {
@@ -66,13 +64,15 @@ FailureOr<Int8Contraction> matchInt8(linalg::LinalgOp op, std::string &why) {
     c.zb = op.getDpsInputs()[3];
     c.batch = isa<linalg::QuantizedBatchMatmulOp>(op);
   } else if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation())) {
-    if (mm.hasUserDefinedMaps() || mm.getCast() != linalg::TypeFn::cast_signed) {
+    if (mm.hasUserDefinedMaps() ||
+        mm.getCast() != linalg::TypeFn::cast_signed) {
       why = "a transposed (indexing_maps) or unsigned (cast_unsigned) "
             "integer matmul";
       return failure();
     }
   } else if (auto bm = dyn_cast<linalg::BatchMatmulOp>(op.getOperation())) {
-    if (bm.hasUserDefinedMaps() || bm.getCast() != linalg::TypeFn::cast_signed) {
+    if (bm.hasUserDefinedMaps() ||
+        bm.getCast() != linalg::TypeFn::cast_signed) {
       why = "a transposed (indexing_maps) or unsigned (cast_unsigned) "
             "integer batch_matmul";
       return failure();
@@ -88,7 +88,8 @@ FailureOr<Int8Contraction> matchInt8(linalg::LinalgOp op, std::string &why) {
   c.init = op.getDpsInits()[0];
   auto isTensorOf = [](Value v, unsigned width) {
     auto t = dyn_cast<RankedTensorType>(v.getType());
-    return t && t.hasStaticShape() && t.getElementType().isSignlessInteger(width);
+    return t && t.hasStaticShape() &&
+           t.getElementType().isSignlessInteger(width);
   };
   if (!isTensorOf(c.a, 8) || !isTensorOf(c.b, 8) || !isTensorOf(c.init, 32)) {
     why = "operands must be static i8 tensors with a static i32 accumulator";
@@ -201,7 +202,8 @@ struct ImportInt8Pass final : qf::impl::ImportInt8PassBase<ImportInt8Pass> {
     auto qt = qf::QTensorType::get(&getContext(), t.getShape(), b.getF32Type(),
                                    format, axis);
     Value ones = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(qt.getScalesType(), b.getF32FloatAttr(1)));
+        b, loc,
+        DenseElementsAttr::get(qt.getScalesType(), b.getF32FloatAttr(1)));
     return qf::UnpackOp::create(b, loc, qt, v, ones, Value());
   }
 
@@ -232,7 +234,8 @@ struct ImportInt8Pass final : qf::impl::ImportInt8PassBase<ImportInt8Pass> {
                [&](OpBuilder &nb, Location l, ValueRange args) {
                  Value x = arith::ExtSIOp::create(nb, l, i32, args[0]);
                  linalg::YieldOp::create(
-                     nb, l, ValueRange{arith::AddIOp::create(nb, l, x, args[1])});
+                     nb, l,
+                     ValueRange{arith::AddIOp::create(nb, l, x, args[1])});
                })
         .getResult(0);
   }
@@ -254,7 +257,8 @@ struct ImportInt8Pass final : qf::impl::ImportInt8PassBase<ImportInt8Pass> {
       int64_t kc = std::min(kMaxExactK, K - k0);
       Value qa = asQTensor(b, loc, sliceK(b, loc, c.a, r - 1, k0, kc), r - 1);
       Value qb = asQTensor(b, loc, sliceK(b, loc, c.b, r - 2, k0, kc), r - 2);
-      products.push_back(qf::MatmulOp::create(b, loc, f32T, qa, qb, UnitAttr()));
+      products.push_back(
+          qf::MatmulOp::create(b, loc, f32T, qa, qb, UnitAttr()));
     }
     if (products.size() > 1)
       op->emitRemark("qf-import-int8: K = ")

@@ -138,6 +138,8 @@ FailureOr<Contraction> matchContraction(linalg::LinalgOp op, std::string &why) {
     auto t = dyn_cast<RankedTensorType>(v.getType());
     if (!t || !t.getElementType().isF32()) {
       why = "operands must be f32 tensors";
+      if (t && t.getElementType().isInteger(8))
+        why += " (int8 contractions: run qf-import-int8 first)";
       return failure();
     }
   }
@@ -536,15 +538,15 @@ struct QuantizeModelPass final
       if (argW)
         rhs = argW;
     } else if (weightsAsArguments && !w.isConstant) {
-      if (failed(view))
+      if (failed(view) && !viewWhy.empty())
         op->emitRemark("qf-quantize-model: weights-as-arguments: the weight "
                        "operand is not followed to a function argument: ")
             << viewWhy << "; it is quantized at run time";
-      else if (Kp != K)
+      else if (succeeded(view) && Kp != K)
         op->emitRemark("qf-quantize-model: weight argument #")
             << view->arg.getArgNumber()
             << " needs K padding; it is quantized at run time";
-      else if ((rhs = viewArgs->get(*view, c.bGroups,
+      else if (succeeded(view) && (rhs = viewArgs->get(*view, c.bGroups,
                                     qtype(bShape, wf, kDimB), op)))
         transposeB = c.bIsNK;
     }

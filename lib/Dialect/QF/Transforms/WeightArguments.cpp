@@ -86,10 +86,29 @@ std::optional<SmallVector<func::CallOp>> callersOf(func::FuncOp func,
 
 } // namespace
 
+/// True when `op` reads an argument of its func.func's entry block and is
+/// not a reduction (whose result, a projection or attention scores, is an
+/// activation even when its inputs are arguments).
+static bool readsFunctionArgument(Operation *op) {
+  if (auto l = dyn_cast<linalg::LinalgOp>(op); l && l.getNumReductionLoops())
+    return false;
+  return llvm::any_of(op->getOperands(), [](Value o) {
+    auto a = dyn_cast<BlockArgument>(o);
+    return a && isa_and_nonnull<func::FuncOp>(a.getOwner()->getParentOp()) &&
+           a.getOwner()->isEntryBlock();
+  });
+}
+
 FailureOr<WeightView> traceArgumentView(Value v, std::string &why) {
   SmallVector<Operation *> rev;
   while (!isa<BlockArgument>(v)) {
     Operation *d = v.getDefiningOp();
+    // An operand computed in the function (attention scores, a projection)
+    // is an activation: no reason to report.
+    auto stop = [&](std::string reason) {
+      why = readsFunctionArgument(d) ? std::move(reason) : std::string();
+      return failure();
+    };
     Value next;
     if (auto c = dyn_cast<tensor::CastOp>(d)) {
       next = c.getSource();
@@ -100,29 +119,26 @@ FailureOr<WeightView> traceArgumentView(Value v, std::string &why) {
     } else if (auto sl = dyn_cast<tensor::ExtractSliceOp>(d)) {
       if (!sl.getOffsets().empty() || !sl.getSizes().empty() ||
           !sl.getStrides().empty()) {
-        why = describeOp(d) + " has dynamic offsets, sizes or strides";
-        return failure();
+        return stop(describeOp(d) + " has dynamic offsets, sizes or strides");
       }
       next = sl.getSource();
     } else if (auto tr = dyn_cast<linalg::TransposeOp>(d)) {
       next = tr.getInput();
     } else if (auto g = dyn_cast<linalg::GenericOp>(d)) {
       if (!copyPermutation(g)) {
-        why = describeOp(d) +
-              " is not a copy (a broadcast or a computation, which the "
-              "packed weight cannot repeat)";
-        return failure();
+        return stop(describeOp(d) +
+                    " is not a copy (a broadcast or a computation, which the "
+                    "packed weight cannot repeat)");
       }
       next = g.getDpsInputs()[0];
     } else {
-      why = describeOp(d) +
-            " is not a view of a function argument (cast, reshape, static "
-            "slice, transpose or copying generic)";
-      return failure();
+      return stop(
+          describeOp(d) +
+          " is not a view of a function argument (cast, reshape, static "
+          "slice, transpose or copying generic)");
     }
     if (!isStaticF32(v.getType()) || !isStaticF32(next.getType())) {
-      why = describeOp(d) + " works on a dynamic or non-f32 tensor";
-      return failure();
+      return stop(describeOp(d) + " works on a dynamic or non-f32 tensor");
     }
     rev.push_back(d);
     v = next;
@@ -168,7 +184,8 @@ std::string describeView(const WeightView &view, ArrayRef<int64_t> finalShape) {
     } else if (auto g = dyn_cast<linalg::GenericOp>(op)) {
       perm = *copyPermutation(g);
     }
-    if (!perm.empty() && !llvm::equal(perm, llvm::seq<int64_t>(0, perm.size()))) {
+    if (!perm.empty() &&
+        !llvm::equal(perm, llvm::seq<int64_t>(0, perm.size()))) {
       steps.push_back("transpose(" + list(perm) + ")");
       shape.assign(out.begin(), out.end());
     }
@@ -192,8 +209,8 @@ Value WeightViewArguments::get(const WeightView &view,
                                ArrayRef<ReassociationIndices> collapse,
                                QTensorType type, Operation *user) {
   BlockArgument arg = view.arg;
-  Value operand = view.chain.empty() ? Value(arg)
-                                     : view.chain.back()->getResult(0);
+  Value operand =
+      view.chain.empty() ? Value(arg) : view.chain.back()->getResult(0);
   for (Entry &e : entries)
     if (e.operand == operand) {
       if (e.type == type)
@@ -204,9 +221,9 @@ Value WeightViewArguments::get(const WeightView &view,
       return {};
     }
   auto func = cast<func::FuncOp>(arg.getOwner()->getParentOp());
-  std::optional<SmallVector<func::CallOp>> calls = callersOf(
-      func, module, user,
-      "weight argument #" + std::to_string(arg.getArgNumber()));
+  std::optional<SmallVector<func::CallOp>> calls =
+      callersOf(func, module, user,
+                "weight argument #" + std::to_string(arg.getArgNumber()));
   if (!calls)
     return {};
 
@@ -233,9 +250,9 @@ Value WeightViewArguments::get(const WeightView &view,
   Block &entry = func.getBody().front();
   OpBuilder b = OpBuilder::atBlockBegin(&entry);
   ValueRange newArgs = entry.getArguments().slice(pos, storage.size());
-  Value unpacked = UnpackOp::create(b, arg.getLoc(), type, newArgs[0],
-                                    newArgs[1],
-                                    storage.size() > 2 ? newArgs[2] : Value());
+  Value unpacked =
+      UnpackOp::create(b, arg.getLoc(), type, newArgs[0], newArgs[1],
+                       storage.size() > 2 ? newArgs[2] : Value());
 
   // Callers apply the same view to the f32 weight they pass, then quantize
   // and pack it.
@@ -258,9 +275,9 @@ Value WeightViewArguments::get(const WeightView &view,
     if (!collapse.empty())
       w = tensor::CollapseShapeOp::create(cb, loc, w, collapse);
     Value q = QuantizeOp::create(cb, loc, type, w, Value(), Value());
-    auto pack = PackOp::create(cb, loc, type.getPackedType(),
-                               type.getScalesType(),
-                               storage.size() > 2 ? storage[2] : Type(), q);
+    auto pack =
+        PackOp::create(cb, loc, type.getPackedType(), type.getScalesType(),
+                       storage.size() > 2 ? storage[2] : Type(), q);
     call->insertOperands(pos, pack->getResults());
   }
 
@@ -334,18 +351,16 @@ Value WholeWeightArguments::get(BlockArgument arg, QTensorType type,
   Block &entry = func.getBody().front();
   OpBuilder b = OpBuilder::atBlockBegin(&entry);
   ValueRange newArgs = entry.getArguments().slice(idx + 1, storage.size());
-  Value unpacked = UnpackOp::create(
-      b, loc, type, newArgs[0], newArgs[1],
-      storage.size() > 2 ? newArgs[2] : Value());
+  Value unpacked = UnpackOp::create(b, loc, type, newArgs[0], newArgs[1],
+                                    storage.size() > 2 ? newArgs[2] : Value());
   // Callers quantize and pack the f32 weight they used to pass.
   for (func::CallOp call : *calls) {
     OpBuilder cb(call);
     Value w = call.getOperand(idx);
-    Value q = QuantizeOp::create(cb, call.getLoc(), type, w, Value(),
-                                     Value());
-    auto pack = PackOp::create(
-        cb, call.getLoc(), type.getPackedType(), type.getScalesType(),
-        storage.size() > 2 ? storage[2] : Type(), q);
+    Value q = QuantizeOp::create(cb, call.getLoc(), type, w, Value(), Value());
+    auto pack = PackOp::create(cb, call.getLoc(), type.getPackedType(),
+                               type.getScalesType(),
+                               storage.size() > 2 ? storage[2] : Type(), q);
     call->insertOperands(idx + 1, pack->getResults());
   }
   rewrites.push_back({func, arg, type, unpacked, unsigned(storage.size())});

@@ -33,7 +33,8 @@ struct WeightView {
 /// collapse_shape, static tensor.extract_slice, linalg.transpose and
 /// linalg.generic ops that only copy (identity or permutation maps) to an
 /// argument of the enclosing func.func's entry block. Fails with `why`
-/// naming the op (or value) that stops it.
+/// naming the op (or value) that stops it, or with an empty `why` when that
+/// op reads no function argument (the operand is computed in the function).
 mlir::FailureOr<WeightView> traceArgumentView(mlir::Value v, std::string &why);
 
 /// The view as qf-pack-weights --view takes it: space-separated steps

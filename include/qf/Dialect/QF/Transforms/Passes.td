@@ -36,6 +36,16 @@ def QuantizeModelPass : Pass<"qf-quantize-model", "::mlir::ModuleOp"> {
       rebuilds the weight with `qf.unpack`; other f32 uses read its
       `qf.dequantize`. Callers inside the module are rewritten to
       `qf.quantize` + `qf.pack` the f32 weight they passed.
+    * With `weights-as-arguments`, a weight cut from an argument through
+      views (static `tensor.extract_slice`, `expand_shape` /
+      `collapse_shape`, `linalg.transpose`, copying `linalg.generic`) is
+      passed as the storage of the view, in new arguments after the source
+      (whose codes argument carries `qf.weight_view = {source, view, axis}`
+      for `qf-pack-weights --view`); the source goes when nothing else reads
+      it. A weight that cannot be followed gets a remark naming the op.
+    * Without it, a B operand that comes from a function argument is a
+      weight quantized at run time in `weight-format`, with a remark
+      (`arg-weight-format=activation`: in `activation-format`).
     * The first operand A (and a B that is neither) is quantized at run time
       in `activation-format`; `none` keeps it in f32 (weight-only), and a
       contraction without a weight is then left alone with a remark.
