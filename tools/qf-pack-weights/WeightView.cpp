@@ -30,10 +30,14 @@ bool parseList(const std::string &s, std::vector<int64_t> &out) {
   return !out.empty();
 }
 
+/// The element count, saturated above kMaxElements (untrusted sizes).
 int64_t product(const std::vector<int64_t> &s) {
   int64_t n = 1;
-  for (int64_t d : s)
+  for (int64_t d : s) {
+    if (d && n > kMaxElements / d)
+      return kMaxElements + 1;
     n *= d;
+  }
   return n;
 }
 
