@@ -10,6 +10,7 @@
 // Everything the pass produces compiles with the CPU pipeline.
 // RUN: qf-opt %s --qf-quantize-model="weights-as-arguments weight-format=nvfp4" --qf-cpu-pipeline --split-input-file 2>/dev/null | FileCheck %s --check-prefix=LLVM
 // RUN: qf-opt %s --qf-quantize-model="weight-scale-search=mse fold-weights=false" --split-input-file 2>/dev/null | FileCheck %s --check-prefix=MSE
+// RUN: qf-opt %s --qf-quantize-model="arg-weight-format=activation" --split-input-file 2>/dev/null | FileCheck %s --check-prefix=ACTARG
 // LLVM: llvm.func @matmul_const_weight
 // LLVM: llvm.func @transposed_weight_with_bias
 // LLVM: llvm.func @batch_matmul_activations
@@ -84,12 +85,17 @@ func.func @matmul_transpose_b_maps(%x: tensor<4x64xf32>, %acc: tensor<4x16xf32>)
 
 // -----
 
-// Both operands computed at run time (attention scores): both in the
-// activation format, B blocked along K = axis 1 of [batch, K, N].
+// Both operands computed at run time (attention scores), B blocked along
+// K = axis 1 of [batch, K, N]. B is a function argument, which counts as a
+// weight by default (weight format, with a remark); arg-weight-format=
+// activation quantizes it in the activation format.
 // CHECK-LABEL: func.func @batch_matmul_activations
 // CHECK: qf.quantize %{{.*}} : tensor<2x8x32xf32> -> !qf.tensor<2x8x32xf32, mxfp8, axis = 2>
-// CHECK: qf.quantize %{{.*}} : tensor<2x32x8xf32> -> !qf.tensor<2x32x8xf32, mxfp8, axis = 1>
+// CHECK: qf.quantize %{{.*}} : tensor<2x32x8xf32> -> !qf.tensor<2x32x8xf32, mxfp4, axis = 1>
 // CHECK: qf.matmul {{.*}} -> tensor<2x8x8xf32>
+// ACTARG-LABEL: func.func @batch_matmul_activations
+// ACTARG: qf.quantize %{{.*}} : tensor<2x8x32xf32> -> !qf.tensor<2x8x32xf32, mxfp8, axis = 2>
+// ACTARG: qf.quantize %{{.*}} : tensor<2x32x8xf32> -> !qf.tensor<2x32x8xf32, mxfp8, axis = 1>
 // INCL-LABEL: func.func @batch_matmul_activations
 // INCL: qf.matmul
 func.func @batch_matmul_activations(%q: tensor<2x8x32xf32>, %k: tensor<2x32x8xf32>, %acc: tensor<2x8x8xf32>) -> tensor<2x8x8xf32> {

@@ -16,6 +16,7 @@
 #include "qf/Numerics/Quantize.h"
 
 #include "WeightReader.h"
+#include "WeightView.h"
 
 #include <cstdio>
 #include <cstring>
@@ -37,11 +38,15 @@ static int usage(const char *msg) {
   std::cerr << "qf-pack-weights: " << msg << "\n"
             << "usage: qf-pack-weights --format=FORMAT [--shape=AxB[x...]] "
                "--axis=N [--scale-search=none|mse]\n"
-               "       [--rotate-block=B [--rotate-seed=S]] [--hex] IN "
+               "       [--view=STEPS] [--rotate-block=B [--rotate-seed=S]] [--hex] IN "
                "[-o PREFIX]\n"
                "  FORMAT: a preset (mxfp4, nvfp4, ...) or '#qf.format<...>'\n"
                "  IN: raw little-endian f32 (needs --shape) or a .npy file "
                "of dtype <f4 in C order\n"
+               "  --view=STEPS: the qf.weight_view of a storage argument "
+               "(slice/reshape/transpose\n"
+               "    steps applied to IN, of the source argument's shape, "
+               "before quantizing)\n"
                "  --rotate-block/--rotate-seed: the Hadamard rotation "
                "qf-insert-hadamard\n"
                "    recorded on the argument (qf.hadamard = {axis = N, block = "
@@ -95,7 +100,7 @@ static std::optional<nm::BlockFormat> parseFormat(const std::string &text,
 }
 
 int main(int argc, char **argv) {
-  std::string format, shapeStr, in, prefix, search = "none";
+  std::string format, shapeStr, in, prefix, search = "none", view;
   int64_t rotateBlock = 0;
   std::optional<uint64_t> rotateSeed;
   int axis = -1;
@@ -108,6 +113,8 @@ int main(int argc, char **argv) {
       shapeStr = a.substr(8);
     else if (a.rfind("--axis=", 0) == 0)
       axis = std::atoi(a.c_str() + 7);
+    else if (a.rfind("--view=", 0) == 0)
+      view = a.substr(7);
     else if (a.rfind("--scale-search=", 0) == 0)
       search = a.substr(15);
     else if (a.rfind("--rotate-block=", 0) == 0)
@@ -153,13 +160,23 @@ int main(int argc, char **argv) {
                     "' (raw f32 input needs it)").c_str());
   }
   l.axis = axis;
-  if (std::string e = nm::checkLayout(*f, l); !e.empty())
-    return usage(e.c_str());
-  int64_t n = l.numElements();
+  // With a view, the file holds the source argument; the layout is checked
+  // on the view.
+  if (view.empty())
+    if (std::string e = nm::checkLayout(*f, l); !e.empty())
+      return usage(e.c_str());
   if (!npy)
     if (std::string e = qf::packweights::readRaw(raw, l.shape, shapeStr, x);
         !e.empty())
       return usage(("'" + in + "' " + e).c_str());
+  if (!view.empty()) {
+    if (std::string e = qf::packweights::applyView(view, l.shape, x);
+        !e.empty())
+      return usage(("--view: " + e).c_str());
+    if (std::string e = nm::checkLayout(*f, l); !e.empty())
+      return usage(e.c_str());
+  }
+  int64_t n = l.numElements();
   // The rotation qf-insert-hadamard applies to weights its callers quantize
   // (W Q^T: each row along K transformed like the activation).
   if (rotateSeed && !rotateBlock)

@@ -1,6 +1,7 @@
 //===- QuantizeModel.cpp - qf-quantize-model: contractions to qf ops ------===//
 #include "qf/Dialect/QF/Transforms/Passes.h"
 
+#include "WeightArguments.h"
 #include "WeightQuantize.h"
 
 #include "qf/Dialect/QF/IR/ConstantData.h"
@@ -137,6 +138,8 @@ FailureOr<Contraction> matchContraction(linalg::LinalgOp op, std::string &why) {
     auto t = dyn_cast<RankedTensorType>(v.getType());
     if (!t || !t.getElementType().isF32()) {
       why = "operands must be f32 tensors";
+      if (t && t.getElementType().isInteger(8))
+        why += " (int8 contractions: run qf-import-int8 first)";
       return failure();
     }
   }
@@ -287,20 +290,12 @@ void eraseDeadChain(Value v) {
   }
 }
 
-/// A function argument replaced by its storage tensors.
-struct ArgRewrite {
-  func::FuncOp func;
-  BlockArgument oldArg;
-  qf::QTensorType type;
-  Value unpacked;
-  unsigned numNew = 0;
-};
-
 struct QuantizeModelPass final
     : qf::impl::QuantizeModelPassBase<QuantizeModelPass> {
   using Base::Base;
 
-  SmallVector<ArgRewrite> argRewrites;
+  qf::WholeWeightArguments *wholeArgs = nullptr;
+  qf::WeightViewArguments *viewArgs = nullptr;
 
   MLIRContext *ctx() { return &getContext(); }
 
@@ -353,6 +348,16 @@ struct QuantizeModelPass final
         parseFormat("activation-format", activationFormat, true);
     if (failed(wf) || failed(af))
       return signalPassFailure();
+    if (argWeightFormat != "weight" && argWeightFormat != "activation") {
+      getOperation().emitError()
+          << "qf-quantize-model: arg-weight-format '" << argWeightFormat
+          << "' is not supported; expected weight or activation";
+      return signalPassFailure();
+    }
+    qf::WholeWeightArguments whole(getOperation());
+    qf::WeightViewArguments views(getOperation());
+    wholeArgs = &whole;
+    viewArgs = &views;
     llvm::Regex inc(include), exc(exclude);
     std::string err;
     if ((!include.empty() && !inc.isValid(err)) ||
@@ -390,7 +395,8 @@ struct QuantizeModelPass final
       }
       (void)rewrite(*c, *wf, *af);
     }
-    finishArgRewrites();
+    views.finish([&](BlockArgument a) { return whole.handles(a); });
+    whole.finish();
   }
 
   qf::QTensorType qtype(ArrayRef<int64_t> shape, qf::FormatAttr f,
@@ -398,99 +404,6 @@ struct QuantizeModelPass final
     if (f.getBlockKind() == qf::BlockKind::Tensor)
       axis = 0;
     return qf::QTensorType::get(ctx(), shape, Float32Type::get(ctx()), f, axis);
-  }
-
-  /// The unpacked quantized value of function argument `arg` in `type`,
-  /// adding the storage arguments (and the caller-side qf.quantize + qf.pack)
-  /// on first use. Null when the argument cannot be rewritten.
-  Value argumentWeight(BlockArgument arg, qf::QTensorType type,
-                       Operation *op) {
-    for (ArgRewrite &r : argRewrites)
-      if (r.oldArg == arg) {
-        if (r.type == type)
-          return r.unpacked;
-        op->emitRemark("qf-quantize-model: weight argument #")
-            << arg.getArgNumber() << " is used with another layout or format ("
-            << r.type << ") elsewhere; it is quantized at run time here";
-        return {};
-      }
-    auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
-    if (!func || arg.getOwner() != &func.getBody().front()) {
-      op->emitRemark("qf-quantize-model: the weight is a block argument but "
-                     "not a func.func argument; it is quantized at run time");
-      return {};
-    }
-    std::optional<SymbolTable::UseRange> uses =
-        SymbolTable::getSymbolUses(func, getOperation());
-    if (!uses) {
-      op->emitRemark("qf-quantize-model: cannot find the callers of @")
-          << func.getSymName() << "; the weight is quantized at run time";
-      return {};
-    }
-    SmallVector<func::CallOp> calls;
-    for (const SymbolTable::SymbolUse &u : *uses) {
-      auto call = dyn_cast<func::CallOp>(u.getUser());
-      if (!call) {
-        op->emitRemark("qf-quantize-model: @")
-            << func.getSymName() << " is referenced by "
-            << u.getUser()->getName()
-            << ", not only called; the weight is quantized at run time";
-        return {};
-      }
-      calls.push_back(call);
-    }
-    unsigned idx = arg.getArgNumber();
-    SmallVector<Type> storage = {type.getPackedType(), type.getScalesType()};
-    if (RankedTensorType ts = type.getTensorScaleType())
-      storage.push_back(ts);
-    Location loc = arg.getLoc();
-    SmallVector<unsigned> indices(storage.size(), idx + 1);
-    SmallVector<DictionaryAttr> attrs(storage.size(), DictionaryAttr());
-    SmallVector<Location> locs(storage.size(), loc);
-    if (failed(func.insertArguments(indices, storage, attrs, locs)))
-      return {};
-    Block &entry = func.getBody().front();
-    OpBuilder b = OpBuilder::atBlockBegin(&entry);
-    ValueRange newArgs = entry.getArguments().slice(idx + 1, storage.size());
-    Value unpacked = qf::UnpackOp::create(
-        b, loc, type, newArgs[0], newArgs[1],
-        storage.size() > 2 ? newArgs[2] : Value());
-    // Callers quantize and pack the f32 weight they used to pass.
-    for (func::CallOp call : calls) {
-      OpBuilder cb(call);
-      Value w = call.getOperand(idx);
-      Value q = qf::QuantizeOp::create(cb, call.getLoc(), type, w, Value(),
-                                       Value());
-      auto pack = qf::PackOp::create(
-          cb, call.getLoc(), type.getPackedType(), type.getScalesType(),
-          storage.size() > 2 ? storage[2] : Type(), q);
-      call->insertOperands(idx + 1, pack->getResults());
-    }
-    argRewrites.push_back({func, arg, type, unpacked, unsigned(storage.size())});
-    return unpacked;
-  }
-
-  /// Removes the f32 weight arguments that were replaced by storage tensors.
-  /// Remaining f32 uses (outside quantized contractions) read the decoded
-  /// weight.
-  void finishArgRewrites() {
-    for (ArgRewrite &r : argRewrites) {
-      if (!r.oldArg.use_empty()) {
-        OpBuilder b(ctx());
-        b.setInsertionPointAfterValue(r.unpacked);
-        Value f32 = qf::DequantizeOp::create(
-            b, r.oldArg.getLoc(), r.type.getExpressedTensorType(), r.unpacked);
-        r.oldArg.replaceAllUsesWith(f32);
-      }
-      unsigned idx = r.oldArg.getArgNumber();
-      std::optional<SymbolTable::UseRange> uses =
-          SymbolTable::getSymbolUses(r.func, getOperation());
-      if (uses)
-        for (const SymbolTable::SymbolUse &u : *uses)
-          u.getUser()->eraseOperand(idx);
-      (void)r.func.eraseArgument(idx);
-    }
-    argRewrites.clear();
   }
 
   /// Rewrites one contraction; emits a remark and fails when it cannot.
@@ -551,7 +464,14 @@ struct QuantizeModelPass final
     WeightSource w = traceWeight(c.b);
     bool argWeight = weightsAsArguments && w.arg && !w.argReshaped &&
                      c.bGroups.empty();
-    if (!af && !w.isConstant && !argWeight) {
+    // Any other weight read from a function argument: through views
+    // (WeightArguments.h), or the reason it cannot be followed.
+    std::string viewWhy;
+    FailureOr<qf::WeightView> view = failure();
+    if (!w.isConstant && !argWeight)
+      view = qf::traceArgumentView(c.b, viewWhy);
+    if (!af && !w.isConstant && !argWeight &&
+        !(weightsAsArguments && succeeded(view))) {
       op->emitRemark("qf-quantize-model: not quantized: no constant weight "
                      "and activation-format=none (weight-only)");
       return failure();
@@ -604,7 +524,7 @@ struct QuantizeModelPass final
         bool argIsNK = c.bIsNK != w.argTransposed;
         if (argT && argT.hasStaticShape() && argT.getElementType().isF32() &&
             argT.getRank() == r)
-          argW = argumentWeight(w.arg,
+          argW = wholeArgs->get(w.arg,
                                 qtype(argT.getShape(), wf, argIsNK ? r - 1 : r - 2),
                                 op);
         else
@@ -617,6 +537,18 @@ struct QuantizeModelPass final
       }
       if (argW)
         rhs = argW;
+    } else if (weightsAsArguments && !w.isConstant) {
+      if (failed(view) && !viewWhy.empty())
+        op->emitRemark("qf-quantize-model: weights-as-arguments: the weight "
+                       "operand is not followed to a function argument: ")
+            << viewWhy << "; it is quantized at run time";
+      else if (succeeded(view) && Kp != K)
+        op->emitRemark("qf-quantize-model: weight argument #")
+            << view->arg.getArgNumber()
+            << " needs K padding; it is quantized at run time";
+      else if (succeeded(view) && (rhs = viewArgs->get(*view, c.bGroups,
+                                    qtype(bShape, wf, kDimB), op)))
+        transposeB = c.bIsNK;
     }
     if (!rhs && w.isConstant && w.data) {
       // [..., K, N] or [..., N, K] (collapsed) -> [..., N, Kp].
@@ -664,6 +596,17 @@ struct QuantizeModelPass final
     }
     if (!rhs) {
       qf::FormatAttr f = (w.isConstant || argWeight) ? wf : af;
+      // A run-time weight from a function argument is still a weight.
+      if (succeeded(view)) {
+        bool asWeight = argWeightFormat == "weight";
+        f = asWeight ? wf : af;
+        op->emitRemark("qf-quantize-model: the weight is function argument #")
+            << view->arg.getArgNumber() << "; it is quantized at run time in "
+            << (asWeight ? "weight-format (arg-weight-format=activation uses "
+                           "activation-format"
+                         : "activation-format (arg-weight-format=activation")
+            << "; weights-as-arguments passes it pre-quantized)";
+      }
       if (w.isConstant && w.throughCopy)
         op->emitRemark("qf-quantize-model: the weight constant is reached "
                        "through a copying linalg.generic (transpose or "

@@ -36,6 +36,16 @@ def QuantizeModelPass : Pass<"qf-quantize-model", "::mlir::ModuleOp"> {
       rebuilds the weight with `qf.unpack`; other f32 uses read its
       `qf.dequantize`. Callers inside the module are rewritten to
       `qf.quantize` + `qf.pack` the f32 weight they passed.
+    * With `weights-as-arguments`, a weight cut from an argument through
+      views (static `tensor.extract_slice`, `expand_shape` /
+      `collapse_shape`, `linalg.transpose`, copying `linalg.generic`) is
+      passed as the storage of the view, in new arguments after the source
+      (whose codes argument carries `qf.weight_view = {source, view, axis}`
+      for `qf-pack-weights --view`); the source goes when nothing else reads
+      it. A weight that cannot be followed gets a remark naming the op.
+    * Without it, a B operand that comes from a function argument is a
+      weight quantized at run time in `weight-format`, with a remark
+      (`arg-weight-format=activation`: in `activation-format`).
     * The first operand A (and a B that is neither) is quantized at run time
       in `activation-format`; `none` keeps it in f32 (weight-only), and a
       contraction without a weight is then left alone with a remark.
@@ -81,6 +91,10 @@ def QuantizeModelPass : Pass<"qf-quantize-model", "::mlir::ModuleOp"> {
            "skip contractions whose weight operand has fewer elements">,
     Option<"weightsAsArguments", "weights-as-arguments", "bool", "false",
            "replace f32 weight arguments by their packed codes and scales">,
+    Option<"argWeightFormat", "arg-weight-format", "std::string",
+           "\"weight\"",
+           "format of a weight argument quantized at run time: weight "
+           "(weight-format) or activation (activation-format)">,
     Option<"padK", "pad-k", "bool", "true",
            "zero-pad K to a multiple of the block size (else leave in f32)">,
     Option<"weightScaleSearch", "weight-scale-search", "std::string",
@@ -91,6 +105,51 @@ def QuantizeModelPass : Pass<"qf-quantize-model", "::mlir::ModuleOp"> {
            "quantize constant weights into qf.constant now (else leave "
            "qf.quantize of the f32 constant)">
   ];
+}
+
+def ImportInt8Pass : Pass<"qf-import-int8", "::mlir::ModuleOp"> {
+  let summary = "Import int8 frontend contractions (TFLite / TOSA) into qf";
+  let description = [{
+    Rewrites `linalg.quantized_matmul`, `linalg.quantized_batch_matmul` and
+    `linalg.matmul` / `linalg.batch_matmul` on i8 operands with an i32
+    accumulator (what TOSA -> linalg emits for int8 models) into
+    `qf.matmul` of `qf.unpack`ed operands: the i8 tensors are the codes of
+    `#qf.format<elem = i8, block = channel, scale = f32, range = full>`
+    with unit scales (A blocked along K, B along K), so no data is
+    converted. The zero points are kept exactly:
+
+        sum_k (a - za)(b - zb) = sum_k a b - zb * rowsum(A) - za * colsum(B)
+                                 + K za zb
+
+    where the first term is the qf.matmul (f32 sums of i8 products are exact
+    integers up to 2^24, so K is cut into chunks of at most 1024, with a
+    remark) and the others are i32 `linalg.generic` reductions (a zero
+    point that is a constant 0 drops its term). The result is the
+    frontend's i32 accumulator bit for bit; the rescale that follows
+    (fixed-point multiplier and shift, output zero point, clamp, truncation
+    to i8) is left as the frontend wrote it, so the int8 outputs are those
+    of the frontend's own lowering (test/Integration/CPU/import-int8.mlir).
+
+    Left alone, each with a remark saying why: int8 convolutions
+    (`conv_2d_*_q`, `depthwise_conv_2d_*_q`, and convolutions on i8),
+    transposed (`indexing_maps`) or unsigned (`cast_unsigned`) integer
+    matmuls, dynamic shapes, element types other than i8 x i8 -> i32.
+
+    Upstream `quant` types (`!quant.uniform<i8:f32, 0.1:-3>`, per-axis
+    `!quant.uniform<i8:f32:1, {...}>`) on function arguments or results are
+    refused with an error naming the function, the position and the type:
+    qf formats have no zero point and block one axis, so such types are
+    lowered to their i8 storage first (`--strip-func-quant-types
+    --lower-quant-ops`, or the frontend's own lowering), after which this
+    pass sees plain i8 contractions.
+
+    ```sh
+    qf-opt model.mlir --qf-import-int8 --qf-cpu-pipeline
+    ```
+  }];
+  let dependentDialects = ["::qf::QFDialect", "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
 }
 
 def ReportPass : Pass<"qf-report", "::mlir::ModuleOp"> {
