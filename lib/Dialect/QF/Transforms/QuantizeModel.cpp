@@ -1,6 +1,7 @@
 //===- QuantizeModel.cpp - qf-quantize-model: contractions to qf ops ------===//
 #include "qf/Dialect/QF/Transforms/Passes.h"
 
+#include "QuantizeModelParts.h"
 #include "WeightQuantize.h"
 
 #include "qf/Dialect/QF/IR/ConstantData.h"
@@ -304,6 +305,10 @@ struct QuantizeModelPass final
 
   MLIRContext *ctx() { return &getContext(); }
 
+  InFlightDiagnostic remark(Operation *op) {
+    return qf::quantize_model::remark(op, remarksPrintOp);
+  }
+
   /// Parses a format option: a preset name, a #qf.format<...>, or `none`.
   FailureOr<qf::FormatAttr> parseFormat(StringRef opt, StringRef text,
                                         bool allowNone) {
@@ -363,34 +368,47 @@ struct QuantizeModelPass final
 
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (linalg::isaContractionOpInterface(op))
+      if (linalg::isaContractionOpInterface(op) ||
+          qf::quantize_model::isConvolution(op))
         ops.push_back(op);
     });
+    qf::quantize_model::RewriteOptions options{
+        *wf,         *af, padK, minSize, foldWeights,
+        weightScaleSearch == "mse", remarksPrintOp};
+    qf::quantize_model::Summary summary;
     for (linalg::LinalgOp op : ops) {
+      bool isConv = !linalg::isaContractionOpInterface(op);
+      size_t record = summary.add(op, isConv);
       SmallVector<std::string> names = namesOf(op);
       auto matches = [&](llvm::Regex &re) {
         return llvm::any_of(names, [&](const std::string &s) { return re.match(s); });
       };
       if (!include.empty() && !matches(inc)) {
-        op->emitRemark("qf-quantize-model: not quantized: does not match "
-                       "include='")
+        remark(op) << "not quantized: does not match "
+                       "include='"
             << include << "'";
         continue;
       }
       if (!exclude.empty() && matches(exc)) {
-        op->emitRemark("qf-quantize-model: not quantized: matches exclude='")
+        remark(op) << "not quantized: matches exclude='"
             << exclude << "'";
+        continue;
+      }
+      if (isConv) {
+        summary.setQuantized(record, succeeded(qf::quantize_model::
+                                                   rewriteConvolution(op, options)));
         continue;
       }
       std::string why;
       FailureOr<Contraction> c = matchContraction(op, why);
       if (failed(c)) {
-        op->emitRemark("qf-quantize-model: not quantized: ") << why;
+        remark(op) << "not quantized: " << why;
         continue;
       }
-      (void)rewrite(*c, *wf, *af);
+      summary.setQuantized(record, succeeded(rewrite(*c, *wf, *af)));
     }
     finishArgRewrites();
+    summary.emit();
   }
 
   qf::QTensorType qtype(ArrayRef<int64_t> shape, qf::FormatAttr f,
@@ -409,21 +427,21 @@ struct QuantizeModelPass final
       if (r.oldArg == arg) {
         if (r.type == type)
           return r.unpacked;
-        op->emitRemark("qf-quantize-model: weight argument #")
+        remark(op) << "weight argument #"
             << arg.getArgNumber() << " is used with another layout or format ("
             << r.type << ") elsewhere; it is quantized at run time here";
         return {};
       }
     auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
     if (!func || arg.getOwner() != &func.getBody().front()) {
-      op->emitRemark("qf-quantize-model: the weight is a block argument but "
-                     "not a func.func argument; it is quantized at run time");
+      remark(op) << "the weight is a block argument but "
+                     "not a func.func argument; it is quantized at run time";
       return {};
     }
     std::optional<SymbolTable::UseRange> uses =
         SymbolTable::getSymbolUses(func, getOperation());
     if (!uses) {
-      op->emitRemark("qf-quantize-model: cannot find the callers of @")
+      remark(op) << "cannot find the callers of @"
           << func.getSymName() << "; the weight is quantized at run time";
       return {};
     }
@@ -431,7 +449,7 @@ struct QuantizeModelPass final
     for (const SymbolTable::SymbolUse &u : *uses) {
       auto call = dyn_cast<func::CallOp>(u.getUser());
       if (!call) {
-        op->emitRemark("qf-quantize-model: @")
+        remark(op) << "@"
             << func.getSymName() << " is referenced by "
             << u.getUser()->getName()
             << ", not only called; the weight is quantized at run time";
@@ -522,8 +540,8 @@ struct QuantizeModelPass final
     int64_t K = aShape[r - 1];
     int64_t kDimB = c.bIsNK ? r - 1 : r - 2;
     if (ShapedType::isDynamic(K)) {
-      op->emitRemark("qf-quantize-model: not quantized: the reduction "
-                     "dimension K is dynamic; blocks need a static K");
+      remark(op) << "not quantized: the reduction "
+                     "dimension K is dynamic; blocks need a static K";
       return failure();
     }
     // K must be a multiple of the block sizes; otherwise K is zero-padded
@@ -535,14 +553,14 @@ struct QuantizeModelPass final
         multiple = std::lcm(multiple, f.getBlockSize());
     int64_t Kp = (K + multiple - 1) / multiple * multiple;
     if (Kp != K && !padK) {
-      op->emitRemark("qf-quantize-model: not quantized: block size ")
+      remark(op) << "not quantized: block size "
           << multiple << " does not divide K = " << K
           << " (pad-k=false keeps such contractions in f32)";
       return failure();
     }
     auto bt = cast<RankedTensorType>(c.b.getType());
     if (minSize > 0 && bt.hasStaticShape() && bt.getNumElements() < minSize) {
-      op->emitRemark("qf-quantize-model: not quantized: the weight has ")
+      remark(op) << "not quantized: the weight has "
           << bt.getNumElements() << " elements, below min-size="
           << int64_t(minSize);
       return failure();
@@ -552,12 +570,12 @@ struct QuantizeModelPass final
     bool argWeight = weightsAsArguments && w.arg && !w.argReshaped &&
                      c.bGroups.empty();
     if (!af && !w.isConstant && !argWeight) {
-      op->emitRemark("qf-quantize-model: not quantized: no constant weight "
-                     "and activation-format=none (weight-only)");
+      remark(op) << "not quantized: no constant weight "
+                     "and activation-format=none (weight-only)";
       return failure();
     }
     if (Kp != K)
-      op->emitRemark("qf-quantize-model: K = ")
+      remark(op) << "K = "
           << K << " is zero-padded to " << Kp << " for blocks of " << multiple;
 
     auto collapse = [&](Value v, ArrayRef<ReassociationIndices> groups) -> Value {
@@ -595,7 +613,7 @@ struct QuantizeModelPass final
     Value argW;
     if (argWeight) {
       if (Kp != K) {
-        op->emitRemark("qf-quantize-model: weight argument #")
+        remark(op) << "weight argument #"
             << w.arg.getArgNumber()
             << " needs K padding; it is quantized at run time";
       } else {
@@ -608,7 +626,7 @@ struct QuantizeModelPass final
                                 qtype(argT.getShape(), wf, argIsNK ? r - 1 : r - 2),
                                 op);
         else
-          op->emitRemark("qf-quantize-model: weight argument #")
+          remark(op) << "weight argument #"
               << w.arg.getArgNumber()
               << " is not a static f32 tensor of the operand's rank; it is "
                  "quantized at run time";
@@ -665,14 +683,14 @@ struct QuantizeModelPass final
     if (!rhs) {
       qf::FormatAttr f = (w.isConstant || argWeight) ? wf : af;
       if (w.isConstant && w.throughCopy)
-        op->emitRemark("qf-quantize-model: the weight constant is reached "
+        remark(op) << "the weight constant is reached "
                        "through a copying linalg.generic (transpose or "
                        "broadcast); it is quantized at run time in "
-                       "weight-format");
+                       "weight-format";
       else if (w.isConstant)
-        op->emitRemark("qf-quantize-model: the weight constant has no readable "
+        remark(op) << "the weight constant has no readable "
                        "data (an elided resource, or over the compile-time "
-                       "limit of 2^26 elements); it is quantized at run time");
+                       "limit of 2^26 elements); it is quantized at run time";
       rhs = pad(collapse(c.b, c.bGroups), kDimB);
       if (f) {
         SmallVector<int64_t> s(bShape);

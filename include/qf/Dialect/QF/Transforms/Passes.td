@@ -89,7 +89,10 @@ def QuantizeModelPass : Pass<"qf-quantize-model", "::mlir::ModuleOp"> {
            "search minimizing the squared error (docs/numerics.md 7)">,
     Option<"foldWeights", "fold-weights", "bool", "true",
            "quantize constant weights into qf.constant now (else leave "
-           "qf.quantize of the f32 constant)">
+           "qf.quantize of the f32 constant)">,
+    Option<"remarksPrintOp", "remarks-print-op", "bool", "false",
+           "attach the whole operation to each remark (slow on large "
+           "models; by default a remark names the op and its location)">
   ];
 }
 
