@@ -221,6 +221,53 @@ Value buildPatches(OpBuilder &b, Location loc, linalg::LinalgOp op,
   }
   AffineMap inMap = op.getIndexingMapsArray()[0].replaceDimsAndSymbols(
       repl, {}, unsigned(order.size()), 0);
+  auto groups =
+      groupsOf({l.groups.size(), l.rows.size(), l.window.size()});
+  // A 1x1 window with unit strides whose input is already laid out as
+  // [groups, rows, channels] (NHWC): the patches are the input, and a
+  // reshape lets qf-fuse-requantize move the quantize to the producer's
+  // epilogue.
+  Value input = op.getDpsInputs()[0];
+  SmallVector<AffineExpr> zeroWindow;
+  for (unsigned i = 0; i < order.size(); ++i)
+    zeroWindow.push_back(
+        l.size(ArrayRef<unsigned>(order).slice(i, 1)) == 1 &&
+                llvm::is_contained(l.window, order[i])
+            ? getAffineConstantExpr(0, ctx)
+            : getAffineDimExpr(i, ctx));
+  AffineMap pointMap = inMap.replaceDimsAndSymbols(zeroWindow, {},
+                                                   unsigned(order.size()), 0);
+  SmallVector<int64_t> kept;
+  SmallVector<int64_t> keptShape;
+  for (auto [i, e] : llvm::enumerate(zeroWindow))
+    if (isa<AffineDimExpr>(e)) {
+      kept.push_back(int64_t(i));
+      keptShape.push_back(shape[i]);
+    }
+  auto dimsAre = [&](AffineMap m, ArrayRef<int64_t> want) {
+    if (m.getNumResults() != want.size())
+      return false;
+    for (auto [e, d] : llvm::zip(m.getResults(), want))
+      if (e != getAffineDimExpr(unsigned(d), ctx))
+        return false;
+    return true;
+  };
+  if (dimsAre(pointMap, kept) &&
+      cast<RankedTensorType>(input.getType()).getShape() ==
+          ArrayRef<int64_t>(keptShape)) {
+    // The input's dims are the patch dims without the unit window dims.
+    SmallVector<ReassociationIndices> inGroups;
+    int64_t next = 0;
+    for (const ReassociationIndices &g : groups) {
+      ReassociationIndices ig;
+      for (int64_t d : g)
+        if (llvm::is_contained(kept, d))
+          ig.push_back(next++);
+      inGroups.push_back(ig);
+    }
+    if (llvm::none_of(inGroups, [](auto &g) { return g.empty(); }))
+      return tensor::CollapseShapeOp::create(b, loc, input, inGroups);
+  }
   AffineMap outMap = AffineMap::getMultiDimIdentityMap(order.size(), ctx);
   Type f32 = b.getF32Type();
   Value empty = tensor::EmptyOp::create(b, loc, shape, f32);
@@ -228,14 +275,12 @@ Value buildPatches(OpBuilder &b, Location loc, linalg::LinalgOp op,
                                          utils::IteratorType::parallel);
   Value patches =
       linalg::GenericOp::create(
-          b, loc, TypeRange{empty.getType()}, ValueRange{op.getDpsInputs()[0]},
+          b, loc, TypeRange{empty.getType()}, ValueRange{input},
           ValueRange{empty}, ArrayRef<AffineMap>{inMap, outMap}, iters,
           [](OpBuilder &nb, Location nl, ValueRange args) {
             linalg::YieldOp::create(nb, nl, args[0]);
           })
           .getResult(0);
-  auto groups =
-      groupsOf({l.groups.size(), l.rows.size(), l.window.size()});
   return tensor::CollapseShapeOp::create(b, loc, patches, groups);
 }
 
