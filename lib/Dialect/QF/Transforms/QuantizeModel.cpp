@@ -413,9 +413,7 @@ struct QuantizeModelPass final
 
   qf::QTensorType qtype(ArrayRef<int64_t> shape, qf::FormatAttr f,
                         int64_t axis) {
-    if (f.getBlockKind() == qf::BlockKind::Tensor)
-      axis = 0;
-    return qf::QTensorType::get(ctx(), shape, Float32Type::get(ctx()), f, axis);
+    return qf::quantize_model::quantizedType(ctx(), shape, f, axis);
   }
 
   /// The unpacked quantized value of function argument `arg` in `type`,
@@ -547,10 +545,7 @@ struct QuantizeModelPass final
     // K must be a multiple of the block sizes; otherwise K is zero-padded
     // (with pad-k, the default), which is exact: zeros add nothing to the
     // products nor to block maxima or the tensor amax.
-    int64_t multiple = 1;
-    for (qf::FormatAttr f : {wf, af})
-      if (f && f.getBlockKind() == qf::BlockKind::Fixed)
-        multiple = std::lcm(multiple, f.getBlockSize());
+    int64_t multiple = qf::quantize_model::kMultiple(wf, af);
     int64_t Kp = (K + multiple - 1) / multiple * multiple;
     if (Kp != K && !padK) {
       remark(op) << "not quantized: block size "
@@ -653,31 +648,8 @@ struct QuantizeModelPass final
         nk[r - 1] = Kp;
       }
       qf::QTensorType qt = qtype(nk, wf, r - 1);
-      bool mse = weightScaleSearch == "mse";
-      if (foldWeights) {
-        qf::numerics::QuantizedTensor q =
-            mse ? qf::numerics::quantizeMse(wf.toNumerics(), qt.getLayout(),
-                                            data.data())
-                : qf::numerics::quantize(wf.toNumerics(), qt.getLayout(),
-                                         data.data());
-        rhs = qf::ConstantOp::create(b, loc, qt,
-                                     qf::QuantizedAttr::fromNumerics(qt, q));
-        // The f32 original is gone after folding: record the weight's QSNR
-        // (numerics::qsnrDb of the decoded codes) for qf-report.
-        std::vector<float> dq(data.size());
-        qf::numerics::dequantize(wf.toNumerics(), qt.getLayout(), q,
-                                 dq.data());
-        double db =
-            qf::numerics::qsnrDb(data.data(), dq.data(), int64_t(data.size()));
-        if (std::isfinite(db))
-          rhs.getDefiningOp()->setAttr(qf::kQsnrAttrName, b.getF64FloatAttr(db));
-      } else {
-        Value cst = arith::ConstantOp::create(
-            b, loc, qf::makeFloatElements(RankedTensorType::get(nk, f32), data));
-        // With mse, the searched scales as constants: the quantize stays
-        // (so qf-report can measure it) and folds to the same codes.
-        rhs = qf::createWeightQuantize(b, loc, qt, cst, data, mse);
-      }
+      rhs = qf::createConstantWeight(b, loc, qt, data,
+                                     weightScaleSearch == "mse", foldWeights);
       transposeB = true;
     }
     if (!rhs) {
