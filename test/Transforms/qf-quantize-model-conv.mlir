@@ -164,6 +164,19 @@ func.func @depthwise(%x: tensor<1x32x10x10xf32>, %w: tensor<32x3x3xf32>, %o: ten
   return %y, %y2 : tensor<1x32x8x8xf32>, tensor<1x8x8x32xf32>
 }
 
+// REMARK: remark: qf-quantize-model: linalg.conv_2d: not quantized: single-channel convolution: its reduction is only the kernel window (9 elements), shorter than a block; it stays in f32
+func.func @single_channel(%x: tensor<10x10xf32>, %w: tensor<3x3xf32>, %o: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  %y = linalg.conv_2d ins(%x, %w : tensor<10x10xf32>, tensor<3x3xf32>) outs(%o : tensor<8x8xf32>) -> tensor<8x8xf32>
+  return %y : tensor<8x8xf32>
+}
+
+// REMARK: remark: qf-quantize-model: linalg.conv_2d_nhwc_hwcf: not quantized: dynamic shapes; im2col and blocks need static ones
+func.func @dynamic(%x: tensor<?x10x10x32xf32>, %o: tensor<?x8x8x16xf32>) -> tensor<?x8x8x16xf32> {
+  %w = arith.constant dense<0.5> : tensor<3x3x32x16xf32>
+  %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<?x10x10x32xf32>, tensor<3x3x32x16xf32>) outs(%o : tensor<?x8x8x16xf32>) -> tensor<?x8x8x16xf32>
+  return %y : tensor<?x8x8x16xf32>
+}
+
 // REMARK: remark: qf-quantize-model: linalg.conv_2d_nhwc_hwcf: not quantized: operands must be f32 tensors
 func.func @f16(%x: tensor<1x10x10x32xf16>, %w: tensor<3x3x32x16xf16>, %o: tensor<1x8x8x16xf16>) -> tensor<1x8x8x16xf16> {
   %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x10x10x32xf16>, tensor<3x3x32x16xf16>) outs(%o : tensor<1x8x8x16xf16>) -> tensor<1x8x8x16xf16>

@@ -114,8 +114,9 @@ FailureOr<ConvLoops> classify(linalg::LinalgOp op, std::string &why) {
     int64_t window = 1;
     for (unsigned d : dims->filterLoop)
       window *= op.getStaticLoopRanges()[d];
-    why = "not quantized: depthwise convolution: its reduction is only the "
-          "kernel window (" +
+    why = std::string("not quantized: ") +
+          (dims->depth.empty() ? "single-channel" : "depthwise") +
+          " convolution: its reduction is only the kernel window (" +
           std::to_string(window) +
           " elements), shorter than a block; it stays in f32";
     return failure();
