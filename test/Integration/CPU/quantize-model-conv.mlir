@@ -16,6 +16,19 @@
 // RUN: qf-opt %t.mlir --qf-quantize-model="exclude=ref weight-format=mxint8 activation-format=mxint8" --qf-cpu-pipeline | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s --check-prefix=I8I8
 // RUN: qf-opt %t.mlir --qf-quantize-model="exclude=ref weight-format=int8_channel activation-format=fp8_tensor" --qf-cpu-pipeline | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s --check-prefix=CHAN
 // RUN: qf-opt %t.mlir --qf-quantize-model="exclude=ref" 2>&1 >/dev/null | FileCheck %s --check-prefix=REMARK
+// Fusion keeps the results: the same output without qf-fuse-requantize. In
+// net_a the 3x3 conv's bias + ReLU + residual (quantized for the 1x1 conv),
+// the 1x1 conv's ReLU and the last conv's SiLU run in GEMM epilogues; net_b's
+// NCHW products are transposed before their epilogues and stay qf.matmul.
+// RUN: qf-opt %t.mlir --qf-quantize-model="exclude=ref" --qf-cpu-pipeline | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils > %t.fused
+// RUN: qf-opt %t.mlir --qf-quantize-model="exclude=ref" --qf-cpu-pipeline="fuse=false" | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils > %t.unfused
+// RUN: diff %t.fused %t.unfused
+// RUN: qf-opt %t.mlir --qf-quantize-model="exclude=ref" --qf-fuse-requantize 2>/dev/null | FileCheck %s --check-prefix=FUSE
+// FUSE-LABEL: func.func @net_a(
+// FUSE-COUNT-3: qf.fused_matmul
+// FUSE-LABEL: func.func @net_b(
+// FUSE-COUNT-2: qf.matmul
+// FUSE-NOT: qf.fused_matmul
 
 // FP4: net_a relative RMS error: 0.{{1[0-9]|2[0-4]}}
 // FP4: net_b relative RMS error: 0.{{1[0-9]|2[0-4]}}
