@@ -155,8 +155,8 @@ func.func @filter_arg(%x: tensor<1x32x6x6xf32>, %w: tensor<8x32x3x3xf32>, %o: te
 // CHECK-LABEL: func.func @depthwise(
 // CHECK: linalg.depthwise_conv_2d_nchw_chw
 // CHECK: linalg.depthwise_conv_2d_nhwc_hwc
-// REMARK: remark: qf-quantize-model: linalg.depthwise_conv_2d_nchw_chw: not quantized: depthwise convolution: its reduction is only the kernel window (9 elements), shorter than a block; it stays in f32
-// REMARK: remark: qf-quantize-model: linalg.depthwise_conv_2d_nhwc_hwc: not quantized: depthwise convolution: its reduction is only the kernel window (9 elements), shorter than a block; it stays in f32
+// REMARK: remark: qf-quantize-model: linalg.depthwise_conv_2d_nchw_chw: not quantized: depthwise convolution: each channel reduces over its kernel window (9 elements) only, one GEMM column per channel; it stays in f32
+// REMARK: remark: qf-quantize-model: linalg.depthwise_conv_2d_nhwc_hwc: not quantized: depthwise convolution: each channel reduces over its kernel window (9 elements) only, one GEMM column per channel; it stays in f32
 func.func @depthwise(%x: tensor<1x32x10x10xf32>, %w: tensor<32x3x3xf32>, %o: tensor<1x32x8x8xf32>,
                      %x2: tensor<1x10x10x32xf32>, %w2: tensor<3x3x32xf32>, %o2: tensor<1x8x8x32xf32>) -> (tensor<1x32x8x8xf32>, tensor<1x8x8x32xf32>) {
   %y = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x32x10x10xf32>, tensor<32x3x3xf32>) outs(%o : tensor<1x32x8x8xf32>) -> tensor<1x32x8x8xf32>
@@ -164,7 +164,7 @@ func.func @depthwise(%x: tensor<1x32x10x10xf32>, %w: tensor<32x3x3xf32>, %o: ten
   return %y, %y2 : tensor<1x32x8x8xf32>, tensor<1x8x8x32xf32>
 }
 
-// REMARK: remark: qf-quantize-model: linalg.conv_2d: not quantized: single-channel convolution: its reduction is only the kernel window (9 elements), shorter than a block; it stays in f32
+// REMARK: remark: qf-quantize-model: linalg.conv_2d: not quantized: single-channel convolution: each channel reduces over its kernel window (9 elements) only, one GEMM column per channel; it stays in f32
 func.func @single_channel(%x: tensor<10x10xf32>, %w: tensor<3x3xf32>, %o: tensor<8x8xf32>) -> tensor<8x8xf32> {
   %y = linalg.conv_2d ins(%x, %w : tensor<10x10xf32>, tensor<3x3xf32>) outs(%o : tensor<8x8xf32>) -> tensor<8x8xf32>
   return %y : tensor<8x8xf32>

@@ -108,17 +108,22 @@ FailureOr<ConvLoops> classify(linalg::LinalgOp op, std::string &why) {
   }
   if (dims->inputChannel.empty()) {
     // Depthwise: each output channel reduces over its kernel window only
-    // (KH*KW elements, e.g. 9), far below a block of 16 or 32; blocking it
-    // would mostly quantize padding and give every 9 products their own
-    // scale, for an op that is memory-bound and a small share of the work.
-    int64_t window = 1;
+    // (KH*KW elements, e.g. 9), below a block of 16 or 32: blocks would be
+    // mostly padding, the GEMM one column wide, for an op that is
+    // memory-bound and a small share of the work (docs/passes.md).
+    std::string window = "its kernel window";
+    int64_t size = 1;
     for (unsigned d : dims->filterLoop)
-      window *= op.getStaticLoopRanges()[d];
+      size = ShapedType::isDynamic(size) ||
+                     ShapedType::isDynamic(op.getStaticLoopRanges()[d])
+                 ? ShapedType::kDynamic
+                 : size * op.getStaticLoopRanges()[d];
+    if (!ShapedType::isDynamic(size))
+      window += " (" + std::to_string(size) + " elements)";
     why = std::string("not quantized: ") +
           (dims->depth.empty() ? "single-channel" : "depthwise") +
-          " convolution: its reduction is only the kernel window (" +
-          std::to_string(window) +
-          " elements), shorter than a block; it stays in f32";
+          " convolution: each channel reduces over " + window +
+          " only, one GEMM column per channel; it stays in f32";
     return failure();
   }
   if (dims->outputChannel.empty()) {
