@@ -6,6 +6,7 @@
 #include "qf/Pipelines/CPUTarget.h"
 #include "qf/Pipelines/Passes.h"
 
+#include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
@@ -40,6 +41,11 @@ LogicalResult qf::buildQFCPUPipeline(
           "\"; leave avx512 unset or choose an AVX-512 CPU");
     avx512 = options.avx512;
   }
+
+  // Frontends write elementwise math and arith on whole tensors
+  // (`math.cos %x : tensor<1x128xf32>` in rotary embeddings); as
+  // linalg.generic they bufferize, and fusion can fold them into qf.map.
+  pm.addPass(createConvertElementwiseToLinalgPass());
 
   // Fusion first, so that outlining sees the fused kernels. Its remarks are
   // for users running the pass on its own.

@@ -10,7 +10,7 @@
 // RUN: qf-opt %models_dir/bert_tiny_torchmlir.mlir --qf-quantize-model 2>&1 >/dev/null | FileCheck %s --check-prefix=REMARK
 // The weights are elided resources behind torch-mlir's transpose/broadcast
 // generics: recognised as weights (weight-format) but quantized at run time.
-// REMARK-COUNT-14: remark: qf-quantize-model: the weight constant is reached through a copying linalg.generic (transpose or broadcast); it is quantized at run time in weight-format
+// REMARK-COUNT-14: remark: qf-quantize-model: linalg.{{(batch_)?}}matmul: the weight constant is reached through a copying linalg.generic (transpose or broadcast); it is quantized at run time in weight-format
 // RUN: qf-opt %models_dir/bert_tiny_torchmlir.mlir --qf-quantize-model 2>/dev/null | FileCheck %s --check-prefix=WFMT
 // WFMT-COUNT-14: qf.quantize %{{.*}} -> !qf.tensor<{{.*}}, mxfp4,
 // WFMT-NOT: qf.quantize {{.*}} mxfp4

@@ -1,16 +1,19 @@
 // REQUIRES: models
 // Third-party frontend IR, heir_lola_mnist_trained.mlir in the models folder
 // (QF_MODELS_DIR, not in the repository; without it this test is
-// UNSUPPORTED): every contraction is quantized (K zero-padded where the
-// block does not divide it) and the result compiles to LLVM with
-// qf-cpu-pipeline.
+// UNSUPPORTED): every contraction, the convolutions included (im2col +
+// qf.matmul), is quantized (K zero-padded where the block does not divide
+// it) and the result compiles to LLVM with qf-cpu-pipeline.
 // RUN: qf-opt %models_dir/heir_lola_mnist_trained.mlir --qf-quantize-model 2>/dev/null | FileCheck %s
 // RUN: qf-opt %models_dir/heir_lola_mnist_trained.mlir --qf-quantize-model --qf-cpu-pipeline 2>/dev/null | FileCheck %s --check-prefix=LLVM
 // RUN: qf-opt %models_dir/heir_lola_mnist_trained.mlir --qf-quantize-model="weight-format=nvfp4 activation-format=none" 2>/dev/null | FileCheck %s
 
-// CHECK-COUNT-2: qf.matmul
+// CHECK-COUNT-3: qf.matmul
 // CHECK-NOT: qf.matmul
 // CHECK-NOT: linalg.matmul
 // CHECK-NOT: linalg.batch_matmul
+// CHECK-NOT: linalg.conv
 // LLVM: llvm.func
 // LLVM-NOT: linalg.
+// RUN: qf-opt %models_dir/heir_lola_mnist_trained.mlir --qf-quantize-model 2>&1 >/dev/null | FileCheck %s --check-prefix=REMARK
+// REMARK: remark: qf-quantize-model: @lola: 3 of 3 contractions quantized (1 of 1 convolutions){{$}}

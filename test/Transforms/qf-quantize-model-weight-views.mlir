@@ -20,11 +20,11 @@
 // CHECK: %[[A:.*]] = qf.quantize %[[X]] : tensor<4x64xf32> -> !qf.tensor<4x64xf32, mxfp8, axis = 1>
 // CHECK: qf.matmul %[[A]], %[[W]] : {{.*}} -> tensor<4x64xf32>
 // CHECK-NOT: tensor.expand_shape
-// REMARK: remark: qf-quantize-model: weight argument #0 is read through a view (reshape(64,64)); the view is passed quantized in new arguments marked qf.weight_view (qf-pack-weights --view packs it)
-// DEFAULT: remark: qf-quantize-model: the weight is function argument #0; it is quantized at run time in weight-format (arg-weight-format=activation uses activation-format; weights-as-arguments passes it pre-quantized)
+// REMARK: remark: qf-quantize-model: {{linalg\.[a-z_]+}}: weight argument #0 is read through a view (reshape(64,64)); the view is passed quantized in new arguments marked qf.weight_view (qf-pack-weights --view packs it)
+// DEFAULT: remark: qf-quantize-model: {{linalg\.[a-z_]+}}: the weight is function argument #0; it is quantized at run time in weight-format (arg-weight-format=activation uses activation-format; weights-as-arguments passes it pre-quantized)
 // DEFAULT-LABEL: func.func @expand
 // DEFAULT: qf.quantize %{{.*}} : tensor<64x64xf32> -> !qf.tensor<64x64xf32, mxfp4, axis = 0>
-// ACT: remark: qf-quantize-model: the weight is function argument #0; it is quantized at run time in activation-format (arg-weight-format=activation; weights-as-arguments passes it pre-quantized)
+// ACT: remark: qf-quantize-model: {{linalg\.[a-z_]+}}: the weight is function argument #0; it is quantized at run time in activation-format (arg-weight-format=activation; weights-as-arguments passes it pre-quantized)
 // ACT-LABEL: func.func @expand
 // ACT: qf.quantize %{{.*}} : tensor<64x64xf32> -> !qf.tensor<64x64xf32, mxfp8, axis = 0>
 func.func @expand(%w: tensor<4096xf32>, %x: tensor<4x64xf32>) -> tensor<4x64xf32> {
@@ -86,8 +86,8 @@ func.func @slices_caller(%flat: tensor<4096xf32>, %x: tensor<4x64xf32>) -> tenso
 // CHECK-SAME: (%[[W:.*]]: tensor<32x64xf32>, %{{.*}}: tensor<64x16xi8> {qf.weight_view = {axis = 0 : i64, source = 0 : i64, view = "transpose(1,0)"}}, %{{.*}}: tensor<32x2xi8>, %{{.*}}: tensor<64x16xi8> {qf.weight_view = {axis = 0 : i64, source = 1 : i64, view = "reshape(64,32)"}}, %{{.*}}: tensor<32x2xi8>, %{{.*}}: tensor<4x64xf32>)
 // CHECK-COUNT-2: qf.matmul %{{.*}}, %{{.*}} : !qf
 // CHECK: return %{{.*}}, %{{.*}}, %[[W]]
-// REMARK: remark: qf-quantize-model: weight argument #0 is read through a view (transpose(1,0)); the view is passed quantized in new arguments marked qf.weight_view
-// REMARK: remark: qf-quantize-model: weight argument #1 is read through a view (reshape(64,32)); the view is passed quantized in new arguments marked qf.weight_view
+// REMARK: remark: qf-quantize-model: {{linalg\.[a-z_]+}}: weight argument #0 is read through a view (transpose(1,0)); the view is passed quantized in new arguments marked qf.weight_view
+// REMARK: remark: qf-quantize-model: {{linalg\.[a-z_]+}}: weight argument #1 is read through a view (reshape(64,32)); the view is passed quantized in new arguments marked qf.weight_view
 func.func @generic_and_collapse(%wt: tensor<32x64xf32>, %w3: tensor<2x32x32xf32>, %x: tensor<4x64xf32>) -> (tensor<4x32xf32>, tensor<4x32xf32>, tensor<32x64xf32>) {
   %e = tensor.empty() : tensor<64x32xf32>
   %t = linalg.generic {indexing_maps = [affine_map<(i, j) -> (j, i)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
@@ -107,9 +107,9 @@ func.func @generic_and_collapse(%wt: tensor<32x64xf32>, %w3: tensor<2x32x32xf32>
 // Views the packed weight cannot repeat: a broadcast and a computation. The
 // remark names the op that stops the trace; the weight is quantized at run
 // time in the activation format (it is not known to be a weight).
-// REMARK: remark: qf-quantize-model: weights-as-arguments: the weight operand is not followed to a function argument: linalg.generic at loc("bcast") is not a copy (a broadcast or a computation, which the packed weight cannot repeat); it is quantized at run time
-// REMARK: remark: qf-quantize-model: weights-as-arguments: the weight operand is not followed to a function argument: linalg.generic at loc("scaled") is not a copy (a broadcast or a computation, which the packed weight cannot repeat); it is quantized at run time
-// REMARK: remark: qf-quantize-model: weights-as-arguments: the weight operand is not followed to a function argument: tensor.extract_slice at loc("dyn") has dynamic offsets, sizes or strides; it is quantized at run time
+// REMARK: remark: qf-quantize-model: {{linalg\.[a-z_]+}}: weights-as-arguments: the weight operand is not followed to a function argument: linalg.generic at loc("bcast") is not a copy (a broadcast or a computation, which the packed weight cannot repeat); it is quantized at run time
+// REMARK: remark: qf-quantize-model: {{linalg\.[a-z_]+}}: weights-as-arguments: the weight operand is not followed to a function argument: linalg.generic at loc("scaled") is not a copy (a broadcast or a computation, which the packed weight cannot repeat); it is quantized at run time
+// REMARK: remark: qf-quantize-model: {{linalg\.[a-z_]+}}: weights-as-arguments: the weight operand is not followed to a function argument: tensor.extract_slice at loc("dyn") has dynamic offsets, sizes or strides; it is quantized at run time
 // CHECK-LABEL: func.func @not_followed
 // CHECK-SAME: (%{{.*}}: tensor<64xf32>, %{{.*}}: tensor<64x32xf32>, %{{.*}}: tensor<4096xf32>, %{{.*}}: index, %{{.*}}: tensor<4x64xf32>)
 // CHECK-COUNT-3: qf.quantize %{{.*}} : tensor<64x32xf32> -> !qf.tensor<64x32xf32, mxfp8, axis = 0>

@@ -54,7 +54,7 @@ func.func @huge_constant() -> (tensor<1000000000xf32>, !qf.tensor<1000000000xf32
 
 // qf-quantize-model leaves a constant weight over the limit (8192x8224 >
 // 2^26 elements) to run time, with a remark.
-// MODEL: remark: qf-quantize-model: the weight constant has no readable data
+// MODEL: remark: qf-quantize-model: linalg.matmul: the weight constant has no readable data
 // MODEL-LABEL: func.func @huge_weight
 // MODEL: qf.quantize %{{.*}} : tensor<8192x8224xf32>
 // MODEL: qf.matmul

@@ -6,7 +6,9 @@
 // leading unit batch dim on every activation ([1, s, d], [1, h, s, s]) and
 // reads unit dims at constant 0. The fusion patterns expect the forms our
 // generator writes (linalg.transpose, rank-2 projections, row-wise chains on
-// the product's shape), so the pass first rewrites to those: each rewrite
+// the product's shape; elementwise chains on a convolution's product before
+// it is expanded to the image layout), so the pass first rewrites to those:
+// each rewrite
 // moves or renames data only (no arithmetic changes), so the codes stay
 // those of the unfused program.
 //
@@ -258,6 +260,16 @@ void qf::populateQFFrontendNormalizationPatterns(RewritePatternSet &patterns) {
     return {};
   };
   linalg::populateFoldUnitExtentDimsPatterns(patterns, unitDims);
+  // A product expanded to an image layout (qf-quantize-model's convolutions:
+  // [N*OH*OW, F] -> [N, OH, OW, F]) read by elementwise generics (bias,
+  // activation, residual): the generics run on the product's own shape, so
+  // the epilogue can meet its qf.matmul.
+  linalg::populateFoldReshapeOpsByCollapsingPatterns(
+      patterns, [](OpOperand *operand) {
+        auto ex = operand->get().getDefiningOp<tensor::ExpandShapeOp>();
+        return ex && ex.getSrc().getDefiningOp<qf::MatmulOp>() &&
+               isElementwise(operand->getOwner());
+      });
   linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
   linalg::populateInlineConstantOperandsPatterns(patterns);
   tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns, ctx);

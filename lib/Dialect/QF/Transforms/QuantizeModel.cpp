@@ -2,6 +2,7 @@
 #include "qf/Dialect/QF/Transforms/Passes.h"
 
 #include "WeightArguments.h"
+#include "QuantizeModelParts.h"
 #include "WeightQuantize.h"
 
 #include "qf/Dialect/QF/IR/ConstantData.h"
@@ -299,6 +300,10 @@ struct QuantizeModelPass final
 
   MLIRContext *ctx() { return &getContext(); }
 
+  InFlightDiagnostic remark(Operation *op) {
+    return qf::quantize_model::remark(op, remarksPrintOp);
+  }
+
   /// Parses a format option: a preset name, a #qf.format<...>, or `none`.
   FailureOr<qf::FormatAttr> parseFormat(StringRef opt, StringRef text,
                                         bool allowNone) {
@@ -368,42 +373,53 @@ struct QuantizeModelPass final
 
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (linalg::isaContractionOpInterface(op))
+      if (linalg::isaContractionOpInterface(op) ||
+          qf::quantize_model::isConvolution(op))
         ops.push_back(op);
     });
+    qf::quantize_model::RewriteOptions options{
+        *wf,         *af, padK, minSize, foldWeights,
+        weightScaleSearch == "mse", remarksPrintOp};
+    qf::quantize_model::Summary summary;
     for (linalg::LinalgOp op : ops) {
+      bool isConv = !linalg::isaContractionOpInterface(op);
+      size_t record = summary.add(op, isConv);
       SmallVector<std::string> names = namesOf(op);
       auto matches = [&](llvm::Regex &re) {
         return llvm::any_of(names, [&](const std::string &s) { return re.match(s); });
       };
       if (!include.empty() && !matches(inc)) {
-        op->emitRemark("qf-quantize-model: not quantized: does not match "
-                       "include='")
+        remark(op) << "not quantized: does not match "
+                       "include='"
             << include << "'";
         continue;
       }
       if (!exclude.empty() && matches(exc)) {
-        op->emitRemark("qf-quantize-model: not quantized: matches exclude='")
+        remark(op) << "not quantized: matches exclude='"
             << exclude << "'";
+        continue;
+      }
+      if (isConv) {
+        summary.setQuantized(record, succeeded(qf::quantize_model::
+                                                   rewriteConvolution(op, options)));
         continue;
       }
       std::string why;
       FailureOr<Contraction> c = matchContraction(op, why);
       if (failed(c)) {
-        op->emitRemark("qf-quantize-model: not quantized: ") << why;
+        remark(op) << "not quantized: " << why;
         continue;
       }
-      (void)rewrite(*c, *wf, *af);
+      summary.setQuantized(record, succeeded(rewrite(*c, *wf, *af)));
     }
     views.finish([&](BlockArgument a) { return whole.handles(a); });
     whole.finish();
+    summary.emit();
   }
 
   qf::QTensorType qtype(ArrayRef<int64_t> shape, qf::FormatAttr f,
                         int64_t axis) {
-    if (f.getBlockKind() == qf::BlockKind::Tensor)
-      axis = 0;
-    return qf::QTensorType::get(ctx(), shape, Float32Type::get(ctx()), f, axis);
+    return qf::quantize_model::quantizedType(ctx(), shape, f, axis);
   }
 
   /// Rewrites one contraction; emits a remark and fails when it cannot.
@@ -435,27 +451,24 @@ struct QuantizeModelPass final
     int64_t K = aShape[r - 1];
     int64_t kDimB = c.bIsNK ? r - 1 : r - 2;
     if (ShapedType::isDynamic(K)) {
-      op->emitRemark("qf-quantize-model: not quantized: the reduction "
-                     "dimension K is dynamic; blocks need a static K");
+      remark(op) << "not quantized: the reduction "
+                     "dimension K is dynamic; blocks need a static K";
       return failure();
     }
     // K must be a multiple of the block sizes; otherwise K is zero-padded
     // (with pad-k, the default), which is exact: zeros add nothing to the
     // products nor to block maxima or the tensor amax.
-    int64_t multiple = 1;
-    for (qf::FormatAttr f : {wf, af})
-      if (f && f.getBlockKind() == qf::BlockKind::Fixed)
-        multiple = std::lcm(multiple, f.getBlockSize());
+    int64_t multiple = qf::quantize_model::kMultiple(wf, af);
     int64_t Kp = (K + multiple - 1) / multiple * multiple;
     if (Kp != K && !padK) {
-      op->emitRemark("qf-quantize-model: not quantized: block size ")
+      remark(op) << "not quantized: block size "
           << multiple << " does not divide K = " << K
           << " (pad-k=false keeps such contractions in f32)";
       return failure();
     }
     auto bt = cast<RankedTensorType>(c.b.getType());
     if (minSize > 0 && bt.hasStaticShape() && bt.getNumElements() < minSize) {
-      op->emitRemark("qf-quantize-model: not quantized: the weight has ")
+      remark(op) << "not quantized: the weight has "
           << bt.getNumElements() << " elements, below min-size="
           << int64_t(minSize);
       return failure();
@@ -472,12 +485,12 @@ struct QuantizeModelPass final
       view = qf::traceArgumentView(c.b, viewWhy);
     if (!af && !w.isConstant && !argWeight &&
         !(weightsAsArguments && succeeded(view))) {
-      op->emitRemark("qf-quantize-model: not quantized: no constant weight "
-                     "and activation-format=none (weight-only)");
+      remark(op) << "not quantized: no constant weight "
+                    "and activation-format=none (weight-only)";
       return failure();
     }
     if (Kp != K)
-      op->emitRemark("qf-quantize-model: K = ")
+      remark(op) << "K = "
           << K << " is zero-padded to " << Kp << " for blocks of " << multiple;
 
     auto collapse = [&](Value v, ArrayRef<ReassociationIndices> groups) -> Value {
@@ -515,7 +528,7 @@ struct QuantizeModelPass final
     Value argW;
     if (argWeight) {
       if (Kp != K) {
-        op->emitRemark("qf-quantize-model: weight argument #")
+        remark(op) << "weight argument #"
             << w.arg.getArgNumber()
             << " needs K padding; it is quantized at run time";
       } else {
@@ -528,7 +541,7 @@ struct QuantizeModelPass final
                                 qtype(argT.getShape(), wf, argIsNK ? r - 1 : r - 2),
                                 op);
         else
-          op->emitRemark("qf-quantize-model: weight argument #")
+          remark(op) << "weight argument #"
               << w.arg.getArgNumber()
               << " is not a static f32 tensor of the operand's rank; it is "
                  "quantized at run time";
@@ -539,11 +552,11 @@ struct QuantizeModelPass final
         rhs = argW;
     } else if (weightsAsArguments && !w.isConstant) {
       if (failed(view) && !viewWhy.empty())
-        op->emitRemark("qf-quantize-model: weights-as-arguments: the weight "
-                       "operand is not followed to a function argument: ")
+        remark(op) << "weights-as-arguments: the weight "
+                       "operand is not followed to a function argument: "
             << viewWhy << "; it is quantized at run time";
       else if (succeeded(view) && Kp != K)
-        op->emitRemark("qf-quantize-model: weight argument #")
+        remark(op) << "weight argument #"
             << view->arg.getArgNumber()
             << " needs K padding; it is quantized at run time";
       else if (succeeded(view) && (rhs = viewArgs->get(*view, c.bGroups,
@@ -567,31 +580,8 @@ struct QuantizeModelPass final
         nk[r - 1] = Kp;
       }
       qf::QTensorType qt = qtype(nk, wf, r - 1);
-      bool mse = weightScaleSearch == "mse";
-      if (foldWeights) {
-        qf::numerics::QuantizedTensor q =
-            mse ? qf::numerics::quantizeMse(wf.toNumerics(), qt.getLayout(),
-                                            data.data())
-                : qf::numerics::quantize(wf.toNumerics(), qt.getLayout(),
-                                         data.data());
-        rhs = qf::ConstantOp::create(b, loc, qt,
-                                     qf::QuantizedAttr::fromNumerics(qt, q));
-        // The f32 original is gone after folding: record the weight's QSNR
-        // (numerics::qsnrDb of the decoded codes) for qf-report.
-        std::vector<float> dq(data.size());
-        qf::numerics::dequantize(wf.toNumerics(), qt.getLayout(), q,
-                                 dq.data());
-        double db =
-            qf::numerics::qsnrDb(data.data(), dq.data(), int64_t(data.size()));
-        if (std::isfinite(db))
-          rhs.getDefiningOp()->setAttr(qf::kQsnrAttrName, b.getF64FloatAttr(db));
-      } else {
-        Value cst = arith::ConstantOp::create(
-            b, loc, qf::makeFloatElements(RankedTensorType::get(nk, f32), data));
-        // With mse, the searched scales as constants: the quantize stays
-        // (so qf-report can measure it) and folds to the same codes.
-        rhs = qf::createWeightQuantize(b, loc, qt, cst, data, mse);
-      }
+      rhs = qf::createConstantWeight(b, loc, qt, data,
+                                     weightScaleSearch == "mse", foldWeights);
       transposeB = true;
     }
     if (!rhs) {
@@ -600,22 +590,21 @@ struct QuantizeModelPass final
       if (succeeded(view)) {
         bool asWeight = argWeightFormat == "weight";
         f = asWeight ? wf : af;
-        op->emitRemark("qf-quantize-model: the weight is function argument #")
-            << view->arg.getArgNumber() << "; it is quantized at run time in "
+        remark(op) << "the weight is function argument #" << view->arg.getArgNumber() << "; it is quantized at run time in "
             << (asWeight ? "weight-format (arg-weight-format=activation uses "
                            "activation-format"
                          : "activation-format (arg-weight-format=activation")
             << "; weights-as-arguments passes it pre-quantized)";
       }
       if (w.isConstant && w.throughCopy)
-        op->emitRemark("qf-quantize-model: the weight constant is reached "
+        remark(op) << "the weight constant is reached "
                        "through a copying linalg.generic (transpose or "
                        "broadcast); it is quantized at run time in "
-                       "weight-format");
+                       "weight-format";
       else if (w.isConstant)
-        op->emitRemark("qf-quantize-model: the weight constant has no readable "
+        remark(op) << "the weight constant has no readable "
                        "data (an elided resource, or over the compile-time "
-                       "limit of 2^26 elements); it is quantized at run time");
+                       "limit of 2^26 elements); it is quantized at run time";
       rhs = pad(collapse(c.b, c.bGroups), kDimB);
       if (f) {
         SmallVector<int64_t> s(bShape);

@@ -1,6 +1,8 @@
 //===- WeightArguments.cpp - weights read through views of arguments ------===//
 #include "WeightArguments.h"
 
+#include "QuantizeModelParts.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
@@ -66,7 +68,7 @@ std::optional<SmallVector<func::CallOp>> callersOf(func::FuncOp func,
   std::optional<SymbolTable::UseRange> uses =
       SymbolTable::getSymbolUses(func, module);
   if (!uses) {
-    user->emitRemark("qf-quantize-model: cannot find the callers of @")
+    qf::quantize_model::remark(user, /*printOp=*/false) << "cannot find the callers of @"
         << func.getSymName() << "; " << what << " is quantized at run time";
     return std::nullopt;
   }
@@ -74,7 +76,7 @@ std::optional<SmallVector<func::CallOp>> callersOf(func::FuncOp func,
   for (const SymbolTable::SymbolUse &u : *uses) {
     auto call = dyn_cast<func::CallOp>(u.getUser());
     if (!call) {
-      user->emitRemark("qf-quantize-model: @")
+      qf::quantize_model::remark(user, /*printOp=*/false) << "@"
           << func.getSymName() << " is referenced by " << u.getUser()->getName()
           << ", not only called; " << what << " is quantized at run time";
       return std::nullopt;
@@ -215,7 +217,7 @@ Value WeightViewArguments::get(const WeightView &view,
     if (e.operand == operand) {
       if (e.type == type)
         return e.unpacked;
-      user->emitRemark("qf-quantize-model: the view of weight argument #")
+      qf::quantize_model::remark(user, /*printOp=*/false) << "the view of weight argument #"
           << arg.getArgNumber() << " is used with another layout or format ("
           << e.type << ") elsewhere; it is quantized at run time here";
       return {};
@@ -281,7 +283,7 @@ Value WeightViewArguments::get(const WeightView &view,
     call->insertOperands(pos, pack->getResults());
   }
 
-  user->emitRemark("qf-quantize-model: weight argument #")
+  qf::quantize_model::remark(user, /*printOp=*/false) << "weight argument #"
       << original << " is read through a view ("
       << (text.empty() ? std::string("none") : text)
       << "); the view is passed quantized in new arguments marked "
@@ -323,15 +325,15 @@ Value WholeWeightArguments::get(BlockArgument arg, QTensorType type,
     if (r.oldArg == arg) {
       if (r.type == type)
         return r.unpacked;
-      op->emitRemark("qf-quantize-model: weight argument #")
+      qf::quantize_model::remark(op, /*printOp=*/false) << "weight argument #"
           << arg.getArgNumber() << " is used with another layout or format ("
           << r.type << ") elsewhere; it is quantized at run time here";
       return {};
     }
   auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
   if (!func || arg.getOwner() != &func.getBody().front()) {
-    op->emitRemark("qf-quantize-model: the weight is a block argument but "
-                   "not a func.func argument; it is quantized at run time");
+    qf::quantize_model::remark(op, /*printOp=*/false) << "the weight is a block argument but "
+                   "not a func.func argument; it is quantized at run time";
     return {};
   }
   std::optional<SmallVector<func::CallOp>> calls =

@@ -63,10 +63,23 @@ def QuantizeModelPass : Pass<"qf-quantize-model", "::mlir::ModuleOp"> {
     is quantized when `include` is empty or one of them matches, and
     `exclude` is empty or none of them matches.
 
-    Every contraction that is not rewritten gets a remark saying why (dynamic
-    K, K not divisible with `pad-k=false`, excluded or not included, below
-    `min-size`, unsupported layout or element type), so nothing is skipped
-    silently.
+    Convolutions (`linalg.conv_2d_*` named ops and convolution generics, 1-D
+    to 3-D, strides, dilations, groups; padding is the `tensor.pad` before
+    them) become im2col (a copying `linalg.generic`, or a reshape for 1x1
+    windows over [rows, channels] inputs) + `qf.matmul`: patches
+    [G, N*OH*OW, KH*KW*C] x weights [G, F, KH*KW*C] blocked along the
+    reduction (window first, channels last), the product moved back to the
+    output layout. Depthwise convolutions (a reduction of only the kernel
+    window) stay in f32 with a remark.
+
+    Every contraction or convolution that is not rewritten gets a remark
+    naming the op and the reason (dynamic K, K not divisible with
+    `pad-k=false`, excluded or not included, below `min-size`, unsupported
+    layout or element type, depthwise), so nothing is skipped silently, and
+    every function one summary remark ("5 of 7 contractions quantized (2 of
+    4 convolutions); left in f32: 2 linalg.depthwise_conv_2d_nhwc_hwc").
+    Remarks give the location and op name only; `remarks-print-op` attaches
+    the operation.
 
     ```sh
     qf-opt model.mlir --qf-quantize-model="weight-format=mxfp4 activation-format=mxfp8 exclude=lm_head"
@@ -103,7 +116,10 @@ def QuantizeModelPass : Pass<"qf-quantize-model", "::mlir::ModuleOp"> {
            "search minimizing the squared error (docs/numerics.md 7)">,
     Option<"foldWeights", "fold-weights", "bool", "true",
            "quantize constant weights into qf.constant now (else leave "
-           "qf.quantize of the f32 constant)">
+           "qf.quantize of the f32 constant)">,
+    Option<"remarksPrintOp", "remarks-print-op", "bool", "false",
+           "attach the whole operation to each remark (slow on large "
+           "models; by default a remark names the op and its location)">
   ];
 }
 
