@@ -33,6 +33,8 @@
 #include "mlir/IR/Matchers.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <sstream>
+
 namespace qf {
 #define GEN_PASS_DEF_SPLITLOWRANKPASS
 #include "qf/Dialect/QF/Transforms/Passes.h.inc"
@@ -70,6 +72,13 @@ Value zeroFilled(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> shape) {
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
   return linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{empty})
       .getResult(0);
+}
+
+/// A double as the option was written (0.9, not 9.000000e-01).
+std::string shortDouble(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
 }
 
 struct SplitLowRankPass final
@@ -206,7 +215,7 @@ struct SplitLowRankPass final
       << "% of its energy, " << factorType << " factors (+"
       << llvm::formatv("{0:f2}", bits).str() << " bits per element)";
     if (f->capped)
-      d << "; energy=" << energy << " is not reached below rank "
+      d << "; energy=" << shortDouble(energy) << " is not reached below rank "
         << std::min<int64_t>(maxRank, useful)
         << " (max-rank, or the largest useful rank)";
     ranks.push_back(f->rank);
