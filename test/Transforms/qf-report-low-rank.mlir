@@ -5,6 +5,8 @@
 // quantized.
 // RUN: qf-opt %s --qf-quantize-model="fold-weights=false" --qf-split-low-rank=rank=2 --qf-report -o /dev/null 2>/dev/null | FileCheck %s
 // RUN: qf-opt %s --qf-quantize-model="fold-weights=false" --qf-split-low-rank="rank=1 factor-type=bf16" --qf-report -o /dev/null 2>/dev/null | FileCheck %s --check-prefix=BF16
+// The factors reading the quantized activation are found as well.
+// RUN: qf-opt %s --qf-quantize-model="fold-weights=false" --qf-split-low-rank="rank=2 factor-input=decoded" --qf-report -o /dev/null 2>/dev/null | FileCheck %s
 // RUN: qf-opt %s --qf-quantize-model="fold-weights=false weight-scale-search=mse" --qf-split-low-rank=rank=2 --qf-report -o /dev/null 2>/dev/null | FileCheck %s --check-prefix=MSE
 // RUN: qf-opt %s --qf-quantize-model="fold-weights=false" --qf-split-low-rank=rank=2 --qf-report=json -o /dev/null 2>/dev/null | FileCheck %s --check-prefix=JSON
 // Without the split the weight's own QSNR is the "direct" column above, and

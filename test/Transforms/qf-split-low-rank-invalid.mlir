@@ -9,6 +9,7 @@
 // RUN: not qf-opt %s --qf-split-low-rank="rank=2 power-iterations=-3" 2>&1 | FileCheck %s --check-prefix=POW
 // RUN: not qf-opt %s --qf-split-low-rank="rank=2 factor-type=f16" 2>&1 | FileCheck %s --check-prefix=TYPE
 // RUN: not qf-opt %s --qf-split-low-rank="rank=2 min-size=-5" 2>&1 | FileCheck %s --check-prefix=MIN
+// RUN: not qf-opt %s --qf-split-low-rank="rank=2 factor-input=bf16" 2>&1 | FileCheck %s --check-prefix=INPUT
 // RUN: not qf-opt %s --qf-split-low-rank=rank=two 2>&1 | FileCheck %s --check-prefix=PARSE
 
 // NONE: error: qf-split-low-rank: give rank=<k> (a fixed rank) or energy=<fraction in (0, 1]>
@@ -21,6 +22,7 @@
 // POW: error: qf-split-low-rank: power-iterations -3 is negative
 // TYPE: error: qf-split-low-rank: factor-type 'f16' is not supported; expected f32 or bf16
 // MIN: error: qf-split-low-rank: min-size -5 is negative
+// INPUT: error: qf-split-low-rank: factor-input 'bf16' is not supported; expected f32 or decoded
 // PARSE: for the --rank option: 'two' value invalid
 
 func.func @f(%x: tensor<4x32xf32>) -> tensor<4x32xf32> {

@@ -19,8 +19,10 @@
 // RUN: qf-opt %s --qf-split-low-rank="rank=2 seed=3" -o %t.b.mlir 2>/dev/null
 // RUN: diff %t.a.mlir %t.b.mlir
 // RUN: qf-opt %s --qf-split-low-rank="rank=2 oversample=0 power-iterations=0 seed=9" 2>&1 >/dev/null | FileCheck %s --check-prefix=E09
+// RUN: qf-opt %s --qf-split-low-rank="rank=1 factor-input=decoded" 2>/dev/null | FileCheck %s --check-prefix=DEC
 // Everything the pass writes compiles with the CPU pipeline.
 // RUN: qf-opt %s --qf-split-low-rank="rank=2 factor-type=bf16" --canonicalize --qf-cpu-pipeline 2>/dev/null | FileCheck %s --check-prefix=LLVM
+// RUN: qf-opt %s --qf-split-low-rank="rank=2 factor-input=decoded" --canonicalize --qf-cpu-pipeline 2>/dev/null | FileCheck %s --check-prefix=LLVM
 
 // CHECK-LABEL: func.func @nk(
 // CHECK-SAME: %[[X:.*]]: tensor<4x32xf32>
@@ -46,6 +48,21 @@
 // BF16: %[[F2:.*]] = arith.constant dense<{{.*}}> : tensor<1x8xbf16>
 // BF16: linalg.matmul ins(%{{.*}}, %[[F1]] : tensor<4x32xf32>, tensor<32x1xbf16>) outs(%{{.*}} : tensor<4x1xf32>)
 // BF16: linalg.matmul ins(%{{.*}}, %[[F2]] : tensor<4x1xf32>, tensor<1x8xbf16>) outs(%{{.*}} : tensor<4x8xf32>)
+// With factor-input=decoded the first factor product reads the codes.
+// DEC-LABEL: func.func @nk(
+// DEC: %[[XQ:.*]] = qf.quantize
+// DEC: %[[Y:.*]] = qf.matmul %[[XQ]], %{{.*}} transpose_b
+// DEC: %[[F1:.*]] = arith.constant dense<{{.*}}> : tensor<32x1xf32>
+// DEC: %[[T:.*]] = qf.matmul %[[XQ]], %[[F1]] : !qf.tensor<4x32xf32, mxfp8, axis = 1>, tensor<32x1xf32> -> tensor<4x1xf32>
+// DEC: %[[L:.*]] = linalg.matmul ins(%[[T]], %{{.*}} : tensor<4x1xf32>, tensor<1x8xf32>)
+// DEC: linalg.add ins(%[[Y]], %[[L]]
+// DEC-LABEL: func.func @dyn(
+// DEC: %[[T:.*]] = qf.matmul %{{.*}}, %{{.*}} : !qf.tensor<?x32xf32, mxfp8, axis = 1>, tensor<32x1xf32> -> tensor<?x1xf32>
+// DEC: tensor.dim %[[T]], %{{.*}} : tensor<?x1xf32>
+// Weight-only: the activation is f32 either way.
+// DEC-LABEL: func.func @weight_only(
+// DEC-SAME: %[[X:.*]]: tensor<4x32xf32>
+// DEC: linalg.matmul ins(%[[X]], %{{.*}} : tensor<4x32xf32>, tensor<32x1xf32>)
 // AGAIN: remark: qf-split-low-rank: qf.matmul not split: its weight is already the residual of a low-rank split
 // FOLD: remark: qf-split-low-rank: qf.matmul not split: the weight is already folded into qf.constant and its f32 values are gone; run qf-quantize-model with fold-weights=false before qf-split-low-rank
 // LLVM: llvm.func @nk(

@@ -8,6 +8,8 @@
 // * qf-split-low-rank rank=4: the directions stay in f32 factors and only
 //   the residual (the noise) is quantized: the error falls 4-8x;
 // * energy=0.95 with bf16 factors: about the same;
+// * factor-input=decoded (the factors read the quantized activation): the
+//   error still falls about 4x;
 // * the split program gives the same bits fused (the low-rank add in the
 //   epilogue of the residual product) and unfused, and with the residual
 //   quantized at compile time (folded by --canonicalize) or at run time.
@@ -22,6 +24,13 @@
 // The add moved into the residual product's epilogue.
 // RUN: qf-opt %t.split.mlir --canonicalize --qf-fuse-requantize 2>/dev/null | FileCheck %s --check-prefix=FUSED
 // RUN: qf-opt %s --qf-quantize-model="exclude=ref fold-weights=false" --qf-split-low-rank="energy=0.95 factor-type=bf16" --canonicalize --qf-cpu-pipeline 2>/dev/null | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s --check-prefix=BF16
+// RUN: qf-opt %s --qf-quantize-model="exclude=ref fold-weights=false" --qf-split-low-rank="rank=4 factor-input=decoded factor-type=bf16" -o %t.dec.mlir 2>/dev/null
+// RUN: qf-opt %t.dec.mlir --canonicalize --qf-cpu-pipeline | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils > %t.dfused
+// RUN: FileCheck %s --check-prefix=DECODED < %t.dfused
+// RUN: qf-opt %t.dec.mlir --canonicalize --qf-cpu-pipeline=fuse=false | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils > %t.dunfused
+// RUN: diff %t.dfused %t.dunfused
+// RUN: qf-opt %t.dec.mlir --qf-cpu-pipeline | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils > %t.druntime
+// RUN: diff %t.dfused %t.druntime
 
 // PLAIN: layer relative RMS error: 0.0958{{[0-9]*}}
 // PLAIN: padded relative RMS error: 0.0998{{[0-9]*}}
@@ -33,6 +42,9 @@
 // BF16: layer relative RMS error: 0.0133{{[0-9]*}}
 // BF16: padded relative RMS error: 0.0110{{[0-9]*}}
 // BF16: batched relative RMS error: 0.0128{{[0-9]*}}
+// DECODED: layer relative RMS error: 0.0239{{[0-9]*}}
+// DECODED: padded relative RMS error: 0.0290{{[0-9]*}}
+// DECODED: batched relative RMS error: 0.0292{{[0-9]*}}
 // REMARK: remark: qf-split-low-rank: qf.matmul split: rank 4 of the 32x128 weight, 97.8% of its energy, f32 factors (+5.00 bits per element)
 // REMARK: remark: qf-split-low-rank: qf.matmul split: rank 4 of the 16x96 weight, 99.0% of its energy, f32 factors (+9.33 bits per element)
 // REMARK: remark: qf-split-low-rank: qf.matmul split: rank 4 of the 16x64 weight (each of 2 batches), 98.9% of its energy, f32 factors (+10.00 bits per element)

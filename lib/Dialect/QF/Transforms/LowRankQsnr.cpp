@@ -34,18 +34,27 @@ struct FactorOperand {
 
 std::optional<FactorOperand> factorOf(Value v) {
   Operation *def = v.getDefiningOp();
-  if (!isa_and_nonnull<linalg::MatmulOp, linalg::BatchMatmulOp>(def))
+  Value lhs, rhs;
+  if (isa_and_nonnull<linalg::MatmulOp, linalg::BatchMatmulOp>(def)) {
+    auto l = cast<linalg::LinalgOp>(def);
+    lhs = l.getDpsInputs()[0];
+    rhs = l.getDpsInputs()[1];
+  } else if (auto mm = dyn_cast_or_null<qf::MatmulOp>(def);
+             mm && !mm.getTransposeB()) {
+    // factor-input=decoded: the first product reads the quantized activation.
+    lhs = mm.getLhs();
+    rhs = mm.getRhs();
+  } else {
     return std::nullopt;
-  auto l = cast<linalg::LinalgOp>(def);
+  }
   Attribute a;
-  if (!matchPattern(l.getDpsInputs()[1], m_Constant(&a)))
+  auto type = dyn_cast<RankedTensorType>(rhs.getType());
+  if (!type || !matchPattern(rhs, m_Constant(&a)))
     return std::nullopt;
   std::optional<std::vector<float>> d = qf::readFloatElements(a);
   if (!d)
     return std::nullopt;
-  return FactorOperand{std::move(*d),
-                       cast<RankedTensorType>(l.getDpsInputs()[1].getType()),
-                       l.getDpsInputs()[0]};
+  return FactorOperand{std::move(*d), type, lhs};
 }
 
 /// The decoded quantization of `x` in the type of `op` (the MSE search when

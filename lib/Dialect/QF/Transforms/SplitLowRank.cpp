@@ -54,10 +54,11 @@ struct Factors {
   bool capped = false;
 };
 
-/// An empty f32 tensor of `shape`, its dynamic sizes those of the
-/// activation `x` (only the leading batch and M dimensions can be dynamic,
-/// and x has them at the same positions). Reading them from x rather than
-/// from the product keeps the product's only user the final add.
+/// An empty f32 tensor of `shape`, its dynamic sizes those of `x` (the f32
+/// activation or the first factor product: only the leading batch and M
+/// dimensions can be dynamic, and x has them at the same positions). Reading
+/// them from x rather than from the product keeps the product's only user
+/// the final add.
 Value emptyLike(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> shape) {
   SmallVector<Value> dyn;
   for (auto [i, d] : llvm::enumerate(shape))
@@ -105,6 +106,11 @@ struct SplitLowRankPass final
     } else {
       module.emitError() << "qf-split-low-rank: factor-type '" << factorType
                          << "' is not supported; expected f32 or bf16";
+      return signalPassFailure();
+    }
+    if (factorInput != "f32" && factorInput != "decoded") {
+      module.emitError() << "qf-split-low-rank: factor-input '" << factorInput
+                         << "' is not supported; expected f32 or decoded";
       return signalPassFailure();
     }
     std::string err = num::checkLowRankOptions(opts);
@@ -296,10 +302,16 @@ struct SplitLowRankPass final
     mm->setOperand(1, nq.getResult());
     qf::hadamard::eraseIfDead(q);
 
-    // The activation before quantization (or the decoded one).
+    // factor-input=f32: the activation before quantization (or the decoded
+    // one when there is none). factor-input=decoded: the quantized
+    // activation itself, read by a qf.matmul, so that its producer can keep
+    // writing codes (a fused epilogue) instead of an f32 tensor.
     b.setInsertionPoint(mm);
     Value lhs = mm.getLhs(), x;
-    if (auto lq = lhs.getDefiningOp<qf::QuantizeOp>())
+    bool decoded = factorInput == "decoded" && !isa<RankedTensorType>(lhs.getType());
+    if (decoded)
+      x = lhs;
+    else if (auto lq = lhs.getDefiningOp<qf::QuantizeOp>())
       x = lq.getInput();
     else if (isa<RankedTensorType>(lhs.getType()))
       x = lhs;
@@ -336,9 +348,13 @@ struct SplitLowRankPass final
                                       ValueRange{init})
           .getResult(0);
     };
-    Value t = product(x, f1, zeroFilled(b, loc, x, tShape));
-    Value lr = product(t, f2, zeroFilled(b, loc, x, yShape));
-    Value empty = emptyLike(b, loc, x, yShape);
+    Value t = decoded ? qf::MatmulOp::create(
+                            b, loc, RankedTensorType::get(tShape, b.getF32Type()),
+                            x, f1, UnitAttr())
+                            .getResult()
+                      : product(x, f1, zeroFilled(b, loc, x, tShape));
+    Value lr = product(t, f2, zeroFilled(b, loc, t, yShape));
+    Value empty = emptyLike(b, loc, t, yShape);
     auto add = linalg::AddOp::create(b, loc, ValueRange{y, lr},
                                      ValueRange{empty});
     y.replaceAllUsesExcept(add.getResult(0), add);

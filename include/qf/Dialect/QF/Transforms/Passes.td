@@ -352,6 +352,12 @@ def SplitLowRankPass : Pass<"qf-split-low-rank", "::mlir::ModuleOp"> {
     * `oversample`, `power-iterations`, `seed`: the sketch has k +
       oversample columns; the same seed gives the same bits.
     * `factor-type=f32|bf16`; `min-size`: skip smaller weights.
+    * `factor-input=f32` (default): the factors multiply the activation
+      before its quantization (the dominant directions see no quantization
+      error at all); `decoded`: the quantized activation, through a
+      `qf.matmul` reading its codes, so that a producer that writes the
+      activation quantized (a fused RMSNorm, a SwiGLU epilogue) keeps
+      doing so.
 
     Every contraction not split gets a remark with the reason (weight not a
     constant, folded, an argument, too small, rank not useful, zero); one
@@ -381,7 +387,11 @@ def SplitLowRankPass : Pass<"qf-split-low-rank", "::mlir::ModuleOp"> {
     Option<"factorType", "factor-type", "std::string", "\"f32\"",
            "element type of the factors: f32 or bf16">,
     Option<"minSize", "min-size", "int64_t", "0",
-           "skip weights with fewer elements">
+           "skip weights with fewer elements">,
+    Option<"factorInput", "factor-input", "std::string", "\"f32\"",
+           "what the factors multiply: f32 (the activation before "
+           "quantization) or decoded (the quantized activation, read by a "
+           "qf.matmul)">
   ];
 }
 
