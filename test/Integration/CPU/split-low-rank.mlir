@@ -31,6 +31,8 @@
 // RUN: diff %t.dfused %t.dunfused
 // RUN: qf-opt %t.dec.mlir --qf-cpu-pipeline | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils > %t.druntime
 // RUN: diff %t.dfused %t.druntime
+// With qf-insert-hadamard first (the split then factors W Q^T and reads Q x):
+// RUN: qf-opt %s --qf-quantize-model="exclude=ref fold-weights=false" --qf-insert-hadamard --qf-split-low-rank=rank=4 --canonicalize --cse --qf-cpu-pipeline 2>/dev/null | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s --check-prefix=ROT
 
 // PLAIN: layer relative RMS error: 0.0958{{[0-9]*}}
 // PLAIN: padded relative RMS error: 0.0998{{[0-9]*}}
@@ -45,6 +47,9 @@
 // DECODED: layer relative RMS error: 0.0239{{[0-9]*}}
 // DECODED: padded relative RMS error: 0.0290{{[0-9]*}}
 // DECODED: batched relative RMS error: 0.0292{{[0-9]*}}
+// ROT: layer relative RMS error: 0.0135{{[0-9]*}}
+// ROT: padded relative RMS error: 0.0111{{[0-9]*}}
+// ROT: batched relative RMS error: 0.0103{{[0-9]*}}
 // REMARK: remark: qf-split-low-rank: qf.matmul split: rank 4 of the 32x128 weight, 97.8% of its energy, f32 factors (+5.00 bits per element)
 // REMARK: remark: qf-split-low-rank: qf.matmul split: rank 4 of the 16x96 weight, 99.0% of its energy, f32 factors (+9.33 bits per element)
 // REMARK: remark: qf-split-low-rank: qf.matmul split: rank 4 of the 16x64 weight (each of 2 batches), 98.9% of its energy, f32 factors (+10.00 bits per element)
