@@ -58,6 +58,13 @@ CONFIGS = [
      "--qf-insert-hadamard=rotate-residual block=16"),
     ("quantize-hadamard-gamma",
      "--qf-quantize-model=fold-weights=false --qf-insert-hadamard=fold-gamma"),
+    ("split-low-rank", "--qf-split-low-rank=rank=2"),
+    ("quantize-split-low-rank",
+     "--qf-quantize-model=fold-weights=false "
+     "--qf-split-low-rank=energy=0.9 factor-type=bf16 --qf-report"),
+    ("quantize-split-low-rank-decoded",
+     "--qf-quantize-model=fold-weights=false weight-scale-search=mse "
+     "--qf-split-low-rank=rank=1 factor-input=decoded --qf-fuse-requantize"),
     ("fuse-requantize", "--qf-fuse-requantize"),
     ("fuse-requantize-off",
      "--qf-fuse-requantize=epilogue=false elementwise=false remarks=false"),

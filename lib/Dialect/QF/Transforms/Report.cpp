@@ -1,8 +1,9 @@
 //===- Report.cpp - qf-report: table of the quantized tensors of a module -===//
 #include "qf/Dialect/QF/Transforms/Passes.h"
 
-#include "RotationQsnr.h"
 #include "CalibrationTable.h"
+#include "LowRankSplit.h"
+#include "RotationQsnr.h"
 
 #include "qf/Dialect/QF/IR/ConstantData.h"
 #include "qf/Dialect/QF/IR/QF.h"
@@ -38,6 +39,8 @@ struct Entry {
   /// Activations with calibration=FILE: the table entry and the estimate.
   std::string calibName;
   std::optional<double> qsnrEstimate;
+  /// Residuals of qf-split-low-rank: the split against direct quantization.
+  std::optional<qf::LowRankQsnr> lowRank;
 };
 
 std::string locString(Location loc) {
@@ -177,6 +180,8 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
       e.qsnr = qsnr;
       e.qsnrNoRot = rot.without;
       e.qsnrRot = rot.with;
+      if (auto q = dyn_cast<qf::QuantizeOp>(op); q && kind == "weight")
+        e.lowRank = qf::lowRankQsnr(q);
       if (auto q = dyn_cast<qf::QuantizeOp>(op); q && kind == "activation")
         estimateActivation(q, table, actIndex, e);
       entries.push_back(std::move(e));
@@ -310,6 +315,44 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
         os << ", " << t.dynamic << " with dynamic shape not counted";
       os << "\n";
     }
+    printLowRank(os, entries);
+  }
+
+  /// Weights split by qf-split-low-rank: what the split buys and costs. The
+  /// factors are not quantized tensors, so they are not in the totals above.
+  static void printLowRank(llvm::raw_ostream &os, ArrayRef<Entry> entries) {
+    if (llvm::none_of(entries, [](const Entry &e) { return e.lowRank; }))
+      return;
+    auto db = [](double v) {
+      return std::isfinite(v) ? llvm::formatv("{0:f2}", v).str()
+                              : std::string("inf");
+    };
+    os << "low-rank splits: weight QSNR quantized directly and as factors + "
+          "quantized residual\n";
+    os << llvm::formatv("{0,-32} {1,-14} {2,-10} {3,5} {4,-7} {5,9} {6,9} "
+                        "{7,9}\n",
+                        "location", "shape", "format", "rank", "factors",
+                        "+bits/elt", "direct dB", "split dB");
+    double bits = 0, elements = 0;
+    for (const Entry &e : entries) {
+      if (!e.lowRank)
+        continue;
+      const qf::LowRankQsnr &l = *e.lowRank;
+      os << llvm::formatv("{0,-32} {1,-14} {2,-10} {3,5} {4,-7} {5,9} {6,9} "
+                          "{7,9}\n",
+                          e.loc, e.shape, e.format, l.rank, l.factors,
+                          llvm::formatv("{0:f2}", l.extraBits).str(),
+                          db(l.direct), db(l.split));
+      if (e.bytesBefore) {
+        bits += l.extraBits * double(*e.bytesBefore / 4);
+        elements += double(*e.bytesBefore / 4);
+      }
+    }
+    if (elements > 0)
+      os << llvm::formatv("total low-rank factors: {0} bytes, +{1:f2} bits "
+                          "per element of the split weights (not in the "
+                          "totals above)\n",
+                          int64_t(std::llround(bits / 8)), bits / elements);
   }
 
   static void printJson(llvm::raw_ostream &os, ArrayRef<Entry> entries) {
@@ -332,6 +375,18 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
             e.qsnrEstimate && std::isfinite(*e.qsnrEstimate)
                 ? llvm::json::Value(*e.qsnrEstimate)
                 : llvm::json::Value(nullptr);
+      }
+      if (e.lowRank) {
+        auto num = [](double v) {
+          return std::isfinite(v) ? llvm::json::Value(v)
+                                  : llvm::json::Value(nullptr);
+        };
+        o["low_rank"] = llvm::json::Object{
+            {"rank", e.lowRank->rank},
+            {"factors", e.lowRank->factors},
+            {"extra_bits_per_element", e.lowRank->extraBits},
+            {"direct_qsnr_db", num(e.lowRank->direct)},
+            {"split_qsnr_db", num(e.lowRank->split)}};
       }
       for (auto [key, v] : {std::pair{"without_rotation_qsnr_db", e.qsnrNoRot},
                             std::pair{"with_rotation_qsnr_db", e.qsnrRot}})

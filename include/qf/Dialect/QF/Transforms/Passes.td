@@ -396,6 +396,80 @@ def InsertHadamardPass : Pass<"qf-insert-hadamard", "::mlir::ModuleOp"> {
 }
 
 
+def SplitLowRankPass : Pass<"qf-split-low-rank", "::mlir::ModuleOp"> {
+  let summary = "Keep a weight's dominant singular directions in f32/bf16, "
+                "quantize the residual";
+  let description = [{
+    For every `qf.matmul` whose weight is `qf.quantize` of an f32 constant,
+    computes W ~ L R (rank k, a seeded randomized SVD at compile time:
+    range finder with a Rademacher test matrix from SplitMix64, power
+    iterations, one-sided Jacobi on the projected matrix, all in double) and
+    rewrites y = x W (W as [K, N]) into y = x Q(W - L R) + (x L) R: the
+    residual is
+    quantized in the weight's format (static scales from the MSE search are
+    searched again on it), the factors stay f32 or bf16 constants of two
+    f32 `linalg.matmul` products of the unquantized activation, and their
+    sum is a `linalg.add` after the quantized product, which
+    `qf-fuse-requantize` moves into the product's epilogue. After Metis
+    (arXiv 2509.00404): the few dominant directions carry the anisotropy
+    that makes block scales coarse for the rest.
+
+    Runs after `qf-quantize-model="fold-weights=false"` (every quantized
+    weight is then `qf.quantize` of a constant in one normalized form) and
+    before `canonicalize` folds the residual. The residual's `qf.quantize`
+    carries `qf.low_rank = {rank, factors}`; `qf-report` shows the weight's
+    QSNR quantized directly and split, and the bits the factors add.
+
+    * `rank=k` or `energy=e`: a fixed rank, or the smallest rank whose
+      singular values capture the fraction e of the weight's Frobenius
+      energy, at most `max-rank` and the largest useful rank (factors with
+      fewer numbers than the weight: k (N + K) < N K). Exactly one of them.
+    * `oversample`, `power-iterations`, `seed`: the sketch has k +
+      oversample columns; the same seed gives the same bits.
+    * `factor-type=f32|bf16`; `min-size`: skip smaller weights.
+    * `factor-input=f32` (default): the factors multiply the activation
+      before its quantization (the dominant directions see no quantization
+      error at all); `decoded`: the quantized activation, through a
+      `qf.matmul` reading its codes, so that a producer that writes the
+      activation quantized (a fused RMSNorm, a SwiGLU epilogue) keeps
+      doing so.
+
+    Every contraction not split gets a remark with the reason (weight not a
+    constant, folded, an argument, too small, rank not useful, zero); one
+    summary remark on the module.
+
+    ```sh
+    qf-opt model.mlir --qf-quantize-model="fold-weights=false" \
+      --qf-split-low-rank="energy=0.9 max-rank=16" --qf-report --canonicalize
+    ```
+  }];
+  let dependentDialects = ["::qf::QFDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+  let options = [
+    Option<"rank", "rank", "int64_t", "0", "fixed rank of the factors">,
+    Option<"energy", "energy", "double", "0",
+           "choose the smallest rank capturing this fraction of the "
+           "Frobenius energy, in (0, 1]">,
+    Option<"maxRank", "max-rank", "int64_t", "64",
+           "largest rank an energy selection may take">,
+    Option<"oversample", "oversample", "int64_t", "8",
+           "extra sketch columns of the randomized SVD">,
+    Option<"powerIterations", "power-iterations", "int64_t", "2",
+           "power iterations of the randomized SVD">,
+    Option<"seed", "seed", "int64_t", "0",
+           "SplitMix64 seed of the test matrix">,
+    Option<"factorType", "factor-type", "std::string", "\"f32\"",
+           "element type of the factors: f32 or bf16">,
+    Option<"minSize", "min-size", "int64_t", "0",
+           "skip weights with fewer elements">,
+    Option<"factorInput", "factor-input", "std::string", "\"f32\"",
+           "what the factors multiply: f32 (the activation before "
+           "quantization) or decoded (the quantized activation, read by a "
+           "qf.matmul)">
+  ];
+}
+
 def FuseRequantizePass : Pass<"qf-fuse-requantize", "::mlir::ModuleOp"> {
   let summary = "Fuse qf conversions and elementwise chains between contractions";
   let description = [{
