@@ -228,7 +228,7 @@ void qf_calib_moments_f32(int64_t id, const float *data, int64_t rank,
   for (int64_t d = 0; d + 1 < rank; ++d)
     tokens *= sizes[d];
   std::vector<int64_t> idx(size_t(rank), 0);
-  std::vector<double> x(size_t(k));
+  std::vector<double> x(static_cast<size_t>(k));
   for (int64_t t = 0; t < tokens; ++t) {
     int64_t off = 0;
     for (int64_t d = 0; d + 1 < rank; ++d)

@@ -11,9 +11,10 @@
 # weight QSNR without / with rotation and both outputs are compared with f32.
 # QF_DEMO_ROUNDING=gptq (or mse): the weights are rounded with the inputs'
 # second moments (GPTQ, or the importance-weighted scale search), recorded on
-# held-back calibration tokens (QF_DEMO_CALIB_SEQ of them, default 256, other
-# tokens than the ones the demo then runs); the report shows each weight's
-# predicted output error beside round-to-nearest (docs/weight-rounding.md).
+# held-back calibration tokens (QF_DEMO_CALIB_RUNS windows of the demo's seq,
+# default 16, other tokens than the ones the demo then runs); the report
+# shows each weight's predicted output error beside round-to-nearest
+# (docs/weight-rounding.md).
 set -euo pipefail
 rotate=0
 for arg in "$@"; do
@@ -77,11 +78,13 @@ calib_block="$work/block.mlir" instrument="" fold=""
 case "$rounding" in
   "") ;;
   gptq|mse)
-    # Calibrate on other tokens than the demo runs: the rounding must not
-    # fit the evaluation data. Same weights (same seed and sizes).
+    # Calibrate on other tokens than the demo runs (the rounding must not fit
+    # the evaluation data), in windows of the demo's own shapes (static
+    # activation scales, e.g. of the softmax, depend on the sequence length).
+    # Same weights (same seed and sizes).
     # shellcheck disable=SC2086
-    python3 "$root/examples/gen-transformer-block.py" $gen_args --reps 1 \
-      --seq "${QF_DEMO_CALIB_SEQ:-256}" --input-offset 1000003 -o "$work/calib-block.mlir"
+    python3 "$root/examples/gen-transformer-block.py" $gen_args \
+      --calib-runs "${QF_DEMO_CALIB_RUNS:-16}" --input-offset 1000003 -o "$work/calib-block.mlir"
     calib_block="$work/calib-block.mlir"
     if [ "$rounding" = gptq ]; then
       instrument="second-moments=full" fold=" weight-rounding=gptq"

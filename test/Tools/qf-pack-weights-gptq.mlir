@@ -25,11 +25,12 @@
 // RUN: not qf-pack-weights --format=mxfp4 --shape=2x64 --axis=1 --rounding=gptq --calibration=%t.json --input=f.act0 --hex %t.f32 2>&1 | FileCheck %s --check-prefix=KSIZE
 // RUN: not qf-pack-weights --format=mxfp4 --shape=4x32 --axis=1 --rounding=best --hex %t.f32 2>&1 | FileCheck %s --check-prefix=BADROUND
 
+// Every row's block scale is 2^-2 (byte 125 = 0x7D, a splat).
 // CHECK-LABEL: func.func @f
-// CHECK: arith.constant dense<"0x[[C:[0-9A-F]+]]"> : tensor<4x16xi8>
-// CHECK: arith.constant dense<"0x[[S:[0-9A-F]+]]"> : tensor<4x1xi8>
+// CHECK-DAG: arith.constant dense<125> : tensor<4x1xi8>
+// CHECK-DAG: arith.constant dense<"0x[[C:[0-9A-F]+]]"> : tensor<4x16xi8>
 // CHECK: codes 0x[[C]]{{$}}
-// CHECK-NEXT: scales 0x[[S]]{{$}}
+// CHECK-NEXT: scales 0x7D7D7D7D{{$}}
 // STDERR: qf-pack-weights: predicted relative output error {{[0-9.e-]+}} (gptq), round-to-nearest {{[0-9.e-]+}}
 // MSE: (rtn+mse)
 // MSE: codes 0x

@@ -16,15 +16,15 @@
 // [chosen, round-to-nearest] predicted relative output errors; the
 // activation gets its static scale as before.
 // GPTQ-LABEL: func.func @f
-// GPTQ: qf.constant {{.*}}qf.output_error = [{{[-+0-9.e]+}} : f64, {{[-+0-9.e]+}} : f64], qf.qsnr_db = {{[-+0-9.e]+}} : f64, qf.rounding = "gptq"
 // GPTQ: qf.quantize %arg0 scales(
+// GPTQ: qf.constant {{.*}}qf.output_error = [{{[-+0-9.e]+}}, {{[-+0-9.e]+}}], qf.qsnr_db = {{[-+0-9.e]+}} : f64, qf.rounding = "gptq"
 // GPTQ-NOT: arith.constant dense<{{.*}}> : tensor<4x32xf32>
 // GPTQMSE-LABEL: func.func @f
 // GPTQMSE: qf.rounding = "gptq+mse"
 // MSE-LABEL: func.func @f
 // MSE: qf.rounding = "rtn+mse"
 // NONE-LABEL: func.func @f
-// NONE: qf.quantize %{{.*}} : tensor<4x32xf32> -> !qf.tensor<4x32xf32, mxfp4>
+// NONE: qf.quantize %{{.*}} : tensor<4x32xf32> -> !qf.tensor<4x32xf32, mxfp4, axis = 1>
 // REPORT: rounding out err % RTN err %
 // REPORT: weight 4x32 mxfp4 4.25 512 68 [[Q:[0-9.]+]] - - gptq [[E:[0-9.]+]] [[R:[0-9.]+]]
 // The transposed copy in @g (same values, same H) rounds the same way.
