@@ -255,7 +255,7 @@ def main():
     main_fn = """
 func.func private @nanoTime() -> i64 attributes {llvm.emit_c_interface}
 
-func.func @input(%off: index) -> TSD {
+func.func @input_at(%off: index) -> TSD {
   %e = tensor.empty() : TSD
   %x = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} outs(%e : TSD) {
   ^bb0(%o: f32):
@@ -277,9 +277,14 @@ OUTLIERS    linalg.yield %v : f32
   return %x : TSD
 }
 
-func.func @main() {
+func.func @input() -> TSD {
   %off = arith.constant OFFSET : index
-  %x = call @input(%off) : (index) -> TSD
+  %x = call @input_at(%off) : (index) -> TSD
+  return %x : TSD
+}
+
+func.func @main() {
+  %x = call @input() : () -> TSD
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %reps = arith.constant REPS : index
@@ -350,7 +355,7 @@ func.func @main() {
   scf.for %r = %c0 to %runs step %c1 {
     %rs = arith.muli %r, %stride : index
     %off = arith.addi %base, %rs : index
-    %x = func.call @input(%off) : (index) -> TSD
+    %x = func.call @input_at(%off) : (index) -> TSD
     %y = func.call @block(%x) : (TSD) -> TSD
   }
   return

@@ -21,8 +21,9 @@
 // FULL-NOT: call @qf_calib_moments
 // FULL: return
 // DIAG-LABEL: func.func @f
-// DIAG: %[[M:.*]] = arith.constant 1 : i64
-// DIAG: call @qf_calib_moments(%{{.*}}, %{{.*}}, %[[M]])
+// DIAG: call @qf_calib_observe
+// DIAG-NEXT: %[[M:.*]] = arith.constant 1 : i64
+// DIAG-NEXT: call @qf_calib_moments(%{{.*}}, %{{.*}}, %[[M]])
 // DIAG-NOT: call @qf_calib_moments
 // DIAG: return
 // NONE-NOT: qf_calib_moments

@@ -157,12 +157,12 @@ struct InstrumentCalibrationPass final
       if (momentPoints.contains(o)) {
         int64_t k = t.getRank() ? t.getDimSize(t.getRank() - 1) : 1;
         if (secondMoments == "full" &&
-            (ShapedType::isDynamic(k) || k > maxFullK)) {
+            (ShapedType::isDynamic(k) || k > int64_t(maxFullK))) {
           o.emitError() << "qf-instrument-calibration: second-moments=full: '"
                         << name << "' has K = "
                         << (ShapedType::isDynamic(k) ? std::string("?")
                                                      : std::to_string(k))
-                        << ", above max-full-k=" << maxFullK
+                        << ", above max-full-k=" << int64_t(maxFullK)
                         << " (a full H takes K^2 x 8 bytes and tokens x K^2 "
                            "operations per call); record "
                            "second-moments=diag (for weight-scale-search=mse) "
