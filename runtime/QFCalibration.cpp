@@ -26,8 +26,17 @@ struct Stats {
   std::vector<uint64_t> hist = std::vector<uint64_t>(kNumBins, 0);
 };
 
+/// The second moment of one point: `sum` holds the diagonal (mode 1) or
+/// the upper triangle of the K x K matrix, row-major (mode 2).
+struct Moments {
+  int64_t mode = 0, k = 0;
+  uint64_t tokens = 0, skipped = 0;
+  std::vector<double> sum;
+};
+
 std::mutex gMutex;
 std::map<int64_t, Stats> gStats;
+std::map<int64_t, Moments> gMoments;
 bool gAtExitRegistered = false;
 
 /// Histogram bin of a finite a > 0: octave from the exact exponent, then the
@@ -50,6 +59,71 @@ void writeAtExit() {
   const char *path = std::getenv("QF_CALIBRATION_OUT");
   if (path && *path)
     qf_calib_write_json(path, int64_t(std::strlen(path)));
+}
+
+/// Little-endian serialization of the sidecar file, whatever the host.
+void putU64(std::string &b, uint64_t v, int bytes = 8) {
+  for (int i = 0; i < bytes; ++i)
+    b.push_back(char((v >> (8 * i)) & 0xFF));
+}
+void putF64(std::string &b, double v) {
+  uint64_t u;
+  std::memcpy(&u, &v, sizeof u);
+  putU64(b, u);
+}
+
+/// Writes the second moments to `path` (docs/calibration.md, sidecar
+/// version 1): the header, then one record per point in id order; returns
+/// each record's offset, or an empty map with `ok` false on I/O error.
+std::map<int64_t, uint64_t> writeMoments(const std::string &path, bool &ok,
+                                         uint64_t &bytes) {
+  std::map<int64_t, uint64_t> offsets;
+  ok = false;
+  FILE *f = std::fopen(path.c_str(), "wb");
+  if (!f) {
+    std::fprintf(stderr, "qf calibration: cannot open '%s' for writing\n",
+                 path.c_str());
+    return offsets;
+  }
+  std::string b = "QFMOMENT";
+  putU64(b, 1, 4);
+  putU64(b, gMoments.size(), 4);
+  uint64_t off = 0;
+  bool bad = false;
+  auto flush = [&]() {
+    bad |= std::fwrite(b.data(), 1, b.size(), f) != b.size();
+    off += b.size();
+    b.clear();
+  };
+  flush();
+  for (auto &[id, m] : gMoments) {
+    offsets[id] = off;
+    putU64(b, uint64_t(id));
+    putU64(b, uint64_t(m.mode), 4);
+    putU64(b, 0, 4);
+    putU64(b, uint64_t(m.k));
+    putU64(b, m.tokens);
+    if (m.mode == 1) {
+      for (double v : m.sum)
+        putF64(b, v);
+      flush();
+      continue;
+    }
+    // The full symmetric matrix, row by row, mirrored from the triangle.
+    for (int64_t i = 0; i < m.k; ++i) {
+      for (int64_t j = 0; j < m.k; ++j)
+        putF64(b, j >= i ? m.sum[size_t(i * m.k + j)]
+                         : m.sum[size_t(j * m.k + i)]);
+      flush();
+    }
+  }
+  bytes = off;
+  if (std::fclose(f) != 0 || bad) {
+    std::fprintf(stderr, "qf calibration: error writing '%s'\n", path.c_str());
+    return {};
+  }
+  ok = true;
+  return offsets;
 }
 
 void jsonString(FILE *f, const std::string &s) {
@@ -120,6 +194,76 @@ void qf_calib_observe_f32(int64_t id, const float *data, int64_t rank,
   }
 }
 
+void qf_calib_moments_f32(int64_t id, const float *data, int64_t rank,
+                          const int64_t *sizes, const int64_t *strides,
+                          int64_t mode) {
+  std::lock_guard<std::mutex> lock(gMutex);
+  if (!gAtExitRegistered) {
+    std::atexit(writeAtExit);
+    gAtExitRegistered = true;
+  }
+  (void)gStats[id]; // the point has a table entry even without observe
+  if (rank < 1 || (mode != 1 && mode != 2)) {
+    std::fprintf(stderr,
+                 "qf calibration: point %lld: second moments need a tensor of "
+                 "rank >= 1 and mode 1 (diagonal) or 2 (full); ignored\n",
+                 (long long)id);
+    return;
+  }
+  int64_t k = sizes[rank - 1];
+  Moments &m = gMoments[id];
+  if (m.mode == 0) {
+    m.mode = mode;
+    m.k = k;
+    m.sum.assign(size_t(mode == 1 ? k : k * k), 0.0);
+  } else if (m.mode != mode || m.k != k) {
+    std::fprintf(stderr,
+                 "qf calibration: point %lld: second moment of K = %lld (mode "
+                 "%lld) after K = %lld (mode %lld); call ignored\n",
+                 (long long)id, (long long)k, (long long)mode,
+                 (long long)m.k, (long long)m.mode);
+    return;
+  }
+  int64_t tokens = 1;
+  for (int64_t d = 0; d + 1 < rank; ++d)
+    tokens *= sizes[d];
+  std::vector<int64_t> idx(size_t(rank), 0);
+  std::vector<double> x(static_cast<size_t>(k));
+  for (int64_t t = 0; t < tokens; ++t) {
+    int64_t off = 0;
+    for (int64_t d = 0; d + 1 < rank; ++d)
+      off += idx[size_t(d)] * strides[d];
+    bool finite = true;
+    for (int64_t j = 0; j < k; ++j) {
+      x[size_t(j)] = double(data[off + j * strides[rank - 1]]);
+      finite &= std::isfinite(x[size_t(j)]);
+    }
+    for (int64_t d = rank - 2; d >= 0; --d) {
+      if (++idx[size_t(d)] < sizes[d])
+        break;
+      idx[size_t(d)] = 0;
+    }
+    if (!finite) {
+      m.skipped++;
+      continue;
+    }
+    m.tokens++;
+    if (mode == 1) {
+      for (int64_t j = 0; j < k; ++j)
+        m.sum[size_t(j)] += x[size_t(j)] * x[size_t(j)];
+      continue;
+    }
+    for (int64_t i = 0; i < k; ++i) {
+      double xi = x[size_t(i)];
+      if (xi == 0)
+        continue;
+      double *row = m.sum.data() + i * k;
+      for (int64_t j = i; j < k; ++j)
+        row[j] += xi * x[size_t(j)];
+    }
+  }
+}
+
 void qf_calib_set_name(int64_t id, const char *name, int64_t length) {
   std::lock_guard<std::mutex> lock(gMutex);
   gStats[id].name.assign(name, size_t(length));
@@ -128,6 +272,7 @@ void qf_calib_set_name(int64_t id, const char *name, int64_t length) {
 void qf_calib_reset() {
   std::lock_guard<std::mutex> lock(gMutex);
   gStats.clear();
+  gMoments.clear();
 }
 
 int qf_calib_write_json(const char *pathPtr, int64_t length) {
@@ -139,7 +284,27 @@ int qf_calib_write_json(const char *pathPtr, int64_t length) {
                  path.c_str());
     return 1;
   }
-  std::fprintf(f, "{\n  \"format\": \"qf-calibration\",\n  \"version\": 1,\n");
+  // Second moments go to a sidecar file next to the table (version 2).
+  std::map<int64_t, uint64_t> offsets;
+  std::string sidecar = path + ".moments";
+  uint64_t sidecarBytes = 0;
+  if (!gMoments.empty()) {
+    bool ok;
+    offsets = writeMoments(sidecar, ok, sidecarBytes);
+    if (!ok) {
+      std::fclose(f);
+      return 1;
+    }
+  }
+  std::fprintf(f, "{\n  \"format\": \"qf-calibration\",\n  \"version\": %d,\n",
+               gMoments.empty() ? 1 : 2);
+  if (!gMoments.empty()) {
+    size_t slash = sidecar.find_last_of('/');
+    std::fprintf(f, "  \"second_moments\": {\"file\": ");
+    jsonString(f, slash == std::string::npos ? sidecar
+                                             : sidecar.substr(slash + 1));
+    std::fprintf(f, ", \"bytes\": %llu},\n", (unsigned long long)sidecarBytes);
+  }
   std::fprintf(f, "  \"histogram\": {\"kind\": \"log2\", \"bins_per_octave\": %d, "
                   "\"min_exp\": %d, \"max_exp\": %d},\n",
                kBinsPerOctave, kMinExp, kMaxExp);
@@ -169,7 +334,17 @@ int qf_calib_write_json(const char *pathPtr, int64_t length) {
                      (unsigned long long)s.hist[size_t(b)]);
         firstBin = false;
       }
-    std::fprintf(f, "]}");
+    std::fprintf(f, "]");
+    if (auto m = gMoments.find(id); m != gMoments.end())
+      std::fprintf(f,
+                   ", \"second_moment\": {\"kind\": \"%s\", \"k\": %lld, "
+                   "\"tokens\": %llu, \"skipped\": %llu, \"offset\": %llu}",
+                   m->second.mode == 1 ? "diag" : "full",
+                   (long long)m->second.k,
+                   (unsigned long long)m->second.tokens,
+                   (unsigned long long)m->second.skipped,
+                   (unsigned long long)offsets[id]);
+    std::fprintf(f, "}");
   }
   std::fprintf(f, "\n  ]\n}\n");
   bool bad = std::ferror(f) != 0;
@@ -194,6 +369,19 @@ void _mlir_ciface_qf_calib_observe(int64_t id, UnrankedMemRefType<float> *x,
   const int64_t *strides = sizes + x->rank;
   qf_calib_observe_f32(id, h->data + h->offset, x->rank, sizes, strides,
                        channelAxis);
+}
+
+void _mlir_ciface_qf_calib_moments(int64_t id, UnrankedMemRefType<float> *x,
+                                   int64_t mode) {
+  struct Head {
+    float *base;
+    float *data;
+    int64_t offset;
+  };
+  auto *h = static_cast<Head *>(x->descriptor);
+  const int64_t *sizes = reinterpret_cast<const int64_t *>(h + 1);
+  const int64_t *strides = sizes + x->rank;
+  qf_calib_moments_f32(id, h->data + h->offset, x->rank, sizes, strides, mode);
 }
 
 void _mlir_ciface_qf_calib_name(int64_t id, StridedMemRefType<int8_t, 1> *name) {

@@ -238,73 +238,98 @@ float tensorEncodeScale(const BlockFormat &f, const float *data, int64_t n) {
   return sEnc;
 }
 
+ScaleBits searchBlockScale(const BlockFormat &f, const float *x, int64_t len,
+                           ScaleBits initial, float sEnc, float g,
+                           const float *weights) {
+  if (blockHasNonFinite(x, len, 1))
+    return initial;
+  std::vector<uint8_t> codes(size_t(len), 0);
+  std::vector<float> out(size_t(len), 0.0f);
+  auto sse = [&](ScaleBits sb) {
+    float sf = decodeScale(f.scale, sb);
+    if (std::isnan(sf))
+      return std::numeric_limits<double>::infinity();
+    if (f.scale == ScaleType::E8M0)
+      encodeMxBlock(f, x, len, 1, int(sb & 0xFF) - 127, codes.data());
+    else
+      encodeFloatScaledBlock(f, x, len, 1, sf, sEnc, codes.data());
+    dequantizeBlock(f, codes.data(), len, 1, sb, g, out.data());
+    double e = 0;
+    for (int64_t i = 0; i < len; ++i) {
+      double d = double(out[size_t(i)]) - double(x[i]);
+      e += weights ? double(weights[i]) * d * d : d * d;
+    }
+    return e;
+  };
+  ScaleBits best = initial;
+  double bestErr = sse(best);
+  std::vector<ScaleBits> candidates;
+  if (f.scale == ScaleType::E8M0) {
+    int xs = int(best & 0xFF) - 127;
+    for (int d : {-1, 1})
+      if (xs + d >= -127 && xs + d <= 127)
+        candidates.push_back(encodeE8M0(xs + d));
+  } else {
+    float amax = blockAmax(x, len, 1);
+    float qe = float(f.elementMax());
+    for (int k = 50; k <= 151; ++k) {
+      if (k == 100)
+        continue;
+      float a = amax * (float(k) / 100.0f);
+      candidates.push_back(encodeScaleRNE(f.scale, (a / qe) * sEnc));
+    }
+  }
+  for (ScaleBits c : candidates) {
+    double e = sse(c);
+    if (e < bestErr) {
+      bestErr = e;
+      best = c;
+    }
+  }
+  return best;
+}
+
+void quantizeBlockWithScale(const BlockFormat &f, const float *x, int64_t n,
+                            int64_t stride, ScaleBits sb, float sEnc,
+                            uint8_t *codes) {
+  float sf = decodeScale(f.scale, sb);
+  if (std::isnan(sf)) {
+    writeZeros(codes, n, stride);
+    return;
+  }
+  if (f.scale == ScaleType::E8M0)
+    encodeMxBlock(f, x, n, stride, int(sb & 0xFF) - 127, codes);
+  else
+    encodeFloatScaledBlock(f, x, n, stride, sf, sEnc, codes);
+}
+
 QuantizedTensor quantizeMse(const BlockFormat &f, const Layout &l,
-                            const float *data) {
+                            const float *data, const float *axisWeights) {
   QuantizedTensor q = quantize(f, l, data);
   float sEnc = f.scale != ScaleType::E8M0 && f.tensorScale ? 1.0f / q.tensorScale
                                                            : 1.0f;
   float g = f.scale != ScaleType::E8M0 && f.tensorScale ? q.tensorScale : 1.0f;
-  std::vector<uint8_t> codes;
-  std::vector<float> out, xb;
+  BlockGeometry geo = geometry(f, l);
+  std::vector<float> xb, wb;
   forEachBlock(f, l, [&](int64_t off, int64_t stride, int64_t s, int64_t len) {
     const float *x = data + off;
-    if (blockHasNonFinite(x, len, stride))
-      return;
     // The trial encodings write contiguous scratch codes, so they read a
     // contiguous copy of the block (blocks along an outer axis are strided).
     xb.resize(size_t(len));
     for (int64_t i = 0; i < len; ++i)
       xb[size_t(i)] = x[i * stride];
-    codes.assign(size_t(len), 0);
-    out.assign(size_t(len), 0.0f);
-    auto sse = [&](ScaleBits sb) {
-      float sf = decodeScale(f.scale, sb);
-      if (std::isnan(sf))
-        return std::numeric_limits<double>::infinity();
-      if (f.scale == ScaleType::E8M0)
-        encodeMxBlock(f, xb.data(), len, 1, int(sb & 0xFF) - 127, codes.data());
-      else
-        encodeFloatScaledBlock(f, xb.data(), len, 1, sf, sEnc, codes.data());
-      dequantizeBlock(f, codes.data(), len, 1, sb, g, out.data());
-      double e = 0;
-      for (int64_t i = 0; i < len; ++i) {
-        double d = double(out[size_t(i)]) - double(xb[size_t(i)]);
-        e += d * d;
-      }
-      return e;
-    };
-    ScaleBits best = q.scales[size_t(s)];
-    double bestErr = sse(best);
-    std::vector<ScaleBits> candidates;
-    if (f.scale == ScaleType::E8M0) {
-      int xs = int(best & 0xFF) - 127;
-      for (int d : {-1, 1})
-        if (xs + d >= -127 && xs + d <= 127)
-          candidates.push_back(encodeE8M0(xs + d));
-    } else {
-      float amax = blockAmax(x, len, stride);
-      float qe = float(f.elementMax());
-      for (int k = 50; k <= 151; ++k) {
-        if (k == 100)
-          continue;
-        float a = amax * (float(k) / 100.0f);
-        candidates.push_back(encodeScaleRNE(f.scale, (a / qe) * sEnc));
-      }
+    if (axisWeights) {
+      // Position of the block's first element along the blocked axis.
+      int64_t a0 = (off / geo.inner) % geo.axisLen;
+      wb.resize(size_t(len));
+      for (int64_t i = 0; i < len; ++i)
+        wb[size_t(i)] = axisWeights[f.blockKind == BlockKind::Tensor ? i : a0 + i];
     }
-    for (ScaleBits c : candidates) {
-      double e = sse(c);
-      if (e < bestErr) {
-        bestErr = e;
-        best = c;
-      }
-    }
+    ScaleBits best =
+        searchBlockScale(f, xb.data(), len, q.scales[size_t(s)], sEnc, g,
+                         axisWeights ? wb.data() : nullptr);
     q.scales[size_t(s)] = best;
-    if (f.scale == ScaleType::E8M0)
-      encodeMxBlock(f, x, len, stride, int(best & 0xFF) - 127,
-                    q.codes.data() + off);
-    else
-      encodeFloatScaledBlock(f, x, len, stride, decodeScale(f.scale, best), sEnc,
-                             q.codes.data() + off);
+    quantizeBlockWithScale(f, x, len, stride, best, sEnc, q.codes.data() + off);
   });
   return q;
 }
@@ -541,17 +566,8 @@ QuantizedTensor quantizeWithScales(const BlockFormat &f, const Layout &l,
   q.tensorScale = tensorScale;
   float sEnc = 1.0f / tensorScale;
   forEachBlock(f, l, [&](int64_t off, int64_t stride, int64_t s, int64_t len) {
-    ScaleBits sb = scales[s];
-    uint8_t *codes = q.codes.data() + off;
-    float sf = decodeScale(f.scale, sb);
-    if (std::isnan(sf)) {
-      writeZeros(codes, len, stride);
-      return;
-    }
-    if (f.scale == ScaleType::E8M0)
-      encodeMxBlock(f, data + off, len, stride, int(sb & 0xFF) - 127, codes);
-    else
-      encodeFloatScaledBlock(f, data + off, len, stride, sf, sEnc, codes);
+    quantizeBlockWithScale(f, data + off, len, stride, scales[s], sEnc,
+                           q.codes.data() + off);
   });
   return q;
 }

@@ -3,7 +3,7 @@
 // RUN: not qf-opt %s --qf-fold-scales="calibration=%S/Inputs/calib.json method=percentile percentile=90" --split-input-file 2>/dev/null | FileCheck %s --check-prefix=PCT
 // RUN: not qf-opt %s --qf-fold-scales="calibration=%S/Inputs/calib.json" --split-input-file 2>&1 >/dev/null | FileCheck %s --check-prefix=REMARK
 // RUN: not qf-opt %s --qf-fold-scales="calibration=%S/Inputs/missing.json" --split-input-file 2>&1 | FileCheck %s --check-prefix=MISSING
-// RUN: not qf-opt %s --qf-fold-scales="calibration=%S/Inputs/calib-v2.json" --split-input-file 2>&1 | FileCheck %s --check-prefix=VERSION
+// RUN: not qf-opt %s --qf-fold-scales="calibration=%S/Inputs/calib-v3.json" --split-input-file 2>&1 | FileCheck %s --check-prefix=VERSION
 // RUN: not qf-opt %s --qf-fold-scales="calibration=%S/Inputs/calib-broken.json" --split-input-file 2>&1 | FileCheck %s --check-prefix=BROKEN
 // RUN: not qf-opt %s --qf-fold-scales --split-input-file 2>&1 | FileCheck %s --check-prefix=NOFILE
 // RUN: not qf-opt %s --qf-fold-scales="calibration=%S/Inputs/calib.json method=kl" --split-input-file 2>&1 | FileCheck %s --check-prefix=METHOD
@@ -56,7 +56,7 @@ func.func @h(%x: tensor<4x64xf32>) -> !qf.tensor<4x64xf32, mxfp4> {
 }
 
 // MISSING: error: qf-fold-scales: cannot read calibration file '{{.*}}missing.json': No such file or directory
-// VERSION: error: qf-fold-scales: calibration file '{{.*}}calib-v2.json' has an unsupported version; this qf reads version 1
+// VERSION: error: qf-fold-scales: calibration file '{{.*}}calib-v3.json' has an unsupported version; this qf reads versions 1 and 2
 // BROKEN: error: qf-fold-scales: calibration file '{{.*}}calib-broken.json' is not valid JSON
 // NOFILE: error: qf-fold-scales: no calibration table; give calibration=FILE
 // METHOD: error: qf-fold-scales: method 'kl' is not supported; expected max, percentile, mse or entropy

@@ -11,10 +11,12 @@
 //===----------------------------------------------------------------------===//
 #include "qf/Dialect/QF/IR/QF.h"
 #include "qf/Numerics/Format.h"
+#include "qf/Numerics/Gptq.h"
 #include "qf/Numerics/Hadamard.h"
 #include "qf/Numerics/Packing.h"
 #include "qf/Numerics/Quantize.h"
 
+#include "SecondMoments.h"
 #include "WeightReader.h"
 #include "WeightView.h"
 
@@ -51,6 +53,12 @@ static int usage(const char *msg) {
                "qf-insert-hadamard\n"
                "    recorded on the argument (qf.hadamard = {axis = N, block = "
                "B, seed = S}),\n    applied along --axis before quantizing\n"
+               "  --rounding=gptq --calibration=TABLE --input=POINT: GPTQ "
+               "rounding of a rank-2 weight\n    with the second moment of "
+               "calibration point POINT (the input the weight\n    multiplies; "
+               "qf-fold-scales weight-rounding names it in a remark);\n    "
+               "--scale-search=mse with --calibration weights the search by "
+               "diag(H)\n"
                "  writes PREFIX.codes, PREFIX.scales (and PREFIX.tscale for "
                "formats with a tensor scale); --hex prints them instead\n";
   return 1;
@@ -99,8 +107,90 @@ static std::optional<nm::BlockFormat> parseFormat(const std::string &text,
   return fa.toNumerics();
 }
 
+/// qf-fold-scales weight-rounding for a weight argument: the rank-2 weight
+/// `x` (blocked along l.axis = K) rounded with the second moment of
+/// calibration point `point` (GPTQ, or the diag(H)-weighted scale search).
+/// Prints the predicted relative output errors to stderr.
+static std::string roundWithCalibration(const nm::BlockFormat &f,
+                                        const nm::Layout &l,
+                                        const std::vector<float> &x,
+                                        const std::string &path,
+                                        const std::string &point, bool gptq,
+                                        bool mse, nm::QuantizedTensor &q) {
+  if (l.shape.size() != 2)
+    return "--calibration rounds rank-2 weights only (got rank " +
+           std::to_string(l.shape.size()) + ")";
+  qf::calib::Table t;
+  if (std::string e = qf::calib::readTable(path, t); !e.empty())
+    return e;
+  std::map<std::string, qf::calib::SecondMoment> moments;
+  if (std::string e = qf::calib::readMoments(path, t, moments); !e.empty())
+    return e;
+  auto it = moments.find(point);
+  if (it == moments.end())
+    return "calibration file '" + path + "' has no second moment for '" +
+           point + "'";
+  const qf::calib::SecondMoment &m = it->second;
+  bool transposed = l.axis == 0;
+  int64_t k = l.shape[size_t(l.axis)], rows = l.shape[size_t(1 - l.axis)];
+  if (m.k != k)
+    return "the second moment of '" + point + "' has K = " +
+           std::to_string(m.k) + " but the weight has K = " +
+           std::to_string(k) + " along --axis=" + std::to_string(l.axis);
+  if (gptq && !m.full)
+    return "--rounding=gptq needs the full second moment of '" + point +
+           "', but the table has only its diagonal (second-moments=diag)";
+  std::vector<float> w(x.size());
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t j = 0; j < k; ++j)
+      w[size_t(r * k + j)] = x[size_t(transposed ? j * rows + r : r * k + j)];
+  std::vector<double> diag(static_cast<size_t>(k));
+  for (int64_t j = 0; j < k; ++j)
+    diag[size_t(j)] = m.full ? m.h[size_t(j * k + j)] : m.h[size_t(j)];
+  nm::Layout nk{{rows, k}, 1};
+  if (gptq) {
+    nm::GptqOptions o;
+    o.mseScales = mse;
+    if (std::string e =
+            nm::gptqQuantize(f, rows, k, w.data(), m.h.data(), o, q);
+        !e.empty())
+      return e;
+  } else {
+    std::vector<float> imp(diag.begin(), diag.end());
+    q = nm::quantizeMse(f, nk, w.data(), imp.data());
+  }
+  // Predicted relative output errors, as qf-report shows them.
+  std::vector<float> dq(w.size()), dr(w.size());
+  nm::dequantize(f, nk, q, dq.data());
+  nm::dequantize(f, nk, nm::quantize(f, nk, w.data()), dr.data());
+  auto err = [&](const std::vector<float> &v) {
+    if (m.full)
+      return nm::relativeOutputError(rows, k, w.data(), v.data(), m.h.data());
+    double num = 0, den = 0;
+    for (size_t i = 0; i < w.size(); ++i) {
+      double d = double(v[i]) - double(w[i]);
+      num += d * d * diag[i % size_t(k)];
+      den += double(w[i]) * double(w[i]) * diag[i % size_t(k)];
+    }
+    return den > 0 ? num / den : 0.0;
+  };
+  std::fprintf(stderr,
+               "qf-pack-weights: predicted relative output error %.6g "
+               "(%s), round-to-nearest %.6g\n",
+               err(dq), gptq ? "gptq" : "rtn+mse", err(dr));
+  if (transposed) {
+    std::vector<uint8_t> codes(q.codes.size());
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t j = 0; j < k; ++j)
+        codes[size_t(j * rows + r)] = q.codes[size_t(r * k + j)];
+    q.codes = std::move(codes);
+  }
+  return "";
+}
+
 int main(int argc, char **argv) {
   std::string format, shapeStr, in, prefix, search = "none", view;
+  std::string rounding = "rtn", calibration, input;
   int64_t rotateBlock = 0;
   std::optional<uint64_t> rotateSeed;
   int axis = -1;
@@ -121,6 +211,12 @@ int main(int argc, char **argv) {
       rotateBlock = std::strtoll(a.c_str() + 15, nullptr, 10);
     else if (a.rfind("--rotate-seed=", 0) == 0)
       rotateSeed = std::strtoull(a.c_str() + 14, nullptr, 10);
+    else if (a.rfind("--rounding=", 0) == 0)
+      rounding = a.substr(11);
+    else if (a.rfind("--calibration=", 0) == 0)
+      calibration = a.substr(14);
+    else if (a.rfind("--input=", 0) == 0)
+      input = a.substr(8);
     else if (a == "--hex")
       printHex = true;
     else if (a == "-o" && i + 1 < argc)
@@ -137,6 +233,15 @@ int main(int argc, char **argv) {
   if (search != "none" && search != "mse")
     return usage(("--scale-search '" + search +
                   "' is not supported; expected none or mse").c_str());
+  if (rounding != "rtn" && rounding != "gptq")
+    return usage(("--rounding '" + rounding +
+                  "' is not supported; expected rtn or gptq").c_str());
+  if (rounding == "gptq" && calibration.empty())
+    return usage("--rounding=gptq needs --calibration=TABLE (a table "
+                 "recorded with second-moments=full) and --input=POINT");
+  if (!calibration.empty() && input.empty())
+    return usage("--calibration needs --input=POINT, the calibration point "
+                 "of the input this weight multiplies");
   if (in.empty() || (prefix.empty() && !printHex))
     return usage("need an input file and -o PREFIX (or --hex)");
   std::ifstream file(in, std::ios::binary);
@@ -194,9 +299,20 @@ int main(int argc, char **argv) {
     nm::hadamardAlongAxis(x.data(), l.shape, axis, rotateBlock,
                           rotateSeed.has_value(), rotateSeed.value_or(0));
   }
-  // The same search qf-quantize-model weight-scale-search=mse performs.
-  nm::QuantizedTensor q = search == "mse" ? nm::quantizeMse(*f, l, x.data())
-                                          : nm::quantize(*f, l, x.data());
+  nm::QuantizedTensor q;
+  if (!calibration.empty()) {
+    if (std::string e = roundWithCalibration(*f, l, x, calibration, input,
+                                             rounding == "gptq",
+                                             search == "mse", q);
+        !e.empty()) {
+      std::cerr << "qf-pack-weights: " << e << "\n";
+      return 1;
+    }
+  } else {
+    // The same search qf-quantize-model weight-scale-search=mse performs.
+    q = search == "mse" ? nm::quantizeMse(*f, l, x.data())
+                        : nm::quantize(*f, l, x.data());
+  }
   // Codes: every innermost row is its own little-endian bit stream.
   int64_t row = l.shape.back();
   std::vector<uint8_t> codes;

@@ -80,8 +80,31 @@ void dequantize(const BlockFormat &f, const Layout &l,
 /// keep it too. The tensor scale (two-level formats) is the one quantize
 /// computes. The result is reproduced exactly by quantizeWithScales with its
 /// scales.
+///
+/// `axisWeights` (nullable; one weight per index along the blocked axis, or
+/// per element for BlockKind::Tensor) makes the searched error a weighted
+/// one, sum w_i (x_i - xq_i)^2: the importance-matrix form of section 7,
+/// with w = the mean of x_k^2 over calibration tokens (diag(H)). Unit weights
+/// give the unweighted search exactly.
 QuantizedTensor quantizeMse(const BlockFormat &f, const Layout &l,
-                            const float *data);
+                            const float *data,
+                            const float *axisWeights = nullptr);
+
+/// The search of quantizeMse for one contiguous block of n values: starting
+/// from `initial` (the block's default scale), the candidate scale with the
+/// least (weighted, when `weights` is not null: one per value) squared error
+/// after quantizing with encode scale sEnc and decoding with tensor scale g.
+/// Blocks with non-finite values keep `initial`.
+ScaleBits searchBlockScale(const BlockFormat &f, const float *x, int64_t n,
+                           ScaleBits initial, float sEnc, float g,
+                           const float *weights);
+
+/// Encodes one block of n values (read and written with `stride`) with the
+/// given scale, as quantizeWithScales does per block (sEnc = 1/g for
+/// float scales); a NaN scale gives zero codes.
+void quantizeBlockWithScale(const BlockFormat &f, const float *x, int64_t n,
+                            int64_t stride, ScaleBits scale, float sEnc,
+                            uint8_t *codes);
 
 /// The block scale a block with max |x| = `amax` gets (what quantize
 /// computes, with S_enc = 1 for float scales). Static (calibrated) scales use

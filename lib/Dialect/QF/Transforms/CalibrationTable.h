@@ -30,17 +30,30 @@ using llvm::StringRef;
 /// One observed tensor: its amax, optional per-channel amax, and the sparse
 /// [bin, count] pairs of the histogram of its finite nonzero |x|.
 struct Entry {
+  int64_t id = -1;
   double amax = 0;
   int64_t channelAxis = -1;
   std::vector<double> channelAmax;
   uint64_t finiteNonzero = 0;
   std::vector<std::pair<int64_t, uint64_t>> hist;
+  /// Version 2: where the second moment of the point lies in the sidecar
+  /// file (SecondMoments.h reads it); kind is "full" or "diag".
+  struct MomentRef {
+    std::string kind;
+    int64_t k = 0;
+    uint64_t tokens = 0, skipped = 0, offset = 0;
+  };
+  std::optional<MomentRef> moment;
 };
 
 /// A whole table: the histogram grid and the entries by name.
 struct Table {
   int binsPerOctave = 8, minExp = -64;
   std::map<std::string, Entry> entries;
+  /// Version 2: the sidecar file of the second moments (a plain file name,
+  /// in the table's directory) and its size in bytes; empty without one.
+  std::string momentsFile;
+  uint64_t momentsBytes = 0;
 };
 
 /// Largest |octave| a table may address: beyond the double range every bin
@@ -49,6 +62,9 @@ struct Table {
 constexpr int64_t kMaxOctave = 4096;
 /// Largest bins_per_octave a table may declare (the runtime writes 8).
 constexpr int64_t kMaxBinsPerOctave = 1 << 16;
+/// Largest K of a recorded second moment (a full H of 2^20 columns would
+/// be 8 TiB; the bound keeps k * k * 8 far from overflow).
+constexpr int64_t kMaxMomentK = 1 << 20;
 
 /// Parses and checks the table held in `text` (read from `path`, which only
 /// names it in messages); returns an error message on failure. Everything
@@ -65,9 +81,23 @@ inline std::string parseTable(StringRef text, StringRef path, Table &t) {
     return "calibration file '" + path.str() +
            "' is not a qf calibration table (expected \"format\": "
            "\"qf-calibration\")";
-  if (root->getInteger("version") != 1)
+  std::optional<int64_t> version = root->getInteger("version");
+  if (version != 1 && version != 2)
     return "calibration file '" + path.str() +
-           "' has an unsupported version; this qf reads version 1";
+           "' has an unsupported version; this qf reads versions 1 and 2";
+  if (const llvm::json::Object *m = root->getObject("second_moments")) {
+    std::optional<StringRef> file = m->getString("file");
+    std::optional<int64_t> bytes = m->getInteger("bytes");
+    if (version != 2 || !file || file->empty() ||
+        file->find_first_of("/\\") != StringRef::npos || *file == "." ||
+        *file == ".." || !bytes || *bytes < 0)
+      return "calibration file '" + path.str() +
+             "' has a malformed \"second_moments\" (expected version 2 with "
+             "{\"file\": a file name in the table's directory, \"bytes\": "
+             "its size})";
+    t.momentsFile = file->str();
+    t.momentsBytes = uint64_t(*bytes);
+  }
   if (const llvm::json::Object *h = root->getObject("histogram")) {
     int64_t bpo = h->getInteger("bins_per_octave").value_or(8);
     int64_t minExp = h->getInteger("min_exp").value_or(-64);
@@ -94,6 +124,29 @@ inline std::string parseTable(StringRef text, StringRef path, Table &t) {
              "' has a tensor entry without a valid \"name\" and \"amax\"";
     Entry e;
     e.amax = *amax;
+    e.id = o->getInteger("id").value_or(-1);
+    if (const llvm::json::Value *mv = o->get("second_moment")) {
+      const llvm::json::Object *m = mv->getAsObject();
+      std::optional<StringRef> kind = m ? m->getString("kind") : std::nullopt;
+      std::optional<int64_t> k, tokens, skipped, offset;
+      if (m) {
+        k = m->getInteger("k");
+        tokens = m->getInteger("tokens");
+        skipped = m->getInteger("skipped");
+        offset = m->getInteger("offset");
+      }
+      if (t.momentsFile.empty() || !kind ||
+          (*kind != "full" && *kind != "diag") || !k || *k < 1 ||
+          *k > kMaxMomentK || !tokens || *tokens < 0 || !skipped ||
+          *skipped < 0 || !offset || *offset < 0)
+        return "calibration file '" + path.str() + "': tensor '" +
+               name->str() +
+               "' has a malformed \"second_moment\" (expected kind full or "
+               "diag, 1 <= k <= " + std::to_string(kMaxMomentK) +
+               ", counts and offset >= 0, and a \"second_moments\" file)";
+      e.moment = Entry::MomentRef{kind->str(), *k, uint64_t(*tokens),
+                                  uint64_t(*skipped), uint64_t(*offset)};
+    }
     if (const llvm::json::Array *h = o->getArray("histogram"))
       for (const llvm::json::Value &p : *h) {
         const llvm::json::Array *pair = p.getAsArray();

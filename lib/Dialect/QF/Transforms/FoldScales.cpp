@@ -2,6 +2,7 @@
 #include "qf/Dialect/QF/Transforms/Passes.h"
 
 #include "CalibrationTable.h"
+#include "WeightRounding.h"
 
 #include "qf/Dialect/QF/IR/ConstantData.h"
 #include "qf/Dialect/QF/IR/QF.h"
@@ -259,6 +260,23 @@ struct FoldScalesPass final : qf::impl::FoldScalesPassBase<FoldScalesPass> {
                        "cannot be rescaled per channel; got method="
                     << method << ")";
       return signalPassFailure();
+    }
+    // Weights first: their rounding names the activation points as they are
+    // before any gets a static scale.
+    if (weightRounding != "rtn" || weightScaleSearch != "none") {
+      if (smoothAlpha != 0) {
+        m.emitError("qf-fold-scales: weight-rounding / weight-scale-search "
+                    "cannot be combined with smooth-alpha (the second moments "
+                    "were recorded before the migration)");
+        return signalPassFailure();
+      }
+      qf::WeightRoundingOptions o;
+      o.rounding = weightRounding;
+      o.scaleSearch = weightScaleSearch;
+      o.damp = gptqDamp;
+      o.calibration = calibration;
+      if (failed(qf::roundWeights(m, table, o)))
+        return signalPassFailure();
     }
     bool bad = false;
     std::vector<Point> points;

@@ -1,6 +1,8 @@
 //===- InstrumentCalibration.cpp - qf.observe to calibration runtime calls ===//
 #include "qf/Dialect/QF/Transforms/Passes.h"
 
+#include "WeightRounding.h"
+
 #include "qf/Dialect/QF/IR/QF.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -9,6 +11,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/DenseSet.h"
 
 namespace qf {
 #define GEN_PASS_DEF_INSTRUMENTCALIBRATIONPASS
@@ -21,6 +24,19 @@ namespace {
 
 constexpr StringLiteral kObserve = "qf_calib_observe";
 constexpr StringLiteral kName = "qf_calib_name";
+constexpr StringLiteral kMoments = "qf_calib_moments";
+
+/// True when observe `o` feeds (through its activation qf.quantize, or
+/// directly) the left operand of a qf.matmul with a weight on the right.
+bool feedsWeightMatmul(qf::ObserveOp o) {
+  if (!qf::weightMatmulsOf(o.getResult()).empty())
+    return true;
+  for (Operation *u : o->getUsers())
+    if (auto q = dyn_cast<qf::QuantizeOp>(u))
+      if (!qf::weightMatmulsOf(q.getResult()).empty())
+        return true;
+  return false;
+}
 
 /// Declares `name` (private, C interface) unless the module has it.
 void declare(ModuleOp m, StringRef name, FunctionType type) {
@@ -57,11 +73,41 @@ struct InstrumentCalibrationPass final
       });
     });
 
+    // 1b. With second moments: weight-only models have no activation
+    // quantize on the left operand; observe the f32 operand itself.
+    if (secondMoments != "none" && secondMoments != "full" &&
+        secondMoments != "diag") {
+      m.emitError() << "qf-instrument-calibration: second-moments '"
+                    << secondMoments
+                    << "' is not supported; expected none, full or diag";
+      return signalPassFailure();
+    }
+    if (secondMoments != "none")
+      for (auto &[lhs, name] : qf::weightOnlyInputNames(m)) {
+        b.setInsertionPointAfterValue(lhs);
+        Value o = qf::ObserveOp::create(b, lhs.getLoc(), lhs.getType(),
+                                        b.getStringAttr(name), lhs);
+        for (qf::MatmulOp mm : qf::weightMatmulsOf(lhs))
+          mm.getLhsMutable().assign(o);
+      }
+
     // 2. Lower every observe to runtime calls.
     SmallVector<qf::ObserveOp> observes;
     m.walk([&](qf::ObserveOp o) { observes.push_back(o); });
     if (observes.empty())
       return;
+    // The points that get second moments, decided before any is lowered.
+    llvm::DenseSet<Operation *> momentPoints;
+    if (secondMoments != "none")
+      for (qf::ObserveOp o : observes)
+        if (feedsWeightMatmul(o))
+          momentPoints.insert(o);
+    if (!momentPoints.empty())
+      declare(m, kMoments,
+              b.getFunctionType({b.getI64Type(),
+                                 UnrankedMemRefType::get(b.getF32Type(), 0),
+                                 b.getI64Type()},
+                                {}));
     auto unranked = UnrankedMemRefType::get(b.getF32Type(), 0);
     auto bytes = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
     declare(m, kObserve,
@@ -108,6 +154,26 @@ struct InstrumentCalibrationPass final
       Value u = memref::CastOp::create(b, loc, unranked, buf);
       func::CallOp::create(b, loc, kObserve, TypeRange{},
                            ValueRange{idV, u, axisV});
+      if (momentPoints.contains(o)) {
+        int64_t k = t.getRank() ? t.getDimSize(t.getRank() - 1) : 1;
+        if (secondMoments == "full" &&
+            (ShapedType::isDynamic(k) || k > int64_t(maxFullK))) {
+          o.emitError() << "qf-instrument-calibration: second-moments=full: '"
+                        << name << "' has K = "
+                        << (ShapedType::isDynamic(k) ? std::string("?")
+                                                     : std::to_string(k))
+                        << ", above max-full-k=" << int64_t(maxFullK)
+                        << " (a full H takes K^2 x 8 bytes and tokens x K^2 "
+                           "operations per call); record "
+                           "second-moments=diag (for weight-scale-search=mse) "
+                           "or raise max-full-k";
+          return signalPassFailure();
+        }
+        Value mode = arith::ConstantIntOp::create(
+            b, loc, secondMoments == "full" ? 2 : 1, 64);
+        func::CallOp::create(b, loc, kMoments, TypeRange{},
+                             ValueRange{idV, u, mode});
+      }
       o.getResult().replaceAllUsesWith(o.getInput());
       o.erase();
       ++id;

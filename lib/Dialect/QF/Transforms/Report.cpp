@@ -4,6 +4,7 @@
 #include "CalibrationTable.h"
 #include "LowRankSplit.h"
 #include "RotationQsnr.h"
+#include "WeightRounding.h"
 
 #include "qf/Dialect/QF/IR/ConstantData.h"
 #include "qf/Dialect/QF/IR/QF.h"
@@ -41,6 +42,11 @@ struct Entry {
   std::optional<double> qsnrEstimate;
   /// Residuals of qf-split-low-rank: the split against direct quantization.
   std::optional<qf::LowRankQsnr> lowRank;
+  /// Weights rounded with calibration data (qf-fold-scales weight-rounding):
+  /// the rounding and the predicted relative output errors of it and of
+  /// round-to-nearest.
+  std::string rounding;
+  std::optional<double> outErr, outErrRtn;
 };
 
 std::string locString(Location loc) {
@@ -178,6 +184,17 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
           e.bytesAfter = *packed + *scales + *ts;
       }
       e.qsnr = qsnr;
+      if (auto r = op->getAttrOfType<StringAttr>(qf::kRoundingAttrName))
+        e.rounding = r.str();
+      if (auto errs = op->getAttrOfType<ArrayAttr>(qf::kOutputErrorAttrName);
+          errs && errs.size() == 2) {
+        auto chosen = dyn_cast<FloatAttr>(errs[0]);
+        auto rtn = dyn_cast<FloatAttr>(errs[1]);
+        if (chosen && rtn) {
+          e.outErr = chosen.getValueAsDouble();
+          e.outErrRtn = rtn.getValueAsDouble();
+        }
+      }
       e.qsnrNoRot = rot.without;
       e.qsnrRot = rot.with;
       if (auto q = dyn_cast<qf::QuantizeOp>(op); q && kind == "weight")
@@ -286,18 +303,38 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
       return v ? std::to_string(*v) : std::string("?");
     };
     os << "qf-report: " << entries.size() << " quantized tensors\n";
+    // The rounding columns appear only when a weight was rounded with
+    // calibration data, so reports of other modules keep their shape.
+    bool rounded = llvm::any_of(
+        entries, [](const Entry &e) { return e.outErr.has_value(); });
     os << llvm::formatv("{0,-32} {1,-10} {2,-14} {3,-10} {4,8} {5,12} {6,12} "
-                        "{7,9} {8,9} {9,9}\n",
+                        "{7,9} {8,9} {9,9}",
                         "location", "kind", "shape", "format", "bits/elt",
                         "bytes f32", "bytes q", "QSNR dB", "no-rot dB",
                         "rot dB");
-    for (const Entry &e : entries)
+    if (rounded)
+      os << llvm::formatv("  {0,-10} {1,11} {2,11}", "rounding", "out err %",
+                          "RTN err %");
+    os << "\n";
+    auto pct = [](std::optional<double> v) {
+      return v ? llvm::formatv("{0:f3}", *v * 100).str() : std::string("-");
+    };
+    for (const Entry &e : entries) {
       os << llvm::formatv(
-          "{0,-32} {1,-10} {2,-14} {3,-10} {4,8} {5,12} {6,12} {7,9} {8,9} {9,9}\n", e.loc,
+          "{0,-32} {1,-10} {2,-14} {3,-10} {4,8} {5,12} {6,12} {7,9} {8,9} {9,9}", e.loc,
           e.kind, e.shape, e.format,
           llvm::formatv("{0:f2}", e.bitsPerElement).str(), opt(e.bytesBefore),
           opt(e.bytesAfter), qsnrText(e), dbText(e.qsnrNoRot),
           dbText(e.qsnrRot));
+      if (rounded && e.outErr)
+        os << llvm::formatv("  {0,-10} {1,11} {2,11}", e.rounding,
+                            pct(e.outErr), pct(e.outErrRtn));
+      os << "\n";
+    }
+    if (rounded)
+      os << "out err %: predicted relative output error "
+            "tr(dW H dW^T) / tr(W H W^T) of the weight's rounding, RTN err %: "
+            "the same for round-to-nearest (H from the calibration run)\n";
     if (llvm::any_of(entries, [](const Entry &e) {
           return e.qsnrEstimate.has_value();
         }))
@@ -392,6 +429,11 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
                             std::pair{"with_rotation_qsnr_db", e.qsnrRot}})
         o[key] = v && std::isfinite(*v) ? llvm::json::Value(*v)
                                         : llvm::json::Value(nullptr);
+      if (e.outErr) {
+        o["rounding"] = e.rounding;
+        o["predicted_output_error"] = *e.outErr;
+        o["predicted_output_error_rtn"] = *e.outErrRtn;
+      }
       tensors.push_back(std::move(o));
     }
     llvm::json::Object totals;

@@ -243,6 +243,21 @@ def FoldScalesPass : Pass<"qf-fold-scales", "::mlir::ModuleOp"> {
     static scale then uses max_j amax_j / s_j. What cannot migrate gets a
     remark naming the tensor.
 
+    `weight-rounding=gptq` and `weight-scale-search=mse` round the constant
+    weights (`qf.quantize` of an f32 constant, `fold-weights=false`) of every
+    `qf.matmul` with the second moments of its left operand, recorded by
+    `qf-instrument-calibration="second-moments=full"` (or `diag`, enough
+    for the search alone): GPTQ spreads each column's rounding error over
+    the columns not yet rounded (docs/numerics.md 7.1); the search picks each
+    block scale by the squared error weighted by diag(H). Each weight becomes
+    a `qf.constant` carrying its QSNR and the predicted relative output
+    errors tr(dW H dW^T) / tr(W H W^T) of the chosen rounding and of
+    round-to-nearest (`qf.output_error`), which `qf-report` shows. Missing
+    statistics, a diagonal where GPTQ needs the matrix, an already folded
+    weight and a weight argument quantized at run time are errors; weights
+    packed by `qf-pack-weights` get a remark naming their calibration point.
+    Not with `smooth-alpha`.
+
     ```sh
     qf-opt quantized.mlir --qf-fold-scales="calibration=calib.json method=percentile percentile=99.9"
     ```
@@ -258,7 +273,16 @@ def FoldScalesPass : Pass<"qf-fold-scales", "::mlir::ModuleOp"> {
     Option<"percentile", "percentile", "double", "99.99",
            "percentile of |x| for method=percentile">,
     Option<"smoothAlpha", "smooth-alpha", "double", "0",
-           "SmoothQuant migration strength in (0, 1]; 0: none">
+           "SmoothQuant migration strength in (0, 1]; 0: none">,
+    Option<"weightRounding", "weight-rounding", "std::string", "\"rtn\"",
+           "rtn: weights as qf-quantize-model made them; gptq: GPTQ/OBS "
+           "rounding with the recorded second moments (docs/numerics.md 7.1)">,
+    Option<"weightScaleSearch", "weight-scale-search", "std::string",
+           "\"none\"",
+           "mse: weight block scales by the search weighted by diag(H) (the "
+           "importance matrix); with gptq, per block as it is reached">,
+    Option<"gptqDamp", "gptq-damp", "double", "0.01",
+           "GPTQ damping: mean(diag H) times this is added to diag H">
   ];
 }
 
@@ -275,6 +299,17 @@ def InstrumentCalibrationPass
     instrumented program over calibration inputs with
     `QF_CALIBRATION_OUT=table.json` to get the calibration table.
 
+    `second-moments=full` (or `diag`) also records, for every point that is
+    the left operand of a `qf.matmul` with a weight on the right (a
+    `qf.constant`, a `qf.quantize` of a constant or a `qf.unpack`), the
+    second moment H = sum x x^T over its tokens (rows of the last axis K),
+    or only its diagonal (`qf_calib_moments(id, tensor, mode)`); the table
+    becomes version 2 with a sidecar file (docs/calibration.md). An f32 left
+    operand of a weight-only model gets its own point `<function>.in<i>`.
+    A full H above `max-full-k` columns is an error (use `diag`).
+    `qf-fold-scales weight-rounding=gptq` reads the full matrices,
+    `weight-scale-search=mse` the diagonals.
+
     ```sh
     qf-opt model.mlir --qf-quantize-model --qf-instrument-calibration --qf-cpu-pipeline \
       | QF_CALIBRATION_OUT=calib.json mlir-runner ... -shared-libs=...,build/lib/libqf_runtime.so
@@ -287,7 +322,14 @@ def InstrumentCalibrationPass
   let options = [
     Option<"channelAxis", "channel-axis", "int64_t", "-1",
            "axis whose per-index amax is recorded; -1 means the last axis, "
-           "-2 records none">
+           "-2 records none">,
+    Option<"secondMoments", "second-moments", "std::string", "\"none\"",
+           "none | full | diag: also record sum x x^T (or its diagonal) of "
+           "the left operands of weight matmuls (for qf-fold-scales "
+           "weight-rounding / weight-scale-search)">,
+    Option<"maxFullK", "max-full-k", "int64_t", "4096",
+           "largest K recorded with second-moments=full (K^2 doubles per "
+           "point); larger K is an error">
   ];
 }
 
