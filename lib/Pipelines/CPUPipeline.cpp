@@ -123,5 +123,6 @@ void qf::registerQFPipelines() {
       },
       [](llvm::function_ref<void(const mlir::detail::PassOptions &)>
              optHandler) { optHandler(QFCPUPipelineOptions()); });
+  registerQFGPUPipeline();
   registerQFPipelinesPasses();
 }
