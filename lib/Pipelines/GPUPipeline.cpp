@@ -88,6 +88,9 @@ LogicalResult qf::buildQFGPUPipeline(
       // too: linalg as parallel loops, each loop nest one launch.
       "func.func(convert-linalg-to-parallel-loops),"
       "qf-gpu-map-parallel-loops{{threads-per-block={0}},"
+      // rsqrt as 1 / sqrt, both correctly rounded, as the CPU lowering
+      // computes it (libdevice's rsqrtf is an approximation).
+      "math-expand-ops{{ops=rsqrt},"
       "canonicalize,cse,"
       "gpu-kernel-outlining,"
       "{1}"

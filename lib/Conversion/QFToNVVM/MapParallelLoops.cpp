@@ -16,8 +16,10 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace qf {
@@ -55,26 +57,39 @@ void mapOne(scf::ParallelOp par, unsigned tpb) {
   auto idx = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
-  // Trip count of each dimension, and of all of them.
+  // Trip count of each dimension, and of all of them (folded where the
+  // bounds are constants, which the kernel library's mostly are).
   SmallVector<Value> trips;
   Value total = idx(1);
   for (auto [lb, ub, st] : llvm::zip(par.getLowerBound(), par.getUpperBound(),
                                      par.getStep())) {
-    Value span = arith::SubIOp::create(b, loc, ub, lb);
-    Value t = arith::CeilDivUIOp::create(b, loc, span, st);
+    Value span = b.createOrFold<arith::SubIOp>(loc, ub, lb);
+    Value t = b.createOrFold<arith::CeilDivUIOp>(loc, span, st);
     // An upper bound below the lower bound means no iterations.
-    Value empty = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, ub, lb);
-    t = arith::SelectOp::create(b, loc, empty, idx(0), t);
+    if (!matchPattern(lb, m_Zero())) {
+      Value empty = b.createOrFold<arith::CmpIOp>(
+          loc, arith::CmpIPredicate::slt, ub, lb);
+      t = b.createOrFold<arith::SelectOp>(loc, empty, idx(0), t);
+    }
     trips.push_back(t);
-    total = arith::MulIOp::create(b, loc, total, t);
+    total = b.createOrFold<arith::MulIOp>(loc, total, t);
   }
-  Value c1 = idx(1), threads = idx(tpb);
-  Value blocks = arith::CeilDivUIOp::create(b, loc, total, threads);
   // A launch of zero blocks is a CUDA error; an empty loop launches nothing.
-  Value any =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, total, idx(0));
-  auto ifAny = scf::IfOp::create(b, loc, any, /*withElseRegion=*/false);
-  b.setInsertionPointToStart(&ifAny.getThenRegion().front());
+  std::optional<int64_t> staticTotal = getConstantIntValue(total);
+  if (staticTotal && *staticTotal <= 0) {
+    par.erase();
+    return;
+  }
+  // A small static loop gets one block of just enough threads.
+  int64_t nThreads = staticTotal ? std::min<int64_t>(tpb, *staticTotal) : tpb;
+  Value c1 = idx(1), threads = idx(nThreads);
+  Value blocks = b.createOrFold<arith::CeilDivUIOp>(loc, total, threads);
+  if (!staticTotal) {
+    Value any = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt,
+                                      total, idx(0));
+    auto ifAny = scf::IfOp::create(b, loc, any, /*withElseRegion=*/false);
+    b.setInsertionPointToStart(&ifAny.getThenRegion().front());
+  }
   auto launch = gpu::LaunchOp::create(b, loc, blocks, c1, c1, threads, c1, c1);
   Block &kb = launch.getBody().front();
   b.setInsertionPointToStart(&kb);
@@ -87,9 +102,13 @@ void mapOne(scf::ParallelOp par, unsigned tpb) {
       b, loc,
       arith::MulIOp::create(b, loc, launch.getBlockIds().x, threads),
       launch.getThreadIds().x);
-  Value in = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, id, total);
-  auto guard = scf::IfOp::create(b, loc, in, /*withElseRegion=*/false);
-  b.setInsertionPointToStart(&guard.getThenRegion().front());
+  // Threads past the last iteration do nothing.
+  if (!staticTotal || *staticTotal % nThreads != 0) {
+    Value in =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, id, total);
+    auto guard = scf::IfOp::create(b, loc, in, /*withElseRegion=*/false);
+    b.setInsertionPointToStart(&guard.getThenRegion().front());
+  }
   // Delinearize, last dimension fastest (consecutive threads take
   // consecutive iterations of the innermost dimension).
   IRMapping map;
@@ -97,12 +116,12 @@ void mapOne(scf::ParallelOp par, unsigned tpb) {
   int64_t n = par.getNumLoops();
   SmallVector<Value> ivs(n);
   for (int64_t d = n - 1; d >= 0; --d) {
-    Value i = d == 0 ? rem : arith::RemUIOp::create(b, loc, rem, trips[d]);
+    Value i = d == 0 ? rem : b.createOrFold<arith::RemUIOp>(loc, rem, trips[d]);
     if (d > 0)
-      rem = arith::DivUIOp::create(b, loc, rem, trips[d]);
-    ivs[d] = arith::AddIOp::create(
-        b, loc, par.getLowerBound()[d],
-        arith::MulIOp::create(b, loc, i, par.getStep()[d]));
+      rem = b.createOrFold<arith::DivUIOp>(loc, rem, trips[d]);
+    ivs[d] = b.createOrFold<arith::AddIOp>(
+        loc, par.getLowerBound()[d],
+        b.createOrFold<arith::MulIOp>(loc, i, par.getStep()[d]));
   }
   for (int64_t d = 0; d < n; ++d)
     map.map(body.getArgument(d), ivs[d]);
