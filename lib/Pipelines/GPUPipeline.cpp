@@ -53,6 +53,7 @@ LogicalResult qf::buildQFGPUPipeline(
   qfOpts.features = options.features;
   qfOpts.vectorWidth = options.vectorWidth;
   qfOpts.threadsPerBlock = options.threadsPerBlock;
+  qfOpts.hwConvert = options.hwConvert;
   qfOpts.requireHwConvert = options.requireHwConvert;
   qfOpts.tensorCores = options.tensorCores;
   qfOpts.fallback = options.fallback;
@@ -88,6 +89,9 @@ LogicalResult qf::buildQFGPUPipeline(
       // too: linalg as parallel loops, each loop nest one launch.
       "func.func(convert-linalg-to-parallel-loops),"
       "qf-gpu-map-parallel-loops{{threads-per-block={0}},"
+      // Buffers the host allocates are CUDA managed memory, shared with the
+      // kernels.
+      "qf-gpu-host-shared-memory,"
       // rsqrt as 1 / sqrt, both correctly rounded, as the CPU lowering
       // computes it (libdevice's rsqrtf is an approximation).
       "math-expand-ops{{ops=rsqrt},"

@@ -73,7 +73,8 @@ def ConvertQFToNVVMPass : Pass<"convert-qf-to-nvvm", "::mlir::ModuleOp"> {
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
     "::mlir::func::FuncDialect", "::mlir::gpu::GPUDialect",
     "::mlir::linalg::LinalgDialect", "::mlir::math::MathDialect",
-    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::NVVM::NVVMDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect", "::mlir::vector::VectorDialect"
   ];
   let options = [
@@ -87,6 +88,9 @@ def ConvertQFToNVVMPass : Pass<"convert-qf-to-nvvm", "::mlir::ModuleOp"> {
            "f32 lanes per vector inside one thread">,
     Option<"threadsPerBlock", "threads-per-block", "unsigned", "128",
            "threads per block of every kernel (1..1024)">,
+    Option<"hwConvert", "hw-convert", "bool", "true",
+           "encode with the chip's conversion instructions (cvt ... e4m3x2, "
+           "e2m1x2, ...) where they give the integer codec's bits">,
     Option<"requireHwConvert", "require-hw-convert", "bool", "false",
            "every quantize must encode with a hardware conversion "
            "instruction (an error where the chip or format has none)">,
@@ -119,6 +123,25 @@ def GPUMapParallelLoopsPass
   let options = [
     Option<"threadsPerBlock", "threads-per-block", "unsigned", "128",
            "threads per block (1..1024)">
+  ];
+}
+
+def GPUHostSharedMemoryPass
+    : Pass<"qf-gpu-host-shared-memory", "::mlir::ModuleOp"> {
+  let summary = "Allocate host buffers as CUDA managed memory for the kernels";
+  let description = [{
+    Every `memref.alloc` outside a GPU kernel becomes `gpu.alloc
+    host_shared` (CUDA managed memory: valid in host code and in kernels),
+    every `memref.dealloc` outside kernels a `gpu.dealloc`; a constant (`memref.get_global`)
+    that a kernel reads is copied into managed memory first (host globals
+    are not visible to the device) and freed where the function returns.
+    Kernel launches are synchronous, so host code between kernels reads what
+    they wrote. Buffers that callers pass in must be device-accessible
+    (managed or device memory). `qf-gpu-pipeline` runs it after the loops
+    have become kernels.
+  }];
+  let dependentDialects = [
+    "::mlir::gpu::GPUDialect", "::mlir::memref::MemRefDialect"
   ];
 }
 

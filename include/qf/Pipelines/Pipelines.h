@@ -96,6 +96,11 @@ struct QFGPUPipelineOptions
       llvm::cl::desc("share one private function between identical qf "
                      "kernels (qf-outline-kernels) before lowering"),
       llvm::cl::init(true)};
+  Option<bool> hwConvert{
+      *this, "hw-convert",
+      llvm::cl::desc("encode with the chip's conversion instructions where "
+                     "they give the integer codec's bits (convert-qf-to-nvvm)"),
+      llvm::cl::init(true)};
   Option<bool> requireHwConvert{
       *this, "require-hw-convert",
       llvm::cl::desc("every quantize must use a hardware conversion "

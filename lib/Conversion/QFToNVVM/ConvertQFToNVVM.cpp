@@ -61,7 +61,7 @@ struct ConvertQFToNVVMPass final
                             "1..64";
       return signalPassFailure();
     }
-    qf::NVVMTargetInfo gpu(*c, vectorWidth);
+    qf::NVVMTargetInfo gpu(*c, vectorWidth, hwConvert);
     qf::NVVMLoweringOptions opts;
     opts.requireHardwareConvert = requireHwConvert;
     opts.tensorCores = tensorCores;
@@ -98,6 +98,7 @@ struct ConvertQFToNVVMPass final
     target.addLegalDialect<arith::ArithDialect, bufferization::BufferizationDialect,
                            gpu::GPUDialect, linalg::LinalgDialect,
                            math::MathDialect, memref::MemRefDialect,
+                           NVVM::NVVMDialect,
                            scf::SCFDialect, tensor::TensorDialect,
                            vector::VectorDialect>();
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {

@@ -104,33 +104,9 @@ namespace {
 bool isF8(const nm::ElementFormat &e) {
   return e == nm::ElementFormat::f8E4M3FN() || e == nm::ElementFormat::f8E5M2();
 }
-bool isF4F6(const nm::ElementFormat &e) {
+[[maybe_unused]] bool isF4F6(const nm::ElementFormat &e) {
   return e == nm::ElementFormat::f4E2M1FN() ||
          e == nm::ElementFormat::f6E2M3FN() || e == nm::ElementFormat::f6E3M2FN();
-}
-
-/// Why `target` has no hardware conversion giving the codes of `t`'s
-/// format, or empty when it has one.
-std::string noHardwareConvert(const qf::NVVMChip &chip, qf::QTensorType t) {
-  nm::BlockFormat f = t.getFormat().toNumerics();
-  if (f.elem.isInt())
-    return "integer elements have no conversion instruction";
-  if (f.rounding != nm::Rounding::NearestEven)
-    return "the conversion instructions round to nearest-even only, the "
-           "format rounds ties away (rounding=away)";
-  if (isF8(f.elem)) {
-    if (!chip.hasF8x2Convert())
-      return "cvt.rn.satfinite.{e4m3x2,e5m2x2}.f32 needs sm_89 or later";
-    return "";
-  }
-  if (isF4F6(f.elem)) {
-    if (!chip.hasF4F6Convert())
-      return "cvt.rn.satfinite.{e2m1x2,e2m3x2,e3m2x2}.f32 needs an "
-             "architecture- or family-specific Blackwell chip (sm_100a, "
-             "sm_100f, sm_103a, sm_120a, sm_120f, sm_121a)";
-    return "";
-  }
-  return "no conversion instruction for " + f.elem.name();
 }
 
 /// Why `target` cannot run qf.matmul `op` (operands `lhs`, `rhs`) on tensor
@@ -198,13 +174,13 @@ LogicalResult qf::checkNVVMRequests(Operation *root,
       else if (isa<qf::MapOp, qf::FusedMatmulOp>(op))
         t = dyn_cast<qf::QTensorType>(op->getResult(0).getType());
       if (t) {
-        std::string why = noHardwareConvert(chip, t);
-        if (!why.empty())
+        nm::BlockFormat f = t.getFormat().toNumerics();
+        if (Support why = nvvmConvertSupport(chip, f.elem, f.rounding); !why)
           report(op,
                  "'" + op->getName().getStringRef() +
                      "' requires a hardware conversion to " +
                      t.getFormat().str(),
-                 why,
+                 why.why(),
                  "accepted: E4M3/E5M2 elements on sm_89+, E2M1/E2M3/E3M2 on "
                  "Blackwell 'a'/'f' chips, with rounding=even; or drop "
                  "require-hw-convert, or set fallback");

@@ -59,8 +59,12 @@ unsigned ptxVersionOf(llvm::StringRef features, std::string &error);
 /// so the codes and scales are those of the CPU target bit for bit.
 class NVVMTargetInfo final : public TargetInfo {
 public:
-  NVVMTargetInfo(NVVMChip chip, unsigned vectorWidth)
+  /// `hardwareConvert`: encode with the chip's conversion instructions
+  /// where they give the integer codec's bits (nvvmConvertSupport).
+  NVVMTargetInfo(NVVMChip chip, unsigned vectorWidth,
+                 bool hardwareConvert = true)
       : chip(std::move(chip)), vectorWidth(vectorWidth),
+        hardwareConvert(hardwareConvert),
         tiles(vectorWidth, /*x86Avx512=*/false) {}
 
   llvm::StringRef getName() const override { return chip.name; }
@@ -68,6 +72,12 @@ public:
   Support supportsRowEncode(qf::QTensorType t,
                             bool staticScales) const override;
   Support supports(mlir::Operation *op) const override;
+  /// cvt.rn.satfinite.{e4m3x2,e5m2x2,e2m1x2,e2m3x2,e3m2x2}.f32 on pairs of
+  /// lanes, where nvvmConvertSupport allows (HardwareConvert.cpp).
+  mlir::Value encodeElementsNative(mlir::OpBuilder &b, mlir::Location loc,
+                                   const numerics::ElementFormat &elem,
+                                   numerics::Rounding rounding, mlir::Value x,
+                                   mlir::Value kexp) const override;
 
   const NVVMChip &getChip() const { return chip; }
   /// The GEMM tile and FWHT emitters are the CPU target's (one thread runs
@@ -77,8 +87,16 @@ public:
 private:
   NVVMChip chip;
   unsigned vectorWidth;
+  bool hardwareConvert;
   CPUTargetInfo tiles;
 };
+
+/// Whether `chip` has a conversion instruction that encodes elements of
+/// `elem` with `rounding` exactly as the integer codec does: Support::yes(),
+/// or the reason it has none (for diagnostics and remarks).
+Support nvvmConvertSupport(const NVVMChip &chip,
+                           const numerics::ElementFormat &elem,
+                           numerics::Rounding rounding);
 
 /// Registers the NVVM target as "nvvm" (qf::createTarget; a portable sm_80
 /// description: fusion decisions do not depend on the chip).
@@ -97,7 +115,6 @@ mlir::LogicalResult mapParallelLoopsToGPU(mlir::Operation *root,
 
 /// How convert-qf-to-nvvm treats an instruction request a chip cannot serve.
 struct NVVMLoweringOptions {
-  bool hardwareConvert = true; ///< use hardware conversions with the same bits
   bool requireHardwareConvert = false; ///< error where there is none
   bool tensorCores = false; ///< qf.matmul on tensor cores (mma / tcgen05)
   bool fallback = false;    ///< portable path plus a remark instead of errors
