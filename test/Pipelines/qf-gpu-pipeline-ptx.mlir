@@ -1,12 +1,14 @@
 // The PTX of every op family, for the chips of the issue: the instructions
 // that must appear, and none that would break bit-exactness (ftz, approx
-// reciprocals). format=isa needs no ptxas; the REQUIRES: ptxas test next to
-// this one assembles the same kernels.
-// RUN: qf-opt %s --qf-gpu-pipeline="chip=sm_90a format=isa" | FileCheck %s --check-prefixes=PTX,SM90A
-// RUN: qf-opt %s --qf-gpu-pipeline="chip=sm_100a format=isa" | FileCheck %s --check-prefixes=PTX,SM100A
-// RUN: qf-opt %s --qf-gpu-pipeline="chip=sm_120a format=isa" | FileCheck %s --check-prefixes=PTX,SM120A
-// RUN: qf-opt %s --qf-gpu-pipeline="chip=sm_90a format=isa" | FileCheck %s --check-prefix=NOFP4
-// RUN: qf-opt %s --qf-gpu-pipeline="chip=sm_100a format=isa" | FileCheck %s --check-prefix=EXACT
+// reciprocals). format=isa runs no ptxas but needs the CUDA toolkit
+// (libdevice), which the ptxas feature stands for; qf-gpu-pipeline-ptxas.mlir
+// assembles the same kernels.
+// REQUIRES: ptxas
+// RUN: qf-opt %s --qf-gpu-pipeline="chip=sm_90a format=isa toolkit=%cuda_toolkit" | FileCheck %s --check-prefixes=PTX,SM90A
+// RUN: qf-opt %s --qf-gpu-pipeline="chip=sm_100a format=isa toolkit=%cuda_toolkit" | FileCheck %s --check-prefixes=PTX,SM100A
+// RUN: qf-opt %s --qf-gpu-pipeline="chip=sm_120a format=isa toolkit=%cuda_toolkit" | FileCheck %s --check-prefixes=PTX,SM120A
+// RUN: qf-opt %s --qf-gpu-pipeline="chip=sm_90a format=isa toolkit=%cuda_toolkit" | FileCheck %s --check-prefix=NOFP4
+// RUN: qf-opt %s --qf-gpu-pipeline="chip=sm_100a format=isa toolkit=%cuda_toolkit" | FileCheck %s --check-prefix=EXACT
 
 // SM90A: .target sm_90a
 // SM100A: .target sm_100a

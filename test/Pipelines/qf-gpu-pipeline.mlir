@@ -10,18 +10,17 @@
 // RUN: qf-opt %s --qf-gpu-pipeline="chip=sm_120a features=+ptx88" | FileCheck %s --check-prefix=FEAT
 
 // CHECK-LABEL: llvm.func @quantize_fp8
+// CHECK: llvm.call @__qf_kernel_0
+// CHECK-LABEL: llvm.func @__qf_kernel_0
 // CHECK: llvm.call @mgpuMemAlloc
-// CHECK: gpu.launch_func @{{.*}}::@{{.*}} blocks in
+// CHECK: gpu.launch_func {{.*}}blocks in
 // CHECK: llvm.return
-// CHECK-LABEL: llvm.func @quantize_fp4
-// CHECK: gpu.launch_func
 // SM80: gpu.module @{{.*}} [#nvvm.target<O = 3, chip = "sm_80">]
 // SM90A: gpu.module @{{.*}} [#nvvm.target<O = 3, chip = "sm_90a">]
 // SM100A: gpu.module @{{.*}} [#nvvm.target<O = 3, chip = "sm_100a">]
 // SOFT: gpu.module @{{.*}} [#nvvm.target<O = 3, chip = "sm_120a">]
 // FEAT: gpu.module @{{.*}} [#nvvm.target<O = 3, chip = "sm_120a", features = "+ptx88">]
 // CHECK: llvm.func @{{.*}}kernel
-// CHECK: nvvm.read.ptx.sreg.ctaid.x
 // CHECK: nvvm.read.ptx.sreg.tid.x
 // SM80-NOT: cvt.rn.satfinite
 // SM90A: llvm.inline_asm "{ .reg .b16 t; cvt.rn.satfinite.e4m3x2.f32 t, $1, $2; cvt.u32.u16 $0, t; }", "=r,f,f"
