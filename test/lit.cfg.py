@@ -65,12 +65,12 @@ _models_dir = os.environ.get("QF_MODELS_DIR") or config.qf_models_dir
 if _models_dir and os.path.isdir(_models_dir):
     config.available_features.add("models")
     config.substitutions.append(("%models_dir", os.path.abspath(_models_dir)))
-if os.path.exists(config.ptxas):
+# ptxas and its CUDA toolkit (CMake's QF_PTXAS): `REQUIRES: ptxas` tests
+# assemble kernels with gpu-module-to-binary toolkit=%cuda_toolkit.
+if config.ptxas and os.path.exists(config.ptxas):
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", config.ptxas))
-    # gpu-module-to-binary{toolkit=...}: the CUDA toolkit ptxas belongs to.
-    config.substitutions.append(
-        ("%cuda_toolkit", os.path.dirname(os.path.dirname(config.ptxas))))
+    config.substitutions.append(("%cuda_toolkit", config.cuda_toolkit))
 
 # OpenMP runtime for the threaded qf-cpu-pipeline (convert-scf-to-openmp).
 _omp = os.path.join(config.mlir_lib_dir, "libomp.so")

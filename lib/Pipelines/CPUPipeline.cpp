@@ -129,5 +129,6 @@ void qf::registerQFPipelines() {
       },
       [](llvm::function_ref<void(const mlir::detail::PassOptions &)>
              optHandler) { optHandler(QFCPUPipelineOptions()); });
+  registerQFGPUPipeline();
   registerQFPipelinesPasses();
 }

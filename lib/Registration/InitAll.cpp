@@ -2,6 +2,7 @@
 #include "qf/InitAll.h"
 
 #include "qf/Conversion/Passes.h"
+#include "qf/Conversion/QFToNVVM/QFToNVVM.h"
 #include "qf/Conversion/QFToVector/QFToVector.h"
 #include "qf/Dialect/QF/IR/QF.h"
 #include "qf/Dialect/QF/Transforms/Passes.h"
@@ -32,6 +33,7 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 
 void qf::registerQFDialect(mlir::DialectRegistry &registry) {
   registry.insert<qf::QFDialect>();
@@ -57,11 +59,15 @@ void qf::registerAllDialects(mlir::DialectRegistry &registry) {
   // lazily, so registering the full upstream set is cheap at run time too.
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
+  // gpu-module-to-binary (qf-gpu-pipeline format=...) translates the kernels
+  // to LLVM IR in-process.
+  mlir::registerAllGPUToLLVMIRTranslations(registry);
 }
 
 void qf::registerQFPasses() {
   // Targets first: qf-fuse-requantize asks one by name.
   registerCPUTarget();
+  registerNVVMTarget();
   registerQFConversionPasses();
   registerQFTransformsPasses();
   registerQFPipelines();

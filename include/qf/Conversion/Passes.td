@@ -46,4 +46,103 @@ def ConvertQFToVectorPass : Pass<"convert-qf-to-vector", "::mlir::ModuleOp"> {
   ];
 }
 
+def ConvertQFToNVVMPass : Pass<"convert-qf-to-nvvm", "::mlir::ModuleOp"> {
+  let summary = "Lower qf ops to gpu.launch kernels for NVIDIA GPUs";
+  let description = [{
+    The GPU target of the kernel library: the same 1:N split of `!qf.tensor`
+    values into their storage tensors and the same kernels as
+    `convert-qf-to-vector` (quantize with data-dependent or static scales,
+    dequantize, requantize, pack/unpack, transpose, reshape, constant,
+    matmul, fused_matmul, map, hadamard; fused ops the target does not run
+    as one kernel are decomposed first), built with the NVVM target; then
+    every parallel loop becomes a `gpu.launch` with one iteration (a row, a
+    block, a GEMM tile) per thread. Codes and scales are the kernel library's
+    integer arithmetic, bit-exact with the numerics library on every chip;
+    no fast-math, flush-to-zero or approximate reciprocal is introduced.
+
+    `chip` selects the instruction set; requests the chip cannot serve are
+    errors naming the op, the format, the chip and what would be accepted
+    (with `fallback`: a remark per op and the portable kernel). See
+    docs/gpu-lowering.md.
+
+    ```sh
+    qf-opt model.mlir --convert-qf-to-nvvm="chip=sm_90a"
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::NVVM::NVVMDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::vector::VectorDialect"
+  ];
+  let options = [
+    Option<"chip", "chip", "std::string", "\"sm_80\"",
+           "NVIDIA chip (sm_80, sm_89, sm_90, sm_90a, sm_100, sm_100a, "
+           "sm_100f, sm_103a, sm_120, sm_120a, sm_120f, sm_121a)">,
+    Option<"features", "features", "std::string", "\"\"",
+           "NVPTX features as nvvm-attach-target takes them (\"+ptx88\"); "
+           "checked against the chip">,
+    Option<"vectorWidth", "vector-width", "unsigned", "4",
+           "f32 lanes per vector inside one thread">,
+    Option<"threadsPerBlock", "threads-per-block", "unsigned", "128",
+           "threads per block of every kernel (1..1024)">,
+    Option<"hwConvert", "hw-convert", "bool", "true",
+           "encode with the chip's conversion instructions (cvt ... e4m3x2, "
+           "e2m1x2, ...) where they give the integer codec's bits">,
+    Option<"requireHwConvert", "require-hw-convert", "bool", "false",
+           "every quantize must encode with a hardware conversion "
+           "instruction (an error where the chip or format has none)">,
+    Option<"tensorCores", "tensor-cores", "bool", "false",
+           "qf.matmul must run on tensor cores (an error where the chip or "
+           "the operand formats have no MMA mapping)">,
+    Option<"fallback", "fallback", "bool", "false",
+           "where a request above cannot be met, use the portable kernel "
+           "and emit a remark instead of an error">
+  ];
+}
+
+def GPUMapParallelLoopsPass
+    : Pass<"qf-gpu-map-parallel-loops", "::mlir::ModuleOp"> {
+  let summary = "Run each outermost scf.parallel as a gpu.launch kernel";
+  let description = [{
+    Every `scf.parallel` that is not inside another parallel loop or a GPU
+    kernel becomes a `gpu.launch`: the iteration space is flattened, one
+    iteration per thread, `threads-per-block` threads per block, with a
+    bounds guard and no launch for an empty loop. Static-shape allocations
+    in an iteration become per-thread stack buffers. `convert-qf-to-nvvm`
+    does this for the qf kernels; `qf-gpu-pipeline` runs it again for the
+    loops of other ops (linalg lowered to parallel loops).
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+  let options = [
+    Option<"threadsPerBlock", "threads-per-block", "unsigned", "128",
+           "threads per block (1..1024)">
+  ];
+}
+
+def GPUHostSharedMemoryPass
+    : Pass<"qf-gpu-host-shared-memory", "::mlir::ModuleOp"> {
+  let summary = "Allocate host buffers as CUDA managed memory for the kernels";
+  let description = [{
+    Every `memref.alloc` outside a GPU kernel becomes `gpu.alloc
+    host_shared` (CUDA managed memory: valid in host code and in kernels),
+    every `memref.dealloc` outside kernels a `gpu.dealloc`; a constant (`memref.get_global`)
+    that a kernel reads is copied into managed memory first (host globals
+    are not visible to the device) and freed where the function returns.
+    Kernel launches are synchronous, so host code between kernels reads what
+    they wrote. Buffers that callers pass in must be device-accessible
+    (managed or device memory). `qf-gpu-pipeline` runs it after the loops
+    have become kernels.
+  }];
+  let dependentDialects = [
+    "::mlir::gpu::GPUDialect", "::mlir::memref::MemRefDialect"
+  ];
+}
+
 #endif // QF_CONVERSION_PASSES_TD

@@ -66,6 +66,82 @@ mlir::LogicalResult buildQFCPUPipeline(
     llvm::function_ref<mlir::LogicalResult(const llvm::Twine &)> errorHandler =
         nullptr);
 
+/// Options of `qf-gpu-pipeline`.
+struct QFGPUPipelineOptions
+    : public mlir::PassPipelineOptions<QFGPUPipelineOptions> {
+  Option<std::string> chip{
+      *this, "chip",
+      llvm::cl::desc("NVIDIA chip (sm_80, sm_89, sm_90, sm_90a, sm_100, "
+                     "sm_100a, sm_100f, sm_103a, sm_120, sm_120a, sm_120f, "
+                     "sm_121a)"),
+      llvm::cl::init("sm_80")};
+  Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("NVPTX features (\"+ptx88\"), for nvvm-attach-target"),
+      llvm::cl::init("")};
+  Option<unsigned> threadsPerBlock{
+      *this, "threads-per-block",
+      llvm::cl::desc("threads per block of every kernel (1..1024)"),
+      llvm::cl::init(128)};
+  Option<unsigned> vectorWidth{
+      *this, "vector-width",
+      llvm::cl::desc("f32 lanes per vector inside one thread"),
+      llvm::cl::init(4)};
+  Option<bool> fuse{*this, "fuse",
+                    llvm::cl::desc("run qf-fuse-requantize first (target "
+                                   "nvvm), with the same codes"),
+                    llvm::cl::init(true)};
+  Option<bool> outlineKernels{
+      *this, "outline-kernels",
+      llvm::cl::desc("share one private function between identical qf "
+                     "kernels (qf-outline-kernels) before lowering"),
+      llvm::cl::init(true)};
+  Option<bool> hwConvert{
+      *this, "hw-convert",
+      llvm::cl::desc("encode with the chip's conversion instructions where "
+                     "they give the integer codec's bits (convert-qf-to-nvvm)"),
+      llvm::cl::init(true)};
+  Option<bool> requireHwConvert{
+      *this, "require-hw-convert",
+      llvm::cl::desc("every quantize must use a hardware conversion "
+                     "(convert-qf-to-nvvm)"),
+      llvm::cl::init(false)};
+  Option<bool> tensorCores{
+      *this, "tensor-cores",
+      llvm::cl::desc("qf.matmul must run on tensor cores "
+                     "(convert-qf-to-nvvm)"),
+      llvm::cl::init(false)};
+  Option<bool> fallback{
+      *this, "fallback",
+      llvm::cl::desc("requests a chip cannot serve take the portable kernel "
+                     "with a remark instead of an error"),
+      llvm::cl::init(false)};
+  Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("end with gpu-module-to-binary in this format (isa: "
+                     "PTX text, bin: cubin through ptxas, fatbin); empty: "
+                     "keep the gpu.module as LLVM IR"),
+      llvm::cl::init("")};
+  Option<std::string> toolkit{
+      *this, "toolkit",
+      llvm::cl::desc("CUDA toolkit folder for gpu-module-to-binary (ptxas, "
+                     "libdevice); empty: MLIR's default search"),
+      llvm::cl::init("")};
+};
+
+/// Tensors with qf ops -> LLVM dialect host code launching NVVM kernels:
+/// fusion, qf kernels as gpu.launch (convert-qf-to-nvvm), bufferization, the
+/// remaining parallel loops as kernels, outlining, NVVM and host lowering,
+/// optionally gpu-module-to-binary. Fails through `errorHandler` for a chip
+/// or format it does not know.
+mlir::LogicalResult buildQFGPUPipeline(
+    mlir::OpPassManager &pm, const QFGPUPipelineOptions &options,
+    llvm::function_ref<mlir::LogicalResult(const llvm::Twine &)> errorHandler =
+        nullptr);
+
+/// Registers `qf-gpu-pipeline` (called by registerQFPipelines).
+void registerQFGPUPipeline();
+
 /// Registers `qf-cpu-pipeline`.
 void registerQFPipelines();
 

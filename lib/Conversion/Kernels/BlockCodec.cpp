@@ -113,11 +113,18 @@ Value BlockCodec::encode(Value x, const ScaleInfo &s) {
   Type it = VectorType::get({vw}, b.getI32Type());
   Value codes;
   if (isMX()) {
-    codes = encodeElements(k, f.elem, f.rounding, f.range, x, s.kexp);
+    // Integer MX codes carry the 2^-(b-2) unit in kexp: no instruction.
+    if (!f.elem.isInt())
+      codes = target.encodeElementsNative(b, loc, f.elem, f.rounding, x,
+                                          s.kexp);
+    if (!codes)
+      codes = encodeElements(k, f.elem, f.rounding, f.range, x, s.kexp);
   } else {
     Value v = arith::MulFOp::create(b, loc, x, s.eb);
-    codes = encodeElements(k, f.elem, f.rounding, f.range, v,
-                                       k.i32(it, 0));
+    codes = target.encodeElementsNative(b, loc, f.elem, f.rounding, v, {});
+    if (!codes)
+      codes = encodeElements(k, f.elem, f.rounding, f.range, v,
+                             k.i32(it, 0));
   }
   return arith::SelectOp::create(b, loc, s.nanBlock, k.i32(it, 0), codes);
 }

@@ -68,6 +68,20 @@ public:
       mlir::OpBuilder &b, mlir::Location loc, llvm::ArrayRef<mlir::Value> ubs,
       llvm::function_ref<void(mlir::OpBuilder &, mlir::ValueRange)> body) const;
 
+  /// The codes (i32 lanes, code in the low bits) of the f32 vector x times
+  /// 2^-kexp (i32 lanes; null means 0) in element format `elem` with
+  /// `rounding`, from conversion instructions of the target that give
+  /// exactly numerics::encodeElement's bits; null where the target has none
+  /// for this element format and rounding (kernel::encodeElements, the
+  /// integer codec, then runs).
+  virtual mlir::Value
+  encodeElementsNative(mlir::OpBuilder &b, mlir::Location loc,
+                       const numerics::ElementFormat &elem,
+                       numerics::Rounding rounding, mlir::Value x,
+                       mlir::Value kexp) const {
+    return {};
+  }
+
   /// Whether a fused kernel of this target can encode values it computes in
   /// registers, row by row, into the quantized type `t` (a qf.map result or
   /// a qf.fused_matmul epilogue). `staticScales`: the op carries the block

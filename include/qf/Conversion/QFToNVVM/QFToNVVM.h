@@ -1,0 +1,134 @@
+//===- QFToNVVM.h - Lowering qf ops to NVIDIA GPU kernels -------*- C++ -*-===//
+//
+// The NVVM target of the kernel library: the same kernels as the CPU target
+// (codecs, block quantize / dequantize, fused bodies, GEMM tiles, FWHT), one
+// parallel iteration per GPU thread (gpu.launch), plus the chip table that
+// says which NVIDIA instructions each chip has, so that a request for one the
+// chip lacks is an error here and never an "LLVM ERROR: Cannot select" later.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QF_CONVERSION_QFTONVVM_QFTONVVM_H
+#define QF_CONVERSION_QFTONVVM_QFTONVVM_H
+
+#include "qf/Conversion/Kernels/TargetInfo.h"
+#include "qf/Conversion/QFToVector/QFToVector.h"
+
+#include "llvm/ADT/ArrayRef.h"
+
+#include <optional>
+#include <string>
+
+namespace qf {
+
+/// One NVIDIA chip as the NVVM target spells it (nvvm-attach-target chip=).
+struct NVVMChip {
+  std::string name; ///< "sm_90a", "sm_100f", ...
+  unsigned sm = 0;  ///< 90, 100, 120, ...
+  /// Architecture-specific ('a') or family-specific ('f') variant: the
+  /// instructions that only such targets assemble (wgmma, tcgen05,
+  /// block-scaled MMA, FP4/FP6/E8M0 conversions) need one.
+  bool archSpecific = false, familySpecific = false;
+  unsigned minPtx = 0; ///< lowest PTX ISA version (x10) ptxas takes for it
+
+  /// The chip `name`, or nullopt.
+  static std::optional<NVVMChip> parse(llvm::StringRef name);
+  /// Every accepted chip name, for diagnostics.
+  static std::string acceptedNames();
+
+  bool specific() const { return archSpecific || familySpecific; }
+  /// cvt.rn.satfinite.{e4m3x2,e5m2x2}.f32 (PTX 7.8, sm_89 and later).
+  bool hasF8x2Convert() const { return sm >= 89; }
+  /// cvt.*.{e2m1x2,e2m3x2,e3m2x2,ue8m0x2}.f32: Blackwell 'a'/'f' targets only.
+  bool hasF4F6Convert() const { return sm >= 100 && specific(); }
+  /// mma.sync.m16n8k32 with e4m3/e5m2 operands (sm_89 and later).
+  bool hasF8Mma() const { return sm >= 89; }
+  /// mma.sync...block_scale (sm_120a/f, sm_121a).
+  bool hasBlockScaleMma() const { return sm >= 120 && specific(); }
+  /// tcgen05.mma...block_scale (sm_100a/f, sm_103a).
+  bool hasTcgen05() const { return sm >= 100 && sm < 110 && specific(); }
+};
+
+/// The PTX version (x10) a `features` string asks for ("+ptx86" -> 86), or 0
+/// when it names none (LLVM then picks the chip's default). Sets `error` for
+/// a malformed "+ptx" entry.
+unsigned ptxVersionOf(llvm::StringRef features, std::string &error);
+
+/// The NVVM target: kernels on vectors of `vectorWidth` f32 lanes inside one
+/// GPU thread; every parallel iteration of a kernel becomes a thread
+/// (mapParallelLoopsToGPU). Numerics are the kernel library's integer codecs,
+/// so the codes and scales are those of the CPU target bit for bit.
+class NVVMTargetInfo final : public TargetInfo {
+public:
+  /// `hardwareConvert`: encode with the chip's conversion instructions
+  /// where they give the integer codec's bits (nvvmConvertSupport).
+  NVVMTargetInfo(NVVMChip chip, unsigned vectorWidth,
+                 bool hardwareConvert = true)
+      : chip(std::move(chip)), vectorWidth(vectorWidth),
+        hardwareConvert(hardwareConvert),
+        tiles(vectorWidth, /*x86Avx512=*/false) {}
+
+  llvm::StringRef getName() const override { return chip.name; }
+  unsigned getVectorWidth() const override { return vectorWidth; }
+  Support supportsRowEncode(qf::QTensorType t,
+                            bool staticScales) const override;
+  Support supports(mlir::Operation *op) const override;
+  /// cvt.rn.satfinite.{e4m3x2,e5m2x2,e2m1x2,e2m3x2,e3m2x2}.f32 on pairs of
+  /// lanes, where nvvmConvertSupport allows (HardwareConvert.cpp).
+  mlir::Value encodeElementsNative(mlir::OpBuilder &b, mlir::Location loc,
+                                   const numerics::ElementFormat &elem,
+                                   numerics::Rounding rounding, mlir::Value x,
+                                   mlir::Value kexp) const override;
+
+  const NVVMChip &getChip() const { return chip; }
+  /// The GEMM tile and FWHT emitters are the CPU target's (one thread runs
+  /// one tile); they take their parameters from this CPU description.
+  const CPUTargetInfo &getTileTarget() const { return tiles; }
+
+private:
+  NVVMChip chip;
+  unsigned vectorWidth;
+  bool hardwareConvert;
+  CPUTargetInfo tiles;
+};
+
+/// Whether `chip` has a conversion instruction that encodes elements of
+/// `elem` with `rounding` exactly as the integer codec does: Support::yes(),
+/// or the reason it has none (for diagnostics and remarks).
+Support nvvmConvertSupport(const NVVMChip &chip,
+                           const numerics::ElementFormat &elem,
+                           numerics::Rounding rounding);
+
+/// Registers the NVVM target as "nvvm" (qf::createTarget; a portable sm_80
+/// description: fusion decisions do not depend on the chip).
+void registerNVVMTarget();
+
+/// Rewrites every scf.parallel under `root` that is not nested in another
+/// parallel loop or a GPU kernel into a gpu.launch: the iteration space is
+/// flattened, one iteration per thread, `threadsPerBlock` threads per block,
+/// a bounds guard, no launch when it is empty. Loops carrying reductions are
+/// left alone (a remark says so). Allocations of static shape inside an
+/// iteration become per-thread stack buffers (memref.alloca) and their
+/// deallocations go; vector masks are materialized as lane compares, which
+/// the NVPTX backend selects.
+mlir::LogicalResult mapParallelLoopsToGPU(mlir::Operation *root,
+                                          unsigned threadsPerBlock);
+
+/// How convert-qf-to-nvvm treats an instruction request a chip cannot serve.
+struct NVVMLoweringOptions {
+  bool requireHardwareConvert = false; ///< error where there is none
+  bool tensorCores = false; ///< qf.matmul on tensor cores (mma / tcgen05)
+  bool fallback = false;    ///< portable path plus a remark instead of errors
+  unsigned ptxVersion = 0;  ///< from features; 0: the chip's default
+};
+
+/// Checks, per op, the instruction requests of `opts` against the chip:
+/// every op whose request cannot be met gets an error naming the op, the
+/// format, the chip and what would be accepted, or, with opts.fallback, a
+/// remark that the portable kernel is used.
+mlir::LogicalResult checkNVVMRequests(mlir::Operation *root,
+                                      const NVVMTargetInfo &target,
+                                      const NVVMLoweringOptions &opts);
+
+} // namespace qf
+
+#endif // QF_CONVERSION_QFTONVVM_QFTONVVM_H

@@ -1,0 +1,119 @@
+//===- ConvertQFToNVVM.cpp - The convert-qf-to-nvvm pass ------------------===//
+//
+// The CPU target's patterns are target-neutral around qf::TargetInfo, so the
+// GPU target runs the same ones with its own TargetInfo (the kernels' parallel
+// loops then become gpu.launch kernels). What is specific to NVIDIA chips is
+// checked first: the chip, its PTX version, and instruction requests the
+// chip cannot serve.
+//
+//===----------------------------------------------------------------------===//
+#include "qf/Conversion/QFToNVVM/QFToNVVM.h"
+
+#include "qf/Conversion/Kernels/Decompose.h"
+#include "qf/Conversion/Passes.h"
+#include "qf/Dialect/QF/IR/QF.h"
+
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Transforms/DialectConversion.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace qf {
+#define GEN_PASS_DEF_CONVERTQFTONVVMPASS
+#include "qf/Conversion/Passes.h.inc"
+} // namespace qf
+
+using namespace mlir;
+
+namespace {
+struct ConvertQFToNVVMPass final
+    : qf::impl::ConvertQFToNVVMPassBase<ConvertQFToNVVMPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    ModuleOp module = getOperation();
+    std::optional<qf::NVVMChip> c = qf::NVVMChip::parse(chip);
+    if (!c) {
+      module.emitError() << "convert-qf-to-nvvm: unknown chip '" << chip
+                         << "'; accepted: " << qf::NVVMChip::acceptedNames();
+      return signalPassFailure();
+    }
+    std::string ptxError;
+    unsigned ptx = qf::ptxVersionOf(features, ptxError);
+    if (!ptxError.empty()) {
+      module.emitError() << "convert-qf-to-nvvm: " << ptxError;
+      return signalPassFailure();
+    }
+    if (ptx && ptx < c->minPtx) {
+      module.emitError() << "convert-qf-to-nvvm: features=\"" << features
+                         << "\" asks for PTX " << ptx / 10 << "." << ptx % 10
+                         << ", which is too old for " << c->name
+                         << "; ptxas needs PTX " << c->minPtx / 10 << "."
+                         << c->minPtx % 10 << " or later (+ptx" << c->minPtx
+                         << ")";
+      return signalPassFailure();
+    }
+    if (vectorWidth < 1 || (vectorWidth & (vectorWidth - 1)) ||
+        vectorWidth > 64) {
+      module.emitError() << "convert-qf-to-nvvm: vector-width "
+                         << unsigned(vectorWidth)
+                         << " is not supported; expected a power of two in "
+                            "1..64";
+      return signalPassFailure();
+    }
+    qf::NVVMTargetInfo gpu(*c, vectorWidth, hwConvert);
+    qf::NVVMLoweringOptions opts;
+    opts.requireHardwareConvert = requireHwConvert;
+    opts.tensorCores = tensorCores;
+    opts.fallback = fallback;
+    opts.ptxVersion = ptx;
+    if (failed(qf::checkNVVMRequests(module, gpu, opts)))
+      return signalPassFailure();
+
+    // Fused ops the kernels do not run in one piece become their unfused
+    // program first (same bits).
+    {
+      RewritePatternSet decompose(ctx);
+      qf::populateQFDecomposeFusedOpsPatterns(decompose, gpu);
+      GreedyRewriteConfig config;
+      config.enableFolding(false).enableConstantCSE(false).setRegionSimplificationLevel(
+          GreedySimplifyRegionLevel::Disabled);
+      if (failed(applyPatternsGreedily(module, std::move(decompose), config)))
+        return signalPassFailure();
+    }
+
+    qf::QFStorageTypeConverter converter;
+    RewritePatternSet patterns(ctx);
+    qf::populateQFQuantizeToVectorPatterns(converter, patterns, gpu);
+    qf::populateQFHadamardToVectorPatterns(patterns, gpu);
+    qf::populateQFMatmulToVectorPatterns(converter, patterns,
+                                         gpu.getTileTarget());
+    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                   converter);
+    populateCallOpTypeConversionPattern(patterns, converter);
+    populateReturnOpTypeConversionPattern(patterns, converter);
+
+    ConversionTarget target(*ctx);
+    target.addIllegalDialect<qf::QFDialect>();
+    target.addLegalDialect<arith::ArithDialect, bufferization::BufferizationDialect,
+                           gpu::GPUDialect, linalg::LinalgDialect,
+                           math::MathDialect, memref::MemRefDialect,
+                           NVVM::NVVMDialect,
+                           scf::SCFDialect, tensor::TensorDialect,
+                           vector::VectorDialect>();
+    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
+      return converter.isSignatureLegal(op.getFunctionType()) &&
+             converter.isLegal(&op.getBody());
+    });
+    target.addDynamicallyLegalOp<func::CallOp, func::ReturnOp>(
+        [&](Operation *op) { return converter.isLegal(op); });
+    target.markUnknownOpDynamicallyLegal(
+        [&](Operation *op) { return converter.isLegal(op); });
+    if (failed(applyFullConversion(module, target, std::move(patterns))))
+      return signalPassFailure();
+
+    if (failed(qf::mapParallelLoopsToGPU(module, threadsPerBlock)))
+      return signalPassFailure();
+  }
+};
+} // namespace

@@ -1,0 +1,207 @@
+//===- NVVMTargetInfo.cpp - NVIDIA chips and what each can run ------------===//
+#include "qf/Conversion/QFToNVVM/QFToNVVM.h"
+
+#include "qf/Conversion/Kernels/FusedKernels.h"
+#include "qf/Dialect/QF/IR/QF.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+using namespace mlir;
+namespace nm = qf::numerics;
+
+namespace {
+/// The chips qf lowers for. minPtx: the lowest PTX ISA version whose ptxas
+/// accepts the target (LLVM 22 defaults to it as well).
+struct ChipRow {
+  const char *name;
+  unsigned sm;
+  char variant; ///< 0, 'a' or 'f'
+  unsigned minPtx;
+};
+constexpr ChipRow kChips[] = {
+    {"sm_80", 80, 0, 70},    {"sm_89", 89, 0, 78},    {"sm_90", 90, 0, 78},
+    {"sm_90a", 90, 'a', 80}, {"sm_100", 100, 0, 86},  {"sm_100a", 100, 'a', 86},
+    {"sm_100f", 100, 'f', 88}, {"sm_103a", 103, 'a', 88},
+    {"sm_120", 120, 0, 87},  {"sm_120a", 120, 'a', 87},
+    {"sm_120f", 120, 'f', 88}, {"sm_121a", 121, 'a', 88},
+};
+} // namespace
+
+std::optional<qf::NVVMChip> qf::NVVMChip::parse(StringRef name) {
+  for (const ChipRow &r : kChips) {
+    if (name != r.name)
+      continue;
+    NVVMChip c;
+    c.name = r.name;
+    c.sm = r.sm;
+    c.archSpecific = r.variant == 'a';
+    c.familySpecific = r.variant == 'f';
+    c.minPtx = r.minPtx;
+    return c;
+  }
+  return std::nullopt;
+}
+
+std::string qf::NVVMChip::acceptedNames() {
+  std::string s;
+  for (const ChipRow &r : kChips) {
+    if (!s.empty())
+      s += ", ";
+    s += r.name;
+  }
+  return s;
+}
+
+unsigned qf::ptxVersionOf(StringRef features, std::string &error) {
+  unsigned v = 0;
+  SmallVector<StringRef> parts;
+  features.split(parts, ',', -1, /*KeepEmpty=*/false);
+  for (StringRef p : parts) {
+    p = p.trim();
+    if (!p.consume_front("+ptx"))
+      continue;
+    unsigned x;
+    if (p.getAsInteger(10, x) || x < 10) {
+      error = ("malformed PTX feature '+ptx" + p + "'; expected e.g. +ptx86")
+                  .str();
+      return 0;
+    }
+    v = x;
+  }
+  return v;
+}
+
+qf::Support qf::NVVMTargetInfo::supportsRowEncode(qf::QTensorType t,
+                                                  bool staticScales) const {
+  // Fused kernels encode rows with the kernel library's row encoder, whose
+  // shape rule is the CPU target's (the same vectors, one thread per row).
+  return tiles.supportsRowEncode(t, staticScales);
+}
+
+qf::Support qf::NVVMTargetInfo::supports(Operation *op) const {
+  if (auto map = dyn_cast<qf::MapOp>(op))
+    return qf::kernel::mapKernelSupport(map, *this);
+  // The band kernel of qf.fused_matmul is the CPU target's GEMM tiles, one
+  // band per thread.
+  if (auto mm = dyn_cast<qf::FusedMatmulOp>(op))
+    return fusedMatmulKernelSupport(mm, tiles);
+  return Support::yes();
+}
+
+void qf::registerNVVMTarget() {
+  registerTarget("nvvm", [](unsigned vectorWidth) {
+    return std::make_unique<NVVMTargetInfo>(*NVVMChip::parse("sm_80"),
+                                            vectorWidth);
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Instruction requests
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+bool isF8(const nm::ElementFormat &e) {
+  return e == nm::ElementFormat::f8E4M3FN() || e == nm::ElementFormat::f8E5M2();
+}
+[[maybe_unused]] bool isF4F6(const nm::ElementFormat &e) {
+  return e == nm::ElementFormat::f4E2M1FN() ||
+         e == nm::ElementFormat::f6E2M3FN() || e == nm::ElementFormat::f6E3M2FN();
+}
+
+/// Why `target` cannot run qf.matmul `op` (operands `lhs`, `rhs`) on tensor
+/// cores. Never empty in this version: the mappings the hardware has are
+/// named, and the kernels for them are not written yet.
+std::string noTensorCoreMatmul(const qf::NVVMChip &chip, Type lhs, Type rhs) {
+  auto ql = dyn_cast<qf::QTensorType>(lhs);
+  auto qr = dyn_cast<qf::QTensorType>(rhs);
+  if (!ql || !qr)
+    return "both operands must be quantized for a block-scaled MMA";
+  for (qf::QTensorType q : {ql, qr}) {
+    nm::BlockFormat f = q.getFormat().toNumerics();
+    if (f.elem.isInt())
+      return "integer elements have no tensor-core mapping";
+    if (f.scale == nm::ScaleType::F16 || f.scale == nm::ScaleType::BF16 ||
+        f.scale == nm::ScaleType::F32)
+      return "block scales of type " +
+             std::string(f.scale == nm::ScaleType::F32   ? "f32"
+                         : f.scale == nm::ScaleType::F16 ? "f16"
+                                                         : "bf16") +
+             " have no tensor-core mapping (E8M0 or E4M3 scales only)";
+    if (q.getFormat().getBlockKind() != qf::BlockKind::Fixed ||
+        (q.getFormat().getBlockSize() != 16 && q.getFormat().getBlockSize() != 32))
+      return "block-scaled MMA takes blocks of 16 or 32 elements";
+    if (q.getAxis() != q.getRank() - 1 && q.getAxis() != q.getRank() - 2)
+      return "the blocked axis must be the reduction axis K";
+  }
+  nm::BlockFormat fl = ql.getFormat().toNumerics();
+  nm::BlockFormat fr = qr.getFormat().toNumerics();
+  bool f8 = isF8(fl.elem) && isF8(fr.elem);
+  if (!f8 && !chip.hasBlockScaleMma() && !chip.hasTcgen05())
+    return "FP4/FP6 MMA needs sm_100a/f, sm_103a (tcgen05) or sm_120a/f, "
+           "sm_121a (mma.block_scale)";
+  if (f8 && !chip.hasF8Mma())
+    return "FP8 MMA needs sm_89 or later";
+  return "the tensor-core kernel for this mapping is not implemented yet "
+         "(qf lowers it with the portable CUDA-core kernel)";
+}
+
+} // namespace
+
+LogicalResult qf::checkNVVMRequests(Operation *root,
+                                    const NVVMTargetInfo &target,
+                                    const NVVMLoweringOptions &opts) {
+  const NVVMChip &chip = target.getChip();
+  bool failedAny = false;
+  auto report = [&](Operation *op, const Twine &what, const Twine &why,
+                    const Twine &accepted) {
+    if (opts.fallback) {
+      op->emitRemark() << what << " on " << chip.name << ": " << why
+                       << "; using the portable kernel (fallback)";
+      return;
+    }
+    op->emitError() << what << " on " << chip.name << ": " << why << "; "
+                    << accepted;
+    failedAny = true;
+  };
+  root->walk([&](Operation *op) {
+    if (opts.requireHardwareConvert) {
+      qf::QTensorType t;
+      if (auto q = dyn_cast<qf::QuantizeOp>(op))
+        t = cast<qf::QTensorType>(q.getResult().getType());
+      else if (auto q = dyn_cast<qf::RequantizeOp>(op))
+        t = cast<qf::QTensorType>(q.getResult().getType());
+      else if (isa<qf::MapOp, qf::FusedMatmulOp>(op))
+        t = dyn_cast<qf::QTensorType>(op->getResult(0).getType());
+      if (t) {
+        nm::BlockFormat f = t.getFormat().toNumerics();
+        if (Support why = nvvmConvertSupport(chip, f.elem, f.rounding); !why)
+          report(op,
+                 "'" + op->getName().getStringRef() +
+                     "' requires a hardware conversion to " +
+                     t.getFormat().str(),
+                 why.why(),
+                 "accepted: E4M3/E5M2 elements on sm_89+, E2M1/E2M3/E3M2 on "
+                 "Blackwell 'a'/'f' chips, with rounding=even; or drop "
+                 "require-hw-convert, or set fallback");
+      }
+    }
+    if (opts.tensorCores && isa<qf::MatmulOp, qf::FusedMatmulOp>(op)) {
+      Type lhs = op->getOperand(0).getType(), rhs = op->getOperand(1).getType();
+      std::string fmts;
+      for (Type t : {lhs, rhs}) {
+        if (!fmts.empty())
+          fmts += " x ";
+        auto q = dyn_cast<qf::QTensorType>(t);
+        fmts += q ? q.getFormat().str() : std::string("f32");
+      }
+      report(op,
+             "'" + op->getName().getStringRef() + "' (" + fmts +
+                 ") requires tensor cores",
+             noTensorCoreMatmul(chip, lhs, rhs),
+             "drop tensor-cores, or set fallback to use the portable "
+             "CUDA-core kernel");
+    }
+  });
+  return failure(failedAny);
+}
