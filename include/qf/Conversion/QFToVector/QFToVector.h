@@ -15,14 +15,23 @@ namespace qf {
 /// the CPU has AVX-512 (vpermps).
 class CPUTargetInfo final : public TargetInfo {
 public:
-  CPUTargetInfo(unsigned vectorWidth, bool x86Avx512)
-      : vectorWidth(vectorWidth), x86Avx512(x86Avx512) {}
+  CPUTargetInfo(unsigned vectorWidth, bool x86Avx512, bool x86Vnni = false,
+                bool intDot = true)
+      : vectorWidth(vectorWidth), x86Avx512(x86Avx512), x86Vnni(x86Vnni),
+        intDot(intDot) {}
 
   llvm::StringRef getName() const override { return "CPU"; }
   unsigned getVectorWidth() const override { return vectorWidth; }
   bool hasFastLookup16(int64_t lanes) const override {
     return x86Avx512 && (lanes == 8 || lanes == 16);
   }
+  /// vpdpbusd (AVX512-VNNI) where enabled, else the portable default.
+  mlir::Value emitDotU8S8(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Operation *module, mlir::Value acc,
+                          mlir::Value u, mlir::Value s) const override;
+  /// Whether qf.matmul of integer-valued codes takes the integer
+  /// dot-product kernel (MatmulIntDot.cpp) where it applies.
+  bool useIntDot() const { return intDot; }
   Support supportsRowEncode(qf::QTensorType t,
                             bool staticScales) const override;
   Support supports(mlir::Operation *op) const override;
@@ -30,6 +39,8 @@ public:
 private:
   unsigned vectorWidth;
   bool x86Avx512;
+  bool x86Vnni;
+  bool intDot;
 };
 
 /// Registers the CPU target as "cpu" (qf::createTarget), with AVX-512
