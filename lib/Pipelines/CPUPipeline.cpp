@@ -58,6 +58,7 @@ LogicalResult qf::buildQFCPUPipeline(
   qfOpts.x86Avx512 = avx512;
   qfOpts.x86Vnni = avx512 && target->avx512vnni;
   qfOpts.intDot = options.intDot;
+  qfOpts.intDotMinRows = options.intDotMinRows;
   pm.addPass(qf::createConvertQFToVectorPass(qfOpts));
   if (options.outParams)
     pm.addPass(qf::createCopyRepeatedResultsPass());

@@ -56,7 +56,10 @@ def ConvertQFToVectorPass : Pass<"convert-qf-to-vector", "::mlir::ModuleOp"> {
            "vpdpbusd (the same bits as the portable arithmetic)">,
     Option<"intDot", "int-dot", "bool", "true",
            "qf.matmul of integer-valued codes (8-bit integer activations, "
-           "integer or E2M1 weights) with exact per-block i32 dot products">
+           "integer or E2M1 weights) with exact per-block i32 dot products">,
+    Option<"intDotMinRows", "int-dot-min-rows", "int64_t", "16",
+           "the fewest lhs rows (static M) that take the int-dot kernel (it "
+           "repacks the rhs per call); dynamic M only when at most 1">
   ];
 }
 

@@ -643,7 +643,10 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
     return failure();
   if (!ep) {
     // Integer codes on both sides: exact i32 block sums (MatmulIntDot.cpp).
-    if (target.useIntDot())
+    int64_t minRows = target.getIntDotMinRows();
+    bool enoughRows = ShapedType::isDynamic(c->m.s) ? minRows <= 1
+                                                     : c->m.s >= minRows;
+    if (target.useIntDot() && enoughRows)
       chooseIntDot(c->p, target.getVectorWidth());
     return SmallVector<Value>{emitProducts(rewriter, *c, resultT, target)};
   }

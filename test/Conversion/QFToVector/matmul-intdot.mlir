@@ -1,6 +1,6 @@
-// RUN: qf-opt %s --convert-qf-to-vector --split-input-file | FileCheck %s
-// RUN: qf-opt %s --convert-qf-to-vector="x86-vnni" --split-input-file | FileCheck %s --check-prefix=VNNI
-// RUN: qf-opt %s --convert-qf-to-vector="vector-width=8 x86-vnni" --split-input-file | FileCheck %s --check-prefix=VNNI8
+// RUN: qf-opt %s --convert-qf-to-vector=int-dot-min-rows=1 --split-input-file | FileCheck %s
+// RUN: qf-opt %s --convert-qf-to-vector="x86-vnni int-dot-min-rows=1" --split-input-file | FileCheck %s --check-prefix=VNNI
+// RUN: qf-opt %s --convert-qf-to-vector="vector-width=8 x86-vnni int-dot-min-rows=1" --split-input-file | FileCheck %s --check-prefix=VNNI8
 // RUN: qf-opt %s --convert-qf-to-vector="int-dot=false" --split-input-file | FileCheck %s --check-prefix=OFF
 
 // mxint8 activations x mxfp4 weights (transpose_b): the integer kernel. The

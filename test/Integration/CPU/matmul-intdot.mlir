@@ -4,10 +4,10 @@
 // the same output hash unthreaded, with threads=2 and with avx512=false
 // (bit-exact); with vector-width=8 too (the integer path's f32
 // steps do not depend on the vector width).
-// RUN: qf-opt %s --qf-cpu-pipeline | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
-// RUN: qf-opt %s --qf-cpu-pipeline="threads=2" | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%omp_lib | FileCheck %s
-// RUN: qf-opt %s --qf-cpu-pipeline="avx512=false" | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
-// RUN: qf-opt %s --qf-cpu-pipeline="vector-width=8" | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s --check-prefix=VW8
+// RUN: qf-opt %s --qf-cpu-pipeline="int-dot-min-rows=1" | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
+// RUN: qf-opt %s --qf-cpu-pipeline="threads=2 int-dot-min-rows=1" | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%omp_lib | FileCheck %s
+// RUN: qf-opt %s --qf-cpu-pipeline="avx512=false int-dot-min-rows=1" | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
+// RUN: qf-opt %s --qf-cpu-pipeline="vector-width=8 int-dot-min-rows=1" | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s --check-prefix=VW8
 
 // id_mxint8_x_mxint8: mxint8 x mxint8, [9x128] * [37x128]^T
 // id_mxint8_x_mxint4: mxint8 x mxint4, [4x64] * [32x64]^T

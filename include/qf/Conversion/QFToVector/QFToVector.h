@@ -16,9 +16,9 @@ namespace qf {
 class CPUTargetInfo final : public TargetInfo {
 public:
   CPUTargetInfo(unsigned vectorWidth, bool x86Avx512, bool x86Vnni = false,
-                bool intDot = true)
+                bool intDot = true, int64_t intDotMinRows = 16)
       : vectorWidth(vectorWidth), x86Avx512(x86Avx512), x86Vnni(x86Vnni),
-        intDot(intDot) {}
+        intDot(intDot), intDotMinRows(intDotMinRows) {}
 
   llvm::StringRef getName() const override { return "CPU"; }
   unsigned getVectorWidth() const override { return vectorWidth; }
@@ -32,6 +32,10 @@ public:
   /// Whether qf.matmul of integer-valued codes takes the integer
   /// dot-product kernel (MatmulIntDot.cpp) where it applies.
   bool useIntDot() const { return intDot; }
+  /// The fewest lhs rows (static M) for which it does: the kernel repacks
+  /// the rhs on every call, which a GEMV does not pay back. Dynamic M
+  /// takes it only when this is at most 1.
+  int64_t getIntDotMinRows() const { return intDotMinRows; }
   Support supportsRowEncode(qf::QTensorType t,
                             bool staticScales) const override;
   Support supports(mlir::Operation *op) const override;
@@ -41,6 +45,7 @@ private:
   bool x86Avx512;
   bool x86Vnni;
   bool intDot;
+  int64_t intDotMinRows;
 };
 
 /// Registers the CPU target as "cpu" (qf::createTarget), with AVX-512
