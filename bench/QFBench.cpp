@@ -7,7 +7,10 @@
 // the same number of threads:
 //   quantize / dequantize: GB/s of f32 data and the ratio to memcpy;
 //   GEMV: GFLOP/s and the ratio to the weight-streaming roofline, i.e.
-//   (packed weight + scale bytes) / memcpy bandwidth divided by the time.
+//   (packed weight + scale bytes) / memcpy bandwidth divided by the time;
+//   GEMM: GFLOP/s and the ratio to this machine's peak measured in the same
+//   run (BM_peak: an FP32 FMA loop for f32 activations, an int8 VNNI
+//   vpdpbusd loop for 8-bit activations, same thread count).
 //
 //===----------------------------------------------------------------------===//
 #include <benchmark/benchmark.h>
@@ -26,6 +29,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <immintrin.h>
 
 namespace {
 
@@ -71,7 +76,8 @@ struct Format {
 const Format kFormats[] = {{"mxint8", 8, 32, false}, {"mxfp8", 8, 32, false},
                            {"mxfp6", 6, 32, false},  {"mxfp4", 4, 32, false},
                            {"nvfp4", 4, 16, true},   {"nvint4", 4, 16, true},
-                           {"nvfp4_single", 4, 16, false}};
+                           {"nvfp4_single", 4, 16, false},
+                           {"mxint4", 4, 32, false}};
 
 using Fn3 = void (*)(void *, void *, void *);
 using Fn4 = void (*)(void *, void *, void *, void *);
@@ -107,6 +113,8 @@ using Fn6 = void (*)(void *, void *, void *, void *, void *, void *);
   void _mlir_ciface_gemv_mxint8_xf32_t##T(void *, void *, void *, void *);     \
   void _mlir_ciface_gemv_mxint8_xmxint8_t##T(void *, void *, void *, void *,   \
                                              void *);                          \
+  void _mlir_ciface_quant_mxint4_t##T(void *, void *, void *);                 \
+  void _mlir_ciface_deq_mxint4_t##T(void *, void *, void *);                   \
   }
 QF_DECLARE(1)
 QF_DECLARE(2)
@@ -143,6 +151,27 @@ void _mlir_ciface_incache_deq_mxfp4_t1(void *, void *, void *);
 void _mlir_ciface_incache_deq_nvfp4_t1(void *, void *, void *, void *);
 void _mlir_ciface_incache_deq_nvint4_t1(void *, void *, void *, void *);
 void _mlir_ciface_incache_deq_nvfp4_single_t1(void *, void *, void *);
+void _mlir_ciface_incache_quant_mxint4_t1(void *, void *, void *);
+void _mlir_ciface_incache_deq_mxint4_t1(void *, void *, void *);
+}
+
+// GEMM x[M, 4096] * W[4096, 4096]^T: every weight format, f32 and mxint8
+// activations, M = 16, 128, 512 (X(weight, M, threads, f32 args, mxint8
+// args); nvfp4 weights carry a tensor scale).
+#define QF_ARGS4 void *, void *, void *, void *
+#define QF_ARGS5 QF_ARGS4, void *
+#define QF_ARGS6 QF_ARGS5, void *
+#define QF_GEMMS_M(X, M, T)                                                    \
+  X(mxfp4, M, T, 4, 5) X(nvfp4, M, T, 5, 6) X(mxint4, M, T, 4, 5)              \
+      X(mxint8, M, T, 4, 5)
+#define QF_GEMMS(X, T)                                                         \
+  QF_GEMMS_M(X, 16, T) QF_GEMMS_M(X, 128, T) QF_GEMMS_M(X, 512, T)
+#define QF_GEMM_DECL(W, M, T, NF, NI)                                          \
+  void _mlir_ciface_gemm_##W##_xf32_m##M##_t##T(QF_ARGS##NF);                  \
+  void _mlir_ciface_gemm_##W##_xmxint8_m##M##_t##T(QF_ARGS##NI);
+extern "C" {
+QF_GEMMS(QF_GEMM_DECL, 1)
+QF_GEMMS(QF_GEMM_DECL, 2)
 }
 
 namespace {
@@ -166,7 +195,8 @@ struct Kernels {
          {"mxfp4", (void *)&_mlir_ciface_deq_mxfp4_t##T},                      \
          {"nvfp4", (void *)&_mlir_ciface_deq_nvfp4_t##T},                      \
          {"nvint4", (void *)&_mlir_ciface_deq_nvint4_t##T},                    \
-         {"nvfp4_single", (void *)&_mlir_ciface_deq_nvfp4_single_t##T}},       \
+         {"nvfp4_single", (void *)&_mlir_ciface_deq_nvfp4_single_t##T},        \
+         {"mxint4", (void *)&_mlir_ciface_deq_mxint4_t##T}},                   \
         {{"mxfp4/f32", (void *)&_mlir_ciface_gemv_mxfp4_xf32_t##T},            \
          {"mxfp4/mxint8", (void *)&_mlir_ciface_gemv_mxfp4_xmxint8_t##T},      \
          {"nvfp4/f32", (void *)&_mlir_ciface_gemv_nvfp4_xf32_t##T},            \
@@ -183,14 +213,16 @@ const Kernels &incacheKernels() {
        {"mxfp4", (void *)&_mlir_ciface_incache_quant_mxfp4_t1},
        {"nvfp4", (void *)&_mlir_ciface_incache_quant_nvfp4_t1},
        {"nvint4", (void *)&_mlir_ciface_incache_quant_nvint4_t1},
-       {"nvfp4_single", (void *)&_mlir_ciface_incache_quant_nvfp4_single_t1}},
+       {"nvfp4_single", (void *)&_mlir_ciface_incache_quant_nvfp4_single_t1},
+       {"mxint4", (void *)&_mlir_ciface_incache_quant_mxint4_t1}},
       {{"mxint8", (void *)&_mlir_ciface_incache_deq_mxint8_t1},
        {"mxfp8", (void *)&_mlir_ciface_incache_deq_mxfp8_t1},
        {"mxfp6", (void *)&_mlir_ciface_incache_deq_mxfp6_t1},
        {"mxfp4", (void *)&_mlir_ciface_incache_deq_mxfp4_t1},
        {"nvfp4", (void *)&_mlir_ciface_incache_deq_nvfp4_t1},
        {"nvint4", (void *)&_mlir_ciface_incache_deq_nvint4_t1},
-       {"nvfp4_single", (void *)&_mlir_ciface_incache_deq_nvfp4_single_t1}},
+       {"nvfp4_single", (void *)&_mlir_ciface_incache_deq_nvfp4_single_t1},
+       {"mxint4", (void *)&_mlir_ciface_incache_deq_mxint4_t1}},
       {}};
   return k;
 }
@@ -441,6 +473,144 @@ void BM_gemv(benchmark::State &state, Format w, bool xInt8) {
   state.counters["memcpy_GB/s"] = memcpyBandwidth(threads) / 1e9;
 }
 
+/// Peak of this machine with `threads` threads: 12 independent chains of
+/// 16-lane FP32 FMAs (2 flops per lane), or of int8 VNNI vpdpbusd (64
+/// multiply-adds, 128 ops per instruction); returns ops per second.
+__attribute__((target("avx512f,fma"))) double fmaChains(int64_t iters) {
+  __m512 acc[12];
+  for (int j = 0; j < 12; ++j)
+    acc[j] = _mm512_set1_ps(float(j));
+  __m512 a = _mm512_set1_ps(0.999f), b = _mm512_set1_ps(1e-3f);
+  for (int64_t i = 0; i < iters; ++i)
+    for (int j = 0; j < 12; ++j)
+      acc[j] = _mm512_fmadd_ps(acc[j], a, b);
+  __m512 s = acc[0];
+  for (int j = 1; j < 12; ++j)
+    s = _mm512_add_ps(s, acc[j]);
+  return double(_mm512_reduce_add_ps(s));
+}
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) double
+vnniChains(int64_t iters) {
+  __m512i acc[12];
+  for (int j = 0; j < 12; ++j)
+    acc[j] = _mm512_set1_epi32(j);
+  __m512i a = _mm512_set1_epi8(3), b = _mm512_set1_epi8(-2);
+  for (int64_t i = 0; i < iters; ++i)
+    for (int j = 0; j < 12; ++j)
+      acc[j] = _mm512_dpbusd_epi32(acc[j], a, b);
+  __m512i s = acc[0];
+  for (int j = 1; j < 12; ++j)
+    s = _mm512_add_epi32(s, acc[j]);
+  return double(_mm512_reduce_add_epi32(s));
+}
+
+bool hasPeakLoop(bool int8) {
+  __builtin_cpu_init();
+  return int8 ? __builtin_cpu_supports("avx512vnni")
+              : __builtin_cpu_supports("avx512f");
+}
+
+/// One run of the peak loop on `threads` threads: ops per second.
+double peakOnce(int threads, bool int8) {
+  constexpr int64_t iters = 1 << 18;
+  std::vector<std::thread> pool;
+  std::vector<double> sink(static_cast<size_t>(threads));
+  auto t0 = std::chrono::steady_clock::now();
+  for (int t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      sink[size_t(t)] = int8 ? vnniChains(iters) : fmaChains(iters);
+    });
+  for (auto &th : pool)
+    th.join();
+  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                           t0).count();
+  benchmark::DoNotOptimize(sink.data());
+  double perInstr = int8 ? 128.0 : 32.0;
+  return double(threads) * double(iters) * 12.0 * perInstr / s;
+}
+
+/// The best peak seen so far (a best of 20 on first use, raised by every
+/// BM_peak iteration), as memcpyBandwidth.
+std::map<std::pair<int, bool>, double> &peakBest() {
+  static std::map<std::pair<int, bool>, double> best;
+  return best;
+}
+double peak(int threads, bool int8) {
+  auto &best = peakBest();
+  auto key = std::make_pair(threads, int8);
+  if (!best.count(key)) {
+    double p = 0;
+    for (int rep = 0; rep < 20 && hasPeakLoop(int8); ++rep)
+      p = std::max(p, peakOnce(threads, int8));
+    best[key] = p;
+  }
+  return best[key];
+}
+
+void BM_peak(benchmark::State &state, bool int8) {
+  int threads = int(state.range(0));
+  if (!hasPeakLoop(int8)) {
+    state.SkipWithError("the CPU lacks the instructions of this loop");
+    return;
+  }
+  peak(threads, int8);
+  for (auto _ : state) {
+    double p = peakOnce(threads, int8);
+    peakBest()[{threads, int8}] = std::max(peakBest()[{threads, int8}], p);
+  }
+  state.counters["GOP/s"] = peak(threads, int8) / 1e9;
+}
+
+#define QF_GEMM_ENTRY(W, M, T, NF, NI)                                         \
+  {#W "/f32/" #M, (void *)&_mlir_ciface_gemm_##W##_xf32_m##M##_t##T},          \
+      {#W "/mxint8/" #M, (void *)&_mlir_ciface_gemm_##W##_xmxint8_m##M##_t##T},
+
+void *gemmKernel(int threads, const std::string &key) {
+  static const std::map<std::string, void *> k1 = {QF_GEMMS(QF_GEMM_ENTRY, 1)};
+  static const std::map<std::string, void *> k2 = {QF_GEMMS(QF_GEMM_ENTRY, 2)};
+  return (threads == 1 ? k1 : k2).at(key);
+}
+
+/// GEMM x[m, K] * W[N, K]^T with the GEMV weight and the first m rows of the
+/// input as activations (f32, or quantized to mxint8): GFLOP/s and the ratio
+/// to the peak of the arithmetic the kernel uses (FP32 FMA for f32
+/// activations, int8 VNNI for mxint8 ones), and cost per multiply-add.
+void BM_gemm(benchmark::State &state, Format w, bool xInt8, int m) {
+  int threads = int(state.range(0));
+  void *fn = gemmKernel(threads, std::string(w.name) +
+                                     (xInt8 ? "/mxint8/" : "/f32/") +
+                                     std::to_string(m));
+  QStorage &qw = storage(w);
+  Desc<2> dwp = desc2(qw.packed, kN, kK * w.bits / 8);
+  Desc<2> dws = desc2(qw.scales, kN, kK / w.block);
+  Desc<0> dwt = desc0(qw.ts);
+  Desc<2> dx = desc2(input(), m, kK);
+  QStorage &qx = storage(kFormats[0]);
+  Desc<2> dxp = desc2(qx.packed, m, kK);
+  Desc<2> dxs = desc2(qx.scales, m, kK / 32);
+  static Buffer y(512 * kN * 4);
+  Desc<2> dy = desc2(y, m, kN);
+  for (auto _ : state) {
+    if (!xInt8 && !w.tensorScale)
+      reinterpret_cast<Fn4>(fn)(&dx, &dwp, &dws, &dy);
+    else if (!xInt8)
+      reinterpret_cast<Fn5>(fn)(&dx, &dwp, &dws, &dwt, &dy);
+    else if (!w.tensorScale)
+      reinterpret_cast<Fn5>(fn)(&dxp, &dxs, &dwp, &dws, &dy);
+    else
+      reinterpret_cast<Fn6>(fn)(&dxp, &dxs, &dwp, &dws, &dwt, &dy);
+  }
+  double flops = 2.0 * double(m) * double(kN) * double(kK);
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      flops / 1e9, benchmark::Counter::kIsIterationInvariantRate);
+  double p = peak(threads, xInt8);
+  if (p > 0) {
+    state.counters["x_peak"] = benchmark::Counter(
+        flops / p, benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["peak_GOP/s"] = p / 1e9;
+  }
+}
+
 using Fn2 = void (*)(void *, void *);
 
 /// The FWHT along the rows (block 32 or the whole row): GB/s of f32 input.
@@ -534,6 +704,24 @@ int main(int argc, char **argv) {
           BM_gemv, f, xi8)
           ->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMicrosecond)
           ->MinTime(0.3)->UseRealTime();
+  }
+  for (bool int8 : {false, true})
+    benchmark::RegisterBenchmark(int8 ? "peak/int8_vnni" : "peak/fp32_fma",
+                                 BM_peak, int8)
+        ->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)
+        ->MinTime(0.2)->UseRealTime();
+  for (const char *w : {"mxfp4", "nvfp4", "mxint4", "mxint8"}) {
+    const Format &f = *std::find_if(std::begin(kFormats), std::end(kFormats),
+                                    [&](const Format &g) { return std::string(g.name) == w; });
+    for (int m : {16, 128, 512})
+      for (bool xi8 : {false, true})
+        benchmark::RegisterBenchmark(
+            (std::string("gemm/") + w + (xi8 ? "_x_mxint8" : "_x_f32") +
+             "_m" + std::to_string(m))
+                .c_str(),
+            BM_gemm, f, xi8, m)
+            ->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)
+            ->MinTime(0.3)->UseRealTime();
   }
   for (int block : {32, 4096})
     benchmark::RegisterBenchmark(

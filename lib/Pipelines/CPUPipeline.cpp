@@ -62,6 +62,9 @@ LogicalResult qf::buildQFCPUPipeline(
   qf::ConvertQFToVectorPassOptions qfOpts;
   qfOpts.vectorWidth = options.vectorWidth;
   qfOpts.x86Avx512 = avx512;
+  qfOpts.x86Vnni = avx512 && target->avx512vnni;
+  qfOpts.intDot = options.intDot;
+  qfOpts.intDotMinRows = options.intDotMinRows;
   pm.addPass(qf::createConvertQFToVectorPass(qfOpts));
   if (options.outParams)
     pm.addPass(qf::createCopyRepeatedResultsPass());

@@ -172,9 +172,12 @@ llvm::Expected<qf::CPUTarget> qf::resolveCPUTarget(llvm::StringRef cpu,
   result.features = llvm::join(all, ",");
 
   // checkFeatures aborts on a feature the architecture lacks: ask only x86.
-  if (arch->isFeature("avx512f"))
-    result.avx512f =
-        arch->subtarget(result.cpu, result.features)->checkFeatures("+avx512f");
+  if (arch->isFeature("avx512f")) {
+    auto sub = arch->subtarget(result.cpu, result.features);
+    result.avx512f = sub->checkFeatures("+avx512f");
+    result.avx512vnni =
+        result.avx512f && sub->checkFeatures("+avx512vnni,+avx512vl");
+  }
   return result;
 }
 

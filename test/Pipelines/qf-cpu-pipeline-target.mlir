@@ -19,7 +19,7 @@
 // V3: llvm.func @__qf_kernel_0({{.*}}) -> {{.*}} attributes {sym_visibility = "private", target_cpu = "x86-64-v3", target_features = #llvm.target_features<[]>} {
 // V3: llvm.func @__qf_kernel_1({{.*}}) -> {{.*}} attributes {sym_visibility = "private", target_cpu = "x86-64-v3", target_features = #llvm.target_features<[]>} {
 // NOTABLE-NOT: dense<[0.000000e+00, 5.000000e-01, 1.000000e+00
-// V3-PIPE: convert-qf-to-vector{vector-width=16 x86-avx512=false}
+// V3-PIPE: convert-qf-to-vector{int-dot=true int-dot-min-rows=16 vector-width=16 x86-avx512=false x86-vnni=false}
 // V3-PIPE: enable-x86vector=false
 // V3-PIPE: qf-set-cpu-target{target-cpu=x86-64-v3 target-features=}
 
@@ -33,7 +33,7 @@
 // RUN: qf-opt %s --qf-cpu-pipeline="target-cpu=x86-64-v4" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=V4-PIPE
 // V4: llvm.func @gemv({{.*}}) -> {{.*}} attributes {target_cpu = "x86-64-v4", target_features = #llvm.target_features<[]>} {
 // V4: dense<[0.000000e+00, 5.000000e-01, 1.000000e+00, 1.500000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 6.000000e+00, -0.000000e+00, -5.000000e-01, -1.000000e+00, -1.500000e+00, -2.000000e+00, -3.000000e+00, -4.000000e+00, -6.000000e+00]> : vector<16xf32>
-// V4-PIPE: convert-qf-to-vector{vector-width=16 x86-avx512=true}
+// V4-PIPE: convert-qf-to-vector{int-dot=true int-dot-min-rows=16 vector-width=16 x86-avx512=true x86-vnni=false}
 // V4-PIPE: enable-x86vector=true
 // V4-PIPE: qf-set-cpu-target{target-cpu=x86-64-v4 target-features=}
 
@@ -41,7 +41,7 @@
 // unchanged.
 // RUN: qf-opt %s --qf-cpu-pipeline="target-cpu=x86-64-v4 avx512=false" | FileCheck %s --check-prefix=NOTABLE
 // RUN: qf-opt %s --qf-cpu-pipeline="target-cpu=x86-64-v4 avx512=false" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=V4-OFF-PIPE
-// V4-OFF-PIPE: convert-qf-to-vector{vector-width=16 x86-avx512=false}
+// V4-OFF-PIPE: convert-qf-to-vector{int-dot=true int-dot-min-rows=16 vector-width=16 x86-avx512=false x86-vnni=false}
 // V4-OFF-PIPE: enable-x86vector=false
 // V4-OFF-PIPE: qf-set-cpu-target{target-cpu=x86-64-v4 target-features=}
 
@@ -51,23 +51,29 @@
 // RUN: qf-opt %s --qf-cpu-pipeline="target-cpu=znver4 target-features=-avx512f" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=ZN4-PIPE
 // RUN: qf-opt %s --qf-cpu-pipeline='target-cpu=x86-64-v3 target-features="+avx512bw" avx512=true' --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=BW-PIPE
 // ZN4: llvm.func @gemv({{.*}}) -> {{.*}} attributes {target_cpu = "znver4", target_features = #llvm.target_features<["-avx512f"]>} {
-// ZN4-PIPE: convert-qf-to-vector{vector-width=16 x86-avx512=false}
+// ZN4-PIPE: convert-qf-to-vector{int-dot=true int-dot-min-rows=16 vector-width=16 x86-avx512=false x86-vnni=false}
 // ZN4-PIPE: qf-set-cpu-target{target-cpu=znver4 target-features=-avx512f}
-// BW-PIPE: convert-qf-to-vector{vector-width=16 x86-avx512=true}
+// BW-PIPE: convert-qf-to-vector{int-dot=true int-dot-min-rows=16 vector-width=16 x86-avx512=true x86-vnni=false}
 // BW-PIPE: qf-set-cpu-target{target-cpu=x86-64-v3 target-features=+avx512bw}
 
 // The default is the host: its CPU name, then its features where they
 // differ from that CPU's; AVX-512 kernels exactly when it has avx512f.
 // Requested features come last, so they win over the host's.
+// RUN: qf-opt %s --qf-cpu-pipeline="target-cpu=znver4" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=ZN4-VNNI
+// RUN: qf-opt %s --qf-cpu-pipeline="target-cpu=znver4 int-dot=false" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=NO-INT-DOT
+// A target with AVX512-VNNI (Zen 4) gets vpdpbusd for the integer GEMM;
+// int-dot=false keeps the f32 tiles.
+// ZN4-VNNI: convert-qf-to-vector{int-dot=true int-dot-min-rows=16 vector-width=16 x86-avx512=true x86-vnni=true}
+// NO-INT-DOT: convert-qf-to-vector{int-dot=false int-dot-min-rows=16 vector-width=16 x86-avx512=true x86-vnni=true}
 // RUN: qf-opt %s --qf-cpu-pipeline | FileCheck %s --check-prefix=HOST
 // RUN: qf-opt %s --qf-cpu-pipeline --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=%if host-avx512f %{HOST512%} %else %{HOSTNO512%}
 // RUN: qf-opt %s --qf-cpu-pipeline="target-cpu=native" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=%if host-avx512f %{HOST512%} %else %{HOSTNO512%}
 // RUN: qf-opt %s --qf-cpu-pipeline="target-features=+avx2,+fma,-avx512f" | FileCheck %s --check-prefix=HOST-NO512
 // RUN: qf-opt %s --qf-cpu-pipeline="target-features=+avx2,+fma,-avx512f" | FileCheck %s --check-prefix=NOTABLE
 // HOST: llvm.func @gemv({{.*}}) -> {{.*}} attributes {target_cpu = "{{[a-z0-9-]+}}", target_features = #llvm.target_features<[{{.*}}]>} {
-// HOST512: convert-qf-to-vector{vector-width=16 x86-avx512=true}
+// HOST512: convert-qf-to-vector{int-dot=true int-dot-min-rows=16 vector-width=16 x86-avx512=true x86-vnni={{true|false}}}
 // HOST512: enable-x86vector=true
-// HOSTNO512: convert-qf-to-vector{vector-width=16 x86-avx512=false}
+// HOSTNO512: convert-qf-to-vector{int-dot=true int-dot-min-rows=16 vector-width=16 x86-avx512=false x86-vnni=false}
 // HOSTNO512: enable-x86vector=false
 // HOST-NO512: llvm.func @gemv({{.*}}) -> {{.*}} attributes {target_cpu = "{{[a-z0-9-]+}}", target_features = #llvm.target_features<[{{.*}}"+avx2", "+fma", "-avx512f"]>} {
 

@@ -29,6 +29,14 @@ def ConvertQFToVectorPass : Pass<"convert-qf-to-vector", "::mlir::ModuleOp"> {
     ```sh
     qf-opt model.mlir --convert-qf-to-vector="vector-width=16 x86-avx512"
     ```
+
+    With `int-dot` (default), a `qf.matmul` whose operands both hold
+    integer-valued codes (8-bit integer activations against 8- or 4-bit
+    integer or E2M1 weights, byte block scales along K) computes each
+    block's dot product exactly in i32 and scales it once per block pair
+    (docs/cpu-lowering.md, "Integer dot products"). With `x86-vnni` those
+    dot products are `vpdpbusd` (`llvm.x86.avx512.vpdpbusd.*`); without it,
+    portable vector arithmetic with the same bits.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
@@ -42,7 +50,16 @@ def ConvertQFToVectorPass : Pass<"convert-qf-to-vector", "::mlir::ModuleOp"> {
            "f32 lanes per vector (16 for AVX-512, 8 for AVX2)">,
     Option<"x86Avx512", "x86-avx512", "bool", "false",
            "decode 4-bit codes with 16-entry table lookups, one vpermps "
-           "each on AVX-512 (the same bits as the arithmetic decode)">
+           "each on AVX-512 (the same bits as the arithmetic decode)">,
+    Option<"x86Vnni", "x86-vnni", "bool", "false",
+           "emit the integer dot products of the int-dot GEMM as AVX512-VNNI "
+           "vpdpbusd (the same bits as the portable arithmetic)">,
+    Option<"intDot", "int-dot", "bool", "true",
+           "qf.matmul of integer-valued codes (8-bit integer activations, "
+           "integer or E2M1 weights) with exact per-block i32 dot products">,
+    Option<"intDotMinRows", "int-dot-min-rows", "int64_t", "16",
+           "the fewest lhs rows (static M) that take the int-dot kernel (it "
+           "repacks the rhs per call); dynamic M only when at most 1">
   ];
 }
 

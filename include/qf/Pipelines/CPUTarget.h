@@ -17,6 +17,9 @@ struct CPUTarget {
   std::string features;
   /// Whether the resolved feature set has AVX-512 Foundation.
   bool avx512f = false;
+  /// Whether it also has AVX512-VNNI with AVX512VL (vpdpbusd on 512- and
+  /// 256-bit vectors).
+  bool avx512vnni = false;
 };
 
 /// Resolves and checks a CPU for the architecture this process runs on (the

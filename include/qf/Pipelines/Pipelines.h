@@ -54,6 +54,19 @@ struct QFCPUPipelineOptions
                                      "when the target has avx512f, and "
                                      "avx512=true without it is an error"),
                       llvm::cl::init(false)};
+  Option<bool> intDot{
+      *this, "int-dot",
+      llvm::cl::desc("qf.matmul of integer-valued codes (8-bit integer "
+                     "activations, integer or E2M1 weights) as exact i32 "
+                     "block dot products (vpdpbusd when avx512 is on and the "
+                     "target has AVX512-VNNI; the same bits without)"),
+      llvm::cl::init(true)};
+  Option<int64_t> intDotMinRows{
+      *this, "int-dot-min-rows",
+      llvm::cl::desc("the fewest lhs rows (static M) that take the int-dot "
+                     "kernel, which repacks the rhs on every call; dynamic M "
+                     "only when at most 1"),
+      llvm::cl::init(16)};
 };
 
 /// Tensors with qf ops -> LLVM dialect: qf kernels, bufferization,

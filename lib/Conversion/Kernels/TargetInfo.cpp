@@ -3,6 +3,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/ManagedStatic.h"
 #include "llvm/Support/Mutex.h"
@@ -25,6 +26,26 @@ void qf::TargetInfo::emitParallelLoop(
                           [&](OpBuilder &nb, Location, ValueRange ivs) {
                             body(nb, ivs);
                           });
+}
+
+Value qf::TargetInfo::emitDotU8S8(OpBuilder &b, Location loc, Operation *,
+                                  Value acc, Value u, Value s) const {
+  auto accT = cast<VectorType>(acc.getType());
+  int64_t l = accT.getNumElements();
+  auto wide = VectorType::get({4 * l}, b.getI32Type());
+  Value p = arith::MulIOp::create(b, loc, arith::ExtUIOp::create(b, loc, wide, u),
+                                  arith::ExtSIOp::create(b, loc, wide, s));
+  // Lane i adds products 4i..4i+3: four strided shuffles (no
+  // multi_reduction, whose lowering leaves ub.poison behind).
+  Value sum = acc;
+  for (int64_t t = 0; t < 4; ++t) {
+    SmallVector<int64_t> idx;
+    for (int64_t i = 0; i < l; ++i)
+      idx.push_back(4 * i + t);
+    sum = arith::AddIOp::create(b, loc, sum,
+                                vector::ShuffleOp::create(b, loc, p, p, idx));
+  }
+  return sum;
 }
 
 LogicalResult qf::TargetInfo::checkLowerable(Operation *op,

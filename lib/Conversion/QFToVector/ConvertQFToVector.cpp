@@ -40,7 +40,8 @@ struct ConvertQFToVectorPass final
           << " is not supported; expected a power of two in 1..64";
       return signalPassFailure();
     }
-    qf::CPUTargetInfo cpu(vectorWidth, x86Avx512);
+    qf::CPUTargetInfo cpu(vectorWidth, x86Avx512, x86Vnni, intDot,
+                          intDotMinRows);
 
     // Fused ops the CPU kernels do not run in one piece become their
     // unfused program first (same bits).

@@ -50,6 +50,9 @@ struct Plan {
   Value out;          ///< output buffer [batch?, M, N]
   /// 4-bit B along K: emitNibbleTile (see there) instead of emitTile.
   bool nibbles = false;
+  /// Integer codes on both sides: the whole product by emitIntDotProducts
+  /// (MatmulIntDot.cpp) instead of tiles (set by chooseIntDot).
+  bool intDot = false;
   const qf::TargetInfo *target = nullptr; ///< decode hooks (4-bit lookups)
   /// Epilogue: outputs go to a band buffer [rows, N] (1-D, rows from
   /// scratchRow0) instead of `out`; transposed: [columns, M], columns from
@@ -77,6 +80,15 @@ void emitNibbleTile(mlir::OpBuilder &b, mlir::Location loc, const Plan &p,
 void emitLoop(mlir::OpBuilder &b, mlir::Location loc, const Plan &p,
               Value batches, Value mLo, Value mTiles, int64_t mt, Value nLo,
               Value nTiles, int64_t nt);
+
+/// Whether lhs * rhs^T can take the integer dot-product kernel (8-bit
+/// integer lhs; 8/4-bit integer or E2M1 rhs; byte block scales along K of
+/// both; K static); sets p.intDot.
+bool chooseIntDot(Plan &p, unsigned vectorWidth);
+/// The whole product of an intDot plan into p.out ([batch,] M x N).
+void emitIntDotProducts(mlir::OpBuilder &b, mlir::Location loc, const Plan &p,
+                        Value batches, Value m, Value n,
+                        const qf::TargetInfo &target);
 
 } // namespace qf::cpu
 

@@ -360,16 +360,20 @@ SmallVector<Value> resultDynSizes(const Contraction &c, RankedTensorType t,
 }
 
 /// qf.matmul: one parallel loop of tiles per (M part, N part).
-Value emitProducts(OpBuilder &b, Contraction &c, RankedTensorType resultT) {
+Value emitProducts(OpBuilder &b, Contraction &c, RankedTensorType resultT,
+                   const qf::TargetInfo &target) {
   Location loc = c.loc;
   Ix ix{b, loc};
   auto outT = MemRefType::get(resultT.getShape(), b.getF32Type());
   c.p.out = memref::AllocOp::create(b, loc, outT,
                                     resultDynSizes(c, resultT, true),
                                     b.getI64IntegerAttr(64));
-  for (const Part &pm : splitTiles(ix, c.m, c.mt))
-    for (const Part &pn : splitTiles(ix, c.n, c.nt))
-      emitLoop(b, loc, c.p, c.batch.v, pm.lo, pm.tiles, pm.t, pn.lo, pn.tiles,
+  if (c.p.intDot)
+    emitIntDotProducts(b, loc, c.p, c.batch.v, c.m.v, c.n.v, target);
+  else
+    for (const Part &pm : splitTiles(ix, c.m, c.mt))
+      for (const Part &pn : splitTiles(ix, c.n, c.nt))
+        emitLoop(b, loc, c.p, c.batch.v, pm.lo, pm.tiles, pm.t, pn.lo, pn.tiles,
                pn.t);
   return bufferization::ToTensorOp::create(b, loc, resultT, c.p.out,
                                            /*restrict=*/true,
@@ -637,8 +641,15 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
                          rhsStorage, rhs2Storage, resultT, target);
   if (failed(c))
     return failure();
-  if (!ep)
-    return SmallVector<Value>{emitProducts(rewriter, *c, resultT)};
+  if (!ep) {
+    // Integer codes on both sides: exact i32 block sums (MatmulIntDot.cpp).
+    int64_t minRows = target.getIntDotMinRows();
+    bool enoughRows = ShapedType::isDynamic(c->m.s) ? minRows <= 1
+                                                     : c->m.s >= minRows;
+    if (target.useIntDot() && enoughRows)
+      chooseIntDot(c->p, target.getVectorWidth());
+    return SmallVector<Value>{emitProducts(rewriter, *c, resultT, target)};
+  }
   return emitBandEpilogue(rewriter, *c, *ep, resultT, target);
 }
 

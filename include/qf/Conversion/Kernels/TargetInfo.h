@@ -60,6 +60,17 @@ public:
   /// instead of integer arithmetic. Both give the same bits.
   virtual bool hasFastLookup16(int64_t lanes) const { return false; }
 
+  /// acc + d where d[i] = sum_{t<4} zext(u[4i+t]) * sext(s[4i+t]): the
+  /// four-byte integer dot product of the integer GEMM path (acc:
+  /// vector<L x i32>, u and s: vector<4L x i8>). Exact in i32 for any
+  /// operands, so every implementation gives the same bits. The default is
+  /// portable vector arithmetic; a target with a dot-product instruction
+  /// (x86 VNNI vpdpbusd) emits that instead, declaring what it needs in
+  /// `module` (the module the kernel is built in).
+  virtual mlir::Value emitDotU8S8(mlir::OpBuilder &b, mlir::Location loc,
+                                  mlir::Operation *module, mlir::Value acc,
+                                  mlir::Value u, mlir::Value s) const;
+
   /// Emits a loop nest over [0, ubs) (step 1) whose iterations are
   /// independent and may run concurrently; `body` builds one iteration at
   /// the builder's insertion point and must not add a terminator. The

@@ -15,14 +15,27 @@ namespace qf {
 /// the CPU has AVX-512 (vpermps).
 class CPUTargetInfo final : public TargetInfo {
 public:
-  CPUTargetInfo(unsigned vectorWidth, bool x86Avx512)
-      : vectorWidth(vectorWidth), x86Avx512(x86Avx512) {}
+  CPUTargetInfo(unsigned vectorWidth, bool x86Avx512, bool x86Vnni = false,
+                bool intDot = true, int64_t intDotMinRows = 16)
+      : vectorWidth(vectorWidth), x86Avx512(x86Avx512), x86Vnni(x86Vnni),
+        intDot(intDot), intDotMinRows(intDotMinRows) {}
 
   llvm::StringRef getName() const override { return "CPU"; }
   unsigned getVectorWidth() const override { return vectorWidth; }
   bool hasFastLookup16(int64_t lanes) const override {
     return x86Avx512 && (lanes == 8 || lanes == 16);
   }
+  /// vpdpbusd (AVX512-VNNI) where enabled, else the portable default.
+  mlir::Value emitDotU8S8(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Operation *module, mlir::Value acc,
+                          mlir::Value u, mlir::Value s) const override;
+  /// Whether qf.matmul of integer-valued codes takes the integer
+  /// dot-product kernel (MatmulIntDot.cpp) where it applies.
+  bool useIntDot() const { return intDot; }
+  /// The fewest lhs rows (static M) for which it does: the kernel repacks
+  /// the rhs on every call, which a GEMV does not pay back. Dynamic M
+  /// takes it only when this is at most 1.
+  int64_t getIntDotMinRows() const { return intDotMinRows; }
   Support supportsRowEncode(qf::QTensorType t,
                             bool staticScales) const override;
   Support supports(mlir::Operation *op) const override;
@@ -30,6 +43,9 @@ public:
 private:
   unsigned vectorWidth;
   bool x86Avx512;
+  bool x86Vnni;
+  bool intDot;
+  int64_t intDotMinRows;
 };
 
 /// Registers the CPU target as "cpu" (qf::createTarget), with AVX-512

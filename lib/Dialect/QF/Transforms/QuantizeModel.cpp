@@ -349,8 +349,18 @@ struct QuantizeModelPass final
     }
     FailureOr<qf::FormatAttr> wf =
         parseFormat("weight-format", weightFormat, false);
+    // `auto`: 8-bit integer activations where the weights' codes are
+    // integer-valued (integers, E2M1), so that the CPU GEMM sums exact i32
+    // block dot products (docs/cpu-lowering.md); mxfp8 otherwise.
+    std::string actText = activationFormat;
+    if (actText == "auto" && succeeded(wf)) {
+      qf::numerics::ElementFormat e = wf->toNumerics().elem;
+      actText = e.isInt() || e == qf::numerics::ElementFormat::f4E2M1FN()
+                    ? "mxint8"
+                    : "mxfp8";
+    }
     FailureOr<qf::FormatAttr> af =
-        parseFormat("activation-format", activationFormat, true);
+        parseFormat("activation-format", actText, true);
     if (failed(wf) || failed(af))
       return signalPassFailure();
     if (argWeightFormat != "weight" && argWeightFormat != "activation") {

@@ -49,6 +49,14 @@ def QuantizeModelPass : Pass<"qf-quantize-model", "::mlir::ModuleOp"> {
     * The first operand A (and a B that is neither) is quantized at run time
       in `activation-format`; `none` keeps it in f32 (weight-only), and a
       contraction without a weight is then left alone with a remark.
+      `auto` picks `mxint8` when the weight format's codes are
+      integer-valued (integers, E2M1: mxint8/6/4, nvint4, mxfp4, nvfp4),
+      which lets the CPU kernel sum exact integer block dot products, and
+      `mxfp8` otherwise. The default stays `mxfp8` (the outputs of existing
+      programs do not change). MXINT8 keeps 7 significant bits of a block's
+      largest values against MXFP8's 4, but fixed-point steps for the small
+      ones: compare with `qf-report` before choosing it for activations with
+      a wide range inside a block.
     * A non-zero accumulator (`outs` not a zero `linalg.fill`) is added back
       with `linalg.add`.
     * When the block size does not divide K, A and B are zero-padded along K
@@ -93,7 +101,9 @@ def QuantizeModelPass : Pass<"qf-quantize-model", "::mlir::ModuleOp"> {
            "format of weights: a preset name or a #qf.format<...>">,
     Option<"activationFormat", "activation-format", "std::string",
            "\"mxfp8\"",
-           "format of run-time operands, or `none` for weight-only">,
+           "format of run-time operands, `none` for weight-only, or `auto`: "
+           "mxint8 for integer or E2M1 weights (the CPU's integer "
+           "dot-product GEMM), mxfp8 otherwise">,
     Option<"include", "include", "std::string", "\"\"",
            "only contractions whose op name, location, qf.name or observed "
            "result name matches this regex">,
