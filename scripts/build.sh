@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Configures (once) and builds qf into build/ with clang-22 and ninja;
-# QF_BUILD_DIR picks another folder, QF_CMAKE_ARGS adds configure options.
+# QF_BUILD_DIR picks another folder, QF_CMAKE_ARGS adds configure options,
+# QF_BUILD_TARGETS limits the build to some targets.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${QF_BUILD_DIR:-$root/build}"
@@ -13,4 +14,5 @@ if [ ! -f "$build/build.ninja" ]; then
     -DMLIR_DIR="$llvm/lib/cmake/mlir" \
     -DLLVM_EXTERNAL_LIT="$llvm/bin/lit" ${QF_CMAKE_ARGS:-} >/dev/null
 fi
-cmake --build "$build" -- -j"${QF_JOBS:-$(nproc)}"
+cmake --build "$build" ${QF_BUILD_TARGETS:+--target $QF_BUILD_TARGETS} \
+  -- -j"${QF_JOBS:-$(nproc)}"
