@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -66,8 +67,14 @@ LogicalResult qf::buildQFCPUPipeline(
   qfOpts.intDot = options.intDot;
   qfOpts.intDotMinRows = options.intDotMinRows;
   pm.addPass(qf::createConvertQFToVectorPass(qfOpts));
-  if (options.outParams)
+  if (options.outParams) {
+    // After CSE: two equal results (e.g. two identical linalg.fill) become
+    // one value only there, and a buffer returned twice crashes
+    // buffer-results-to-out-params.
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
     pm.addPass(qf::createCopyRepeatedResultsPass());
+  }
 
   // The rest is upstream; written as pipeline text so that a user can read
   // and reproduce each step with mlir-opt.

@@ -47,3 +47,17 @@ func.func private @inner(%x: tensor<8x64xf32>)
     -> (tensor<8x64xf32>, tensor<8x64xf32>) {
   return %x, %x : tensor<8x64xf32>, tensor<8x64xf32>
 }
+
+// Two equal results that only CSE makes one value (two identical fills):
+// the copy pass runs after CSE, so out-params gets two buffers.
+// PIPE-LABEL: llvm.func @two_fills
+// PIPE: llvm.intr.memcpy
+// PIPE: llvm.return
+func.func @two_fills() -> (tensor<4x16xf32>, tensor<4x16xf32>) {
+  %z = arith.constant 0.0 : f32
+  %e0 = tensor.empty() : tensor<4x16xf32>
+  %a = linalg.fill ins(%z : f32) outs(%e0 : tensor<4x16xf32>) -> tensor<4x16xf32>
+  %e1 = tensor.empty() : tensor<4x16xf32>
+  %b = linalg.fill ins(%z : f32) outs(%e1 : tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %a, %b : tensor<4x16xf32>, tensor<4x16xf32>
+}

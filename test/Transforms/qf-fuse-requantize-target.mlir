@@ -8,7 +8,7 @@
 // RUN: not qf-opt %s --qf-fuse-requantize="target=tpu" 2>&1 | FileCheck %s --check-prefix=BAD
 // RUN: not qf-opt %s --qf-fuse-requantize="vector-width=12" 2>&1 | FileCheck %s --check-prefix=BADW
 
-// BAD: error: qf-fuse-requantize: unknown target 'tpu'; registered: cpu
+// BAD: error: qf-fuse-requantize: unknown target 'tpu'; registered: cpu nvvm
 // BADW: error: qf-fuse-requantize: vector width 12 is not a power of two in 1..64
 
 !a8 = !qf.tensor<8x64xf32, mxfp8, axis = 1>

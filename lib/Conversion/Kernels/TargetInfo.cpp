@@ -4,12 +4,15 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/ManagedStatic.h"
 #include "llvm/Support/Mutex.h"
 
 #include <mutex>
 #include <numeric>
+#include <string>
+#include <vector>
 
 using namespace mlir;
 
@@ -84,8 +87,13 @@ qf::createTarget(StringRef name, unsigned vectorWidth, std::string &error) {
   auto it = registry->factories.find(name);
   if (it == registry->factories.end()) {
     error = "unknown target '" + name.str() + "'; registered:";
+    // Sorted: StringMap's order depends on the hash table.
+    std::vector<std::string> names;
     for (const auto &e : registry->factories)
-      error += " " + e.getKey().str();
+      names.push_back(e.getKey().str());
+    llvm::sort(names);
+    for (const std::string &n : names)
+      error += " " + n;
     return nullptr;
   }
   return it->second(vectorWidth);
