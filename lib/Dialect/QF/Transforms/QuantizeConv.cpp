@@ -180,22 +180,6 @@ bool isZeroFill(Value init) {
          f.getValue().isZero();
 }
 
-/// [d0..dn) grouped as [sizes[0] dims][sizes[1] dims]..., empty groups
-/// skipped.
-SmallVector<ReassociationIndices> groupsOf(ArrayRef<size_t> sizes) {
-  SmallVector<ReassociationIndices> r;
-  int64_t next = 0;
-  for (size_t s : sizes) {
-    if (!s)
-      continue;
-    ReassociationIndices g;
-    for (size_t i = 0; i < s; ++i)
-      g.push_back(next++);
-    r.push_back(g);
-  }
-  return r;
-}
-
 /// Zero-pads the last dimension of `v` to `to` (exact: zeros add nothing to
 /// products, block maxima or the tensor amax).
 Value padLast(OpBuilder &b, Location loc, Value v, int64_t to) {
@@ -291,6 +275,22 @@ Value buildPatches(OpBuilder &b, Location loc, linalg::LinalgOp op,
 }
 
 } // namespace
+
+/// [d0..dn) grouped as [sizes[0] dims][sizes[1] dims]..., empty groups
+/// skipped.
+SmallVector<ReassociationIndices> groupsOf(ArrayRef<size_t> sizes) {
+  SmallVector<ReassociationIndices> r;
+  int64_t next = 0;
+  for (size_t s : sizes) {
+    if (!s)
+      continue;
+    ReassociationIndices g;
+    for (size_t i = 0; i < s; ++i)
+      g.push_back(next++);
+    r.push_back(g);
+  }
+  return r;
+}
 
 LogicalResult rewriteConvolution(linalg::LinalgOp op,
                                  const RewriteOptions &o) {

@@ -53,20 +53,7 @@ bool isIdentityGrouping(ArrayRef<ReassociationIndices> groups) {
                       [](const ReassociationIndices &g) { return g.size() == 1; });
 }
 
-/// Builds [0..n0), [n0..n0+n1), ... skipping empty groups.
-SmallVector<ReassociationIndices> groupsOf(ArrayRef<size_t> sizes) {
-  SmallVector<ReassociationIndices> r;
-  int64_t next = 0;
-  for (size_t s : sizes) {
-    if (!s)
-      continue;
-    ReassociationIndices g;
-    for (size_t i = 0; i < s; ++i)
-      g.push_back(next++);
-    r.push_back(g);
-  }
-  return r;
-}
+using qf::quantize_model::groupsOf;
 
 /// Matches the supported operand layouts; returns the reason otherwise.
 FailureOr<Contraction> matchContraction(linalg::LinalgOp op, std::string &why) {

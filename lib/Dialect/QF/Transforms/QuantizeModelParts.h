@@ -32,6 +32,11 @@ struct RewriteOptions {
 /// print-op-on-diagnostic): printing hundreds of large ops costs seconds.
 mlir::InFlightDiagnostic remark(mlir::Operation *op, bool printOp);
 
+/// [d0..dn) grouped as [sizes[0] dims][sizes[1] dims]..., empty groups
+/// skipped: the reassociation of a collapse to one dim per group.
+llvm::SmallVector<mlir::ReassociationIndices>
+groupsOf(llvm::ArrayRef<size_t> sizes);
+
 /// Whether `op` is a convolution the pass considers: the convolution
 /// interface with a multiply-accumulate body (pooling is not one).
 bool isConvolution(mlir::linalg::LinalgOp op);
