@@ -9,13 +9,9 @@
 //===----------------------------------------------------------------------===//
 #include "qf/Conversion/QFToNVVM/QFToNVVM.h"
 
-#include "qf/Conversion/Kernels/Decompose.h"
 #include "qf/Conversion/Passes.h"
 #include "qf/Dialect/QF/IR/QF.h"
 
-#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
-#include "mlir/Transforms/DialectConversion.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace qf {
 #define GEN_PASS_DEF_CONVERTQFTONVVMPASS
@@ -30,7 +26,6 @@ struct ConvertQFToNVVMPass final
   using Base::Base;
 
   void runOnOperation() override {
-    MLIRContext *ctx = &getContext();
     ModuleOp module = getOperation();
     std::optional<qf::NVVMChip> c = qf::NVVMChip::parse(chip);
     if (!c) {
@@ -70,46 +65,7 @@ struct ConvertQFToNVVMPass final
     if (failed(qf::checkNVVMRequests(module, gpu, opts)))
       return signalPassFailure();
 
-    // Fused ops the kernels do not run in one piece become their unfused
-    // program first (same bits).
-    {
-      RewritePatternSet decompose(ctx);
-      qf::populateQFDecomposeFusedOpsPatterns(decompose, gpu);
-      GreedyRewriteConfig config;
-      config.enableFolding(false).enableConstantCSE(false).setRegionSimplificationLevel(
-          GreedySimplifyRegionLevel::Disabled);
-      if (failed(applyPatternsGreedily(module, std::move(decompose), config)))
-        return signalPassFailure();
-    }
-
-    qf::QFStorageTypeConverter converter;
-    RewritePatternSet patterns(ctx);
-    qf::populateQFQuantizeToVectorPatterns(converter, patterns, gpu);
-    qf::populateQFHadamardToVectorPatterns(patterns, gpu);
-    qf::populateQFMatmulToVectorPatterns(converter, patterns,
-                                         gpu.getTileTarget());
-    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
-                                                                   converter);
-    populateCallOpTypeConversionPattern(patterns, converter);
-    populateReturnOpTypeConversionPattern(patterns, converter);
-
-    ConversionTarget target(*ctx);
-    target.addIllegalDialect<qf::QFDialect>();
-    target.addLegalDialect<arith::ArithDialect, bufferization::BufferizationDialect,
-                           gpu::GPUDialect, linalg::LinalgDialect,
-                           math::MathDialect, memref::MemRefDialect,
-                           NVVM::NVVMDialect,
-                           scf::SCFDialect, tensor::TensorDialect,
-                           vector::VectorDialect>();
-    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
-      return converter.isSignatureLegal(op.getFunctionType()) &&
-             converter.isLegal(&op.getBody());
-    });
-    target.addDynamicallyLegalOp<func::CallOp, func::ReturnOp>(
-        [&](Operation *op) { return converter.isLegal(op); });
-    target.markUnknownOpDynamicallyLegal(
-        [&](Operation *op) { return converter.isLegal(op); });
-    if (failed(applyFullConversion(module, target, std::move(patterns))))
+    if (failed(qf::lowerQFToKernels(module, gpu, gpu.getTileTarget())))
       return signalPassFailure();
 
     if (failed(qf::mapParallelLoopsToGPU(module, threadsPerBlock)))

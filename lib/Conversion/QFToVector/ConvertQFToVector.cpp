@@ -26,13 +26,54 @@ qf::QFStorageTypeConverter::QFStorageTypeConverter() {
   });
 }
 
+mlir::LogicalResult qf::lowerQFToKernels(ModuleOp module,
+                                         const TargetInfo &target,
+                                         const CPUTargetInfo &tiles) {
+  MLIRContext *ctx = module.getContext();
+  {
+    RewritePatternSet decompose(ctx);
+    qf::populateQFDecomposeFusedOpsPatterns(decompose, target);
+    // Only the rewrites: no folding or region simplification of the rest.
+    GreedyRewriteConfig config;
+    config.enableFolding(false).enableConstantCSE(false).setRegionSimplificationLevel(
+        GreedySimplifyRegionLevel::Disabled);
+    if (failed(applyPatternsGreedily(module, std::move(decompose), config)))
+      return failure();
+  }
+
+  qf::QFStorageTypeConverter converter;
+  RewritePatternSet patterns(ctx);
+  qf::populateQFQuantizeToVectorPatterns(converter, patterns, target);
+  qf::populateQFHadamardToVectorPatterns(patterns, target);
+  qf::populateQFMatmulToVectorPatterns(converter, patterns, tiles);
+  populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                 converter);
+  populateCallOpTypeConversionPattern(patterns, converter);
+  populateReturnOpTypeConversionPattern(patterns, converter);
+
+  ConversionTarget legal(*ctx);
+  legal.addIllegalDialect<qf::QFDialect>();
+  legal.addLegalDialect<arith::ArithDialect, bufferization::BufferizationDialect,
+                        linalg::LinalgDialect, math::MathDialect,
+                        memref::MemRefDialect, scf::SCFDialect,
+                        tensor::TensorDialect, vector::VectorDialect>();
+  legal.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
+    return converter.isSignatureLegal(op.getFunctionType()) &&
+           converter.isLegal(&op.getBody());
+  });
+  legal.addDynamicallyLegalOp<func::CallOp, func::ReturnOp>(
+      [&](Operation *op) { return converter.isLegal(op); });
+  legal.markUnknownOpDynamicallyLegal(
+      [&](Operation *op) { return converter.isLegal(op); });
+  return applyFullConversion(module, legal, std::move(patterns));
+}
+
 namespace {
 struct ConvertQFToVectorPass final
     : qf::impl::ConvertQFToVectorPassBase<ConvertQFToVectorPass> {
   using Base::Base;
 
   void runOnOperation() override {
-    MLIRContext *ctx = &getContext();
     if (vectorWidth < 1 || (vectorWidth & (vectorWidth - 1)) ||
         vectorWidth > 64) {
       getOperation().emitError()
@@ -43,46 +84,7 @@ struct ConvertQFToVectorPass final
     qf::CPUTargetInfo cpu(vectorWidth, x86Avx512, x86Vnni, intDot,
                           intDotMinRows);
 
-    // Fused ops the CPU kernels do not run in one piece become their
-    // unfused program first (same bits).
-    {
-      RewritePatternSet decompose(ctx);
-      qf::populateQFDecomposeFusedOpsPatterns(decompose, cpu);
-      // Only the rewrites: no folding or region simplification of the rest.
-      GreedyRewriteConfig config;
-      config.enableFolding(false).enableConstantCSE(false).setRegionSimplificationLevel(
-          GreedySimplifyRegionLevel::Disabled);
-      if (failed(applyPatternsGreedily(getOperation(), std::move(decompose),
-                                       config)))
-        return signalPassFailure();
-    }
-
-    qf::QFStorageTypeConverter converter;
-    RewritePatternSet patterns(ctx);
-    qf::populateQFQuantizeToVectorPatterns(converter, patterns, cpu);
-    qf::populateQFHadamardToVectorPatterns(patterns, cpu);
-    qf::populateQFMatmulToVectorPatterns(converter, patterns, cpu);
-    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
-                                                                   converter);
-    populateCallOpTypeConversionPattern(patterns, converter);
-    populateReturnOpTypeConversionPattern(patterns, converter);
-
-    ConversionTarget target(*ctx);
-    target.addIllegalDialect<qf::QFDialect>();
-    target.addLegalDialect<arith::ArithDialect, bufferization::BufferizationDialect,
-                           linalg::LinalgDialect, math::MathDialect,
-                           memref::MemRefDialect, scf::SCFDialect,
-                           tensor::TensorDialect, vector::VectorDialect>();
-    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
-      return converter.isSignatureLegal(op.getFunctionType()) &&
-             converter.isLegal(&op.getBody());
-    });
-    target.addDynamicallyLegalOp<func::CallOp, func::ReturnOp>(
-        [&](Operation *op) { return converter.isLegal(op); });
-    target.markUnknownOpDynamicallyLegal(
-        [&](Operation *op) { return converter.isLegal(op); });
-
-    if (failed(applyFullConversion(getOperation(), target, std::move(patterns))))
+    if (failed(qf::lowerQFToKernels(getOperation(), cpu, cpu)))
       return signalPassFailure();
   }
 };

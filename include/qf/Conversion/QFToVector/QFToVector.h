@@ -76,6 +76,16 @@ void populateQFMatmulToVectorPatterns(const mlir::TypeConverter &converter,
                                       mlir::RewritePatternSet &patterns,
                                       const CPUTargetInfo &target);
 
+/// The lowering every target runs: fused ops `target` does not run as one
+/// kernel become their unfused program (same bits), then every qf op becomes
+/// its kernel on storage tensors (`tiles` gives the GEMM register tiles) and
+/// function signatures take the storage types. Ops the target's patterns
+/// produce from other dialects (gpu, llvm, ...) are legal once no qf type is
+/// left.
+mlir::LogicalResult lowerQFToKernels(mlir::ModuleOp module,
+                                     const TargetInfo &target,
+                                     const CPUTargetInfo &tiles);
+
 /// Whether the CPU band kernel runs qf.fused_matmul `op` as one kernel.
 Support fusedMatmulKernelSupport(qf::FusedMatmulOp op,
                                  const CPUTargetInfo &target);
