@@ -5,11 +5,24 @@
 # inputs collect in build-fuzz/corpus/<name>, crashes in
 # build-fuzz/crashes/<name>. Prints one summary line per harness; exits 1 if
 # any harness failed. QF_FUZZERS="a b" picks harnesses.
+#
+# scripts/fuzz.sh --ci: the short run of .ci/run. The five harnesses that do
+# not link the whole compiler (pass-pipeline-fuzzer needs every qf library
+# instrumented, about ten more minutes of build on 2 cores) for 30 s each,
+# after the gtests of the libraries they cover (numerics, calibration table,
+# weight readers, calibration runtime), run in the same ASan + UBSan build.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-seconds="${1:-60}"
+ci=0
+if [ "${1:-}" = "--ci" ]; then
+  ci=1
+  shift
+  QF_FUZZERS="${QF_FUZZERS:-format-attr-fuzzer numerics-fuzzer calibration-table-fuzzer pack-weights-fuzzer dialect-parser-fuzzer}"
+fi
+seconds="${1:-$([ $ci = 1 ] && echo 30 || echo 60)}"
 build="${QF_FUZZ_BUILD_DIR:-$root/build-fuzz}"
 llvm=/usr/lib/llvm-22
+"$root/scripts/install-deps.sh"
 fuzzers=(${QF_FUZZERS:-format-attr-fuzzer numerics-fuzzer calibration-table-fuzzer
          pack-weights-fuzzer dialect-parser-fuzzer pass-pipeline-fuzzer})
 if [ ! -f "$build/build.ninja" ]; then
@@ -18,11 +31,21 @@ if [ ! -f "$build/build.ninja" ]; then
     -DMLIR_DIR="$llvm/lib/cmake/mlir" -DLLVM_EXTERNAL_LIT="$llvm/bin/lit" \
     -DQF_BUILD_FUZZERS=ON -DQF_BUILD_BENCH=OFF >/dev/null
 fi
-cmake --build "$build" --target "${fuzzers[@]}" -- -j"${QF_JOBS:-$(nproc)}"
+unit_tests=()
+if [ $ci = 1 ]; then
+  unit_tests=(QFNumericsTests QFTransformsTests QFToolsTests QFRuntimeTests)
+fi
+cmake --build "$build" --target "${fuzzers[@]}" "${unit_tests[@]}" -- -j"${QF_JOBS:-$(nproc)}"
 # As in scripts/test.sh --sanitize: LLVM's header allocator code compiled into
 # the instrumented harness poisons memory the uninstrumented libMLIR touches
 # (use-after-poison false positives); every other report stays fatal.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-allow_user_poisoning=0}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+for t in "${unit_tests[@]}"; do
+  exe=$(find "$build/unittests" -name "$t" -type f -perm -u+x | head -1)
+  echo "fuzz --ci: $t under ASan + UBSan"
+  "$exe" --gtest_brief=1
+done
 status=0
 summary=()
 for f in "${fuzzers[@]}"; do

@@ -23,7 +23,7 @@ if [ "${1:-}" = "--sanitize" ]; then
 elif [ "${1:-}" = "--tsan" ]; then
   export QF_BUILD_DIR="${QF_BUILD_DIR:-$root/build-tsan}"
   export QF_CMAKE_ARGS="-DQF_SANITIZE_THREAD=ON -DQF_BUILD_BENCH=OFF"
-  export QF_BUILD_TARGETS="qf-opt QFRuntimeTests"
+  export QF_BUILD_TARGETS="qf-opt qf-cuda-probe QFRuntimeTests"
   export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}"
   "$root/scripts/install-deps.sh"
   "$root/scripts/build.sh"
