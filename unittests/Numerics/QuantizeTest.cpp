@@ -288,6 +288,38 @@ TEST(MxQuantize, SpecialBlocks) {
   EXPECT_EQ(out[4], -std::numeric_limits<float>::infinity());
   EXPECT_EQ(double(out[5]), std::ldexp(240.0, 120));
   big[5] = 1.0f;
+  // D19, two-level formats: with a tensor amax at FLT_MAX the FP32 decode
+  // scale 1 / S_enc can round up, and X * P times it passes FP32's range
+  // (found by the numerics fuzzer). INT2 with an F16 block scale: S_enc =
+  // 65504 / FLT_MAX, the block scale saturates at 65504, and 65504 * (1 /
+  // S_enc) rounds past FLT_MAX. NVFP4 at the same amax stays finite.
+  {
+    BlockFormat two;
+    two.elem = ElementFormat::intN(2);
+    two.blockKind = BlockKind::Tensor;
+    two.scale = ScaleType::F16;
+    two.tensorScale = true;
+    ASSERT_EQ(two.validate(), "");
+    Layout l2;
+    l2.shape = {2, 2};
+    std::vector<float> x2 = {FLT_MAX, -FLT_MAX, 1.0f, 1.0f};
+    QuantizedTensor q2 = quantize(two, l2, x2.data());
+    EXPECT_EQ(q2.scales[0], 0x7BFFu);
+    EXPECT_EQ(q2.codes[0], 0x1);
+    std::vector<float> d2(4);
+    dequantize(two, l2, q2, d2.data());
+    EXPECT_EQ(d2[0], std::numeric_limits<float>::infinity());
+    EXPECT_EQ(d2[1], -std::numeric_limits<float>::infinity());
+    BlockFormat nv = *presetFormat("nvfp4");
+    Layout l16;
+    l16.shape = {1, 16};
+    l16.axis = 1;
+    std::vector<float> x16(16, 1.0f);
+    x16[0] = FLT_MAX;
+    std::vector<float> d16(16);
+    dequantize(nv, l16, quantize(nv, l16, x16.data()), d16.data());
+    EXPECT_EQ(d16[0], FLT_MAX);
+  }
   // FLOOR/CEIL boundary: amax exactly Qmax * 2^j does not bump the scale.
   BlockFormat ceilF8 = f8;
   ceilF8.rule = ScaleRule::Ceil;
