@@ -48,7 +48,10 @@ bool isStaticTensorOf(Value v, unsigned width) {
 } // namespace
 
 bool isIntegerConvolution(linalg::LinalgOp op) {
-  if (op.getNumDpsInputs() < 2)
+  // Named convolutions only: their bodies sign-extend (a linalg.generic
+  // could zero-extend, which the exact product does not model).
+  if (!isa<linalg::ConvolutionOpInterface>(op.getOperation()) ||
+      op.getNumDpsInputs() < 2)
     return false;
   auto t = dyn_cast<ShapedType>(op.getDpsInputs()[0].getType());
   if (!t || !isa<IntegerType>(t.getElementType()))
