@@ -9,6 +9,8 @@
 // point 2. @deep: K = 3*3*128 = 1152 > 1024 with a 3x3x128 corner of 127s in
 // the input and filter 0 all 127: one f32 sum of its products would pass
 // 2^24 with odd partial sums (inexact); the import sums two K chunks.
+// @hwcf: linalg.conv_2d_nhwc_hwcf_q written directly (zero points 3 / -1,
+// dilation 2): its filter is [K, F] already (B not transposed).
 // @dw: a depthwise convolution, left to its upstream lowering (remark).
 // RUN: qf-opt %s --pass-pipeline='builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith{include-apply-rescale}))' > %t.linalg.mlir
 // RUN: qf-opt %t.linalg.mlir --qf-cpu-pipeline | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils > %t.ref
@@ -28,6 +30,9 @@
 // IR-LABEL: func.func @deep
 // IR-NOT: linalg.conv_2d
 // IR-COUNT-2: qf.matmul
+// IR-LABEL: func.func @hwcf
+// IR-NOT: linalg.conv_2d
+// IR: qf.matmul
 // IR-LABEL: func.func @dw
 // IR: linalg.depthwise_conv_2d_nhwc_hwcm_q
 
@@ -37,6 +42,7 @@
 // CHECK-LABEL: deep acc
 // CHECK: {{\[\[\[\[}}17556480,
 // CHECK-LABEL: deep out
+// CHECK-LABEL: hwcf acc
 // CHECK-LABEL: dw acc
 // CHECK-LABEL: done
 
@@ -64,6 +70,17 @@ func.func @deep(%x: tensor<1x5x5x128xi8>, %w: tensor<2x3x3x128xi8>) -> (tensor<1
   %ozp = "tosa.const"() <{values = dense<3> : tensor<1xi8>}> : () -> tensor<1xi8>
   %1 = tosa.rescale %0, %m, %s, %rizp, %ozp {scale32 = true, rounding_mode = SINGLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x3x3x2xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x3x3x2xi8>
   return %0, %1 : tensor<1x3x3x2xi32>, tensor<1x3x3x2xi8>
+}
+
+func.func @hwcf(%x: tensor<1x11x11x8xi8>, %w: tensor<3x3x8x4xi8>) -> tensor<1x7x7x4xi32> {
+  %zi = arith.constant 3 : i32
+  %zw = arith.constant -1 : i32
+  %z = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<1x7x7x4xi32>
+  %f = linalg.fill ins(%z : i32) outs(%e : tensor<1x7x7x4xi32>) -> tensor<1x7x7x4xi32>
+  %y = linalg.conv_2d_nhwc_hwcf_q {dilations = dense<2> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%x, %w, %zi, %zw : tensor<1x11x11x8xi8>, tensor<3x3x8x4xi8>, i32, i32) outs(%f : tensor<1x7x7x4xi32>) -> tensor<1x7x7x4xi32>
+  return %y : tensor<1x7x7x4xi32>
 }
 
 func.func @dw(%x: tensor<1x11x11x8xi8>, %w: tensor<3x3x8x1xi8>) -> tensor<1x6x6x8xi32> {
@@ -176,6 +193,13 @@ func.func @main() {
   vector.print str "deep out\n"
   %dout_d = tensor.cast %dout : tensor<1x3x3x2xi8> to tensor<?x?x?x?xi8>
   call @print8(%dout_d) : (tensor<?x?x?x?xi8>) -> ()
+
+  %hw = call @make(%c3, %c3, %c8, %c4, %p3, %p1, %p5, %p2, %c4, %c0, %c0, %c0) : (index, index, index, index, index, index, index, index, index, index, index, index) -> tensor<?x?x?x?xi8>
+  %hws = tensor.cast %hw : tensor<?x?x?x?xi8> to tensor<3x3x8x4xi8>
+  %hacc = call @hwcf(%cxs, %hws) : (tensor<1x11x11x8xi8>, tensor<3x3x8x4xi8>) -> tensor<1x7x7x4xi32>
+  vector.print str "hwcf acc\n"
+  %hacc_d = tensor.cast %hacc : tensor<1x7x7x4xi32> to tensor<?x?x?x?xi32>
+  call @print32(%hacc_d) : (tensor<?x?x?x?xi32>) -> ()
 
   %ww = call @make(%c3, %c3, %c8, %c1, %p2, %p3, %p5, %c1, %c2, %c0, %c0, %c0) : (index, index, index, index, index, index, index, index, index, index, index, index) -> tensor<?x?x?x?xi8>
   %wws = tensor.cast %ww : tensor<?x?x?x?xi8> to tensor<3x3x8x1xi8>

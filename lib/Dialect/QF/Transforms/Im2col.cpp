@@ -241,6 +241,18 @@ Value buildFilterMatrix(OpBuilder &b, Location loc, linalg::LinalgOp op,
       groupsOf({l.groups.size(), l.columns.size(), l.window.size()}));
 }
 
+Value filterAsKN(OpBuilder &b, Location loc, linalg::LinalgOp op,
+                 const ConvLoops &l) {
+  SmallVector<unsigned> kn(l.groups);
+  kn.append(l.window.begin(), l.window.end());
+  kn.append(l.columns.begin(), l.columns.end());
+  if (dimsOf(filterMap(op)) != std::optional<SmallVector<unsigned>>(kn))
+    return Value();
+  return tensor::CollapseShapeOp::create(
+      b, loc, op.getDpsInputs()[1],
+      groupsOf({l.groups.size(), l.window.size(), l.columns.size()}));
+}
+
 Value toOutputLayout(OpBuilder &b, Location loc, linalg::LinalgOp op,
                      const ConvLoops &l, Value y) {
   // [G, M, N] -> [groups..., rows..., columns...] -> the output's layout.

@@ -58,6 +58,12 @@ llvm::SmallVector<int64_t> filterPermutation(mlir::linalg::LinalgOp op,
 mlir::Value buildFilterMatrix(mlir::OpBuilder &b, mlir::Location loc,
                               mlir::linalg::LinalgOp op, const ConvLoops &l);
 
+/// The filter as [groups?, K, N] when it is already laid out [groups...,
+/// window..., output channels...] (HWCF): a reshape, no transpose; null
+/// otherwise.
+mlir::Value filterAsKN(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::linalg::LinalgOp op, const ConvLoops &l);
+
 /// The GEMM result [groups?, M, N] `y` moved to the convolution's output
 /// layout (same element type as `y`).
 mlir::Value toOutputLayout(mlir::OpBuilder &b, mlir::Location loc,

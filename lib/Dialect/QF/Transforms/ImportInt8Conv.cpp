@@ -98,11 +98,15 @@ void importConvolution(linalg::LinalgOp op, FormatAttr format) {
   Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
   Value empty = tensor::EmptyOp::create(b, loc, shape, i32);
   Value acc = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+  // An HWCF filter is already [K, N]: a reshape; others are rearranged to
+  // [N, K] (FHWC: a reshape too; FCHW: a transpose).
+  Value patches = conv::buildPatches(b, loc, op, l);
+  Value w = conv::filterAsKN(b, loc, op, l);
+  bool transposedB = !w;
+  if (!w)
+    w = conv::buildFilterMatrix(b, loc, op, l);
   Value y = buildExactProduct(b, loc, format,
-                              {conv::buildPatches(b, loc, op, l),
-                               conv::buildFilterMatrix(b, loc, op, l),
-                               /*transposedB=*/true, zi, zw, acc},
-                              op);
+                              {patches, w, transposedB, zi, zw, acc}, op);
   y = conv::toOutputLayout(b, loc, op, l, y);
   if (!conv::isZeroFill(init)) {
     // The frontend's init (TOSA: the broadcast bias); i32 addition wraps
