@@ -110,7 +110,6 @@ CONFIGS = [
     ("quantize-arg-weight-activation",
      "--qf-quantize-model=arg-weight-format=activation"),
     ("import-int8", "--qf-import-int8"),
-    ("import-int8-cpu-pipeline", "--qf-import-int8 --qf-cpu-pipeline"),
     ("import-int8-quantize-cpu-pipeline",
      "--qf-import-int8 --qf-quantize-model --qf-cpu-pipeline"),
     ("convert-qf-to-nvvm", "--convert-qf-to-nvvm=chip=sm_100a"),
