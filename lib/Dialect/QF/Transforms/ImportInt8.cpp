@@ -15,8 +15,11 @@
 // is the frontend's i32 accumulator bit for bit, and the rescale that follows
 // stays as the frontend wrote it (fixed-point multiplier and shift, or f32
 // scale), so the int8 outputs are those of the frontend's own lowering.
+// Convolutions reach the same product through im2col (ImportInt8Conv.cpp).
 //
 //===----------------------------------------------------------------------===//
+#include "ImportInt8.h"
+
 #include "qf/Dialect/QF/Transforms/Passes.h"
 
 #include "qf/Dialect/QF/IR/QF.h"
@@ -26,8 +29,10 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Quant/Transforms/Passes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Pass/PassManager.h"
 
 namespace qf {
 #define GEN_PASS_DEF_IMPORTINT8PASS
@@ -111,49 +116,33 @@ bool isIntegerLinalg(linalg::LinalgOp op) {
   auto t = dyn_cast<ShapedType>(op.getDpsInputs()[0].getType());
   if (!t || !isa<IntegerType>(t.getElementType()))
     return false;
-  return isa<linalg::QuantizedMatmulOp, linalg::QuantizedBatchMatmulOp,
-             linalg::ConvolutionOpInterface>(op.getOperation()) ||
-         linalg::isaContractionOpInterface(op);
+  return isa<linalg::QuantizedMatmulOp, linalg::QuantizedBatchMatmulOp>(
+             op.getOperation()) ||
+         linalg::isaContractionOpInterface(op) ||
+         qf::import_int8::isIntegerConvolution(op);
 }
 
 struct ImportInt8Pass final : qf::impl::ImportInt8PassBase<ImportInt8Pass> {
   using Base::Base;
 
-  qf::FormatAttr format;
-
   void runOnOperation() override {
-    // Upstream quant types on function boundaries carry scales and zero
-    // points that qf formats (no zero point, scales per block along one
-    // axis) represent only in part; they are refused with the way in.
-    bool quantTypes = false;
-    getOperation().walk([&](func::FuncOp f) {
-      FunctionType ft = f.getFunctionType();
-      auto check = [&](Type t, StringRef what, unsigned i) {
-        Type e = getElementTypeOrSelf(t);
-        if (e.getDialect().getNamespace() != "quant")
-          return;
-        f.emitError("qf-import-int8: ")
-            << what << " #" << i << " of @" << f.getSymName() << " has type "
-            << t
-            << ": upstream quant types are not imported (qf formats have no "
-               "zero point); lower them to their i8 storage first with "
-               "--strip-func-quant-types --lower-quant-ops (or the "
-               "frontend's own lowering), then run qf-import-int8";
-        quantTypes = true;
-      };
-      for (auto [i, t] : llvm::enumerate(ft.getInputs()))
-        check(t, "argument", i);
-      for (auto [i, t] : llvm::enumerate(ft.getResults()))
-        check(t, "result", i);
-    });
-    if (quantTypes)
-      return signalPassFailure();
-
-    format = dyn_cast_or_null<qf::FormatAttr>(
+    auto format = dyn_cast_or_null<qf::FormatAttr>(
         parseAttribute(kInt8Format, &getContext()));
     if (!format) {
       getOperation().emitError("qf-import-int8: cannot build ") << kInt8Format;
       return signalPassFailure();
+    }
+    // Quant types first: a refused one stops the pass before any change;
+    // the upstream strip then rewrites the signatures, returns and calls.
+    SmallVector<qf::import_int8::QuantArgument> mapped;
+    if (failed(qf::import_int8::checkQuantTypes(getOperation(), mapped)))
+      return signalPassFailure();
+    if (!mapped.empty()) {
+      OpPassManager pm(ModuleOp::getOperationName());
+      pm.addPass(quant::createStripFuncQuantTypes());
+      if (failed(runPipeline(pm, getOperation())))
+        return signalPassFailure();
+      qf::import_int8::importQuantArguments(getOperation(), mapped, format);
     }
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) {
@@ -161,13 +150,8 @@ struct ImportInt8Pass final : qf::impl::ImportInt8PassBase<ImportInt8Pass> {
         ops.push_back(op);
     });
     for (linalg::LinalgOp op : ops) {
-      if (isa<linalg::ConvolutionOpInterface>(op.getOperation())) {
-        op->emitRemark("qf-import-int8: not imported: ")
-            << op->getName()
-            << ": int8 convolutions keep their upstream lowering (only "
-               "quantized_matmul / quantized_batch_matmul and i8 matmul / "
-               "batch_matmul are imported); its zero points and rescale stay "
-               "as written";
+      if (qf::import_int8::isIntegerConvolution(op)) {
+        qf::import_int8::importConvolution(op, format);
         continue;
       }
       std::string why;
@@ -177,158 +161,168 @@ struct ImportInt8Pass final : qf::impl::ImportInt8PassBase<ImportInt8Pass> {
             << op->getName() << ": " << why;
         continue;
       }
-      import(*c);
+      OpBuilder b(op);
+      Value sum = qf::import_int8::buildExactProduct(
+          b, op->getLoc(), format,
+          {c->a, c->b, /*transposedB=*/false, c->za, c->zb, c->init}, op);
+      op->getResult(0).replaceAllUsesWith(sum);
+      op->erase();
     }
-  }
-
-  /// `v` sliced to [k0, k0 + kc) along `dim` (v itself when whole).
-  Value sliceK(OpBuilder &b, Location loc, Value v, int64_t dim, int64_t k0,
-               int64_t kc) {
-    auto t = cast<RankedTensorType>(v.getType());
-    if (kc == t.getDimSize(dim))
-      return v;
-    SmallVector<OpFoldResult> offsets(t.getRank(), b.getIndexAttr(0));
-    SmallVector<OpFoldResult> sizes, strides(t.getRank(), b.getIndexAttr(1));
-    for (int64_t s : t.getShape())
-      sizes.push_back(b.getIndexAttr(s));
-    offsets[dim] = b.getIndexAttr(k0);
-    sizes[dim] = b.getIndexAttr(kc);
-    return tensor::ExtractSliceOp::create(b, loc, v, offsets, sizes, strides);
-  }
-
-  /// The i8 tensor `v` as the codes of a qf tensor blocked along `axis`.
-  Value asQTensor(OpBuilder &b, Location loc, Value v, int64_t axis) {
-    auto t = cast<RankedTensorType>(v.getType());
-    auto qt = qf::QTensorType::get(&getContext(), t.getShape(), b.getF32Type(),
-                                   format, axis);
-    Value ones = arith::ConstantOp::create(
-        b, loc,
-        DenseElementsAttr::get(qt.getScalesType(), b.getF32FloatAttr(1)));
-    return qf::UnpackOp::create(b, loc, qt, v, ones, Value());
-  }
-
-  /// sum over `dim` of the i8 tensor `v`, as i32 (the reduced shape).
-  Value sumI32(OpBuilder &b, Location loc, Value v, int64_t dim) {
-    auto t = cast<RankedTensorType>(v.getType());
-    int64_t r = t.getRank();
-    SmallVector<int64_t> shape;
-    SmallVector<AffineExpr> outExprs;
-    SmallVector<utils::IteratorType> iters;
-    for (int64_t i = 0; i < r; ++i) {
-      iters.push_back(i == dim ? utils::IteratorType::reduction
-                               : utils::IteratorType::parallel);
-      if (i != dim) {
-        shape.push_back(t.getDimSize(i));
-        outExprs.push_back(b.getAffineDimExpr(i));
-      }
-    }
-    Type i32 = b.getI32Type();
-    Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
-    Value empty = tensor::EmptyOp::create(b, loc, shape, i32);
-    Value init = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
-    SmallVector<AffineMap> maps = {
-        b.getMultiDimIdentityMap(r),
-        AffineMap::get(r, 0, outExprs, b.getContext())};
-    return linalg::GenericOp::create(
-               b, loc, init.getType(), v, init, maps, iters,
-               [&](OpBuilder &nb, Location l, ValueRange args) {
-                 Value x = arith::ExtSIOp::create(nb, l, i32, args[0]);
-                 linalg::YieldOp::create(
-                     nb, l,
-                     ValueRange{arith::AddIOp::create(nb, l, x, args[1])});
-               })
-        .getResult(0);
-  }
-
-  void import(Int8Contraction &c) {
-    Operation *op = c.op;
-    OpBuilder b(op);
-    Location loc = op->getLoc();
-    Type i32 = b.getI32Type();
-    auto aT = cast<RankedTensorType>(c.a.getType());
-    auto cT = cast<RankedTensorType>(c.init.getType());
-    int64_t r = aT.getRank();
-    int64_t K = aT.getDimSize(r - 1);
-    auto f32T = RankedTensorType::get(cT.getShape(), b.getF32Type());
-
-    // sum_k a b, chunk by chunk (each exact in f32).
-    SmallVector<Value> products;
-    for (int64_t k0 = 0; k0 < K; k0 += kMaxExactK) {
-      int64_t kc = std::min(kMaxExactK, K - k0);
-      Value qa = asQTensor(b, loc, sliceK(b, loc, c.a, r - 1, k0, kc), r - 1);
-      Value qb = asQTensor(b, loc, sliceK(b, loc, c.b, r - 2, k0, kc), r - 2);
-      products.push_back(
-          qf::MatmulOp::create(b, loc, f32T, qa, qb, UnitAttr()));
-    }
-    if (products.size() > 1)
-      op->emitRemark("qf-import-int8: K = ")
-          << K << " is summed in " << products.size() << " chunks of at most "
-          << kMaxExactK << " (f32 sums of i8 products are exact up to 2^24)";
-
-    // The zero-point terms, in i32 (wrapping like the frontend's i32 sums).
-    auto toI32 = [&](Value zp) -> Value {
-      unsigned w = zp.getType().getIntOrFloatBitWidth();
-      if (w == 32)
-        return zp;
-      if (w < 32)
-        return arith::ExtSIOp::create(b, loc, i32, zp);
-      return arith::TruncIOp::create(b, loc, i32, zp);
-    };
-    bool zaZero = isZeroConstant(c.za), zbZero = isZeroConstant(c.zb);
-    Value za = zaZero ? Value() : toI32(c.za);
-    Value zb = zbZero ? Value() : toI32(c.zb);
-    SmallVector<Value> ins(products);
-    SmallVector<AffineMap> maps(products.size(), b.getMultiDimIdentityMap(r));
-    // Loops (batch?, m, n); A rows drop n, B columns drop m.
-    auto dropDim = [&](int64_t d) {
-      SmallVector<AffineExpr> e;
-      for (int64_t i = 0; i < r; ++i)
-        if (i != d)
-          e.push_back(b.getAffineDimExpr(i));
-      return AffineMap::get(r, 0, e, b.getContext());
-    };
-    int rowIdx = -1, colIdx = -1;
-    if (zb) {
-      rowIdx = int(ins.size());
-      ins.push_back(sumI32(b, loc, c.a, r - 1));
-      maps.push_back(dropDim(r - 1));
-    }
-    if (za) {
-      colIdx = int(ins.size());
-      ins.push_back(sumI32(b, loc, c.b, r - 2));
-      maps.push_back(dropDim(r - 2));
-    }
-    maps.push_back(b.getMultiDimIdentityMap(r));
-    Value kzz;
-    if (za && zb)
-      kzz = arith::MulIOp::create(
-          b, loc,
-          arith::MulIOp::create(
-              b, loc, arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(K)),
-              za),
-          zb);
-    SmallVector<utils::IteratorType> iters(r, utils::IteratorType::parallel);
-    size_t np = products.size();
-    auto sum = linalg::GenericOp::create(
-        b, loc, cT, ins, c.init, maps, iters,
-        [&](OpBuilder &nb, Location l, ValueRange args) {
-          Value acc = args.back();
-          for (size_t i = 0; i < np; ++i)
-            acc = arith::AddIOp::create(
-                nb, l, acc, arith::FPToSIOp::create(nb, l, i32, args[i]));
-          if (rowIdx >= 0)
-            acc = arith::SubIOp::create(
-                nb, l, acc, arith::MulIOp::create(nb, l, zb, args[rowIdx]));
-          if (colIdx >= 0)
-            acc = arith::SubIOp::create(
-                nb, l, acc, arith::MulIOp::create(nb, l, za, args[colIdx]));
-          if (kzz)
-            acc = arith::AddIOp::create(nb, l, acc, kzz);
-          linalg::YieldOp::create(nb, l, acc);
-        });
-    op->getResult(0).replaceAllUsesWith(sum.getResult(0));
-    op->erase();
   }
 };
 
 } // namespace
+
+namespace qf::import_int8 {
+namespace {
+
+/// `v` sliced to [k0, k0 + kc) along `dim` (v itself when whole).
+Value sliceK(OpBuilder &b, Location loc, Value v, int64_t dim, int64_t k0,
+             int64_t kc) {
+  auto t = cast<RankedTensorType>(v.getType());
+  if (kc == t.getDimSize(dim))
+    return v;
+  SmallVector<OpFoldResult> offsets(t.getRank(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes, strides(t.getRank(), b.getIndexAttr(1));
+  for (int64_t s : t.getShape())
+    sizes.push_back(b.getIndexAttr(s));
+  offsets[dim] = b.getIndexAttr(k0);
+  sizes[dim] = b.getIndexAttr(kc);
+  return tensor::ExtractSliceOp::create(b, loc, v, offsets, sizes, strides);
+}
+
+/// sum over `dim` of the i8 tensor `v`, as i32 (the reduced shape).
+Value sumI32(OpBuilder &b, Location loc, Value v, int64_t dim) {
+  auto t = cast<RankedTensorType>(v.getType());
+  int64_t r = t.getRank();
+  SmallVector<int64_t> shape;
+  SmallVector<AffineExpr> outExprs;
+  SmallVector<utils::IteratorType> iters;
+  for (int64_t i = 0; i < r; ++i) {
+    iters.push_back(i == dim ? utils::IteratorType::reduction
+                             : utils::IteratorType::parallel);
+    if (i != dim) {
+      shape.push_back(t.getDimSize(i));
+      outExprs.push_back(b.getAffineDimExpr(i));
+    }
+  }
+  Type i32 = b.getI32Type();
+  Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
+  Value empty = tensor::EmptyOp::create(b, loc, shape, i32);
+  Value init = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+  SmallVector<AffineMap> maps = {
+      b.getMultiDimIdentityMap(r),
+      AffineMap::get(r, 0, outExprs, b.getContext())};
+  return linalg::GenericOp::create(
+             b, loc, init.getType(), v, init, maps, iters,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value x = arith::ExtSIOp::create(nb, l, i32, args[0]);
+               linalg::YieldOp::create(
+                   nb, l, ValueRange{arith::AddIOp::create(nb, l, x, args[1])});
+             })
+      .getResult(0);
+}
+
+} // namespace
+
+Value asQTensor(OpBuilder &b, Location loc, FormatAttr format, Value v,
+                int64_t axis, Value scales) {
+  auto t = cast<RankedTensorType>(v.getType());
+  auto qt = QTensorType::get(b.getContext(), t.getShape(), b.getF32Type(),
+                             format, axis);
+  if (!scales)
+    scales = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(qt.getScalesType(), b.getF32FloatAttr(1)));
+  return UnpackOp::create(b, loc, qt, v, scales, Value());
+}
+
+Value buildExactProduct(OpBuilder &b, Location loc, FormatAttr format,
+                        const ExactProduct &p, Operation *at) {
+  Type i32 = b.getI32Type();
+  auto aT = cast<RankedTensorType>(p.a.getType());
+  auto cT = cast<RankedTensorType>(p.init.getType());
+  int64_t r = aT.getRank();
+  int64_t K = aT.getDimSize(r - 1);
+  int64_t bK = p.transposedB ? r - 1 : r - 2; // B's reduction dimension
+  auto f32T = RankedTensorType::get(cT.getShape(), b.getF32Type());
+
+  // sum_k a b, chunk by chunk (each exact in f32).
+  SmallVector<Value> products;
+  for (int64_t k0 = 0; k0 < K; k0 += kMaxExactK) {
+    int64_t kc = std::min(kMaxExactK, K - k0);
+    Value qa = asQTensor(b, loc, format, sliceK(b, loc, p.a, r - 1, k0, kc),
+                         r - 1);
+    Value qb = asQTensor(b, loc, format, sliceK(b, loc, p.b, bK, k0, kc), bK);
+    products.push_back(MatmulOp::create(
+        b, loc, f32T, qa, qb, p.transposedB ? b.getUnitAttr() : UnitAttr()));
+  }
+  if (products.size() > 1)
+    at->emitRemark("qf-import-int8: K = ")
+        << K << " is summed in " << products.size() << " chunks of at most "
+        << kMaxExactK << " (f32 sums of i8 products are exact up to 2^24)";
+
+  // The zero-point terms, in i32 (wrapping like the frontend's i32 sums).
+  auto toI32 = [&](Value zp) -> Value {
+    unsigned w = zp.getType().getIntOrFloatBitWidth();
+    if (w == 32)
+      return zp;
+    if (w < 32)
+      return arith::ExtSIOp::create(b, loc, i32, zp);
+    return arith::TruncIOp::create(b, loc, i32, zp);
+  };
+  Value za = isZeroConstant(p.za) ? Value() : toI32(p.za);
+  Value zb = isZeroConstant(p.zb) ? Value() : toI32(p.zb);
+  SmallVector<Value> ins(products);
+  SmallVector<AffineMap> maps(products.size(), b.getMultiDimIdentityMap(r));
+  // Loops (batch?, m, n); A rows drop n, B columns drop m.
+  auto dropDim = [&](int64_t d) {
+    SmallVector<AffineExpr> e;
+    for (int64_t i = 0; i < r; ++i)
+      if (i != d)
+        e.push_back(b.getAffineDimExpr(i));
+    return AffineMap::get(r, 0, e, b.getContext());
+  };
+  int rowIdx = -1, colIdx = -1;
+  if (zb) {
+    rowIdx = int(ins.size());
+    ins.push_back(sumI32(b, loc, p.a, r - 1));
+    maps.push_back(dropDim(r - 1));
+  }
+  if (za) {
+    colIdx = int(ins.size());
+    ins.push_back(sumI32(b, loc, p.b, bK));
+    maps.push_back(dropDim(r - 2));
+  }
+  maps.push_back(b.getMultiDimIdentityMap(r));
+  Value kzz;
+  if (za && zb)
+    kzz = arith::MulIOp::create(
+        b, loc,
+        arith::MulIOp::create(
+            b, loc, arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(K)),
+            za),
+        zb);
+  SmallVector<utils::IteratorType> iters(r, utils::IteratorType::parallel);
+  size_t np = products.size();
+  auto sum = linalg::GenericOp::create(
+      b, loc, cT, ins, p.init, maps, iters,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value acc = args.back();
+        for (size_t i = 0; i < np; ++i)
+          acc = arith::AddIOp::create(
+              nb, l, acc, arith::FPToSIOp::create(nb, l, i32, args[i]));
+        if (rowIdx >= 0)
+          acc = arith::SubIOp::create(
+              nb, l, acc, arith::MulIOp::create(nb, l, zb, args[rowIdx]));
+        if (colIdx >= 0)
+          acc = arith::SubIOp::create(
+              nb, l, acc, arith::MulIOp::create(nb, l, za, args[colIdx]));
+        if (kzz)
+          acc = arith::AddIOp::create(nb, l, acc, kzz);
+        linalg::YieldOp::create(nb, l, acc);
+      });
+  return sum.getResult(0);
+}
+
+} // namespace qf::import_int8

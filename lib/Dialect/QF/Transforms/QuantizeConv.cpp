@@ -7,17 +7,13 @@
 //   patches[G, N*OH*OW, KH*KW*C] x W[G, F, KH*KW*C]^T -> [G, N*OH*OW, F]
 //
 // so the CPU lowering's GEMM kernels run it, and the result is moved back
-// to the convolution's output layout. The reduction is ordered window
-// first, channels last: when the block size divides C, every block of the
-// patch matrix is one channel block of one input pixel, i.e. the
-// activations are blocked along their channel axis, and the weights along
-// (kernel window x input channels). Everything is derived from the op's
-// indexing maps (linalg::inferConvolutionDims), so every layout (NCHW/FCHW,
-// NHWC/HWCF, NHWC/FHWC, grouped NGCHW/FGCHW, 1-D and 3-D), stride and
-// dilation takes the same path; padding is the tensor.pad before the op,
-// which im2col reads like any input.
+// to the convolution's output layout (Im2col.h, shared with qf-import-int8).
+// Here the operands are f32, quantized in the pass's formats: a constant
+// filter is rearranged and quantized at compile time, padded along K to the
+// block size where needed.
 //
 //===----------------------------------------------------------------------===//
+#include "Im2col.h"
 #include "QuantizeModelParts.h"
 #include "WeightQuantize.h"
 
@@ -34,44 +30,6 @@ using namespace mlir;
 
 namespace qf::quantize_model {
 namespace {
-
-/// The loops of a convolution sorted into the roles of the im2col GEMM.
-struct ConvLoops {
-  SmallVector<unsigned> groups;  ///< depth: the GEMM's batch (grouped conv)
-  SmallVector<unsigned> rows;    ///< batch, then output image: M
-  SmallVector<unsigned> window;  ///< filter loops, then input channels: K
-  SmallVector<unsigned> columns; ///< output channels: N
-  SmallVector<int64_t> sizes;    ///< static loop ranges
-  int64_t size(ArrayRef<unsigned> dims) const {
-    int64_t p = 1;
-    for (unsigned d : dims)
-      p *= sizes[d];
-    return p;
-  }
-};
-
-/// The loop dimension of every result of `map`, or nullopt when one is not
-/// a plain dimension.
-std::optional<SmallVector<unsigned>> dimsOf(AffineMap map) {
-  SmallVector<unsigned> r;
-  for (AffineExpr e : map.getResults()) {
-    auto d = dyn_cast<AffineDimExpr>(e);
-    if (!d)
-      return std::nullopt;
-    r.push_back(d.getPosition());
-  }
-  return r;
-}
-
-/// Positions of `order` in `dims` (a permutation of `order`'s elements):
-/// result[i] = index of order[i] in dims.
-SmallVector<int64_t> positions(ArrayRef<unsigned> dims,
-                               ArrayRef<unsigned> order) {
-  SmallVector<int64_t> r;
-  for (unsigned d : order)
-    r.push_back(llvm::find(dims, d) - dims.begin());
-  return r;
-}
 
 /// Row-major `data` of `shape` permuted so that result dimension i is
 /// source dimension perm[i].
@@ -98,88 +56,6 @@ std::vector<float> permute(ArrayRef<float> data, ArrayRef<int64_t> shape,
   return out;
 }
 
-/// Sorts the loops of `op` into ConvLoops; the reason when it cannot.
-FailureOr<ConvLoops> classify(linalg::LinalgOp op, std::string &why) {
-  FailureOr<linalg::ConvolutionDimensions> dims =
-      linalg::inferConvolutionDims(op);
-  if (failed(dims)) {
-    why = "not quantized: the convolution's loops are not recognised";
-    return failure();
-  }
-  if (dims->inputChannel.empty()) {
-    // Depthwise: each output channel reduces over its kernel window only
-    // (KH*KW elements, e.g. 9), below a block of 16 or 32: blocks would be
-    // mostly padding, the GEMM one column wide, for an op that is
-    // memory-bound and a small share of the work (docs/passes.md).
-    std::string window = "its kernel window";
-    int64_t size = 1;
-    for (unsigned d : dims->filterLoop)
-      size = ShapedType::isDynamic(size) ||
-                     ShapedType::isDynamic(op.getStaticLoopRanges()[d])
-                 ? ShapedType::kDynamic
-                 : size * op.getStaticLoopRanges()[d];
-    if (!ShapedType::isDynamic(size))
-      window += " (" + std::to_string(size) + " elements)";
-    why = std::string("not quantized: ") +
-          (dims->depth.empty() ? "single-channel" : "depthwise") +
-          " convolution: each channel reduces over " + window +
-          " only, one GEMM column per channel; it stays in f32";
-    return failure();
-  }
-  if (dims->outputChannel.empty()) {
-    why = "not quantized: the convolution has no output channel dimension";
-    return failure();
-  }
-  ConvLoops l;
-  l.sizes = op.getStaticLoopRanges();
-  if (llvm::any_of(l.sizes, ShapedType::isDynamic)) {
-    why = "not quantized: dynamic shapes; im2col and blocks need static ones";
-    return failure();
-  }
-  l.groups.assign(dims->depth.begin(), dims->depth.end());
-  l.rows.assign(dims->batch.begin(), dims->batch.end());
-  l.rows.append(dims->outputImage.begin(), dims->outputImage.end());
-  l.window.assign(dims->filterLoop.begin(), dims->filterLoop.end());
-  l.window.append(dims->inputChannel.begin(), dims->inputChannel.end());
-  l.columns.assign(dims->outputChannel.begin(), dims->outputChannel.end());
-  size_t n = l.groups.size() + l.rows.size() + l.window.size() +
-             l.columns.size();
-  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  auto sameSet = [](std::optional<SmallVector<unsigned>> dims,
-                    std::initializer_list<ArrayRef<unsigned>> parts) {
-    if (!dims)
-      return false;
-    SmallVector<unsigned> a(*dims), b;
-    for (ArrayRef<unsigned> p : parts)
-      b.append(p.begin(), p.end());
-    llvm::sort(a);
-    llvm::sort(b);
-    return a == b;
-  };
-  if (n != op.getNumLoops() ||
-      !sameSet(dimsOf(maps[1]), {l.groups, l.columns, l.window}) ||
-      !sameSet(dimsOf(maps[2]), {l.groups, l.rows, l.columns})) {
-    why = "not quantized: unsupported convolution layout (the filter and "
-          "output must be indexed by plain loop dimensions)";
-    return failure();
-  }
-  for (Value v : op->getOperands()) {
-    auto t = dyn_cast<RankedTensorType>(v.getType());
-    if (!t || !t.getElementType().isF32()) {
-      why = "not quantized: operands must be f32 tensors";
-      return failure();
-    }
-  }
-  return l;
-}
-
-bool isZeroFill(Value init) {
-  auto fill = init.getDefiningOp<linalg::FillOp>();
-  FloatAttr f;
-  return fill && matchPattern(fill.getInputs()[0], m_Constant(&f)) &&
-         f.getValue().isZero();
-}
-
 /// Zero-pads the last dimension of `v` to `to` (exact: zeros add nothing to
 /// products, block maxima or the tensor amax).
 Value padLast(OpBuilder &b, Location loc, Value v, int64_t to) {
@@ -193,85 +69,6 @@ Value padLast(OpBuilder &b, Location loc, Value v, int64_t to) {
   shape[r - 1] = to;
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
   return tensor::PadOp::create(b, loc, RankedTensorType::get(shape, t.getElementType()), v, low, high, zero);
-}
-
-/// The im2col patch matrix [groups?, rows, K] of the convolution's input.
-Value buildPatches(OpBuilder &b, Location loc, linalg::LinalgOp op,
-                   const ConvLoops &l) {
-  // Loops of the gather: groups, rows, window, each one loop of the conv.
-  SmallVector<unsigned> order(l.groups);
-  order.append(l.rows.begin(), l.rows.end());
-  order.append(l.window.begin(), l.window.end());
-  MLIRContext *ctx = b.getContext();
-  SmallVector<AffineExpr> repl(op.getNumLoops(), getAffineConstantExpr(0, ctx));
-  SmallVector<int64_t> shape;
-  for (auto [i, d] : llvm::enumerate(order)) {
-    repl[d] = getAffineDimExpr(unsigned(i), ctx);
-    shape.push_back(l.sizes[d]);
-  }
-  AffineMap inMap = op.getIndexingMapsArray()[0].replaceDimsAndSymbols(
-      repl, {}, unsigned(order.size()), 0);
-  auto groups =
-      groupsOf({l.groups.size(), l.rows.size(), l.window.size()});
-  // A 1x1 window with unit strides whose input is already laid out as
-  // [groups, rows, channels] (NHWC): the patches are the input, and a
-  // reshape lets qf-fuse-requantize move the quantize to the producer's
-  // epilogue.
-  Value input = op.getDpsInputs()[0];
-  SmallVector<AffineExpr> zeroWindow;
-  for (unsigned i = 0; i < order.size(); ++i)
-    zeroWindow.push_back(
-        l.size(ArrayRef<unsigned>(order).slice(i, 1)) == 1 &&
-                llvm::is_contained(l.window, order[i])
-            ? getAffineConstantExpr(0, ctx)
-            : getAffineDimExpr(i, ctx));
-  AffineMap pointMap = inMap.replaceDimsAndSymbols(zeroWindow, {},
-                                                   unsigned(order.size()), 0);
-  SmallVector<int64_t> kept;
-  SmallVector<int64_t> keptShape;
-  for (auto [i, e] : llvm::enumerate(zeroWindow))
-    if (isa<AffineDimExpr>(e)) {
-      kept.push_back(int64_t(i));
-      keptShape.push_back(shape[i]);
-    }
-  auto dimsAre = [&](AffineMap m, ArrayRef<int64_t> want) {
-    if (m.getNumResults() != want.size())
-      return false;
-    for (auto [e, d] : llvm::zip(m.getResults(), want))
-      if (e != getAffineDimExpr(unsigned(d), ctx))
-        return false;
-    return true;
-  };
-  if (dimsAre(pointMap, kept) &&
-      cast<RankedTensorType>(input.getType()).getShape() ==
-          ArrayRef<int64_t>(keptShape)) {
-    // The input's dims are the patch dims without the unit window dims.
-    SmallVector<ReassociationIndices> inGroups;
-    int64_t next = 0;
-    for (const ReassociationIndices &g : groups) {
-      ReassociationIndices ig;
-      for (int64_t d : g)
-        if (llvm::is_contained(kept, d))
-          ig.push_back(next++);
-      inGroups.push_back(ig);
-    }
-    if (llvm::none_of(inGroups, [](auto &g) { return g.empty(); }))
-      return tensor::CollapseShapeOp::create(b, loc, input, inGroups);
-  }
-  AffineMap outMap = AffineMap::getMultiDimIdentityMap(order.size(), ctx);
-  Type f32 = b.getF32Type();
-  Value empty = tensor::EmptyOp::create(b, loc, shape, f32);
-  SmallVector<utils::IteratorType> iters(order.size(),
-                                         utils::IteratorType::parallel);
-  Value patches =
-      linalg::GenericOp::create(
-          b, loc, TypeRange{empty.getType()}, ValueRange{input},
-          ValueRange{empty}, ArrayRef<AffineMap>{inMap, outMap}, iters,
-          [](OpBuilder &nb, Location nl, ValueRange args) {
-            linalg::YieldOp::create(nb, nl, args[0]);
-          })
-          .getResult(0);
-  return tensor::CollapseShapeOp::create(b, loc, patches, groups);
 }
 
 } // namespace
@@ -295,12 +92,19 @@ SmallVector<ReassociationIndices> groupsOf(ArrayRef<size_t> sizes) {
 LogicalResult rewriteConvolution(linalg::LinalgOp op,
                                  const RewriteOptions &o) {
   std::string why;
-  FailureOr<ConvLoops> cl = classify(op, why);
+  FailureOr<conv::ConvLoops> cl = conv::classify(op, "it stays in f32", why);
   if (failed(cl)) {
-    remark(op, o.printOp) << why;
+    remark(op, o.printOp) << "not quantized: " << why;
     return failure();
   }
-  ConvLoops &l = *cl;
+  for (Value v : op->getOperands()) {
+    auto t = dyn_cast<RankedTensorType>(v.getType());
+    if (!t || !t.getElementType().isF32()) {
+      remark(op, o.printOp) << "not quantized: operands must be f32 tensors";
+      return failure();
+    }
+  }
+  conv::ConvLoops &l = *cl;
   Value filter = op.getDpsInputs()[1], init = op.getDpsInits()[0];
   auto filterT = cast<RankedTensorType>(filter.getType());
   if (o.minSize > 0 && filterT.getNumElements() < o.minSize) {
@@ -346,18 +150,14 @@ LogicalResult rewriteConvolution(linalg::LinalgOp op,
   };
 
   // Activations: the patch matrix, blocked along K.
-  Value lhs = padLast(b, loc, buildPatches(b, loc, op, l), Kp);
+  Value lhs = padLast(b, loc, conv::buildPatches(b, loc, op, l), Kp);
   if (o.activation)
     lhs = QuantizeOp::create(
         b, loc, quantizedType(ctx, shape3(M, Kp), o.activation, rank - 1), lhs,
         Value(), Value());
 
   // Weights: [groups, output channels, window] = [G, N, K], blocked along K.
-  SmallVector<unsigned> wOrder(l.groups);
-  wOrder.append(l.columns.begin(), l.columns.end());
-  wOrder.append(l.window.begin(), l.window.end());
-  SmallVector<int64_t> perm =
-      positions(*dimsOf(op.getIndexingMapsArray()[1]), wOrder);
+  SmallVector<int64_t> perm = conv::filterPermutation(op, l);
   QTensorType wt = quantizedType(ctx, shape3(N, Kp), o.weight, rank - 1);
   Value rhs;
   if (data) {
@@ -375,42 +175,16 @@ LogicalResult rewriteConvolution(linalg::LinalgOp op,
     remark(op, o.printOp)
         << "the filter is not a constant with data; it is rearranged and "
            "quantized at run time in weight-format";
-    Value w = filter;
-    if (!llvm::equal(perm, llvm::seq<int64_t>(0, int64_t(perm.size())))) {
-      SmallVector<int64_t> tshape;
-      for (int64_t p : perm)
-        tshape.push_back(filterT.getDimSize(p));
-      Value e = tensor::EmptyOp::create(b, loc, tshape, b.getF32Type());
-      w = linalg::TransposeOp::create(b, loc, w, e, perm).getResult()[0];
-    }
-    w = tensor::CollapseShapeOp::create(
-        b, loc, w,
-        groupsOf({l.groups.size(), l.columns.size(), l.window.size()}));
-    w = padLast(b, loc, w, Kp);
+    Value w = padLast(b, loc, conv::buildFilterMatrix(b, loc, op, l), Kp);
     rhs = QuantizeOp::create(b, loc, wt, w, Value(), Value());
   }
 
-  // [G, M, N] -> [groups..., rows..., columns...] -> the output's layout.
   Type f32 = b.getF32Type();
   Value y = MatmulOp::create(b, loc, RankedTensorType::get(shape3(M, N), f32),
                              lhs, rhs, b.getUnitAttr());
-  SmallVector<unsigned> yOrder(l.groups);
-  yOrder.append(l.rows.begin(), l.rows.end());
-  yOrder.append(l.columns.begin(), l.columns.end());
-  SmallVector<int64_t> yShape;
-  for (unsigned d : yOrder)
-    yShape.push_back(l.sizes[d]);
-  y = tensor::ExpandShapeOp::create(
-      b, loc, RankedTensorType::get(yShape, f32), y,
-      groupsOf({l.groups.size(), l.rows.size(), l.columns.size()}));
+  y = conv::toOutputLayout(b, loc, op, l, y);
   auto resT = cast<RankedTensorType>(op->getResult(0).getType());
-  SmallVector<int64_t> outPerm =
-      positions(yOrder, *dimsOf(op.getIndexingMapsArray()[2]));
-  if (!llvm::equal(outPerm, llvm::seq<int64_t>(0, int64_t(outPerm.size())))) {
-    Value e = tensor::EmptyOp::create(b, loc, resT.getShape(), f32);
-    y = linalg::TransposeOp::create(b, loc, y, e, outPerm).getResult()[0];
-  }
-  if (!isZeroFill(init)) {
+  if (!conv::isZeroFill(init)) {
     Value e = tensor::EmptyOp::create(b, loc, resT.getShape(), f32);
     y = linalg::AddOp::create(b, loc, ValueRange{y, init}, ValueRange{e})
             .getResult(0);
@@ -419,20 +193,7 @@ LogicalResult rewriteConvolution(linalg::LinalgOp op,
   SmallVector<Value> operands(op->getOperands());
   op->erase();
   // The f32 filter constant and a zero init are dead now.
-  SmallVector<Operation *> work;
-  auto push = [&](Value v) {
-    if (Operation *d = v.getDefiningOp(); d && !llvm::is_contained(work, d))
-      work.push_back(d);
-  };
-  llvm::for_each(operands, push);
-  while (!work.empty()) {
-    Operation *d = work.pop_back_val();
-    if (!isOpTriviallyDead(d))
-      continue;
-    SmallVector<Value> defs(d->getOperands());
-    d->erase();
-    llvm::for_each(defs, push);
-  }
+  conv::eraseDeadProducers(operands);
   return success();
 }
 

@@ -471,6 +471,15 @@ struct QuantizeModelPass final
       return failure();
     }
 
+    // A weight that arrives quantized (qf-import-int8 reads a symmetric
+    // quant-typed argument through qf.unpack; the contraction sees its
+    // qf.dequantize) is used as it is when blocked along K: quantizing the
+    // decoded values again would round them twice.
+    Value preQuantized;
+    if (auto dq = c.b.getDefiningOp<qf::DequantizeOp>())
+      if (c.bGroups.empty() && Kp == K &&
+          cast<qf::QTensorType>(dq.getInput().getType()).getAxis() == kDimB)
+        preQuantized = dq.getInput();
     WeightSource w = traceWeight(c.b);
     bool argWeight = weightsAsArguments && w.arg && !w.argReshaped &&
                      c.bGroups.empty();
@@ -480,7 +489,7 @@ struct QuantizeModelPass final
     FailureOr<qf::WeightView> view = failure();
     if (!w.isConstant && !argWeight)
       view = qf::traceArgumentView(c.b, viewWhy);
-    if (!af && !w.isConstant && !argWeight &&
+    if (!af && !w.isConstant && !argWeight && !preQuantized &&
         !(weightsAsArguments && succeeded(view))) {
       remark(op) << "not quantized: no constant weight "
                     "and activation-format=none (weight-only)";
@@ -523,7 +532,11 @@ struct QuantizeModelPass final
     Value rhs;
     bool transposeB = c.bIsNK;
     Value argW;
-    if (argWeight) {
+    if (preQuantized) {
+      rhs = preQuantized;
+      remark(op) << "the weight is already quantized ("
+                 << preQuantized.getType() << "); it is used as it is";
+    } else if (argWeight) {
       if (Kp != K) {
         remark(op) << "weight argument #"
             << w.arg.getArgNumber()

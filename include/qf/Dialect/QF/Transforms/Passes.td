@@ -156,18 +156,32 @@ def ImportInt8Pass : Pass<"qf-import-int8", "::mlir::ModuleOp"> {
     to i8) is left as the frontend wrote it, so the int8 outputs are those
     of the frontend's own lowering (test/Integration/CPU/import-int8.mlir).
 
-    Left alone, each with a remark saying why: int8 convolutions
-    (`conv_2d_*_q`, `depthwise_conv_2d_*_q`, and convolutions on i8),
-    transposed (`indexing_maps`) or unsigned (`cast_unsigned`) integer
-    matmuls, dynamic shapes, element types other than i8 x i8 -> i32.
+    Int8 convolutions (`conv_*_q` with zero points, and convolutions on i8
+    x i8 -> i32) take the same path after im2col (the decomposition
+    qf-quantize-model uses for f32 convolutions): the i8 patch matrix times
+    the filter as [F, KH*KW*C], the row sums running over each im2col row;
+    the padding the frontend wrote (TOSA: the input zero point) is part of
+    those rows, so the result stays exact. Depthwise convolutions keep
+    their upstream lowering (a GEMM of one column per channel), with a
+    remark.
 
-    Upstream `quant` types (`!quant.uniform<i8:f32, 0.1:-3>`, per-axis
-    `!quant.uniform<i8:f32:1, {...}>`) on function arguments or results are
-    refused with an error naming the function, the position and the type:
-    qf formats have no zero point and block one axis, so such types are
-    lowered to their i8 storage first (`--strip-func-quant-types
-    --lower-quant-ops`, or the frontend's own lowering), after which this
-    pass sees plain i8 contractions.
+    Left alone, each with a remark saying why: depthwise and single-channel
+    int8 convolutions, transposed (`indexing_maps`) or unsigned
+    (`cast_unsigned`) integer matmuls, dynamic shapes, element types other
+    than i8 x i8 -> i32.
+
+    Upstream `quant` types on function boundaries: a symmetric (zero point
+    0) type with signed 8-bit storage and f32 scales on an argument,
+    per-tensor or per-axis on a rank-2 tensor, becomes its i8 storage
+    (upstream `--strip-func-quant-types` rewrites the signature and the
+    calls) read through `qf.unpack` with the type's scales, and its
+    `quant.dcast` becomes `qf.dequantize` (the same f32 values as
+    `--lower-quant-ops`). Every other quant type on a boundary (asymmetric,
+    results, other storage, per-axis on other ranks, other uses) is
+    refused with an error naming the function, the position, the type and
+    the reason, before anything changes; those are lowered to their i8
+    storage first (`--strip-func-quant-types --lower-quant-ops`, or the
+    frontend's own lowering).
 
     ```sh
     qf-opt model.mlir --qf-import-int8 --qf-cpu-pipeline
@@ -175,7 +189,8 @@ def ImportInt8Pass : Pass<"qf-import-int8", "::mlir::ModuleOp"> {
   }];
   let dependentDialects = ["::qf::QFDialect", "::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect",
-                           "::mlir::arith::ArithDialect"];
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect"];
 }
 
 def ReportPass : Pass<"qf-report", "::mlir::ModuleOp"> {
