@@ -35,8 +35,7 @@ std::string ptxName(unsigned v) {
 std::string operandProblem(qf::QTensorType q, bool isLhs, bool transposeB) {
   nm::BlockFormat f = q.getFormat().toNumerics();
   if (f.elem.isInt())
-    return "integer elements have no tensor-core mapping (the IMMA "
-           "instructions take no block scales)";
+    return "integer elements have no tensor-core mapping";
   if (f.scale == nm::ScaleType::F16 || f.scale == nm::ScaleType::BF16 ||
       f.scale == nm::ScaleType::F32)
     return "block scales of type " +
