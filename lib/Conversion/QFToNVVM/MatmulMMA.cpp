@@ -80,10 +80,14 @@ struct KernelBuilder {
     return arith::ExtUIOp::create(b, loc, b.getI32Type(), v);
   }
   /// Four consecutive bytes buffer[.., r, c .. c+3] as one i32 (the first
-  /// byte in the low bits, as mma fragments hold elements).
+  /// byte in the low bits, as mma fragments hold elements). One 32-bit load:
+  /// c is a multiple of 4 and rows are multiples of 16 bytes long (K is a
+  /// multiple of the MMA step), so the address is 4-byte aligned whenever
+  /// the buffer is, which every CUDA allocation is (gpu-lowering.md).
   Value word(Value buf, Value r, Value c) {
     auto v4 = vector::LoadOp::create(
-        b, loc, VectorType::get({4}, b.getI8Type()), buf, at(r, c));
+        b, loc, VectorType::get({4}, b.getI8Type()), buf, at(r, c),
+        /*nontemporal=*/false, llvm::MaybeAlign(4));
     auto w = vector::BitCastOp::create(
         b, loc, VectorType::get({1}, b.getI32Type()), v4);
     return vector::ExtractOp::create(b, loc, w, ArrayRef<int64_t>{0});
