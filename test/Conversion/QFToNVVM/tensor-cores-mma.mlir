@@ -43,7 +43,7 @@ func.func @fp8_kn(%a: !qf.tensor<20x64xf32, mxfp8, axis = 1>, %w: !qf.tensor<64x
 // Batches are the grid's y dimension.
 // CHECK-LABEL: func.func @fp8_batch(
 // CHECK: gpu.launch blocks(%{{.*}}, %[[BY:.*]], %{{.*}}) in (%{{.*}} = %c1{{.*}}, %{{.*}} = %c2, %{{.*}} = %c1{{.*}})
-// CHECK: vector.load %{{.*}}[%[[BY]], %{{.*}}, %{{.*}}] : memref<2x16x32xi8>, vector<4xi8>
+// CHECK: vector.load %{{.*}}[%[[BY]], %{{.*}}, %{{.*}}] {alignment = 4 : i64} : memref<2x16x32xi8>, vector<4xi8>
 func.func @fp8_batch(%a: !qf.tensor<2x16x32xf32, mxfp8, axis = 2>, %w: !qf.tensor<2x8x32xf32, mxfp8, axis = 2>) -> tensor<2x16x8xf32> {
   %c = qf.matmul %a, %w transpose_b : !qf.tensor<2x16x32xf32, mxfp8, axis = 2>, !qf.tensor<2x8x32xf32, mxfp8, axis = 2> -> tensor<2x16x8xf32>
   return %c : tensor<2x16x8xf32>
