@@ -32,9 +32,11 @@
 // BS: mma.sync.aligned.m16n8k32.row.col.kind::mxf8f6f4.block_scale.scale_vec::1X.f32.e4m3.e4m3.f32.ue8m0 {
 // BS: mma.sync.aligned.m16n8k64.row.col.kind::mxf4.block_scale.scale_vec::2X.f32.e2m1.e2m1.f32.ue8m0 {
 // BS: mma.sync.aligned.m16n8k64.row.col.kind::mxf4nvf4.block_scale.scale_vec::4X.f32.e2m1.e2m1.f32.ue4m3 {
+// BS: mma.sync.aligned.m16n8k32.row.col.kind::mxf8f6f4.block_scale.scale_vec::1X.f32.e4m3.e2m1.f32.ue8m0 {
 
 // BIN: gpu.binary @{{.*}} [#gpu.object<#nvvm.target<O = 3, chip = "sm_{{[0-9]+[af]?}}"{{.*}}>, properties = {{.*}}, bin = "
 // BIN: gpu.launch_func
 
 // REMARK: remark: 'qf.matmul' (mxfp4 x mxfp4) requires tensor cores on sm_100a: FP4 MMA on sm_100a is tcgen05.mma.block_scale, which qf does not emit yet (it needs the 128x4 scale swizzle step); mma.block_scale is on sm_120a/f, sm_121a; using the portable kernel (fallback)
 // REMARK: remark: 'qf.matmul' (nvfp4 x nvfp4) requires tensor cores on sm_100a
+// REMARK: remark: 'qf.matmul' (mxfp8 x mxfp4) requires tensor cores on sm_100a: FP4/FP6 MMA on sm_100a is tcgen05.mma.block_scale

@@ -144,15 +144,46 @@ qf::Support qf::selectMMA(const NVVMChip &chip, unsigned ptx, Type lhs,
                          "(mxf4) or blocks of 16 with E4M3 scales (mxf4nvf4)");
     }
     m.stepK = 64;
+  } else if (chip.hasBlockScaleMma() && !isF6(fl.elem) && !isF6(fr.elem) &&
+             (isF8(fl.elem) || isF8(fr.elem))) {
+    // FP8 x FP4 (MXFP8 activations and MXFP4 weights, what
+    // qf-quantize-model writes by default): kind::mxf8f6f4 takes the FP4
+    // codes one per byte, unpacked from qf's packed storage by the kernel.
+    if (isF4(fr.elem) && !transposeB)
+      return Support::no("a 4-bit rhs must be stored [N, K] (transpose_b): "
+                         "its codes are packed along the last axis, and the "
+                         "MMA fragments take consecutive K codes per "
+                         "register");
+    if (bl != 32 || br != 32 || fl.scale != nm::ScaleType::E8M0 ||
+        fr.scale != nm::ScaleType::E8M0 || fl.tensorScale || fr.tensorScale)
+      return Support::no("mixed FP8 x FP4 MMA (kind::mxf8f6f4) takes blocks "
+                         "of 32 with E8M0 scales and no tensor scale on both "
+                         "operands (MXFP8 x MXFP4)");
+    auto ty = [](const nm::ElementFormat &e) {
+      return e == nm::ElementFormat::f8E4M3FN() ? "e4m3"
+             : e == nm::ElementFormat::f8E5M2() ? "e5m2"
+                                                 : "e2m1";
+    };
+    m.kind = MMAKind::BlockScaleMXF8;
+    m.instruction = std::string("mma.sync.aligned.m16n8k32.row.col.kind::"
+                                "mxf8f6f4.block_scale.scale_vec::1X.f32.") +
+                    ty(fl.elem) + "." + ty(fr.elem) + ".f32.ue8m0";
+    m.stepK = 32;
   } else if (isF6(fl.elem) || isF6(fr.elem) || isF4(fl.elem) ||
              isF4(fr.elem)) {
     if (!chip.hasBlockScaleMma() && !chip.hasTcgen05())
       return Support::no("FP4/FP6 MMA needs sm_100a/f, sm_103a (tcgen05) or "
                          "sm_120a/f, sm_121a (mma.block_scale)");
-    return Support::no("FP6 elements and mixed element widths go through "
-                       "kind::mxf8f6f4 with one code per byte, which qf does "
-                       "not unpack to yet (MXFP8 x MXFP8 and MXFP4 x MXFP4 / "
-                       "NVFP4 x NVFP4 are mapped)");
+    if (!chip.hasBlockScaleMma())
+      return Support::no(
+          "FP4/FP6 MMA on " + chip.name +
+          " is tcgen05.mma.block_scale, which qf does not emit yet (it needs "
+          "the 128x4 scale swizzle step); mma.block_scale is on sm_120a/f, "
+          "sm_121a");
+    return Support::no("FP6 elements go through kind::mxf8f6f4 with one "
+                       "code per byte, which qf does not unpack to yet "
+                       "(MXFP8 and MXFP4 operands, NVFP4 x NVFP4 are "
+                       "mapped)");
   } else {
     return Support::no("no MMA takes these element types");
   }

@@ -4,9 +4,9 @@
 // with block-scaled operands, on the mapping selectMMA picked:
 //
 //  * One gpu.launch; each warp computes one m16n8 output tile, walking K in
-//    MMA steps (32 elements for FP8, 64 for FP4). Tiles are numbered row of
-//    tiles first; the tile index depends on the warp only, so a warp runs the
-//    MMA converged or skips it as a whole (mma.sync needs all 32 lanes).
+//    MMA steps (32 elements for FP8, 64 for FP4). Consecutive tiles run
+//    along N; the tile index depends on the warp only, so a warp runs the
+//    MMAs converged or skips them as a whole (mma.sync needs all 32 lanes).
 //  * Fragments are the PTX ISA layouts of mma.m16n8k32 (8-bit elements) and
 //    mma.m16n8k64 (e2m1): with g = lane / 4 and t = lane % 4, A registers
 //    are rows g and g+8 at K offsets 4t and 4t+16 (8t and 8t+32 for FP4,
@@ -21,6 +21,9 @@
 //    sums. Block-scaled MMA (sm_120a/f, sm_121a): the scale bytes go into the
 //    instruction and the MMA accumulates across steps itself.
 //  * Tensor scales (NVFP4) multiply the finished sum, as on the CPU.
+//  * The scale registers of the block-scaled MMAs follow the PTX ISA (and
+//    CUTLASS's SM120 SFA/SFB layouts): A row g from even lanes of quad g,
+//    row g+8 from odd lanes; B column g from every lane of quad g.
 //
 //===----------------------------------------------------------------------===//
 #include "qf/Conversion/QFToNVVM/QFToNVVM.h"
@@ -104,13 +107,31 @@ struct KernelBuilder {
     }
     return w;
   }
-  /// Codes of operand `o` for row `row` at K element `k`: 4 FP8 codes, or 8
-  /// FP4 codes (4 bytes, k even).
-  Value codes(const MMAOperand &o, Value row, Value k) {
-    if (o.fmt.elem == nm::ElementFormat::f4E2M1FN())
-      return word(o.codes, row,
-                  b.createOrFold<arith::DivUIOp>(loc, k, idx(2)));
-    return o.kInner ? word(o.codes, row, k) : column(o.codes, k, row);
+  /// Codes of operand `o` for row `row` at K element `k`: 4 FP8 codes, 8
+  /// FP4 codes (4 bytes, k even) or, with `containers`, 4 FP4 codes one a
+  /// byte in bits 5:2, as kind::mxf8f6f4 takes E2M1 (k a multiple of 4).
+  Value codes(const MMAOperand &o, Value row, Value k, bool containers) {
+    if (o.fmt.elem != nm::ElementFormat::f4E2M1FN())
+      return o.kInner ? word(o.codes, row, k) : column(o.codes, k, row);
+    Value kb = b.createOrFold<arith::DivUIOp>(loc, k, idx(2));
+    if (!containers)
+      return word(o.codes, row, kb);
+    // Two packed bytes: nibble j (element k + j) moves to bits 8j+5 .. 8j+2.
+    auto v2 = vector::LoadOp::create(
+        b, loc, VectorType::get({2}, b.getI8Type()), o.codes, at(row, kb),
+        /*nontemporal=*/false, llvm::MaybeAlign(2));
+    auto h = vector::BitCastOp::create(
+        b, loc, VectorType::get({1}, b.getI16Type()), v2);
+    Value w = arith::ExtUIOp::create(
+        b, loc, b.getI32Type(),
+        vector::ExtractOp::create(b, loc, h, ArrayRef<int64_t>{0}));
+    Value out;
+    for (int64_t j = 0; j < 4; ++j) {
+      Value nib = arith::AndIOp::create(b, loc, w, i32(0xFll << (4 * j)));
+      Value v = arith::ShLIOp::create(b, loc, nib, i32(4 * j + 2));
+      out = out ? arith::OrIOp::create(b, loc, out, v).getResult() : v;
+    }
+    return out;
   }
   /// Scale bytes of blocks blk .. blk+n-1 of `row` packed into one i32
   /// (block blk in the low byte), as the block-scale MMAs take them.
@@ -179,9 +200,14 @@ SmallVector<Value> emitStep(KernelBuilder &kb, const qf::MMAMapping &m,
   int64_t per = m.stepK / 8;
   Value k0 = kb.add(kb.mul(kStep, kb.idx(m.stepK)), kb.mul(t, kb.idx(per)));
   Value kHi = kb.add(k0, kb.idx(m.stepK / 2));
-  SmallVector<Value> a = {kb.codes(A, rLo, k0), kb.codes(A, rHi, k0),
-                          kb.codes(A, rLo, kHi), kb.codes(A, rHi, kHi)};
-  SmallVector<Value> bb = {kb.codes(B, colB, k0), kb.codes(B, colB, kHi)};
+  // m16n8k32 steps take E2M1 one code a byte (kind::mxf8f6f4).
+  bool containers = m.stepK == 32;
+  SmallVector<Value> a = {kb.codes(A, rLo, k0, containers),
+                          kb.codes(A, rHi, k0, containers),
+                          kb.codes(A, rLo, kHi, containers),
+                          kb.codes(A, rHi, kHi, containers)};
+  SmallVector<Value> bb = {kb.codes(B, colB, k0, containers),
+                           kb.codes(B, colB, kHi, containers)};
 
   if (m.kind == qf::MMAKind::F8Sync) {
     Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));

@@ -198,8 +198,9 @@ LogicalResult qf::checkNVVMRequests(Operation *root,
                  ") requires tensor cores",
              why,
              "accepted: MXFP8 x MXFP8 (E4M3/E5M2, E8M0 or E4M3 scales, "
-             "blocks of 32 along K) on sm_89+ with PTX 8.4, MXFP4 x MXFP4 "
-             "and NVFP4 x NVFP4 with transpose_b on sm_120a/f, sm_121a; or "
+             "blocks of 32 along K) on sm_89+ with PTX 8.4, MXFP4 x MXFP4, "
+             "NVFP4 x NVFP4 and MXFP8 x MXFP4 with transpose_b on sm_120a/f, "
+             "sm_121a; or "
              "drop tensor-cores, or set fallback to use the portable "
              "CUDA-core kernel");
     }

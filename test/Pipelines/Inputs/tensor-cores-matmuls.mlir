@@ -1,5 +1,6 @@
 // qf.matmul ops with tensor-core mappings (qf-gpu-pipeline-mma.mlir): MXFP8
-// (transpose_b, [K, N] with E5M2, batched, dynamic M), MXFP4 and NVFP4.
+// (transpose_b, [K, N] with E5M2, batched, dynamic M), MXFP4, NVFP4 and
+// MXFP8 x MXFP4.
 func.func @fp8(%a: !qf.tensor<20x64xf32, mxfp8, axis = 1>, %w: !qf.tensor<12x64xf32, mxfp8, axis = 1>) -> tensor<20x12xf32> {
   %c = qf.matmul %a, %w transpose_b : !qf.tensor<20x64xf32, mxfp8, axis = 1>, !qf.tensor<12x64xf32, mxfp8, axis = 1> -> tensor<20x12xf32>
   return %c : tensor<20x12xf32>
@@ -22,5 +23,9 @@ func.func @fp4(%a: !qf.tensor<16x128xf32, mxfp4, axis = 1>, %w: !qf.tensor<8x128
 }
 func.func @nvfp4(%a: !qf.tensor<16x64xf32, nvfp4, axis = 1>, %w: !qf.tensor<8x64xf32, nvfp4, axis = 1>) -> tensor<16x8xf32> {
   %c = qf.matmul %a, %w transpose_b : !qf.tensor<16x64xf32, nvfp4, axis = 1>, !qf.tensor<8x64xf32, nvfp4, axis = 1> -> tensor<16x8xf32>
+  return %c : tensor<16x8xf32>
+}
+func.func @mixed(%a: !qf.tensor<16x64xf32, mxfp8, axis = 1>, %w: !qf.tensor<8x64xf32, mxfp4, axis = 1>) -> tensor<16x8xf32> {
+  %c = qf.matmul %a, %w transpose_b : !qf.tensor<16x64xf32, mxfp8, axis = 1>, !qf.tensor<8x64xf32, mxfp4, axis = 1> -> tensor<16x8xf32>
   return %c : tensor<16x8xf32>
 }
