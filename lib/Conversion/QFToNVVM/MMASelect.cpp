@@ -44,7 +44,8 @@ std::string operandProblem(qf::QTensorType q, bool isLhs, bool transposeB) {
                                                        : "bf16") +
            " have no tensor-core mapping (E8M0 or E4M3 scales only)";
   if (q.getFormat().getBlockKind() != qf::BlockKind::Fixed ||
-      (q.getFormat().getBlockSize() != 16 && q.getFormat().getBlockSize() != 32))
+      (q.getFormat().getBlockSize() != 16 &&
+       q.getFormat().getBlockSize() != 32))
     return "block-scaled MMA takes blocks of 16 or 32 elements";
   int64_t r = q.getRank();
   int64_t kAxis = isLhs || transposeB ? r - 1 : r - 2;
@@ -72,7 +73,8 @@ qf::Support qf::selectMMA(const NVVMChip &chip, unsigned ptx, Type lhs,
     return Support::no("both operands must have the same rank");
   nm::BlockFormat fl = ql.getFormat().toNumerics();
   nm::BlockFormat fr = qr.getFormat().toNumerics();
-  int64_t bl = ql.getFormat().getBlockSize(), br = qr.getFormat().getBlockSize();
+  int64_t bl = ql.getFormat().getBlockSize(),
+          br = qr.getFormat().getBlockSize();
   int64_t k = ql.getShape().back();
   unsigned ptxUsed = ptx ? ptx : chip.minPtx;
   MMAMapping m;
@@ -87,12 +89,10 @@ qf::Support qf::selectMMA(const NVVMChip &chip, unsigned ptx, Type lhs,
     bool e8m0 = fl.scale == nm::ScaleType::E8M0 &&
                 fr.scale == nm::ScaleType::E8M0 && !fl.tensorScale &&
                 !fr.tensorScale;
-    std::string ty = std::string(fl.elem == nm::ElementFormat::f8E4M3FN()
-                                     ? "e4m3"
-                                     : "e5m2") +
-                     "." +
-                     (fr.elem == nm::ElementFormat::f8E4M3FN() ? "e4m3"
-                                                               : "e5m2");
+    std::string ty =
+        std::string(fl.elem == nm::ElementFormat::f8E4M3FN() ? "e4m3"
+                                                             : "e5m2") +
+        "." + (fr.elem == nm::ElementFormat::f8E4M3FN() ? "e4m3" : "e5m2");
     if (chip.hasBlockScaleMma() && e8m0) {
       m.kind = MMAKind::BlockScaleMXF8;
       m.instruction = "mma.sync.aligned.m16n8k32.row.col.kind::mxf8f6f4."
@@ -126,8 +126,7 @@ qf::Support qf::selectMMA(const NVVMChip &chip, unsigned ptx, Type lhs,
                          "its codes are packed along the last axis, and the "
                          "MMA fragments take 8 consecutive K codes per "
                          "register");
-    if (fl.scale != fr.scale || bl != br ||
-        fl.tensorScale != fr.tensorScale)
+    if (fl.scale != fr.scale || bl != br || fl.tensorScale != fr.tensorScale)
       return Support::no("both FP4 operands must have the same block size, "
                          "scale type and tensor scale (mxfp4 x mxfp4 or "
                          "nvfp4 x nvfp4)");
@@ -162,15 +161,14 @@ qf::Support qf::selectMMA(const NVVMChip &chip, unsigned ptx, Type lhs,
     auto ty = [](const nm::ElementFormat &e) {
       return e == nm::ElementFormat::f8E4M3FN() ? "e4m3"
              : e == nm::ElementFormat::f8E5M2() ? "e5m2"
-                                                 : "e2m1";
+                                                : "e2m1";
     };
     m.kind = MMAKind::BlockScaleMXF8;
     m.instruction = std::string("mma.sync.aligned.m16n8k32.row.col.kind::"
                                 "mxf8f6f4.block_scale.scale_vec::1X.f32.") +
                     ty(fl.elem) + "." + ty(fr.elem) + ".f32.ue8m0";
     m.stepK = 32;
-  } else if (isF6(fl.elem) || isF6(fr.elem) || isF4(fl.elem) ||
-             isF4(fr.elem)) {
+  } else if (isF6(fl.elem) || isF6(fr.elem) || isF4(fl.elem) || isF4(fr.elem)) {
     if (!chip.hasBlockScaleMma() && !chip.hasTcgen05())
       return Support::no("FP4/FP6 MMA needs sm_100a/f, sm_103a (tcgen05) or "
                          "sm_120a/f, sm_121a (mma.block_scale)");

@@ -67,8 +67,12 @@ struct KernelBuilder {
   Value batch; ///< index, or null for rank 2
 
   Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) { return b.createOrFold<arith::AddIOp>(loc, x, y); }
-  Value mul(Value x, Value y) { return b.createOrFold<arith::MulIOp>(loc, x, y); }
+  Value add(Value x, Value y) {
+    return b.createOrFold<arith::AddIOp>(loc, x, y);
+  }
+  Value mul(Value x, Value y) {
+    return b.createOrFold<arith::MulIOp>(loc, x, y);
+  }
   Value i32(int64_t v) {
     return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
   }
@@ -148,7 +152,8 @@ struct KernelBuilder {
   /// The decoded f32 scale of block blk of `row`.
   Value scale(const MMAOperand &o, Value row, Value blk) {
     KB k{b, loc};
-    return qf::kernel::decodeScaleFast(k, o.fmt.scale, byte(o.scales, row, blk));
+    return qf::kernel::decodeScaleFast(k, o.fmt.scale,
+                                       byte(o.scales, row, blk));
   }
 };
 
@@ -182,8 +187,8 @@ Value mmaAsm(OpBuilder &b, Location loc, StringRef instruction,
              b.getStringAttr(constraints),
              /*has_side_effects=*/b.getUnitAttr(),
              /*is_align_stack=*/UnitAttr(),
-             LLVM::TailCallKindAttr::get(ctx,
-                                         LLVM::tailcallkind::TailCallKind::None),
+             LLVM::TailCallKindAttr::get(
+                 ctx, LLVM::tailcallkind::TailCallKind::None),
              LLVM::AsmDialectAttr(), ArrayAttr())
       .getResult(0);
 }
@@ -191,9 +196,9 @@ Value mmaAsm(OpBuilder &b, Location loc, StringRef instruction,
 /// One MMA step of the warp: the accumulators after adding A[rows, k0 ..
 /// k0+stepK) * B[k0 .., cols] (block-scaled) to `acc`.
 SmallVector<Value> emitStep(KernelBuilder &kb, const qf::MMAMapping &m,
-                            const MMAOperand &A, const MMAOperand &B,
-                            Value rLo, Value rHi, Value colB, Value c0,
-                            Value c1, Value t, Value kStep, ValueRange acc) {
+                            const MMAOperand &A, const MMAOperand &B, Value rLo,
+                            Value rHi, Value colB, Value c0, Value c1, Value t,
+                            Value kStep, ValueRange acc) {
   OpBuilder &b = kb.b;
   Location loc = kb.loc;
   // Elements per register: 4 bytes of FP8 codes, 8 FP4 codes.
@@ -202,10 +207,9 @@ SmallVector<Value> emitStep(KernelBuilder &kb, const qf::MMAMapping &m,
   Value kHi = kb.add(k0, kb.idx(m.stepK / 2));
   // m16n8k32 steps take E2M1 one code a byte (kind::mxf8f6f4).
   bool containers = m.stepK == 32;
-  SmallVector<Value> a = {kb.codes(A, rLo, k0, containers),
-                          kb.codes(A, rHi, k0, containers),
-                          kb.codes(A, rLo, kHi, containers),
-                          kb.codes(A, rHi, kHi, containers)};
+  SmallVector<Value> a = {
+      kb.codes(A, rLo, k0, containers), kb.codes(A, rHi, k0, containers),
+      kb.codes(A, rLo, kHi, containers), kb.codes(A, rHi, kHi, containers)};
   SmallVector<Value> bb = {kb.codes(B, colB, k0, containers),
                            kb.codes(B, colB, kHi, containers)};
 
@@ -239,9 +243,9 @@ SmallVector<Value> emitStep(KernelBuilder &kb, const qf::MMAMapping &m,
   Value odd = arith::CmpIOp::create(
       b, loc, arith::CmpIPredicate::ne,
       b.createOrFold<arith::RemUIOp>(loc, t, kb.idx(2)), kb.idx(0));
-  Value sa = arith::SelectOp::create(b, loc, odd,
-                                     kb.scaleBytes(A, rHi, blk, nScales),
-                                     kb.scaleBytes(A, rLo, blk, nScales));
+  Value sa =
+      arith::SelectOp::create(b, loc, odd, kb.scaleBytes(A, rHi, blk, nScales),
+                              kb.scaleBytes(A, rLo, blk, nScales));
   Value sb = kb.scaleBytes(B, colB, blk, nScales);
   // byte-id 0, thread-id 0 for both scales.
   Value z16 = arith::ConstantIntOp::create(b, loc, b.getI16Type(), 0);
@@ -296,9 +300,10 @@ struct MatmulMMALowering : OpConversionPattern<qf::MatmulOp> {
     MMAOperand A = operand(lt, ls, true), B = operand(rt, rs, tb);
     Value factor = A.tensorScale;
     if (B.tensorScale)
-      factor = factor ? arith::MulFOp::create(b, loc, factor, B.tensorScale)
-                            .getResult()
-                      : B.tensorScale;
+      factor =
+          factor
+              ? arith::MulFOp::create(b, loc, factor, B.tensorScale).getResult()
+              : B.tensorScale;
 
     // Sizes from the storage (M, N; the batch), K is static (selectMMA).
     auto dim = [&](Value buf, int64_t i) -> Value {

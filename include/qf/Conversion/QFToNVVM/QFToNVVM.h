@@ -111,7 +111,8 @@ enum class MMAKind {
   /// step's f32 partial result.
   F8Sync,
   /// mma.sync...kind::mxf8f6f4.block_scale.scale_vec::1X.m16n8k32 with ue8m0
-  /// scales (MXFP8; sm_120a/f, sm_121a).
+  /// scales (MXFP8 x MXFP8, MXFP8 x MXFP4 with E2M1 one code a byte;
+  /// sm_120a/f, sm_121a).
   BlockScaleMXF8,
   /// mma.sync...kind::mxf4.block_scale.scale_vec::2X.m16n8k64, ue8m0 (MXFP4).
   BlockScaleMXF4,
