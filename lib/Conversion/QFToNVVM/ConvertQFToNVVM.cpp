@@ -65,7 +65,14 @@ struct ConvertQFToNVVMPass final
     if (failed(qf::checkNVVMRequests(module, gpu, opts)))
       return signalPassFailure();
 
-    if (failed(qf::lowerQFToKernels(module, gpu, gpu.getTileTarget())))
+    unsigned ptxUsed = ptx ? ptx : c->minPtx;
+    if (tensorCores)
+      gpu.requestTensorCores(ptxUsed);
+    auto mma = [&](const TypeConverter &converter, RewritePatternSet &p) {
+      if (tensorCores)
+        qf::populateQFMatmulToMMAPatterns(converter, p, *c, ptxUsed);
+    };
+    if (failed(qf::lowerQFToKernels(module, gpu, gpu.getTileTarget(), mma)))
       return signalPassFailure();
 
     if (failed(qf::mapParallelLoopsToGPU(module, threadsPerBlock)))

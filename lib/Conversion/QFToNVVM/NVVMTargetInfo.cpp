@@ -71,6 +71,11 @@ unsigned qf::ptxVersionOf(StringRef features, std::string &error) {
   return v;
 }
 
+namespace {
+std::string noTensorCoreMatmul(const qf::NVVMChip &chip, unsigned ptx,
+                               Operation *op);
+} // namespace
+
 qf::Support qf::NVVMTargetInfo::supportsRowEncode(qf::QTensorType t,
                                                   bool staticScales) const {
   // Fused kernels encode rows with the kernel library's row encoder, whose
@@ -83,8 +88,13 @@ qf::Support qf::NVVMTargetInfo::supports(Operation *op) const {
     return qf::kernel::mapKernelSupport(map, *this);
   // The band kernel of qf.fused_matmul is the CPU target's GEMM tiles, one
   // band per thread.
-  if (auto mm = dyn_cast<qf::FusedMatmulOp>(op))
+  if (auto mm = dyn_cast<qf::FusedMatmulOp>(op)) {
+    // With tensor cores, a GEMM that has an MMA runs as the MMA kernel and
+    // the epilogue as the unfused kernels (the same bits as the band kernel).
+    if (tensorCorePtx && noTensorCoreMatmul(chip, tensorCorePtx, op).empty())
+      return Support::no("its GEMM runs on tensor cores (tensor-cores)");
     return fusedMatmulKernelSupport(mm, tiles);
+  }
   return Support::yes();
 }
 
@@ -101,49 +111,34 @@ void qf::registerNVVMTarget() {
 
 namespace {
 
-bool isF8(const nm::ElementFormat &e) {
-  return e == nm::ElementFormat::f8E4M3FN() || e == nm::ElementFormat::f8E5M2();
-}
-[[maybe_unused]] bool isF4F6(const nm::ElementFormat &e) {
-  return e == nm::ElementFormat::f4E2M1FN() ||
-         e == nm::ElementFormat::f6E2M3FN() || e == nm::ElementFormat::f6E3M2FN();
+/// The operand types and transpose_b of a qf.matmul / qf.fused_matmul
+/// GEMM (the second GEMM of a dual one is `second`).
+struct Gemm {
+  Type lhs, rhs;
+  bool transposeB;
+};
+SmallVector<Gemm> gemmsOf(Operation *op) {
+  SmallVector<Gemm> g;
+  if (auto mm = dyn_cast<qf::MatmulOp>(op))
+    g.push_back({mm.getLhs().getType(), mm.getRhs().getType(),
+                 mm.getTransposeB()});
+  if (auto mm = dyn_cast<qf::FusedMatmulOp>(op)) {
+    g.push_back({mm.getLhs().getType(), mm.getRhs().getType(),
+                 mm.getTransposeB()});
+    if (Value r2 = mm.getRhs2())
+      g.push_back({mm.getLhs().getType(), r2.getType(), mm.getTransposeB()});
+  }
+  return g;
 }
 
-/// Why `target` cannot run qf.matmul `op` (operands `lhs`, `rhs`) on tensor
-/// cores. Never empty in this version: the mappings the hardware has are
-/// named, and the kernels for them are not written yet.
-std::string noTensorCoreMatmul(const qf::NVVMChip &chip, Type lhs, Type rhs) {
-  auto ql = dyn_cast<qf::QTensorType>(lhs);
-  auto qr = dyn_cast<qf::QTensorType>(rhs);
-  if (!ql || !qr)
-    return "both operands must be quantized for a block-scaled MMA";
-  for (qf::QTensorType q : {ql, qr}) {
-    nm::BlockFormat f = q.getFormat().toNumerics();
-    if (f.elem.isInt())
-      return "integer elements have no tensor-core mapping";
-    if (f.scale == nm::ScaleType::F16 || f.scale == nm::ScaleType::BF16 ||
-        f.scale == nm::ScaleType::F32)
-      return "block scales of type " +
-             std::string(f.scale == nm::ScaleType::F32   ? "f32"
-                         : f.scale == nm::ScaleType::F16 ? "f16"
-                                                         : "bf16") +
-             " have no tensor-core mapping (E8M0 or E4M3 scales only)";
-    if (q.getFormat().getBlockKind() != qf::BlockKind::Fixed ||
-        (q.getFormat().getBlockSize() != 16 && q.getFormat().getBlockSize() != 32))
-      return "block-scaled MMA takes blocks of 16 or 32 elements";
-    if (q.getAxis() != q.getRank() - 1 && q.getAxis() != q.getRank() - 2)
-      return "the blocked axis must be the reduction axis K";
-  }
-  nm::BlockFormat fl = ql.getFormat().toNumerics();
-  nm::BlockFormat fr = qr.getFormat().toNumerics();
-  bool f8 = isF8(fl.elem) && isF8(fr.elem);
-  if (!f8 && !chip.hasBlockScaleMma() && !chip.hasTcgen05())
-    return "FP4/FP6 MMA needs sm_100a/f, sm_103a (tcgen05) or sm_120a/f, "
-           "sm_121a (mma.block_scale)";
-  if (f8 && !chip.hasF8Mma())
-    return "FP8 MMA needs sm_89 or later";
-  return "the tensor-core kernel for this mapping is not implemented yet "
-         "(qf lowers it with the portable CUDA-core kernel)";
+/// Why the GEMMs of `op` cannot all run on tensor cores (empty: they can).
+std::string noTensorCoreMatmul(const qf::NVVMChip &chip, unsigned ptx,
+                               Operation *op) {
+  for (const Gemm &g : gemmsOf(op))
+    if (qf::Support s = qf::selectMMA(chip, ptx, g.lhs, g.rhs, g.transposeB);
+        !s)
+      return s.why().str();
+  return "";
 }
 
 } // namespace
@@ -187,6 +182,9 @@ LogicalResult qf::checkNVVMRequests(Operation *root,
       }
     }
     if (opts.tensorCores && isa<qf::MatmulOp, qf::FusedMatmulOp>(op)) {
+      std::string why = noTensorCoreMatmul(chip, opts.ptxVersion, op);
+      if (why.empty())
+        return;
       Type lhs = op->getOperand(0).getType(), rhs = op->getOperand(1).getType();
       std::string fmts;
       for (Type t : {lhs, rhs}) {
@@ -198,7 +196,11 @@ LogicalResult qf::checkNVVMRequests(Operation *root,
       report(op,
              "'" + op->getName().getStringRef() + "' (" + fmts +
                  ") requires tensor cores",
-             noTensorCoreMatmul(chip, lhs, rhs),
+             why,
+             "accepted: MXFP8 x MXFP8 (E4M3/E5M2, E8M0 or E4M3 scales, "
+             "blocks of 32 along K) on sm_89+ with PTX 8.4, MXFP4 x MXFP4, "
+             "NVFP4 x NVFP4 and MXFP8 x MXFP4 with transpose_b on sm_120a/f, "
+             "sm_121a; or "
              "drop tensor-cores, or set fallback to use the portable "
              "CUDA-core kernel");
     }

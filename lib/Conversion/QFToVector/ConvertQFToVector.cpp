@@ -26,9 +26,10 @@ qf::QFStorageTypeConverter::QFStorageTypeConverter() {
   });
 }
 
-mlir::LogicalResult qf::lowerQFToKernels(ModuleOp module,
-                                         const TargetInfo &target,
-                                         const CPUTargetInfo &tiles) {
+mlir::LogicalResult qf::lowerQFToKernels(
+    ModuleOp module, const TargetInfo &target, const CPUTargetInfo &tiles,
+    llvm::function_ref<void(const TypeConverter &, RewritePatternSet &)>
+        extraPatterns) {
   MLIRContext *ctx = module.getContext();
   {
     RewritePatternSet decompose(ctx);
@@ -46,6 +47,8 @@ mlir::LogicalResult qf::lowerQFToKernels(ModuleOp module,
   qf::populateQFQuantizeToVectorPatterns(converter, patterns, target);
   qf::populateQFHadamardToVectorPatterns(patterns, target);
   qf::populateQFMatmulToVectorPatterns(converter, patterns, tiles);
+  if (extraPatterns)
+    extraPatterns(converter, patterns);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  converter);
   populateCallOpTypeConversionPattern(patterns, converter);

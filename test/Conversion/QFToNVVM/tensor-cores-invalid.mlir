@@ -3,7 +3,7 @@
 // RUN: qf-opt %s --convert-qf-to-nvvm="chip=sm_90a tensor-cores" -split-input-file -verify-diagnostics
 
 func.func @integers(%a: !qf.tensor<4x64xf32, mxint8, axis = 1>, %w: !qf.tensor<6x64xf32, mxint8, axis = 1>) -> tensor<4x6xf32> {
-  // expected-error @+1 {{'qf.matmul' (mxint8 x mxint8) requires tensor cores on sm_90a: integer elements have no tensor-core mapping; drop tensor-cores, or set fallback to use the portable CUDA-core kernel}}
+  // expected-error @+1 {{'qf.matmul' (mxint8 x mxint8) requires tensor cores on sm_90a: integer elements have no tensor-core mapping; accepted: MXFP8 x MXFP8 (E4M3/E5M2, E8M0 or E4M3 scales, blocks of 32 along K) on sm_89+ with PTX 8.4, MXFP4 x MXFP4, NVFP4 x NVFP4 and MXFP8 x MXFP4 with transpose_b on sm_120a/f, sm_121a; or drop tensor-cores, or set fallback to use the portable CUDA-core kernel}}
   %c = qf.matmul %a, %w transpose_b : !qf.tensor<4x64xf32, mxint8, axis = 1>, !qf.tensor<6x64xf32, mxint8, axis = 1> -> tensor<4x6xf32>
   return %c : tensor<4x6xf32>
 }
@@ -11,7 +11,7 @@ func.func @integers(%a: !qf.tensor<4x64xf32, mxint8, axis = 1>, %w: !qf.tensor<6
 // -----
 
 func.func @fp4_on_hopper(%a: !qf.tensor<4x64xf32, mxfp4, axis = 1>, %w: !qf.tensor<6x64xf32, mxfp4, axis = 1>) -> tensor<4x6xf32> {
-  // expected-error @+1 {{'qf.matmul' (mxfp4 x mxfp4) requires tensor cores on sm_90a: FP4/FP6 MMA needs sm_100a/f, sm_103a (tcgen05) or sm_120a/f, sm_121a (mma.block_scale)}}
+  // expected-error @+1 {{'qf.matmul' (mxfp4 x mxfp4) requires tensor cores on sm_90a: FP4 MMA needs sm_120a/f, sm_121a (mma.block_scale); sm_100a/f, sm_103a (tcgen05) are not emitted yet}}
   %c = qf.matmul %a, %w transpose_b : !qf.tensor<4x64xf32, mxfp4, axis = 1>, !qf.tensor<6x64xf32, mxfp4, axis = 1> -> tensor<4x6xf32>
   return %c : tensor<4x6xf32>
 }
@@ -44,10 +44,10 @@ func.func @f32_operand(%x: tensor<4x64xf32>, %w: !qf.tensor<6x64xf32, mxfp8, axi
 
 // -----
 
-// The FP8 mapping exists on sm_90a (mma.sync m16n8k32 e4m3); its kernel is
-// not written yet, which is said as loudly.
-func.func @fp8_not_yet(%a: !qf.tensor<4x64xf32, mxfp8, axis = 1>, %w: !qf.tensor<6x64xf32, mxfp8, axis = 1>) -> tensor<4x6xf32> {
-  // expected-error @+1 {{'qf.matmul' (mxfp8 x mxfp8) requires tensor cores on sm_90a: the tensor-core kernel for this mapping is not implemented yet (qf lowers it with the portable CUDA-core kernel)}}
+// The FP8 mapping exists on sm_90a (mma.sync m16n8k32 e4m3), but it needs
+// PTX 8.4 and sm_90a defaults to PTX 8.0.
+func.func @fp8_ptx_too_old(%a: !qf.tensor<4x64xf32, mxfp8, axis = 1>, %w: !qf.tensor<6x64xf32, mxfp8, axis = 1>) -> tensor<4x6xf32> {
+  // expected-error @+1 {{'qf.matmul' (mxfp8 x mxfp8) requires tensor cores on sm_90a: mma.sync.m16n8k32 with e4m3/e5m2 operands needs PTX 8.4, and the default for sm_90a is PTX 8.0 (set features=+ptx84 or later); accepted: MXFP8 x MXFP8}}
   %c = qf.matmul %a, %w transpose_b : !qf.tensor<4x64xf32, mxfp8, axis = 1>, !qf.tensor<6x64xf32, mxfp8, axis = 1> -> tensor<4x6xf32>
   return %c : tensor<4x6xf32>
 }

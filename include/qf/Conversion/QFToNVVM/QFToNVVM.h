@@ -80,6 +80,11 @@ public:
                                    mlir::Value kexp) const override;
 
   const NVVMChip &getChip() const { return chip; }
+  /// tensor-cores: qf.matmul runs on tensor cores where the chip has a
+  /// mapping (selectMMA), so a qf.fused_matmul whose GEMM has one is
+  /// decomposed (its epilogue runs as the unfused kernels, same bits) instead
+  /// of running as the CUDA-core band kernel. `ptx`: the PTX version in use.
+  void requestTensorCores(unsigned ptx) { tensorCorePtx = ptx; }
   /// The GEMM tile and FWHT emitters are the CPU target's (one thread runs
   /// one tile); they take their parameters from this CPU description.
   const CPUTargetInfo &getTileTarget() const { return tiles; }
@@ -89,6 +94,7 @@ private:
   unsigned vectorWidth;
   bool hardwareConvert;
   CPUTargetInfo tiles;
+  unsigned tensorCorePtx = 0; ///< nonzero: tensor cores requested
 };
 
 /// Whether `chip` has a conversion instruction that encodes elements of
@@ -97,6 +103,43 @@ private:
 Support nvvmConvertSupport(const NVVMChip &chip,
                            const numerics::ElementFormat &elem,
                            numerics::Rounding rounding);
+
+/// The tensor-core instruction a qf.matmul maps to (MatmulMMA.cpp).
+enum class MMAKind {
+  /// mma.sync.m16n8k32.row.col.f32.{e4m3,e5m2}.{e4m3,e5m2}.f32 (sm_89+,
+  /// PTX 8.4): one step per K block of 32, the block scales applied to each
+  /// step's f32 partial result.
+  F8Sync,
+  /// mma.sync...kind::mxf8f6f4.block_scale.scale_vec::1X.m16n8k32 with ue8m0
+  /// scales (MXFP8 x MXFP8, MXFP8 x MXFP4 with E2M1 one code a byte;
+  /// sm_120a/f, sm_121a).
+  BlockScaleMXF8,
+  /// mma.sync...kind::mxf4.block_scale.scale_vec::2X.m16n8k64, ue8m0 (MXFP4).
+  BlockScaleMXF4,
+  /// mma.sync...kind::mxf4nvf4.block_scale.scale_vec::4X.m16n8k64, ue4m3
+  /// (NVFP4; the tensor scales multiply the sum).
+  BlockScaleNVF4,
+};
+
+struct MMAMapping {
+  MMAKind kind = MMAKind::F8Sync;
+  int64_t stepK = 32; ///< K elements per MMA step
+  /// The PTX instruction, for remarks and docs.
+  std::string instruction;
+};
+
+/// The tensor-core mapping `chip` (with PTX version `ptx`, 0: the chip's
+/// default) has for C = lhs * rhs (rhs^T with `transposeB`), or the reason it
+/// has none, naming what would be accepted.
+Support selectMMA(const NVVMChip &chip, unsigned ptx, mlir::Type lhs,
+                  mlir::Type rhs, bool transposeB, MMAMapping *out = nullptr);
+
+/// qf.matmul ops with a tensor-core mapping (selectMMA) as warp-level MMA
+/// kernels: one gpu.launch, one warp per m16n8 output tile. Takes
+/// precedence over the portable GEMM pattern.
+void populateQFMatmulToMMAPatterns(const mlir::TypeConverter &converter,
+                                   mlir::RewritePatternSet &patterns,
+                                   const NVVMChip &chip, unsigned ptx);
 
 /// Registers the NVVM target as "nvvm" (qf::createTarget; a portable sm_80
 /// description: fusion decisions do not depend on the chip).

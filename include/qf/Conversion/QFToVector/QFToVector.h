@@ -81,10 +81,13 @@ void populateQFMatmulToVectorPatterns(const mlir::TypeConverter &converter,
 /// its kernel on storage tensors (`tiles` gives the GEMM register tiles) and
 /// function signatures take the storage types. Ops the target's patterns
 /// produce from other dialects (gpu, llvm, ...) are legal once no qf type is
-/// left.
-mlir::LogicalResult lowerQFToKernels(mlir::ModuleOp module,
-                                     const TargetInfo &target,
-                                     const CPUTargetInfo &tiles);
+/// left. `extraPatterns` adds a target's own kernels (e.g. tensor-core GEMMs)
+/// to the same conversion.
+mlir::LogicalResult lowerQFToKernels(
+    mlir::ModuleOp module, const TargetInfo &target, const CPUTargetInfo &tiles,
+    llvm::function_ref<void(const mlir::TypeConverter &,
+                            mlir::RewritePatternSet &)>
+        extraPatterns = {});
 
 /// Whether the CPU band kernel runs qf.fused_matmul `op` as one kernel.
 Support fusedMatmulKernelSupport(qf::FusedMatmulOp op,

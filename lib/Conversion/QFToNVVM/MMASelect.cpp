@@ -1,0 +1,196 @@
+//===- MMASelect.cpp - Which tensor-core instruction a qf.matmul maps to --===//
+//
+// One place decides, per chip and PTX version, which MMA (if any) runs a
+// qf.matmul: the diagnostics of tensor-cores, the decomposition of fused
+// matmuls and the MMA kernel all ask selectMMA, so they cannot disagree.
+// The instruction requirements were checked against LLVM 22's NVPTX
+// intrinsics (IntrinsicsNVVM.td) and ptxas 13.0 for every chip in the table.
+//
+//===----------------------------------------------------------------------===//
+#include "qf/Conversion/QFToNVVM/QFToNVVM.h"
+
+#include "qf/Dialect/QF/IR/QF.h"
+
+using namespace mlir;
+namespace nm = qf::numerics;
+
+namespace {
+
+bool isF8(const nm::ElementFormat &e) {
+  return e == nm::ElementFormat::f8E4M3FN() || e == nm::ElementFormat::f8E5M2();
+}
+bool isF4(const nm::ElementFormat &e) {
+  return e == nm::ElementFormat::f4E2M1FN();
+}
+bool isF6(const nm::ElementFormat &e) {
+  return e == nm::ElementFormat::f6E2M3FN() ||
+         e == nm::ElementFormat::f6E3M2FN();
+}
+
+std::string ptxName(unsigned v) {
+  return std::to_string(v / 10) + "." + std::to_string(v % 10);
+}
+
+/// Why `q` (the lhs when `isLhs`) cannot be an MMA operand at all.
+std::string operandProblem(qf::QTensorType q, bool isLhs, bool transposeB) {
+  nm::BlockFormat f = q.getFormat().toNumerics();
+  if (f.elem.isInt())
+    return "integer elements have no tensor-core mapping";
+  if (f.scale == nm::ScaleType::F16 || f.scale == nm::ScaleType::BF16 ||
+      f.scale == nm::ScaleType::F32)
+    return "block scales of type " +
+           std::string(f.scale == nm::ScaleType::F32   ? "f32"
+                       : f.scale == nm::ScaleType::F16 ? "f16"
+                                                       : "bf16") +
+           " have no tensor-core mapping (E8M0 or E4M3 scales only)";
+  if (q.getFormat().getBlockKind() != qf::BlockKind::Fixed ||
+      (q.getFormat().getBlockSize() != 16 &&
+       q.getFormat().getBlockSize() != 32))
+    return "block-scaled MMA takes blocks of 16 or 32 elements";
+  int64_t r = q.getRank();
+  int64_t kAxis = isLhs || transposeB ? r - 1 : r - 2;
+  if (q.getAxis() != kAxis)
+    return "the blocked axis must be the reduction axis K (axis " +
+           std::to_string(kAxis) + " of the " + (isLhs ? "lhs" : "rhs") +
+           "), not axis " + std::to_string(q.getAxis());
+  return "";
+}
+
+} // namespace
+
+qf::Support qf::selectMMA(const NVVMChip &chip, unsigned ptx, Type lhs,
+                          Type rhs, bool transposeB, MMAMapping *out) {
+  auto ql = dyn_cast<qf::QTensorType>(lhs);
+  auto qr = dyn_cast<qf::QTensorType>(rhs);
+  if (!ql || !qr)
+    return Support::no("both operands must be quantized for a block-scaled "
+                       "MMA");
+  if (std::string p = operandProblem(ql, true, transposeB); !p.empty())
+    return Support::no(p);
+  if (std::string p = operandProblem(qr, false, transposeB); !p.empty())
+    return Support::no(p);
+  if (ql.getRank() != qr.getRank())
+    return Support::no("both operands must have the same rank");
+  nm::BlockFormat fl = ql.getFormat().toNumerics();
+  nm::BlockFormat fr = qr.getFormat().toNumerics();
+  int64_t bl = ql.getFormat().getBlockSize(),
+          br = qr.getFormat().getBlockSize();
+  int64_t k = ql.getShape().back();
+  unsigned ptxUsed = ptx ? ptx : chip.minPtx;
+  MMAMapping m;
+
+  if (isF8(fl.elem) && isF8(fr.elem)) {
+    if (bl != 32 || br != 32)
+      return Support::no("FP8 MMA takes blocks of 32 along K (one m16n8k32 "
+                         "step per block); got blocks of " +
+                         std::to_string(bl) + " and " + std::to_string(br));
+    if (!chip.hasF8Mma())
+      return Support::no("FP8 MMA needs sm_89 or later");
+    bool e8m0 = fl.scale == nm::ScaleType::E8M0 &&
+                fr.scale == nm::ScaleType::E8M0 && !fl.tensorScale &&
+                !fr.tensorScale;
+    std::string ty =
+        std::string(fl.elem == nm::ElementFormat::f8E4M3FN() ? "e4m3"
+                                                             : "e5m2") +
+        "." + (fr.elem == nm::ElementFormat::f8E4M3FN() ? "e4m3" : "e5m2");
+    if (chip.hasBlockScaleMma() && e8m0) {
+      m.kind = MMAKind::BlockScaleMXF8;
+      m.instruction = "mma.sync.aligned.m16n8k32.row.col.kind::mxf8f6f4."
+                      "block_scale.scale_vec::1X.f32." +
+                      ty + ".f32.ue8m0";
+    } else {
+      if (ptxUsed < 84)
+        return Support::no(
+            "mma.sync.m16n8k32 with e4m3/e5m2 operands needs PTX 8.4, and " +
+            std::string(ptx ? "features asks for PTX " + ptxName(ptx)
+                            : "the default for " + chip.name + " is PTX " +
+                                  ptxName(chip.minPtx)) +
+            " (set features=+ptx84 or later)");
+      m.kind = MMAKind::F8Sync;
+      m.instruction = "mma.sync.aligned.m16n8k32.row.col.f32." + ty + ".f32";
+    }
+    m.stepK = 32;
+  } else if (isF4(fl.elem) && isF4(fr.elem)) {
+    if (!chip.hasBlockScaleMma())
+      return Support::no(
+          chip.hasTcgen05()
+              ? "FP4 MMA on " + chip.name +
+                    " is tcgen05.mma.block_scale, which qf does not emit yet "
+                    "(it needs the 128x4 scale swizzle step); mma.block_scale "
+                    "is on sm_120a/f, sm_121a"
+              : std::string("FP4 MMA needs sm_120a/f, sm_121a "
+                            "(mma.block_scale); sm_100a/f, sm_103a "
+                            "(tcgen05) are not emitted yet"));
+    if (!transposeB)
+      return Support::no("a 4-bit rhs must be stored [N, K] (transpose_b): "
+                         "its codes are packed along the last axis, and the "
+                         "MMA fragments take 8 consecutive K codes per "
+                         "register");
+    if (fl.scale != fr.scale || bl != br || fl.tensorScale != fr.tensorScale)
+      return Support::no("both FP4 operands must have the same block size, "
+                         "scale type and tensor scale (mxfp4 x mxfp4 or "
+                         "nvfp4 x nvfp4)");
+    if (bl == 32 && fl.scale == nm::ScaleType::E8M0) {
+      m.kind = MMAKind::BlockScaleMXF4;
+      m.instruction = "mma.sync.aligned.m16n8k64.row.col.kind::mxf4."
+                      "block_scale.scale_vec::2X.f32.e2m1.e2m1.f32.ue8m0";
+    } else if (bl == 16 && fl.scale == nm::ScaleType::E4M3) {
+      m.kind = MMAKind::BlockScaleNVF4;
+      m.instruction = "mma.sync.aligned.m16n8k64.row.col.kind::mxf4nvf4."
+                      "block_scale.scale_vec::4X.f32.e2m1.e2m1.f32.ue4m3";
+    } else {
+      return Support::no("FP4 MMA takes blocks of 32 with E8M0 scales "
+                         "(mxf4) or blocks of 16 with E4M3 scales (mxf4nvf4)");
+    }
+    m.stepK = 64;
+  } else if (chip.hasBlockScaleMma() && !isF6(fl.elem) && !isF6(fr.elem) &&
+             (isF8(fl.elem) || isF8(fr.elem))) {
+    // FP8 x FP4 (MXFP8 activations and MXFP4 weights, what
+    // qf-quantize-model writes by default): kind::mxf8f6f4 takes the FP4
+    // codes one per byte, unpacked from qf's packed storage by the kernel.
+    if (isF4(fr.elem) && !transposeB)
+      return Support::no("a 4-bit rhs must be stored [N, K] (transpose_b): "
+                         "its codes are packed along the last axis, and the "
+                         "MMA fragments take consecutive K codes per "
+                         "register");
+    if (bl != 32 || br != 32 || fl.scale != nm::ScaleType::E8M0 ||
+        fr.scale != nm::ScaleType::E8M0 || fl.tensorScale || fr.tensorScale)
+      return Support::no("mixed FP8 x FP4 MMA (kind::mxf8f6f4) takes blocks "
+                         "of 32 with E8M0 scales and no tensor scale on both "
+                         "operands (MXFP8 x MXFP4)");
+    auto ty = [](const nm::ElementFormat &e) {
+      return e == nm::ElementFormat::f8E4M3FN() ? "e4m3"
+             : e == nm::ElementFormat::f8E5M2() ? "e5m2"
+                                                : "e2m1";
+    };
+    m.kind = MMAKind::BlockScaleMXF8;
+    m.instruction = std::string("mma.sync.aligned.m16n8k32.row.col.kind::"
+                                "mxf8f6f4.block_scale.scale_vec::1X.f32.") +
+                    ty(fl.elem) + "." + ty(fr.elem) + ".f32.ue8m0";
+    m.stepK = 32;
+  } else if (isF6(fl.elem) || isF6(fr.elem) || isF4(fl.elem) || isF4(fr.elem)) {
+    if (!chip.hasBlockScaleMma() && !chip.hasTcgen05())
+      return Support::no("FP4/FP6 MMA needs sm_100a/f, sm_103a (tcgen05) or "
+                         "sm_120a/f, sm_121a (mma.block_scale)");
+    if (!chip.hasBlockScaleMma())
+      return Support::no(
+          "FP4/FP6 MMA on " + chip.name +
+          " is tcgen05.mma.block_scale, which qf does not emit yet (it needs "
+          "the 128x4 scale swizzle step); mma.block_scale is on sm_120a/f, "
+          "sm_121a");
+    return Support::no("FP6 elements go through kind::mxf8f6f4 with one "
+                       "code per byte, which qf does not unpack to yet "
+                       "(MXFP8 and MXFP4 operands, NVFP4 x NVFP4 are "
+                       "mapped)");
+  } else {
+    return Support::no("no MMA takes these element types");
+  }
+  if (ShapedType::isDynamic(k) || k % m.stepK != 0)
+    return Support::no("K must be a static multiple of " +
+                       std::to_string(m.stepK) + " (one MMA step), got " +
+                       (ShapedType::isDynamic(k) ? std::string("a dynamic K")
+                                                 : std::to_string(k)));
+  if (out)
+    *out = m;
+  return Support::yes();
+}

@@ -1,0 +1,438 @@
+//===- MatmulMMA.cpp - qf.matmul on tensor cores (warp-level MMA) ---------===//
+//
+// C[b, m, n] = sum_k A[b, m, k] * B[b, n, k] (B[b, k, n] without transpose_b)
+// with block-scaled operands, on the mapping selectMMA picked:
+//
+//  * One gpu.launch; each warp computes one m16n8 output tile, walking K in
+//    MMA steps (32 elements for FP8, 64 for FP4). Consecutive tiles run
+//    along N; the tile index depends on the warp only, so a warp runs the
+//    MMAs converged or skips them as a whole (mma.sync needs all 32 lanes).
+//  * Fragments are the PTX ISA layouts of mma.m16n8k32 (8-bit elements) and
+//    mma.m16n8k64 (e2m1): with g = lane / 4 and t = lane % 4, A registers
+//    are rows g and g+8 at K offsets 4t and 4t+16 (8t and 8t+32 for FP4,
+//    packed two codes a byte, element 2i in the low nibble as qf stores
+//    them), B registers column g at the same K offsets, and the f32
+//    accumulators rows g, g+8 by columns 2t, 2t+1.
+//  * Rows past M and columns past N read a clamped (in-bounds) row; their
+//    results are not stored, and a row of A only meets its own outputs.
+//  * F8Sync (sm_89+): each step covers exactly one K block, so its f32
+//    partial result is multiplied by scale_a(row) * scale_b(col) and added
+//    to the accumulator with one fma, as the CPU kernel adds block partial
+//    sums. Block-scaled MMA (sm_120a/f, sm_121a): the scale bytes go into the
+//    instruction and the MMA accumulates across steps itself.
+//  * Tensor scales (NVFP4) multiply the finished sum, as on the CPU.
+//  * The scale registers of the block-scaled MMAs follow the PTX ISA (and
+//    CUTLASS's SM120 SFA/SFB layouts): A row g from even lanes of quad g,
+//    row g+8 from odd lanes; B column g from every lane of quad g.
+//
+//===----------------------------------------------------------------------===//
+#include "qf/Conversion/QFToNVVM/QFToNVVM.h"
+
+#include "qf/Conversion/Kernels/Builder.h"
+#include "qf/Conversion/Kernels/ScaleCodec.h"
+#include "qf/Dialect/QF/IR/QF.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+namespace nm = qf::numerics;
+using qf::kernel::KB;
+
+namespace {
+
+/// Warps per thread block.
+constexpr int64_t kWarpsPerBlock = 4;
+
+/// One operand in memory: codes and block scales as buffers.
+struct MMAOperand {
+  Value codes, scales;
+  nm::BlockFormat fmt;
+  int64_t block = 32;
+  bool kInner = true; ///< codes[.., row, k] (else codes[.., k, row])
+  Value tensorScale;  ///< f32, or null
+};
+
+struct KernelBuilder {
+  OpBuilder &b;
+  Location loc;
+  Value batch; ///< index, or null for rank 2
+
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) {
+    return b.createOrFold<arith::AddIOp>(loc, x, y);
+  }
+  Value mul(Value x, Value y) {
+    return b.createOrFold<arith::MulIOp>(loc, x, y);
+  }
+  Value i32(int64_t v) {
+    return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
+  }
+  SmallVector<Value> at(Value r, Value c) {
+    if (batch)
+      return {batch, r, c};
+    return {r, c};
+  }
+  /// The i8 at buffer[.., r, c], zero-extended to i32.
+  Value byte(Value buf, Value r, Value c) {
+    Value v = memref::LoadOp::create(b, loc, buf, at(r, c));
+    return arith::ExtUIOp::create(b, loc, b.getI32Type(), v);
+  }
+  /// Four consecutive bytes buffer[.., r, c .. c+3] as one i32 (the first
+  /// byte in the low bits, as mma fragments hold elements). One 32-bit load:
+  /// c is a multiple of 4 and rows are multiples of 16 bytes long (K is a
+  /// multiple of the MMA step), so the address is 4-byte aligned whenever
+  /// the buffer is, which every CUDA allocation is (gpu-lowering.md).
+  Value word(Value buf, Value r, Value c) {
+    auto v4 = vector::LoadOp::create(
+        b, loc, VectorType::get({4}, b.getI8Type()), buf, at(r, c),
+        /*nontemporal=*/false, llvm::MaybeAlign(4));
+    auto w = vector::BitCastOp::create(
+        b, loc, VectorType::get({1}, b.getI32Type()), v4);
+    return vector::ExtractOp::create(b, loc, w, ArrayRef<int64_t>{0});
+  }
+  /// Bytes buffer[.., r + j, c] for j = 0..3 as one i32 (a column of a
+  /// [K, N] operand along K).
+  Value column(Value buf, Value r, Value c) {
+    Value w;
+    for (int64_t j = 0; j < 4; ++j) {
+      Value v = byte(buf, add(r, idx(j)), c);
+      if (j)
+        v = arith::ShLIOp::create(b, loc, v, i32(8 * j));
+      w = w ? arith::OrIOp::create(b, loc, w, v).getResult() : v;
+    }
+    return w;
+  }
+  /// Codes of operand `o` for row `row` at K element `k`: 4 FP8 codes, 8
+  /// FP4 codes (4 bytes, k even) or, with `containers`, 4 FP4 codes one a
+  /// byte in bits 5:2, as kind::mxf8f6f4 takes E2M1 (k a multiple of 4).
+  Value codes(const MMAOperand &o, Value row, Value k, bool containers) {
+    if (o.fmt.elem != nm::ElementFormat::f4E2M1FN())
+      return o.kInner ? word(o.codes, row, k) : column(o.codes, k, row);
+    Value kb = b.createOrFold<arith::DivUIOp>(loc, k, idx(2));
+    if (!containers)
+      return word(o.codes, row, kb);
+    // Two packed bytes: nibble j (element k + j) moves to bits 8j+5 .. 8j+2.
+    auto v2 = vector::LoadOp::create(
+        b, loc, VectorType::get({2}, b.getI8Type()), o.codes, at(row, kb),
+        /*nontemporal=*/false, llvm::MaybeAlign(2));
+    auto h = vector::BitCastOp::create(
+        b, loc, VectorType::get({1}, b.getI16Type()), v2);
+    Value w = arith::ExtUIOp::create(
+        b, loc, b.getI32Type(),
+        vector::ExtractOp::create(b, loc, h, ArrayRef<int64_t>{0}));
+    Value out;
+    for (int64_t j = 0; j < 4; ++j) {
+      Value nib = arith::AndIOp::create(b, loc, w, i32(0xFll << (4 * j)));
+      Value v = arith::ShLIOp::create(b, loc, nib, i32(4 * j + 2));
+      out = out ? arith::OrIOp::create(b, loc, out, v).getResult() : v;
+    }
+    return out;
+  }
+  /// Scale bytes of blocks blk .. blk+n-1 of `row` packed into one i32
+  /// (block blk in the low byte), as the block-scale MMAs take them.
+  Value scaleBytes(const MMAOperand &o, Value row, Value blk, int64_t n) {
+    Value w;
+    for (int64_t j = 0; j < n; ++j) {
+      Value v = byte(o.scales, row, add(blk, idx(j)));
+      if (j)
+        v = arith::ShLIOp::create(b, loc, v, i32(8 * j));
+      w = w ? arith::OrIOp::create(b, loc, w, v).getResult() : v;
+    }
+    return w;
+  }
+  /// The decoded f32 scale of block blk of `row`.
+  Value scale(const MMAOperand &o, Value row, Value blk) {
+    KB k{b, loc};
+    return qf::kernel::decodeScaleFast(k, o.fmt.scale,
+                                       byte(o.scales, row, blk));
+  }
+};
+
+/// `instruction` (selectMMA's spelling) on `args`: A (4 x i32), B (2 x
+/// i32), C (4 x f32) and, when `scaled`, the scale operands {data, byte-id,
+/// thread-id} of A and B; returns D as a struct of 4 f32.
+///
+/// Inline PTX rather than the NVVM intrinsic (llvm.nvvm.mma.m16n8k32...e4m3
+/// through llvm.call_intrinsic, nvvm.mma.block_scale): those ops declare no
+/// memory effects, which the buffer deallocation pipeline that runs after
+/// this conversion rejects (as for the cvt conversions, HardwareConvert.cpp).
+/// has_side_effects keeps LLVM from moving the warp-collective instruction
+/// into divergent code. The spelling is the one LLVM 22 prints for the
+/// intrinsics, which ptxas 13.0 accepts for every chip selectMMA allows.
+Value mmaAsm(OpBuilder &b, Location loc, StringRef instruction,
+             ArrayRef<Value> args, bool scaled) {
+  MLIRContext *ctx = b.getContext();
+  Type f32 = b.getF32Type();
+  auto resT = LLVM::LLVMStructType::getLiteral(ctx, {f32, f32, f32, f32});
+  std::string text = instruction.str() +
+                     " {$0, $1, $2, $3}, {$4, $5, $6, $7}, {$8, $9}, "
+                     "{$10, $11, $12, $13}";
+  std::string constraints = "=f,=f,=f,=f,r,r,r,r,r,r,f,f,f,f";
+  if (scaled) {
+    text += ", $14, {$15, $16}, $17, {$18, $19}";
+    constraints += ",r,h,h,r,h,h";
+  }
+  text += ";";
+  return LLVM::InlineAsmOp::create(
+             b, loc, resT, args, b.getStringAttr(text),
+             b.getStringAttr(constraints),
+             /*has_side_effects=*/b.getUnitAttr(),
+             /*is_align_stack=*/UnitAttr(),
+             LLVM::TailCallKindAttr::get(
+                 ctx, LLVM::tailcallkind::TailCallKind::None),
+             LLVM::AsmDialectAttr(), ArrayAttr())
+      .getResult(0);
+}
+
+/// One MMA step of the warp: the accumulators after adding A[rows, k0 ..
+/// k0+stepK) * B[k0 .., cols] (block-scaled) to `acc`.
+SmallVector<Value> emitStep(KernelBuilder &kb, const qf::MMAMapping &m,
+                            const MMAOperand &A, const MMAOperand &B, Value rLo,
+                            Value rHi, Value colB, Value c0, Value c1, Value t,
+                            Value kStep, ValueRange acc) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  // Elements per register: 4 bytes of FP8 codes, 8 FP4 codes.
+  int64_t per = m.stepK / 8;
+  Value k0 = kb.add(kb.mul(kStep, kb.idx(m.stepK)), kb.mul(t, kb.idx(per)));
+  Value kHi = kb.add(k0, kb.idx(m.stepK / 2));
+  // m16n8k32 steps take E2M1 one code a byte (kind::mxf8f6f4).
+  bool containers = m.stepK == 32;
+  SmallVector<Value> a = {
+      kb.codes(A, rLo, k0, containers), kb.codes(A, rHi, k0, containers),
+      kb.codes(A, rLo, kHi, containers), kb.codes(A, rHi, kHi, containers)};
+  SmallVector<Value> bb = {kb.codes(B, colB, k0, containers),
+                           kb.codes(B, colB, kHi, containers)};
+
+  if (m.kind == qf::MMAKind::F8Sync) {
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+    SmallVector<Value> args(a);
+    args.append(bb);
+    args.append(4, zero);
+    Value d = mmaAsm(b, loc, m.instruction, args, /*scaled=*/false);
+    // One step is one K block: scale the exact-product partial sums.
+    Value sLo = kb.scale(A, rLo, kStep), sHi = kb.scale(A, rHi, kStep);
+    Value s0 = kb.scale(B, c0, kStep), s1 = kb.scale(B, c1, kStep);
+    Value prod[4] = {arith::MulFOp::create(b, loc, sLo, s0),
+                     arith::MulFOp::create(b, loc, sLo, s1),
+                     arith::MulFOp::create(b, loc, sHi, s0),
+                     arith::MulFOp::create(b, loc, sHi, s1)};
+    SmallVector<Value> out;
+    for (int64_t i = 0; i < 4; ++i) {
+      Value di = LLVM::ExtractValueOp::create(b, loc, d, i);
+      out.push_back(math::FmaOp::create(b, loc, di, prod[i], acc[i]));
+    }
+    return out;
+  }
+
+  // Block-scaled MMA: the scale registers. A's rows g and g+8 are taken
+  // from threads 4g and 4g+1 (thread-id-a 0); every thread of group g
+  // holds column g's scales for B, and odd threads row g+8's for A, so the
+  // selection within a quad does not matter for B.
+  int64_t nScales = m.stepK / A.block;
+  Value blk = kb.mul(kStep, kb.idx(nScales));
+  Value odd = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::ne,
+      b.createOrFold<arith::RemUIOp>(loc, t, kb.idx(2)), kb.idx(0));
+  Value sa =
+      arith::SelectOp::create(b, loc, odd, kb.scaleBytes(A, rHi, blk, nScales),
+                              kb.scaleBytes(A, rLo, blk, nScales));
+  Value sb = kb.scaleBytes(B, colB, blk, nScales);
+  // byte-id 0, thread-id 0 for both scales.
+  Value z16 = arith::ConstantIntOp::create(b, loc, b.getI16Type(), 0);
+  SmallVector<Value> args(a);
+  args.append(bb);
+  args.append(acc.begin(), acc.end());
+  args.append({sa, z16, z16, sb, z16, z16});
+  Value d = mmaAsm(b, loc, m.instruction, args, /*scaled=*/true);
+  SmallVector<Value> out;
+  for (int64_t i = 0; i < 4; ++i)
+    out.push_back(LLVM::ExtractValueOp::create(b, loc, d, i));
+  return out;
+}
+
+struct MatmulMMALowering : OpConversionPattern<qf::MatmulOp> {
+  MatmulMMALowering(const TypeConverter &tc, MLIRContext *ctx,
+                    const qf::NVVMChip &chip, unsigned ptx)
+      : OpConversionPattern(tc, ctx, /*benefit=*/10), chip(chip), ptx(ptx) {}
+
+  LogicalResult
+  matchAndRewrite(qf::MatmulOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    qf::MMAMapping m;
+    bool tb = op.getTransposeB();
+    if (qf::Support s = qf::selectMMA(chip, ptx, op.getLhs().getType(),
+                                      op.getRhs().getType(), tb, &m);
+        !s)
+      return rewriter.notifyMatchFailure(op, s.why());
+    auto lt = cast<qf::QTensorType>(op.getLhs().getType());
+    auto rt = cast<qf::QTensorType>(op.getRhs().getType());
+    ValueRange ls = adaptor.getLhs(), rs = adaptor.getRhs();
+    if (ls.size() < 2 || rs.size() < 2)
+      return rewriter.notifyMatchFailure(op, "expected storage tensors");
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    auto resultT = cast<RankedTensorType>(op.getType());
+    int64_t rank = resultT.getRank();
+
+    auto operand = [&](qf::QTensorType t, ValueRange st, bool kInner) {
+      MMAOperand o;
+      o.codes = qf::kernel::readBuffer(b, loc, st[0]);
+      o.scales = qf::kernel::readBuffer(b, loc, st[1]);
+      o.fmt = t.getFormat().toNumerics();
+      o.block = t.getFormat().getBlockSize();
+      o.kInner = kInner;
+      // The tensor scale is read on the host (managed memory), once.
+      if (o.fmt.tensorScale && st.size() > 2)
+        o.tensorScale = memref::LoadOp::create(
+            b, loc, qf::kernel::readBuffer(b, loc, st[2]), ValueRange{});
+      return o;
+    };
+    MMAOperand A = operand(lt, ls, true), B = operand(rt, rs, tb);
+    Value factor = A.tensorScale;
+    if (B.tensorScale)
+      factor =
+          factor
+              ? arith::MulFOp::create(b, loc, factor, B.tensorScale).getResult()
+              : B.tensorScale;
+
+    // Sizes from the storage (M, N; the batch), K is static (selectMMA).
+    auto dim = [&](Value buf, int64_t i) -> Value {
+      return b.createOrFold<memref::DimOp>(loc, buf, i);
+    };
+    Value M = dim(A.codes, rank - 2);
+    Value N = tb ? dim(B.codes, rank - 2) : dim(B.codes, rank - 1);
+    Value nb = rank == 3 ? dim(A.codes, 0) : Value();
+    SmallVector<Value> sizes;
+    if (nb)
+      sizes.push_back(nb);
+    sizes.append({M, N});
+    Value out = qf::kernel::allocBuffer(b, loc, resultT, sizes);
+    int64_t kSteps = lt.getShape().back() / m.stepK;
+
+    KernelBuilder hb{b, loc, Value()};
+    Value c1 = hb.idx(1);
+    auto ceilDiv = [&](Value x, int64_t d) -> Value {
+      return b.createOrFold<arith::CeilDivUIOp>(loc, x, hb.idx(d));
+    };
+    Value tilesN = ceilDiv(N, 8);
+    Value tiles = hb.mul(ceilDiv(M, 16), tilesN);
+    Value blocks = ceilDiv(tiles, kWarpsPerBlock);
+    Value gridY = nb ? nb : c1;
+    // A launch of zero blocks is a CUDA error: launch only when there is
+    // a tile (folds away for static shapes).
+    Value none = b.createOrFold<arith::OrIOp>(
+        loc,
+        b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, blocks,
+                                      hb.idx(0)),
+        b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, gridY,
+                                      hb.idx(0)));
+    std::optional<int64_t> noneC = getConstantIntValue(none);
+    if (noneC && *noneC) {
+      rewriter.replaceOp(op, qf::kernel::toTensor(b, loc, resultT, out));
+      return success();
+    }
+    OpBuilder::InsertionGuard guard(b);
+    Operation *after = nullptr;
+    if (!noneC) {
+      auto any = scf::IfOp::create(
+          b, loc,
+          arith::XOrIOp::create(
+              b, loc, none,
+              arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1)),
+          /*withElseRegion=*/false);
+      after = any;
+      b.setInsertionPointToStart(&any.getThenRegion().front());
+    }
+    auto launch = gpu::LaunchOp::create(b, loc, blocks, gridY, c1,
+                                        hb.idx(32 * kWarpsPerBlock), c1, c1);
+    if (!after)
+      after = launch;
+    Block &body = launch.getBody().front();
+    b.setInsertionPointToStart(&body);
+    gpu::TerminatorOp::create(b, loc);
+    b.setInsertionPoint(body.getTerminator());
+
+    KernelBuilder kb{b, loc, nb ? launch.getBlockIds().y : Value()};
+    Value tid = launch.getThreadIds().x;
+    Value warp = b.createOrFold<arith::DivUIOp>(loc, tid, kb.idx(32));
+    Value lane = b.createOrFold<arith::RemUIOp>(loc, tid, kb.idx(32));
+    Value tile =
+        kb.add(kb.mul(launch.getBlockIds().x, kb.idx(kWarpsPerBlock)), warp);
+    // Warp-uniform: the whole warp runs the MMAs or none of it does.
+    auto inRange = scf::IfOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, tile, tiles),
+        /*withElseRegion=*/false);
+    b.setInsertionPointToStart(&inRange.getThenRegion().front());
+    Value tm = b.createOrFold<arith::DivUIOp>(loc, tile, tilesN);
+    Value tn = b.createOrFold<arith::RemUIOp>(loc, tile, tilesN);
+    Value g = b.createOrFold<arith::DivUIOp>(loc, lane, kb.idx(4));
+    Value t = b.createOrFold<arith::RemUIOp>(loc, lane, kb.idx(4));
+    Value row0 = kb.add(kb.mul(tm, kb.idx(16)), g);
+    Value row1 = kb.add(row0, kb.idx(8));
+    Value colG = kb.add(kb.mul(tn, kb.idx(8)), g);
+    Value col0 = kb.add(kb.mul(tn, kb.idx(8)), kb.mul(t, kb.idx(2)));
+    Value col1 = kb.add(col0, kb.idx(1));
+    Value mLast = b.createOrFold<arith::SubIOp>(loc, M, c1);
+    Value nLast = b.createOrFold<arith::SubIOp>(loc, N, c1);
+    auto clamp = [&](Value v, Value last) -> Value {
+      return b.createOrFold<arith::MinUIOp>(loc, v, last);
+    };
+    Value rLo = clamp(row0, mLast), rHi = clamp(row1, mLast);
+    Value cG = clamp(colG, nLast), c0 = clamp(col0, nLast),
+          c1c = clamp(col1, nLast);
+
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+    auto loop = scf::ForOp::create(
+        b, loc, kb.idx(0), kb.idx(kSteps), kb.idx(1),
+        ValueRange{zero, zero, zero, zero},
+        [&](OpBuilder &lb, Location, Value ks, ValueRange acc) {
+          KernelBuilder sb{lb, loc, kb.batch};
+          SmallVector<Value> next =
+              emitStep(sb, m, A, B, rLo, rHi, cG, c0, c1c, t, ks, acc);
+          scf::YieldOp::create(lb, loc, next);
+        });
+
+    // Accumulator i is row (i < 2 ? g : g + 8), column 2t + (i & 1).
+    Value rows[2] = {row0, row1}, cols[2] = {col0, col1};
+    for (int64_t i = 0; i < 4; ++i) {
+      Value r = rows[i / 2], c = cols[i % 2];
+      Value ok = arith::AndIOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, r, M),
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, c, N));
+      auto store = scf::IfOp::create(b, loc, ok, /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard g2(b);
+      b.setInsertionPointToStart(&store.getThenRegion().front());
+      Value v = loop.getResult(i);
+      if (factor)
+        v = arith::MulFOp::create(b, loc, v, factor);
+      memref::StoreOp::create(b, loc, v, out, kb.at(r, c));
+    }
+
+    b.setInsertionPointAfter(after);
+    rewriter.replaceOp(op, qf::kernel::toTensor(b, loc, resultT, out));
+    return success();
+  }
+
+  qf::NVVMChip chip;
+  unsigned ptx;
+};
+
+} // namespace
+
+void qf::populateQFMatmulToMMAPatterns(const TypeConverter &converter,
+                                       RewritePatternSet &patterns,
+                                       const NVVMChip &chip, unsigned ptx) {
+  patterns.add<MatmulMMALowering>(converter, patterns.getContext(), chip, ptx);
+}
