@@ -18,6 +18,7 @@
 // which im2col reads like any input.
 //
 //===----------------------------------------------------------------------===//
+#include "FormatChoice.h"
 #include "QuantizeModelParts.h"
 #include "WeightQuantize.h"
 
@@ -394,6 +395,8 @@ LogicalResult rewriteConvolution(linalg::LinalgOp op,
   Type f32 = b.getF32Type();
   Value y = MatmulOp::create(b, loc, RankedTensorType::get(shape3(M, N), f32),
                              lhs, rhs, b.getUnitAttr());
+  if (o.choice)
+    y.getDefiningOp()->setAttr(kFormatChoiceAttrName, o.choice);
   SmallVector<unsigned> yOrder(l.groups);
   yOrder.append(l.rows.begin(), l.rows.end());
   yOrder.append(l.columns.begin(), l.columns.end());
