@@ -8,7 +8,9 @@ output's relative RMS error. Then checks what docs/mixed-formats.md states:
 the error of the mixed assignment does not rise with the budget, and at
 each budget it beats every uniform format of the same or fewer bits.
 
-usage: assign-formats-demo.py TMP BLOCK.mlir CALIB.mlir LIBS
+usage: assign-formats-demo.py TMP BLOCK.mlir CALIB.mlir LIBS [MOMENTS]
+
+MOMENTS: what qf-instrument-calibration records, diag (default) or full.
 """
 import os
 import re
@@ -17,7 +19,7 @@ import sys
 
 UNIFORM = {"mxint4": 4.25, "mxfp4": 4.25, "nvfp4": 4.5, "mxfp6": 6.25,
            "mxint8": 8.25}
-BUDGETS = [4.25, 4.5, 5.0, 6.25, 8.25]
+BUDGETS = [4.25, 4.75, 5.0, 5.5, 6.25, 7.0, 8.25]
 QUANT = "activation-format=mxfp8 weight-scale-search=mse exclude=ref"
 
 
@@ -28,11 +30,12 @@ def sh(cmd, stdin=None, env=None):
 
 def main():
     tmp, block, calib, libs = sys.argv[1:5]
+    moments = sys.argv[5] if len(sys.argv) > 5 else "diag"
     run = ["mlir-runner", "-e", "main", "-entry-point-result=void",
            "-shared-libs=" + libs]
     table = tmp + ".json"
     ir = sh(["qf-opt", calib, "--qf-quantize-model=" + QUANT,
-             "--qf-instrument-calibration=second-moments=diag",
+             "--qf-instrument-calibration=second-moments=" + moments,
              "--qf-cpu-pipeline"]).stdout
     sh(run, ir, dict(os.environ, QF_CALIBRATION_OUT=table))
 

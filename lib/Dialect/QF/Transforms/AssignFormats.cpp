@@ -58,13 +58,41 @@ struct Layer {
   int64_t rows = 0, k = 0;
   std::vector<float> w;
   std::vector<double> ex2;
+  /// With a full second moment: E[x x^T] (k x k), and the error is the
+  /// exact mean output error E||dW x||^2 instead of its diagonal proxy.
+  std::vector<double> exx;
   double energy = 0; ///< sum_j E[x_j^2] ||W_:,j||^2
   /// Per candidate: the predicted output error, none where it does not apply.
   std::vector<std::optional<double>> err;
   double elements() const { return double(rows) * double(k); }
 };
 
-/// sum_j E[x_j^2] ||dW_:,j||^2 of `l` quantized in `f` as qf-quantize-model
+/// E||D x||^2 for the rows of D ([rows, k], row stride `ld`): with the full
+/// moment sum_r D_r E[x x^T] D_r^T, else sum_j E[x_j^2] ||D_:,j||^2.
+double meanOutputError(const Layer &l, const std::vector<double> &d,
+                       int64_t ld) {
+  double e = 0;
+  for (int64_t r = 0; r < l.rows; ++r) {
+    const double *dr = d.data() + r * ld;
+    if (l.exx.empty()) {
+      for (int64_t j = 0; j < l.k; ++j)
+        e += l.ex2[size_t(j)] * dr[j] * dr[j];
+      continue;
+    }
+    for (int64_t i = 0; i < l.k; ++i) {
+      if (dr[i] == 0)
+        continue;
+      double t = 0;
+      const double *hi = l.exx.data() + i * l.k;
+      for (int64_t j = 0; j < l.k; ++j)
+        t += hi[j] * dr[j];
+      e += dr[i] * t;
+    }
+  }
+  return e;
+}
+
+/// The mean output error (meanOutputError) of `l` quantized in `f` as qf-quantize-model
 /// would (round to nearest, or the unweighted MSE scale search); none when
 /// the block size does not divide K and padding is off. Padded columns are
 /// zeros, quantized exactly, so they add nothing.
@@ -82,13 +110,10 @@ std::optional<double> predictedError(const Layer &l, const nm::BlockFormat &f,
       mse ? nm::quantizeMse(f, lay, w.data()) : nm::quantize(f, lay, w.data());
   std::vector<float> dq(w.size());
   nm::dequantize(f, lay, q, dq.data());
-  double e = 0;
-  for (int64_t r = 0; r < l.rows; ++r)
-    for (int64_t j = 0; j < l.k; ++j) {
-      double d = double(dq[size_t(r * kp + j)]) - double(w[size_t(r * kp + j)]);
-      e += l.ex2[size_t(j)] * d * d;
-    }
-  return e;
+  std::vector<double> d(dq.size());
+  for (size_t i = 0; i < d.size(); ++i)
+    d[i] = double(dq[i]) - double(w[i]);
+  return meanOutputError(l, d, kp);
 }
 
 /// The exact multiple-choice knapsack: layer by layer, the Pareto frontier
@@ -335,11 +360,13 @@ struct AssignFormatsPass final
       for (int64_t j = 0; j < l.k; ++j)
         l.ex2[size_t(j)] =
             sm.h[size_t(sm.full ? j * l.k + j : j)] / double(sm.tokens);
-      for (int64_t r = 0; r < l.rows; ++r)
-        for (int64_t j = 0; j < l.k; ++j) {
-          double v = l.w[size_t(r * l.k + j)];
-          l.energy += l.ex2[size_t(j)] * v * v;
-        }
+      if (sm.full) {
+        l.exx.resize(sm.h.size());
+        for (size_t i = 0; i < sm.h.size(); ++i)
+          l.exx[i] = sm.h[i] / double(sm.tokens);
+      }
+      l.energy = meanOutputError(
+          l, std::vector<double>(l.w.begin(), l.w.end()), l.k);
       layers.push_back(std::move(l));
     }
     return failure(failedAny);
@@ -350,6 +377,11 @@ struct AssignFormatsPass final
     FailureOr<SmallVector<Candidate>> cands = parseCandidates();
     if (failed(cands))
       return signalPassFailure();
+    if (objective != "relative" && objective != "absolute") {
+      error(m) << "objective '" << objective
+               << "' is not supported; expected relative or absolute";
+      return signalPassFailure();
+    }
     if (!std::isfinite(budget) || budget <= 0) {
       error(m) << "budget " << double(budget)
                << " must be a positive number of bits per weight";
@@ -384,6 +416,13 @@ struct AssignFormatsPass final
     for (Layer &l : layers) {
       for (const Candidate &c : *cands)
         l.err.push_back(predictedError(l, c.format, mse, padK));
+      // relative: each contraction's error in units of its own output
+      // energy, so layers whose outputs are large (before a normalization
+      // or a softmax that rescales them) do not dominate the sum.
+      if (objective == "relative")
+        for (std::optional<double> &e : l.err)
+          if (e)
+            *e = l.energy > 0 ? *e / l.energy : 0.0;
       if (llvm::none_of(l.err, [](auto &e) { return e.has_value(); })) {
         l.op->emitRemark() << "qf-assign-formats: " << l.op->getName()
                            << ": no candidate applies (K = " << l.k
@@ -431,6 +470,8 @@ struct AssignFormatsPass final
     for (auto [l, ci] : llvm::zip(usable, choice)) {
       const Candidate &c = (*cands)[size_t(ci)];
       double e = *l.err[size_t(ci)];
+      if (objective == "relative")
+        e *= l.energy;
       double rel = l.energy > 0 ? e / l.energy : 0.0;
       bits += c.bits * l.elements();
       total += e;

@@ -169,7 +169,11 @@ def AssignFormatsPass : Pass<"qf-assign-formats", "::mlir::ModuleOp"> {
                "candidate weight formats (preset names or #qf.format<...>); "
                "default mxfp4,nvfp4,mxint4,mxfp6,mxint8">,
     Option<"quantizeOptions", "quantize-options", "std::string", "\"\"",
-           "the qf-quantize-model options of the calibration run">
+           "the qf-quantize-model options of the calibration run">,
+    Option<"objective", "objective", "std::string", "\"relative\"",
+           "what is summed over contractions: relative (each predicted "
+           "output error divided by the output energy E||W x||^2) or "
+           "absolute (the predicted output errors themselves)">
   ];
 }
 
