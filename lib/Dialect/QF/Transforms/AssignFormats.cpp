@@ -1,9 +1,10 @@
-//===- AssignFormats.cpp - qf-assign-formats: weight formats under a budget ===//
+//===- AssignFormats.cpp - qf-assign-formats: formats under a budget ------===//
 //
 // One weight format per contraction: every candidate's predicted output
 // error sum_j E[x_j^2] ||dW_:,j||^2 (the importance-matrix proxy of the
-// loss change; no gradient exists in inference IR), then the choice of least
-// total error whose average bits per weight fit the budget, an exact
+// loss change; no gradient exists in inference IR; E||dW x||^2 exactly when
+// the full second moment was recorded), then the choice of least total
+// error whose average bits per weight fit the budget, an exact
 // multiple-choice knapsack (docs/mixed-formats.md).
 //
 //===----------------------------------------------------------------------===//
@@ -92,9 +93,9 @@ double meanOutputError(const Layer &l, const std::vector<double> &d,
   return e;
 }
 
-/// The mean output error (meanOutputError) of `l` quantized in `f` as qf-quantize-model
-/// would (round to nearest, or the unweighted MSE scale search); none when
-/// the block size does not divide K and padding is off. Padded columns are
+/// The mean output error (meanOutputError) of `l` quantized in `f` as
+/// qf-quantize-model would (round to nearest, or the unweighted MSE scale
+/// search); none when the block size does not divide K and padding is off. Padded columns are
 /// zeros, quantized exactly, so they add nothing.
 std::optional<double> predictedError(const Layer &l, const nm::BlockFormat &f,
                                      bool mse, bool padK) {
@@ -157,9 +158,11 @@ std::vector<int> chooseFormats(ArrayRef<Layer> layers,
       }
     // Generation order (parent, then candidate in option order) breaks the
     // remaining ties: the stable sort keeps it among equal (bits, error).
-    std::stable_sort(next.begin(), next.end(), [](const State &a, const State &b) {
-      return a.bits != b.bits ? a.bits < b.bits : a.err < b.err;
-    });
+    std::stable_sort(next.begin(), next.end(),
+                     [](const State &a, const State &b) {
+                       return a.bits != b.bits ? a.bits < b.bits
+                                               : a.err < b.err;
+                     });
     std::vector<State> front;
     for (const State &s : next)
       if (front.empty() || s.err < front.back().err)
@@ -234,14 +237,17 @@ struct AssignFormatsPass final
   /// each qf.matmul it makes with the original contraction; fills `layers`
   /// for those with a constant weight. The clone is nested in the module
   /// while it runs (a dynamic pipeline must run on a nested op) and erased.
-  LogicalResult measureLayers(std::map<std::string, qf::calib::SecondMoment> &moments,
+  LogicalResult
+  measureLayers(std::map<std::string, qf::calib::SecondMoment> &moments,
                               SmallVector<Layer> &layers) {
     ModuleOp m = getOperation();
     SmallVector<Operation *> originals = contractionsOf(m);
     OpBuilder b = OpBuilder::atBlockEnd(m.getBody());
     auto clone = cast<ModuleOp>(b.clone(*m));
     // qf.matmul ops already in the input are not the pass's.
-    clone.walk([&](qf::MatmulOp mm) { mm->setAttr(kOldMatmulAttr, b.getUnitAttr()); });
+    clone.walk([&](qf::MatmulOp mm) {
+      mm->setAttr(kOldMatmulAttr, b.getUnitAttr());
+    });
     auto eraseClone = llvm::make_scope_exit([&] { clone->erase(); });
     SmallVector<Operation *> copies = contractionsOf(clone);
     for (auto [i, op] : llvm::enumerate(copies))
@@ -495,7 +501,8 @@ struct AssignFormatsPass final
                    << " bits per weight (budget "
                    << llvm::formatv("{0}", double(budget))
                    << "), predicted relative output error "
-                   << llvm::formatv("{0:e3}", energy > 0 ? total / energy : 0.0);
+                   << llvm::formatv("{0:e3}",
+                                    energy > 0 ? total / energy : 0.0);
   }
 };
 

@@ -1,4 +1,4 @@
-//===- FormatChoice.h - the per-contraction weight format choice -*- C++ -*-===//
+//===- FormatChoice.h - a contraction's chosen weight format ----*- C++ -*-===//
 //
 // qf-assign-formats records its choice on each contraction as the
 // discardable dictionary `qf.format_choice = {format = #qf.format<...>,

@@ -404,8 +404,9 @@ struct QuantizeModelPass final
         opOptions.choice = op->getAttr(qf::kFormatChoiceAttrName);
       }
       if (isConv) {
-        summary.setQuantized(record, succeeded(qf::quantize_model::
-                                                   rewriteConvolution(op, opOptions)));
+        summary.setQuantized(
+            record, succeeded(qf::quantize_model::rewriteConvolution(
+                        op, opOptions)));
         continue;
       }
       std::string why;
@@ -414,8 +415,8 @@ struct QuantizeModelPass final
         remark(op) << "not quantized: " << why;
         continue;
       }
-      summary.setQuantized(
-          record, succeeded(rewrite(*c, opOptions.weight, *af, opOptions.choice)));
+      summary.setQuantized(record, succeeded(rewrite(*c, opOptions.weight, *af,
+                                                     opOptions.choice)));
     }
     views.finish([&](BlockArgument a) { return whole.handles(a); });
     whole.finish();

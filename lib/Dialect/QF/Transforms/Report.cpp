@@ -401,7 +401,8 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
       os << llvm::formatv("{0,-32} {1,-14} {2,-10} {3,8} {4,11} {5,12}\n",
                           e.loc, e.shape, e.format,
                           llvm::formatv("{0:f2}", *e.choiceBits).str(),
-                          llvm::formatv("{0:f3}", 100 * *e.choicePredicted).str(),
+                          llvm::formatv("{0:f3}", 100 * *e.choicePredicted)
+                              .str(),
                           measured);
       if (e.bytesBefore) {
         bits += *e.choiceBits * double(*e.bytesBefore / 4);
