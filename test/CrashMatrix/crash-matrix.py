@@ -88,6 +88,15 @@ CONFIGS = [
     ("quantize-unfolded-fold-scales",
      "--qf-quantize-model=fold-weights=false "
      "--qf-fold-scales=calibration={inputs}/calib.json"),
+    ("assign-formats",
+     "--qf-assign-formats=calibration={inputs}/calib-moments.json"),
+    ("assign-formats-quantize",
+     "--qf-assign-formats=calibration={inputs}/calib-moments.json budget=8 "
+     "candidates=mxint8,nvfp4 objective=absolute "
+     "quantize-options='activation-format=none' "
+     "--qf-quantize-model=activation-format=none --qf-report"),
+    ("assign-formats-v1", "--qf-assign-formats=calibration={inputs}/calib.json"),
+    ("assign-formats-garbage", "--qf-assign-formats=calibration={garbage}"),
     ("instrument-calibration", "--qf-instrument-calibration"),
     ("instrument-calibration-axis0",
      "--qf-instrument-calibration=channel-axis=0"),

@@ -4,11 +4,13 @@ libqf_runtime writes them (docs/calibration.md), for the lit tests.
 
 usage: make-moments.py OUT.json NAME:KIND:K[:TOKENS] ... [--truncate N]
                        [--bad-magic] [--asymmetric] [--no-sidecar-entry]
+                       [--unit]
 
 Each point gets amax 4 and the second moment of TOKENS (default 4 K)
 seeded, correlated tokens (a shared factor plus noise, one channel 8x
 larger): H = sum x x^T (KIND full) or its diagonal (KIND diag). A point of
-KIND none has no second moment. --truncate cuts the sidecar to N bytes,
+KIND none has no second moment. --unit writes H = TOKENS x I instead
+(E[x x^T] = I: no calibration data, every input channel alike). --truncate cuts the sidecar to N bytes,
 --bad-magic spoils its magic, --asymmetric makes H[0][1] != H[1][0].
 """
 import json
@@ -46,13 +48,16 @@ def main():
         if kind != "none":
             rng = random.Random(k * 7919 + tokens)  # same K and tokens: same H
             h = [[0.0] * k for _ in range(k)]
-            for _ in range(tokens):
+            for _ in range(0 if "--unit" in flags else tokens):
                 c = rng.gauss(0, 1)
                 x = [(0.8 * c + 0.6 * rng.gauss(0, 1)) * (8 if j == 3 else 1)
                      for j in range(k)]
                 for a_ in range(k):
                     for b_ in range(k):
                         h[a_][b_] += x[a_] * x[b_]
+            if "--unit" in flags:
+                for j in range(k):
+                    h[j][j] = float(tokens)
             if "--asymmetric" in flags:
                 h[0][1] += 1
             vals = [h[j][j] for j in range(k)] if kind == "diag" else \

@@ -13,6 +13,7 @@
 // block size where needed.
 //
 //===----------------------------------------------------------------------===//
+#include "FormatChoice.h"
 #include "Im2col.h"
 #include "QuantizeModelParts.h"
 #include "WeightQuantize.h"
@@ -182,6 +183,8 @@ LogicalResult rewriteConvolution(linalg::LinalgOp op,
   Type f32 = b.getF32Type();
   Value y = MatmulOp::create(b, loc, RankedTensorType::get(shape3(M, N), f32),
                              lhs, rhs, b.getUnitAttr());
+  if (o.choice)
+    y.getDefiningOp()->setAttr(kFormatChoiceAttrName, o.choice);
   y = conv::toOutputLayout(b, loc, op, l, y);
   auto resT = cast<RankedTensorType>(op->getResult(0).getType());
   if (!conv::isZeroFill(init)) {

@@ -1,6 +1,7 @@
 //===- QuantizeModel.cpp - qf-quantize-model: contractions to qf ops ------===//
 #include "qf/Dialect/QF/Transforms/Passes.h"
 
+#include "FormatChoice.h"
 #include "WeightArguments.h"
 #include "QuantizeModelParts.h"
 #include "WeightQuantize.h"
@@ -396,9 +397,16 @@ struct QuantizeModelPass final
             << exclude << "'";
         continue;
       }
+      // qf-assign-formats' choice overrides weight-format for this op.
+      qf::quantize_model::RewriteOptions opOptions = options;
+      if (qf::FormatAttr chosen = qf::chosenFormat(op)) {
+        opOptions.weight = chosen;
+        opOptions.choice = op->getAttr(qf::kFormatChoiceAttrName);
+      }
       if (isConv) {
-        summary.setQuantized(record, succeeded(qf::quantize_model::
-                                                   rewriteConvolution(op, options)));
+        summary.setQuantized(
+            record, succeeded(qf::quantize_model::rewriteConvolution(
+                        op, opOptions)));
         continue;
       }
       std::string why;
@@ -407,7 +415,8 @@ struct QuantizeModelPass final
         remark(op) << "not quantized: " << why;
         continue;
       }
-      summary.setQuantized(record, succeeded(rewrite(*c, *wf, *af)));
+      summary.setQuantized(record, succeeded(rewrite(*c, opOptions.weight, *af,
+                                                     opOptions.choice)));
     }
     views.finish([&](BlockArgument a) { return whole.handles(a); });
     whole.finish();
@@ -420,7 +429,8 @@ struct QuantizeModelPass final
   }
 
   /// Rewrites one contraction; emits a remark and fails when it cannot.
-  LogicalResult rewrite(Contraction &c, qf::FormatAttr wf, qf::FormatAttr af) {
+  LogicalResult rewrite(Contraction &c, qf::FormatAttr wf, qf::FormatAttr af,
+                        Attribute choice) {
     Operation *op = c.op;
     OpBuilder b(op);
     Location loc = op->getLoc();
@@ -628,6 +638,8 @@ struct QuantizeModelPass final
     auto mmT = RankedTensorType::get(collapsedShape(c.init, c.cGroups), f32);
     Value y = qf::MatmulOp::create(b, loc, mmT, lhs, rhs,
                                    transposeB ? b.getUnitAttr() : UnitAttr());
+    if (choice)
+      y.getDefiningOp()->setAttr(qf::kFormatChoiceAttrName, choice);
     if (!c.cGroups.empty())
       y = tensor::ExpandShapeOp::create(b, loc, resT, y, c.cGroups,
                                         tensor::getMixedSizes(b, loc, c.init));

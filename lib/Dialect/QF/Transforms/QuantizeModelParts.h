@@ -25,6 +25,8 @@ struct RewriteOptions {
   bool foldWeights = true;
   bool mseScales = false;
   bool printOp = false; ///< remarks carry the whole operation
+  /// qf-assign-formats' qf.format_choice, copied onto the qf.matmul.
+  mlir::Attribute choice;
 };
 
 /// A remark about `op`: "qf-quantize-model: <op name>: " at its location.

@@ -2,6 +2,7 @@
 #include "qf/Dialect/QF/Transforms/Passes.h"
 
 #include "CalibrationTable.h"
+#include "FormatChoice.h"
 #include "LowRankSplit.h"
 #include "RotationQsnr.h"
 #include "WeightRounding.h"
@@ -47,7 +48,19 @@ struct Entry {
   /// round-to-nearest.
   std::string rounding;
   std::optional<double> outErr, outErrRtn;
+  /// Weights whose format qf-assign-formats chose: its bits per element and
+  /// predicted relative output error (qf.format_choice on the qf.matmul).
+  std::optional<double> choiceBits, choicePredicted;
 };
+
+/// The qf.format_choice of a qf.matmul that uses `v` as its weight.
+DictionaryAttr formatChoiceOf(Value v) {
+  for (Operation *u : v.getUsers())
+    if (auto mm = dyn_cast<qf::MatmulOp>(u); mm && mm.getRhs() == v)
+      if (auto d = mm->getAttrOfType<DictionaryAttr>(qf::kFormatChoiceAttrName))
+        return d;
+  return {};
+}
 
 std::string locString(Location loc) {
   std::string s;
@@ -195,6 +208,15 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
           e.outErrRtn = rtn.getValueAsDouble();
         }
       }
+      if (kind == "weight")
+        if (DictionaryAttr d = formatChoiceOf(op->getResult(0))) {
+          auto bits = d.getAs<FloatAttr>("bits");
+          auto pred = d.getAs<FloatAttr>("predicted_error");
+          if (bits && pred) {
+            e.choiceBits = bits.getValueAsDouble();
+            e.choicePredicted = pred.getValueAsDouble();
+          }
+        }
       e.qsnrNoRot = rot.without;
       e.qsnrRot = rot.with;
       if (auto q = dyn_cast<qf::QuantizeOp>(op); q && kind == "weight")
@@ -353,6 +375,44 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
       os << "\n";
     }
     printLowRank(os, entries);
+    printFormatChoices(os, entries);
+  }
+
+  /// Weights whose format qf-assign-formats chose: the choice, its
+  /// predicted relative output error and the weight's measured relative
+  /// error ||W - Q(W)||^2 / ||W||^2 (from its QSNR), and the average bits.
+  static void printFormatChoices(llvm::raw_ostream &os,
+                                 ArrayRef<Entry> entries) {
+    if (llvm::none_of(entries, [](const Entry &e) { return e.choiceBits; }))
+      return;
+    os << "mixed formats (qf-assign-formats): predicted relative output "
+          "error and measured relative weight error\n";
+    os << llvm::formatv("{0,-32} {1,-14} {2,-10} {3,8} {4,11} {5,12}\n",
+                        "location", "shape", "format", "bits/w",
+                        "pred err %", "weight err %");
+    double bits = 0, elements = 0;
+    for (const Entry &e : entries) {
+      if (!e.choiceBits)
+        continue;
+      std::string measured = "-";
+      if (e.qsnr)
+        measured = llvm::formatv("{0:f3}", 100 * std::pow(10.0, -*e.qsnr / 10))
+                       .str();
+      os << llvm::formatv("{0,-32} {1,-14} {2,-10} {3,8} {4,11} {5,12}\n",
+                          e.loc, e.shape, e.format,
+                          llvm::formatv("{0:f2}", *e.choiceBits).str(),
+                          llvm::formatv("{0:f3}", 100 * *e.choicePredicted)
+                              .str(),
+                          measured);
+      if (e.bytesBefore) {
+        bits += *e.choiceBits * double(*e.bytesBefore / 4);
+        elements += double(*e.bytesBefore / 4);
+      }
+    }
+    if (elements > 0)
+      os << llvm::formatv("total mixed formats: {0:f4} bits per weight over "
+                          "{1} elements\n",
+                          bits / elements, int64_t(elements));
   }
 
   /// Weights split by qf-split-low-rank: what the split buys and costs. The
@@ -429,6 +489,10 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
                             std::pair{"with_rotation_qsnr_db", e.qsnrRot}})
         o[key] = v && std::isfinite(*v) ? llvm::json::Value(*v)
                                         : llvm::json::Value(nullptr);
+      if (e.choiceBits) {
+        o["chosen_bits_per_element"] = *e.choiceBits;
+        o["chosen_predicted_output_error"] = *e.choicePredicted;
+      }
       if (e.outErr) {
         o["rounding"] = e.rounding;
         o["predicted_output_error"] = *e.outErr;

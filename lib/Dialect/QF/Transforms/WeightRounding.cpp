@@ -62,6 +62,26 @@ DenseMap<Value, std::string> weightOnlyInputNames(ModuleOp m) {
   return names;
 }
 
+DenseMap<Value, std::string> calibrationPointNames(ModuleOp module) {
+  DenseMap<Value, std::string> names = weightOnlyInputNames(module);
+  module.walk([&](func::FuncOp f) {
+    int idx = 0;
+    f.walk([&](QuantizeOp q) {
+      if (q.getScales() || matchPattern(q.getInput(), m_Constant()))
+        return;
+      if (auto o = q.getInput().getDefiningOp<ObserveOp>())
+        names[q.getResult()] = o.getName().str();
+      else
+        names[q.getResult()] = (f.getSymName() + ".act" + Twine(idx++)).str();
+    });
+    f.walk([&](MatmulOp mm) {
+      if (auto o = mm.getLhs().getDefiningOp<ObserveOp>())
+        names[mm.getLhs()] = o.getName().str();
+    });
+  });
+  return names;
+}
+
 namespace {
 
 /// The function argument a run-time weight reads (through casts, reshapes
@@ -100,28 +120,8 @@ struct Rounder {
   bool gptq;
   bool failed = false;
 
-  /// The calibration point names of every qf.matmul left operand: the
-  /// activation quantizes named as qf-instrument-calibration and
-  /// qf-fold-scales name them, and the f32 operands of weight-only models.
   DenseMap<Value, std::string> pointNames() {
-    DenseMap<Value, std::string> names = weightOnlyInputNames(module);
-    module.walk([&](func::FuncOp f) {
-      int idx = 0;
-      f.walk([&](QuantizeOp q) {
-        if (q.getScales() || matchPattern(q.getInput(), m_Constant()))
-          return;
-        if (auto o = q.getInput().getDefiningOp<ObserveOp>())
-          names[q.getResult()] = o.getName().str();
-        else
-          names[q.getResult()] =
-              (f.getSymName() + ".act" + Twine(idx++)).str();
-      });
-      f.walk([&](MatmulOp mm) {
-        if (auto o = mm.getLhs().getDefiningOp<ObserveOp>())
-          names[mm.getLhs()] = o.getName().str();
-      });
-    });
-    return names;
+    return calibrationPointNames(module);
   }
 
   /// Sum of the second moments of `points` (K columns); null on error (the

@@ -30,6 +30,12 @@ llvm::SmallVector<MatmulOp> weightMatmulsOf(mlir::Value v);
 /// Both passes compute it with this function.
 llvm::DenseMap<mlir::Value, std::string> weightOnlyInputNames(mlir::ModuleOp m);
 
+/// The calibration point names of every qf.matmul left operand: the
+/// activation quantizes named as qf-instrument-calibration and
+/// qf-fold-scales name them, and the f32 operands of weight-only models.
+llvm::DenseMap<mlir::Value, std::string>
+calibrationPointNames(mlir::ModuleOp m);
+
 struct WeightRoundingOptions {
   std::string rounding = "rtn"; ///< rtn | gptq
   std::string scaleSearch = "none"; ///< none | mse (importance-weighted)

@@ -133,6 +133,50 @@ def QuantizeModelPass : Pass<"qf-quantize-model", "::mlir::ModuleOp"> {
   ];
 }
 
+def AssignFormatsPass : Pass<"qf-assign-formats", "::mlir::ModuleOp"> {
+  let summary = "Choose one weight format per contraction under a bit budget";
+  let description = [{
+    For each contraction with a constant weight (the matmuls and
+    convolutions `qf-quantize-model` handles), measures the predicted
+    output error of every candidate format from the calibration table's
+    second moments, sum_j E[x_j^2] ||dW_:,j||^2 (dW: the weight's
+    quantization error in that candidate, from the numerics library), then
+    chooses one candidate per contraction minimizing the total predicted
+    error subject to the average bits per weight (element bits + amortized
+    scale bits, weighted by element count) <= `budget`: an exact
+    multiple-choice knapsack over the Pareto frontier (docs/mixed-formats.md).
+    The choice is the discardable dictionary `qf.format_choice` on the
+    contraction; `qf-quantize-model` quantizes that weight in its `format`.
+    `quantize-options` must be the `qf-quantize-model` options of the
+    calibration run (the calibration points are named after the ops that
+    run created).
+
+    ```sh
+    qf-opt model.mlir --qf-assign-formats="calibration=calib.json budget=4.5 quantize-options='exclude=head'" \
+      --qf-quantize-model="exclude=head"
+    ```
+  }];
+  let dependentDialects = ["::qf::QFDialect", "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
+  let options = [
+    Option<"calibration", "calibration", "std::string", "\"\"",
+           "calibration table with second moments (qf-instrument-calibration "
+           "second-moments=diag or full)">,
+    Option<"budget", "budget", "double", "4.5",
+           "average bits per weight element (element + scale bits)">,
+    ListOption<"candidates", "candidates", "std::string",
+               "candidate weight formats (preset names or #qf.format<...>); "
+               "default mxfp4,nvfp4,mxint4,mxfp6,mxint8">,
+    Option<"quantizeOptions", "quantize-options", "std::string", "\"\"",
+           "the qf-quantize-model options of the calibration run">,
+    Option<"objective", "objective", "std::string", "\"relative\"",
+           "what is summed over contractions: relative (each predicted "
+           "output error divided by the output energy E||W x||^2) or "
+           "absolute (the predicted output errors themselves)">
+  ];
+}
+
 def ImportInt8Pass : Pass<"qf-import-int8", "::mlir::ModuleOp"> {
   let summary = "Import int8 frontend contractions (TFLite / TOSA) into qf";
   let description = [{
