@@ -29,9 +29,9 @@ argument in the PyTorch layout [out, in], used through `linalg.transpose`
 call); `constants` writes them as `dense_resource` blobs of seeded random
 f32 (torch-mlir's form for inlined weights; qf-quantize-model quantizes
 them at compile time into `qf.constant`). Constants cost 4 bytes per weight
-in the file and in every tool, so use small sizes with them (e.g. --dim 128
---ffn 256 --vocab 512: 32 layers are 13 MB of hex); at LLM sizes (dim
-2048, 1.2 G weights) only `args` is affordable.
+in the file and in every tool, so use small sizes with them (e.g. --dim 64
+--heads 2 --ffn 128 --vocab 256: 32 layers are 11 MB of hex); at LLM sizes
+(dim 2048, ffn 8192, 32 layers: 2.2 G weights) only `args` is affordable.
 
 usage: gen-llm-model.py [--layers L] [--seq S] [--ctx C] [--dim D]
                         [--heads H] [--ffn F] [--vocab V]
