@@ -58,7 +58,8 @@ LogicalResult qf::buildQFCPUPipeline(
   }
   // buffer-results-to-out-params cannot give private kernels with dynamic
   // results out-parameters, so out-params keeps the kernels inline.
-  if (options.outlineKernels && !options.outParams)
+  bool outlined = options.outlineKernels && !options.outParams;
+  if (outlined)
     pm.addPass(qf::createOutlineKernelsPass());
   qf::ConvertQFToVectorPassOptions qfOpts;
   qfOpts.vectorWidth = options.vectorWidth;
@@ -76,12 +77,20 @@ LogicalResult qf::buildQFCPUPipeline(
     pm.addPass(qf::createCopyRepeatedResultsPass());
   }
 
-  // The rest is upstream; written as pipeline text so that a user can read
-  // and reproduce each step with mlir-opt.
+  // The rest is upstream (except qf-kernel-out-params); written as pipeline
+  // text so that a user can read and reproduce each step with mlir-opt.
+  if (failed(parsePassPipeline(
+          "canonicalize,cse,"
+          "one-shot-bufferize{bufferize-function-boundaries "
+          "function-boundary-type-conversion=identity-layout-map}",
+          pm, llvm::errs())))
+    llvm::report_fatal_error("qf-cpu-pipeline: bad upstream pipeline text");
+  // Kernel results allocated by the callers, so that deallocation knows
+  // where every buffer comes from (the pass explains the quadratic cost
+  // without it).
+  if (outlined)
+    pm.addPass(qf::createKernelOutParamsPass());
   std::string text = llvm::formatv(
-      "canonicalize,cse,"
-      "one-shot-bufferize{{bufferize-function-boundaries "
-      "function-boundary-type-conversion=identity-layout-map},"
       "{3}"
       "buffer-deallocation-pipeline,"
       "convert-bufferization-to-memref,"

@@ -16,7 +16,7 @@
 // V3: llvm.func @malloc(i64) -> !llvm.ptr attributes {target_cpu = "x86-64-v3", target_features = #llvm.target_features<[]>}
 // V3: llvm.func @gemv({{.*}}) -> {{.*}} attributes {target_cpu = "x86-64-v3", target_features = #llvm.target_features<[]>} {
 // V3: llvm.func @quant({{.*}}) -> {{.*}} attributes {target_cpu = "x86-64-v3", target_features = #llvm.target_features<[]>} {
-// V3: llvm.func @__qf_kernel_0({{.*}}) -> {{.*}} attributes {sym_visibility = "private", target_cpu = "x86-64-v3", target_features = #llvm.target_features<[]>} {
+// V3: llvm.func @__qf_kernel_0({{.*}}) attributes {sym_visibility = "private", target_cpu = "x86-64-v3", target_features = #llvm.target_features<[]>} {
 // V3: llvm.func @__qf_kernel_1({{.*}}) -> {{.*}} attributes {sym_visibility = "private", target_cpu = "x86-64-v3", target_features = #llvm.target_features<[]>} {
 // NOTABLE-NOT: dense<[0.000000e+00, 5.000000e-01, 1.000000e+00
 // V3-PIPE: convert-qf-to-vector{int-dot=true int-dot-min-rows=16 vector-width=16 x86-avx512=false x86-vnni=false}

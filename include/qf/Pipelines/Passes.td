@@ -49,4 +49,29 @@ def CopyRepeatedResultsPass
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
 }
 
+def KernelOutParamsPass
+    : Pass<"qf-kernel-out-params", "::mlir::ModuleOp"> {
+  let summary = "Outlined kernels write into buffers their callers allocate";
+  let description = [{
+    Runs after bufferization, on the private functions of
+    `qf-outline-kernels` (`__qf_kernel_<n>`) whose memref results all have
+    static shapes (and are distinct values): each result becomes an
+    out-parameter that the caller allocates with `memref.alloc` right before
+    the call, the kernel's own allocation of it is removed
+    (`buffer-results-to-out-params{hoist-static-allocs}` restricted to those
+    functions), and the call returns nothing.
+
+    Why: the buffer deallocation pipeline cannot tell where a buffer returned
+    by a call comes from, so it could not prove that any of a model's kernel
+    results is distinct from the value the model returns. Every buffer of the
+    model then went into one `bufferization.dealloc` with a run-time alias
+    check of each pair (`dealloc_helper`) and one `scf.if` per buffer in one
+    block: 1264 of them for 32 decoder layers, which `convert-scf-to-cf`
+    splits one by one (quadratic: 30% of `qf-cpu-pipeline`). Allocations in
+    the caller are plain `memref.alloc`s, deallocated like those of f32 code.
+    `qf-cpu-pipeline` runs it when it outlines kernels.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 #endif // QF_PIPELINES_PASSES_TD

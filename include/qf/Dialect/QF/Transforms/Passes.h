@@ -21,6 +21,10 @@ namespace qf {
 /// (numerics::qsnrDb), which qf-report shows once the f32 original is gone.
 constexpr llvm::StringLiteral kQsnrAttrName = "qf.qsnr_db";
 
+/// Name prefix of the private functions qf-outline-kernels creates
+/// (`__qf_kernel_<n>`); qf-kernel-out-params selects them by it.
+constexpr llvm::StringLiteral kKernelFunctionPrefix = "__qf_kernel_";
+
 #define GEN_PASS_DECL
 #include "qf/Dialect/QF/Transforms/Passes.h.inc"
 

@@ -406,12 +406,14 @@ def OutlineKernelsPass : Pass<"qf-outline-kernels", "::mlir::ModuleOp"> {
   let summary = "Move each qf kernel op into a shared private function";
   let description = [{
     Replaces every `qf.quantize`, `qf.dequantize`, `qf.requantize`,
-    `qf.matmul` and `qf.hadamard` by a `func.call` to a private function
+    `qf.matmul`, `qf.hadamard` and fused kernel (`qf.map`,
+    `qf.fused_matmul`) by a `func.call` to a private function
     `__qf_kernel_<n>` holding that op alone. Ops with the same name, operand
-    and result types and attributes share one function, so a model with
-    hundreds of identical layers compiles each kernel once (the LLVM backend
-    time is then independent of the number of layers). `qf-cpu-pipeline` runs
-    it first unless `outline-kernels=false`.
+    and result types and attributes (for the fused ops: the same body, as
+    printed) share one function, so a model with hundreds of identical
+    layers compiles each kernel once (the LLVM backend time is then
+    independent of the number of layers). `qf-cpu-pipeline` runs it after
+    fusion unless `outline-kernels=false`.
 
     ```mlir
     %y = qf.matmul %x, %w transpose_b : ... -> tensor<8x256xf32>
