@@ -611,6 +611,25 @@ void BM_gemm(benchmark::State &state, Format w, bool xInt8, int m) {
   }
 }
 
+} // namespace
+
+// For bench/GemmPacked.cpp: BM_gemm's row-major operands and the peak.
+struct GemmOperands {
+  uint8_t *wPacked, *wScales, *wTs, *xPacked, *xScales;
+  float *x;
+};
+GemmOperands gemmOperands(const std::string &w) {
+  const Format &f = *std::find_if(std::begin(kFormats), std::end(kFormats),
+                                  [&](const Format &g) { return g.name == w; });
+  QStorage &qw = storage(f), &qx = storage(kFormats[0]);
+  return {qw.packed.as<uint8_t>(), qw.scales.as<uint8_t>(), qw.ts.as<uint8_t>(),
+          qx.packed.as<uint8_t>(), qx.scales.as<uint8_t>(), input().as<float>()};
+}
+double gemmPeak(int threads, bool int8) { return peak(threads, int8); }
+void registerPackedGemms();
+
+namespace {
+
 using Fn2 = void (*)(void *, void *);
 
 /// The FWHT along the rows (block 32 or the whole row): GB/s of f32 input.
@@ -740,6 +759,7 @@ int main(int argc, char **argv) {
           ->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)
           ->MinTime(0.5)->UseRealTime();
   }
+  registerPackedGemms();
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -28,6 +28,11 @@ HQ_FORMATS = ["mxint8", "mxfp4", "nvint4"]
 # (the latter take the integer dot-product kernel for integer / E2M1 weights).
 GEMM_FORMATS = ["mxfp4", "nvfp4", "mxint4", "mxint8"]
 GEMM_M = [16, 128, 512]
+# The same GEMMs with the weight argument in the repacked layout the CPU
+# target chooses for it (qf::CPUTargetInfo::weightTiling at vector-width 16):
+# the int-dot kernel's panels for mxint8 activations, the f32 tiles' runs
+# for f32 ones (bench/GemmPacked.cpp repacks the weight with the same rule).
+GEMM_PACKED_LAYOUT = {"f32": "tiled<4x32>", "mxint8": "tiled<32x4>"}
 
 
 def main():
@@ -80,6 +85,19 @@ def main():
                               ("mxint8", "!qf.tensor<%dx%dxf32, mxint8, axis = 1>"
                                % (m, K))):
                 out.append("func.func @gemm_%s_x%s_m%d_t%d(%%x: %s, %%w: %s) -> %s %s {"
+                           % (f, xname, m, t, xt, w, y, a))
+                out.append("  %%y = qf.matmul %%x, %%w transpose_b : %s, %s -> %s"
+                           % (xt, w, y))
+                out.append("  return %%y : %s\n}" % y)
+    for f in GEMM_FORMATS:
+        for m in GEMM_M:
+            y = "tensor<%dx%dxf32>" % (m, N)
+            for xname, xt in (("f32", "tensor<%dx%dxf32>" % (m, K)),
+                              ("mxint8", "!qf.tensor<%dx%dxf32, mxint8, axis = 1>"
+                               % (m, K))):
+                w = "!qf.tensor<%dx%dxf32, %s, axis = 1, layout = %s>" % (
+                    N, K, f, GEMM_PACKED_LAYOUT[xname])
+                out.append("func.func @gemm_packed_%s_x%s_m%d_t%d(%%x: %s, %%w: %s) -> %s %s {"
                            % (f, xname, m, t, xt, w, y, a))
                 out.append("  %%y = qf.matmul %%x, %%w transpose_b : %s, %s -> %s"
                            % (xt, w, y))

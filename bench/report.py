@@ -169,15 +169,20 @@ def main():
             print("| %s | %s |" % (loop, " | ".join(
                 "%.0f" % peaks[(loop, t)] if (loop, t) in peaks else "-"
                 for t in (1, 2))))
-    gemm = sorted(set(k[1] for k in best if k[0] == "gemm"),
-                  key=lambda n: (ORDER_W.index(n.split("_x_")[0]),
-                                 n.split("_x_")[1].split("_m")[0],
-                                 int(n.rsplit("_m", 1)[1])))
-    if gemm:
+    for op, layout in (("gemm", "row-major weights"),
+                       ("gemm_packed", "repacked weights (layout = tiled<...>, "
+                        "the layout the CPU target picks for the kernel)")):
+        gemm = sorted(set(k[1] for k in best if k[0] == op),
+                      key=lambda n: (ORDER_W.index(n.split("_x_")[0]),
+                                     n.split("_x_")[1].split("_m")[0],
+                                     int(n.rsplit("_m", 1)[1])))
+        if not gemm:
+            continue
         print()
-        print("GEMM x[M, 4096] * W[4096, 4096]^T; x peak: against the FP32 FMA "
-              "peak (f32 activations) or the int8 VNNI peak (mxint8 activations) "
-              "with the same threads; ps/MAC: picoseconds per multiply-add per core.")
+        print("GEMM x[M, 4096] * W[4096, 4096]^T, " + layout + "; x peak: "
+              "against the FP32 FMA peak (f32 activations) or the int8 VNNI "
+              "peak (mxint8 activations) with the same threads; ps/MAC: "
+              "picoseconds per multiply-add per core.")
         print()
         print("| weight x activations | M | 1 thread GFLOP/s | x peak | ps/MAC | "
               "2 threads GFLOP/s | x peak | ps/MAC |")
@@ -188,13 +193,13 @@ def main():
             macs = int(m) * 4096 * 4096
             cells = []
             for t in (1, 2):
-                s_ = best.get(("gemm", name, t))
+                s_ = best.get((op, name, t))
                 if s_ is None:
                     cells += ["-", "-", "-"]
                     continue
                 rate = 2 * macs / s_ / 1e9
                 pk = peaks.get((loop, t))
-                mark = " (!)" if ("gemm", name, t) in disturbed else ""
+                mark = " (!)" if (op, name, t) in disturbed else ""
                 cells += ["%.0f%s" % (rate, mark),
                           "%.2f" % (rate / pk) if pk else "-",
                           "%.1f" % (s_ * t / macs * 1e12)]

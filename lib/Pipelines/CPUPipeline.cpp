@@ -56,6 +56,16 @@ LogicalResult qf::buildQFCPUPipeline(
     fuseOpts.vectorWidth = options.vectorWidth;
     pm.addPass(qf::createFuseRequantizePass(fuseOpts));
   }
+  // Constant weights in the layout their kernel reads (decided by the CPU
+  // target for the same options as the conversion below), before outlining
+  // turns them into kernel arguments.
+  if (options.repackWeights) {
+    qf::RepackWeightsPassOptions repackOpts;
+    repackOpts.vectorWidth = options.vectorWidth;
+    repackOpts.intDot = options.intDot;
+    repackOpts.intDotMinRows = options.intDotMinRows;
+    pm.addPass(qf::createRepackWeightsPass(repackOpts));
+  }
   // buffer-results-to-out-params cannot give private kernels with dynamic
   // results out-parameters, so out-params keeps the kernels inline.
   bool outlined = options.outlineKernels && !options.outParams;

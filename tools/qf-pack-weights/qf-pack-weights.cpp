@@ -15,6 +15,7 @@
 #include "qf/Numerics/Hadamard.h"
 #include "qf/Numerics/Packing.h"
 #include "qf/Numerics/Quantize.h"
+#include "qf/Numerics/Tiling.h"
 
 #include "SecondMoments.h"
 #include "WeightReader.h"
@@ -59,6 +60,9 @@ static int usage(const char *msg) {
                "qf-fold-scales weight-rounding names it in a remark);\n    "
                "--scale-search=mse with --calibration weights the search by "
                "diag(H)\n"
+               "  --layout=tiled<RxKC>: the repacked weight layout of a [N, K] "
+               "weight (--axis=1),\n    as !qf.tensor<..., layout = "
+               "tiled<RxKC>> stores it (qf-repack-weights)\n"
                "  writes PREFIX.codes, PREFIX.scales (and PREFIX.tscale for "
                "formats with a tensor scale); --hex prints them instead\n";
   return 1;
@@ -188,9 +192,37 @@ static std::string roundWithCalibration(const nm::BlockFormat &f,
   return "";
 }
 
+/// --layout=tiled<RxKC>: the codes and scales of `q` permuted into the
+/// repacked layout (qf::numerics::Tiling), as the compiler's
+/// qf-repack-weights folds a constant weight.
+static std::string tileWeight(const std::string &text, const nm::BlockFormat &f,
+                              const nm::Layout &l, nm::QuantizedTensor &q) {
+  nm::Tiling t;
+  char x = 0, close = 0;
+  if (text.rfind("tiled<", 0) != 0 ||
+      std::sscanf(text.c_str() + 6, "%lld%c%lld%c", (long long *)&t.rows, &x,
+                  (long long *)&t.k, &close) != 4 ||
+      x != 'x' || close != '>' || text.back() != '>')
+    return "--layout '" + text + "' is not tiled<ROWSxRUN> (e.g. tiled<32x4>)";
+  if (l.shape.size() != 2 || l.axis != 1 || f.blockKind != nm::BlockKind::Fixed)
+    return "--layout " + text + " needs a rank-2 weight [N, K] blocked along "
+           "K (--axis=1) with fixed blocks";
+  int64_t n = l.shape[0], k = l.shape[1];
+  if (std::string e = nm::checkTiling(t, n, k, f.elem.bits); !e.empty())
+    return "--layout " + text + ": " + e;
+  q.codes = nm::tileCodes(t, q.codes, n, k);
+  int64_t nb = k / f.blockSize;
+  std::vector<nm::ScaleBits> s(q.scales.size());
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t b = 0; b < nb; ++b)
+      s[size_t(nm::tiledScaleIndex(t, nb, r, b))] = q.scales[size_t(r * nb + b)];
+  q.scales = std::move(s);
+  return "";
+}
+
 int main(int argc, char **argv) {
   std::string format, shapeStr, in, prefix, search = "none", view;
-  std::string rounding = "rtn", calibration, input;
+  std::string rounding = "rtn", calibration, input, layout;
   int64_t rotateBlock = 0;
   std::optional<uint64_t> rotateSeed;
   int axis = -1;
@@ -217,6 +249,8 @@ int main(int argc, char **argv) {
       calibration = a.substr(14);
     else if (a.rfind("--input=", 0) == 0)
       input = a.substr(8);
+    else if (a.rfind("--layout=", 0) == 0)
+      layout = a.substr(9);
     else if (a == "--hex")
       printHex = true;
     else if (a == "-o" && i + 1 < argc)
@@ -313,6 +347,9 @@ int main(int argc, char **argv) {
     q = search == "mse" ? nm::quantizeMse(*f, l, x.data())
                         : nm::quantize(*f, l, x.data());
   }
+  if (!layout.empty())
+    if (std::string e = tileWeight(layout, *f, l, q); !e.empty())
+      return usage(e.c_str());
   // Codes: every innermost row is its own little-endian bit stream.
   int64_t row = l.shape.back();
   std::vector<uint8_t> codes;

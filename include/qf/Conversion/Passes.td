@@ -63,6 +63,40 @@ def ConvertQFToVectorPass : Pass<"convert-qf-to-vector", "::mlir::ModuleOp"> {
   ];
 }
 
+def RepackWeightsPass : Pass<"qf-repack-weights", "::mlir::ModuleOp"> {
+  let summary = "Constant GEMM weights in the CPU kernel's repacked layout";
+  let description = [{
+    Rewrites the constant rhs of every `qf.matmul` / `qf.fused_matmul` with
+    `transpose_b` (a `qf.constant` [N, K] blocked along K) into a
+    `qf.constant` of the same codes and scales, permuted into the layout
+    the CPU kernel that will multiply it reads contiguously
+    (`!qf.tensor<..., layout = tiled<R x KC>>`, docs/formats.md). The CPU
+    target decides the layout (`qf::CPUTargetInfo::weightTiling`): the
+    int-dot kernel's panels, `tiled<2L x 4>` (L = 16 lanes, 8 with
+    `vector-width=8`), where `convert-qf-to-vector` will take that kernel
+    for the same options; otherwise the f32 tiles' `tiled<4 x 32>` for 4-
+    and 8-bit codes. Weights whose rows are not a multiple of R, and other
+    formats, keep the row-major layout. The products are bit-identical
+    (the kernels sum the same values in the same order).
+
+    `target-tile=RxKC` forces one layout for every weight it fits.
+    `qf-cpu-pipeline` runs this pass (option `repack-weights`, on by
+    default) with its own vector width and int-dot options, before kernel
+    outlining.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "unsigned", "16",
+           "f32 lanes per vector of the kernels that will read the weights">,
+    Option<"intDot", "int-dot", "bool", "true",
+           "as convert-qf-to-vector's int-dot">,
+    Option<"intDotMinRows", "int-dot-min-rows", "int64_t", "16",
+           "as convert-qf-to-vector's int-dot-min-rows">,
+    Option<"targetTile", "target-tile", "std::string", "\"\"",
+           "RxKC: this layout for every weight it fits (empty: the CPU "
+           "target's choice per matmul)">
+  ];
+}
+
 def ConvertQFToNVVMPass : Pass<"convert-qf-to-nvvm", "::mlir::ModuleOp"> {
   let summary = "Lower qf ops to gpu.launch kernels for NVIDIA GPUs";
   let description = [{

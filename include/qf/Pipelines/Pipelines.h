@@ -67,6 +67,12 @@ struct QFCPUPipelineOptions
                      "kernel, which repacks the rhs on every call; dynamic M "
                      "only when at most 1"),
       llvm::cl::init(16)};
+  Option<bool> repackWeights{
+      *this, "repack-weights",
+      llvm::cl::desc("fold constant GEMM weights into the layout their CPU "
+                     "kernel reads contiguously (qf-repack-weights, "
+                     "layout = tiled<...>; the same products)"),
+      llvm::cl::init(true)};
 };
 
 /// Tensors with qf ops -> LLVM dialect: qf kernels, bufferization,

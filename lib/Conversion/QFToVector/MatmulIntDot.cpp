@@ -90,23 +90,25 @@ Value splatI8(OpBuilder &b, Location loc, VectorType t, int64_t v) {
       b, loc, t, DenseElementsAttr::get(t, b.getI8IntegerAttr(v)));
 }
 
-/// kPackK codes of one rhs row from byte `at` of its storage, decoded to
-/// unsigned bytes value + off (value * 2 + off for E2M1).
-Value decodeRowU8(OpBuilder &b, Location loc, const IntDot &c, Value at) {
+/// n consecutive codes of the rhs storage from byte `at` (kPackK of one
+/// row; 4L of a repacked panel), decoded to unsigned bytes value + off
+/// (value * 2 + off for E2M1).
+Value decodeRowU8(OpBuilder &b, Location loc, const IntDot &c, Value at,
+                  int64_t n = kPackK) {
   const Operand &B = c.p.bOp;
-  auto v32 = VectorType::get({kPackK}, b.getI8Type());
+  auto v32 = VectorType::get({n}, b.getI8Type());
   if (B.bits == 8) {
     Value x = vector::LoadOp::create(b, loc, v32, B.flat, ValueRange{at});
     return arith::XOrIOp::create(b, loc, x, splatI8(b, loc, v32, -128));
   }
   // Two codes per byte, element 2i in the low nibble (D10).
-  auto v16 = VectorType::get({kPackK / 2}, b.getI8Type());
+  auto v16 = VectorType::get({n / 2}, b.getI8Type());
   Value x = vector::LoadOp::create(b, loc, v16, B.flat, ValueRange{at});
   Value lo = arith::AndIOp::create(b, loc, x, splatI8(b, loc, v16, 15));
   Value hi = arith::ShRUIOp::create(b, loc, x, splatI8(b, loc, v16, 4));
   SmallVector<int64_t> inter;
-  for (int64_t i = 0; i < kPackK / 2; ++i)
-    inter.append({i, kPackK / 2 + i});
+  for (int64_t i = 0; i < n / 2; ++i)
+    inter.append({i, n / 2 + i});
   Value code = vector::ShuffleOp::create(b, loc, lo, hi, inter);
   if (B.fmt.elem.isInt()) // two's complement nibble + 8
     return arith::XOrIOp::create(b, loc, code, splatI8(b, loc, v32, 8));
@@ -156,11 +158,72 @@ void transpose8(OpBuilder &b, Location loc, SmallVector<Value> &v, int64_t L) {
   }
 }
 
+/// emitPack for a rhs in the repacked layout tiled<R x 4> with R a multiple
+/// of L (what qf-repack-weights writes for this kernel): the 4 K codes of
+/// the L rows of a lane vector are already consecutive, so each vector of
+/// the panel is one contiguous load and the decode, and each lane vector's
+/// block scales one contiguous load of L bytes (no transpose, no gather).
+/// Rows past N reuse the last L rows (N is a multiple of R); their outputs
+/// are not stored.
+void emitPackTiled(OpBuilder &b, Location loc, const IntDot &c, Value n0,
+                   Value pack, Value sbBuf) {
+  Ix ix{b, loc};
+  const Operand &B = c.p.bOp;
+  int64_t L = c.L, R = B.tileRows, nb = c.K / c.blkB;
+  SmallVector<Value> grp, inGrp; // per lane vector: row group, row in it
+  for (int64_t v = 0; v < c.NV; ++v) {
+    Value row = ix.min(ix.add(n0, ix.c(v * L)), ix.sub(c.N, ix.c(L)));
+    grp.push_back(ix.div(row, R));
+    inGrp.push_back(ix.rem(row, R));
+  }
+  constexpr int64_t kSteps = kPackK / 4; // K groups of 4 per loop step
+  qf::kernel::forLoop(
+      b, loc, ix.c(0), ix.c(c.K / 4), ix.c(kSteps),
+      [&](OpBuilder &bb, Value kg0) {
+        Ix jx{bb, loc};
+        for (int64_t j = 0; j < kSteps; ++j) {
+          Value kg = jx.add(kg0, jx.c(j));
+          for (int64_t v = 0; v < c.NV; ++v) {
+            Value code = jx.mul(
+                jx.add(jx.mul(jx.add(jx.mul(grp[v], jx.c(c.K / 4)), kg),
+                              jx.c(R)),
+                       inGrp[v]),
+                jx.c(4));
+            Value u = decodeRowU8(bb, loc, c, jx.div(jx.mul(code, jx.c(B.bits)), 8),
+                                  4 * L);
+            Value at = jx.mul(jx.add(jx.mul(kg, jx.c(c.NV)), jx.c(v)),
+                              jx.c(4 * L));
+            vector::StoreOp::create(bb, loc, u, pack, ValueRange{at});
+          }
+        }
+      });
+  auto vi = c.vi(b);
+  auto vb8 = VectorType::get({L}, b.getI8Type());
+  qf::kernel::forLoop(
+      b, loc, ix.c(0), ix.c(nb), ix.c(1), [&](OpBuilder &bb, Value blk) {
+        Ix jx{bb, loc};
+        KB k{bb, loc};
+        for (int64_t v = 0; v < c.NV; ++v) {
+          Value at = jx.add(
+              jx.mul(jx.add(jx.mul(grp[v], jx.c(nb)), blk), jx.c(R)), inGrp[v]);
+          Value bytes =
+              vector::LoadOp::create(bb, loc, vb8, B.scalesFlat, ValueRange{at});
+          Value s = qf::kernel::decodeScaleFast(
+              k, B.fmt.scale, arith::ExtUIOp::create(bb, loc, vi, bytes));
+          vector::StoreOp::create(
+              bb, loc, s, sbBuf,
+              ValueRange{jx.add(jx.mul(blk, jx.c(c.NP)), jx.c(v * L))});
+        }
+      });
+}
+
 /// Fills the panel buffers: `pack` [K/4][NV][L][4] unsigned bytes and
 /// `sbBuf` [K/blkB][NP] decoded rhs block scales, for rhs rows n0.. (rows
 /// past N repeat row N-1; their outputs are not stored).
 void emitPack(OpBuilder &b, Location loc, const IntDot &c, Value batch,
               Value n0, Value pack, Value sbBuf) {
+  if (c.p.bOp.tileRows) // read in place (resolveTiledRhs checked the layout)
+    return emitPackTiled(b, loc, c, n0, pack, sbBuf);
   Ix ix{b, loc};
   const Operand &B = c.p.bOp;
   int64_t L = c.L;
@@ -362,6 +425,10 @@ void emitRowTile(OpBuilder &b, Location loc, const IntDot &c,
 
 } // namespace
 
+int64_t intDotPanelRows(unsigned vectorWidth) {
+  return kPanelVectors * (vectorWidth >= 16 ? 16 : 8);
+}
+
 bool chooseIntDot(Plan &p, unsigned vectorWidth) {
   const Operand &A = p.a, &B = p.bOp;
   if (vectorWidth < 8 || p.kStatic <= 0 || p.kStatic % kPackK != 0)
@@ -388,8 +455,8 @@ void emitIntDotProducts(OpBuilder &b, Location loc, const Plan &p,
                         const qf::TargetInfo &target) {
   Ix ix{b, loc};
   IntDot c(p, target);
-  c.L = target.getVectorWidth() >= 16 ? 16 : 8;
-  c.NP = c.NV * c.L;
+  c.NP = intDotPanelRows(target.getVectorWidth());
+  c.L = c.NP / c.NV;
   c.K = p.kStatic;
   c.g = std::gcd(p.a.blockLen, p.bOp.blockLen);
   c.blkB = p.bOp.blockLen;

@@ -144,7 +144,9 @@ static Value loadChunk(OpBuilder &b, Location loc, const Operand &o, Value batch
     // Whole bytes: one contiguous load, unpacked in registers.
     int64_t nb = c * bits / 8;
     auto vb = VectorType::get({nb}, i8);
-    Value idx = ix.add(base, ix.div(ix.mul(k0, ix.c(bits)), ix.c(8)));
+    Value idx = o.tileRows
+                    ? tiledCodeByte(b, loc, o, row, k0)
+                    : ix.add(base, ix.div(ix.mul(k0, ix.c(bits)), ix.c(8)));
     Value bytes;
     if (!valid) {
       bytes = vector::LoadOp::create(b, loc, vb, o.flat, ValueRange{idx});
@@ -215,13 +217,17 @@ static Value loadScale(OpBuilder &b, Location loc, const Operand &o, Value batch
   Ix ix{b, loc};
   KB k{b, loc};
   SmallVector<Value> idx;
-  if (o.fmt.blockKind != nm::BlockKind::Tensor) {
+  Value mem = o.scales;
+  if (o.tileRows) {
+    mem = o.scalesFlat;
+    idx.push_back(tiledScaleIndex(b, loc, o, row, ix.div(k0, o.blockLen)));
+  } else if (o.fmt.blockKind != nm::BlockKind::Tensor) {
     if (batch)
       idx.push_back(batch);
     idx.push_back(row);
     idx.push_back(o.blockLen ? ix.div(k0, ix.c(o.blockLen)) : ix.c(0));
   }
-  Value s = memref::LoadOp::create(b, loc, o.scales, idx);
+  Value s = memref::LoadOp::create(b, loc, mem, idx);
   if (o.scaleTable)
     return qf::kernel::decodeScaleByTable(k, o.scaleTable, s);
   if (s.getType().isInteger(8))
@@ -399,7 +405,8 @@ void emitNibbleTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
     Ix jx{bb, loc};
     Value base = batch ? jx.mul(batch, o.batchStride) : jx.c(0);
     base = jx.add(base, jx.mul(row, o.rowStride));
-    Value idx = jx.add(base, jx.div(k0, jx.c(2)));
+    Value idx = o.tileRows ? tiledCodeByte(bb, loc, o, row, k0)
+                           : jx.add(base, jx.div(k0, jx.c(2)));
     return vector::LoadOp::create(bb, loc, VectorType::get({c}, i8), o.flat,
                                   ValueRange{idx});
   };

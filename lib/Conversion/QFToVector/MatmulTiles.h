@@ -36,6 +36,10 @@ struct Operand {
   Value batchStride;    ///< storage units per batch
   Value rowStride;      ///< per row (kInner) or per k (strided)
   Value factor;         ///< K-invariant f32 factor, or null
+  /// The repacked layout tiled<tileRows x tileK> of a [N, K] rhs (0: row
+  /// major): addresses through tiledCodeByte / tiledScale.
+  int64_t tileRows = 0, tileK = 0, kDim = 0;
+  Value scalesFlat;     ///< 1-D view of `scales` (tiled)
 };
 
 /// Everything the tile emitter needs.
@@ -85,6 +89,25 @@ void emitLoop(mlir::OpBuilder &b, mlir::Location loc, const Plan &p,
 /// integer lhs; 8/4-bit integer or E2M1 rhs; byte block scales along K of
 /// both; K static); sets p.intDot.
 bool chooseIntDot(Plan &p, unsigned vectorWidth);
+/// Records a tiled rhs type's layout in `o` (MatmulRepacked.cpp).
+void setupTiling(mlir::OpBuilder &b, mlir::Location loc, Type t, Operand &o);
+/// Byte of a tiled operand's packed codes that holds code (row, k0) (k0 at
+/// a byte boundary).
+Value tiledCodeByte(mlir::OpBuilder &b, mlir::Location loc, const Operand &o,
+                    Value row, Value k0);
+/// Index into `scalesFlat` of a tiled operand's scale of (row, block blk).
+Value tiledScaleIndex(mlir::OpBuilder &b, mlir::Location loc, const Operand &o,
+                      Value row, Value blk);
+/// Before a plan's kernel is emitted: a tiled rhs whose layout the chosen
+/// kernel does not read in place (a run that does not hold whole chunks, or
+/// int-dot panels that are not whole groups) is copied once into row-major
+/// buffers, so every layout gives the bits of the row-major product.
+void resolveTiledRhs(mlir::OpBuilder &b, mlir::Location loc, Plan &p,
+                     const qf::TargetInfo &target);
+
+/// Rows of rhs per int-dot panel (2 lane vectors) at a vector width: the
+/// R of the repacked layout tiled<R x 4> that the kernel reads directly.
+int64_t intDotPanelRows(unsigned vectorWidth);
 /// The whole product of an intDot plan into p.out ([batch,] M x N).
 void emitIntDotProducts(mlir::OpBuilder &b, mlir::Location loc, const Plan &p,
                         Value batches, Value m, Value n,

@@ -21,9 +21,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -40,8 +38,6 @@ using qf::kernel::readBuffer;
 using namespace qf::cpu;
 
 namespace {
-
-using qf::kernel::cloneScalarSlice;
 
 /// A size known statically or computed at run time.
 struct Size {
@@ -166,6 +162,7 @@ LogicalResult setupOperand(OpBuilder &b, Operation *op, int64_t rank, Type t,
   o.rowStride = dim(rank - 1);
   o.batchStride = ix.mul(dim(rank - 2), dim(rank - 1));
   o.flat = flat(b, loc, o.nd);
+  setupTiling(b, loc, t, o); // a repacked weight (MatmulRepacked.cpp)
   return success();
 }
 
@@ -641,15 +638,16 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
                          rhsStorage, rhs2Storage, resultT, target);
   if (failed(c))
     return failure();
-  if (!ep) {
-    // Integer codes on both sides: exact i32 block sums (MatmulIntDot.cpp).
-    int64_t minRows = target.getIntDotMinRows();
-    bool enoughRows = ShapedType::isDynamic(c->m.s) ? minRows <= 1
-                                                     : c->m.s >= minRows;
-    if (target.useIntDot() && enoughRows)
-      chooseIntDot(c->p, target.getVectorWidth());
+  // Integer codes on both sides: exact i32 block sums (MatmulIntDot.cpp).
+  int64_t minRows = target.getIntDotMinRows();
+  if (!ep && target.useIntDot() &&
+      (ShapedType::isDynamic(c->m.s) ? minRows <= 1 : c->m.s >= minRows))
+    chooseIntDot(c->p, target.getVectorWidth());
+  // Repacked weights the chosen kernels do not read in place: row-major.
+  resolveTiledRhs(rewriter, c->loc, c->p, target);
+  resolveTiledRhs(rewriter, c->loc, c->p2, target);
+  if (!ep)
     return SmallVector<Value>{emitProducts(rewriter, *c, resultT, target)};
-  }
   return emitBandEpilogue(rewriter, *c, *ep, resultT, target);
 }
 

@@ -36,6 +36,11 @@ public:
   /// the rhs on every call, which a GEMV does not pay back. Dynamic M
   /// takes it only when this is at most 1.
   int64_t getIntDotMinRows() const { return intDotMinRows; }
+  /// The repacked layout the GEMM kernel for `op` (a qf.matmul or
+  /// qf.fused_matmul with transpose_b) reads its rhs `rhs` in contiguously,
+  /// or std::nullopt to keep it row-major (RepackWeights.cpp).
+  std::optional<numerics::Tiling> weightTiling(mlir::Operation *op,
+                                               qf::QTensorType rhs) const;
   Support supportsRowEncode(qf::QTensorType t,
                             bool staticScales) const override;
   Support supports(mlir::Operation *op) const override;

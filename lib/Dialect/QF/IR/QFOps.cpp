@@ -764,6 +764,10 @@ contractionShape(Operation *op, Type lhs, Type rhs, bool tb) {
   }
   expected.push_back(m);
   expected.push_back(n);
+  if (auto q = dyn_cast<QTensorType>(rhs); q && q.isTiled() && !tb)
+    return op->emitOpError()
+           << "rhs " << rhs
+           << " in the repacked layout is a [N, K] weight: it needs transpose_b";
   if (failed(verifyContractionAxis(op, lhs, r - 1, "lhs")) ||
       failed(verifyContractionAxis(op, rhs, tb ? r - 1 : r - 2, "rhs")))
     return failure();

@@ -37,7 +37,8 @@ static std::string shapeStr(ArrayRef<int64_t> shape) {
 
 LogicalResult QTensorType::verify(function_ref<InFlightDiagnostic()> emitError,
                                   ArrayRef<int64_t> shape, Type expressedType,
-                                  FormatAttr format, int64_t axis) {
+                                  FormatAttr format, int64_t axis,
+                                  int64_t tileRows, int64_t tileK) {
   if (!format)
     return emitError() << "missing format";
   if (!isa<Float32Type, Float16Type, BFloat16Type>(expressedType))
@@ -82,6 +83,22 @@ LogicalResult QTensorType::verify(function_ref<InFlightDiagnostic()> emitError,
                          << " does not divide dimension " << axis << " (size "
                          << dim << ") of the blocked axis";
   }
+  if (tileRows == 0 && tileK == 0)
+    return success();
+  // The repacked weight layout: a [N, K] weight (B^T) blocked along K.
+  if (rank != 2 || axis != 1 || kind != BlockKind::Fixed ||
+      ShapedType::isDynamic(shape[0]))
+    return emitError() << "layout tiled<" << tileRows << "x" << tileK
+                       << "> needs a static rank-2 tensor with fixed blocks "
+                          "along axis 1 (a weight [N, K] blocked along K), "
+                          "got shape "
+                       << shapeStr(shape) << " with format " << format.str()
+                       << " along axis " << axis;
+  std::string why = numerics::checkTiling({tileRows, tileK}, shape[0],
+                                          shape[1], format.getElementBits());
+  if (!why.empty())
+    return emitError() << "layout tiled<" << tileRows << "x" << tileK
+                       << ">: " << why;
   return success();
 }
 
@@ -127,7 +144,27 @@ Type QTensorType::parse(AsmParser &parser) {
   int64_t axis = format.getBlockKind() == BlockKind::Tensor
                      ? 0
                      : static_cast<int64_t>(shape.size()) - 1;
-  if (succeeded(parser.parseOptionalComma())) {
+  int64_t tileRows = 0, tileK = 0;
+  while (succeeded(parser.parseOptionalComma())) {
+    if (succeeded(parser.parseOptionalKeyword("layout"))) {
+      // layout = tiled<R x KC>
+      SmallVector<int64_t> tile;
+      SMLoc tileLoc = parser.getCurrentLocation();
+      if (parser.parseEqual() || parser.parseKeyword("tiled") ||
+          parser.parseLess() ||
+          parser.parseDimensionList(tile, /*allowDynamic=*/false,
+                                    /*withTrailingX=*/false) ||
+          parser.parseGreater())
+        return {};
+      if (tile.size() != 2) {
+        parser.emitError(tileLoc)
+            << "expected tiled<ROWS x RUN>, two sizes, got " << tile.size();
+        return {};
+      }
+      tileRows = tile[0];
+      tileK = tile[1];
+      continue;
+    }
     if (parser.parseKeyword("axis") || parser.parseEqual() ||
         parser.parseInteger(axis))
       return {};
@@ -135,7 +172,7 @@ Type QTensorType::parse(AsmParser &parser) {
   if (parser.parseGreater())
     return {};
   return getChecked([&] { return parser.emitError(loc); }, ctx, shape,
-                    expressed, format, axis);
+                    expressed, format, axis, tileRows, tileK);
 }
 
 void QTensorType::print(AsmPrinter &printer) const {
@@ -151,6 +188,8 @@ void QTensorType::print(AsmPrinter &printer) const {
     printer.printAttribute(getFormat());
   if (getFormat().getBlockKind() != BlockKind::Tensor)
     printer << ", axis = " << getAxis();
+  if (isTiled())
+    printer << ", layout = tiled<" << getTileRows() << "x" << getTileK() << ">";
   printer << ">";
 }
 
@@ -174,6 +213,11 @@ numerics::Layout QTensorType::getLayout() const {
 QTensorType QTensorType::cloneWith(FormatAttr format, int64_t axis) const {
   return QTensorType::get(getContext(), getShape(), getExpressedType(), format,
                           axis);
+}
+
+QTensorType QTensorType::withTiling(numerics::Tiling t) const {
+  return QTensorType::get(getContext(), getShape(), getExpressedType(),
+                          getFormat(), getAxis(), t.rows, t.k);
 }
 
 //===----------------------------------------------------------------------===//

@@ -4,6 +4,7 @@
 
 #include "qf/Numerics/Format.h"
 #include "qf/Numerics/Quantize.h"
+#include "qf/Numerics/Tiling.h"
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"

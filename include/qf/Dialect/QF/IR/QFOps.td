@@ -9,10 +9,18 @@ include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 
-def QF_AnyQTensor : Type<CPred<"::llvm::isa<::qf::QTensorType>($_self)">,
-                         "block-scaled qf tensor", "::qf::QTensorType">;
+// Every op takes the row-major layout; the repacked weight layout
+// (`layout = tiled<...>`) only where a weight is stored (constant,
+// pack/unpack) and read by the GEMM kernels (the rhs of matmuls).
+def QF_AnyQTensor : Type<
+    CPred<"::llvm::isa<::qf::QTensorType>($_self) && "
+          "!::llvm::cast<::qf::QTensorType>($_self).isTiled()">,
+    "block-scaled qf tensor (row-major layout)", "::qf::QTensorType">;
+def QF_LayoutQTensor : Type<CPred<"::llvm::isa<::qf::QTensorType>($_self)">,
+    "block-scaled qf tensor (any layout)", "::qf::QTensorType">;
 def QF_FloatTensor : RankedTensorOf<[F32, F16, BF16]>;
 def QF_QOrFloatTensor : AnyTypeOf<[QF_AnyQTensor, QF_FloatTensor]>;
+def QF_WeightTensor : AnyTypeOf<[QF_LayoutQTensor, QF_FloatTensor]>;
 
 //===----------------------------------------------------------------------===//
 // quantize / dequantize / requantize
@@ -119,7 +127,7 @@ def QF_PackOp : QF_Op<"pack", [Pure]> {
                         -> tensor<4x32xi8>, tensor<4x2xi8>
     ```
   }];
-  let arguments = (ins QF_AnyQTensor:$input);
+  let arguments = (ins QF_LayoutQTensor:$input);
   let results = (outs AnyRankedTensor:$packed, AnyRankedTensor:$scales,
                       Optional<AnyRankedTensor>:$tensor_scale);
   let assemblyFormat = [{
@@ -144,7 +152,7 @@ def QF_UnpackOp : QF_Op<"unpack", [Pure]> {
   }];
   let arguments = (ins AnyRankedTensor:$packed, AnyRankedTensor:$scales,
                        Optional<AnyRankedTensor>:$tensor_scale);
-  let results = (outs QF_AnyQTensor:$result);
+  let results = (outs QF_LayoutQTensor:$result);
   let assemblyFormat = [{
     $packed `,` $scales (`,` $tensor_scale^)? attr-dict `:` type($packed) `,`
     type($scales) (`,` type($tensor_scale)^)? `->` qualified(type($result))
@@ -235,7 +243,7 @@ def QF_ConstantOp : QF_Op<"constant", [ConstantLike, Pure,
     `dense<...>` attributes instead, so the usual elision flags apply.
   }];
   let arguments = (ins QF_QuantizedAttr:$value);
-  let results = (outs QF_AnyQTensor:$result);
+  let results = (outs QF_LayoutQTensor:$result);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
   let hasFolder = 1;
@@ -261,7 +269,7 @@ def QF_MatmulOp : QF_Op<"matmul", [Pure]> {
            !qf.tensor<16x64xf32, nvfp4, axis = 1> -> tensor<8x16xf32>
     ```
   }];
-  let arguments = (ins QF_QOrFloatTensor:$lhs, QF_QOrFloatTensor:$rhs,
+  let arguments = (ins QF_QOrFloatTensor:$lhs, QF_WeightTensor:$rhs,
                        UnitAttr:$transpose_b);
   let results = (outs RankedTensorOf<[F32]>:$result);
   let assemblyFormat = [{
@@ -494,8 +502,8 @@ def QF_FusedMatmulOp : QF_Op<"fused_matmul", [AttrSizedOperandSegments,
     }
     ```
   }];
-  let arguments = (ins QF_QOrFloatTensor:$lhs, QF_QOrFloatTensor:$rhs,
-                       Optional<QF_QOrFloatTensor>:$rhs2,
+  let arguments = (ins QF_QOrFloatTensor:$lhs, QF_WeightTensor:$rhs,
+                       Optional<QF_WeightTensor>:$rhs2,
                        Variadic<RankedTensorOf<[F32]>>:$epilogue,
                        Optional<AnyRankedTensor>:$scales,
                        Optional<AnyRankedTensor>:$tensor_scale,
