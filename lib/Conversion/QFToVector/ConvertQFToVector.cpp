@@ -22,6 +22,12 @@ qf::QFStorageTypeConverter::QFStorageTypeConverter() {
     results.push_back(t.getScalesType());
     if (RankedTensorType ts = t.getTensorScaleType())
       results.push_back(ts);
+    // Sparse-quantized formats: the high part's storage, then the positions.
+    if (qf::QTensorType high = t.getHighType()) {
+      results.push_back(high.getPackedType());
+      results.push_back(high.getScalesType());
+      results.push_back(t.getOutlierPositionsType());
+    }
     return success();
   });
 }
@@ -33,6 +39,7 @@ mlir::LogicalResult qf::lowerQFToKernels(ModuleOp module,
   {
     RewritePatternSet decompose(ctx);
     qf::populateQFDecomposeFusedOpsPatterns(decompose, target);
+    qf::populateQFSparseDecomposePatterns(decompose);
     // Only the rewrites: no folding or region simplification of the rest.
     GreedyRewriteConfig config;
     config.enableFolding(false).enableConstantCSE(false).setRegionSimplificationLevel(
@@ -40,12 +47,15 @@ mlir::LogicalResult qf::lowerQFToKernels(ModuleOp module,
     if (failed(applyPatternsGreedily(module, std::move(decompose), config)))
       return failure();
   }
+  if (failed(qf::checkSparseLowered(module)))
+    return failure();
 
   qf::QFStorageTypeConverter converter;
   RewritePatternSet patterns(ctx);
   qf::populateQFQuantizeToVectorPatterns(converter, patterns, target);
   qf::populateQFHadamardToVectorPatterns(patterns, target);
   qf::populateQFMatmulToVectorPatterns(converter, patterns, tiles);
+  qf::populateQFSparseStoragePatterns(converter, patterns);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  converter);
   populateCallOpTypeConversionPattern(patterns, converter);

@@ -220,6 +220,9 @@ unsigned QTensorType::getElementBits() const {
 
 double QTensorType::getBitsPerElement() const {
   FormatAttr f = getFormat();
+  // SQ formats have fixed blocks and no tensor scale: the format's count.
+  if (f.hasOutliers())
+    return f.toNumerics().bitsPerElement();
   double bits = getElementBits();
   double scaleBits = f.getScaleType().getIntOrFloatBitWidth();
   bool isStatic = hasStaticShape();

@@ -3,6 +3,7 @@
 
 #include "CalibrationTable.h"
 #include "LowRankSplit.h"
+#include "ReportCompare.h"
 #include "RotationQsnr.h"
 #include "WeightRounding.h"
 
@@ -142,6 +143,14 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
         return signalPassFailure();
       }
     }
+    std::vector<qf::FormatAttr> compared;
+    if (std::string err =
+            qf::parseCompareFormats(&getContext(), compare, compared);
+        !err.empty()) {
+      getOperation().emitError() << "qf-report: " << err;
+      return signalPassFailure();
+    }
+    std::vector<qf::FormatComparison> comparisons;
     std::vector<Entry> entries;
     llvm::DenseMap<Operation *, int> actIndex;
     getOperation().walk([&](Operation *op) {
@@ -180,6 +189,16 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
         std::optional<int64_t> packed = bytesOf(t.getPackedType());
         std::optional<int64_t> scales = bytesOf(t.getScalesType());
         std::optional<int64_t> ts = t.getTensorScaleType() ? 4 : 0;
+        // SQ formats: the high part and one byte per position.
+        if (qf::QTensorType h = t.getHighType()) {
+          std::optional<int64_t> hp = bytesOf(h.getPackedType());
+          std::optional<int64_t> hs = bytesOf(h.getScalesType());
+          std::optional<int64_t> pos = bytesOf(t.getOutlierPositionsType());
+          if (hp && hs && pos)
+            *ts += *hp + *hs + *pos;
+          else
+            packed.reset();
+        }
         if (packed && scales)
           e.bytesAfter = *packed + *scales + *ts;
       }
@@ -199,6 +218,11 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
       e.qsnrRot = rot.with;
       if (auto q = dyn_cast<qf::QuantizeOp>(op); q && kind == "weight")
         e.lowRank = qf::lowRankQsnr(q);
+      if (auto q = dyn_cast<qf::QuantizeOp>(op);
+          q && kind == "weight" && !compared.empty())
+        if (std::optional<qf::FormatComparison> c =
+                qf::compareFormats(q, compared, e.loc))
+          comparisons.push_back(std::move(*c));
       if (auto q = dyn_cast<qf::QuantizeOp>(op); q && kind == "activation")
         estimateActivation(q, table, actIndex, e);
       entries.push_back(std::move(e));
@@ -221,6 +245,8 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
       printJson(*os, entries);
     else
       printTable(*os, entries);
+    if (!compared.empty() && !json)
+      qf::printComparison(*os, compared, comparisons);
     os->flush();
     markAllAnalysesPreserved();
   }
