@@ -1,6 +1,6 @@
 // qf-report compare=: the QSNR of every weight with f32 data in other
 // formats, next to their bits per element.
-// RUN: qf-opt %s --qf-report="compare=mxint4;mxfp4;#qf.format<mxint4, bank = 32, outliers = 2>;#qf.format<mxint4, bank = 16, outliers = 1>" -o /dev/null | FileCheck %s
+// RUN: qf-opt %s --qf-report='compare="mxint4;mxfp4;#qf.format<mxint4, bank = 32, outliers = 2>;#qf.format<mxint4, bank = 16, outliers = 1>"' -o /dev/null | FileCheck %s
 // RUN: not qf-opt %s --qf-report="compare=mxint4;bogus" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ERR
 
 // The weight is 0.25 except a leading 8.0: in MXINT4 the first block's scale
@@ -11,7 +11,7 @@
 // CHECK-NEXT: [0] mxint4  (4.250 bits/elt)
 // CHECK-NEXT: [1] mxfp4  (4.250 bits/elt)
 // CHECK-NEXT: [2] #qf.format<mxint4, bank = 32, outliers = 2, {{.*}}>  (5.312 bits/elt)
-// CHECK-NEXT: [3] #qf.format<mxint4, bank = 16, outliers = 1, {{.*}}>  (5.000 bits/elt)
+// CHECK-NEXT: [3] #qf.format<mxint4, bank = 16, outliers = 1, {{.*}}>  (5.250 bits/elt)
 // CHECK-NEXT: location shape [0] [1] [2] [3]
 // CHECK-NEXT: "w" 1x64 {{[0-9.]+}} {{[0-9.]+}} inf inf
 // CHECK-NEXT: "w8" 4x24 - - - -

@@ -204,10 +204,9 @@ struct SparseMatmul : OpRewritePattern<qf::MatmulOp> {
     bool onLhs = bool(lhsT);
     qf::QTensorType t = onLhs ? lhsT : rhsT;
     auto resT = cast<RankedTensorType>(op.getResult().getType());
+    // Batched matmuls stay and are reported by checkSparseLowered.
     if (resT.getRank() != 2)
-      return op.emitOpError()
-             << "with a sparse-quantized operand is only lowered for rank 2 "
-                "(no batch dimension) yet";
+      return rewriter.notifyMatchFailure(op, "batched SQ matmul");
     bool tb = op.getTransposeB();
     Location loc = op.getLoc();
     auto parts = split(rewriter, loc, onLhs ? op.getLhs() : op.getRhs());
@@ -406,7 +405,9 @@ LogicalResult qf::checkSparseLowered(ModuleOp module) {
         !hasSparseType(op))
       return WalkResult::advance();
     op->emitOpError() << "with a sparse-quantized operand or result cannot "
-                         "be lowered yet; dequantize it first";
+                         "be lowered yet (supported: quantize, dequantize, "
+                         "requantize, constants and rank-2 matmul); "
+                         "dequantize it first";
     return WalkResult::interrupt();
   });
   return failure(r.wasInterrupted());

@@ -37,7 +37,7 @@
 
 // -----
 
-// expected-error @+1 {{sparsity 0.9 with bank 32 gives 3.2 high-precision elements per bank; expected 0 < sparsity < 1 with (1 - sparsity) * bank a whole number}}
+// expected-error @+1 {{sparsity 0.90 with bank 32 gives 3.20 high-precision elements per bank; expected 0 < sparsity < 1 with (1 - sparsity) * bank a whole number}}
 #bad = #qf.format<mxint4, bank = 32, sparsity = 0.9>
 
 // -----

@@ -13,6 +13,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
 
@@ -95,8 +96,8 @@ FailureOr<OutliersAttr> qf::detail::buildOutliers(AsmParser &parser,
     double high = (1.0 - s) * double(*p.bank);
     if (!(s > 0.0 && s < 1.0) || std::fabs(high - std::round(high)) > 1e-9)
       return parser.emitError(p.loc)
-             << "sparsity " << s << " with bank " << *p.bank << " gives "
-             << high
+             << "sparsity " << llvm::formatv("{0}", s).str() << " with bank "
+             << *p.bank << " gives " << llvm::formatv("{0}", high).str()
              << " high-precision elements per bank; expected 0 < sparsity "
                 "< 1 with (1 - sparsity) * bank a whole number";
     count = int64_t(std::round(high));

@@ -160,10 +160,12 @@ def QF_QuantizedAttr : QF_Attr<"Quantized", "quantized",
     OptionalParameter<"::mlir::DenseElementsAttr">:$outlierScales,
     OptionalParameter<"::mlir::DenseIntElementsAttr">:$positions
   );
+  // The outlier group starts with its keyword, not a comma: an optional
+  // group is chosen by its first token, and `,` already opens tensor_scale.
   let assemblyFormat = [{
     `<` `codes` `=` $codes `,` `scales` `=` $scales
     (`,` `tensor_scale` `=` $tensorScale^)?
-    (`,` `outliers` `=` $outlierCodes^ `,` `outlier_scales` `=` $outlierScales
+    (`outliers` `=` $outlierCodes^ `,` `outlier_scales` `=` $outlierScales
      `,` `positions` `=` $positions)? `>`
   }];
   let genVerifyDecl = 1;
