@@ -225,7 +225,51 @@ std::string BlockFormat::validate() const {
            scaleTypeName(scale) +
            " block scales; accepted block scale types with a tensor scale "
            "are e4m3, f16";
+  if (outliers)
+    return validateOutliers();
   return "";
+}
+
+std::string BlockFormat::validateOutliers() const {
+  const OutlierFormat &o = *outliers;
+  if (blockKind != BlockKind::Fixed)
+    return "outliers need a fixed block size; 'channel' and 'tensor' blocks "
+           "have no banks";
+  if (tensorScale)
+    return "outliers are not supported with a tensor scale";
+  if (o.bank < 2 || o.bank > 256)
+    return "outlier bank size " + std::to_string(o.bank) +
+           " is invalid; expected 2..256 (an in-bank position is one byte)";
+  if (blockSize % o.bank != 0)
+    return "outlier bank size " + std::to_string(o.bank) +
+           " does not divide the block size " + std::to_string(blockSize) +
+           "; a bank must lie in one block";
+  if (o.count < 1 || o.count >= o.bank)
+    return "outlier count " + std::to_string(o.count) + " per bank of " +
+           std::to_string(o.bank) + " is out of range; expected 1.." +
+           std::to_string(o.bank - 1);
+  BlockFormat high;
+  high.elem = o.elem;
+  high.blockSize = blockSize / o.bank * o.count;
+  high.scale = o.scale;
+  high.rule = o.rule;
+  high.rounding = rounding;
+  std::string msg = high.validate();
+  if (!msg.empty())
+    return "outlier format: " + msg;
+  return "";
+}
+
+int OutlierFormat::positionBits() const {
+  int b = 0;
+  while ((int64_t(1) << b) < bank)
+    ++b;
+  return b;
+}
+
+bool OutlierFormat::operator==(const OutlierFormat &o) const {
+  return bank == o.bank && count == o.count && elem == o.elem &&
+         scale == o.scale && rule == o.rule;
 }
 
 double BlockFormat::elementMax() const {
@@ -240,13 +284,21 @@ double BlockFormat::elementMax() const {
 double BlockFormat::bitsPerElement() const {
   if (blockKind != BlockKind::Fixed || blockSize < 1)
     return double(elem.bits);
-  return double(elem.bits) + double(scaleBits(scale)) / double(blockSize);
+  double bits =
+      double(elem.bits) + double(scaleBits(scale)) / double(blockSize);
+  if (outliers) {
+    const OutlierFormat &o = *outliers;
+    bits += double(o.count) / double(o.bank) *
+                double(o.elem.bits + o.positionBits()) +
+            double(scaleBits(o.scale)) / double(blockSize);
+  }
+  return bits;
 }
 
 bool BlockFormat::operator==(const BlockFormat &o) const {
   if (!(elem == o.elem) || blockKind != o.blockKind || scale != o.scale ||
       rule != o.rule || rounding != o.rounding || range != o.range ||
-      tensorScale != o.tensorScale)
+      tensorScale != o.tensorScale || outliers != o.outliers)
     return false;
   // The block size only means something for fixed blocks.
   return blockKind != BlockKind::Fixed || blockSize == o.blockSize;

@@ -11,6 +11,7 @@
 #include "qf/Numerics/Quantize.h"
 
 #include "NumericsInternal.h"
+#include "qf/Numerics/Sparse.h"
 
 #include <cfloat>
 #include <cmath>
@@ -345,11 +346,16 @@ ScaleBits scaleForAmax(const BlockFormat &f, float amax) {
 }
 
 bool requantizeIsIdentity(const BlockFormat &f) {
+  // SQ: decoded outliers can lose to decoded low values in a re-selection.
+  if (f.outliers)
+    return false;
   return f.scale == ScaleType::E8M0 && f.rule == ScaleRule::Floor &&
          (f.elem.isFloat() || f.range == IntRange::Symmetric);
 }
 
 bool requantizeIsLossless(const BlockFormat &from, const BlockFormat &to) {
+  if (from.outliers || to.outliers)
+    return false;
   if (from.scale != ScaleType::E8M0 || to.scale != ScaleType::E8M0 ||
       to.rule != ScaleRule::Floor || from.blockKind != BlockKind::Fixed ||
       to.blockKind != BlockKind::Fixed || from.blockSize != to.blockSize ||
@@ -379,6 +385,8 @@ bool requantizeIsLossless(const BlockFormat &from, const BlockFormat &to) {
 }
 
 bool requantizeIsShift(const BlockFormat &from, const BlockFormat &to) {
+  if (from.outliers || to.outliers)
+    return false;
   if (!from.elem.isInt() || !to.elem.isInt() || from.scale != ScaleType::E8M0 ||
       to.scale != ScaleType::E8M0 || from.tensorScale || to.tensorScale ||
       from.blockKind != to.blockKind)
@@ -532,6 +540,8 @@ ScaleBits quantizeBlock(const BlockFormat &f, const float *x, int64_t n,
 
 QuantizedTensor quantize(const BlockFormat &f, const Layout &l,
                          const float *data) {
+  if (f.outliers)
+    return quantizeSparse(f, l, data, nullptr);
   QuantizedTensor q;
   int64_t n = l.numElements();
   q.codes.assign(size_t(n), 0);
@@ -602,6 +612,8 @@ void dequantizeBlock(const BlockFormat &f, const uint8_t *codes, int64_t n,
 
 void dequantize(const BlockFormat &f, const Layout &l,
                 const QuantizedTensor &q, float *out) {
+  if (f.outliers)
+    return dequantizeSparse(f, l, q, out);
   forEachBlock(f, l, [&](int64_t off, int64_t stride, int64_t s, int64_t len) {
     dequantizeBlock(f, q.codes.data() + off, len, stride, q.scales[size_t(s)],
                     q.tensorScale, out + off);

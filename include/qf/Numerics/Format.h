@@ -79,6 +79,26 @@ enum class BlockKind : uint8_t {
   Tensor,  ///< the whole tensor (one scale)
 };
 
+/// The outlier part of a sparse-quantized (SQ) format (docs/numerics.md
+/// section 6, D20-D25): within every bank of `bank` consecutive elements
+/// along the blocked axis, exactly `count` elements (the most important ones)
+/// are stored in `elem` instead of the base element type. The high values of
+/// one base block form one block of their own with a `scale` scale (rule
+/// `rule`); each keeps its in-bank position (one byte, ascending per bank).
+struct OutlierFormat {
+  int64_t bank = 32;
+  int64_t count = 2;
+  ElementFormat elem = ElementFormat::intN(8);
+  ScaleType scale = ScaleType::E8M0;
+  ScaleRule rule = ScaleRule::Floor;
+
+  /// Bits of one stored position: ceil(log2(bank)) (what the bits per
+  /// element count; the storage tensors hold one byte per position).
+  int positionBits() const;
+  bool operator==(const OutlierFormat &o) const;
+  bool operator!=(const OutlierFormat &o) const { return !(*this == o); }
+};
+
 /// A complete block-scaled format.
 struct BlockFormat {
   ElementFormat elem;
@@ -90,18 +110,24 @@ struct BlockFormat {
   IntRange range = IntRange::Symmetric;
   /// Second-level FP32 tensor scale (NVFP4 style, section 4.2 / D8).
   bool tensorScale = false;
+  /// SQ outliers (section 6); none for ordinary block formats.
+  std::optional<OutlierFormat> outliers;
 
   /// Checks that the combination is one the library implements. Returns an
   /// empty string when valid, else a message naming the offending parameter
   /// and what would be accepted.
   std::string validate() const;
+  /// The part of validate() for `outliers` (set).
+  std::string validateOutliers() const;
   /// Largest element magnitude on the grid used to pick scales: for floats
   /// the max normal; for integers with E8M0 scales Qmax * 2^-(b-2) (MX
   /// fixed-point view), with other scales the integer Qmax.
   double elementMax() const;
   /// Storage bits per element including the amortized block scale (and not
   /// the single tensor scale). For Channel/Tensor blocks only the element
-  /// bits are counted, since the scale cost depends on the shape.
+  /// bits are counted, since the scale cost depends on the shape. SQ formats
+  /// add count/bank * (high bits + position bits) and the amortized high
+  /// block scale.
   double bitsPerElement() const;
   bool operator==(const BlockFormat &o) const;
 };

@@ -43,10 +43,16 @@ std::string checkLayout(const BlockFormat &f, const Layout &l);
 /// A quantized tensor in unpacked form: one code per element (row-major, same
 /// order as the data), one scale per block (scaleShape order), and the FP32
 /// tensor-level *decode* scale g (1.0 for formats without one).
+/// SQ formats (Sparse.h) add the outlier part: the high codes and their
+/// block scales (laid out as a tensor of the high format, Sparse.h
+/// highLayout) and one in-bank position per high code.
 struct QuantizedTensor {
   std::vector<uint8_t> codes;
   std::vector<ScaleBits> scales;
   float tensorScale = 1.0f;
+  std::vector<uint8_t> outlierCodes;
+  std::vector<ScaleBits> outlierScales;
+  std::vector<uint8_t> positions;
 };
 
 /// FP32 encode scale S_enc of section 4.2 steps 1-2, generalized to any
@@ -54,7 +60,8 @@ struct QuantizedTensor {
 /// finite values, clamped to FLT_MAX, 1 when amax_t == 0 or S_enc == 0.
 float tensorEncodeScale(const BlockFormat &f, const float *data, int64_t n);
 
-/// Quantizes with scales computed from the data.
+/// Quantizes with scales computed from the data. SQ formats (f.outliers) take
+/// quantizeSparse with unweighted importance.
 QuantizedTensor quantize(const BlockFormat &f, const Layout &l,
                          const float *data);
 
@@ -69,6 +76,7 @@ QuantizedTensor quantizeWithScales(const BlockFormat &f, const Layout &l,
 
 /// Dequantizes: MX x = X * P (exact); float scales
 /// x = fp32(fp32(q * sf) * g). NaN scales decode the whole block to NaN.
+/// SQ formats take dequantizeSparse.
 void dequantize(const BlockFormat &f, const Layout &l,
                 const QuantizedTensor &q, float *out);
 

@@ -147,13 +147,26 @@ Value finishResult(PatternRewriter &rewriter, Location loc, Value f,
   return qf::QuantizeOp::create(rewriter, loc, qt, f, scales, tensorScale);
 }
 
+/// A fused op on a sparse-quantized tensor is never one kernel: its unfused
+/// program goes through the SQ decomposition (SparseDecompose.cpp).
+qf::Support supportsUnlessSparse(const qf::TargetInfo &target, Operation *op) {
+  auto sparse = [](Type t) {
+    auto q = dyn_cast<qf::QTensorType>(t);
+    return q && q.getFormat().hasOutliers();
+  };
+  if (llvm::any_of(op->getOperandTypes(), sparse) ||
+      llvm::any_of(op->getResultTypes(), sparse))
+    return qf::Support::no("a sparse-quantized operand or result");
+  return target.supports(op);
+}
+
 struct DecomposeMap : OpRewritePattern<qf::MapOp> {
   DecomposeMap(MLIRContext *ctx, const qf::TargetInfo &target)
       : OpRewritePattern(ctx), target(target) {}
 
   LogicalResult matchAndRewrite(qf::MapOp op,
                                 PatternRewriter &rewriter) const override {
-    qf::Support s = target.supports(op);
+    qf::Support s = supportsUnlessSparse(target, op);
     if (s)
       return rewriter.notifyMatchFailure(op, "one kernel on this target");
     Location loc = op.getLoc();
@@ -201,7 +214,7 @@ struct DecomposeFusedMatmul : OpRewritePattern<qf::FusedMatmulOp> {
 
   LogicalResult matchAndRewrite(qf::FusedMatmulOp op,
                                 PatternRewriter &rewriter) const override {
-    qf::Support s = target.supports(op);
+    qf::Support s = supportsUnlessSparse(target, op);
     if (s)
       return rewriter.notifyMatchFailure(op, "one kernel on this target");
     Location loc = op.getLoc();

@@ -22,6 +22,12 @@ qf::QFStorageTypeConverter::QFStorageTypeConverter() {
     results.push_back(t.getScalesType());
     if (RankedTensorType ts = t.getTensorScaleType())
       results.push_back(ts);
+    // Sparse-quantized formats: the high part's storage, then the positions.
+    if (qf::QTensorType high = t.getHighType()) {
+      results.push_back(high.getPackedType());
+      results.push_back(high.getScalesType());
+      results.push_back(t.getOutlierPositionsType());
+    }
     return success();
   });
 }
@@ -34,6 +40,7 @@ mlir::LogicalResult qf::lowerQFToKernels(
   {
     RewritePatternSet decompose(ctx);
     qf::populateQFDecomposeFusedOpsPatterns(decompose, target);
+    qf::populateQFSparseDecomposePatterns(decompose);
     // Only the rewrites: no folding or region simplification of the rest.
     GreedyRewriteConfig config;
     config.enableFolding(false).enableConstantCSE(false).setRegionSimplificationLevel(
@@ -41,12 +48,15 @@ mlir::LogicalResult qf::lowerQFToKernels(
     if (failed(applyPatternsGreedily(module, std::move(decompose), config)))
       return failure();
   }
+  if (failed(qf::checkSparseLowered(module)))
+    return failure();
 
   qf::QFStorageTypeConverter converter;
   RewritePatternSet patterns(ctx);
   qf::populateQFQuantizeToVectorPatterns(converter, patterns, target);
   qf::populateQFHadamardToVectorPatterns(patterns, target);
   qf::populateQFMatmulToVectorPatterns(converter, patterns, tiles);
+  qf::populateQFSparseStoragePatterns(converter, patterns);
   if (extraPatterns)
     extraPatterns(converter, patterns);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,

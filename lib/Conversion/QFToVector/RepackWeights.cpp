@@ -43,6 +43,10 @@ static qf::cpu::Operand operandOf(Type t, bool kInner) {
 
 std::optional<nm::Tiling>
 qf::CPUTargetInfo::weightTiling(Operation *op, qf::QTensorType rhs) const {
+  // SQ weights are decomposed into their two parts before the GEMM kernels
+  // run; the parts stay row-major (the layout does not apply to them).
+  if (rhs.getFormat().hasOutliers())
+    return std::nullopt;
   Value lhs;
   bool fused = false;
   if (auto mm = dyn_cast<qf::MatmulOp>(op)) {
@@ -166,7 +170,8 @@ struct RepackWeightsPass final
         bool tb = mm ? mm.getTransposeB()
                      : cast<qf::FusedMatmulOp>(op).getTransposeB();
         if (forced && tb && w.getRank() == 2 && w.getAxis() == 1 &&
-            w.getFormat().getBlockKind() == qf::BlockKind::Fixed)
+            w.getFormat().getBlockKind() == qf::BlockKind::Fixed &&
+            !w.getFormat().hasOutliers())
           t = forced;
         if (!t || !nm::checkTiling(*t, cst.getType().getShape()[0],
                                    cst.getType().getShape()[1],

@@ -82,7 +82,7 @@
 
 // -----
 
-// expected-error @+1 {{unknown format key 'bits'; expected elem, block, scale, rule, rounding, range or tensor_scale}}
+// expected-error @+1 {{unknown format key 'bits'; expected elem, block, scale, rule, rounding, range, tensor_scale, bank, outliers, sparsity, outlier_elem, outlier_scale or outlier_rule}}
 #bad = #qf.format<elem = i4, bits = 4>
 
 // -----

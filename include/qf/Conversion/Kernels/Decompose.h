@@ -2,7 +2,9 @@
 #ifndef QF_CONVERSION_KERNELS_DECOMPOSE_H
 #define QF_CONVERSION_KERNELS_DECOMPOSE_H
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/DialectConversion.h"
 
 namespace qf {
 class TargetInfo;
@@ -21,6 +23,23 @@ class TargetInfo;
 /// patterns. `target` must outlive the patterns.
 void populateQFDecomposeFusedOpsPatterns(mlir::RewritePatternSet &patterns,
                                          const TargetInfo &target);
+
+/// Rewrites every qf op on a sparse-quantized (SQ) tensor into ops on its
+/// two parts (qf.sparse_split / qf.sparse_join, SparseDecompose.cpp):
+/// constants, quantize (selection at run time), dequantize, requantize and
+/// rank-2 matmul (low product + banked sparse correction). Run before the
+/// storage conversion.
+void populateQFSparseDecomposePatterns(mlir::RewritePatternSet &patterns);
+
+/// After populateQFSparseDecomposePatterns: fails with a diagnostic on the
+/// first op other than split/join/call/return that still has an SQ operand
+/// or result (its kernel would not see the outliers).
+mlir::LogicalResult checkSparseLowered(mlir::ModuleOp module);
+
+/// qf.sparse_split / qf.sparse_join on storage values: the SQ tensor's
+/// storage is the low part's, then the high part's, then the positions.
+void populateQFSparseStoragePatterns(const mlir::TypeConverter &converter,
+                                     mlir::RewritePatternSet &patterns);
 
 } // namespace qf
 

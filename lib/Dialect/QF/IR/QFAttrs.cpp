@@ -3,6 +3,8 @@
 #include "qf/Dialect/QF/IR/ConstantData.h"
 #include "qf/Dialect/QF/IR/QF.h"
 
+#include "FormatParts.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/StringExtras.h"
@@ -28,12 +30,13 @@ void QFDialect::registerAttributes() {
 // Type <-> numerics mapping
 //===----------------------------------------------------------------------===//
 
-static const char *kElementTypes =
+namespace qf::detail {
+const char *kElementTypes =
     "f8E4M3FN, f8E5M2, f6E2M3FN, f6E3M2FN, f4E2M1FN or a signless integer "
     "i2..i8";
-static const char *kScaleTypes = "f8E8M0FNU, f8E4M3FN, f16, bf16 or f32";
+const char *kScaleTypes = "f8E8M0FNU, f8E4M3FN, f16, bf16 or f32";
 
-static std::optional<numerics::ElementFormat> toElementFormat(Type t) {
+std::optional<numerics::ElementFormat> toElementFormat(Type t) {
   if (isa<Float8E4M3FNType>(t))
     return numerics::ElementFormat::f8E4M3FN();
   if (isa<Float8E5M2Type>(t))
@@ -50,7 +53,7 @@ static std::optional<numerics::ElementFormat> toElementFormat(Type t) {
   return std::nullopt;
 }
 
-static Type fromElementFormat(MLIRContext *ctx,
+Type fromElementFormat(MLIRContext *ctx,
                               const numerics::ElementFormat &e) {
   if (e.isInt())
     return IntegerType::get(ctx, e.bits);
@@ -65,7 +68,7 @@ static Type fromElementFormat(MLIRContext *ctx,
   return Float4E2M1FNType::get(ctx);
 }
 
-static std::optional<numerics::ScaleType> toScaleType(Type t) {
+std::optional<numerics::ScaleType> toScaleType(Type t) {
   if (isa<Float8E8M0FNUType>(t))
     return numerics::ScaleType::E8M0;
   if (isa<Float8E4M3FNType>(t))
@@ -79,7 +82,7 @@ static std::optional<numerics::ScaleType> toScaleType(Type t) {
   return std::nullopt;
 }
 
-static Type fromScaleType(MLIRContext *ctx, numerics::ScaleType s) {
+Type fromScaleType(MLIRContext *ctx, numerics::ScaleType s) {
   switch (s) {
   case numerics::ScaleType::E8M0:
     return Float8E8M0FNUType::get(ctx);
@@ -94,6 +97,9 @@ static Type fromScaleType(MLIRContext *ctx, numerics::ScaleType s) {
   }
   llvm_unreachable("unknown scale type");
 }
+} // namespace qf::detail
+
+using namespace qf::detail;
 
 //===----------------------------------------------------------------------===//
 // FormatAttr
@@ -103,7 +109,8 @@ LogicalResult
 FormatAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                    Type elementType, BlockKind blockKind, int64_t blockSize,
                    Type scaleType, ScaleRule rule, Rounding rounding,
-                   IntRange range, Type tensorScaleType) {
+                   IntRange range, Type tensorScaleType,
+                   OutliersAttr outliers) {
   if (!toElementFormat(elementType))
     return emitError() << "element type " << elementType
                        << " is not supported; expected " << kElementTypes;
@@ -129,6 +136,11 @@ FormatAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   f.rounding = static_cast<numerics::Rounding>(rounding);
   f.range = static_cast<numerics::IntRange>(range);
   f.tensorScale = bool(tensorScaleType);
+  if (outliers) {
+    if (failed(verifyOutlierTypes(emitError, outliers)))
+      return failure();
+    f.outliers = toNumericsOutliers(outliers);
+  }
   std::string msg = f.validate();
   if (!msg.empty())
     return emitError() << msg;
@@ -145,6 +157,8 @@ numerics::BlockFormat FormatAttr::toNumerics() const {
   f.rounding = static_cast<numerics::Rounding>(getRounding());
   f.range = static_cast<numerics::IntRange>(getRange());
   f.tensorScale = hasTensorScale();
+  if (OutliersAttr o = getOutliers())
+    f.outliers = toNumericsOutliers(o);
   return f;
 }
 
@@ -155,7 +169,8 @@ FormatAttr FormatAttr::fromNumerics(MLIRContext *ctx,
       f.blockKind == numerics::BlockKind::Fixed ? f.blockSize : 0,
       fromScaleType(ctx, f.scale), static_cast<ScaleRule>(f.rule),
       static_cast<Rounding>(f.rounding), static_cast<IntRange>(f.range),
-      f.tensorScale ? Float32Type::get(ctx) : Type());
+      f.tensorScale ? Float32Type::get(ctx) : Type(),
+      f.outliers ? fromNumericsOutliers(ctx, *f.outliers) : OutliersAttr());
 }
 
 FormatAttr FormatAttr::getPreset(MLIRContext *ctx, StringRef name) {
@@ -201,6 +216,7 @@ struct FormatParams {
   ScaleRule rule = ScaleRule::Floor;
   Rounding rounding = Rounding::Even;
   IntRange range = IntRange::Sym;
+  OutlierParams outliers;
 };
 } // namespace
 
@@ -274,10 +290,14 @@ Attribute FormatAttr::parse(AsmParser &parser, Type) {
     if (key == "range")
       return parseEnumKeyword<IntRange>(parser, "integer range", p.range,
                                         symbolizeIntRange, "sym or full");
+    if (std::optional<ParseResult> r =
+            parseOutlierKey(parser, key, p.outliers))
+      return *r;
     return parser.emitError(keyLoc)
            << "unknown format key '" << key
-           << "'; expected elem, block, scale, rule, rounding, range or "
-              "tensor_scale";
+           << "'; expected elem, block, scale, rule, rounding, range, "
+              "tensor_scale, bank, outliers, sparsity, outlier_elem, "
+              "outlier_scale or outlier_rule";
   };
 
   // The first entry is either a preset name or a `key = value` pair.
@@ -325,15 +345,29 @@ Attribute FormatAttr::parse(AsmParser &parser, Type) {
   }
   if (!fromPreset && !p.scale)
     p.scale = Float8E8M0FNUType::get(ctx);
+  FailureOr<OutliersAttr> outliers = buildOutliers(parser, start, p.outliers);
+  if (failed(outliers))
+    return {};
   return getChecked([&] { return parser.emitError(start); }, ctx, p.elem,
                     p.blockKind, p.blockSize, p.scale, p.rule, p.rounding,
-                    p.range, p.tensorScale);
+                    p.range, p.tensorScale, *outliers);
 }
 
 void FormatAttr::print(AsmPrinter &printer) const {
   std::string preset = getPresetName();
   if (!preset.empty()) {
     printer << "<" << preset << ">";
+    return;
+  }
+  if (OutliersAttr o = getOutliers()) {
+    // The base format as it would print alone, then the outlier keys.
+    std::string base;
+    llvm::raw_string_ostream os(base);
+    os << Attribute(getLowFormat());
+    StringRef inner = StringRef(base).drop_front(StringRef("#qf.format<").size());
+    printer << "<" << inner.drop_back();
+    printOutliers(printer, o);
+    printer << ">";
     return;
   }
   printer << "<elem = " << getElementType() << ", block = ";
@@ -376,7 +410,10 @@ std::string FormatAttr::str() const {
 LogicalResult
 QuantizedAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                       QTensorType type, DenseIntElementsAttr codes,
-                      DenseElementsAttr scales, FloatAttr tensorScale) {
+                      DenseElementsAttr scales, FloatAttr tensorScale,
+                      DenseIntElementsAttr outlierCodes,
+                      DenseElementsAttr outlierScales,
+                      DenseIntElementsAttr positions) {
   if (!type.hasStaticShape())
     return emitError() << "a quantized constant needs a static shape, got "
                        << type;
@@ -398,6 +435,9 @@ QuantizedAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (tensorScale && !tensorScale.getType().isF32())
     return emitError() << "tensor_scale must be an f32, got "
                        << tensorScale.getType();
+  if (failed(verifyOutlierStorage(emitError, type, outlierCodes, outlierScales,
+                                  positions)))
+    return failure();
   unsigned bits = type.getElementBits();
   if (bits < 8) {
     // The raw data holds one byte per code, or one byte for a splat: read
@@ -413,20 +453,41 @@ QuantizedAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
-numerics::QuantizedTensor QuantizedAttr::toNumerics() const {
-  numerics::QuantizedTensor q;
-  q.codes = readBytes(getCodes());
-  std::vector<uint8_t> raw = readBytes(getScales());
-  unsigned width =
-      getScales().getType().getElementType().getIntOrFloatBitWidth();
+/// Scale storage (i8 bytes or f16/bf16/f32 values) as ScaleBits.
+static std::vector<numerics::ScaleBits> readScales(DenseElementsAttr scales) {
+  std::vector<uint8_t> raw = readBytes(scales);
+  unsigned width = scales.getType().getElementType().getIntOrFloatBitWidth();
   unsigned bytes = width / 8;
   size_t n = raw.size() / bytes;
-  q.scales.resize(n);
+  std::vector<numerics::ScaleBits> out(n);
   for (size_t i = 0; i < n; ++i) {
     uint32_t v = 0;
     for (unsigned b = 0; b < bytes; ++b)
       v |= uint32_t(raw[i * bytes + b]) << (8 * b);
-    q.scales[i] = v;
+    out[i] = v;
+  }
+  return out;
+}
+
+static DenseElementsAttr
+makeScales(RankedTensorType scalesType,
+           const std::vector<numerics::ScaleBits> &scales) {
+  unsigned bytes = scalesType.getElementType().getIntOrFloatBitWidth() / 8;
+  std::vector<uint8_t> raw(scales.size() * bytes);
+  for (size_t i = 0; i < scales.size(); ++i)
+    for (unsigned b = 0; b < bytes; ++b)
+      raw[i * bytes + b] = uint8_t(scales[i] >> (8 * b));
+  return makeFromRaw(scalesType, raw);
+}
+
+numerics::QuantizedTensor QuantizedAttr::toNumerics() const {
+  numerics::QuantizedTensor q;
+  q.codes = readBytes(getCodes());
+  q.scales = readScales(getScales());
+  if (getOutlierCodes()) {
+    q.outlierCodes = readBytes(getOutlierCodes());
+    q.outlierScales = readScales(getOutlierScales());
+    q.positions = readBytes(getPositions());
   }
   q.tensorScale =
       getTensorScale() ? getTensorScale().getValue().convertToFloat() : 1.0f;
@@ -437,16 +498,19 @@ QuantizedAttr QuantizedAttr::fromNumerics(QTensorType type,
                                           const numerics::QuantizedTensor &q) {
   MLIRContext *ctx = type.getContext();
   DenseElementsAttr codes = makeFromRaw(type.getCodesType(), q.codes);
-  RankedTensorType scalesType = type.getScalesType();
-  unsigned bytes = scalesType.getElementType().getIntOrFloatBitWidth() / 8;
-  std::vector<uint8_t> raw(q.scales.size() * bytes);
-  for (size_t i = 0; i < q.scales.size(); ++i)
-    for (unsigned b = 0; b < bytes; ++b)
-      raw[i * bytes + b] = uint8_t(q.scales[i] >> (8 * b));
-  DenseElementsAttr scales = makeFromRaw(scalesType, raw);
+  DenseElementsAttr scales = makeScales(type.getScalesType(), q.scales);
   FloatAttr ts;
   if (type.getFormat().hasTensorScale())
     ts = FloatAttr::get(Float32Type::get(ctx), q.tensorScale);
+  DenseIntElementsAttr outCodes, positions;
+  DenseElementsAttr outScales;
+  if (QTensorType high = type.getHighType()) {
+    outCodes = cast<DenseIntElementsAttr>(
+        makeFromRaw(high.getCodesType(), q.outlierCodes));
+    outScales = makeScales(high.getScalesType(), q.outlierScales);
+    positions = cast<DenseIntElementsAttr>(
+        makeFromRaw(type.getOutlierPositionsType(), q.positions));
+  }
   return QuantizedAttr::get(ctx, type, cast<DenseIntElementsAttr>(codes),
-                            scales, ts);
+                            scales, ts, outCodes, outScales, positions);
 }

@@ -70,6 +70,9 @@ LogicalResult QuantizeOp::verify() {
                          << " differs from the expressed type "
                          << out.getExpressedType() << " of the result";
   bool hasTS = out.getFormat().hasTensorScale();
+  if (getScales() &&
+      failed(rejectOutliers(*this, out, "quantize with static scales")))
+    return failure();
   if (getScales()) {
     if (failed(checkStorage(*this, "scales operand", getScales().getType(),
                             out.getScalesType(), out)))
@@ -303,6 +306,8 @@ static LogicalResult verifyStorage(Operation *op, QTensorType qt, Type packed,
 }
 
 LogicalResult PackOp::verify() {
+  if (failed(rejectOutliers(*this, getInput().getType(), "qf.pack")))
+    return failure();
   return verifyStorage(*this, getInput().getType(), getPacked().getType(),
                        getScales().getType(), getTensorScale());
 }
@@ -339,6 +344,8 @@ LogicalResult PackOp::fold(FoldAdaptor adaptor,
 }
 
 LogicalResult UnpackOp::verify() {
+  if (failed(rejectOutliers(*this, getResult().getType(), "qf.unpack")))
+    return failure();
   return verifyStorage(*this, getResult().getType(), getPacked().getType(),
                        getScales().getType(), getTensorScale());
 }
@@ -372,7 +379,8 @@ OpFoldResult UnpackOp::fold(FoldAdaptor adaptor) {
   // the unpacking itself.
   auto codesAttr =
       cast<DenseIntElementsAttr>(makeFromRaw(type.getCodesType(), codes));
-  return QuantizedAttr::get(getContext(), type, codesAttr, scales, ts);
+  return QuantizedAttr::get(getContext(), type, codesAttr, scales, ts, {}, {},
+                            {});
 }
 
 //===----------------------------------------------------------------------===//
@@ -434,27 +442,29 @@ void ConstantOp::print(OpAsmPrinter &p) {
   int64_t numCodes = type.getCodesType().getNumElements();
   // Empty tensors print as dense<> too: "[]" would not carry their shape.
   bool listed = numCodes > 0 && numCodes <= kMaxListedCodes;
-  p << " codes ";
-  if (listed) {
-    std::vector<uint8_t> codes = readBytes(v.getCodes());
-    printNested(p, type.getShape(),
-                [&](int64_t i) { printHexByte(p, codes[i]); });
-  } else {
-    p.printAttribute(v.getCodes());
-  }
-  p << " scales ";
-  RankedTensorType st = type.getScalesType();
-  // Byte scales (E8M0, E4M3) print as hex like the codes; f16/bf16/f32
-  // scales print as a typed dense attribute.
-  if (listed && st.getElementType().isInteger(8)) {
-    std::vector<uint8_t> s = readBytes(v.getScales());
-    printNested(p, st.getShape(), [&](int64_t i) { printHexByte(p, s[i]); });
-  } else {
-    p.printAttribute(v.getScales());
-  }
+  // Byte tensors (codes, E8M0/E4M3 scales, positions) print as hex lists;
+  // f16/bf16/f32 scales and large constants as dense attributes.
+  auto printBytes = [&](StringRef key, DenseElementsAttr attr) {
+    p << " " << key << " ";
+    auto t = cast<RankedTensorType>(attr.getType());
+    if (listed && t.getElementType().isInteger(8)) {
+      std::vector<uint8_t> bytes = readBytes(attr);
+      printNested(p, t.getShape(),
+                  [&](int64_t i) { printHexByte(p, bytes[i]); });
+    } else {
+      p.printAttribute(attr);
+    }
+  };
+  printBytes("codes", v.getCodes());
+  printBytes("scales", v.getScales());
   if (FloatAttr ts = v.getTensorScale()) {
     p << " tensor_scale ";
     p.printFloat(ts.getValue());
+  }
+  if (v.getOutlierCodes()) {
+    printBytes("outliers", v.getOutlierCodes());
+    printBytes("outlier_scales", v.getOutlierScales());
+    printBytes("positions", v.getPositions());
   }
   p.printOptionalAttrDict((*this)->getAttrs(), /*elidedAttrs=*/{"value"});
   p << " : " << type;
@@ -571,6 +581,17 @@ ParseResult ConstantOp::parse(OpAsmParser &parser, OperationState &result) {
     if (parser.parseFloat(APFloat::IEEEsingle(), tsValue))
       return failure();
   }
+  // SQ formats: the outlier codes, their scales and in-bank positions.
+  ParsedList outliers, outlierScales, positionList;
+  bool hasOutliers = false;
+  if (succeeded(parser.parseOptionalKeyword("outliers"))) {
+    hasOutliers = true;
+    if (parseNested(parser, outliers) ||
+        parser.parseKeyword("outlier_scales") ||
+        parseNested(parser, outlierScales) ||
+        parser.parseKeyword("positions") || parseNested(parser, positionList))
+      return failure();
+  }
   if (parser.parseOptionalAttrDict(result.attributes))
     return failure();
   Type rawType;
@@ -595,9 +616,29 @@ ParseResult ConstantOp::parse(OpAsmParser &parser, OperationState &result) {
   FloatAttr ts;
   if (hasTS)
     ts = FloatAttr::get(Float32Type::get(parser.getContext()), tsValue);
+  DenseElementsAttr outCodes, outScales, positions;
+  if (hasOutliers) {
+    QTensorType high = type.getHighType();
+    if (!high)
+      return parser.emitError(outliers.loc)
+             << "format " << type.getFormat().str() << " has no outliers";
+    outCodes = buildFromList(parser, outliers, high.getCodesType(), "outliers");
+    if (!outCodes)
+      return failure();
+    outScales = buildFromList(parser, outlierScales, high.getScalesType(),
+                              "outlier scales");
+    if (!outScales)
+      return failure();
+    positions = buildFromList(parser, positionList,
+                              type.getOutlierPositionsType(), "positions");
+    if (!positions)
+      return failure();
+  }
   QuantizedAttr value = QuantizedAttr::getChecked(
       [&] { return parser.emitError(typeLoc); }, parser.getContext(), type,
-      cast<DenseIntElementsAttr>(codesAttr), scalesAttr, ts);
+      cast<DenseIntElementsAttr>(codesAttr), scalesAttr, ts,
+      cast_if_present<DenseIntElementsAttr>(outCodes), outScales,
+      cast_if_present<DenseIntElementsAttr>(positions));
   if (!value)
     return failure();
   result.addAttribute("value", value);
@@ -639,6 +680,9 @@ static LogicalResult verifyStorageMove(Operation *op, QTensorType in,
 
 LogicalResult TransposeOp::verify() {
   QTensorType in = getInput().getType(), out = getResult().getType();
+  if (failed(rejectOutliers(*this, in, "qf.transpose")) ||
+      failed(rejectOutliers(*this, out, "qf.transpose")))
+    return failure();
   ArrayRef<int64_t> perm = getPermutation();
   int64_t rank = in.getRank();
   if (int64_t(perm.size()) != rank || out.getRank() != rank)
@@ -670,6 +714,9 @@ LogicalResult TransposeOp::verify() {
 
 LogicalResult ReshapeOp::verify() {
   QTensorType in = getInput().getType(), out = getResult().getType();
+  if (failed(rejectOutliers(*this, in, "qf.reshape")) ||
+      failed(rejectOutliers(*this, out, "qf.reshape")))
+    return failure();
   if (failed(verifyStorageMove(*this, in, out)))
     return failure();
   if (!in.hasStaticShape() || !out.hasStaticShape())

@@ -94,6 +94,13 @@ LogicalResult QTensorType::verify(function_ref<InFlightDiagnostic()> emitError,
                           "got shape "
                        << shapeStr(shape) << " with format " << format.str()
                        << " along axis " << axis;
+  // SQ formats keep a second (outlier) storage the tiled layout does not
+  // describe; their matmul is decomposed into the two parts first.
+  if (format.hasOutliers())
+    return emitError() << "layout tiled<" << tileRows << "x" << tileK
+                       << "> does not apply to the sparse-quantized format "
+                       << format.str()
+                       << " (its outlier part has a layout of its own)";
   std::string why = numerics::checkTiling({tileRows, tileK}, shape[0],
                                           shape[1], format.getElementBits());
   if (!why.empty())
@@ -264,6 +271,9 @@ unsigned QTensorType::getElementBits() const {
 
 double QTensorType::getBitsPerElement() const {
   FormatAttr f = getFormat();
+  // SQ formats have fixed blocks and no tensor scale: the format's count.
+  if (f.hasOutliers())
+    return f.toNumerics().bitsPerElement();
   double bits = getElementBits();
   double scaleBits = f.getScaleType().getIntOrFloatBitWidth();
   bool isStatic = hasStaticShape();

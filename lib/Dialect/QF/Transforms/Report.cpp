@@ -4,6 +4,7 @@
 #include "CalibrationTable.h"
 #include "FormatChoice.h"
 #include "LowRankSplit.h"
+#include "ReportCompare.h"
 #include "RotationQsnr.h"
 #include "WeightRounding.h"
 
@@ -155,6 +156,14 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
         return signalPassFailure();
       }
     }
+    std::vector<qf::FormatAttr> compared;
+    if (std::string err =
+            qf::parseCompareFormats(&getContext(), compare, compared);
+        !err.empty()) {
+      getOperation().emitError() << "qf-report: " << err;
+      return signalPassFailure();
+    }
+    std::vector<qf::FormatComparison> comparisons;
     std::vector<Entry> entries;
     llvm::DenseMap<Operation *, int> actIndex;
     getOperation().walk([&](Operation *op) {
@@ -193,6 +202,16 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
         std::optional<int64_t> packed = bytesOf(t.getPackedType());
         std::optional<int64_t> scales = bytesOf(t.getScalesType());
         std::optional<int64_t> ts = t.getTensorScaleType() ? 4 : 0;
+        // SQ formats: the high part and one byte per position.
+        if (qf::QTensorType h = t.getHighType()) {
+          std::optional<int64_t> hp = bytesOf(h.getPackedType());
+          std::optional<int64_t> hs = bytesOf(h.getScalesType());
+          std::optional<int64_t> pos = bytesOf(t.getOutlierPositionsType());
+          if (hp && hs && pos)
+            *ts += *hp + *hs + *pos;
+          else
+            packed.reset();
+        }
         if (packed && scales)
           e.bytesAfter = *packed + *scales + *ts;
       }
@@ -221,6 +240,11 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
       e.qsnrRot = rot.with;
       if (auto q = dyn_cast<qf::QuantizeOp>(op); q && kind == "weight")
         e.lowRank = qf::lowRankQsnr(q);
+      if (auto q = dyn_cast<qf::QuantizeOp>(op);
+          q && kind == "weight" && !compared.empty())
+        if (std::optional<qf::FormatComparison> c =
+                qf::compareFormats(q, compared, e.loc))
+          comparisons.push_back(std::move(*c));
       if (auto q = dyn_cast<qf::QuantizeOp>(op); q && kind == "activation")
         estimateActivation(q, table, actIndex, e);
       entries.push_back(std::move(e));
@@ -243,6 +267,8 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
       printJson(*os, entries);
     else
       printTable(*os, entries);
+    if (!compared.empty() && !json)
+      qf::printComparison(*os, compared, comparisons);
     os->flush();
     markAllAnalysesPreserved();
   }

@@ -13,6 +13,7 @@
 #include "qf/Dialect/QF/IR/ConstantData.h"
 #include "qf/Dialect/QF/Transforms/Passes.h"
 #include "qf/Numerics/Gptq.h"
+#include "qf/Numerics/Sparse.h"
 #include "qf/Numerics/Stats.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -22,6 +23,7 @@
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace mlir;
@@ -169,6 +171,37 @@ struct Rounder {
     return sum;
   }
 
+  /// A sparse-quantized weight (docs/numerics.md D24): the outliers are the
+  /// elements of largest |w| * rms(a), with rms(a) = sqrt(E[a^2]) of the
+  /// input channel from the calibrated second moment (its diagonal); GPTQ and
+  /// the MSE search do not apply to SQ formats.
+  void roundSparse(QuantizeOp wq, const std::vector<float> &data,
+                   const calib::SecondMoment &h, int64_t k) {
+    QTensorType qt = wq.getResult().getType();
+    bool full = h.h.size() == size_t(k) * size_t(k);
+    std::vector<float> rms(static_cast<size_t>(k));
+    for (int64_t j = 0; j < k; ++j)
+      rms[size_t(j)] = float(std::sqrt(
+          std::max(0.0, double(h.h[full ? size_t(j * k + j) : size_t(j)]))));
+    nm::BlockFormat f = qt.getFormat().toNumerics();
+    nm::Layout l = qt.getLayout();
+    nm::QuantizedTensor q = nm::quantizeSparse(f, l, data.data(), rms.data());
+    std::vector<float> dq(data.size());
+    nm::dequantize(f, l, q, dq.data());
+    double db = nm::qsnrDb(data.data(), dq.data(), int64_t(data.size()));
+    OpBuilder b(wq);
+    auto c = ConstantOp::create(b, wq.getLoc(), qt,
+                                QuantizedAttr::fromNumerics(qt, q));
+    if (std::isfinite(db))
+      c->setAttr(kQsnrAttrName, b.getF64FloatAttr(db));
+    c->setAttr(kRoundingAttrName, b.getStringAttr("sq-calibrated"));
+    Value input = wq.getInput();
+    wq.getResult().replaceAllUsesWith(c.getResult());
+    wq.erase();
+    if (Operation *d = input.getDefiningOp(); d && d->use_empty())
+      d->erase();
+  }
+
   /// Rounds the weight quantize `wq` (a constant) for the inputs `points`.
   void round(QuantizeOp wq, ArrayRef<std::string> points, bool transposeB) {
     QTensorType qt = wq.getResult().getType();
@@ -200,6 +233,10 @@ struct Rounder {
       return;
     }
     nm::BlockFormat f = qt.getFormat().toNumerics();
+    if (f.outliers) {
+      roundSparse(wq, *data, *h, k);
+      return;
+    }
     nm::Layout l{{rows, k}, 1};
     bool mse = opts.scaleSearch == "mse";
     nm::QuantizedTensor q;

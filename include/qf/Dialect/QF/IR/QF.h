@@ -41,6 +41,11 @@ namespace qf {
 /// The shape of a !qf.tensor or of a ranked tensor (a QTensorType is not a
 /// ShapedType): for ops and patterns that take either.
 llvm::ArrayRef<int64_t> shapeOfQOrFloat(mlir::Type t);
+/// Fails with "<what> does not support the sparse-quantized format ..." when
+/// `t` is a !qf.tensor with an SQ format (QFSparse.cpp): for the ops that
+/// move or expose storage and do not know the outlier part yet.
+mlir::LogicalResult rejectOutliers(mlir::Operation *op, mlir::Type t,
+                                   llvm::StringRef what);
 } // namespace qf
 
 #endif // QF_DIALECT_QF_IR_QF_H

@@ -48,6 +48,30 @@ class QF_Attr<string name, string attrMnemonic, list<Trait> traits = []>
   let mnemonic = attrMnemonic;
 }
 
+def QF_OutliersAttr : QF_Attr<"Outliers", "outliers"> {
+  let summary = "The outlier part of a sparse-quantized (SQ) format";
+  let description = [{
+    In every bank of `bank` consecutive elements along the blocked axis,
+    `count` elements are stored in `elementType` (with `scaleType` block
+    scales and scale rule `rule`, one scale per block of the format) instead
+    of the format's element type (docs/numerics.md section 6, D20-D25). It
+    is written inside `#qf.format<...>` with the keys `bank`, `outliers` (or
+    `sparsity`), `outlier_elem`, `outlier_scale` and `outlier_rule`.
+  }];
+  let parameters = (ins
+    "int64_t":$bank,
+    "int64_t":$count,
+    "::mlir::Type":$elementType,
+    "::mlir::Type":$scaleType,
+    EnumParameter<QF_ScaleRule>:$rule
+  );
+  // Its own spelling exists for completeness; formats print the keys above.
+  let assemblyFormat = [{
+    `<` `bank` `=` $bank `,` `count` `=` $count `,` `elem` `=` $elementType
+    `,` `scale` `=` $scaleType `,` `rule` `=` $rule `>`
+  }];
+}
+
 def QF_FormatAttr : QF_Attr<"Format", "format"> {
   let summary = "A block-scaled number format";
   let description = [{
@@ -83,11 +107,18 @@ def QF_FormatAttr : QF_Attr<"Format", "format"> {
     EnumParameter<QF_ScaleRule>:$rule,
     EnumParameter<QF_Rounding>:$rounding,
     EnumParameter<QF_IntRange>:$range,
-    OptionalParameter<"::mlir::Type">:$tensorScaleType
+    OptionalParameter<"::mlir::Type">:$tensorScaleType,
+    OptionalParameter<"::qf::OutliersAttr">:$outliers
   );
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
+    /// Whether this is a sparse-quantized (SQ) format.
+    bool hasOutliers() const { return bool(getOutliers()); }
+    /// This format without its outliers (the low part of an SQ format).
+    FormatAttr getLowFormat() const;
+    /// The format of the high part of an SQ format (numerics::highFormat).
+    FormatAttr getHighFormat() const;
     /// The numerics library's description of this format.
     ::qf::numerics::BlockFormat toNumerics() const;
     /// Builds the attribute for a numerics format (inverse of toNumerics).
@@ -116,17 +147,26 @@ def QF_QuantizedAttr : QF_Attr<"Quantized", "quantized",
     Element codes (one `i8` per element in the tensor's shape, the code in
     the low bits), block scales in the storage layout of the type's
     `getScalesType()`, and the FP32 tensor-level decode scale for formats that
-    have one. `qf.constant` holds one; quantize folders produce one.
+    have one; for SQ formats also the outlier codes (the high part's codes,
+    one `i8` each, `getHighType()`), their block scales and their in-bank
+    positions. `qf.constant` holds one; quantize folders produce one.
   }];
   let parameters = (ins
     AttributeSelfTypeParameter<"", "::qf::QTensorType">:$type,
     "::mlir::DenseIntElementsAttr":$codes,
     "::mlir::DenseElementsAttr":$scales,
-    OptionalParameter<"::mlir::FloatAttr">:$tensorScale
+    OptionalParameter<"::mlir::FloatAttr">:$tensorScale,
+    OptionalParameter<"::mlir::DenseIntElementsAttr">:$outlierCodes,
+    OptionalParameter<"::mlir::DenseElementsAttr">:$outlierScales,
+    OptionalParameter<"::mlir::DenseIntElementsAttr">:$positions
   );
+  // The outlier group starts with its keyword, not a comma: an optional
+  // group is chosen by its first token, and `,` already opens tensor_scale.
   let assemblyFormat = [{
     `<` `codes` `=` $codes `,` `scales` `=` $scales
-    (`,` `tensor_scale` `=` $tensorScale^)? `>`
+    (`,` `tensor_scale` `=` $tensorScale^)?
+    (`outliers` `=` $outlierCodes^ `,` `outlier_scales` `=` $outlierScales
+     `,` `positions` `=` $positions)? `>`
   }];
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{

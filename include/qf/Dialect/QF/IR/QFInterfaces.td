@@ -12,7 +12,8 @@ def QF_BlockScaledTypeInterface : TypeInterface<"BlockScaledTypeInterface"> {
     or a runtime works with. Codes are one `i8` per element (code in the low
     bits); packed bytes follow the little-endian bit-stream rule of
     docs/numerics.md D10/D11, each innermost row packed on its own; scales follow
-    D12 (blocked axis innermost).
+    D12 (blocked axis innermost). Sparse-quantized (SQ) formats add the
+    outlier storage (docs/formats.md "Sparse-quantized formats").
   }];
   let methods = [
     InterfaceMethod<"Unpacked element codes: the shape with i8 elements.",
@@ -24,6 +25,14 @@ def QF_BlockScaledTypeInterface : TypeInterface<"BlockScaledTypeInterface"> {
       "::mlir::RankedTensorType", "getScalesType">,
     InterfaceMethod<"Rank-0 f32 tensor-level decode scale, or null.",
       "::mlir::RankedTensorType", "getTensorScaleType">,
+    InterfaceMethod<"SQ formats: the packed codes of the high-precision "
+      "outliers (the blocked axis K becomes K / bank * count), or null.",
+      "::mlir::RankedTensorType", "getOutlierPackedType">,
+    InterfaceMethod<"SQ formats: the block scales of the outliers, or null.",
+      "::mlir::RankedTensorType", "getOutlierScalesType">,
+    InterfaceMethod<"SQ formats: the in-bank position of each outlier (one "
+      "i8 each, ascending within a bank), or null.",
+      "::mlir::RankedTensorType", "getOutlierPositionsType">,
     InterfaceMethod<"Bits of one element code.",
       "unsigned", "getElementBits">,
     InterfaceMethod<"Storage bits per element, block scales amortized and "

@@ -572,4 +572,6 @@ def QF_YieldOp : QF_Op<"yield", [Pure, Terminator,
   let assemblyFormat = "($values^ `:` type($values))? attr-dict";
 }
 
+include "qf/Dialect/QF/IR/QFSparseOps.td"
+
 #endif // QF_DIALECT_QF_IR_QFOPS_TD

@@ -61,6 +61,11 @@ def QF_QTensorType : TypeDef<QF_Dialect, "QTensor", [
     ::mlir::RankedTensorType getExpressedTensorType() const;
     /// The numerics library layout (requires a static shape for sizes).
     ::qf::numerics::Layout getLayout() const;
+    /// SQ formats: the low part (this shape in the format without outliers)
+    /// and the high part (the blocked axis K / bank * count, in
+    /// getFormat().getHighFormat()); both null for other formats.
+    QTensorType getLowType() const;
+    QTensorType getHighType() const;
     /// Same tensor with another format/axis (row-major).
     QTensorType cloneWith(::qf::FormatAttr format, int64_t axis) const;
     /// The storage layout (rows == 0: row-major).

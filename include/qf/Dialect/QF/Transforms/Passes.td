@@ -268,13 +268,23 @@ def ReportPass : Pass<"qf-report", "::mlir::ModuleOp"> {
     scale of the recorded amax when the scales are data-dependent (docs
     /calibration.md). Shown as `~dB` in the table, `qsnr_db_estimated` in
     JSON.
+
+    `compare="mxfp4;mxint4;#qf.format<mxint4, bank = 32, outliers = 2>"`
+    adds a table: for every weight with its f32 data (a `qf.quantize` of a
+    constant), the QSNR in each listed format along the weight's blocked
+    axis, each format's bits per element, and the mean per format; the way to
+    compare sparse-quantized formats with plain ones at equal bits.
   }];
   let options = [
     Option<"output", "output", "std::string", "\"-\"",
            "file to write the report to (`-`: stdout)">,
     Option<"json", "json", "bool", "false", "print JSON instead of a table">,
     Option<"calibration", "calibration", "std::string", "\"\"",
-           "calibration table for estimated activation QSNR">
+           "calibration table for estimated activation QSNR">,
+    Option<"compare", "compare", "std::string", "\"\"",
+           "formats to compare every weight in, separated by ';' (preset "
+           "names or #qf.format<...>): adds a table of weight QSNR per format "
+           "with each format's bits per element">
   ];
 }
 

@@ -1,0 +1,26 @@
+// Sparse-quantized (SQ) weight formats in qf-quantize-model: the weight
+// format option takes any #qf.format<...>, outliers included.
+// RUN: qf-opt %s --qf-quantize-model='weight-format="#qf.format<mxint4, bank = 32, outliers = 2>" weight-scale-search=none' | FileCheck %s
+// RUN: qf-opt %s --qf-quantize-model='weight-format="#qf.format<mxint4, bank = 32, outliers = 2>" weight-scale-search=none fold-weights=false' | FileCheck %s --check-prefix=NOFOLD
+// Everything it produces compiles with the CPU pipeline.
+// RUN: qf-opt %s --qf-quantize-model='weight-format="#qf.format<mxint4, bank = 32, outliers = 2>" weight-scale-search=none activation-format=mxint8' --qf-cpu-pipeline | FileCheck %s --check-prefix=LLVM
+// RUN: not qf-opt %s --qf-quantize-model='weight-format="#qf.format<mxint4, bank = 32, outliers = 2>" weight-scale-search=mse' 2>&1 | FileCheck %s --check-prefix=MSE
+// RUN: not qf-opt %s --qf-quantize-model='activation-format="#qf.format<mxint4, bank = 32, outliers = 2>"' 2>&1 | FileCheck %s --check-prefix=ACT
+
+// CHECK-LABEL: func.func @linear
+// CHECK: %[[W:.*]] = qf.constant codes {{.*}} outliers {{.*}} outlier_scales {{.*}} positions {{.*}} : !qf.tensor<16x64xf32, #qf.format<mxint4, bank = 32, outliers = 2, outlier_elem = i8, outlier_scale = f8E8M0FNU, outlier_rule = floor>, axis = 1>
+// CHECK: qf.matmul %{{.*}}, %[[W]] transpose_b
+// NOFOLD-LABEL: func.func @linear
+// NOFOLD: qf.quantize %{{.*}} : tensor<16x64xf32> -> !qf.tensor<16x64xf32, #qf.format<mxint4, bank = 32, outliers = 2, {{.*}}>, axis = 1>
+// LLVM: llvm.func @linear
+// MSE: error: qf-quantize-model: weight-scale-search=mse is not supported with the sparse-quantized weight format #qf.format<mxint4, bank = 32, outliers = 2, outlier_elem = i8, outlier_scale = f8E8M0FNU, outlier_rule = floor>; use weight-scale-search=none
+// ACT: error: qf-quantize-model: sparse-quantized activation formats are not supported yet
+func.func @linear(%x: tensor<4x64xf32>) -> tensor<4x16xf32> {
+  %w = arith.constant dense<[[0.5, -1.0, 7.5, 0.25, 0.0, 0.125, -0.5, 1.5, 2.0, -3.0, 0.75, 0.5, -0.25, 1.0, 0.0, 12.0]]> : tensor<1x16xf32>
+  %wb = arith.constant dense<0.37> : tensor<64x16xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x16xf32>
+  %acc = linalg.fill ins(%z : f32) outs(%e : tensor<4x16xf32>) -> tensor<4x16xf32>
+  %y = linalg.matmul ins(%x, %wb : tensor<4x64xf32>, tensor<64x16xf32>) outs(%acc : tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
