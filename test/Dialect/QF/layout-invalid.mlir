@@ -17,6 +17,11 @@ func.func private @bytes(!qf.tensor<64x96xf32, mxfp4, axis = 1, layout = tiled<4
 
 // -----
 
+// expected-error @+1 {{layout tiled<32x4> does not apply to the sparse-quantized format}}
+func.func private @sparse(!qf.tensor<64x128xf32, #qf.format<mxint4, bank = 32, outliers = 2>, axis = 1, layout = tiled<32x4>>)
+
+// -----
+
 // expected-error @+1 {{layout tiled<0x4>: tile sizes must be positive, got 0x4}}
 func.func private @zero(!qf.tensor<64x128xf32, mxfp4, axis = 1, layout = tiled<0x4>>)
 
