@@ -275,6 +275,22 @@ Value toOutputLayout(OpBuilder &b, Location loc, linalg::LinalgOp op,
   return y;
 }
 
+void replaceWithGemm(OpBuilder &b, Location loc, linalg::LinalgOp op,
+                     const ConvLoops &l, Value y, Value init) {
+  y = toOutputLayout(b, loc, op, l, y);
+  if (!isZeroFill(init)) {
+    auto resT = cast<RankedTensorType>(op->getResult(0).getType());
+    Value e = tensor::EmptyOp::create(b, loc, resT.getShape(),
+                                      resT.getElementType());
+    y = linalg::AddOp::create(b, loc, ValueRange{y, init}, ValueRange{e})
+            .getResult(0);
+  }
+  op->getResult(0).replaceAllUsesWith(y);
+  SmallVector<Value> operands(op->getOperands());
+  op->erase();
+  eraseDeadProducers(operands);
+}
+
 bool isZeroFill(Value init) {
   auto fill = init.getDefiningOp<linalg::FillOp>();
   if (!fill)

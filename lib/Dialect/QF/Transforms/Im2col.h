@@ -70,6 +70,14 @@ mlir::Value toOutputLayout(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::linalg::LinalgOp op, const ConvLoops &l,
                            mlir::Value y);
 
+/// Replaces convolution `op` by its GEMM result `y` ([groups?, M, N]):
+/// moved to the output layout, plus the op's init unless that is a zero
+/// fill (TOSA's broadcast bias; integer addition wraps like the op's own
+/// accumulation), then erases `op` and whatever only fed it.
+void replaceWithGemm(mlir::OpBuilder &b, mlir::Location loc,
+                     mlir::linalg::LinalgOp op, const ConvLoops &l,
+                     mlir::Value y, mlir::Value init);
+
 /// Whether `init` is a linalg.fill of zero (float or integer): adding it
 /// changes nothing.
 bool isZeroFill(mlir::Value init);

@@ -107,19 +107,8 @@ void importConvolution(linalg::LinalgOp op, FormatAttr format) {
     w = conv::buildFilterMatrix(b, loc, op, l);
   Value y = buildExactProduct(b, loc, format,
                               {patches, w, transposedB, zi, zw, acc}, op);
-  y = conv::toOutputLayout(b, loc, op, l, y);
-  if (!conv::isZeroFill(init)) {
-    // The frontend's init (TOSA: the broadcast bias); i32 addition wraps
-    // like the convolution's own accumulation, so the order does not matter.
-    auto resT = cast<RankedTensorType>(init.getType());
-    Value e = tensor::EmptyOp::create(b, loc, resT.getShape(), i32);
-    y = linalg::AddOp::create(b, loc, ValueRange{y, init}, ValueRange{e})
-            .getResult(0);
-  }
-  op->getResult(0).replaceAllUsesWith(y);
-  SmallVector<Value> operands(op->getOperands());
-  op->erase();
-  conv::eraseDeadProducers(operands);
+  // The frontend's init (TOSA: the broadcast bias) is added in i32.
+  conv::replaceWithGemm(b, loc, op, l, y, init);
 }
 
 } // namespace qf::import_int8

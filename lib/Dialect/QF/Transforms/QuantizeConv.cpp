@@ -185,18 +185,8 @@ LogicalResult rewriteConvolution(linalg::LinalgOp op,
                              lhs, rhs, b.getUnitAttr());
   if (o.choice)
     y.getDefiningOp()->setAttr(kFormatChoiceAttrName, o.choice);
-  y = conv::toOutputLayout(b, loc, op, l, y);
-  auto resT = cast<RankedTensorType>(op->getResult(0).getType());
-  if (!conv::isZeroFill(init)) {
-    Value e = tensor::EmptyOp::create(b, loc, resT.getShape(), f32);
-    y = linalg::AddOp::create(b, loc, ValueRange{y, init}, ValueRange{e})
-            .getResult(0);
-  }
-  op->getResult(0).replaceAllUsesWith(y);
-  SmallVector<Value> operands(op->getOperands());
-  op->erase();
-  // The f32 filter constant and a zero init are dead now.
-  conv::eraseDeadProducers(operands);
+  // The f32 filter constant and a zero init die with the op.
+  conv::replaceWithGemm(b, loc, op, l, y, init);
   return success();
 }
 
