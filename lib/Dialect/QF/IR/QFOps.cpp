@@ -1,7 +1,12 @@
-//===- QFOps.cpp - qf operations: verifiers, folders, constant syntax -----===//
+//===- QFOps.cpp - qf operations: verifiers and folders -------------------===//
+//
+// The fused kernel ops (qf.map, qf.fused_matmul, qf.row_reduce) are in
+// QFFusedOps.cpp, qf.constant's syntax in QFConstantOp.cpp.
 
 #include "qf/Dialect/QF/IR/ConstantData.h"
 #include "qf/Dialect/QF/IR/QF.h"
+
+#include "OpHelpers.h"
 
 #include "qf/Numerics/Hadamard.h"
 #include "qf/Numerics/Quantize.h"
@@ -13,6 +18,7 @@
 
 using namespace mlir;
 using namespace qf;
+using namespace qf::detail;
 
 #define GET_OP_CLASSES
 #include "qf/Dialect/QF/IR/QFOps.cpp.inc"
@@ -21,7 +27,7 @@ using namespace qf;
 // Helpers
 //===----------------------------------------------------------------------===//
 
-static std::string shapeStr(ArrayRef<int64_t> shape) {
+std::string qf::detail::shapeStr(ArrayRef<int64_t> shape) {
   std::string s;
   for (size_t i = 0; i < shape.size(); ++i) {
     if (i)
@@ -32,7 +38,7 @@ static std::string shapeStr(ArrayRef<int64_t> shape) {
 }
 
 /// True if two shapes agree wherever both are static.
-static bool compatibleShapes(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
+bool qf::detail::compatibleShapes(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
   if (a.size() != b.size())
     return false;
   for (auto [x, y] : llvm::zip(a, b))
@@ -43,8 +49,9 @@ static bool compatibleShapes(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
 
 /// Checks that `actual` matches the storage type `expected` (same element
 /// type, shapes compatible).
-static LogicalResult checkStorage(Operation *op, StringRef what, Type actual,
-                                  RankedTensorType expected, QTensorType qt) {
+LogicalResult qf::detail::checkStorage(Operation *op, StringRef what,
+                                       Type actual, RankedTensorType expected,
+                                       QTensorType qt) {
   auto t = dyn_cast<RankedTensorType>(actual);
   if (!t || t.getElementType() != expected.getElementType() ||
       !compatibleShapes(t.getShape(), expected.getShape()))
@@ -384,269 +391,6 @@ OpFoldResult UnpackOp::fold(FoldAdaptor adaptor) {
 }
 
 //===----------------------------------------------------------------------===//
-// ConstantOp
-//===----------------------------------------------------------------------===//
-
-LogicalResult ConstantOp::verify() {
-  if (getValue().getType() != getResult().getType())
-    return emitOpError() << "value has type " << getValue().getType()
-                         << " but the result has type "
-                         << getResult().getType();
-  return success();
-}
-
-OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
-
-void ConstantOp::getAsmResultNames(
-    function_ref<void(Value, StringRef)> setNameFn) {
-  setNameFn(getResult(), "cst");
-}
-
-/// Constants up to this many codes print as hex lists; larger ones as dense
-/// attributes (which honour --mlir-elide-elementsattrs-if-larger).
-static constexpr int64_t kMaxListedCodes = 4096;
-
-/// Prints `values` (row-major in `shape`) as nested bracketed lists.
-static void printNested(OpAsmPrinter &p, ArrayRef<int64_t> shape,
-                        function_ref<void(int64_t)> printElt) {
-  if (shape.empty()) {
-    printElt(0);
-    return;
-  }
-  std::function<void(size_t, int64_t)> rec = [&](size_t dim, int64_t base) {
-    int64_t stride = 1;
-    for (size_t d = dim + 1; d < shape.size(); ++d)
-      stride *= shape[d];
-    p << "[";
-    for (int64_t i = 0; i < shape[dim]; ++i) {
-      if (i)
-        p << ", ";
-      if (dim + 1 == shape.size())
-        printElt(base + i);
-      else
-        rec(dim + 1, base + i * stride);
-    }
-    p << "]";
-  };
-  rec(0, 0);
-}
-
-static void printHexByte(OpAsmPrinter &p, uint8_t b) {
-  static const char *digits = "0123456789ABCDEF";
-  p << "0x" << digits[b >> 4] << digits[b & 15];
-}
-
-void ConstantOp::print(OpAsmPrinter &p) {
-  QuantizedAttr v = getValue();
-  QTensorType type = v.getType();
-  int64_t numCodes = type.getCodesType().getNumElements();
-  // Empty tensors print as dense<> too: "[]" would not carry their shape.
-  bool listed = numCodes > 0 && numCodes <= kMaxListedCodes;
-  // Byte tensors (codes, E8M0/E4M3 scales, positions) print as hex lists;
-  // f16/bf16/f32 scales and large constants as dense attributes.
-  auto printBytes = [&](StringRef key, DenseElementsAttr attr) {
-    p << " " << key << " ";
-    auto t = cast<RankedTensorType>(attr.getType());
-    if (listed && t.getElementType().isInteger(8)) {
-      std::vector<uint8_t> bytes = readBytes(attr);
-      printNested(p, t.getShape(),
-                  [&](int64_t i) { printHexByte(p, bytes[i]); });
-    } else {
-      p.printAttribute(attr);
-    }
-  };
-  printBytes("codes", v.getCodes());
-  printBytes("scales", v.getScales());
-  if (FloatAttr ts = v.getTensorScale()) {
-    p << " tensor_scale ";
-    p.printFloat(ts.getValue());
-  }
-  if (v.getOutlierCodes()) {
-    printBytes("outliers", v.getOutlierCodes());
-    printBytes("outlier_scales", v.getOutlierScales());
-    printBytes("positions", v.getPositions());
-  }
-  p.printOptionalAttrDict((*this)->getAttrs(), /*elidedAttrs=*/{"value"});
-  p << " : " << type;
-}
-
-namespace {
-/// A bracketed nested list as parsed, before the type is known.
-struct ParsedList {
-  SMLoc loc;
-  SmallVector<int64_t> shape;
-  SmallVector<APInt> ints;
-  DenseElementsAttr dense; ///< when given as an attribute instead
-};
-} // namespace
-
-/// Parses a nested bracketed list of integers (hex allowed), or a dense
-/// attribute, or a single integer (rank 0).
-static ParseResult parseNested(OpAsmParser &parser, ParsedList &out) {
-  out.loc = parser.getCurrentLocation();
-  if (failed(parser.parseOptionalLSquare())) {
-    APInt v;
-    OptionalParseResult ir = parser.parseOptionalInteger(v);
-    if (ir.has_value()) {
-      if (failed(*ir))
-        return failure();
-      out.ints.push_back(v);
-      return success();
-    }
-    Attribute attr;
-    if (parser.parseAttribute(attr))
-      return failure();
-    out.dense = dyn_cast<DenseElementsAttr>(attr);
-    if (!out.dense)
-      return parser.emitError(out.loc)
-             << "expected a bracketed list of bytes or a dense<...> attribute";
-    return success();
-  }
-  // Recursive descent; record the extent of each depth.
-  SmallVector<int64_t> extents;
-  std::function<ParseResult(size_t)> rec = [&](size_t depth) -> ParseResult {
-    int64_t count = 0;
-    auto elt = [&]() -> ParseResult {
-      ++count;
-      if (succeeded(parser.parseOptionalLSquare()))
-        return rec(depth + 1);
-      if (extents.size() > depth + 1)
-        return parser.emitError(parser.getCurrentLocation())
-               << "ragged nested list";
-      APInt v;
-      if (parser.parseInteger(v))
-        return failure();
-      out.ints.push_back(v);
-      return success();
-    };
-    if (parser.parseCommaSeparatedList(elt) || parser.parseRSquare())
-      return failure();
-    if (extents.size() <= depth)
-      extents.resize(depth + 1, -1);
-    if (extents[depth] == -1)
-      extents[depth] = count;
-    else if (extents[depth] != count)
-      return parser.emitError(out.loc) << "ragged nested list";
-    return success();
-  };
-  if (rec(0))
-    return failure();
-  out.shape.assign(extents.begin(), extents.end());
-  return success();
-}
-
-static DenseElementsAttr buildFromList(OpAsmParser &parser, ParsedList &l,
-                                       RankedTensorType type, StringRef what) {
-  if (l.dense) {
-    if (l.dense.getType() != type) {
-      parser.emitError(l.loc) << what << " have type " << l.dense.getType()
-                              << "; expected " << type;
-      return {};
-    }
-    return l.dense;
-  }
-  if (!type.getElementType().isInteger(8)) {
-    parser.emitError(l.loc) << what << " of element type "
-                            << type.getElementType()
-                            << " are written as a dense<...> attribute";
-    return {};
-  }
-  if (ArrayRef<int64_t>(l.shape) != type.getShape()) {
-    parser.emitError(l.loc) << what << " have shape " << shapeStr(l.shape)
-                            << "; expected " << shapeStr(type.getShape());
-    return {};
-  }
-  std::vector<uint8_t> bytes;
-  bytes.reserve(l.ints.size());
-  for (const APInt &v : l.ints) {
-    if (v.isNegative() || v.getActiveBits() > 8) {
-      parser.emitError(l.loc) << what << " must be bytes (0x00..0xFF), got "
-                              << v.getSExtValue();
-      return {};
-    }
-    bytes.push_back(uint8_t(v.getZExtValue()));
-  }
-  return makeFromRaw(type, bytes);
-}
-
-ParseResult ConstantOp::parse(OpAsmParser &parser, OperationState &result) {
-  ParsedList codes, scales;
-  APFloat tsValue(0.0f);
-  bool hasTS = false;
-  if (parser.parseKeyword("codes") || parseNested(parser, codes) ||
-      parser.parseKeyword("scales") || parseNested(parser, scales))
-    return failure();
-  if (succeeded(parser.parseOptionalKeyword("tensor_scale"))) {
-    hasTS = true;
-    if (parser.parseFloat(APFloat::IEEEsingle(), tsValue))
-      return failure();
-  }
-  // SQ formats: the outlier codes, their scales and in-bank positions.
-  ParsedList outliers, outlierScales, positionList;
-  bool hasOutliers = false;
-  if (succeeded(parser.parseOptionalKeyword("outliers"))) {
-    hasOutliers = true;
-    if (parseNested(parser, outliers) ||
-        parser.parseKeyword("outlier_scales") ||
-        parseNested(parser, outlierScales) ||
-        parser.parseKeyword("positions") || parseNested(parser, positionList))
-      return failure();
-  }
-  if (parser.parseOptionalAttrDict(result.attributes))
-    return failure();
-  Type rawType;
-  SMLoc typeLoc = parser.getCurrentLocation();
-  if (parser.parseColonType(rawType))
-    return failure();
-  auto type = dyn_cast<QTensorType>(rawType);
-  if (!type)
-    return parser.emitError(typeLoc) << "expected a !qf.tensor type, got "
-                                     << rawType;
-  if (!type.hasStaticShape())
-    return parser.emitError(typeLoc)
-           << "a quantized constant needs a static shape, got " << type;
-  DenseElementsAttr codesAttr =
-      buildFromList(parser, codes, type.getCodesType(), "codes");
-  if (!codesAttr)
-    return failure();
-  DenseElementsAttr scalesAttr =
-      buildFromList(parser, scales, type.getScalesType(), "scales");
-  if (!scalesAttr)
-    return failure();
-  FloatAttr ts;
-  if (hasTS)
-    ts = FloatAttr::get(Float32Type::get(parser.getContext()), tsValue);
-  DenseElementsAttr outCodes, outScales, positions;
-  if (hasOutliers) {
-    QTensorType high = type.getHighType();
-    if (!high)
-      return parser.emitError(outliers.loc)
-             << "format " << type.getFormat().str() << " has no outliers";
-    outCodes = buildFromList(parser, outliers, high.getCodesType(), "outliers");
-    if (!outCodes)
-      return failure();
-    outScales = buildFromList(parser, outlierScales, high.getScalesType(),
-                              "outlier scales");
-    if (!outScales)
-      return failure();
-    positions = buildFromList(parser, positionList,
-                              type.getOutlierPositionsType(), "positions");
-    if (!positions)
-      return failure();
-  }
-  QuantizedAttr value = QuantizedAttr::getChecked(
-      [&] { return parser.emitError(typeLoc); }, parser.getContext(), type,
-      cast<DenseIntElementsAttr>(codesAttr), scalesAttr, ts,
-      cast_if_present<DenseIntElementsAttr>(outCodes), outScales,
-      cast_if_present<DenseIntElementsAttr>(positions));
-  if (!value)
-    return failure();
-  result.addAttribute("value", value);
-  result.addTypes(type);
-  return success();
-}
-
-//===----------------------------------------------------------------------===//
 // TransposeOp / ReshapeOp
 //===----------------------------------------------------------------------===//
 
@@ -767,8 +511,9 @@ void ReshapeOp::getCanonicalizationPatterns(RewritePatternSet &results,
 
 /// A quantized contraction operand must be blocked along its reduction
 /// axis `kAxis` (tensor-wide formats have no axis).
-static LogicalResult verifyContractionAxis(Operation *op, Type t,
-                                           int64_t kAxis, StringRef name) {
+LogicalResult qf::detail::verifyContractionAxis(Operation *op, Type t,
+                                                int64_t kAxis,
+                                                StringRef name) {
   auto q = dyn_cast<QTensorType>(t);
   if (!q || q.getFormat().getBlockKind() == BlockKind::Tensor ||
       q.getAxis() == kAxis)
@@ -782,8 +527,8 @@ static LogicalResult verifyContractionAxis(Operation *op, Type t,
 /// The shape and blocking rules shared by qf.matmul and qf.fused_matmul:
 /// rank 2 or 3 (leading batch), equal K and batch sizes, quantized operands
 /// blocked along K. Returns the product's shape [B,] M x N.
-static FailureOr<SmallVector<int64_t>>
-contractionShape(Operation *op, Type lhs, Type rhs, bool tb) {
+FailureOr<SmallVector<int64_t>>
+qf::detail::contractionShape(Operation *op, Type lhs, Type rhs, bool tb) {
   ArrayRef<int64_t> a = shapeOfQOrFloat(lhs);
   ArrayRef<int64_t> b = shapeOfQOrFloat(rhs);
   if (a.size() != b.size() || (a.size() != 2 && a.size() != 3))
@@ -882,337 +627,5 @@ OpFoldResult HadamardOp::fold(FoldAdaptor adaptor) {
 LogicalResult ObserveOp::verify() {
   if (getName().empty())
     return emitOpError() << "needs a non-empty name";
-  return success();
-}
-
-//===----------------------------------------------------------------------===//
-// MapOp / FusedMatmulOp / YieldOp
-//===----------------------------------------------------------------------===//
-
-/// Checks the static scale operands of an op quantizing into `out` (the
-/// rules of qf.quantize).
-static LogicalResult verifyGivenScales(Operation *op, Type resultType,
-                                       Value scales, Value tensorScale) {
-  auto out = dyn_cast<QTensorType>(resultType);
-  if (!out) {
-    if (scales || tensorScale)
-      return op->emitOpError()
-             << "scales are given, but the result " << resultType
-             << " is not a !qf.tensor";
-    return success();
-  }
-  bool hasTS = out.getFormat().hasTensorScale();
-  if (scales) {
-    if (failed(checkStorage(op, "scales operand", scales.getType(),
-                            out.getScalesType(), out)))
-      return failure();
-    if (hasTS && !tensorScale)
-      return op->emitOpError() << "format " << out.getFormat().str()
-                               << " has a tensor scale: static scales need a "
-                                  "tensor_scale operand too";
-  }
-  if (tensorScale) {
-    if (!scales)
-      return op->emitOpError() << "tensor_scale is given without scales; give "
-                                  "both or neither";
-    if (!hasTS)
-      return op->emitOpError() << "format " << out.getFormat().str()
-                               << " has no tensor scale, but a tensor_scale "
-                                  "operand is given";
-    if (failed(checkStorage(op, "tensor_scale operand", tensorScale.getType(),
-                            out.getTensorScaleType(), out)))
-      return failure();
-  }
-  return success();
-}
-
-/// The body of a fused elementwise op: `numArgs` f32 arguments, scalar
-/// elementwise arith/math ops, and a qf.yield of one f32.
-static LogicalResult verifyScalarBody(Operation *op, Region &region,
-                                      unsigned numArgs, StringRef argsWhat) {
-  Block &block = region.front();
-  if (block.getNumArguments() != numArgs)
-    return op->emitOpError() << "body has " << block.getNumArguments()
-                             << " arguments, but " << numArgs << " are needed ("
-                             << argsWhat << ")";
-  for (BlockArgument arg : block.getArguments())
-    if (!arg.getType().isF32())
-      return op->emitOpError() << "body argument #" << arg.getArgNumber()
-                               << " has type " << arg.getType()
-                               << "; body arguments are f32 scalars";
-  for (Operation &inner : block.without_terminator()) {
-    // Row reductions (checked by their own verifier) in fused_matmul and
-    // map bodies.
-    if (isa<RowReduceOp>(inner) && isa<FusedMatmulOp, MapOp>(op))
-      continue;
-    StringRef ns = inner.getDialect() ? inner.getDialect()->getNamespace() : "";
-    bool elementwise = inner.hasTrait<OpTrait::Elementwise>() ||
-                       isa<arith::ConstantOp>(inner);
-    if ((ns != "arith" && ns != "math") || !elementwise ||
-        inner.getNumRegions() != 0)
-      return op->emitOpError()
-             << "body op '" << inner.getName()
-             << "' is not an elementwise arith or math op; the body may only "
-                "compute on scalars";
-    for (Type t : llvm::concat<const Type>(
-             SmallVector<Type>(inner.getOperandTypes()),
-             SmallVector<Type>(inner.getResultTypes())))
-      if (!t.isIntOrFloat())
-        return op->emitOpError()
-               << "body op '" << inner.getName() << "' uses type " << t
-               << "; the body computes on int or float scalars only";
-  }
-  auto yield = cast<YieldOp>(block.getTerminator());
-  if (yield.getValues().size() != 1 || !yield.getValues()[0].getType().isF32())
-    return op->emitOpError() << "body must yield exactly one f32 value";
-  return success();
-}
-
-AffineMap MapOp::getInputMap(unsigned i) {
-  if (std::optional<ArrayAttr> maps = getIndexingMaps())
-    return cast<AffineMapAttr>((*maps)[i]).getValue();
-  return AffineMap::getMultiDimIdentityMap(getRank(), getContext());
-}
-
-int64_t MapOp::getRank() { return getResultShape().size(); }
-
-ArrayRef<int64_t> MapOp::getResultShape() {
-  return shapeOfQOrFloat(getResult().getType());
-}
-
-LogicalResult MapOp::verify() {
-  ArrayRef<int64_t> shape = getResultShape();
-  int64_t rank = shape.size();
-  if (getInputs().empty())
-    return emitOpError() << "needs at least one input";
-  if (std::optional<ArrayAttr> maps = getIndexingMaps())
-    if (maps->size() != getInputs().size())
-      return emitOpError() << "has " << maps->size() << " indexing maps for "
-                           << getInputs().size() << " inputs";
-  if (auto rt = dyn_cast<RankedTensorType>(getResult().getType());
-      rt && !rt.getElementType().isF32())
-    return emitOpError() << "float result has element type "
-                         << rt.getElementType() << "; only f32 is supported";
-  if (auto qt = dyn_cast<QTensorType>(getResult().getType());
-      qt && !qt.getExpressedType().isF32())
-    return emitOpError() << "result expresses " << qt.getExpressedType()
-                         << "; only f32 is supported";
-  bool hasIdentity = false;
-  for (auto [i, in] : llvm::enumerate(getInputs())) {
-    AffineMap map = getInputMap(i);
-    if (map.getNumDims() != rank)
-      return emitOpError() << "indexing map #" << i << " has "
-                           << map.getNumDims() << " dimensions; the result has "
-                           << rank;
-    int64_t last = -1;
-    SmallVector<int64_t> expected;
-    for (AffineExpr e : map.getResults()) {
-      auto d = dyn_cast<AffineDimExpr>(e);
-      if (!d || int64_t(d.getPosition()) <= last)
-        return emitOpError()
-               << "indexing map #" << i << " (" << AffineMapAttr::get(map)
-               << ") is not a broadcast: it must pick an increasing subset of "
-                  "the result dimensions";
-      last = d.getPosition();
-      expected.push_back(shape[last]);
-    }
-    bool identity = map.isIdentity();
-    hasIdentity |= identity;
-    Type t = in.getType();
-    if (auto q = dyn_cast<QTensorType>(t)) {
-      if (!identity)
-        return emitOpError() << "input #" << i << " (" << t
-                             << ") is quantized and must use the identity map";
-      if (!q.getExpressedType().isF32())
-        return emitOpError() << "input #" << i << " expresses "
-                             << q.getExpressedType()
-                             << "; only f32 is supported";
-    } else if (!cast<RankedTensorType>(t).getElementType().isF32()) {
-      return emitOpError() << "input #" << i << " has element type "
-                           << cast<RankedTensorType>(t).getElementType()
-                           << "; only f32 is supported";
-    }
-    if (!compatibleShapes(shapeOfQOrFloat(t), expected))
-      return emitOpError() << "input #" << i << " has shape "
-                           << shapeStr(shapeOfQOrFloat(t))
-                           << ", but its indexing map needs "
-                           << shapeStr(expected);
-  }
-  if (!hasIdentity)
-    return emitOpError() << "needs one input with the identity indexing map "
-                            "(it gives the iteration sizes)";
-  return verifyGivenScales(*this, getResult().getType(), getScales(),
-                           getTensorScale());
-}
-
-LogicalResult MapOp::verifyRegions() {
-  if (failed(verifyScalarBody(*this, getBody(), getInputs().size(),
-                              "one per input")))
-    return failure();
-  // A row reduction runs over the result's last axis: the kernel keeps one
-  // row (its reduced values) per iteration, so that axis must be known.
-  if (!getBody().front().getOps<RowReduceOp>().empty()) {
-    ArrayRef<int64_t> shape = getResultShape();
-    if (shape.empty() || ShapedType::isDynamic(shape.back()))
-      return emitOpError() << "has a qf.row_reduce in its body, which reduces "
-                              "over the result's last axis (a row); the "
-                              "result "
-                           << shapeStr(shape)
-                           << " needs a static last axis";
-  }
-  return success();
-}
-
-AffineMap FusedMatmulOp::getEpilogueMap(unsigned i) {
-  if (std::optional<ArrayAttr> maps = getEpilogueMaps())
-    return cast<AffineMapAttr>((*maps)[i]).getValue();
-  return AffineMap::getMultiDimIdentityMap(getRowShape().size(),
-                                           getContext());
-}
-
-SmallVector<int64_t> FusedMatmulOp::getRowShape() {
-  ArrayRef<int64_t> a = shapeOfQOrFloat(getLhs().getType());
-  ArrayRef<int64_t> b = shapeOfQOrFloat(getRhs().getType());
-  size_t r = a.size();
-  SmallVector<int64_t> s;
-  if (r == 3)
-    s.push_back(ShapedType::isDynamic(a[0]) ? b[0] : a[0]);
-  int64_t m = a[r - 2], n = getTransposeB() ? b[r - 2] : b[r - 1];
-  s.push_back(getTransposeResult() ? n : m);
-  s.push_back(getTransposeResult() ? m : n);
-  return s;
-}
-
-LogicalResult FusedMatmulOp::verify() {
-  // The contraction itself: the rules of qf.matmul.
-  Type resultType = getResult().getType();
-  auto out = dyn_cast<QTensorType>(resultType);
-  ArrayRef<int64_t> c = shapeOfQOrFloat(resultType);
-  if (failed(contractionShape(*this, getLhs().getType(), getRhs().getType(),
-                              getTransposeB())))
-    return failure();
-  // The result: the product (transposed with transpose_result), its last
-  // axis possibly padded with zeros to a longer static size.
-  SmallVector<int64_t> rows = getRowShape();
-  SmallVector<int64_t> expected = rows;
-  int64_t last = rows.back(), cLast = c.back();
-  bool padded = !ShapedType::isDynamic(last) &&
-                !ShapedType::isDynamic(cLast) && cLast > last;
-  if (padded)
-    expected.back() = cLast;
-  if (c.size() != expected.size() || !compatibleShapes(c, expected))
-    return emitOpError() << "result shape " << shapeStr(c)
-                         << " does not match the product "
-                         << shapeStr(rows)
-                         << (getTransposeResult() ? " (transpose_result: [N, M])"
-                                                  : "")
-                         << "; only the last axis may be longer (padded with "
-                            "zeros)";
-  ArrayRef<int64_t> b = shapeOfQOrFloat(getRhs().getType());
-  size_t r = b.size();
-  bool tb = getTransposeB();
-  if (Value rhs2 = getRhs2()) {
-    // The second product shares lhs, transpose_b and the result shape, so
-    // rhs2 has the shape of rhs.
-    ArrayRef<int64_t> b2 = shapeOfQOrFloat(rhs2.getType());
-    if (b2.size() != r || !compatibleShapes(b2, b))
-      return emitOpError() << "rhs2 has shape " << shapeStr(b2)
-                           << "; the second product needs the shape of rhs "
-                           << shapeStr(b);
-    if (failed(verifyContractionAxis(*this, rhs2.getType(),
-                                     tb ? r - 1 : r - 2, "rhs2")))
-      return failure();
-  }
-  if (!out) {
-    Type elt = cast<RankedTensorType>(resultType).getElementType();
-    if (!elt.isF32())
-      return emitOpError() << "float result has element type " << elt
-                           << "; only f32 is supported";
-    if (padded || getTransposeResult())
-      return emitOpError() << "an f32 result cannot be padded or use "
-                              "transpose_result (those forms feed a "
-                              "quantized contraction)";
-  } else if (!out.getExpressedType().isF32()) {
-    return emitOpError() << "result expresses " << out.getExpressedType()
-                         << "; only f32 is supported";
-  }
-  if (out && out.getFormat().getBlockKind() != BlockKind::Tensor &&
-      out.getAxis() != int64_t(r) - 1)
-    return emitOpError() << "result is blocked along axis " << out.getAxis()
-                         << "; the epilogue encodes blocks along the last "
-                            "axis (axis "
-                         << r - 1 << ": N, or M with transpose_result)";
-  if (std::optional<ArrayAttr> maps = getEpilogueMaps())
-    if (maps->size() != getEpilogue().size())
-      return emitOpError() << "has " << maps->size()
-                           << " epilogue maps for " << getEpilogue().size()
-                           << " epilogue inputs";
-  for (auto [i, e] : llvm::enumerate(getEpilogue())) {
-    // A broadcast of the row shape: an increasing subset of its dims.
-    AffineMap map = getEpilogueMap(i);
-    if (map.getNumDims() != rows.size() || map.getNumSymbols() != 0)
-      return emitOpError() << "epilogue map #" << i << " has "
-                           << map.getNumDims() << " dimensions; the rows have "
-                           << rows.size();
-    SmallVector<int64_t> want;
-    int64_t prev = -1;
-    for (AffineExpr x : map.getResults()) {
-      auto d = dyn_cast<AffineDimExpr>(x);
-      if (!d || int64_t(d.getPosition()) <= prev)
-        return emitOpError()
-               << "epilogue map #" << i << " (" << AffineMapAttr::get(map)
-               << ") is not a broadcast: it must pick an increasing subset of "
-                  "the row dimensions";
-      prev = d.getPosition();
-      want.push_back(rows[prev]);
-    }
-    ArrayRef<int64_t> shape = cast<RankedTensorType>(e.getType()).getShape();
-    if (!compatibleShapes(shape, want))
-      return emitOpError() << "epilogue input #" << i << " has shape "
-                           << shapeStr(shape)
-                           << "; its map needs " << shapeStr(want)
-                           << " of the product's shape (the result before "
-                              "padding) "
-                           << shapeStr(rows);
-  }
-  return verifyGivenScales(*this, resultType, getScales(), getTensorScale());
-}
-
-LogicalResult FusedMatmulOp::verifyRegions() {
-  if (getRhs2())
-    return verifyScalarBody(*this, getBody(), 2 + getEpilogue().size(),
-                            "the accumulators of rhs and rhs2, then one per "
-                            "epilogue input");
-  return verifyScalarBody(*this, getBody(), 1 + getEpilogue().size(),
-                          "the accumulator, then one per epilogue input");
-}
-
-LogicalResult RowReduceOp::verifyRegions() {
-  if (failed(verifyScalarBody(*this, getCombiner(), 2,
-                              "the element, then the accumulator")))
-    return failure();
-  // init is computed once per row: it may not depend on the elements.
-  Block *body = (*this)->getBlock();
-  SmallVector<Value> work{getInit()};
-  llvm::SmallPtrSet<Value, 8> seen;
-  while (!work.empty()) {
-    Value v = work.pop_back_val();
-    if (!seen.insert(v).second)
-      continue;
-    if (auto arg = dyn_cast<BlockArgument>(v)) {
-      if (arg.getOwner() == body)
-        return emitOpError() << "init depends on the body argument #"
-                             << arg.getArgNumber()
-                             << "; it must be the same for every element of "
-                                "the row (constants and earlier row "
-                                "reductions)";
-      continue;
-    }
-    Operation *def = v.getDefiningOp();
-    if (isa<RowReduceOp>(def))
-      continue;
-    for (Value o : def->getOperands())
-      work.push_back(o);
-  }
   return success();
 }
