@@ -15,6 +15,10 @@ QUANT_FORMATS = ["mxint8", "mxfp8", "mxfp6", "mxfp4", "nvfp4", "nvint4",
 # pass that two-level formats need before any block can be encoded.
 EXTRA_FORMATS = {"nvfp4_single": "#qf.format<elem = f4E2M1FN, block = 16, scale = f8E4M3FN>"}
 GEMV_FORMATS = ["mxfp4", "nvfp4", "mxint8"]
+# GEMV with a weight larger than the L3 cache (16384 x 4096: 34 MB of mxfp4
+# codes and scales against a 32 MiB L3), so the weight streams from DRAM.
+GEMV_BIG_N = 16384
+GEMV_BIG_FORMATS = ["mxfp4", "nvfp4"]
 # The same kernels on 64 rows (1 MiB of f32, L2-resident) with one thread:
 # the compute cost per element without the DRAM stream.
 INCACHE_ROWS = 64
@@ -77,6 +81,13 @@ def main():
                        % (f, xname, t, xt, w, y, a))
             out.append("  %%y = qf.matmul %%x, %%w transpose_b : %s, %s -> %s" % (xt, w, y))
             out.append("  return %%y : %s\n}" % y)
+    for f in GEMV_BIG_FORMATS:
+        w = "!qf.tensor<%dx%dxf32, %s, axis = 1>" % (GEMV_BIG_N, K, f)
+        xt, y = "tensor<1x%dxf32>" % K, "tensor<1x%dxf32>" % GEMV_BIG_N
+        out.append("func.func @gemv_big_%s_xf32_t%d(%%x: %s, %%w: %s) -> %s %s {"
+                   % (f, t, xt, w, y, a))
+        out.append("  %%y = qf.matmul %%x, %%w transpose_b : %s, %s -> %s" % (xt, w, y))
+        out.append("  return %%y : %s\n}" % y)
     for f in GEMM_FORMATS:
         w = "!qf.tensor<%dx%dxf32, %s, axis = 1>" % (N, K, f)
         for m in GEMM_M:

@@ -134,27 +134,34 @@ def main():
                 cells += ["%.2f%s" % (elems * 4 / s_ / 1e9, mark),
                           "%.2f" % (s_ * mhz * 1e6 / elems)]
             print("| %s | %s |" % (f, " | ".join(cells)))
-    gemv = [("gemv", f, 1) for f in ordered(k[1] for k in best
-                                            if k[0] == "gemv" and k[2] == 1)]
+    gemv = [(op, f, 1) for op in ("gemv", "gemv_big")
+            for f in ordered(k[1] for k in best if k[0] == op and k[2] == 1)]
     if gemv:
+        print()
+        print("GEMV: gemv = 4096 x 4096 weight (in the L3 cache between calls), "
+              "gemv_big = 16384 x 4096 (larger than L3, streamed from DRAM); "
+              "x roofline: (weight + scale bytes) / memcpy bandwidth over the time.")
         print()
         print("| GEMV weight x vector | weight MB | 1 thread us | GFLOP/s | x roofline"
               " | 2 threads us | GFLOP/s | x roofline |")
         print("|---|---|---|---|---|---|---|---|")
         for k in gemv:
-            f = k[1]
+            op, f = k[0], k[1]
             mb = extra[k].get("weight_MB", 0.0)
+            flops = GEMV_FLOPS * (4 if op == "gemv_big" else 1)
             cells = []
             for t in (1, 2):
-                s = best.get(("gemv", f, t))
+                s = best.get((op, f, t))
                 if s is None or t not in memcpy:
                     cells += ["-", "-", "-"]
                     continue
                 roof = mb * 1e6 / (F32_BYTES / memcpy[t])
-                mark = " (!)" if ("gemv", f, t) in disturbed else ""
-                cells += ["%.0f%s" % (s * 1e6, mark), "%.1f" % (GEMV_FLOPS / s / 1e9),
+                mark = " (!)" if (op, f, t) in disturbed else ""
+                cells += ["%.0f%s" % (s * 1e6, mark), "%.1f" % (flops / s / 1e9),
                           "%.2f" % (roof / s)]
-            print("| %s | %.1f | %s |" % (f.replace("_x_", " x "), mb, " | ".join(cells)))
+            print("| %s%s | %.1f | %s |" % (f.replace("_x_", " x "),
+                                           " (big)" if op == "gemv_big" else "", mb,
+                                           " | ".join(cells)))
 
     peaks = {(k[1], k[2]): extra[k]["GOP/s"] for k in extra
              if k[0] == "peak" and "GOP/s" in extra[k]}

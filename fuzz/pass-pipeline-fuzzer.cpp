@@ -15,6 +15,10 @@
 // test/Conversion, each prefixed with the selector byte of the pipeline its
 // RUN line uses.
 //
+// Passes that read a calibration table (qf-assign-formats, qf-fold-scales)
+// read the file named by QF_FUZZ_CALIBRATION (scripts/fuzz.sh sets it to a
+// table of the lit inputs); without it, inputs that pick them are skipped.
+//
 //===----------------------------------------------------------------------===//
 #include "qf/InitAll.h"
 
@@ -50,6 +54,21 @@ const char *const kPipelines[] = {
     "qf-outline-kernels",
     "qf-report{output=/dev/null}",
     "canonicalize",
+    // Added with the wave-3 passes; the indices above stay as they were, so
+    // the selector bytes of the older seeds keep their meaning.
+    "qf-import-int8",
+    "qf-import-int8,qf-fuse-requantize,convert-qf-to-vector",
+    ("qf-quantize-model{weight-format=\"#qf.format<mxint4, bank = 32, "
+     "outliers = 2>\" weight-scale-search=none activation-format=mxint8},"
+     "convert-qf-to-vector"),
+    "qf-split-low-rank{rank=2}",
+    "qf-split-low-rank{energy=0.9 factor-type=bf16},qf-quantize-model",
+    "qf-repack-weights",
+    "qf-quantize-model,canonicalize,qf-repack-weights,convert-qf-to-vector",
+    "convert-qf-to-nvvm{chip=sm_90a}",
+    "convert-qf-to-nvvm{chip=sm_120a tensor-cores=true fallback=true}",
+    "qf-assign-formats{calibration=@CALIB@ budget=5}",
+    "qf-fold-scales{calibration=@CALIB@ method=mse}",
 };
 constexpr unsigned kNumPipelines = sizeof(kPipelines) / sizeof(kPipelines[0]);
 
@@ -113,6 +132,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1)
     return 0;
   unsigned pick = data[0] % kNumPipelines;
+  std::string pipeline = kPipelines[pick];
+  if (size_t at = pipeline.find("@CALIB@"); at != std::string::npos) {
+    static const char *calib = std::getenv("QF_FUZZ_CALIBRATION");
+    if (!calib)
+      return 0;
+    pipeline.replace(at, 7, calib);
+  }
   // MLIR's lexer reads up to a terminating NUL (as every file and
   // std::string buffer has); libFuzzer's bytes have none, so copy them.
   std::string text(reinterpret_cast<const char *>(data + 1), size - 1);
@@ -126,15 +152,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   auto pm = mlir::PassManager::on<mlir::ModuleOp>(ctx);
   std::string err;
   llvm::raw_string_ostream errs(err);
-  if (mlir::failed(mlir::parsePassPipeline(kPipelines[pick], pm, errs))) {
+  if (mlir::failed(mlir::parsePassPipeline(pipeline, pm, errs))) {
     std::fprintf(stderr, "harness pipeline does not parse: %s\n%s\n",
-                 kPipelines[pick], err.c_str());
+                 pipeline.c_str(), err.c_str());
     std::abort();
   }
   errors = 0;
   if (mlir::failed(pm.run(*module)) && errors == 0) {
     std::fprintf(stderr, "pipeline '%s' failed without an error diagnostic\n",
-                 kPipelines[pick]);
+                 pipeline.c_str());
     std::abort();
   }
   return 0;

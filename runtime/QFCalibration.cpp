@@ -23,6 +23,11 @@ struct Stats {
   float amax = 0.0f;
   int64_t channelAxis = -1;
   std::vector<float> channelAmax;
+  /// Per channel: sum of |x| and count over the finite elements (zeros
+  /// included), for the mean magnitude that picks static SQ outlier
+  /// channels (docs/numerics.md D25, D27).
+  std::vector<double> channelSumAbs;
+  std::vector<uint64_t> channelFinite;
   std::vector<uint64_t> hist = std::vector<uint64_t>(kNumBins, 0);
 };
 
@@ -160,6 +165,8 @@ void qf_calib_observe_f32(int64_t id, const float *data, int64_t rank,
     if (s.channelAxis != channelAxis || int64_t(s.channelAmax.size()) != n) {
       s.channelAxis = channelAxis;
       s.channelAmax.assign(size_t(n), 0.0f);
+      s.channelSumAbs.assign(size_t(n), 0.0);
+      s.channelFinite.assign(size_t(n), 0);
     }
   }
   int64_t total = 1;
@@ -172,6 +179,11 @@ void qf_calib_observe_f32(int64_t id, const float *data, int64_t rank,
       off += idx[size_t(d)] * strides[d];
     float a = std::fabs(data[off]);
     s.count++;
+    if (std::isfinite(a) && channelAxis >= 0) {
+      size_t c = size_t(idx[size_t(channelAxis)]);
+      s.channelSumAbs[c] += double(a);
+      s.channelFinite[c]++;
+    }
     if (!std::isfinite(a)) {
       s.nonFinite++;
     } else if (a == 0.0f) {
@@ -325,6 +337,14 @@ int qf_calib_write_json(const char *pathPtr, int64_t length) {
                  (long long)s.channelAxis);
     for (size_t i = 0; i < s.channelAmax.size(); ++i)
       std::fprintf(f, "%s%.9g", i ? ", " : "", double(s.channelAmax[i]));
+    // The mean as an FP32 value (%.9g round-trips it): readers rank
+    // channels by exactly these numbers.
+    std::fprintf(f, "], \"channel_mean_abs\": [");
+    for (size_t i = 0; i < s.channelSumAbs.size(); ++i) {
+      uint64_t n = s.channelFinite[i];
+      float mean = n ? float(s.channelSumAbs[i] / double(n)) : 0.0f;
+      std::fprintf(f, "%s%.9g", i ? ", " : "", double(mean));
+    }
     // Sparse histogram: [bin, count] pairs of the nonzero bins.
     std::fprintf(f, "], \"histogram\": [");
     bool firstBin = true;

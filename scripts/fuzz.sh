@@ -41,6 +41,8 @@ cmake --build "$build" --target "${fuzzers[@]}" "${unit_tests[@]}" -- -j"${QF_JO
 # (use-after-poison false positives); every other report stays fatal.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-allow_user_poisoning=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+# The table the pass-pipeline harness gives qf-assign-formats / qf-fold-scales.
+export QF_FUZZ_CALIBRATION="${QF_FUZZ_CALIBRATION:-$root/test/Transforms/Inputs/calib-moments.json}"
 for t in "${unit_tests[@]}"; do
   exe=$(find "$build/unittests" -name "$t" -type f -perm -u+x | head -1)
   echo "fuzz --ci: $t under ASan + UBSan"

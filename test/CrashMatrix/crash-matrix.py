@@ -97,6 +97,9 @@ CONFIGS = [
      "--qf-quantize-model=activation-format=none --qf-report"),
     ("assign-formats-v1", "--qf-assign-formats=calibration={inputs}/calib.json"),
     ("assign-formats-garbage", "--qf-assign-formats=calibration={garbage}"),
+    ("assign-formats-gains-garbage",
+     "--qf-assign-formats=calibration={inputs}/calib-moments.json "
+     "objective=output output-gains={garbage}"),
     ("instrument-calibration", "--qf-instrument-calibration"),
     ("instrument-calibration-axis0",
      "--qf-instrument-calibration=channel-axis=0"),
@@ -118,6 +121,18 @@ CONFIGS = [
     ("quantize-cpu-pipeline", "--qf-quantize-model --qf-cpu-pipeline"),
     ("quantize-arg-weight-activation",
      "--qf-quantize-model=arg-weight-format=activation"),
+    ("repack-weights", "--canonicalize --qf-repack-weights"),
+    ("sq-weights-cpu-pipeline",
+     "--qf-quantize-model=weight-format=\"#qf.format<mxint4, bank = 32, "
+     "outliers = 2>\" weight-scale-search=none activation-format=mxint8 "
+     "--qf-cpu-pipeline"),
+    ("sq-activations-calibration",
+     "--qf-quantize-model=weight-format=mxint4 activation-format=\"#qf.format<"
+     "mxint4, bank = 32, outliers = 2>\" calibration={inputs}/calib-sq-act.json "
+     "--qf-cpu-pipeline"),
+    ("sq-activations-garbage",
+     "--qf-quantize-model=weight-format=mxint4 activation-format=\"#qf.format<"
+     "mxint4, bank = 32, outliers = 2>\" calibration={garbage}"),
     ("import-int8", "--qf-import-int8"),
     ("import-int8-quantize-cpu-pipeline",
      "--qf-import-int8 --qf-quantize-model --qf-cpu-pipeline"),

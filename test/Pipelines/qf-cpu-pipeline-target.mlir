@@ -13,6 +13,7 @@
 // RUN: qf-opt %s --qf-cpu-pipeline="target-cpu=x86-64-v3" | FileCheck %s --check-prefix=V3 --implicit-check-not=llvm.func
 // RUN: qf-opt %s --qf-cpu-pipeline="target-cpu=x86-64-v3" | FileCheck %s --check-prefix=NOTABLE
 // RUN: qf-opt %s --qf-cpu-pipeline="target-cpu=x86-64-v3" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=V3-PIPE
+// V3: llvm.func @free(!llvm.ptr) attributes {target_cpu = "x86-64-v3", target_features = #llvm.target_features<[]>}
 // V3: llvm.func @malloc(i64) -> !llvm.ptr attributes {target_cpu = "x86-64-v3", target_features = #llvm.target_features<[]>}
 // V3: llvm.func @gemv({{.*}}) -> {{.*}} attributes {target_cpu = "x86-64-v3", target_features = #llvm.target_features<[]>} {
 // V3: llvm.func @quant({{.*}}) -> {{.*}} attributes {target_cpu = "x86-64-v3", target_features = #llvm.target_features<[]>} {

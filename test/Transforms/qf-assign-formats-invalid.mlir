@@ -12,6 +12,16 @@
 // RUN: not qf-opt %s --split-input-file --qf-assign-formats="calibration=%t.json budget=0" 2>&1 | FileCheck %s --check-prefix=ZERO
 // RUN: not qf-opt %s --split-input-file --qf-assign-formats="calibration=%t.json candidates=mxfp4,mxfp5" 2>&1 | FileCheck %s --check-prefix=NAME
 // RUN: not qf-opt %s --split-input-file --qf-assign-formats="calibration=%t.json objective=loss" 2>&1 | FileCheck %s --check-prefix=OBJ
+// objective=output and its output-gains file (Inputs/output-gains-*.json).
+// RUN: not qf-opt %s --split-input-file --qf-assign-formats="calibration=%t.json objective=output" 2>&1 | FileCheck %s --check-prefix=GNONE
+// RUN: not qf-opt %s --split-input-file --qf-assign-formats="calibration=%t.json output-gains=%S/Inputs/output-gains.json" 2>&1 | FileCheck %s --check-prefix=GREL
+// RUN: not qf-opt %s --split-input-file --qf-assign-formats="calibration=%t.json objective=output output-gains=%t.no-such.json" 2>&1 | FileCheck %s --check-prefix=GFILE
+// RUN: not qf-opt %s --split-input-file --qf-assign-formats="calibration=%t.json objective=output output-gains=%S/Inputs/output-gains-bad.json" 2>&1 | FileCheck %s --check-prefix=GBAD
+// RUN: not qf-opt %s --split-input-file --qf-assign-formats="calibration=%t.json objective=output output-gains=%S/Inputs/output-gains-name.json" 2>&1 | FileCheck %s --check-prefix=GNAME
+// RUN: not qf-opt %s --split-input-file --qf-assign-formats="calibration=%t.json objective=output output-gains=%S/Inputs/output-gains-nopoint.json" 2>&1 | FileCheck %s --check-prefix=GPOINT
+// RUN: not qf-opt %s --split-input-file --qf-assign-formats="calibration=%t.json objective=output output-gains=%S/Inputs/output-gains-probe.json" 2>&1 | FileCheck %s --check-prefix=GPROBE
+// The probe's block size (32) does not divide K = 48 of @g with pad-k=false.
+// RUN: not qf-opt %s --split-input-file --qf-assign-formats="calibration=%t.json candidates=nvfp4 objective=output output-gains=%S/Inputs/output-gains-block.json quantize-options='weight-format=nvfp4 activation-format=none pad-k=false'" 2>&1 | FileCheck %s --check-prefix=GBLOCK
 // RUN: not qf-opt %s --split-input-file --qf-assign-formats="calibration=%t.json quantize-options='weight-format=bogus'" 2>&1 | FileCheck %s --check-prefix=QBAD
 // RUN: not qf-opt %s --split-input-file --qf-assign-formats="calibration=%t.json quantize-options='no-such-option=1'" 2>&1 | FileCheck %s --check-prefix=QOPT
 // No candidate applies: nvfp4 (block 16) divides K = 48 in the calibration
@@ -29,7 +39,15 @@
 // BUDGET6: error: qf-assign-formats: budget 5.00 bits per weight is infeasible: the least the candidates allow is 6.2500
 // ZERO: error: qf-assign-formats: budget 0.000000e+00 must be a positive number of bits per weight
 // NAME: error: qf-assign-formats: unknown candidate format 'mxfp5'; expected a preset name (mxfp8, mxfp8_e5m2, mxfp6, mxfp6_e3m2, mxfp4, mxint8, mxint6, mxint4, nvfp4, nvint4, int8_channel, fp8_tensor) or #qf.format<...>
-// OBJ: error: qf-assign-formats: objective 'loss' is not supported; expected relative or absolute
+// OBJ: error: qf-assign-formats: objective 'loss' is not supported; expected relative, absolute or output
+// GNONE: error: qf-assign-formats: objective=output needs output-gains=FILE: the measured rise of the model output's error per contraction (docs/mixed-formats.md)
+// GREL: error: qf-assign-formats: output-gains is used only by objective=output
+// GFILE: error: qf-assign-formats: cannot read output-gains file '{{.*}}no-such.json':
+// GBAD: error: qf-assign-formats: output-gains file '{{.*}}output-gains-bad.json' is not a qf output-gains table (expected "format": "qf-output-gains")
+// GNAME: error: qf-assign-formats: unknown probe format 'nvfp5'; expected a preset name
+// GPOINT: error: qf-assign-formats: linalg.matmul: the output-gains file has no increase for 'f.act0', the input this weight multiplies; measure every contraction with the same quantize-options
+// GBLOCK: error: qf-assign-formats: linalg.matmul: the probe #qf.format<mxfp4> or the reference #qf.format<nvfp4> does not apply to 'g.in0' (K = 48 is not a multiple of its block size and pad-k=false)
+// GPROBE: error: qf-assign-formats: linalg.matmul: the probe format #qf.format<mxint8> does not predict more error than the reference #qf.format<nvfp4> for 'f.act0', so no gain follows; measure with a coarser probe
 // QBAD: error: qf-assign-formats: qf-quantize-model with quantize-options 'weight-format=bogus' failed: qf-quantize-model: weight-format 'bogus' is not a format
 // QOPT: error: qf-assign-formats: quantize-options 'no-such-option=1' are not qf-quantize-model options: {{.*}}no such option no-such-option
 // NOAPPLY: remark: qf-assign-formats: linalg.matmul: no candidate applies (K = 48 is not a multiple of their block sizes and pad-k=false); left to qf-quantize-model

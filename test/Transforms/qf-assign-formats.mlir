@@ -13,6 +13,16 @@
 // RUN: qf-opt %s --qf-assign-formats="calibration=%t.full.json budget=4.5" 2>&1 | FileCheck %s --check-prefix=FULL
 // objective=absolute sums the errors without dividing by the output energy.
 // RUN: qf-opt %s --qf-assign-formats="calibration=%t.diag.json budget=4.5 objective=absolute" 2>&1 | FileCheck %s --check-prefix=B45
+// At 5 bits the three objectives choose differently: relative upgrades
+// f.act0 (largest relative error), absolute f.act1 (largest output), output
+// f.act2 (its measured gain is 100x the others', Inputs/output-gains.json)
+// and pays with MXFP4 on f.act0. A negative measured increase is no gain:
+// that contraction takes the fewest bits (MXFP4, first of the 4.25-bit
+// candidates).
+// RUN: qf-opt %s --qf-assign-formats="calibration=%t.diag.json budget=5" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REL5
+// RUN: qf-opt %s --qf-assign-formats="calibration=%t.diag.json budget=5 objective=absolute" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ABS5
+// RUN: qf-opt %s --qf-assign-formats="calibration=%t.diag.json budget=5 objective=output output-gains=%S/Inputs/output-gains.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OUT5
+// RUN: qf-opt %s --qf-assign-formats="calibration=%t.diag.json budget=5 objective=output output-gains=%S/Inputs/output-gains-negative.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NEG5
 // RUN: qf-opt %s --qf-assign-formats="calibration=%t.diag.json budget=6 candidates=mxint4,mxfp6" 2>&1 | FileCheck %s --check-prefix=CAND
 // RUN: qf-opt %s --qf-assign-formats='calibration=%t.diag.json budget=5 candidates=mxfp4,"#qf.format<elem = i6, block = 32, scale = f8E8M0FNU>"' 2>&1 | FileCheck %s --check-prefix=USER
 // quantize-options: the calibration run's qf-quantize-model options; with
@@ -40,6 +50,21 @@
 // error, whatever the names suggest.
 // B825-COUNT-3: remark: qf-assign-formats: linalg.matmul: #qf.format<mxint8> (8.25 bits)
 // B825: 3 contractions, 8.2500 bits per weight
+// REL5: remark: qf-assign-formats: linalg.matmul: #qf.format<mxfp6> (6.25 bits), {{.*}} (input 'f.act0')
+// REL5: remark: qf-assign-formats: linalg.matmul: #qf.format<nvfp4> (4.50 bits), {{.*}} (input 'f.act1')
+// REL5: remark: qf-assign-formats: linalg.matmul: #qf.format<mxint4> (4.25 bits), {{.*}} (input 'f.act2')
+// REL5: remark: qf-assign-formats: 3 contractions, 5.0000 bits per weight (budget 5.00), predicted relative output error 3.885e-03{{$}}
+// ABS5: remark: qf-assign-formats: linalg.matmul: #qf.format<nvfp4> (4.50 bits), {{.*}} (input 'f.act0')
+// ABS5: remark: qf-assign-formats: linalg.matmul: #qf.format<mxfp6> (6.25 bits), {{.*}} (input 'f.act1')
+// ABS5: remark: qf-assign-formats: linalg.matmul: #qf.format<mxint4> (4.25 bits), {{.*}} (input 'f.act2')
+// OUT5: remark: qf-assign-formats: linalg.matmul: #qf.format<mxfp4> (4.25 bits), {{.*}} (input 'f.act0')
+// OUT5: remark: qf-assign-formats: linalg.matmul: #qf.format<nvfp4> (4.50 bits), {{.*}} (input 'f.act1')
+// OUT5: remark: qf-assign-formats: linalg.matmul: #qf.format<mxfp6> (6.25 bits), {{.*}} (input 'f.act2')
+// OUT5: remark: qf-assign-formats: 3 contractions, 5.0000 bits per weight (budget 5.00), predicted relative output error 6.288e-03, predicted rise of the output's mean square error 1.089e-02
+// NEG5: remark: qf-assign-formats: linalg.matmul: the measured increase for 'f.act0' is negative; counted as no gain
+// NEG5: remark: qf-assign-formats: linalg.matmul: #qf.format<mxfp4> (4.25 bits), {{.*}} (input 'f.act0')
+// NEG5: remark: qf-assign-formats: linalg.matmul: #qf.format<mxfp6> (6.25 bits), {{.*}} (input 'f.act1')
+// NEG5: remark: qf-assign-formats: linalg.matmul: #qf.format<mxint4> (4.25 bits), {{.*}} (input 'f.act2')
 // CAND: remark: qf-assign-formats: linalg.matmul: #qf.format<mxfp6> (6.25 bits)
 // CAND: remark: qf-assign-formats: linalg.matmul: #qf.format<mxfp6> (6.25 bits)
 // CAND: remark: qf-assign-formats: linalg.matmul: #qf.format<mxint4> (4.25 bits)

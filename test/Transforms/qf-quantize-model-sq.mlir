@@ -5,7 +5,9 @@
 // Everything it produces compiles with the CPU pipeline.
 // RUN: qf-opt %s --qf-quantize-model='weight-format="#qf.format<mxint4, bank = 32, outliers = 2>" weight-scale-search=none activation-format=mxint8' --qf-cpu-pipeline | FileCheck %s --check-prefix=LLVM
 // RUN: not qf-opt %s --qf-quantize-model='weight-format="#qf.format<mxint4, bank = 32, outliers = 2>" weight-scale-search=mse' 2>&1 | FileCheck %s --check-prefix=MSE
-// RUN: not qf-opt %s --qf-quantize-model='activation-format="#qf.format<mxint4, bank = 32, outliers = 2>"' 2>&1 | FileCheck %s --check-prefix=ACT
+// SQ activations without calibration keep the run-time selection, with a
+// remark (static channels: qf-quantize-model-sq-act.mlir).
+// RUN: qf-opt %s --qf-quantize-model='activation-format="#qf.format<mxint4, bank = 32, outliers = 2>"' 2>&1 | FileCheck %s --check-prefix=ACT
 
 // CHECK-LABEL: func.func @linear
 // CHECK: %[[W:.*]] = qf.constant codes {{.*}} outliers {{.*}} outlier_scales {{.*}} positions {{.*}} : !qf.tensor<16x64xf32, #qf.format<mxint4, bank = 32, outliers = 2, outlier_elem = i8, outlier_scale = f8E8M0FNU, outlier_rule = floor>, axis = 1>
@@ -14,7 +16,7 @@
 // NOFOLD: qf.quantize %{{.*}} : tensor<16x64xf32> -> !qf.tensor<16x64xf32, #qf.format<mxint4, bank = 32, outliers = 2, {{.*}}>, axis = 1>
 // LLVM: llvm.func @linear
 // MSE: error: qf-quantize-model: weight-scale-search=mse is not supported with the sparse-quantized weight format #qf.format<mxint4, bank = 32, outliers = 2, outlier_elem = i8, outlier_scale = f8E8M0FNU, outlier_rule = floor>; use weight-scale-search=none
-// ACT: error: qf-quantize-model: sparse-quantized activation formats are not supported yet
+// ACT: remark: qf-quantize-model: qf.quantize: activation 'linear.act0' in #qf.format<mxint4, bank = 32, outliers = 2, {{.*}}> selects its outliers at run time
 func.func @linear(%x: tensor<4x64xf32>) -> tensor<4x16xf32> {
   %w = arith.constant dense<[[0.5, -1.0, 7.5, 0.25, 0.0, 0.125, -0.5, 1.5, 2.0, -3.0, 0.75, 0.5, -0.25, 1.0, 0.0, 12.0]]> : tensor<1x16xf32>
   %wb = arith.constant dense<0.37> : tensor<64x16xf32>

@@ -68,6 +68,12 @@ TEST(Calibration, AmaxCountsAndChannelsAcrossCalls) {
   EXPECT_EQ(ch[0].getAsNumber(), 8.0); // max(1, 2, 8, 1)
   EXPECT_EQ(ch[1].getAsNumber(), 5.0); // max(5, 0.25, NaN skipped, 0)
   EXPECT_EQ(ch[2].getAsNumber(), 3.0); // max(0, 3, 0.5, 0)
+  // Mean |x| over each channel's finite elements, zeros included.
+  const llvm::json::Array &mean = *t->getArray("channel_mean_abs");
+  ASSERT_EQ(mean.size(), 3u);
+  EXPECT_EQ(mean[0].getAsNumber(), 3.0);   // (1 + 2 + 8 + 1) / 4
+  EXPECT_EQ(mean[1].getAsNumber(), 1.75);  // (5 + 0.25 + 0) / 3, NaN skipped
+  EXPECT_EQ(mean[2].getAsNumber(), 0.875); // (0 + 3 + 0.5 + 0) / 4
   // Histogram: 8 finite nonzero values in total.
   uint64_t histTotal = 0;
   for (const auto &pair : *t->getArray("histogram"))

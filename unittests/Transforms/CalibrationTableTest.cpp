@@ -46,4 +46,29 @@ TEST(CalibrationTable, NegativeOrOffGridBins) {
         << bins;
 }
 
+// The per-channel mean |x| (static SQ outlier channels, D27): read when
+// present, absent in older tables, rejected when negative or not a number.
+TEST(CalibrationTable, ChannelMeanAbs) {
+  auto table = [](const std::string &means, qf::calib::Table &t) {
+    return qf::calib::parseTable(
+        "{\"format\": \"qf-calibration\", \"version\": 1, \"tensors\": "
+        "[{\"name\": \"x\", \"amax\": 2, \"channel_axis\": 1" +
+            means + "}]}",
+        "t.json", t);
+  };
+  qf::calib::Table t;
+  ASSERT_EQ(table(", \"channel_mean_abs\": [0.5, 2]", t), "");
+  EXPECT_EQ(t.entries["x"].channelMeanAbs, (std::vector<double>{0.5, 2}));
+  qf::calib::Table old;
+  ASSERT_EQ(table("", old), "");
+  EXPECT_TRUE(old.entries["x"].channelMeanAbs.empty());
+  for (const char *bad :
+       {", \"channel_mean_abs\": [-1]", ", \"channel_mean_abs\": [\"a\"]"}) {
+    qf::calib::Table b;
+    EXPECT_NE(table(bad, b).find("malformed \"channel_mean_abs\""),
+              std::string::npos)
+        << bad;
+  }
+}
+
 } // namespace

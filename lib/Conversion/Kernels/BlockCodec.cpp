@@ -39,6 +39,7 @@ ScaleInfo BlockCodec::fromAmax(Value amaxBits, Value sEnc) {
     s.nanBlock = nonFinite;
     s.stored = arith::SelectOp::create(b, loc, nonFinite, k.i32(it, 0xFF), byte);
     s.kexp = mxKexp(xs);
+    std::tie(s.mulA, s.mulB) = pow2NegPair(k, s.kexp);
     return s;
   }
   // Section 4.2 step 3: t_b = fp32(fp32(amax_b / Qe) * S_enc).
@@ -94,17 +95,17 @@ ScaleInfo BlockCodec::fromStored(Value stored, Value sEnc) {
   s.nanBlock = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, byte,
                                      k.i32(it, 0xFF));
   s.kexp = mxKexp(arith::SubIOp::create(b, loc, byte, k.i32(it, 127)));
+  std::tie(s.mulA, s.mulB) = pow2NegPair(k, s.kexp);
   return s;
 }
 
 /// Broadcasts scalar scale info to vectors of `vw` lanes.
 ScaleInfo BlockCodec::splatInfo(const ScaleInfo &s) {
-  auto bc = [&](Value v) -> Value {
-    if (!v || isa<VectorType>(v.getType()))
+  return s.map([&](Value v) -> Value {
+    if (isa<VectorType>(v.getType()))
       return v;
     return vector::BroadcastOp::create(b, loc, VectorType::get({vw}, v.getType()), v);
-  };
-  return {bc(s.stored), bc(s.kexp), bc(s.eb), bc(s.nanBlock)};
+  });
 }
 
 /// Codes (vector<vw x i32>) of x (vector<vw x f32>) under scale info `s`.
@@ -113,15 +114,15 @@ Value BlockCodec::encode(Value x, const ScaleInfo &s) {
   Type it = VectorType::get({vw}, b.getI32Type());
   Value codes;
   if (isMX()) {
-    // Integer MX codes carry the 2^-(b-2) unit in kexp: no instruction.
-    if (!f.elem.isInt())
-      codes = target.encodeElementsNative(b, loc, f.elem, f.rounding, x,
-                                          s.kexp);
+    // Integer MX codes carry the 2^-(b-2) unit in kexp (and mulA * mulB).
+    Value v = arith::MulFOp::create(
+        b, loc, arith::MulFOp::create(b, loc, x, s.mulA), s.mulB);
+    codes = target.encodeElementsNative(b, loc, f.elem, f.rounding, f.range, v);
     if (!codes)
       codes = encodeElements(k, f.elem, f.rounding, f.range, x, s.kexp);
   } else {
     Value v = arith::MulFOp::create(b, loc, x, s.eb);
-    codes = target.encodeElementsNative(b, loc, f.elem, f.rounding, v, {});
+    codes = target.encodeElementsNative(b, loc, f.elem, f.rounding, f.range, v);
     if (!codes)
       codes = encodeElements(k, f.elem, f.rounding, f.range, v,
                              k.i32(it, 0));

@@ -92,6 +92,15 @@ Value encodeElements(KB &k, const nm::ElementFormat &elem, nm::Rounding rounding
   return code;
 }
 
+std::pair<Value, Value> pow2NegPair(KB &k, Value kexp) {
+  Ops o{k, kexp.getType()};
+  auto pow2Neg = [&](Value e) {
+    return o.floatOf(o.shl(o.sub(o.c(127), e), o.c(23)));
+  };
+  Value h = o.shrs(kexp, o.c(1));
+  return {pow2Neg(h), pow2Neg(o.sub(kexp, h))};
+}
+
 // numerics::decodeElement.
 Value decodeElements(KB &k, const nm::ElementFormat &elem, Value codes) {
   Ops o{k, codes.getType()};

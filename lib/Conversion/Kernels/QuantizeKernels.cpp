@@ -106,23 +106,38 @@ void emitRowQuantizeGrouped(BlockCodec &kn, const QView &v, const QuantizeArgs &
         st = arith::TruncIOp::create(b, loc, VectorType::get({vw}, selt), st);
       vector::StoreOp::create(b, loc, st, a.scales, ValueRange{scaleAt});
     }
-    forLoop(b, loc, ix.c(0), ix.c(vw), ix.c(1), [&](OpBuilder &, Value j) {
-      auto lane = [&](Value vec) -> Value {
-        if (!vec)
-          return vec;
-        return vector::ExtractOp::create(b, loc, vec, ArrayRef<OpFoldResult>{j});
-      };
-      ScaleInfo one{lane(s.stored), lane(s.kexp), lane(s.eb), lane(s.nanBlock)};
-      ScaleInfo sv = kn.splatInfo(one);
-      Value blockBase = ix.add(groupBase, ix.mul(j, v.L));
+    // The vw blocks unrolled: each takes its scale from a constant lane
+    // (a register permute; a loop index would extract through memory).
+    for (int64_t j = 0; j < int64_t(vw); ++j) {
+      ScaleInfo sv = kn.splatInfo(s.map([&](Value vec) -> Value {
+        return vector::ExtractOp::create(b, loc, vec, ArrayRef<int64_t>{j});
+      }));
+      Value blockBase = ix.add(groupBase, ix.mul(ix.c(j), v.L));
       for (int64_t c = 0; c < nChunks; ++c) {
         Value at = ix.add(blockBase, ix.c(c * vw));
         Value x = a.load(at, {}, true);
         kn.storeCodes(kn.encode(x, sv), a.packed,
                       ix.div(ix.mul(at, ix.c(v.bits)), ix.c(8)), {}, true);
       }
-    });
+    }
   });
+}
+
+/// Stores the codes of the full vector chunk at element `at` of the row
+/// kernel: unpacked bytes into `codesBuf` when given, else packed.
+void storeChunkCodes(BlockCodec &kn, const QView &v, const QuantizeArgs &a,
+                     Value codesBuf, Value at, Value codes) {
+  OpBuilder &b = kn.b;
+  Location loc = kn.loc;
+  Idx ix{b, loc};
+  if (codesBuf) {
+    Value c8 = arith::TruncIOp::create(
+        b, loc, VectorType::get({kn.vw}, b.getI8Type()), codes);
+    vector::StoreOp::create(b, loc, c8, codesBuf, ValueRange{at});
+    return;
+  }
+  kn.storeCodes(codes, a.packed, ix.div(ix.mul(at, ix.c(v.bits)), ix.c(8)), {},
+                true);
 }
 
 /// One block `blk` of row `p` of the row kernel: amax (or the static
@@ -162,15 +177,7 @@ void emitRowBlock(BlockCodec &kn, const QView &v, const QuantizeArgs &a,
     ScaleInfo sv = kn.splatInfo(s);
     for (int64_t c = 0; c < nChunks; ++c) {
       Value codes = kn.encode(xs[c], sv);
-      Value at = ix.add(rowBase, ix.c(c * vw));
-      if (codesBuf) {
-        Value c8 = arith::TruncIOp::create(
-            b, loc, VectorType::get({vw}, b.getI8Type()), codes);
-        vector::StoreOp::create(b, loc, c8, codesBuf, ValueRange{at});
-      } else {
-        kn.storeCodes(codes, a.packed,
-                      ix.div(ix.mul(at, ix.c(v.bits)), ix.c(8)), {}, true);
-      }
+      storeChunkCodes(kn, v, a, codesBuf, ix.add(rowBase, ix.c(c * vw)), codes);
     }
     return;
   }
@@ -217,6 +224,93 @@ void emitRowBlock(BlockCodec &kn, const QView &v, const QuantizeArgs &a,
   forEachChunk(b, loc, v.L, v.staticL, vw, encodeChunk);
 }
 
+/// How many lanes (consecutive parallel iterations,
+/// TargetInfo::getCooperativeLanes) share one block of the row kernel: a
+/// power of two dividing the block's vector chunks, so that every lane has
+/// the same number of full chunks. 1 where the target has no cooperating
+/// iterations (the CPU) or the block length is not a static multiple of
+/// the vector width.
+unsigned blockLanes(BlockCodec &kn, const QView &v) {
+  unsigned most = kn.target.getCooperativeLanes(kn.b);
+  if (most <= 1 || v.staticL <= 0 || v.staticL % kn.vw != 0)
+    return 1;
+  int64_t chunks = v.staticL / kn.vw;
+  unsigned n = 1;
+  while (2 * n <= most && chunks % (2 * n) == 0)
+    n *= 2;
+  return n;
+}
+
+/// Block `blk` of row `p` shared by `n` lanes (blockLanes), this one
+/// `lane`: lane l takes the vector chunks l, l + n, l + 2n, ... (neighbouring
+/// lanes read neighbouring vectors), the block's amax is the lanes'
+/// combined integer maximum (TargetInfo::emitGroupMaxSI, exact in any
+/// order), every lane derives the same scale from it, lane 0 stores it, and
+/// each lane encodes its own chunks.
+void emitRowBlockLanes(BlockCodec &kn, const QView &v, const QuantizeArgs &a,
+                       Value codesBuf, Value p, Value blk, Value lane,
+                       unsigned n) {
+  OpBuilder &b = kn.b;
+  Location loc = kn.loc;
+  Idx ix{b, loc};
+  unsigned vw = kn.vw;
+  KB k = kn.kb();
+  Value rowBase = ix.add(ix.mul(p, v.K), ix.mul(blk, v.L));
+  Value scaleIdx = ix.add(ix.mul(p, v.nb), blk);
+  int64_t perLane = v.staticL / vw / n;
+  // Element offset of this lane's j-th chunk.
+  auto chunkAt = [&](Value j) {
+    return ix.add(rowBase, ix.mul(ix.add(lane, ix.mul(j, ix.c(n))), ix.c(vw)));
+  };
+  // Few chunks per lane stay in registers between the amax and the encoding.
+  bool inRegisters = perLane <= 8;
+  SmallVector<Value> xs;
+  if (inRegisters)
+    for (int64_t j = 0; j < perLane; ++j)
+      xs.push_back(a.load(chunkAt(ix.c(j)), {}, true));
+  ScaleInfo s;
+  if (a.staticScales) {
+    s = kn.fromStored(kn.loadScale(a.scales, scaleIdx), a.sEnc);
+  } else {
+    Value m;
+    if (inRegisters) {
+      m = absBits(k, xs[0]);
+      for (int64_t j = 1; j < perLane; ++j)
+        m = arith::MaxSIOp::create(b, loc, m, absBits(k, xs[j]));
+    } else {
+      m = forLoopCarry(b, loc, ix.c(0), ix.c(perLane), ix.c(1),
+                       k.i32(VectorType::get({vw}, b.getI32Type()), 0),
+                       [&](OpBuilder &, Value j, Value acc) -> Value {
+                         Value x = a.load(chunkAt(j), {}, true);
+                         return arith::MaxSIOp::create(b, loc, acc,
+                                                       absBits(k, x));
+                       });
+    }
+    Value amax =
+        vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXSI, m);
+    amax = kn.target.emitGroupMaxSI(b, loc, amax, n);
+    s = kn.fromAmax(amax, a.sEnc);
+    Value first =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, ix.c(0));
+    auto store = scf::IfOp::create(b, loc, first, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(&store.getThenRegion().front());
+    kn.storeScale(s.stored, a.scales, scaleIdx);
+  }
+  ScaleInfo sv = kn.splatInfo(s);
+  if (inRegisters) {
+    for (int64_t j = 0; j < perLane; ++j)
+      storeChunkCodes(kn, v, a, codesBuf, chunkAt(ix.c(j)),
+                      kn.encode(xs[j], sv));
+    return;
+  }
+  forLoop(b, loc, ix.c(0), ix.c(perLane), ix.c(1), [&](OpBuilder &, Value j) {
+    Value at = chunkAt(j);
+    storeChunkCodes(kn, v, a, codesBuf, at,
+                    kn.encode(a.load(at, {}, true), sv));
+  });
+}
+
 /// Row kernel (axis innermost). Codes go to `codesBuf` (1-D i8, unpacked)
 /// when the chunks do not align with packing groups.
 void emitRowQuantize(BlockCodec &kn, const QView &v, const QuantizeArgs &a,
@@ -224,6 +318,16 @@ void emitRowQuantize(BlockCodec &kn, const QView &v, const QuantizeArgs &a,
   OpBuilder &b = kn.b;
   Location loc = kn.loc;
   unsigned vw = kn.vw;
+  if (unsigned n = blockLanes(kn, v); n > 1) {
+    Idx ix{b, loc};
+    kn.target.emitParallelLoop(
+        b, loc, {v.P, v.nb, ix.c(n)}, [&](OpBuilder &nb, ValueRange ivs) {
+          OpBuilder::InsertionGuard g(b);
+          b.setInsertionPointToEnd(nb.getInsertionBlock());
+          emitRowBlockLanes(kn, v, a, codesBuf, ivs[0], ivs[1], ivs[2], n);
+        });
+    return;
+  }
   if (!codesBuf && v.staticL > 0 && v.staticL % vw == 0 &&
       v.staticL / vw <= 8 && v.staticNb > 0 && v.staticNb % vw == 0)
     return emitRowQuantizeGrouped(kn, v, a);
@@ -297,7 +401,10 @@ void emitLaneQuantize(BlockCodec &kn, const QView &v, const QuantizeArgs &a,
 /// max |x| (as i32 bits) over the whole flat buffer, optionally over finite
 /// elements only. Each parallel chunk writes its maximum to a scratch slot and
 /// a short sequential loop combines them (scf.parallel reductions of integer
-/// max do not convert to OpenMP, and the order is then fixed anyway).
+/// max do not convert to OpenMP, and the order is then fixed anyway). Where
+/// the target has cooperating lanes (a GPU warp), a chunk is shared by them:
+/// lane l reads the vectors l, l + lanes, ..., and their maxima combine by
+/// TargetInfo::emitGroupMaxSI (an integer maximum: the same bits).
 Value emitAmax(BlockCodec &kn, const LoadFn &load, Value n, bool finiteOnly) {
   OpBuilder &b = kn.b;
   Location loc = kn.loc;
@@ -308,9 +415,14 @@ Value emitAmax(BlockCodec &kn, const LoadFn &load, Value n, bool finiteOnly) {
   Type i32 = b.getI32Type();
   Value partial = memref::AllocOp::create(
       b, loc, MemRefType::get({ShapedType::kDynamic}, i32), ValueRange{nChunks});
-  kn.target.emitParallelLoop(b, loc, {nChunks}, [&](OpBuilder &nb, ValueRange ivs) {
+  unsigned lanes = kn.target.getCooperativeLanes(b);
+  SmallVector<Value> dims{nChunks};
+  if (lanes > 1)
+    dims.push_back(ix.c(lanes));
+  kn.target.emitParallelLoop(b, loc, dims, [&](OpBuilder &nb, ValueRange ivs) {
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToEnd(nb.getInsertionBlock());
+    Value lane = lanes > 1 ? ivs[1] : Value();
     Value start = ix.mul(ivs[0], ix.c(chunk));
     Value len = ix.min(ix.sub(n, start), ix.c(chunk));
     Value full = ix.div(len, ix.c(vw));
@@ -325,17 +437,27 @@ Value emitAmax(BlockCodec &kn, const LoadFn &load, Value n, bool finiteOnly) {
       return arith::SelectOp::create(b, loc, fin, a, k.i32(it, 0)).getResult();
     };
     Value acc = forLoopCarry(
-        b, loc, ix.c(0), full, ix.c(1), k.i32(it, 0),
+        b, loc, lane ? lane : ix.c(0), full, ix.c(lanes), k.i32(it, 0),
         [&](OpBuilder &, Value s, Value acc) -> Value {
           Value v = load(ix.add(start, ix.mul(s, ix.c(vw))), {}, true);
           return arith::MaxSIOp::create(b, loc, acc, absOf(v));
         });
-    // The tail (possibly empty: masked-off lanes read as 0).
+    // The tail (possibly empty: masked-off lanes read as 0); every lane
+    // reads it, which a maximum does not mind.
     Value tailAt = ix.mul(full, ix.c(vw));
     Value tail = load(ix.add(start, tailAt), ix.sub(len, tailAt), false);
     acc = arith::MaxSIOp::create(b, loc, acc, absOf(tail));
     Value r =
         vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXSI, acc);
+    if (!lane) {
+      memref::StoreOp::create(b, loc, r, partial, ValueRange{ivs[0]});
+      return;
+    }
+    r = kn.target.emitGroupMaxSI(b, loc, r, lanes);
+    Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane,
+                                        ix.c(0));
+    auto store = scf::IfOp::create(b, loc, first, /*withElseRegion=*/false);
+    b.setInsertionPointToStart(&store.getThenRegion().front());
     memref::StoreOp::create(b, loc, r, partial, ValueRange{ivs[0]});
   });
   KB k = kn.kb();

@@ -2,16 +2,19 @@
 //
 // Every op on a sparse-quantized (SQ) tensor becomes ops on its two parts
 // (qf.sparse_split / qf.sparse_join), so the kernels of ordinary formats do
-// all the encoding and decoding (docs/numerics.md D20-D25):
+// all the encoding and decoding (docs/numerics.md D20-D27):
 //   dequantize -> dequantize(low), then each outlier slot overwritten by the
 //                 decoded high value (scf loops over the high part);
-//   matmul     -> qf.matmul with the low part (the dense low-bit product),
+//   matmul     -> qf.matmul with the low part (the dense low-bit product,
+//                 rank 2 or batched rank 3),
 //                 then the banked sparse correction: for every output
 //                 element, in ascending high slot j, c += a[k(j)] * h[j]
 //                 (fp32 product, then fp32 sum) with k(j) = (j / count) *
 //                 bank + position[j];
 //   quantize   -> the selection of D23 at run time, the low part quantized
 //                 with the outliers zeroed, the high part gathered;
+//   sparse_quantize -> the same with the static channel mask broadcast as
+//                 the positions (no selection);
 //   requantize -> dequantize + quantize; constants -> constants per part.
 //
 //===----------------------------------------------------------------------===//
@@ -204,9 +207,6 @@ struct SparseMatmul : OpRewritePattern<qf::MatmulOp> {
     bool onLhs = bool(lhsT);
     qf::QTensorType t = onLhs ? lhsT : rhsT;
     auto resT = cast<RankedTensorType>(op.getResult().getType());
-    // Batched matmuls stay and are reported by checkSparseLowered.
-    if (resT.getRank() != 2)
-      return rewriter.notifyMatchFailure(op, "batched SQ matmul");
     bool tb = op.getTransposeB();
     Location loc = op.getLoc();
     auto parts = split(rewriter, loc, onLhs ? op.getLhs() : op.getRhs());
@@ -221,32 +221,42 @@ struct SparseMatmul : OpRewritePattern<qf::MatmulOp> {
     Value other = decoded(rewriter, loc, onLhs ? op.getRhs() : op.getLhs());
     qf::OutliersAttr o = t.getFormat().getOutliers();
 
-    // Loops (m, n, j); the high part and positions are [M, Kh] for the lhs,
-    // [Kh, N] for the rhs, [N, Kh] for a transposed rhs.
+    // Loops ([batch,] m, n, j); the high part and positions are [M, Kh] for
+    // the lhs, [Kh, N] for the rhs, [N, Kh] for a transposed rhs, each after
+    // the batch index of a rank-3 matmul.
     MLIRContext *ctx = getContext();
-    AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
-               j = getAffineDimExpr(2, ctx);
-    AffineMap partMap = AffineMap::get(
-        3, 0, onLhs ? ArrayRef<AffineExpr>{m, j}
-                    : (tb ? ArrayRef<AffineExpr>{n, j} : ArrayRef<AffineExpr>{j, n}),
-        ctx);
-    AffineMap outMap = AffineMap::get(3, 0, {m, n}, ctx);
-    SmallVector<utils::IteratorType> iters = {utils::IteratorType::parallel,
-                                              utils::IteratorType::parallel,
-                                              utils::IteratorType::reduction};
+    unsigned nb = resT.getRank() == 3 ? 1 : 0, nd = nb + 3;
+    AffineExpr m = getAffineDimExpr(nb, ctx), n = getAffineDimExpr(nb + 1, ctx),
+               j = getAffineDimExpr(nb + 2, ctx);
+    auto withBatch = [&](ArrayRef<AffineExpr> e) {
+      SmallVector<AffineExpr> r;
+      if (nb)
+        r.push_back(getAffineDimExpr(0, ctx));
+      r.append(e.begin(), e.end());
+      return AffineMap::get(nd, 0, r, ctx);
+    };
+    AffineMap partMap = withBatch(
+        onLhs ? ArrayRef<AffineExpr>{m, j}
+              : (tb ? ArrayRef<AffineExpr>{n, j} : ArrayRef<AffineExpr>{j, n}));
+    AffineMap outMap = withBatch({m, n});
+    SmallVector<utils::IteratorType> iters(nd, utils::IteratorType::parallel);
+    iters.back() = utils::IteratorType::reduction;
     auto generic = linalg::GenericOp::create(
         rewriter, loc, resT, ValueRange{high, pos}, ValueRange{c0},
         ArrayRef<AffineMap>{partMap, partMap, outMap}, iters,
         [&](OpBuilder &b, Location l, ValueRange args) {
-          Value mi = linalg::IndexOp::create(b, l, 0);
-          Value ni = linalg::IndexOp::create(b, l, 1);
-          Value ji = linalg::IndexOp::create(b, l, 2);
+          Value mi = linalg::IndexOp::create(b, l, nb);
+          Value ni = linalg::IndexOp::create(b, l, nb + 1);
+          Value ji = linalg::IndexOp::create(b, l, nb + 2);
           Value k = outlierIndex(b, l, ji, args[1], o);
           SmallVector<Value> at;
+          if (nb)
+            at.push_back(linalg::IndexOp::create(b, l, 0));
           if (onLhs)
-            at = tb ? SmallVector<Value>{ni, k} : SmallVector<Value>{k, ni};
+            at.append(tb ? SmallVector<Value>{ni, k}
+                         : SmallVector<Value>{k, ni});
           else
-            at = {mi, k};
+            at.append({mi, k});
           Value x = tensor::ExtractOp::create(b, l, other, at);
           Value prod = arith::MulFOp::create(b, l, x, args[0]);
           linalg::YieldOp::create(b, l,
@@ -267,6 +277,52 @@ Value importance(OpBuilder &b, Location loc, Value x) {
   Value finite =
       arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, a, inf);
   return arith::SelectOp::create(b, loc, finite, a, inf);
+}
+
+/// The SQ tensor of `x` (type `t`) with the outliers at `pos` (the high
+/// part's shape, i8 in-bank positions): the high part gathered, the low part
+/// quantized with the outlier slots zeroed (D22), as
+/// numerics::quantizeSparseWithPositions does.
+Value quantizeAtPositions(PatternRewriter &rewriter, Location loc, Value x,
+                          qf::QTensorType t, Value pos) {
+  auto xT = cast<RankedTensorType>(x.getType());
+  int64_t axis = t.getAxis();
+  qf::OutliersAttr o = t.getFormat().getOutliers();
+  qf::QTensorType highT = t.getHighType();
+  SmallVector<Value> dyn;
+  for (int64_t d = 0; d < xT.getRank(); ++d)
+    if (xT.isDynamicDim(d))
+      dyn.push_back(tensor::DimOp::create(rewriter, loc, x, d));
+  auto emptyHigh = [&](Type elt) -> Value {
+    return tensor::EmptyOp::create(rewriter, loc, highT.getShape(), elt, dyn);
+  };
+  // The high part gathered, the low part with the outlier slots zeroed.
+  Type elt = xT.getElementType();
+  MLIRContext *ctx = rewriter.getContext();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(xT.getRank(), ctx);
+  SmallVector<utils::IteratorType> par(xT.getRank(),
+                                       utils::IteratorType::parallel);
+  auto gather = linalg::GenericOp::create(
+      rewriter, loc, TypeRange{withElement(highT.getShape(), elt)},
+      ValueRange{pos}, ValueRange{emptyHigh(elt)}, ArrayRef<AffineMap>{id, id},
+      par, [&](OpBuilder &b, Location l, ValueRange args) {
+        SmallVector<Value> at;
+        for (int64_t d = 0; d < xT.getRank(); ++d)
+          at.push_back(linalg::IndexOp::create(b, l, d));
+        at[axis] = outlierIndex(b, l, at[axis], args[0], o);
+        linalg::YieldOp::create(b, l,
+                                Value(tensor::ExtractOp::create(b, l, x, at)));
+      });
+  Value zero =
+      arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(elt));
+  Value zeros =
+      linalg::FillOp::create(rewriter, loc, zero, emptyHigh(elt)).getResult(0);
+  Value xl = scatterOutliers(rewriter, loc, x, zeros, pos, axis, o);
+  Value low = qf::QuantizeOp::create(rewriter, loc, t.getLowType(), xl, Value(),
+                                     Value());
+  Value high = qf::QuantizeOp::create(rewriter, loc, highT, gather.getResult(0),
+                                      Value(), Value());
+  return qf::SparseJoinOp::create(rewriter, loc, t, low, high, pos);
 }
 
 /// qf.quantize into an SQ format with the selection done at run time: per
@@ -359,34 +415,48 @@ struct SparseQuantize : OpRewritePattern<qf::QuantizeOp> {
           return {elems.getResult(1)};
         });
     Value pos = nest.results[0];
+    rewriter.replaceOp(op, quantizeAtPositions(rewriter, loc, x, t, pos));
+    return success();
+  }
+};
 
-    // The high part gathered, the low part with the outlier slots zeroed.
-    Type elt = xT.getElementType();
+/// qf.sparse_quantize: the positions are the static channel mask,
+/// broadcast over the other axes; the rest is SparseQuantize's.
+struct SparseQuantizeStatic : OpRewritePattern<qf::SparseQuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qf::SparseQuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    qf::QTensorType t = op.getResult().getType();
+    Location loc = op.getLoc();
+    Value x = op.getInput();
+    auto xT = cast<RankedTensorType>(x.getType());
+    int64_t axis = t.getAxis();
+    qf::QTensorType highT = t.getHighType();
+    std::vector<uint8_t> mask = op.getChannelMask();
+    auto maskT =
+        RankedTensorType::get({int64_t(mask.size())}, rewriter.getI8Type());
+    SmallVector<int8_t> bytes(mask.begin(), mask.end());
+    Value maskV = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(maskT, ArrayRef<int8_t>(bytes)));
+    SmallVector<Value> dyn;
+    for (int64_t d = 0; d < xT.getRank(); ++d)
+      if (xT.isDynamicDim(d))
+        dyn.push_back(tensor::DimOp::create(rewriter, loc, x, d));
+    Value empty = tensor::EmptyOp::create(rewriter, loc, highT.getShape(),
+                                          rewriter.getI8Type(), dyn);
     MLIRContext *ctx = getContext();
-    AffineMap id = AffineMap::getMultiDimIdentityMap(xT.getRank(), ctx);
-    SmallVector<utils::IteratorType> par(xT.getRank(),
-                                         utils::IteratorType::parallel);
-    auto gather = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{withElement(highT.getShape(), elt)},
-        ValueRange{pos},
-        ValueRange{emptyHigh(elt)}, ArrayRef<AffineMap>{id, id}, par,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          SmallVector<Value> at;
-          for (int64_t d = 0; d < xT.getRank(); ++d)
-            at.push_back(linalg::IndexOp::create(b, l, d));
-          at[axis] = outlierIndex(b, l, at[axis], args[0], o);
-          linalg::YieldOp::create(
-              b, l, Value(tensor::ExtractOp::create(b, l, x, at)));
+    int64_t rank = xT.getRank();
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap along = AffineMap::get(rank, 0, getAffineDimExpr(axis, ctx));
+    SmallVector<utils::IteratorType> par(rank, utils::IteratorType::parallel);
+    auto pos = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{empty.getType()}, ValueRange{maskV},
+        ValueRange{empty}, ArrayRef<AffineMap>{along, id}, par,
+        [](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(b, l, args[0]);
         });
-    Value zero = arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(elt));
-    Value zeros =
-        linalg::FillOp::create(rewriter, loc, zero, emptyHigh(elt)).getResult(0);
-    Value xl = scatterOutliers(rewriter, loc, x, zeros, pos, axis, o);
-    Value low = qf::QuantizeOp::create(rewriter, loc, t.getLowType(), xl,
-                                       Value(), Value());
-    Value high = qf::QuantizeOp::create(rewriter, loc, highT,
-                                        gather.getResult(0), Value(), Value());
-    rewriter.replaceOpWithNewOp<qf::SparseJoinOp>(op, t, low, high, pos);
+    rewriter.replaceOp(
+        op, quantizeAtPositions(rewriter, loc, x, t, pos.getResult(0)));
     return success();
   }
 };
@@ -395,7 +465,8 @@ struct SparseQuantize : OpRewritePattern<qf::QuantizeOp> {
 
 void qf::populateQFSparseDecomposePatterns(RewritePatternSet &patterns) {
   patterns.add<SparseConstant, SplitOfJoin, SparseDequantize, SparseRequantize,
-               SparseMatmul, SparseQuantize>(patterns.getContext());
+               SparseMatmul, SparseQuantize, SparseQuantizeStatic>(
+      patterns.getContext());
 }
 
 LogicalResult qf::checkSparseLowered(ModuleOp module) {
@@ -404,10 +475,11 @@ LogicalResult qf::checkSparseLowered(ModuleOp module) {
             func::FuncOp>(op) ||
         !hasSparseType(op))
       return WalkResult::advance();
-    op->emitOpError() << "with a sparse-quantized operand or result cannot "
-                         "be lowered yet (supported: quantize, dequantize, "
-                         "requantize, constants and rank-2 matmul); "
-                         "dequantize it first";
+    op->emitOpError()
+        << "with a sparse-quantized operand or result cannot "
+           "be lowered yet (supported: quantize, sparse_quantize, "
+           "dequantize, requantize, constants and matmul); "
+           "dequantize it first";
     return WalkResult::interrupt();
   });
   return failure(r.wasInterrupted());

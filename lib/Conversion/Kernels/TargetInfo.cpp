@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/ManagedStatic.h"
 #include "llvm/Support/Mutex.h"
 
@@ -49,6 +50,14 @@ Value qf::TargetInfo::emitDotU8S8(OpBuilder &b, Location loc, Operation *,
                                 vector::ShuffleOp::create(b, loc, p, p, idx));
   }
   return sum;
+}
+
+Value qf::TargetInfo::emitGroupMaxSI(OpBuilder &, Location, Value v,
+                                     unsigned lanes) const {
+  if (lanes != 1)
+    llvm::report_fatal_error("emitGroupMaxSI: this target's parallel "
+                             "iterations do not cooperate");
+  return v;
 }
 
 LogicalResult qf::TargetInfo::checkLowerable(Operation *op,

@@ -56,7 +56,7 @@ struct ConvertQFToNVVMPass final
                             "1..64";
       return signalPassFailure();
     }
-    qf::NVVMTargetInfo gpu(*c, vectorWidth, hwConvert);
+    qf::NVVMTargetInfo gpu(*c, vectorWidth, hwConvert, threadsPerBlock);
     qf::NVVMLoweringOptions opts;
     opts.requireHardwareConvert = requireHwConvert;
     opts.tensorCores = tensorCores;

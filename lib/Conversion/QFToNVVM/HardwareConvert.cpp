@@ -5,11 +5,11 @@
 // and saturate to the largest finite value, as the integer codec
 // (kernel::encodeElements) does for rounding=even. What differs is handled
 // around them, so the codes are the codec's bit for bit:
-//  * the codec encodes x * 2^-kexp with an unbounded exponent; the product
-//    is formed in f32 by two exact power-of-two multiplies (each factor a
-//    normal f32). Upscaling is exact; a downscaled product that falls below
-//    the f32 normal range is below half the smallest subnormal of every
-//    element format, so both round it to a zero of the same sign;
+//  * the codec encodes x * 2^-kexp with an unbounded exponent; the block
+//    codec forms the product in f32 by two exact power-of-two multiplies
+//    (kernel::pow2NegPair). Upscaling is exact; a downscaled product that
+//    falls below the f32 normal range is below half the smallest subnormal
+//    of every element format, so both round it to a zero of the same sign;
 //  * NaN inputs get the codec's NaN code (sign kept for E4M3 / E5M2, 0 for
 //    the formats without NaN): the instruction's canonical NaN is replaced.
 // The instructions are emitted as inline PTX (see below). A pair of lanes
@@ -55,23 +55,12 @@ qf::Support qf::nvvmConvertSupport(const NVVMChip &chip,
   return Support::no("no conversion instruction for " + elem.name());
 }
 
-namespace {
-
-/// 2^-e as f32 for i32 lanes e in [-126, 127] (built from its bits).
-Value pow2Neg(OpBuilder &b, Location loc, Value e, Type ft,
-              Value c127, Value c23) {
-  Value biased = arith::SubIOp::create(b, loc, c127, e);
-  return arith::BitcastOp::create(
-      b, loc, ft, arith::ShLIOp::create(b, loc, biased, c23));
-}
-
-} // namespace
 
 Value qf::NVVMTargetInfo::encodeElementsNative(OpBuilder &b, Location loc,
                                                const nm::ElementFormat &elem,
-                                               nm::Rounding rounding, Value x,
-                                               Value kexp) const {
-  auto vt = dyn_cast<VectorType>(x.getType());
+                                               nm::Rounding rounding,
+                                               nm::IntRange, Value v) const {
+  auto vt = dyn_cast<VectorType>(v.getType());
   if (!hardwareConvert || !vt || vt.getRank() != 1 ||
       vt.getNumElements() % 2 != 0 || !nvvmConvertSupport(chip, elem, rounding))
     return {};
@@ -83,16 +72,6 @@ Value qf::NVVMTargetInfo::encodeElementsNative(OpBuilder &b, Location loc,
         b, loc, t, SplatElementsAttr::get(cast<ShapedType>(t),
                                           b.getI32IntegerAttr(int32_t(v))));
   };
-  // x * 2^-kexp as two exact multiplies: kexp = h + r, |h|, |r| <= 64.
-  Value v = x;
-  if (kexp) {
-    Value c127 = cst(it, 127), c23 = cst(it, 23);
-    Value h = arith::ShRSIOp::create(b, loc, kexp, cst(it, 1));
-    Value r = arith::SubIOp::create(b, loc, kexp, h);
-    v = arith::MulFOp::create(b, loc, v, pow2Neg(b, loc, h, vt, c127, c23));
-    v = arith::MulFOp::create(b, loc, v, pow2Neg(b, loc, r, vt, c127, c23));
-  }
-
   // The PTX type of the pair and of its result register.
   StringRef pairTy = "e2m1x2", regTy = "b8", cvtTy = "u8";
   if (elem == nm::ElementFormat::f8E4M3FN())
@@ -143,8 +122,10 @@ Value qf::NVVMTargetInfo::encodeElementsNative(OpBuilder &b, Location loc,
         vector::InsertOp::create(b, loc, c1, codes, ArrayRef<int64_t>{2 * p + 1});
   }
 
-  // NaN lanes: the codec's NaN code instead of the canonical one.
-  Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
+  // NaN lanes: the codec's NaN code instead of the canonical one (with the
+  // sign of v: MX blocks holding a NaN are zeroed by the block codec anyway,
+  // and float-scale formats give the integer codec the same v).
+  Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, v, v);
   Value nanCode;
   if (elem.nan == nm::NanEncoding::None) {
     nanCode = cst(it, 0);
@@ -153,7 +134,7 @@ Value qf::NVVMTargetInfo::encodeElementsNative(OpBuilder &b, Location loc,
     int64_t quiet = elem.nan == nm::NanEncoding::AllOnes
                         ? (int64_t(1) << (elem.bits - 1)) - 1
                         : (allE << m) | (int64_t(1) << (m - 1));
-    Value bits = arith::BitcastOp::create(b, loc, it, x);
+    Value bits = arith::BitcastOp::create(b, loc, it, v);
     Value neg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, bits,
                                       cst(it, 0));
     nanCode = arith::SelectOp::create(

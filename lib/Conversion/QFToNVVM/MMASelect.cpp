@@ -56,6 +56,20 @@ std::string operandProblem(qf::QTensorType q, bool isLhs, bool transposeB) {
   return "";
 }
 
+/// Why tcgen05.mma with .block16 / .block32 cannot be emitted at PTX
+/// version `ptx` (0: the chip's default), or "".
+std::string tcgen05PtxProblem(const qf::NVVMChip &chip, unsigned ptx) {
+  unsigned used = ptx ? ptx : chip.minPtx;
+  if (used >= 88)
+    return "";
+  return "tcgen05.mma.block_scale with .block16 / .block32 needs PTX 8.8, "
+         "and " +
+         std::string(ptx ? "features asks for PTX " + ptxName(ptx)
+                         : "the default for " + chip.name + " is PTX " +
+                               ptxName(chip.minPtx)) +
+         " (set features=+ptx88 or later)";
+}
+
 } // namespace
 
 qf::Support qf::selectMMA(const NVVMChip &chip, unsigned ptx, Type lhs,
@@ -93,7 +107,16 @@ qf::Support qf::selectMMA(const NVVMChip &chip, unsigned ptx, Type lhs,
         std::string(fl.elem == nm::ElementFormat::f8E4M3FN() ? "e4m3"
                                                              : "e5m2") +
         "." + (fr.elem == nm::ElementFormat::f8E4M3FN() ? "e4m3" : "e5m2");
-    if (chip.hasBlockScaleMma() && e8m0) {
+    if (chip.hasTcgen05() && e8m0 && transposeB &&
+        tcgen05PtxProblem(chip, ptx).empty()) {
+      // MXFP8 on sm_100a/f, sm_103a with PTX 8.8: tcgen05 (otherwise, or
+      // with B stored [K, N], the mma.sync path below).
+      m.kind = MMAKind::Tcgen05MXF8;
+      m.instruction = "tcgen05.mma.cta_group::1.kind::mxf8f6f4.block_scale."
+                      "block32";
+      m.aType = fl.elem == nm::ElementFormat::f8E4M3FN() ? 0 : 1;
+      m.bType = fr.elem == nm::ElementFormat::f8E4M3FN() ? 0 : 1;
+    } else if (chip.hasBlockScaleMma() && e8m0) {
       m.kind = MMAKind::BlockScaleMXF8;
       m.instruction = "mma.sync.aligned.m16n8k32.row.col.kind::mxf8f6f4."
                       "block_scale.scale_vec::1X.f32." +
@@ -111,26 +134,31 @@ qf::Support qf::selectMMA(const NVVMChip &chip, unsigned ptx, Type lhs,
     }
     m.stepK = 32;
   } else if (isF4(fl.elem) && isF4(fr.elem)) {
-    if (!chip.hasBlockScaleMma())
-      return Support::no(
-          chip.hasTcgen05()
-              ? "FP4 MMA on " + chip.name +
-                    " is tcgen05.mma.block_scale, which qf does not emit yet "
-                    "(it needs the 128x4 scale swizzle step); mma.block_scale "
-                    "is on sm_120a/f, sm_121a"
-              : std::string("FP4 MMA needs sm_120a/f, sm_121a "
-                            "(mma.block_scale); sm_100a/f, sm_103a "
-                            "(tcgen05) are not emitted yet"));
-    if (!transposeB)
-      return Support::no("a 4-bit rhs must be stored [N, K] (transpose_b): "
-                         "its codes are packed along the last axis, and the "
-                         "MMA fragments take 8 consecutive K codes per "
-                         "register");
+    if (!chip.hasBlockScaleMma() && !chip.hasTcgen05())
+      return Support::no("FP4 MMA needs sm_120a/f, sm_121a (mma.block_scale) "
+                         "or sm_100a/f, sm_103a (tcgen05.mma.block_scale, "
+                         "PTX 8.8)");
     if (fl.scale != fr.scale || bl != br || fl.tensorScale != fr.tensorScale)
       return Support::no("both FP4 operands must have the same block size, "
                          "scale type and tensor scale (mxfp4 x mxfp4 or "
                          "nvfp4 x nvfp4)");
-    if (bl == 32 && fl.scale == nm::ScaleType::E8M0) {
+    bool mx = bl == 32 && fl.scale == nm::ScaleType::E8M0;
+    bool nv = bl == 16 && fl.scale == nm::ScaleType::E4M3;
+    if (chip.hasTcgen05() && (mx || nv)) {
+      if (!transposeB)
+        return Support::no("a 4-bit rhs must be stored [N, K] (transpose_b) "
+                           "for tcgen05: its B operand is K-major (a rhs "
+                           "stored [K, N] is gathered only by sm_120a/f, "
+                           "sm_121a's mma.block_scale)");
+      if (std::string p = tcgen05PtxProblem(chip, ptx); !p.empty())
+        return Support::no(p);
+      m.kind = mx ? MMAKind::Tcgen05MXF4 : MMAKind::Tcgen05NVF4;
+      m.instruction = mx ? "tcgen05.mma.cta_group::1.kind::mxf4.block_scale."
+                           "block32"
+                         : "tcgen05.mma.cta_group::1.kind::mxf4nvf4."
+                           "block_scale.block16";
+      m.aType = m.bType = 1;
+    } else if (bl == 32 && fl.scale == nm::ScaleType::E8M0) {
       m.kind = MMAKind::BlockScaleMXF4;
       m.instruction = "mma.sync.aligned.m16n8k64.row.col.kind::mxf4."
                       "block_scale.scale_vec::2X.f32.e2m1.e2m1.f32.ue8m0";
@@ -143,25 +171,24 @@ qf::Support qf::selectMMA(const NVVMChip &chip, unsigned ptx, Type lhs,
                          "(mxf4) or blocks of 16 with E4M3 scales (mxf4nvf4)");
     }
     m.stepK = 64;
-  } else if (chip.hasBlockScaleMma() && !isF6(fl.elem) && !isF6(fr.elem) &&
-             (isF8(fl.elem) || isF8(fr.elem))) {
-    // FP8 x FP4 (MXFP8 activations and MXFP4 weights, what
-    // qf-quantize-model writes by default): kind::mxf8f6f4 takes the FP4
-    // codes one per byte, unpacked from qf's packed storage by the kernel.
-    if (isF4(fr.elem) && !transposeB)
-      return Support::no("a 4-bit rhs must be stored [N, K] (transpose_b): "
-                         "its codes are packed along the last axis, and the "
-                         "MMA fragments take consecutive K codes per "
-                         "register");
+  } else if (chip.hasBlockScaleMma() &&
+             (isF8(fl.elem) || isF6(fl.elem) || isF4(fl.elem)) &&
+             (isF8(fr.elem) || isF6(fr.elem) || isF4(fr.elem))) {
+    // Any other mix of FP8, FP6 and FP4 (MXFP8 activations with MXFP4
+    // weights is what qf-quantize-model writes by default): kind::mxf8f6f4
+    // takes FP6 and FP4 codes one per byte, unpacked from qf's packed
+    // storage by the kernel.
     if (bl != 32 || br != 32 || fl.scale != nm::ScaleType::E8M0 ||
         fr.scale != nm::ScaleType::E8M0 || fl.tensorScale || fr.tensorScale)
-      return Support::no("mixed FP8 x FP4 MMA (kind::mxf8f6f4) takes blocks "
-                         "of 32 with E8M0 scales and no tensor scale on both "
-                         "operands (MXFP8 x MXFP4)");
+      return Support::no("MMA of mixed or FP6 elements (kind::mxf8f6f4) "
+                         "takes blocks of 32 with E8M0 scales and no tensor "
+                         "scale on both operands (MXFP8, MXFP6, MXFP4)");
     auto ty = [](const nm::ElementFormat &e) {
-      return e == nm::ElementFormat::f8E4M3FN() ? "e4m3"
-             : e == nm::ElementFormat::f8E5M2() ? "e5m2"
-                                                : "e2m1";
+      return e == nm::ElementFormat::f8E4M3FN()   ? "e4m3"
+             : e == nm::ElementFormat::f8E5M2()   ? "e5m2"
+             : e == nm::ElementFormat::f6E2M3FN() ? "e2m3"
+             : e == nm::ElementFormat::f6E3M2FN() ? "e3m2"
+                                                  : "e2m1";
     };
     m.kind = MMAKind::BlockScaleMXF8;
     m.instruction = std::string("mma.sync.aligned.m16n8k32.row.col.kind::"
@@ -172,16 +199,12 @@ qf::Support qf::selectMMA(const NVVMChip &chip, unsigned ptx, Type lhs,
     if (!chip.hasBlockScaleMma() && !chip.hasTcgen05())
       return Support::no("FP4/FP6 MMA needs sm_100a/f, sm_103a (tcgen05) or "
                          "sm_120a/f, sm_121a (mma.block_scale)");
-    if (!chip.hasBlockScaleMma())
-      return Support::no(
-          "FP4/FP6 MMA on " + chip.name +
-          " is tcgen05.mma.block_scale, which qf does not emit yet (it needs "
-          "the 128x4 scale swizzle step); mma.block_scale is on sm_120a/f, "
-          "sm_121a");
-    return Support::no("FP6 elements go through kind::mxf8f6f4 with one "
-                       "code per byte, which qf does not unpack to yet "
-                       "(MXFP8 and MXFP4 operands, NVFP4 x NVFP4 are "
-                       "mapped)");
+    return Support::no(
+        "FP6 and mixed FP8 x FP4 operands on " + chip.name +
+        " go through tcgen05 kind::mxf8f6f4 with one code per byte in "
+        "shared memory, which qf does not emit yet (MXFP8 x MXFP8, MXFP4 "
+        "x MXFP4 and NVFP4 x NVFP4 are mapped; FP6 and mixed FP8 x FP4 are "
+        "on sm_120a/f, sm_121a)");
   } else {
     return Support::no("no MMA takes these element types");
   }

@@ -12,7 +12,10 @@
 //    are rows g and g+8 at K offsets 4t and 4t+16 (8t and 8t+32 for FP4,
 //    packed two codes a byte, element 2i in the low nibble as qf stores
 //    them), B registers column g at the same K offsets, and the f32
-//    accumulators rows g, g+8 by columns 2t, 2t+1.
+//    accumulators rows g, g+8 by columns 2t, 2t+1. kind::mxf8f6f4 takes FP6
+//    and FP4 codes one a byte (KernelBuilder::containerShift): they are
+//    unpacked from qf's packing (D10 / D11) in registers. A 4- or 6-bit rhs
+//    stored [K, N] (no transpose_b) is gathered a code at a time.
 //  * Rows past M and columns past N read a clamped (in-bounds) row; their
 //    results are not stored, and a row of A only meets its own outputs.
 //  * F8Sync (sm_89+): each step covers exactly one K block, so its f32
@@ -46,6 +49,18 @@
 using namespace mlir;
 namespace nm = qf::numerics;
 using qf::kernel::KB;
+
+Operation *qf::guardNonEmptyGrid(OpBuilder &b, Location loc, Value none) {
+  if (getConstantIntValue(none))
+    return nullptr;
+  auto any = scf::IfOp::create(
+      b, loc,
+      arith::XOrIOp::create(
+          b, loc, none, arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1)),
+      /*withElseRegion=*/false);
+  b.setInsertionPointToStart(&any.getThenRegion().front());
+  return any;
+}
 
 namespace {
 
@@ -111,12 +126,20 @@ struct KernelBuilder {
     }
     return w;
   }
-  /// Codes of operand `o` for row `row` at K element `k`: 4 FP8 codes, 8
-  /// FP4 codes (4 bytes, k even) or, with `containers`, 4 FP4 codes one a
-  /// byte in bits 5:2, as kind::mxf8f6f4 takes E2M1 (k a multiple of 4).
+  /// Codes of operand `o` for row `row` (a column of B) at K element `k`,
+  /// as an MMA register holds them (element k in the low bits): 4 FP8 codes
+  /// a byte each; 8 FP4 codes a nibble each (kind::mxf4, mxf4nvf4; k even);
+  /// or, with `containers` (kind::mxf8f6f4), 4 FP6 / FP4 codes one a byte
+  /// (k a multiple of 4), placed as containerShift says.
   Value codes(const MMAOperand &o, Value row, Value k, bool containers) {
-    if (o.fmt.elem != nm::ElementFormat::f4E2M1FN())
-      return o.kInner ? word(o.codes, row, k) : column(o.codes, k, row);
+    unsigned bits = o.fmt.elem.bits;
+    if (!o.kInner)
+      return bits == 8 ? column(o.codes, k, row)
+                       : gathered(o, k, row, containers);
+    if (bits == 8)
+      return word(o.codes, row, k);
+    if (bits == 6)
+      return fp6Containers(o, row, k);
     Value kb = b.createOrFold<arith::DivUIOp>(loc, k, idx(2));
     if (!containers)
       return word(o.codes, row, kb);
@@ -132,10 +155,86 @@ struct KernelBuilder {
     Value out;
     for (int64_t j = 0; j < 4; ++j) {
       Value nib = arith::AndIOp::create(b, loc, w, i32(0xFll << (4 * j)));
-      Value v = arith::ShLIOp::create(b, loc, nib, i32(4 * j + 2));
+      Value v =
+          arith::ShLIOp::create(b, loc, nib, i32(4 * j + containerShift(4)));
       out = out ? arith::OrIOp::create(b, loc, out, v).getResult() : v;
     }
     return out;
+  }
+  /// Where kind::mxf8f6f4 takes a code in its byte: an FP6 code (E2M3,
+  /// E3M2) in bits 5..0, an E2M1 code in bits 5..2, bits 7..6 zero. The PTX
+  /// ISA's fragment tables for mma.m16n8k32 (9.7.14.5) give one
+  /// .e2m3 / .e3m2 / .e2m1 element a byte in the same places as 8-bit
+  /// elements; the placement inside the byte is CUTLASS's register form
+  /// (float_e2m3_unpack8bits_t / float_e3m2_unpack8bits_t, "used in
+  /// register": the 6-bit code in the low bits of a byte) and the E2M1
+  /// placement its SM120 kernels use. The PTX ISA figure for it was not
+  /// found to check against, and no GPU has run this (gpu-lowering.md).
+  static int64_t containerShift(unsigned bits) { return bits == 4 ? 2 : 0; }
+  /// 4 FP6 codes of a row stored along K (D11: code i in bits 6i .. 6i+5 of
+  /// a little-endian 3-byte group; k is a multiple of 4, so the codes are
+  /// exactly bytes 3k/4 .. 3k/4 + 2), one a byte.
+  Value fp6Containers(const MMAOperand &o, Value row, Value k) {
+    Value byte0 = b.createOrFold<arith::MulIOp>(
+        loc, b.createOrFold<arith::DivUIOp>(loc, k, idx(4)), idx(3));
+    Value w;
+    for (int64_t j = 0; j < 3; ++j) {
+      Value v = byte(o.codes, row, add(byte0, idx(j)));
+      if (j)
+        v = arith::ShLIOp::create(b, loc, v, i32(8 * j));
+      w = w ? arith::OrIOp::create(b, loc, w, v).getResult() : v;
+    }
+    Value out;
+    for (int64_t j = 0; j < 4; ++j) {
+      Value c =
+          j ? arith::ShRUIOp::create(b, loc, w, i32(6 * j)).getResult() : w;
+      c = arith::AndIOp::create(b, loc, c, i32(0x3F));
+      if (j)
+        c = arith::ShLIOp::create(b, loc, c, i32(8 * j));
+      out = out ? arith::OrIOp::create(b, loc, out, c).getResult() : c;
+    }
+    return out;
+  }
+  /// The code at [.., r, c] of a 4- or 6-bit operand packed along its last
+  /// axis (D10 / D11), in the low bits of an i32. A 6-bit code at bit offset
+  /// 4 or 6 of its byte continues in the next one, which then exists; at
+  /// offset 0 or 2 the same byte is read twice (never past the row).
+  Value packedCode(const MMAOperand &o, Value r, Value c) {
+    unsigned bits = o.fmt.elem.bits;
+    Value bit = b.createOrFold<arith::MulIOp>(loc, c, idx(bits));
+    Value at = b.createOrFold<arith::DivUIOp>(loc, bit, idx(8));
+    Value sh = arith::IndexCastUIOp::create(
+        b, loc, b.getI32Type(),
+        b.createOrFold<arith::RemUIOp>(loc, bit, idx(8)));
+    Value w = byte(o.codes, r, at);
+    if (bits == 6) {
+      Value spans =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, sh, i32(2));
+      Value next =
+          add(at, arith::IndexCastUIOp::create(
+                      b, loc, b.getIndexType(),
+                      arith::ExtUIOp::create(b, loc, b.getI32Type(), spans)));
+      w = arith::OrIOp::create(
+          b, loc, w,
+          arith::ShLIOp::create(b, loc, byte(o.codes, r, next), i32(8)));
+    }
+    return arith::AndIOp::create(b, loc, arith::ShRUIOp::create(b, loc, w, sh),
+                                 i32((1 << bits) - 1));
+  }
+  /// A B register of a 4- or 6-bit rhs stored [K, N] (no transpose_b):
+  /// the codes of column `col` at K rows k, k+1, ... gathered one by one,
+  /// 4 one a byte with `containers`, else 8 FP4 codes a nibble each.
+  Value gathered(const MMAOperand &o, Value k, Value col, bool containers) {
+    int64_t n = containers ? 4 : 8, width = containers ? 8 : 4;
+    int64_t shift = containers ? containerShift(o.fmt.elem.bits) : 0;
+    Value w;
+    for (int64_t j = 0; j < n; ++j) {
+      Value v = packedCode(o, add(k, idx(j)), col);
+      if (j * width + shift)
+        v = arith::ShLIOp::create(b, loc, v, i32(j * width + shift));
+      w = w ? arith::OrIOp::create(b, loc, w, v).getResult() : v;
+    }
+    return w;
   }
   /// Scale bytes of blocks blk .. blk+n-1 of `row` packed into one i32
   /// (block blk in the low byte), as the block-scale MMAs take them.
@@ -205,7 +304,7 @@ SmallVector<Value> emitStep(KernelBuilder &kb, const qf::MMAMapping &m,
   int64_t per = m.stepK / 8;
   Value k0 = kb.add(kb.mul(kStep, kb.idx(m.stepK)), kb.mul(t, kb.idx(per)));
   Value kHi = kb.add(k0, kb.idx(m.stepK / 2));
-  // m16n8k32 steps take E2M1 one code a byte (kind::mxf8f6f4).
+  // m16n8k32 steps take FP6 / FP4 one code a byte (kind::mxf8f6f4).
   bool containers = m.stepK == 32;
   SmallVector<Value> a = {
       kb.codes(A, rLo, k0, containers), kb.codes(A, rHi, k0, containers),
@@ -274,6 +373,9 @@ struct MatmulMMALowering : OpConversionPattern<qf::MatmulOp> {
                                       op.getRhs().getType(), tb, &m);
         !s)
       return rewriter.notifyMatchFailure(op, s.why());
+    if (qf::isTcgen05(m.kind))
+      return rewriter.notifyMatchFailure(op, "a tcgen05 mapping "
+                                             "(MatmulTcgen05.cpp)");
     auto lt = cast<qf::QTensorType>(op.getLhs().getType());
     auto rt = cast<qf::QTensorType>(op.getRhs().getType());
     ValueRange ls = adaptor.getLhs(), rs = adaptor.getRhs();
@@ -342,17 +444,7 @@ struct MatmulMMALowering : OpConversionPattern<qf::MatmulOp> {
       return success();
     }
     OpBuilder::InsertionGuard guard(b);
-    Operation *after = nullptr;
-    if (!noneC) {
-      auto any = scf::IfOp::create(
-          b, loc,
-          arith::XOrIOp::create(
-              b, loc, none,
-              arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1)),
-          /*withElseRegion=*/false);
-      after = any;
-      b.setInsertionPointToStart(&any.getThenRegion().front());
-    }
+    Operation *after = qf::guardNonEmptyGrid(b, loc, none);
     auto launch = gpu::LaunchOp::create(b, loc, blocks, gridY, c1,
                                         hb.idx(32 * kWarpsPerBlock), c1, c1);
     if (!after)
@@ -435,4 +527,5 @@ void qf::populateQFMatmulToMMAPatterns(const TypeConverter &converter,
                                        RewritePatternSet &patterns,
                                        const NVVMChip &chip, unsigned ptx) {
   patterns.add<MatmulMMALowering>(converter, patterns.getContext(), chip, ptx);
+  populateQFMatmulToTcgen05Patterns(converter, patterns, chip, ptx);
 }

@@ -57,6 +57,7 @@ mlir::LogicalResult qf::lowerQFToKernels(
   qf::populateQFHadamardToVectorPatterns(patterns, target);
   qf::populateQFMatmulToVectorPatterns(converter, patterns, tiles);
   qf::populateQFSparseStoragePatterns(converter, patterns);
+  qf::populateQFSwizzleScalesPatterns(patterns);
   if (extraPatterns)
     extraPatterns(converter, patterns);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,

@@ -276,12 +276,9 @@ private:
                             ValueRange{e.addi(scaleBase, e.idx(g0))});
     for (int64_t j = 0; j < w; ++j) {
       SmallVector<int64_t> lane(w, j);
-      auto bcast = [&](Value v) -> Value {
-        return v ? vector::ShuffleOp::create(b, loc, v, v, lane).getResult()
-                 : v;
-      };
-      encodeBlock(g0 + j, {bcast(s.stored), bcast(s.kexp), bcast(s.eb),
-                           bcast(s.nanBlock)});
+      encodeBlock(g0 + j, s.map([&](Value v) -> Value {
+        return vector::ShuffleOp::create(b, loc, v, v, lane);
+      }));
     }
   }
 

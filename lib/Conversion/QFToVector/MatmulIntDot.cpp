@@ -36,6 +36,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <cmath>
@@ -52,9 +53,12 @@ namespace {
 /// rhs K positions decoded and transposed per pack step.
 constexpr int64_t kPackK = 32;
 /// Rows of lhs per register tile.
-constexpr int64_t kRowTile = 4;
+constexpr int64_t kRowTile = 8;
 /// Lane vectors of rhs rows per panel.
 constexpr int64_t kPanelVectors = 2;
+/// K positions per K block: the packed block of a panel (kBlockK x 2L
+/// bytes) fits L1 with the lhs rows and accumulators it meets.
+constexpr int64_t kBlockK = 256;
 
 bool isE2M1(const nm::ElementFormat &e) {
   return e == nm::ElementFormat::f4E2M1FN();
@@ -72,7 +76,8 @@ struct IntDot {
   int64_t off = 0;  ///< the offset that makes rhs values unsigned
   Value M, N;       ///< sizes (index)
   Value aWords;     ///< lhs codes as memref<?xi32>
-  Value corr, sa;   ///< off * sum of lhs codes, lhs scales, per row/segment
+  Value corr, sa;   ///< -off * sum of lhs codes, lhs scales, per row/segment
+  int64_t KB = 0;   ///< K positions per K block (a multiple of kPackK, blkB)
   Value factor;     ///< K-invariant f32 factor, or null
   Value outFlat;
   Operation *module = nullptr;
@@ -166,10 +171,11 @@ void transpose8(OpBuilder &b, Location loc, SmallVector<Value> &v, int64_t L) {
 /// Rows past N reuse the last L rows (N is a multiple of R); their outputs
 /// are not stored.
 void emitPackTiled(OpBuilder &b, Location loc, const IntDot &c, Value n0,
-                   Value pack, Value sbBuf) {
+                   Value kLo, Value pack, Value sbBuf) {
   Ix ix{b, loc};
   const Operand &B = c.p.bOp;
   int64_t L = c.L, R = B.tileRows, nb = c.K / c.blkB;
+  Value kgLo = ix.div(kLo, 4), blkLo = ix.div(kLo, c.blkB);
   SmallVector<Value> grp, inGrp; // per lane vector: row group, row in it
   for (int64_t v = 0; v < c.NV; ++v) {
     Value row = ix.min(ix.add(n0, ix.c(v * L)), ix.sub(c.N, ix.c(L)));
@@ -178,7 +184,7 @@ void emitPackTiled(OpBuilder &b, Location loc, const IntDot &c, Value n0,
   }
   constexpr int64_t kSteps = kPackK / 4; // K groups of 4 per loop step
   qf::kernel::forLoop(
-      b, loc, ix.c(0), ix.c(c.K / 4), ix.c(kSteps),
+      b, loc, kgLo, ix.add(kgLo, ix.c(c.KB / 4)), ix.c(kSteps),
       [&](OpBuilder &bb, Value kg0) {
         Ix jx{bb, loc};
         for (int64_t j = 0; j < kSteps; ++j) {
@@ -191,8 +197,9 @@ void emitPackTiled(OpBuilder &b, Location loc, const IntDot &c, Value n0,
                 jx.c(4));
             Value u = decodeRowU8(bb, loc, c, jx.div(jx.mul(code, jx.c(B.bits)), 8),
                                   4 * L);
-            Value at = jx.mul(jx.add(jx.mul(kg, jx.c(c.NV)), jx.c(v)),
-                              jx.c(4 * L));
+            Value at = jx.mul(
+                jx.add(jx.mul(jx.sub(kg, kgLo), jx.c(c.NV)), jx.c(v)),
+                jx.c(4 * L));
             vector::StoreOp::create(bb, loc, u, pack, ValueRange{at});
           }
         }
@@ -200,7 +207,8 @@ void emitPackTiled(OpBuilder &b, Location loc, const IntDot &c, Value n0,
   auto vi = c.vi(b);
   auto vb8 = VectorType::get({L}, b.getI8Type());
   qf::kernel::forLoop(
-      b, loc, ix.c(0), ix.c(nb), ix.c(1), [&](OpBuilder &bb, Value blk) {
+      b, loc, blkLo, ix.add(blkLo, ix.c(c.KB / c.blkB)), ix.c(1),
+      [&](OpBuilder &bb, Value blk) {
         Ix jx{bb, loc};
         KB k{bb, loc};
         for (int64_t v = 0; v < c.NV; ++v) {
@@ -212,18 +220,20 @@ void emitPackTiled(OpBuilder &b, Location loc, const IntDot &c, Value n0,
               k, B.fmt.scale, arith::ExtUIOp::create(bb, loc, vi, bytes));
           vector::StoreOp::create(
               bb, loc, s, sbBuf,
-              ValueRange{jx.add(jx.mul(blk, jx.c(c.NP)), jx.c(v * L))});
+              ValueRange{jx.add(jx.mul(jx.sub(blk, blkLo), jx.c(c.NP)),
+                                jx.c(v * L))});
         }
       });
 }
 
-/// Fills the panel buffers: `pack` [K/4][NV][L][4] unsigned bytes and
-/// `sbBuf` [K/blkB][NP] decoded rhs block scales, for rhs rows n0.. (rows
-/// past N repeat row N-1; their outputs are not stored).
+/// Fills the panel buffers for K positions [kLo, kLo + KB): `pack`
+/// [KB/4][NV][L][4] unsigned bytes and `sbBuf` [KB/blkB][NP] decoded rhs
+/// block scales, for rhs rows n0.. (rows past N repeat row N-1; their
+/// outputs are not stored).
 void emitPack(OpBuilder &b, Location loc, const IntDot &c, Value batch,
-              Value n0, Value pack, Value sbBuf) {
+              Value n0, Value kLo, Value pack, Value sbBuf) {
   if (c.p.bOp.tileRows) // read in place (resolveTiledRhs checked the layout)
-    return emitPackTiled(b, loc, c, n0, pack, sbBuf);
+    return emitPackTiled(b, loc, c, n0, kLo, pack, sbBuf);
   Ix ix{b, loc};
   const Operand &B = c.p.bOp;
   int64_t L = c.L;
@@ -235,7 +245,8 @@ void emitPack(OpBuilder &b, Location loc, const IntDot &c, Value batch,
   };
   // Codes: kPackK positions of NP rows per step.
   qf::kernel::forLoop(
-      b, loc, ix.c(0), ix.c(c.K), ix.c(kPackK), [&](OpBuilder &bb, Value k0) {
+      b, loc, kLo, ix.add(kLo, ix.c(c.KB)), ix.c(kPackK),
+      [&](OpBuilder &bb, Value k0) {
         Ix jx{bb, loc};
         Value byte0 = jx.div(jx.mul(k0, jx.c(B.bits)), 8);
         for (int64_t v = 0; v < c.NV; ++v) {
@@ -262,7 +273,7 @@ void emitPack(OpBuilder &b, Location loc, const IntDot &c, Value batch,
           }
           transpose8(bb, loc, t, L);
           for (int64_t j = 0; j < 8; ++j) {
-            Value kg = jx.add(jx.div(k0, 4), jx.c(j));
+            Value kg = jx.add(jx.div(jx.sub(k0, kLo), 4), jx.c(j));
             Value at = jx.mul(jx.add(jx.mul(kg, jx.c(c.NV)), jx.c(v)),
                               jx.c(4 * L));
             vector::StoreOp::create(
@@ -288,8 +299,10 @@ void emitPack(OpBuilder &b, Location loc, const IntDot &c, Value batch,
       b, loc, VectorType::get({L}, b.getI1Type()),
       DenseElementsAttr::get(VectorType::get({L}, b.getI1Type()), true));
   Value zero8 = splatI8(b, loc, vb8, 0);
+  Value blkLo = ix.div(kLo, c.blkB);
   qf::kernel::forLoop(
-      b, loc, ix.c(0), ix.c(nBlk), ix.c(1), [&](OpBuilder &bb, Value blk) {
+      b, loc, blkLo, ix.add(blkLo, ix.c(c.KB / c.blkB)), ix.c(1),
+      [&](OpBuilder &bb, Value blk) {
         Ix jx{bb, loc};
         KB k{bb, loc};
         for (int64_t v = 0; v < c.NV; ++v) {
@@ -298,13 +311,14 @@ void emitPack(OpBuilder &b, Location loc, const IntDot &c, Value batch,
               laneRows[v], allTrue, zero8);
           Value s = qf::kernel::decodeScaleFast(
               k, B.fmt.scale, arith::ExtUIOp::create(bb, loc, vi, bytes));
-          Value at = jx.add(jx.mul(blk, jx.c(c.NP)), jx.c(v * L));
+          Value at =
+              jx.add(jx.mul(jx.sub(blk, blkLo), jx.c(c.NP)), jx.c(v * L));
           vector::StoreOp::create(bb, loc, s, sbBuf, ValueRange{at});
         }
       });
 }
 
-/// Per lhs row (all batches flattened) and segment: off * sum of the codes
+/// Per lhs row (all batches flattened) and segment: -off * sum of the codes
 /// (i32) and the decoded block scale (f32).
 void emitRowPrep(OpBuilder &b, Location loc, IntDot &c, Value rows) {
   Ix ix{b, loc};
@@ -333,7 +347,7 @@ void emitRowPrep(OpBuilder &b, Location loc, IntDot &c, Value rows) {
               b3, loc, VectorType::get({c.g}, b3.getI32Type()), codes);
           Value sum = vector::ReductionOp::create(
               b3, loc, vector::CombiningKind::ADD, wide);
-          sum = arith::MulIOp::create(b3, loc, sum, k.i32(i32, c.off));
+          sum = arith::MulIOp::create(b3, loc, sum, k.i32(i32, -c.off));
           Value at = jx.add(jx.mul(r, jx.c(c.segs)), s);
           memref::StoreOp::create(b3, loc, sum, c.corr, ValueRange{at});
           Value byte = memref::LoadOp::create(
@@ -349,28 +363,48 @@ void emitRowPrep(OpBuilder &b, Location loc, IntDot &c, Value rows) {
   });
 }
 
-/// Outputs of lhs rows `rows` (flattened over batches) x the panel's NP
-/// rhs rows from n0.
+/// K positions [kLo, kLo + KB) of the outputs of lhs rows `rows` (flattened
+/// over batches; row0: the batch's first) x the panel's NP rhs rows. The f32
+/// accumulators live in `accBuf` [M][NP] (read, fma'd and written back once
+/// per segment, so every output takes the same fma steps in K order as in
+/// registers); the registers hold the tile's i32 sums: 8 rows x 2 lane
+/// vectors give 16 independent vpdpbusd chains per segment.
 void emitRowTile(OpBuilder &b, Location loc, const IntDot &c,
-                 ArrayRef<Value> rows, Value n0, Value pack, Value sbBuf) {
+                 ArrayRef<Value> rows, Value row0, Value kLo, Value pack,
+                 Value sbBuf, Value accBuf) {
   Ix ix{b, loc};
   int64_t mt = rows.size(), NV = c.NV, L = c.L;
   auto vi = c.vi(b), vf = c.vf(b);
-  Value zf = zeroVec(b, loc, vf), zi = zeroVec(b, loc, vi);
   Value wordsPerRow = ix.c(c.K / 4);
-  SmallVector<Value> init(mt * NV, zf);
-  auto loop = scf::ForOp::create(
-      b, loc, ix.c(0), ix.c(c.K), ix.c(c.g), init,
-      [&](OpBuilder &bb, Location, Value k0, ValueRange iter) {
+  SmallVector<Value> accAt;
+  for (int64_t i = 0; i < mt; ++i)
+    for (int64_t v = 0; v < NV; ++v)
+      accAt.push_back(
+          ix.add(ix.mul(ix.sub(rows[i], row0), ix.c(c.NP)), ix.c(v * L)));
+  Value kgLo = ix.div(kLo, 4), blkLo = ix.div(kLo, c.blkB);
+  qf::kernel::forLoop(
+      b, loc, kLo, ix.add(kLo, ix.c(c.KB)), ix.c(c.g),
+      [&](OpBuilder &bb, Value k0) {
         Ix jx{bb, loc};
-        SmallVector<Value> iacc(mt * NV, zi);
+        Value seg = jx.div(k0, c.g);
+        // The i32 sums start at -off * sum a: they end at S exactly.
+        SmallVector<Value> iacc(mt * NV);
+        for (int64_t i = 0; i < mt; ++i) {
+          Value at = jx.add(jx.mul(rows[i], jx.c(c.segs)), seg);
+          Value corr = vector::BroadcastOp::create(
+              bb, loc, vi,
+              memref::LoadOp::create(bb, loc, c.corr, ValueRange{at}));
+          for (int64_t v = 0; v < NV; ++v)
+            iacc[i * NV + v] = corr;
+        }
         for (int64_t q = 0; q < c.g / 4; ++q) {
           Value kg = jx.add(jx.div(k0, 4), jx.c(q));
+          Value kgRel = jx.sub(kg, kgLo);
           SmallVector<Value> bv;
           for (int64_t v = 0; v < NV; ++v)
             bv.push_back(vector::LoadOp::create(
                 bb, loc, c.vb(bb), pack,
-                ValueRange{jx.mul(jx.add(jx.mul(kg, jx.c(NV)), jx.c(v)),
+                ValueRange{jx.mul(jx.add(jx.mul(kgRel, jx.c(NV)), jx.c(v)),
                                   jx.c(4 * L))}));
           for (int64_t i = 0; i < mt; ++i) {
             Value w = memref::LoadOp::create(
@@ -384,43 +418,54 @@ void emitRowTile(OpBuilder &b, Location loc, const IntDot &c,
                                        bv[v], a);
           }
         }
-        Value seg = jx.div(k0, c.g);
         SmallVector<Value> sb;
+        Value blkRel = jx.sub(jx.div(k0, c.blkB), blkLo);
         for (int64_t v = 0; v < NV; ++v)
           sb.push_back(vector::LoadOp::create(
               bb, loc, vf, sbBuf,
-              ValueRange{jx.add(jx.mul(jx.div(k0, c.blkB), jx.c(c.NP)),
-                                jx.c(v * L))}));
-        SmallVector<Value> acc(iter);
+              ValueRange{jx.add(jx.mul(blkRel, jx.c(c.NP)), jx.c(v * L))}));
         for (int64_t i = 0; i < mt; ++i) {
           Value at = jx.add(jx.mul(rows[i], jx.c(c.segs)), seg);
-          Value corr = vector::BroadcastOp::create(
-              bb, loc, vi, memref::LoadOp::create(bb, loc, c.corr, ValueRange{at}));
           Value sa = vector::BroadcastOp::create(
               bb, loc, vf, memref::LoadOp::create(bb, loc, c.sa, ValueRange{at}));
           for (int64_t v = 0; v < NV; ++v) {
-            Value s = arith::SIToFPOp::create(
-                bb, loc, vf, arith::SubIOp::create(bb, loc, iacc[i * NV + v], corr));
+            Value s = arith::SIToFPOp::create(bb, loc, vf, iacc[i * NV + v]);
             Value scale = arith::MulFOp::create(bb, loc, sa, sb[v]);
-            acc[i * NV + v] =
-                vector::FMAOp::create(bb, loc, s, scale, acc[i * NV + v]);
+            Value accV = accAt[i * NV + v];
+            Value acc =
+                vector::LoadOp::create(bb, loc, vf, accBuf, ValueRange{accV});
+            acc = vector::FMAOp::create(bb, loc, s, scale, acc);
+            vector::StoreOp::create(bb, loc, acc, accBuf, ValueRange{accV});
           }
         }
-        scf::YieldOp::create(bb, loc, acc);
       });
+}
+
+/// The panel's outputs of the batch's M rows from `accBuf`, times the
+/// K-invariant factor (lanes past N are not stored).
+void emitPanelStore(OpBuilder &b, Location loc, const IntDot &c, Value row0,
+                    Value n0, Value accBuf) {
+  Ix ix{b, loc};
+  auto vf = c.vf(b);
+  int64_t L = c.L;
   Value fac = c.factor ? vector::BroadcastOp::create(b, loc, vf, c.factor)
                        : Value();
-  for (int64_t i = 0; i < mt; ++i)
-    for (int64_t v = 0; v < NV; ++v) {
-      Value y = loop.getResult(i * NV + v);
+  qf::kernel::forLoop(b, loc, ix.c(0), c.M, ix.c(1), [&](OpBuilder &bb,
+                                                        Value r) {
+    Ix jx{bb, loc};
+    for (int64_t v = 0; v < c.NV; ++v) {
+      Value y = vector::LoadOp::create(
+          bb, loc, vf, accBuf,
+          ValueRange{jx.add(jx.mul(r, jx.c(c.NP)), jx.c(v * L))});
       if (fac)
-        y = arith::MulFOp::create(b, loc, y, fac);
-      Value col = ix.add(n0, ix.c(v * L));
-      Value at = ix.add(ix.mul(rows[i], c.N), col);
-      Value left = arith::SubIOp::create(b, loc, c.N, col);
-      vector::MaskedStoreOp::create(b, loc, c.outFlat, ValueRange{at},
-                                    qf::kernel::laneMask(b, loc, left, L), y);
+        y = arith::MulFOp::create(bb, loc, y, fac);
+      Value col = jx.add(n0, jx.c(v * L));
+      Value at = jx.add(jx.mul(jx.add(row0, r), c.N), col);
+      Value left = arith::SubIOp::create(bb, loc, c.N, col);
+      vector::MaskedStoreOp::create(bb, loc, c.outFlat, ValueRange{at},
+                                    qf::kernel::laneMask(bb, loc, left, L), y);
     }
+  });
 }
 
 } // namespace
@@ -461,6 +506,12 @@ void emitIntDotProducts(OpBuilder &b, Location loc, const Plan &p,
   c.g = std::gcd(p.a.blockLen, p.bOp.blockLen);
   c.blkB = p.bOp.blockLen;
   c.segs = c.K / c.g;
+  // K blocks of kBlockK positions where they split K into whole blocks of
+  // both operands (else one block): the packed block stays in L1.
+  c.KB = c.K;
+  if (c.K % kBlockK == 0 && kBlockK % c.blkB == 0 &&
+      kBlockK % p.a.blockLen == 0)
+    c.KB = kBlockK;
   c.M = m;
   c.N = n;
   const nm::ElementFormat &eb = p.bOp.fmt.elem;
@@ -489,31 +540,59 @@ void emitIntDotProducts(OpBuilder &b, Location loc, const Plan &p,
     Value batch = p.batched ? ivs[0] : Value();
     Value n0 = jx.mul(ivs.back(), jx.c(c.NP));
     // Thread-local panel buffers (freed by the deallocation pipeline at the
-    // end of the iteration).
+    // end of the iteration): one K block of the packed panel (L1-resident
+    // while every row tile reads it) and the f32 accumulators of the
+    // panel's outputs between K blocks.
     Value pack = memref::AllocOp::create(
-        bb, loc, MemRefType::get({c.K * c.NP}, bb.getI8Type()), ValueRange{},
+        bb, loc, MemRefType::get({c.KB * c.NP}, bb.getI8Type()), ValueRange{},
         bb.getI64IntegerAttr(64));
     Value sbBuf = memref::AllocOp::create(
-        bb, loc, MemRefType::get({c.K / c.blkB * c.NP}, bb.getF32Type()),
+        bb, loc, MemRefType::get({c.KB / c.blkB * c.NP}, bb.getF32Type()),
         ValueRange{}, bb.getI64IntegerAttr(64));
-    emitPack(bb, loc, c, batch, n0, pack, sbBuf);
+    // Static when M is (a per-thread stack buffer on GPU targets).
+    std::optional<int64_t> mStatic = getConstantIntValue(m);
+    Value accBuf =
+        mStatic ? memref::AllocOp::create(
+                      bb, loc,
+                      MemRefType::get({*mStatic * c.NP}, bb.getF32Type()),
+                      ValueRange{}, bb.getI64IntegerAttr(64))
+                : memref::AllocOp::create(
+                      bb, loc,
+                      MemRefType::get({ShapedType::kDynamic}, bb.getF32Type()),
+                      ValueRange{jx.mul(m, jx.c(c.NP))},
+                      bb.getI64IntegerAttr(64));
+    Value zf = zeroVec(bb, loc, c.vf(bb));
+    qf::kernel::forLoop(bb, loc, jx.c(0), jx.mul(m, jx.c(c.NV)), jx.c(1),
+                        [&](OpBuilder &b3, Value i) {
+                          Ix kx{b3, loc};
+                          vector::StoreOp::create(
+                              b3, loc, zf, accBuf,
+                              ValueRange{kx.mul(i, kx.c(c.L))});
+                        });
     Value row0 = batch ? jx.mul(batch, m) : jx.c(0);
-    Value full = jx.div(m, kRowTile);
-    qf::kernel::forLoop(bb, loc, jx.c(0), full, jx.c(1),
-                        [&](OpBuilder &b3, Value t) {
-                          Ix kx{b3, loc};
-                          Value r0 = kx.add(row0, kx.mul(t, kx.c(kRowTile)));
-                          SmallVector<Value> rows;
-                          for (int64_t i = 0; i < kRowTile; ++i)
-                            rows.push_back(kx.add(r0, kx.c(i)));
-                          emitRowTile(b3, loc, c, rows, n0, pack, sbBuf);
-                        });
-    qf::kernel::forLoop(bb, loc, jx.mul(full, jx.c(kRowTile)), m, jx.c(1),
-                        [&](OpBuilder &b3, Value r) {
-                          Ix kx{b3, loc};
-                          emitRowTile(b3, loc, c, {kx.add(row0, r)}, n0, pack,
-                                      sbBuf);
-                        });
+    qf::kernel::forLoop(
+        bb, loc, jx.c(0), jx.c(c.K), jx.c(c.KB), [&](OpBuilder &b2, Value kLo) {
+          Ix lx{b2, loc};
+          emitPack(b2, loc, c, batch, n0, kLo, pack, sbBuf);
+          // Tiles of 8 rows, then one of 4 where 4 or more are left, then
+          // single rows.
+          Value lo = lx.c(0);
+          for (int64_t t : {kRowTile, kRowTile / 2, int64_t(1)}) {
+            Value hi = lx.add(lo, lx.mul(lx.div(lx.sub(m, lo), t), lx.c(t)));
+            qf::kernel::forLoop(
+                b2, loc, lo, hi, lx.c(t), [&](OpBuilder &b3, Value r) {
+                  Ix kx{b3, loc};
+                  Value r0 = kx.add(row0, r);
+                  SmallVector<Value> rows;
+                  for (int64_t i = 0; i < t; ++i)
+                    rows.push_back(i ? kx.add(r0, kx.c(i)) : r0);
+                  emitRowTile(b3, loc, c, rows, row0, kLo, pack, sbBuf,
+                              accBuf);
+                });
+            lo = hi;
+          }
+        });
+    emitPanelStore(bb, loc, c, row0, n0, accBuf);
   });
 }
 

@@ -23,15 +23,19 @@
 //  * Rows of B stored as [K, N] (no transpose_b) are gathered with a stride;
 //    their codes are extracted bit by bit (the packing runs along N).
 //  * 4-bit B along K (mxfp4, nvfp4, ... with transpose_b) takes its own tile
-//    emitter, emitNibbleTile: chunks of 2C elements split into even and odd
-//    elements (the two nibbles of each byte, no interleave), block scales
-//    folded into the decoded weights, one accumulator per output. Its sums
-//    run in another order than the segment scheme above.
+//    emitter, emitNibbleTile (MatmulNibbles.cpp): chunks of 2C elements
+//    split into even and odd elements (the two nibbles of each byte, no
+//    interleave; A split once per call), block scales folded into the
+//    decoded weights, one accumulator per output. Its sums run in another
+//    order than the segment scheme above.
+//  * Which tile computes an output (tile shapes, the blocks of A row tiles
+//    that emitLoop runs against one B tile) does not change its sum.
 //
 //===----------------------------------------------------------------------===//
 #include "MatmulTiles.h"
 
 #include "qf/Conversion/Kernels/BlockKernels.h"
+#include "qf/Conversion/Kernels/Builder.h"
 #include "qf/Conversion/Kernels/Codecs.h"
 #include "qf/Conversion/Kernels/FusedKernels.h"
 #include "qf/Conversion/Kernels/ScaleCodec.h"
@@ -45,6 +49,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
@@ -56,7 +61,7 @@ namespace qf::cpu {
 
 
 /// Stores output (row m, column n) of one batch.
-static void storeOutput(OpBuilder &b, Location loc, const Plan &p, Value batch,
+void storeOutput(OpBuilder &b, Location loc, const Plan &p, Value batch,
                  Value m, Value n, Value v) {
   if (p.scratch) {
     Ix ix{b, loc};
@@ -104,7 +109,7 @@ static Value lanes(OpBuilder &b, Location loc, int64_t n, Value mul, Value add) 
 /// Decoded, unscaled values of `row` (m for A, n for B) at K positions
 /// [k0, k0 + c) as vector<c x f32>; with `valid`, only the first `valid`
 /// lanes are read and the others are 0.
-static Value loadChunk(OpBuilder &b, Location loc, const Operand &o, Value batch,
+Value loadChunk(OpBuilder &b, Location loc, const Operand &o, Value batch,
                 Value row, Value k0, int64_t c, Value valid) {
   Ix ix{b, loc};
   KB k{b, loc};
@@ -212,7 +217,7 @@ static Value loadChunk(OpBuilder &b, Location loc, const Operand &o, Value batch
 }
 
 /// The decoded f32 scale of the block of `row` that holds K position `k0`.
-static Value loadScale(OpBuilder &b, Location loc, const Operand &o, Value batch,
+Value loadScale(OpBuilder &b, Location loc, const Operand &o, Value batch,
                 Value row, Value k0) {
   Ix ix{b, loc};
   KB k{b, loc};
@@ -348,160 +353,17 @@ void emitTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
     }
 }
 
-/// Significant bits of an operand's decoded elements and of its block scale:
-/// where they add up to at most 24, every decoded element times its block
-/// scale is exact in f32 (barring overflow to infinity, which dequantize
-/// has too), so the scale can be folded into the elements.
-bool scaleFoldsExactly(const nm::BlockFormat &f) {
-  int elemBits = f.elem.isInt() ? f.elem.bits - 1 : f.elem.manBits + 1;
-  return elemBits + qf::kernel::scaleSignificantBits(f.scale) <= 24;
-}
-
-/// Computes and stores the outputs [rowsM] x [rowsN] of one batch when B
-/// holds 4-bit codes along K (Plan::nibbles). K runs in chunks of 2C
-/// elements, C bytes of each B row. The low nibbles of a chunk are the even
-/// elements and the high nibbles the odd ones, so instead of interleaving
-/// the decoded weights (which costs more than decoding them), the A chunk
-/// is split into its even and odd elements once and reused by every B row:
-///
-///   acc += A[k0, k0+2, ...] * B[k0, k0+2, ...]
-///   acc += A[k0+1, k0+3, ...] * B[k0+1, k0+3, ...]
-///
-/// (one accumulator per output: a tile's B rows give enough independent
-/// FMA chains, and a 4 x 2 GEMM tile stays within 32 registers).
-/// Block scales are folded into the decoded elements (exact, see
-/// scaleFoldsExactly): with a fast lookup16 into a 16-entry table of decoded
-/// codes that one vpermps per C weights indexes (when a chunk holds two
-/// blocks, the unscaled table and a multiply by the two scales' lanes),
-/// otherwise decoded values times the scale. Both give the same bits, and each
-/// product is the product of the dequantized operands; the K-invariant factors
-/// multiply the sum.
-void emitNibbleTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
-                    ArrayRef<Value> rowsM, ArrayRef<Value> rowsN) {
-  Ix ix{b, loc};
-  KB k{b, loc};
-  int64_t mt = rowsM.size(), nt = rowsN.size(), c = p.chunk;
-  Type f32 = b.getF32Type(), i8 = b.getI8Type();
-  auto vf = VectorType::get({c}, f32);
-  const Operand &A = p.a, &B = p.bOp;
-  bool twoBlocks = B.blockLen == c; // a chunk of 2C holds two B blocks
-  Value table = p.target->hasFastLookup16(p.chunk) ? qf::kernel::elementTable(k, B.fmt.elem) : Value();
-  // Lanes C/2.. of both halves lie in the second block of a chunk.
-  Value upper;
-  if (twoBlocks) {
-    SmallVector<bool> m(c, false);
-    for (int64_t l = c / 2; l < c; ++l)
-      m[l] = true;
-    auto vb = VectorType::get({c}, b.getI1Type());
-    upper = arith::ConstantOp::create(b, loc, vb,
-                                      DenseElementsAttr::get(vb, ArrayRef(m)));
-  }
-  SmallVector<int64_t> evenIdx, oddIdx;
-  for (int64_t l = 0; l < c; ++l) {
-    evenIdx.push_back(2 * l);
-    oddIdx.push_back(2 * l + 1);
-  }
-  auto bytesOf = [&](OpBuilder &bb, const Operand &o, Value row, Value k0) {
-    Ix jx{bb, loc};
-    Value base = batch ? jx.mul(batch, o.batchStride) : jx.c(0);
-    base = jx.add(base, jx.mul(row, o.rowStride));
-    Value idx = o.tileRows ? tiledCodeByte(bb, loc, o, row, k0)
-                           : jx.add(base, jx.div(k0, jx.c(2)));
-    return vector::LoadOp::create(bb, loc, VectorType::get({c}, i8), o.flat,
-                                  ValueRange{idx});
-  };
-
-  auto chunkStep = [&](OpBuilder &bb, Value k0, SmallVector<Value> &accs) {
-    Ix jx{bb, loc};
-    KB kk{bb, loc};
-    auto bcast = [&](Value s) {
-      return vector::BroadcastOp::create(bb, loc, vf, s).getResult();
-    };
-    // A: even and odd elements, scaled.
-    SmallVector<Value> ae, ao;
-    for (Value r : rowsM) {
-      Value e, o;
-      if (A.quant && A.bits == 4) {
-        auto [ce, co] = qf::kernel::splitNibbles(kk, bytesOf(bb, A, r, k0));
-        e = qf::kernel::decodeElementsFast(kk, A.fmt.elem, ce, p.target);
-        o = qf::kernel::decodeElementsFast(kk, A.fmt.elem, co, p.target);
-      } else {
-        Value v = loadChunk(bb, loc, A, batch, r, k0, 2 * c, Value());
-        e = vector::ShuffleOp::create(bb, loc, v, v, evenIdx);
-        o = vector::ShuffleOp::create(bb, loc, v, v, oddIdx);
-      }
-      if (A.quant) {
-        Value s = bcast(loadScale(bb, loc, A, batch, r, k0));
-        e = arith::MulFOp::create(bb, loc, e, s);
-        o = arith::MulFOp::create(bb, loc, o, s);
-      }
-      ae.push_back(e);
-      ao.push_back(o);
-    }
-    // B: decoded and scaled even and odd elements.
-    SmallVector<Value> be, bo;
-    for (Value r : rowsN) {
-      auto [ce, co] = qf::kernel::splitNibbles(kk, bytesOf(bb, B, r, k0));
-      Value s0 = loadScale(bb, loc, B, batch, r, k0);
-      Value s1 = twoBlocks
-                     ? loadScale(bb, loc, B, batch, r, jx.add(k0, jx.c(c)))
-                     : Value();
-      Value e, o;
-      if (table && !twoBlocks) {
-        // One block: the scale goes into the table (16 products, not 2C).
-        Value t = arith::MulFOp::create(
-            bb, loc, table,
-            vector::BroadcastOp::create(bb, loc, table.getType(), s0));
-        e = qf::kernel::lookup16(kk, t, ce);
-        o = qf::kernel::lookup16(kk, t, co);
-      } else {
-        Value sv = bcast(s0);
-        if (twoBlocks)
-          sv = arith::SelectOp::create(bb, loc, upper, bcast(s1), sv);
-        e = arith::MulFOp::create(
-            bb, loc,
-            qf::kernel::decodeElementsFast(kk, B.fmt.elem, ce, p.target),
-            sv);
-        o = arith::MulFOp::create(
-            bb, loc,
-            qf::kernel::decodeElementsFast(kk, B.fmt.elem, co, p.target),
-            sv);
-      }
-      be.push_back(e);
-      bo.push_back(o);
-    }
-    for (int64_t i = 0; i < mt; ++i)
-      for (int64_t j = 0; j < nt; ++j) {
-        Value &acc = accs[i * nt + j];
-        acc = vector::FMAOp::create(bb, loc, ae[i], be[j], acc);
-        acc = vector::FMAOp::create(bb, loc, ao[i], bo[j], acc);
-      }
-  };
-
-  SmallVector<Value> init(mt * nt, zeroVec(b, loc, vf));
-  auto loop = scf::ForOp::create(
-      b, loc, ix.c(0), p.kSize, ix.c(2 * c), init,
-      [&](OpBuilder &bb, Location, Value k0, ValueRange iter) {
-        SmallVector<Value> accs(iter);
-        chunkStep(bb, k0, accs);
-        scf::YieldOp::create(bb, loc, accs);
-      });
-  Value factor = mulf(b, loc, p.a.factor, p.bOp.factor);
-  for (int64_t i = 0; i < mt; ++i)
-    for (int64_t j = 0; j < nt; ++j) {
-      Value v = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
-                                            loop.getResult(i * nt + j));
-      v = mulf(b, loc, v, factor);
-      storeOutput(b, loc, p, batch, rowsM[i], rowsN[j], v);
-    }
-}
-
-/// One scf.parallel over (batch, row tiles of A, row tiles of B): tiles of
-/// mt x nt outputs starting at mLo + t*mt, nLo + u*nt.
+/// One scf.parallel over (batch, blocks of row tiles of A, row tiles of B);
+/// an iteration runs the A tiles of its block in order against one B tile
+/// (tiles of mt x nt outputs starting at mLo + t*mt, nLo + u*nt). The B
+/// tile's rows stay in L1 across the block and the block's A rows in L2, so
+/// B streams from memory once per block of A rows, not once per A tile.
+/// Every output is still computed by one tile from start to end.
 void emitLoop(OpBuilder &b, Location loc, const Plan &p, Value batches,
               Value mLo, Value mTiles, int64_t mt, Value nLo, Value nTiles,
               int64_t nt) {
   Ix ix{b, loc};
+  int64_t per = std::max<int64_t>(1, p.rowTilesPerBlock);
   SmallVector<Value> lbs, ubs, steps;
   if (p.batched) {
     lbs.push_back(ix.c(0));
@@ -509,24 +371,31 @@ void emitLoop(OpBuilder &b, Location loc, const Plan &p, Value batches,
     steps.push_back(ix.c(1));
   }
   lbs.append({ix.c(0), ix.c(0)});
-  ubs.append({mTiles, nTiles});
+  ubs.append({ix.ceilDiv(mTiles, per), nTiles});
   steps.append({ix.c(1), ix.c(1)});
   scf::ParallelOp::create(
       b, loc, lbs, ubs, steps, [&](OpBuilder &bb, Location, ValueRange ivs) {
         Ix jx{bb, loc};
         Value batch = p.batched ? ivs[0] : Value();
-        Value tm = ivs[p.batched ? 1 : 0], tn = ivs[p.batched ? 2 : 1];
-        Value m0 = jx.add(mLo, jx.mul(tm, jx.c(mt)));
+        Value blk = ivs[p.batched ? 1 : 0], tn = ivs[p.batched ? 2 : 1];
         Value n0 = jx.add(nLo, jx.mul(tn, jx.c(nt)));
-        SmallVector<Value> rm, rn;
-        for (int64_t i = 0; i < mt; ++i)
-          rm.push_back(i ? jx.add(m0, jx.c(i)) : m0);
+        SmallVector<Value> rn;
         for (int64_t j = 0; j < nt; ++j)
           rn.push_back(j ? jx.add(n0, jx.c(j)) : n0);
-        if (p.nibbles)
-          emitNibbleTile(bb, loc, p, batch, rm, rn);
-        else
-          emitTile(bb, loc, p, batch, rm, rn);
+        Value t0 = jx.mul(blk, jx.c(per));
+        qf::kernel::forLoop(
+            bb, loc, t0, jx.min(jx.add(t0, jx.c(per)), mTiles), jx.c(1),
+            [&](OpBuilder &b3, Value tm) {
+              Ix kx{b3, loc};
+              Value m0 = kx.add(mLo, kx.mul(tm, kx.c(mt)));
+              SmallVector<Value> rm;
+              for (int64_t i = 0; i < mt; ++i)
+                rm.push_back(i ? kx.add(m0, kx.c(i)) : m0);
+              if (p.nibbles)
+                emitNibbleTile(b3, loc, p, batch, rm, rn);
+              else
+                emitTile(b3, loc, p, batch, rm, rn);
+            });
       });
 }
 

@@ -54,6 +54,12 @@ struct Plan {
   Value out;          ///< output buffer [batch?, M, N]
   /// 4-bit B along K: emitNibbleTile (see there) instead of emitTile.
   bool nibbles = false;
+  /// Row tiles of A per parallel iteration of emitLoop (blocks that run
+  /// against one B tile); 1: one tile per iteration.
+  int64_t rowTilesPerBlock = 1;
+  /// Nibbles: A split into the even and odd halves of every chunk of 2C
+  /// elements (emitSplitA): [batch][aSplitRows][K] f32.
+  Value aSplit, aSplitRows;
   /// Integer codes on both sides: the whole product by emitIntDotProducts
   /// (MatmulIntDot.cpp) instead of tiles (set by chooseIntDot).
   bool intDot = false;
@@ -71,11 +77,26 @@ Value zeroVec(mlir::OpBuilder &b, mlir::Location loc, mlir::VectorType t);
 Value mulf(mlir::OpBuilder &b, mlir::Location loc, Value x, Value y);
 /// Whether an operand's block scale folds exactly into its decoded elements.
 bool scaleFoldsExactly(const nm::BlockFormat &f);
+/// Decoded, unscaled values of `row` (m for A, n for B) at K positions
+/// [k0, k0 + c) as vector<c x f32>; with `valid`, only the first `valid`
+/// lanes are read and the others are 0.
+Value loadChunk(mlir::OpBuilder &b, mlir::Location loc, const Operand &o,
+                Value batch, Value row, Value k0, int64_t c, Value valid);
+/// The decoded f32 scale of the block of `row` that holds K position `k0`.
+Value loadScale(mlir::OpBuilder &b, mlir::Location loc, const Operand &o,
+                Value batch, Value row, Value k0);
+/// Stores output (row m, column n) of one batch.
+void storeOutput(mlir::OpBuilder &b, mlir::Location loc, const Plan &p,
+                 Value batch, Value m, Value n, Value v);
 /// Computes and stores the outputs [rowsM] x [rowsN] of one batch.
 void emitTile(mlir::OpBuilder &b, mlir::Location loc, const Plan &p,
               Value batch, llvm::ArrayRef<Value> rowsM,
               llvm::ArrayRef<Value> rowsN);
-/// emitTile for 4-bit B along K (Plan::nibbles).
+/// Fills p.aSplit for a nibbles plan (MatmulNibbles.cpp): A's rows (all
+/// batches) decoded, scaled and split into even and odd halves per chunk.
+void emitSplitA(mlir::OpBuilder &b, mlir::Location loc, Plan &p,
+                Value batches, Value m);
+/// emitTile for 4-bit B along K (Plan::nibbles), A read from p.aSplit.
 void emitNibbleTile(mlir::OpBuilder &b, mlir::Location loc, const Plan &p,
                     Value batch, llvm::ArrayRef<Value> rowsM,
                     llvm::ArrayRef<Value> rowsN);

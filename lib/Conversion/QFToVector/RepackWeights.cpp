@@ -153,6 +153,11 @@ struct RepackWeightsPass final
     getOperation().walk([&](Operation *op) {
       if (!isa<qf::MatmulOp, qf::FusedMatmulOp>(op))
         return;
+      // An SQ lhs decomposes into the low GEMM and a correction that reads
+      // the weight through qf.dequantize, which expects it row-major.
+      if (auto lq = dyn_cast<qf::QTensorType>(op->getOperand(0).getType());
+          lq && lq.getFormat().hasOutliers())
+        return;
       // rhs (operand 1) and a dual GEMM's rhs2 (operand 2 when present).
       SmallVector<unsigned> weights{1};
       if (auto fm = dyn_cast<qf::FusedMatmulOp>(op); fm && fm.getRhs2())

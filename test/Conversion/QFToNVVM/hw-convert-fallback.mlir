@@ -4,7 +4,7 @@
 
 // CHECK-LABEL: func.func @fp8_on_ampere
 // CHECK: gpu.launch
-// CHECK-NOT: llvm.inline_asm
+// CHECK-NOT: cvt.rn.satfinite
 // CHECK: math.ctlz
 func.func @fp8_on_ampere(%x: tensor<4x64xf32>) -> !qf.tensor<4x64xf32, mxfp8> {
   // expected-remark @+1 {{'qf.quantize' requires a hardware conversion to mxfp8 on sm_80: cvt.rn.satfinite.{e4m3x2,e5m2x2}.f32 needs sm_89 or later; using the portable kernel (fallback)}}

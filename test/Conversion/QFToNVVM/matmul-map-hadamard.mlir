@@ -2,11 +2,15 @@
 
 // qf.matmul: the kernel library's block-scaled GEMM tiles (the CPU target's,
 // so every f32 product and partial sum is the CPU's), one register tile per
-// thread; here 4 x 6 outputs in tiles of 4 x 2 rows: 3 threads.
+// thread; here 4 x 6 outputs in tiles of 4 x 2 rows: 3 threads. The 4-bit
+// weights' tiles read the lhs decoded and split into even and odd halves,
+// which a launch of its own (one thread per row) writes first.
 // CHECK-LABEL: func.func @matmul
+// CHECK: gpu.launch
+// CHECK: vector.shuffle {{.*}} [0, 2, 4, 6, 8, 10, 12, 14]
+// CHECK: gpu.terminator
 // CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<4x6xf32>
 // CHECK: gpu.launch {{.*}} threads({{.*}}) in (%{{.*}} = %[[T:.*]], %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}})
-// CHECK: vector.shuffle {{.*}} [0, 2, 4, 6, 8, 10, 12, 14]
 // CHECK: vector.fma
 // CHECK: memref.store {{.*}}, %[[OUT]]
 // CHECK: gpu.terminator

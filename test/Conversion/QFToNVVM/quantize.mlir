@@ -2,24 +2,33 @@
 // RUN: qf-opt %s --convert-qf-to-nvvm="chip=sm_100a threads-per-block=256 vector-width=8" --split-input-file | FileCheck %s --check-prefix=T256
 
 // The storage split and the kernels are the kernel library's (as for the
-// CPU); each parallel iteration (here a row and a block) is one GPU thread.
-// A static iteration space of 4 x 2 is one block of 8 threads, no guard.
+// CPU); each parallel iteration is one GPU thread. A block of 32 elements is
+// shared by 8 lanes of a warp (one vector of 4 each), so the static
+// iteration space of 4 rows x 2 blocks x 8 lanes is one block of 64
+// threads, no guard; the block maximum combines across the lanes
+// (warp-amax.mlir has the shuffles), lane 0 stores the scale.
 // CHECK-LABEL: func.func @quantize_mxfp4
 // CHECK-SAME: (%[[X:.*]]: tensor<4x64xf32>) -> (tensor<4x32xi8>, tensor<4x2xi8>)
 // CHECK: %[[XB:.*]] = bufferization.to_buffer %[[X]] read_only
 // CHECK: %[[P:.*]] = memref.alloc() {alignment = 64 : i64} : memref<4x32xi8>
 // CHECK: %[[S:.*]] = memref.alloc() {alignment = 64 : i64} : memref<4x2xi8>
 // CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
-// CHECK-DAG: %[[C8:.*]] = arith.constant 8 : index
-// CHECK: gpu.launch blocks(%[[BX:.*]], %{{.*}}, %{{.*}}) in (%{{.*}} = %{{.*}}, %{{.*}} = %[[C1]], %{{.*}} = %[[C1]]) threads(%[[TX:.*]], %{{.*}}, %{{.*}}) in (%{{.*}} = %[[C8]], %{{.*}} = %[[C1]], %{{.*}} = %[[C1]])
-// CHECK: %[[B0:.*]] = arith.muli %[[BX]], %[[C8]] : index
+// CHECK-DAG: %[[C64:.*]] = arith.constant 64 : index
+// CHECK: gpu.launch blocks(%[[BX:.*]], %{{.*}}, %{{.*}}) in (%{{.*}} = %{{.*}}, %{{.*}} = %[[C1]], %{{.*}} = %[[C1]]) threads(%[[TX:.*]], %{{.*}}, %{{.*}}) in (%{{.*}} = %[[C64]], %{{.*}} = %[[C1]], %{{.*}} = %[[C1]])
+// CHECK: %[[B0:.*]] = arith.muli %[[BX]], %[[C64]] : index
 // CHECK: %[[ID:.*]] = arith.addi %[[B0]], %[[TX]] : index
-// CHECK: %[[BLK:.*]] = arith.remui %[[ID]], %{{.*}} : index
-// CHECK: %[[ROW:.*]] = arith.divui %[[ID]], %{{.*}} : index
+// CHECK: %[[LANE:.*]] = arith.remui %[[ID]], %{{.*}} : index
+// CHECK: %[[RB:.*]] = arith.divui %[[ID]], %{{.*}} : index
+// CHECK: %[[BLK:.*]] = arith.remui %[[RB]], %{{.*}} : index
+// CHECK: %[[ROW:.*]] = arith.divui %[[RB]], %{{.*}} : index
 // CHECK-NOT: scf.if
 // CHECK: vector.load {{.*}} : memref<256xf32>, vector<4xf32>
 // CHECK: vector.reduction <maxsi>
+// CHECK: shfl.sync.bfly
 // CHECK: math.ctlz
+// CHECK: %[[FIRST:.*]] = arith.cmpi eq, %[[LANE]], %{{.*}} : index
+// CHECK: scf.if %[[FIRST]] {
+// CHECK: memref.store {{.*}} : memref<8xi8>
 // CHECK: vector.store {{.*}} : memref<128xi8>, vector<2xi8>
 // CHECK: gpu.terminator
 // CHECK-NOT: scf.parallel

@@ -11,7 +11,7 @@
 // HOPPER-LABEL: func.func @fused(
 // HOPPER-NOT: mma.sync
 func.func @fused(%a: !qf.tensor<16x128xf32, mxfp4, axis = 1>, %w: !qf.tensor<32x128xf32, mxfp4, axis = 1>) -> !qf.tensor<16x32xf32, mxfp8, axis = 1> {
-  // expected-remark @+1 {{'qf.fused_matmul' (mxfp4 x mxfp4) requires tensor cores on sm_90a: FP4 MMA needs sm_120a/f, sm_121a (mma.block_scale); sm_100a/f, sm_103a (tcgen05) are not emitted yet; using the portable kernel (fallback)}}
+  // expected-remark @+1 {{'qf.fused_matmul' (mxfp4 x mxfp4) requires tensor cores on sm_90a: FP4 MMA needs sm_120a/f, sm_121a (mma.block_scale) or sm_100a/f, sm_103a (tcgen05.mma.block_scale, PTX 8.8); using the portable kernel (fallback)}}
   %0 = qf.fused_matmul %a, %w transpose_b : !qf.tensor<16x128xf32, mxfp4, axis = 1>, !qf.tensor<32x128xf32, mxfp4, axis = 1> -> !qf.tensor<16x32xf32, mxfp8, axis = 1> {
   ^bb0(%x: f32):
     qf.yield %x : f32

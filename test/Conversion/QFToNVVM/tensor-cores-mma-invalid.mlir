@@ -25,7 +25,7 @@ func.func @fp8_blocks_of_16(%a: !qf.tensor<20x64xf32, mxfp8, axis = 1>, %w: !b16
 // -----
 
 func.func @nvfp4_on_hopper(%a: !qf.tensor<16x64xf32, nvfp4, axis = 1>, %w: !qf.tensor<8x64xf32, nvfp4, axis = 1>) -> tensor<16x8xf32> {
-  // expected-error @+1 {{'qf.matmul' (nvfp4 x nvfp4) requires tensor cores on sm_90a: FP4 MMA needs sm_120a/f, sm_121a (mma.block_scale); sm_100a/f, sm_103a (tcgen05) are not emitted yet}}
+  // expected-error @+1 {{'qf.matmul' (nvfp4 x nvfp4) requires tensor cores on sm_90a: FP4 MMA needs sm_120a/f, sm_121a (mma.block_scale) or sm_100a/f, sm_103a (tcgen05.mma.block_scale, PTX 8.8)}}
   %c = qf.matmul %a, %w transpose_b : !qf.tensor<16x64xf32, nvfp4, axis = 1>, !qf.tensor<8x64xf32, nvfp4, axis = 1> -> tensor<16x8xf32>
   return %c : tensor<16x8xf32>
 }
@@ -40,9 +40,10 @@ func.func @fp6(%a: !qf.tensor<16x64xf32, mxfp6, axis = 1>, %w: !qf.tensor<8x64xf
 
 // -----
 
-// On sm_120a: a 4-bit rhs stored [K, N] (packed along N).
+// A 4-bit rhs stored [K, N] (packed along N); mapped on sm_120a
+// (tensor-cores-mma-fp6.mlir).
 func.func @fp4_kn(%a: !qf.tensor<16x64xf32, mxfp8, axis = 1>, %w: !qf.tensor<64x8xf32, mxfp4, axis = 0>) -> tensor<16x8xf32> {
-  // SM120: 'qf.matmul' (mxfp8 x mxfp4) requires tensor cores on sm_120a: a 4-bit rhs must be stored [N, K] (transpose_b)
+  // SM120-NOT: (mxfp8 x mxfp4) requires tensor cores
   // expected-error @+1 {{requires tensor cores on sm_90a: FP4/FP6 MMA needs sm_100a/f, sm_103a (tcgen05) or sm_120a/f, sm_121a (mma.block_scale)}}
   %c = qf.matmul %a, %w : !qf.tensor<16x64xf32, mxfp8, axis = 1>, !qf.tensor<64x8xf32, mxfp4, axis = 0> -> tensor<16x8xf32>
   return %c : tensor<16x8xf32>
@@ -50,15 +51,16 @@ func.func @fp4_kn(%a: !qf.tensor<16x64xf32, mxfp8, axis = 1>, %w: !qf.tensor<64x
 
 // -----
 
-// On sm_120a: FP6 operands, and NVFP4 with MXFP8.
+// FP6 operands (mapped on sm_120a: tensor-cores-mma-fp6.mlir), and NVFP4
+// with MXFP8 (not mapped anywhere).
 func.func @fp6_sm120(%a: !qf.tensor<16x64xf32, mxfp6, axis = 1>, %w: !qf.tensor<8x64xf32, mxfp6, axis = 1>) -> tensor<16x8xf32> {
-  // SM120: 'qf.matmul' (mxfp6 x mxfp6) requires tensor cores on sm_120a: FP6 elements go through kind::mxf8f6f4 with one code per byte, which qf does not unpack to yet
+  // SM120-NOT: (mxfp6 x mxfp6) requires tensor cores
   // expected-error @+1 {{requires tensor cores on sm_90a: FP4/FP6 MMA needs sm_100a/f, sm_103a (tcgen05) or sm_120a/f, sm_121a (mma.block_scale)}}
   %c = qf.matmul %a, %w transpose_b : !qf.tensor<16x64xf32, mxfp6, axis = 1>, !qf.tensor<8x64xf32, mxfp6, axis = 1> -> tensor<16x8xf32>
   return %c : tensor<16x8xf32>
 }
 func.func @fp8_nvfp4(%a: !qf.tensor<16x64xf32, mxfp8, axis = 1>, %w: !qf.tensor<8x64xf32, nvfp4, axis = 1>) -> tensor<16x8xf32> {
-  // SM120: 'qf.matmul' (mxfp8 x nvfp4) requires tensor cores on sm_120a: mixed FP8 x FP4 MMA (kind::mxf8f6f4) takes blocks of 32 with E8M0 scales and no tensor scale on both operands (MXFP8 x MXFP4)
+  // SM120: 'qf.matmul' (mxfp8 x nvfp4) requires tensor cores on sm_120a: MMA of mixed or FP6 elements (kind::mxf8f6f4) takes blocks of 32 with E8M0 scales and no tensor scale on both operands (MXFP8, MXFP6, MXFP4)
   // expected-error @+1 {{requires tensor cores on sm_90a: FP4/FP6 MMA needs sm_100a/f, sm_103a (tcgen05) or sm_120a/f, sm_121a (mma.block_scale)}}
   %c = qf.matmul %a, %w transpose_b : !qf.tensor<16x64xf32, mxfp8, axis = 1>, !qf.tensor<8x64xf32, nvfp4, axis = 1> -> tensor<16x8xf32>
   return %c : tensor<16x8xf32>

@@ -14,11 +14,16 @@
 // mxfp8 x mxfp4^T with an identity epilogue into mxfp4: two bands of 4
 // rows; the band buffer holds 4 x 64 f32 (the full 8 x 64 product never
 // exists); tiles accumulate vector<16xf32> with vector.fma over K in
-// chunks of 32; then the band's rows are encoded block by block from the
-// band buffer. No linalg op.
+// chunks of 32, reading the mxfp8 lhs decoded and split into even and odd
+// halves once before the bands (an M x K f32 buffer); then the band's rows
+// are encoded block by block from the band buffer. No linalg op.
 // CHECK-LABEL: func.func @identity_mxfp4
 // CHECK-SAME: (%{{.*}}: tensor<8x64xi8>, %{{.*}}: tensor<8x2xi8>, %{{.*}}: tensor<64x32xi8>, %{{.*}}: tensor<64x2xi8>) -> (tensor<8x32xi8>, tensor<8x2xi8>)
 // CHECK-NOT: linalg.
+// CHECK: %[[AS:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xf32>
+// CHECK: scf.parallel
+// CHECK: vector.load {{.*}} : memref<512xi8>, vector<32xi8>
+// CHECK: vector.store {{.*}}, %[[AS]]
 // CHECK-DAG: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<8x32xi8>
 // CHECK-DAG: %[[OUTF:.*]] = memref.collapse_shape %[[OUT]]
 // CHECK-DAG: %[[OS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<8x2xi8>
@@ -28,8 +33,8 @@
 // CHECK-NOT: memref.alloc
 // CHECK: scf.for
 // CHECK: scf.for {{.*}} -> (vector<16xf32>
-// CHECK: vector.load {{.*}} : memref<512xi8>, vector<32xi8>
 // CHECK: vector.load {{.*}} : memref<2048xi8>, vector<16xi8>
+// CHECK: vector.load %[[AS]]{{.*}} : memref<?xf32>, vector<16xf32>
 // CHECK: vector.fma {{.*}} : vector<16xf32>
 // CHECK: scf.yield
 // CHECK: vector.reduction <add>, %{{.*}} : vector<16xf32> into f32
@@ -73,17 +78,20 @@ func.func @identity_mxfp4(%a: !qf.tensor<8x64xf32, mxfp8, axis = 1>,
 // A bias over N (epilogue_maps (i, j) -> (j)) and a ReLU: f32 activations
 // (chunks of 32 lanes split into even and odd elements); the epilogue reads
 // the band buffer and the 64-element bias in place, adds and clamps on
-// vectors, and encodes mxfp8. The bias is never broadcast to 8 x 64.
+// vectors, and encodes mxfp8. The bias is never broadcast to 8 x 64. The
+// only f32 buffers are the lhs split into even and odd halves (M x K, once)
+// and the band buffer.
 // CHECK-LABEL: func.func @bias_relu
 // CHECK-SAME: (%{{.*}}: tensor<8x64xf32>, %{{.*}}: tensor<64x32xi8>, %{{.*}}: tensor<64x2xi8>, %[[B:.*]]: tensor<64xf32>) -> (tensor<8x64xi8>, tensor<8x2xi8>)
 // CHECK-NOT: linalg.
+// CHECK: memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xf32>
 // CHECK-NOT: memref.alloc{{.*}}xf32>
 // CHECK: %[[BB:.*]] = bufferization.to_buffer %[[B]] read_only : tensor<64xf32> to memref<64xf32>
 // CHECK-NOT: memref.alloc{{.*}}xf32>
 // CHECK: scf.parallel (%{{[^,]*}}) =
 // CHECK: %[[BAND:.*]] = memref.alloc() {alignment = 64 : i64} : memref<256xf32>
 // CHECK: scf.for {{.*}} -> (vector<16xf32>
-// CHECK: vector.load {{.*}} : memref<512xf32>, vector<32xf32>
+// CHECK: vector.load {{.*}} : memref<?xf32>, vector<16xf32>
 // CHECK: vector.fma
 // CHECK: memref.store %{{.*}}, %[[BAND]]
 // CHECK: %[[ACC:.*]] = vector.load %[[BAND]][%{{.*}}] : memref<256xf32>, vector<16xf32>

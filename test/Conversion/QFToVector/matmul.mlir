@@ -6,8 +6,8 @@
 // arrives as (packed codes, E8M0 scales); one scf.parallel over tiles of 1 x 4
 // outputs; K runs in chunks of 32: 16 bytes per row of W, whose low nibbles
 // (even elements) and high nibbles (odd elements) are decoded without
-// interleaving; the chunk of x is split into its even and odd elements
-// instead. E8M0 scales decode by a load from a 256-entry table and multiply
+// interleaving; x is split into the even and odd elements of every chunk
+// instead, once per call into a buffer that the tiles load from. E8M0 scales decode by a load from a 256-entry table and multiply
 // the decoded weights. With x86-avx512, the scale multiplies a 16-entry table
 // of decoded codes that dynamic vector.extracts index (one vpermps).
 // CHECK: memref.global "private" constant @__qf_scale_table_e8m0 : memref<256xf32>
@@ -18,12 +18,15 @@
 // CHECK: %[[PB:.*]] = bufferization.to_buffer %[[P]] read_only : tensor<8x32xi8> to memref<8x32xi8>
 // CHECK: %[[SB:.*]] = bufferization.to_buffer %[[S]] read_only : tensor<8x2xi8> to memref<8x2xi8>
 // CHECK: memref.collapse_shape %[[PB]] {{\[}}[0, 1]] : memref<8x32xi8> into memref<256xi8>
-// CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x8xf32>
+// CHECK: %[[AS:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xf32>
 // CHECK: scf.parallel
-// CHECK: scf.for {{.*}} step %{{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
 // CHECK: %[[XV:.*]] = vector.load {{.*}} : memref<64xf32>, vector<32xf32>
 // CHECK: vector.shuffle %[[XV]], %[[XV]] [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30]
 // CHECK: vector.shuffle %[[XV]], %[[XV]] [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31]
+// CHECK: vector.store {{.*}}, %[[AS]]
+// CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x8xf32>
+// CHECK: scf.parallel
+// CHECK: scf.for {{.*}} step %{{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
 // CHECK: %[[WB:.*]] = vector.load {{.*}} : memref<256xi8>, vector<16xi8>
 // CHECK: %[[W:.*]] = arith.extui %[[WB]] : vector<16xi8> to vector<16xi32>
 // CHECK: arith.shrui %[[W]], %{{.*}} : vector<16xi32>
@@ -31,7 +34,9 @@
 // CHECK: memref.load {{.*}} : memref<256xf32>
 // CHECK: vector.broadcast {{.*}} : f32 to vector<16xf32>
 // CHECK: arith.mulf {{.*}} : vector<16xf32>
+// CHECK: vector.load %[[AS]]{{.*}} : memref<?xf32>, vector<16xf32>
 // CHECK: vector.fma
+// CHECK: vector.load %[[AS]]{{.*}} : memref<?xf32>, vector<16xf32>
 // CHECK: vector.fma
 // CHECK: scf.yield
 // CHECK: vector.reduction <add>, {{.*}} : vector<16xf32> into f32
@@ -61,15 +66,17 @@ func.func @f32_x_mxfp4_tb(%x: tensor<1x64xf32>, %w: !qf.tensor<8x64xf32, mxfp4, 
 // loaded once; a chunk of 32 holds one mxfp8 block and two nvfp4 blocks,
 // whose scales go to lanes 0-7 and 8-15 of the even and odd halves; the
 // register tile is 4 x 2 (eight accumulators); the tensor scale multiplies
-// the reduced sums.
+// the reduced sums. The mxfp8 chunks are decoded, scaled and split once,
+// before the tiles.
 // CHECK-LABEL: func.func @mxfp8_x_nvfp4_tb
 // CHECK-SAME: (%{{.*}}: tensor<4x64xi8>, %{{.*}}: tensor<4x2xi8>, %{{.*}}: tensor<6x32xi8>, %{{.*}}: tensor<6x4xi8>, %[[G:.*]]: tensor<f32>) -> tensor<4x6xf32>
 // CHECK: %[[GB:.*]] = bufferization.to_buffer %[[G]] read_only : tensor<f32> to memref<f32>
 // CHECK: memref.load %[[GB]][] : memref<f32>
 // CHECK: scf.parallel
-// CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
 // CHECK: vector.load {{.*}} : memref<256xi8>, vector<32xi8>
 // CHECK: memref.load {{.*}} : memref<4x2xi8>
+// CHECK: scf.parallel
+// CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
 // CHECK: vector.load {{.*}} : memref<192xi8>, vector<16xi8>
 // CHECK: memref.load {{.*}} : memref<6x4xi8>
 // CHECK: memref.load {{.*}} : memref<6x4xi8>
@@ -122,14 +129,16 @@ func.func @batch(%x: tensor<2x3x32xf32>, %w: !qf.tensor<2x5x32xf32, mxint8, axis
 // -----
 
 // Dynamic M: the output is allocated with M from the operand; full 4-row
-// tiles run in one loop, the M mod 4 remaining rows in another.
+// tiles run in one loop (in blocks of row tiles: ceil(tiles / 64) for K =
+// 64), the M mod 4 remaining rows in another.
 // CHECK-LABEL: func.func @dyn_m
 // CHECK: %[[XB:.*]] = bufferization.to_buffer %{{.*}} read_only : tensor<?x64xf32> to memref<?x64xf32>
 // CHECK: memref.collapse_shape %[[XB]] {{\[}}[0, 1]] : memref<?x64xf32> into memref<?xf32>
 // CHECK: %[[M:.*]] = memref.dim %[[XB]], %{{.*}} : memref<?x64xf32>
 // CHECK: memref.alloc(%[[M]]) {alignment = 64 : i64} : memref<?x8xf32>
 // CHECK: %[[TILES:.*]] = arith.divui %[[M]], %{{.*}} : index
-// CHECK: scf.parallel (%{{.*}}, %{{.*}}) = {{.*}} to (%[[TILES]], %{{.*}})
+// CHECK: scf.parallel (%{{.*}}, %{{.*}}) = {{.*}} to (%{{.*}}, %{{.*}})
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step
 // CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
 // CHECK: scf.parallel
 // CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>)

@@ -37,8 +37,29 @@ func.func @quantize(%x: tensor<64x8xf32>) -> !w {
 
 !w = !qf.tensor<2x64x8xf32, #qf.format<mxint4, bank = 32, outliers = 2>, axis = 1>
 
+// A batched matmul: the correction loops gain the batch dimension.
+// CHECK-LABEL: func.func @batched
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// CHECK-NOT: qf.
 func.func @batched(%a: tensor<2x4x64xf32>, %w: !w) -> tensor<2x4x8xf32> {
-  // expected-error @+1 {{'qf.matmul' op with a sparse-quantized operand or result cannot be lowered yet (supported: quantize, dequantize, requantize, constants and rank-2 matmul); dequantize it first}}
   %c = qf.matmul %a, %w : tensor<2x4x64xf32>, !w -> tensor<2x4x8xf32>
   return %c : tensor<2x4x8xf32>
+}
+
+// -----
+
+!a = !qf.tensor<4x64xf32, #qf.format<mxint4, bank = 32, outliers = 2>, axis = 1>
+
+// Static outlier channels: the positions are the mask broadcast over the
+// rows (a linalg.generic reading a 4-entry constant), no selection loops.
+// CHECK-LABEL: func.func @sparse_quantize
+// CHECK-SAME: -> (tensor<4x32xi8>, tensor<4x2xi8>, tensor<4x4xi8>, tensor<4x2xi8>, tensor<4x4xi8>)
+// CHECK: %[[M:.*]] = arith.constant dense<[3, 20, 8, 18]> : tensor<4xi8>
+// CHECK: linalg.generic {{.*}} ins(%[[M]] : tensor<4xi8>) outs(%{{.*}} : tensor<4x4xi8>)
+// CHECK-NOT: arith.cmpf oeq
+// CHECK-NOT: qf.
+func.func @sparse_quantize(%x: tensor<4x64xf32>) -> !a {
+  %q = qf.sparse_quantize %x outlier_channels [3, 20, 40, 50] : tensor<4x64xf32> -> !a
+  return %q : !a
 }

@@ -8,6 +8,7 @@
 // CHECK: "version": 1
 // CHECK: "id": 3, "name": "layer0.x", "calls": 2, "count": 16, "zeros": 2, "nonfinite": 0, "amax": 12
 // CHECK-SAME: "channel_axis": 1, "channel_amax": [12, 2, 3, 4]
+// CHECK-SAME: "channel_mean_abs": [3.625, 1.25, 1.25, 1.5]
 
 func.func private @qf_calib_observe(i64, memref<*xf32>, i64) attributes {llvm.emit_c_interface}
 func.func private @qf_calib_name(i64, memref<?xi8>) attributes {llvm.emit_c_interface}

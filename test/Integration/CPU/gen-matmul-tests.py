@@ -370,7 +370,10 @@ FILES = {
          Case("gemv_nvfp4", 1, 36, 256, rhs="nvfp4"),
          Case("gemm_nvfp4", 6, 9, 64, rhs="nvfp4"),
          Case("gemm_nvint4", 5, 8, 64, rhs="nvint4"),
-         Case("gemm_mxint4", 3, 5, 96, rhs="mxint4")]),
+         Case("gemm_mxint4", 3, 5, 96, rhs="mxint4"),
+         # K = 4096: blocks of 6 row tiles of A (emitLoop), then a 4 x 4
+         # tile and single-row tiles along N.
+         Case("gemm_mxfp4_blocks", 30, 6, 4096, rhs="mxfp4")]),
     "matmul-8bit.mlir": (
         "8-bit formats: mxint8, mxfp8, mxfp8_e5m2, int8_channel, fp8_tensor",
         [Case("gemv_mxint8", 1, 33, 128, rhs="mxint8"),
@@ -378,7 +381,9 @@ FILES = {
          Case("gemm_mxfp8", 5, 7, 64, rhs="mxfp8"),
          Case("gemm_mxfp8_e5m2", 4, 4, 64, rhs="mxfp8_e5m2"),
          Case("channel_int8_tail", 3, 5, 100, rhs="int8_channel"),
-         Case("tensor_fp8_tail", 4, 3, 37, rhs="fp8_tensor")]),
+         Case("tensor_fp8_tail", 4, 3, 37, rhs="fp8_tensor"),
+         # K = 4096: blocks of 6 row tiles of A (emitLoop).
+         Case("gemm_mxint8_blocks", 27, 3, 4096, rhs="mxint8")]),
     "matmul-qxq.mlir": (
         "quantized x quantized, transpose_b and not",
         [Case("mxfp8_x_mxfp4", 6, 8, 128, lhs="mxfp8", rhs="mxfp4"),
@@ -435,7 +440,13 @@ FILES = {
          Case("id_batch_mxint8_x_mxfp4", 3, 20, 64, lhs="mxint8", rhs="mxfp4",
               batch=2),
          Case("id_dyn_m_mxint8_x_mxint8", 7, 24, 64, lhs="mxint8",
-              rhs="mxint8", dyn_m=True)]),
+              rhs="mxint8", dyn_m=True),
+         # K blocks of 256: accumulators kept in the panel buffer between
+         # blocks.
+         Case("id_kblocks_mxint8_x_mxfp4", 6, 40, 768, lhs="mxint8",
+              rhs="mxfp4"),
+         Case("id_kblocks_mxint8_x_nvfp4", 5, 33, 512, lhs="mxint8",
+              rhs="nvfp4")]),
 }
 
 # Files whose vector-width=8 programs must print the hash of the others.

@@ -14,6 +14,7 @@
 // gemm_mxfp8_e5m2: f32 x mxfp8_e5m2, [4x64] * [4x64]^T
 // channel_int8_tail: f32 x int8_channel, [3x100] * [5x100]^T
 // tensor_fp8_tail: f32 x fp8_tensor, [4x37] * [3x37]^T
+// gemm_mxint8_blocks: f32 x mxint8, [27x4096] * [3x4096]^T
 
 func.func @gemv_mxint8_fill_a() -> tensor<1x128xf32> {
   %e = tensor.empty() : tensor<1x128xf32>
@@ -687,6 +688,118 @@ func.func @tensor_fp8_tail_absdot(%a: tensor<4x37xf32>, %b: tensor<3x37xf32>) ->
   return %r : tensor<4x3xf32>
 }
 
+func.func @gemm_mxint8_blocks_fill_a() -> tensor<27x4096xf32> {
+  %e = tensor.empty() : tensor<27x4096xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>],
+      iterator_types = ["parallel", "parallel"]} outs(%e : tensor<27x4096xf32>) {
+    ^bb0(%out: f32):
+      %i0 = linalg.index 0 : index
+      %i1 = linalg.index 1 : index
+      %ii = arith.index_cast %i0 : index to i32
+      %jj = arith.index_cast %i1 : index to i32
+      %fi = arith.sitofp %ii : i32 to f32
+      %fj = arith.sitofp %jj : i32 to f32
+      %ca = arith.constant 0.61 : f32
+      %cb = arith.constant 1.37 : f32
+      %cs = arith.constant 13.25 : f32
+      %ta = arith.mulf %fi, %ca : f32
+      %tb = arith.mulf %fj, %cb : f32
+      %t1 = arith.addf %ta, %tb : f32
+      %t2 = arith.addf %t1, %cs : f32
+      %s = math.sin %t2 : f32
+      %c3 = arith.constant 3 : i32
+      %c8 = arith.constant 8 : i32
+      %c9 = arith.constant 9 : i32
+      %c4 = arith.constant 4 : i32
+      %e0 = arith.muli %ii, %c3 : i32
+      %e1 = arith.divui %jj, %c8 : i32
+      %e2 = arith.addi %e0, %e1 : i32
+      %e3 = arith.addi %e2, %e2 : i32
+      %e4 = arith.remui %e3, %c9 : i32
+      %e5 = arith.subi %e4, %c4 : i32
+      %fe = arith.sitofp %e5 : i32 to f32
+      %p = math.exp2 %fe : f32
+      %v = arith.mulf %s, %p : f32
+      linalg.yield %v : f32
+  } -> tensor<27x4096xf32>
+  return %r : tensor<27x4096xf32>
+}
+func.func @gemm_mxint8_blocks_fill_b() -> tensor<3x4096xf32> {
+  %e = tensor.empty() : tensor<3x4096xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>],
+      iterator_types = ["parallel", "parallel"]} outs(%e : tensor<3x4096xf32>) {
+    ^bb0(%out: f32):
+      %i0 = linalg.index 0 : index
+      %i1 = linalg.index 1 : index
+      %ii = arith.index_cast %i0 : index to i32
+      %jj = arith.index_cast %i1 : index to i32
+      %fi = arith.sitofp %ii : i32 to f32
+      %fj = arith.sitofp %jj : i32 to f32
+      %ca = arith.constant 0.61 : f32
+      %cb = arith.constant 1.37 : f32
+      %cs = arith.constant 14.25 : f32
+      %ta = arith.mulf %fi, %ca : f32
+      %tb = arith.mulf %fj, %cb : f32
+      %t1 = arith.addf %ta, %tb : f32
+      %t2 = arith.addf %t1, %cs : f32
+      %s = math.sin %t2 : f32
+      %c3 = arith.constant 3 : i32
+      %c8 = arith.constant 8 : i32
+      %c9 = arith.constant 9 : i32
+      %c4 = arith.constant 4 : i32
+      %e0 = arith.muli %ii, %c3 : i32
+      %e1 = arith.divui %jj, %c8 : i32
+      %e2 = arith.addi %e0, %e1 : i32
+      %e3 = arith.addi %e2, %e2 : i32
+      %e4 = arith.remui %e3, %c9 : i32
+      %e5 = arith.subi %e4, %c4 : i32
+      %fe = arith.sitofp %e5 : i32 to f32
+      %p = math.exp2 %fe : f32
+      %v = arith.mulf %s, %p : f32
+      linalg.yield %v : f32
+  } -> tensor<3x4096xf32>
+  return %r : tensor<3x4096xf32>
+}
+func.func @gemm_mxint8_blocks_kernel(%a: tensor<27x4096xf32>, %b: !qf.tensor<3x4096xf32, mxint8, axis = 1>) -> tensor<27x3xf32> {
+  %c = qf.matmul %a, %b transpose_b : tensor<27x4096xf32>, !qf.tensor<3x4096xf32, mxint8, axis = 1> -> tensor<27x3xf32>
+  return %c : tensor<27x3xf32>
+}
+func.func @gemm_mxint8_blocks_ref(%a: tensor<27x4096xf32>, %b: tensor<3x4096xf32>) -> tensor<27x3xf32> {
+  %e = tensor.empty() : tensor<27x3xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<27x3xf32>) -> tensor<27x3xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>,
+      affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>],
+      iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<27x4096xf32>, tensor<3x4096xf32>) outs(%f : tensor<27x3xf32>) {
+    ^bb0(%x0: f32, %y0: f32, %o: f32):
+      %x = arith.addf %x0, %z : f32
+      %y = arith.addf %y0, %z : f32
+      %p = arith.mulf %x, %y : f32
+      %s = arith.addf %o, %p : f32
+      linalg.yield %s : f32
+  } -> tensor<27x3xf32>
+  return %r : tensor<27x3xf32>
+}
+func.func @gemm_mxint8_blocks_absdot(%a: tensor<27x4096xf32>, %b: tensor<3x4096xf32>) -> tensor<27x3xf32> {
+  %e = tensor.empty() : tensor<27x3xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<27x3xf32>) -> tensor<27x3xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>,
+      affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>],
+      iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<27x4096xf32>, tensor<3x4096xf32>) outs(%f : tensor<27x3xf32>) {
+    ^bb0(%x0: f32, %y0: f32, %o: f32):
+      %x = arith.addf %x0, %z : f32
+      %y = arith.addf %y0, %z : f32
+      %p = arith.mulf %x, %y : f32
+      %q = math.absf %p : f32
+      %s = arith.addf %o, %q : f32
+      linalg.yield %s : f32
+  } -> tensor<27x3xf32>
+  return %r : tensor<27x3xf32>
+}
+
 func.func @compare(%c: tensor<?xf32>, %r: tensor<?xf32>, %s: tensor<?xf32>, %tol: f32) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -823,6 +936,22 @@ func.func @main() {
   %tensor_fp8_tail_sd = tensor.cast %tensor_fp8_tail_sf : tensor<12xf32> to tensor<?xf32>
   %tensor_fp8_tail_tol = arith.constant 4.887580871582031e-06 : f32
   call @compare(%tensor_fp8_tail_cd, %tensor_fp8_tail_rd, %tensor_fp8_tail_sd, %tensor_fp8_tail_tol) : (tensor<?xf32>, tensor<?xf32>, tensor<?xf32>, f32) -> ()
+  vector.print str "case gemm_mxint8_blocks\n"
+  %gemm_mxint8_blocks_a0 = call @gemm_mxint8_blocks_fill_a() : () -> tensor<27x4096xf32>
+  %gemm_mxint8_blocks_b0 = call @gemm_mxint8_blocks_fill_b() : () -> tensor<3x4096xf32>
+  %gemm_mxint8_blocks_qb = qf.quantize %gemm_mxint8_blocks_b0 : tensor<3x4096xf32> -> !qf.tensor<3x4096xf32, mxint8, axis = 1>
+  %gemm_mxint8_blocks_db = qf.dequantize %gemm_mxint8_blocks_qb : !qf.tensor<3x4096xf32, mxint8, axis = 1> -> tensor<3x4096xf32>
+  %gemm_mxint8_blocks_c = call @gemm_mxint8_blocks_kernel(%gemm_mxint8_blocks_a0, %gemm_mxint8_blocks_qb) : (tensor<27x4096xf32>, !qf.tensor<3x4096xf32, mxint8, axis = 1>) -> tensor<27x3xf32>
+  %gemm_mxint8_blocks_r = call @gemm_mxint8_blocks_ref(%gemm_mxint8_blocks_a0, %gemm_mxint8_blocks_db) : (tensor<27x4096xf32>, tensor<3x4096xf32>) -> tensor<27x3xf32>
+  %gemm_mxint8_blocks_s = call @gemm_mxint8_blocks_absdot(%gemm_mxint8_blocks_a0, %gemm_mxint8_blocks_db) : (tensor<27x4096xf32>, tensor<3x4096xf32>) -> tensor<27x3xf32>
+  %gemm_mxint8_blocks_cf = tensor.collapse_shape %gemm_mxint8_blocks_c [[0, 1]] : tensor<27x3xf32> into tensor<81xf32>
+  %gemm_mxint8_blocks_cd = tensor.cast %gemm_mxint8_blocks_cf : tensor<81xf32> to tensor<?xf32>
+  %gemm_mxint8_blocks_rf = tensor.collapse_shape %gemm_mxint8_blocks_r [[0, 1]] : tensor<27x3xf32> into tensor<81xf32>
+  %gemm_mxint8_blocks_rd = tensor.cast %gemm_mxint8_blocks_rf : tensor<81xf32> to tensor<?xf32>
+  %gemm_mxint8_blocks_sf = tensor.collapse_shape %gemm_mxint8_blocks_s [[0, 1]] : tensor<27x3xf32> into tensor<81xf32>
+  %gemm_mxint8_blocks_sd = tensor.cast %gemm_mxint8_blocks_sf : tensor<81xf32> to tensor<?xf32>
+  %gemm_mxint8_blocks_tol = arith.constant 0.0004887580871582031 : f32
+  call @compare(%gemm_mxint8_blocks_cd, %gemm_mxint8_blocks_rd, %gemm_mxint8_blocks_sd, %gemm_mxint8_blocks_tol) : (tensor<?xf32>, tensor<?xf32>, tensor<?xf32>, f32) -> ()
   return
 }
 
@@ -874,3 +1003,11 @@ func.func @main() {
 // VW8-NEXT: violations 0
 // VW8-NEXT: max error
 // VW8-NEXT: hash 5831107322368310473
+// CHECK-LABEL: case gemm_mxint8_blocks
+// CHECK-NEXT: violations 0
+// CHECK-NEXT: max error
+// CHECK-NEXT: hash -8751075457333625108
+// VW8-LABEL: case gemm_mxint8_blocks
+// VW8-NEXT: violations 0
+// VW8-NEXT: max error
+// VW8-NEXT: hash 3905988117138255069

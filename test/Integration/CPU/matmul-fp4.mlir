@@ -14,6 +14,7 @@
 // gemm_nvfp4: f32 x nvfp4, [6x64] * [9x64]^T
 // gemm_nvint4: f32 x nvint4, [5x64] * [8x64]^T
 // gemm_mxint4: f32 x mxint4, [3x96] * [5x96]^T
+// gemm_mxfp4_blocks: f32 x mxfp4, [30x4096] * [6x4096]^T
 
 func.func @gemv_mxfp4_fill_a() -> tensor<1x256xf32> {
   %e = tensor.empty() : tensor<1x256xf32>
@@ -687,6 +688,118 @@ func.func @gemm_mxint4_absdot(%a: tensor<3x96xf32>, %b: tensor<5x96xf32>) -> ten
   return %r : tensor<3x5xf32>
 }
 
+func.func @gemm_mxfp4_blocks_fill_a() -> tensor<30x4096xf32> {
+  %e = tensor.empty() : tensor<30x4096xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>],
+      iterator_types = ["parallel", "parallel"]} outs(%e : tensor<30x4096xf32>) {
+    ^bb0(%out: f32):
+      %i0 = linalg.index 0 : index
+      %i1 = linalg.index 1 : index
+      %ii = arith.index_cast %i0 : index to i32
+      %jj = arith.index_cast %i1 : index to i32
+      %fi = arith.sitofp %ii : i32 to f32
+      %fj = arith.sitofp %jj : i32 to f32
+      %ca = arith.constant 0.61 : f32
+      %cb = arith.constant 1.37 : f32
+      %cs = arith.constant 13.25 : f32
+      %ta = arith.mulf %fi, %ca : f32
+      %tb = arith.mulf %fj, %cb : f32
+      %t1 = arith.addf %ta, %tb : f32
+      %t2 = arith.addf %t1, %cs : f32
+      %s = math.sin %t2 : f32
+      %c3 = arith.constant 3 : i32
+      %c8 = arith.constant 8 : i32
+      %c9 = arith.constant 9 : i32
+      %c4 = arith.constant 4 : i32
+      %e0 = arith.muli %ii, %c3 : i32
+      %e1 = arith.divui %jj, %c8 : i32
+      %e2 = arith.addi %e0, %e1 : i32
+      %e3 = arith.addi %e2, %e2 : i32
+      %e4 = arith.remui %e3, %c9 : i32
+      %e5 = arith.subi %e4, %c4 : i32
+      %fe = arith.sitofp %e5 : i32 to f32
+      %p = math.exp2 %fe : f32
+      %v = arith.mulf %s, %p : f32
+      linalg.yield %v : f32
+  } -> tensor<30x4096xf32>
+  return %r : tensor<30x4096xf32>
+}
+func.func @gemm_mxfp4_blocks_fill_b() -> tensor<6x4096xf32> {
+  %e = tensor.empty() : tensor<6x4096xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>],
+      iterator_types = ["parallel", "parallel"]} outs(%e : tensor<6x4096xf32>) {
+    ^bb0(%out: f32):
+      %i0 = linalg.index 0 : index
+      %i1 = linalg.index 1 : index
+      %ii = arith.index_cast %i0 : index to i32
+      %jj = arith.index_cast %i1 : index to i32
+      %fi = arith.sitofp %ii : i32 to f32
+      %fj = arith.sitofp %jj : i32 to f32
+      %ca = arith.constant 0.61 : f32
+      %cb = arith.constant 1.37 : f32
+      %cs = arith.constant 14.25 : f32
+      %ta = arith.mulf %fi, %ca : f32
+      %tb = arith.mulf %fj, %cb : f32
+      %t1 = arith.addf %ta, %tb : f32
+      %t2 = arith.addf %t1, %cs : f32
+      %s = math.sin %t2 : f32
+      %c3 = arith.constant 3 : i32
+      %c8 = arith.constant 8 : i32
+      %c9 = arith.constant 9 : i32
+      %c4 = arith.constant 4 : i32
+      %e0 = arith.muli %ii, %c3 : i32
+      %e1 = arith.divui %jj, %c8 : i32
+      %e2 = arith.addi %e0, %e1 : i32
+      %e3 = arith.addi %e2, %e2 : i32
+      %e4 = arith.remui %e3, %c9 : i32
+      %e5 = arith.subi %e4, %c4 : i32
+      %fe = arith.sitofp %e5 : i32 to f32
+      %p = math.exp2 %fe : f32
+      %v = arith.mulf %s, %p : f32
+      linalg.yield %v : f32
+  } -> tensor<6x4096xf32>
+  return %r : tensor<6x4096xf32>
+}
+func.func @gemm_mxfp4_blocks_kernel(%a: tensor<30x4096xf32>, %b: !qf.tensor<6x4096xf32, mxfp4, axis = 1>) -> tensor<30x6xf32> {
+  %c = qf.matmul %a, %b transpose_b : tensor<30x4096xf32>, !qf.tensor<6x4096xf32, mxfp4, axis = 1> -> tensor<30x6xf32>
+  return %c : tensor<30x6xf32>
+}
+func.func @gemm_mxfp4_blocks_ref(%a: tensor<30x4096xf32>, %b: tensor<6x4096xf32>) -> tensor<30x6xf32> {
+  %e = tensor.empty() : tensor<30x6xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<30x6xf32>) -> tensor<30x6xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>,
+      affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>],
+      iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<30x4096xf32>, tensor<6x4096xf32>) outs(%f : tensor<30x6xf32>) {
+    ^bb0(%x0: f32, %y0: f32, %o: f32):
+      %x = arith.addf %x0, %z : f32
+      %y = arith.addf %y0, %z : f32
+      %p = arith.mulf %x, %y : f32
+      %s = arith.addf %o, %p : f32
+      linalg.yield %s : f32
+  } -> tensor<30x6xf32>
+  return %r : tensor<30x6xf32>
+}
+func.func @gemm_mxfp4_blocks_absdot(%a: tensor<30x4096xf32>, %b: tensor<6x4096xf32>) -> tensor<30x6xf32> {
+  %e = tensor.empty() : tensor<30x6xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<30x6xf32>) -> tensor<30x6xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>,
+      affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>],
+      iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<30x4096xf32>, tensor<6x4096xf32>) outs(%f : tensor<30x6xf32>) {
+    ^bb0(%x0: f32, %y0: f32, %o: f32):
+      %x = arith.addf %x0, %z : f32
+      %y = arith.addf %y0, %z : f32
+      %p = arith.mulf %x, %y : f32
+      %q = math.absf %p : f32
+      %s = arith.addf %o, %q : f32
+      linalg.yield %s : f32
+  } -> tensor<30x6xf32>
+  return %r : tensor<30x6xf32>
+}
+
 func.func @compare(%c: tensor<?xf32>, %r: tensor<?xf32>, %s: tensor<?xf32>, %tol: f32) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -823,6 +936,22 @@ func.func @main() {
   %gemm_mxint4_sd = tensor.cast %gemm_mxint4_sf : tensor<15xf32> to tensor<?xf32>
   %gemm_mxint4_tol = arith.constant 1.1920928955078125e-05 : f32
   call @compare(%gemm_mxint4_cd, %gemm_mxint4_rd, %gemm_mxint4_sd, %gemm_mxint4_tol) : (tensor<?xf32>, tensor<?xf32>, tensor<?xf32>, f32) -> ()
+  vector.print str "case gemm_mxfp4_blocks\n"
+  %gemm_mxfp4_blocks_a0 = call @gemm_mxfp4_blocks_fill_a() : () -> tensor<30x4096xf32>
+  %gemm_mxfp4_blocks_b0 = call @gemm_mxfp4_blocks_fill_b() : () -> tensor<6x4096xf32>
+  %gemm_mxfp4_blocks_qb = qf.quantize %gemm_mxfp4_blocks_b0 : tensor<6x4096xf32> -> !qf.tensor<6x4096xf32, mxfp4, axis = 1>
+  %gemm_mxfp4_blocks_db = qf.dequantize %gemm_mxfp4_blocks_qb : !qf.tensor<6x4096xf32, mxfp4, axis = 1> -> tensor<6x4096xf32>
+  %gemm_mxfp4_blocks_c = call @gemm_mxfp4_blocks_kernel(%gemm_mxfp4_blocks_a0, %gemm_mxfp4_blocks_qb) : (tensor<30x4096xf32>, !qf.tensor<6x4096xf32, mxfp4, axis = 1>) -> tensor<30x6xf32>
+  %gemm_mxfp4_blocks_r = call @gemm_mxfp4_blocks_ref(%gemm_mxfp4_blocks_a0, %gemm_mxfp4_blocks_db) : (tensor<30x4096xf32>, tensor<6x4096xf32>) -> tensor<30x6xf32>
+  %gemm_mxfp4_blocks_s = call @gemm_mxfp4_blocks_absdot(%gemm_mxfp4_blocks_a0, %gemm_mxfp4_blocks_db) : (tensor<30x4096xf32>, tensor<6x4096xf32>) -> tensor<30x6xf32>
+  %gemm_mxfp4_blocks_cf = tensor.collapse_shape %gemm_mxfp4_blocks_c [[0, 1]] : tensor<30x6xf32> into tensor<180xf32>
+  %gemm_mxfp4_blocks_cd = tensor.cast %gemm_mxfp4_blocks_cf : tensor<180xf32> to tensor<?xf32>
+  %gemm_mxfp4_blocks_rf = tensor.collapse_shape %gemm_mxfp4_blocks_r [[0, 1]] : tensor<30x6xf32> into tensor<180xf32>
+  %gemm_mxfp4_blocks_rd = tensor.cast %gemm_mxfp4_blocks_rf : tensor<180xf32> to tensor<?xf32>
+  %gemm_mxfp4_blocks_sf = tensor.collapse_shape %gemm_mxfp4_blocks_s [[0, 1]] : tensor<30x6xf32> into tensor<180xf32>
+  %gemm_mxfp4_blocks_sd = tensor.cast %gemm_mxfp4_blocks_sf : tensor<180xf32> to tensor<?xf32>
+  %gemm_mxfp4_blocks_tol = arith.constant 0.0004887580871582031 : f32
+  call @compare(%gemm_mxfp4_blocks_cd, %gemm_mxfp4_blocks_rd, %gemm_mxfp4_blocks_sd, %gemm_mxfp4_blocks_tol) : (tensor<?xf32>, tensor<?xf32>, tensor<?xf32>, f32) -> ()
   return
 }
 
@@ -874,3 +1003,11 @@ func.func @main() {
 // VW8-NEXT: violations 0
 // VW8-NEXT: max error
 // VW8-NEXT: hash 1545396914904111986
+// CHECK-LABEL: case gemm_mxfp4_blocks
+// CHECK-NEXT: violations 0
+// CHECK-NEXT: max error
+// CHECK-NEXT: hash 7201591394801584206
+// VW8-LABEL: case gemm_mxfp4_blocks
+// VW8-NEXT: violations 0
+// VW8-NEXT: max error
+// VW8-NEXT: hash 1620602751112365603

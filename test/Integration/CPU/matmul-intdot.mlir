@@ -17,6 +17,8 @@
 // id_gemv_mxint8_x_mxfp4: mxint8 x mxfp4, [1x256] * [64x256]^T
 // id_batch_mxint8_x_mxfp4: mxint8 x mxfp4, 2x[3x64] * 2x[20x64]^T
 // id_dyn_m_mxint8_x_mxint8: mxint8 x mxint8, [7x64] * [24x64]^T (M dynamic)
+// id_kblocks_mxint8_x_mxfp4: mxint8 x mxfp4, [6x768] * [40x768]^T
+// id_kblocks_mxint8_x_nvfp4: mxint8 x nvfp4, [5x512] * [33x512]^T
 
 func.func @id_mxint8_x_mxint8_fill_a() -> tensor<9x128xf32> {
   %e = tensor.empty() : tensor<9x128xf32>
@@ -922,6 +924,230 @@ func.func @id_dyn_m_mxint8_x_mxint8_absdot(%a: tensor<?x64xf32>, %b: tensor<24x6
   return %r : tensor<?x24xf32>
 }
 
+func.func @id_kblocks_mxint8_x_mxfp4_fill_a() -> tensor<6x768xf32> {
+  %e = tensor.empty() : tensor<6x768xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>],
+      iterator_types = ["parallel", "parallel"]} outs(%e : tensor<6x768xf32>) {
+    ^bb0(%out: f32):
+      %i0 = linalg.index 0 : index
+      %i1 = linalg.index 1 : index
+      %ii = arith.index_cast %i0 : index to i32
+      %jj = arith.index_cast %i1 : index to i32
+      %fi = arith.sitofp %ii : i32 to f32
+      %fj = arith.sitofp %jj : i32 to f32
+      %ca = arith.constant 0.61 : f32
+      %cb = arith.constant 1.37 : f32
+      %cs = arith.constant 17.25 : f32
+      %ta = arith.mulf %fi, %ca : f32
+      %tb = arith.mulf %fj, %cb : f32
+      %t1 = arith.addf %ta, %tb : f32
+      %t2 = arith.addf %t1, %cs : f32
+      %s = math.sin %t2 : f32
+      %c3 = arith.constant 3 : i32
+      %c8 = arith.constant 8 : i32
+      %c9 = arith.constant 9 : i32
+      %c4 = arith.constant 4 : i32
+      %e0 = arith.muli %ii, %c3 : i32
+      %e1 = arith.divui %jj, %c8 : i32
+      %e2 = arith.addi %e0, %e1 : i32
+      %e3 = arith.addi %e2, %e2 : i32
+      %e4 = arith.remui %e3, %c9 : i32
+      %e5 = arith.subi %e4, %c4 : i32
+      %fe = arith.sitofp %e5 : i32 to f32
+      %p = math.exp2 %fe : f32
+      %v = arith.mulf %s, %p : f32
+      linalg.yield %v : f32
+  } -> tensor<6x768xf32>
+  return %r : tensor<6x768xf32>
+}
+func.func @id_kblocks_mxint8_x_mxfp4_fill_b() -> tensor<40x768xf32> {
+  %e = tensor.empty() : tensor<40x768xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>],
+      iterator_types = ["parallel", "parallel"]} outs(%e : tensor<40x768xf32>) {
+    ^bb0(%out: f32):
+      %i0 = linalg.index 0 : index
+      %i1 = linalg.index 1 : index
+      %ii = arith.index_cast %i0 : index to i32
+      %jj = arith.index_cast %i1 : index to i32
+      %fi = arith.sitofp %ii : i32 to f32
+      %fj = arith.sitofp %jj : i32 to f32
+      %ca = arith.constant 0.61 : f32
+      %cb = arith.constant 1.37 : f32
+      %cs = arith.constant 18.25 : f32
+      %ta = arith.mulf %fi, %ca : f32
+      %tb = arith.mulf %fj, %cb : f32
+      %t1 = arith.addf %ta, %tb : f32
+      %t2 = arith.addf %t1, %cs : f32
+      %s = math.sin %t2 : f32
+      %c3 = arith.constant 3 : i32
+      %c8 = arith.constant 8 : i32
+      %c9 = arith.constant 9 : i32
+      %c4 = arith.constant 4 : i32
+      %e0 = arith.muli %ii, %c3 : i32
+      %e1 = arith.divui %jj, %c8 : i32
+      %e2 = arith.addi %e0, %e1 : i32
+      %e3 = arith.addi %e2, %e2 : i32
+      %e4 = arith.remui %e3, %c9 : i32
+      %e5 = arith.subi %e4, %c4 : i32
+      %fe = arith.sitofp %e5 : i32 to f32
+      %p = math.exp2 %fe : f32
+      %v = arith.mulf %s, %p : f32
+      linalg.yield %v : f32
+  } -> tensor<40x768xf32>
+  return %r : tensor<40x768xf32>
+}
+func.func @id_kblocks_mxint8_x_mxfp4_kernel(%a: !qf.tensor<6x768xf32, mxint8, axis = 1>, %b: !qf.tensor<40x768xf32, mxfp4, axis = 1>) -> tensor<6x40xf32> {
+  %c = qf.matmul %a, %b transpose_b : !qf.tensor<6x768xf32, mxint8, axis = 1>, !qf.tensor<40x768xf32, mxfp4, axis = 1> -> tensor<6x40xf32>
+  return %c : tensor<6x40xf32>
+}
+func.func @id_kblocks_mxint8_x_mxfp4_ref(%a: tensor<6x768xf32>, %b: tensor<40x768xf32>) -> tensor<6x40xf32> {
+  %e = tensor.empty() : tensor<6x40xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<6x40xf32>) -> tensor<6x40xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>,
+      affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>],
+      iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<6x768xf32>, tensor<40x768xf32>) outs(%f : tensor<6x40xf32>) {
+    ^bb0(%x0: f32, %y0: f32, %o: f32):
+      %x = arith.addf %x0, %z : f32
+      %y = arith.addf %y0, %z : f32
+      %p = arith.mulf %x, %y : f32
+      %s = arith.addf %o, %p : f32
+      linalg.yield %s : f32
+  } -> tensor<6x40xf32>
+  return %r : tensor<6x40xf32>
+}
+func.func @id_kblocks_mxint8_x_mxfp4_absdot(%a: tensor<6x768xf32>, %b: tensor<40x768xf32>) -> tensor<6x40xf32> {
+  %e = tensor.empty() : tensor<6x40xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<6x40xf32>) -> tensor<6x40xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>,
+      affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>],
+      iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<6x768xf32>, tensor<40x768xf32>) outs(%f : tensor<6x40xf32>) {
+    ^bb0(%x0: f32, %y0: f32, %o: f32):
+      %x = arith.addf %x0, %z : f32
+      %y = arith.addf %y0, %z : f32
+      %p = arith.mulf %x, %y : f32
+      %q = math.absf %p : f32
+      %s = arith.addf %o, %q : f32
+      linalg.yield %s : f32
+  } -> tensor<6x40xf32>
+  return %r : tensor<6x40xf32>
+}
+
+func.func @id_kblocks_mxint8_x_nvfp4_fill_a() -> tensor<5x512xf32> {
+  %e = tensor.empty() : tensor<5x512xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>],
+      iterator_types = ["parallel", "parallel"]} outs(%e : tensor<5x512xf32>) {
+    ^bb0(%out: f32):
+      %i0 = linalg.index 0 : index
+      %i1 = linalg.index 1 : index
+      %ii = arith.index_cast %i0 : index to i32
+      %jj = arith.index_cast %i1 : index to i32
+      %fi = arith.sitofp %ii : i32 to f32
+      %fj = arith.sitofp %jj : i32 to f32
+      %ca = arith.constant 0.61 : f32
+      %cb = arith.constant 1.37 : f32
+      %cs = arith.constant 19.25 : f32
+      %ta = arith.mulf %fi, %ca : f32
+      %tb = arith.mulf %fj, %cb : f32
+      %t1 = arith.addf %ta, %tb : f32
+      %t2 = arith.addf %t1, %cs : f32
+      %s = math.sin %t2 : f32
+      %c3 = arith.constant 3 : i32
+      %c8 = arith.constant 8 : i32
+      %c9 = arith.constant 9 : i32
+      %c4 = arith.constant 4 : i32
+      %e0 = arith.muli %ii, %c3 : i32
+      %e1 = arith.divui %jj, %c8 : i32
+      %e2 = arith.addi %e0, %e1 : i32
+      %e3 = arith.addi %e2, %e2 : i32
+      %e4 = arith.remui %e3, %c9 : i32
+      %e5 = arith.subi %e4, %c4 : i32
+      %fe = arith.sitofp %e5 : i32 to f32
+      %p = math.exp2 %fe : f32
+      %v = arith.mulf %s, %p : f32
+      linalg.yield %v : f32
+  } -> tensor<5x512xf32>
+  return %r : tensor<5x512xf32>
+}
+func.func @id_kblocks_mxint8_x_nvfp4_fill_b() -> tensor<33x512xf32> {
+  %e = tensor.empty() : tensor<33x512xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>],
+      iterator_types = ["parallel", "parallel"]} outs(%e : tensor<33x512xf32>) {
+    ^bb0(%out: f32):
+      %i0 = linalg.index 0 : index
+      %i1 = linalg.index 1 : index
+      %ii = arith.index_cast %i0 : index to i32
+      %jj = arith.index_cast %i1 : index to i32
+      %fi = arith.sitofp %ii : i32 to f32
+      %fj = arith.sitofp %jj : i32 to f32
+      %ca = arith.constant 0.61 : f32
+      %cb = arith.constant 1.37 : f32
+      %cs = arith.constant 20.25 : f32
+      %ta = arith.mulf %fi, %ca : f32
+      %tb = arith.mulf %fj, %cb : f32
+      %t1 = arith.addf %ta, %tb : f32
+      %t2 = arith.addf %t1, %cs : f32
+      %s = math.sin %t2 : f32
+      %c3 = arith.constant 3 : i32
+      %c8 = arith.constant 8 : i32
+      %c9 = arith.constant 9 : i32
+      %c4 = arith.constant 4 : i32
+      %e0 = arith.muli %ii, %c3 : i32
+      %e1 = arith.divui %jj, %c8 : i32
+      %e2 = arith.addi %e0, %e1 : i32
+      %e3 = arith.addi %e2, %e2 : i32
+      %e4 = arith.remui %e3, %c9 : i32
+      %e5 = arith.subi %e4, %c4 : i32
+      %fe = arith.sitofp %e5 : i32 to f32
+      %p = math.exp2 %fe : f32
+      %v = arith.mulf %s, %p : f32
+      linalg.yield %v : f32
+  } -> tensor<33x512xf32>
+  return %r : tensor<33x512xf32>
+}
+func.func @id_kblocks_mxint8_x_nvfp4_kernel(%a: !qf.tensor<5x512xf32, mxint8, axis = 1>, %b: !qf.tensor<33x512xf32, nvfp4, axis = 1>) -> tensor<5x33xf32> {
+  %c = qf.matmul %a, %b transpose_b : !qf.tensor<5x512xf32, mxint8, axis = 1>, !qf.tensor<33x512xf32, nvfp4, axis = 1> -> tensor<5x33xf32>
+  return %c : tensor<5x33xf32>
+}
+func.func @id_kblocks_mxint8_x_nvfp4_ref(%a: tensor<5x512xf32>, %b: tensor<33x512xf32>) -> tensor<5x33xf32> {
+  %e = tensor.empty() : tensor<5x33xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<5x33xf32>) -> tensor<5x33xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>,
+      affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>],
+      iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<5x512xf32>, tensor<33x512xf32>) outs(%f : tensor<5x33xf32>) {
+    ^bb0(%x0: f32, %y0: f32, %o: f32):
+      %x = arith.addf %x0, %z : f32
+      %y = arith.addf %y0, %z : f32
+      %p = arith.mulf %x, %y : f32
+      %s = arith.addf %o, %p : f32
+      linalg.yield %s : f32
+  } -> tensor<5x33xf32>
+  return %r : tensor<5x33xf32>
+}
+func.func @id_kblocks_mxint8_x_nvfp4_absdot(%a: tensor<5x512xf32>, %b: tensor<33x512xf32>) -> tensor<5x33xf32> {
+  %e = tensor.empty() : tensor<5x33xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<5x33xf32>) -> tensor<5x33xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>,
+      affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>],
+      iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<5x512xf32>, tensor<33x512xf32>) outs(%f : tensor<5x33xf32>) {
+    ^bb0(%x0: f32, %y0: f32, %o: f32):
+      %x = arith.addf %x0, %z : f32
+      %y = arith.addf %y0, %z : f32
+      %p = arith.mulf %x, %y : f32
+      %q = math.absf %p : f32
+      %s = arith.addf %o, %q : f32
+      linalg.yield %s : f32
+  } -> tensor<5x33xf32>
+  return %r : tensor<5x33xf32>
+}
+
 func.func @compare(%c: tensor<?xf32>, %r: tensor<?xf32>, %s: tensor<?xf32>, %tol: f32) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -1104,6 +1330,42 @@ func.func @main() {
   %id_dyn_m_mxint8_x_mxint8_sf = tensor.collapse_shape %id_dyn_m_mxint8_x_mxint8_s [[0, 1]] : tensor<?x24xf32> into tensor<?xf32>
   %id_dyn_m_mxint8_x_mxint8_tol = arith.constant 8.106231689453125e-06 : f32
   call @compare(%id_dyn_m_mxint8_x_mxint8_cf, %id_dyn_m_mxint8_x_mxint8_rf, %id_dyn_m_mxint8_x_mxint8_sf, %id_dyn_m_mxint8_x_mxint8_tol) : (tensor<?xf32>, tensor<?xf32>, tensor<?xf32>, f32) -> ()
+  vector.print str "case id_kblocks_mxint8_x_mxfp4\n"
+  %id_kblocks_mxint8_x_mxfp4_a0 = call @id_kblocks_mxint8_x_mxfp4_fill_a() : () -> tensor<6x768xf32>
+  %id_kblocks_mxint8_x_mxfp4_b0 = call @id_kblocks_mxint8_x_mxfp4_fill_b() : () -> tensor<40x768xf32>
+  %id_kblocks_mxint8_x_mxfp4_qa = qf.quantize %id_kblocks_mxint8_x_mxfp4_a0 : tensor<6x768xf32> -> !qf.tensor<6x768xf32, mxint8, axis = 1>
+  %id_kblocks_mxint8_x_mxfp4_da = qf.dequantize %id_kblocks_mxint8_x_mxfp4_qa : !qf.tensor<6x768xf32, mxint8, axis = 1> -> tensor<6x768xf32>
+  %id_kblocks_mxint8_x_mxfp4_qb = qf.quantize %id_kblocks_mxint8_x_mxfp4_b0 : tensor<40x768xf32> -> !qf.tensor<40x768xf32, mxfp4, axis = 1>
+  %id_kblocks_mxint8_x_mxfp4_db = qf.dequantize %id_kblocks_mxint8_x_mxfp4_qb : !qf.tensor<40x768xf32, mxfp4, axis = 1> -> tensor<40x768xf32>
+  %id_kblocks_mxint8_x_mxfp4_c = call @id_kblocks_mxint8_x_mxfp4_kernel(%id_kblocks_mxint8_x_mxfp4_qa, %id_kblocks_mxint8_x_mxfp4_qb) : (!qf.tensor<6x768xf32, mxint8, axis = 1>, !qf.tensor<40x768xf32, mxfp4, axis = 1>) -> tensor<6x40xf32>
+  %id_kblocks_mxint8_x_mxfp4_r = call @id_kblocks_mxint8_x_mxfp4_ref(%id_kblocks_mxint8_x_mxfp4_da, %id_kblocks_mxint8_x_mxfp4_db) : (tensor<6x768xf32>, tensor<40x768xf32>) -> tensor<6x40xf32>
+  %id_kblocks_mxint8_x_mxfp4_s = call @id_kblocks_mxint8_x_mxfp4_absdot(%id_kblocks_mxint8_x_mxfp4_da, %id_kblocks_mxint8_x_mxfp4_db) : (tensor<6x768xf32>, tensor<40x768xf32>) -> tensor<6x40xf32>
+  %id_kblocks_mxint8_x_mxfp4_cf = tensor.collapse_shape %id_kblocks_mxint8_x_mxfp4_c [[0, 1]] : tensor<6x40xf32> into tensor<240xf32>
+  %id_kblocks_mxint8_x_mxfp4_cd = tensor.cast %id_kblocks_mxint8_x_mxfp4_cf : tensor<240xf32> to tensor<?xf32>
+  %id_kblocks_mxint8_x_mxfp4_rf = tensor.collapse_shape %id_kblocks_mxint8_x_mxfp4_r [[0, 1]] : tensor<6x40xf32> into tensor<240xf32>
+  %id_kblocks_mxint8_x_mxfp4_rd = tensor.cast %id_kblocks_mxint8_x_mxfp4_rf : tensor<240xf32> to tensor<?xf32>
+  %id_kblocks_mxint8_x_mxfp4_sf = tensor.collapse_shape %id_kblocks_mxint8_x_mxfp4_s [[0, 1]] : tensor<6x40xf32> into tensor<240xf32>
+  %id_kblocks_mxint8_x_mxfp4_sd = tensor.cast %id_kblocks_mxint8_x_mxfp4_sf : tensor<240xf32> to tensor<?xf32>
+  %id_kblocks_mxint8_x_mxfp4_tol = arith.constant 9.202957153320312e-05 : f32
+  call @compare(%id_kblocks_mxint8_x_mxfp4_cd, %id_kblocks_mxint8_x_mxfp4_rd, %id_kblocks_mxint8_x_mxfp4_sd, %id_kblocks_mxint8_x_mxfp4_tol) : (tensor<?xf32>, tensor<?xf32>, tensor<?xf32>, f32) -> ()
+  vector.print str "case id_kblocks_mxint8_x_nvfp4\n"
+  %id_kblocks_mxint8_x_nvfp4_a0 = call @id_kblocks_mxint8_x_nvfp4_fill_a() : () -> tensor<5x512xf32>
+  %id_kblocks_mxint8_x_nvfp4_b0 = call @id_kblocks_mxint8_x_nvfp4_fill_b() : () -> tensor<33x512xf32>
+  %id_kblocks_mxint8_x_nvfp4_qa = qf.quantize %id_kblocks_mxint8_x_nvfp4_a0 : tensor<5x512xf32> -> !qf.tensor<5x512xf32, mxint8, axis = 1>
+  %id_kblocks_mxint8_x_nvfp4_da = qf.dequantize %id_kblocks_mxint8_x_nvfp4_qa : !qf.tensor<5x512xf32, mxint8, axis = 1> -> tensor<5x512xf32>
+  %id_kblocks_mxint8_x_nvfp4_qb = qf.quantize %id_kblocks_mxint8_x_nvfp4_b0 : tensor<33x512xf32> -> !qf.tensor<33x512xf32, nvfp4, axis = 1>
+  %id_kblocks_mxint8_x_nvfp4_db = qf.dequantize %id_kblocks_mxint8_x_nvfp4_qb : !qf.tensor<33x512xf32, nvfp4, axis = 1> -> tensor<33x512xf32>
+  %id_kblocks_mxint8_x_nvfp4_c = call @id_kblocks_mxint8_x_nvfp4_kernel(%id_kblocks_mxint8_x_nvfp4_qa, %id_kblocks_mxint8_x_nvfp4_qb) : (!qf.tensor<5x512xf32, mxint8, axis = 1>, !qf.tensor<33x512xf32, nvfp4, axis = 1>) -> tensor<5x33xf32>
+  %id_kblocks_mxint8_x_nvfp4_r = call @id_kblocks_mxint8_x_nvfp4_ref(%id_kblocks_mxint8_x_nvfp4_da, %id_kblocks_mxint8_x_nvfp4_db) : (tensor<5x512xf32>, tensor<33x512xf32>) -> tensor<5x33xf32>
+  %id_kblocks_mxint8_x_nvfp4_s = call @id_kblocks_mxint8_x_nvfp4_absdot(%id_kblocks_mxint8_x_nvfp4_da, %id_kblocks_mxint8_x_nvfp4_db) : (tensor<5x512xf32>, tensor<33x512xf32>) -> tensor<5x33xf32>
+  %id_kblocks_mxint8_x_nvfp4_cf = tensor.collapse_shape %id_kblocks_mxint8_x_nvfp4_c [[0, 1]] : tensor<5x33xf32> into tensor<165xf32>
+  %id_kblocks_mxint8_x_nvfp4_cd = tensor.cast %id_kblocks_mxint8_x_nvfp4_cf : tensor<165xf32> to tensor<?xf32>
+  %id_kblocks_mxint8_x_nvfp4_rf = tensor.collapse_shape %id_kblocks_mxint8_x_nvfp4_r [[0, 1]] : tensor<5x33xf32> into tensor<165xf32>
+  %id_kblocks_mxint8_x_nvfp4_rd = tensor.cast %id_kblocks_mxint8_x_nvfp4_rf : tensor<165xf32> to tensor<?xf32>
+  %id_kblocks_mxint8_x_nvfp4_sf = tensor.collapse_shape %id_kblocks_mxint8_x_nvfp4_s [[0, 1]] : tensor<5x33xf32> into tensor<165xf32>
+  %id_kblocks_mxint8_x_nvfp4_sd = tensor.cast %id_kblocks_mxint8_x_nvfp4_sf : tensor<165xf32> to tensor<?xf32>
+  %id_kblocks_mxint8_x_nvfp4_tol = arith.constant 6.151199340820312e-05 : f32
+  call @compare(%id_kblocks_mxint8_x_nvfp4_cd, %id_kblocks_mxint8_x_nvfp4_rd, %id_kblocks_mxint8_x_nvfp4_sd, %id_kblocks_mxint8_x_nvfp4_tol) : (tensor<?xf32>, tensor<?xf32>, tensor<?xf32>, f32) -> ()
   return
 }
 
@@ -1171,3 +1433,19 @@ func.func @main() {
 // VW8-NEXT: violations 0
 // VW8-NEXT: max error
 // VW8-NEXT: hash -4142318123671043904
+// CHECK-LABEL: case id_kblocks_mxint8_x_mxfp4
+// CHECK-NEXT: violations 0
+// CHECK-NEXT: max error
+// CHECK-NEXT: hash -3745836855945431392
+// VW8-LABEL: case id_kblocks_mxint8_x_mxfp4
+// VW8-NEXT: violations 0
+// VW8-NEXT: max error
+// VW8-NEXT: hash -3745836855945431392
+// CHECK-LABEL: case id_kblocks_mxint8_x_nvfp4
+// CHECK-NEXT: violations 0
+// CHECK-NEXT: max error
+// CHECK-NEXT: hash 8408767278937820745
+// VW8-LABEL: case id_kblocks_mxint8_x_nvfp4
+// VW8-NEXT: violations 0
+// VW8-NEXT: max error
+// VW8-NEXT: hash 8408767278937820745

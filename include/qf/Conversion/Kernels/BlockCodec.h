@@ -25,6 +25,15 @@ struct ScaleInfo {
   mlir::Value kexp;     ///< MX: the i32 exponent offset of encodeElements
   mlir::Value eb;       ///< float scales: the f32 element multiplier
   mlir::Value nanBlock; ///< i1: the block encodes to zeros (non-finite / NaN scale)
+  /// MX: 2^-kexp as two f32 factors (pow2NegPair), for native encodes.
+  mlir::Value mulA, mulB;
+
+  /// The info with `fn` applied to every field that is set (a lane of
+  /// per-block vectors, a broadcast).
+  ScaleInfo map(llvm::function_ref<mlir::Value(mlir::Value)> fn) const {
+    auto f = [&](mlir::Value v) { return v ? fn(v) : v; };
+    return {f(stored), f(kexp), f(eb), f(nanBlock), f(mulA), f(mulB)};
+  }
 };
 
 struct BlockCodec {

@@ -33,6 +33,15 @@ mlir::Value encodeElements(KB &k, const numerics::ElementFormat &elem,
                            numerics::IntRange range, mlir::Value x,
                            mlir::Value kexp);
 
+/// 2^-kexp (i32 or vector of i32, kexp in [-252, 252]) as two f32 powers
+/// of two built from their bits, 2^-h and 2^-(kexp - h) with h = kexp >> 1,
+/// so that (x * first) * second is x * 2^-kexp exactly wherever that is a
+/// normal f32; where it is not (|x * 2^-kexp| < 2^-126) it lies below every
+/// element format's smallest nonzero magnitude times 2^-100, and encoding
+/// it gives the code of zero either way. The targets' native encodes
+/// (TargetInfo::encodeElementsNative) take the scaled values.
+std::pair<mlir::Value, mlir::Value> pow2NegPair(KB &k, mlir::Value kexp);
+
 /// Decodes element codes (i32 / vector<i32>, code in the low bits) to f32
 /// (numerics::decodeElement).
 mlir::Value decodeElements(KB &k, const numerics::ElementFormat &elem,

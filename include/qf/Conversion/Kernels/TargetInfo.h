@@ -4,7 +4,9 @@
 // emits target-neutral IR (arith, math, vector, scf, memref) and asks the
 // target only what differs between targets: how wide its vectors are,
 // whether it has a fast 16-entry table lookup for 4-bit decode, how a
-// parallel loop nest is written, and which fused ops it runs as one kernel.
+// parallel loop nest is written (and whether its iterations can combine a
+// maximum, as the lanes of a GPU warp can), and which fused ops it runs as
+// one kernel.
 // A target that answers "not supported" for a qf.map or qf.fused_matmul
 // gets the unfused program from populateQFDecomposeFusedOpsPatterns.
 //
@@ -60,6 +62,10 @@ public:
   /// instead of integer arithmetic. Both give the same bits.
   virtual bool hasFastLookup16(int64_t lanes) const { return false; }
 
+  /// Vector registers of the width getVectorWidth() that kernels can keep
+  /// values in (register tiles are sized to fit them).
+  virtual unsigned getVectorRegisters() const { return 16; }
+
   /// acc + d where d[i] = sum_{t<4} zext(u[4i+t]) * sext(s[4i+t]): the
   /// four-byte integer dot product of the integer GEMM path (acc:
   /// vector<L x i32>, u and s: vector<4L x i8>). Exact in i32 for any
@@ -79,17 +85,34 @@ public:
       mlir::OpBuilder &b, mlir::Location loc, llvm::ArrayRef<mlir::Value> ubs,
       llvm::function_ref<void(mlir::OpBuilder &, mlir::ValueRange)> body) const;
 
-  /// The codes (i32 lanes, code in the low bits) of the f32 vector x times
-  /// 2^-kexp (i32 lanes; null means 0) in element format `elem` with
-  /// `rounding`, from conversion instructions of the target that give
-  /// exactly numerics::encodeElement's bits; null where the target has none
-  /// for this element format and rounding (kernel::encodeElements, the
-  /// integer codec, then runs).
+  /// How many consecutive iterations of the innermost dimension of a
+  /// parallel loop emitted at `b`'s insertion point (emitParallelLoop) may
+  /// cooperate through emitGroupMaxSI: a power of two, 1 when iterations
+  /// never cooperate (the default; on the CPU each iteration runs alone).
+  virtual unsigned getCooperativeLanes(mlir::OpBuilder &b) const { return 1; }
+
+  /// Inside such a loop, whose innermost trip count is a multiple of
+  /// `lanes` (at most getCooperativeLanes()): the signed maximum of the i32
+  /// `v` over the aligned group of `lanes` iterations this one belongs to
+  /// (innermost index / lanes), returned to each of them. Every iteration of
+  /// the group must reach the call under the same control flow. An integer
+  /// maximum is exact in any order, so the result is the serial one bit for
+  /// bit. With lanes == 1 (the default implementation's only case) it is v.
+  virtual mlir::Value emitGroupMaxSI(mlir::OpBuilder &b, mlir::Location loc,
+                                     mlir::Value v, unsigned lanes) const;
+
+  /// The codes (i32 lanes, code in the low bits) of the f32 vector v (the
+  /// block's values times 2^-kexp or the float scale's multiplier) in
+  /// element format `elem` with `rounding` (and, for integer elements,
+  /// `range`), from instructions of the target that give exactly
+  /// numerics::encodeElement's bits; null where the target has none for
+  /// this element format and rounding (kernel::encodeElements, the integer
+  /// codec, then runs).
   virtual mlir::Value
   encodeElementsNative(mlir::OpBuilder &b, mlir::Location loc,
                        const numerics::ElementFormat &elem,
-                       numerics::Rounding rounding, mlir::Value x,
-                       mlir::Value kexp) const {
+                       numerics::Rounding rounding, numerics::IntRange range,
+                       mlir::Value v) const {
     return {};
   }
 

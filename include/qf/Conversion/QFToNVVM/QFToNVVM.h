@@ -61,10 +61,12 @@ class NVVMTargetInfo final : public TargetInfo {
 public:
   /// `hardwareConvert`: encode with the chip's conversion instructions
   /// where they give the integer codec's bits (nvvmConvertSupport).
+  /// `threadsPerBlock`: what mapParallelLoopsToGPU will launch with (the
+  /// lanes that cooperate must not straddle thread blocks).
   NVVMTargetInfo(NVVMChip chip, unsigned vectorWidth,
-                 bool hardwareConvert = true)
+                 bool hardwareConvert = true, unsigned threadsPerBlock = 128)
       : chip(std::move(chip)), vectorWidth(vectorWidth),
-        hardwareConvert(hardwareConvert),
+        hardwareConvert(hardwareConvert), threadsPerBlock(threadsPerBlock),
         tiles(vectorWidth, /*x86Avx512=*/false) {}
 
   llvm::StringRef getName() const override { return chip.name; }
@@ -76,8 +78,19 @@ public:
   /// lanes, where nvvmConvertSupport allows (HardwareConvert.cpp).
   mlir::Value encodeElementsNative(mlir::OpBuilder &b, mlir::Location loc,
                                    const numerics::ElementFormat &elem,
-                                   numerics::Rounding rounding, mlir::Value x,
-                                   mlir::Value kexp) const override;
+                                   numerics::Rounding rounding,
+                                   numerics::IntRange range,
+                                   mlir::Value v) const override;
+
+  /// Lanes of a warp: the largest power of two up to 32 that divides
+  /// threads-per-block, for a parallel loop that will be a gpu.launch (not
+  /// one nested in another parallel loop or a kernel, which runs as a loop
+  /// inside one thread); else 1 (WarpReduce.cpp).
+  unsigned getCooperativeLanes(mlir::OpBuilder &b) const override;
+  /// shfl.sync.bfly steps and integer maxima within the group's lanes of
+  /// the warp (WarpReduce.cpp).
+  mlir::Value emitGroupMaxSI(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::Value v, unsigned lanes) const override;
 
   const NVVMChip &getChip() const { return chip; }
   /// tensor-cores: qf.matmul runs on tensor cores where the chip has a
@@ -93,6 +106,7 @@ private:
   NVVMChip chip;
   unsigned vectorWidth;
   bool hardwareConvert;
+  unsigned threadsPerBlock;
   CPUTargetInfo tiles;
   unsigned tensorCorePtx = 0; ///< nonzero: tensor cores requested
 };
@@ -111,21 +125,37 @@ enum class MMAKind {
   /// step's f32 partial result.
   F8Sync,
   /// mma.sync...kind::mxf8f6f4.block_scale.scale_vec::1X.m16n8k32 with ue8m0
-  /// scales (MXFP8 x MXFP8, MXFP8 x MXFP4 with E2M1 one code a byte;
-  /// sm_120a/f, sm_121a).
+  /// scales (MXFP8 x MXFP8, and any mix of MXFP8 / MXFP6 / MXFP4 with FP6
+  /// and E2M1 codes one a byte; sm_120a/f, sm_121a).
   BlockScaleMXF8,
   /// mma.sync...kind::mxf4.block_scale.scale_vec::2X.m16n8k64, ue8m0 (MXFP4).
   BlockScaleMXF4,
   /// mma.sync...kind::mxf4nvf4.block_scale.scale_vec::4X.m16n8k64, ue4m3
   /// (NVFP4; the tensor scales multiply the sum).
   BlockScaleNVF4,
+  /// tcgen05.mma.cta_group::1.kind::mxf8f6f4.block_scale.block32 (MXFP8 x
+  /// MXFP8, sm_100a/f, sm_103a, PTX 8.8): K 32 per MMA (MatmulTcgen05.cpp).
+  Tcgen05MXF8,
+  /// tcgen05.mma...kind::mxf4.block_scale.block32 (MXFP4), K 64 per MMA.
+  Tcgen05MXF4,
+  /// tcgen05.mma...kind::mxf4nvf4.block_scale.block16 (NVFP4), K 64.
+  Tcgen05NVF4,
 };
+
+/// Whether `k` is one of the tcgen05 kinds (MatmulTcgen05.cpp).
+inline bool isTcgen05(MMAKind k) {
+  return k == MMAKind::Tcgen05MXF8 || k == MMAKind::Tcgen05MXF4 ||
+         k == MMAKind::Tcgen05NVF4;
+}
 
 struct MMAMapping {
   MMAKind kind = MMAKind::F8Sync;
   int64_t stepK = 32; ///< K elements per MMA step
   /// The PTX instruction, for remarks and docs.
   std::string instruction;
+  /// tcgen05 only: the element types' codes in the instruction descriptor
+  /// (E4M3 0, E5M2 1; E2M1 5 for mxf8f6f4, 1 for mxf4 / mxf4nvf4).
+  unsigned aType = 0, bType = 0;
 };
 
 /// The tensor-core mapping `chip` (with PTX version `ptx`, 0: the chip's
@@ -135,11 +165,18 @@ Support selectMMA(const NVVMChip &chip, unsigned ptx, mlir::Type lhs,
                   mlir::Type rhs, bool transposeB, MMAMapping *out = nullptr);
 
 /// qf.matmul ops with a tensor-core mapping (selectMMA) as warp-level MMA
-/// kernels: one gpu.launch, one warp per m16n8 output tile. Takes
+/// kernels (one gpu.launch, one warp per m16n8 output tile) or, for the
+/// tcgen05 kinds, as tcgen05 kernels whose scales go through
+/// qf.swizzle_scales first (MatmulTcgen05.cpp). Takes
 /// precedence over the portable GEMM pattern.
 void populateQFMatmulToMMAPatterns(const mlir::TypeConverter &converter,
                                    mlir::RewritePatternSet &patterns,
                                    const NVVMChip &chip, unsigned ptx);
+/// The tcgen05 part of populateQFMatmulToMMAPatterns (MatmulTcgen05.cpp).
+void populateQFMatmulToTcgen05Patterns(const mlir::TypeConverter &converter,
+                                       mlir::RewritePatternSet &patterns,
+                                       const NVVMChip &chip, unsigned ptx);
+
 
 /// Registers the NVVM target as "nvvm" (qf::createTarget; a portable sm_80
 /// description: fusion decisions do not depend on the chip).
@@ -171,6 +208,14 @@ struct NVVMLoweringOptions {
 mlir::LogicalResult checkNVVMRequests(mlir::Operation *root,
                                       const NVVMTargetInfo &target,
                                       const NVVMLoweringOptions &opts);
+
+/// Before the launch of a matmul kernel whose grid may be empty (`none`, an
+/// i1 that is true when it is; not constant true): when `none` is not a
+/// constant, an scf.if on its negation, with `b` moved into it, returned as
+/// the op the code after the launch follows; null when `none` is constant
+/// false (the launch itself is that op then).
+mlir::Operation *guardNonEmptyGrid(mlir::OpBuilder &b, mlir::Location loc,
+                                   mlir::Value none);
 
 } // namespace qf
 

@@ -25,6 +25,11 @@ public:
   bool hasFastLookup16(int64_t lanes) const override {
     return x86Avx512 && (lanes == 8 || lanes == 16);
   }
+  /// zmm0-31 with AVX-512 (also for 8-lane vectors: AVX-512VL); without
+  /// it, 16 ymm registers, and 16-lane vectors take two each.
+  unsigned getVectorRegisters() const override {
+    return x86Avx512 ? 32 : (vectorWidth > 8 ? 8 : 16);
+  }
   /// vpdpbusd (AVX512-VNNI) where enabled, else the portable default.
   mlir::Value emitDotU8S8(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Operation *module, mlir::Value acc,
@@ -44,6 +49,13 @@ public:
   Support supportsRowEncode(qf::QTensorType t,
                             bool staticScales) const override;
   Support supports(mlir::Operation *op) const override;
+  /// Integer elements with round-to-nearest-even on AVX-512: exact
+  /// power-of-two scaling, roundeven and a clamp in f32 (CPUTargetInfo.cpp).
+  mlir::Value encodeElementsNative(mlir::OpBuilder &b, mlir::Location loc,
+                                   const numerics::ElementFormat &elem,
+                                   numerics::Rounding rounding,
+                                   numerics::IntRange range,
+                                   mlir::Value v) const override;
 
 private:
   unsigned vectorWidth;
@@ -76,6 +88,10 @@ void populateQFQuantizeToVectorPatterns(const mlir::TypeConverter &converter,
 void populateQFHadamardToVectorPatterns(mlir::RewritePatternSet &patterns,
                                         const TargetInfo &target);
 
+/// qf.swizzle_scales as a kernel: one parallel iteration per 4-byte word of
+/// the 128x4 tile layout (SwizzleScales.cpp; on the GPU each iteration is a
+/// thread).
+void populateQFSwizzleScalesPatterns(mlir::RewritePatternSet &patterns);
 /// qf.matmul and qf.fused_matmul as block-scaled GEMM/GEMV kernels.
 void populateQFMatmulToVectorPatterns(const mlir::TypeConverter &converter,
                                       mlir::RewritePatternSet &patterns,

@@ -26,6 +26,12 @@ mlir::LogicalResult checkStorage(mlir::Operation *op, llvm::StringRef what,
                                  mlir::RankedTensorType expected,
                                  QTensorType qt);
 
+/// qf.quantize / qf.sparse_quantize: the input's shape and element type
+/// are those the result expresses.
+mlir::LogicalResult verifyQuantizeTypes(mlir::Operation *op,
+                                        mlir::RankedTensorType in,
+                                        QTensorType out);
+
 /// A quantized contraction operand must be blocked along its reduction
 /// axis `kAxis` (tensor-wide formats have no axis).
 mlir::LogicalResult verifyContractionAxis(mlir::Operation *op, mlir::Type t,

@@ -61,6 +61,21 @@ LogicalResult qf::detail::checkStorage(Operation *op, StringRef what,
   return success();
 }
 
+LogicalResult qf::detail::verifyQuantizeTypes(Operation *op,
+                                              RankedTensorType in,
+                                              QTensorType out) {
+  if (!compatibleShapes(in.getShape(), out.getShape()))
+    return op->emitOpError() << "input shape " << shapeStr(in.getShape())
+                             << " does not match result shape "
+                             << shapeStr(out.getShape());
+  if (in.getElementType() != out.getExpressedType())
+    return op->emitOpError()
+           << "input element type " << in.getElementType()
+           << " differs from the expressed type " << out.getExpressedType()
+           << " of the result";
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // QuantizeOp
 //===----------------------------------------------------------------------===//
@@ -68,14 +83,8 @@ LogicalResult qf::detail::checkStorage(Operation *op, StringRef what,
 LogicalResult QuantizeOp::verify() {
   auto in = getInput().getType();
   QTensorType out = getResult().getType();
-  if (!compatibleShapes(in.getShape(), out.getShape()))
-    return emitOpError() << "input shape " << shapeStr(in.getShape())
-                         << " does not match result shape "
-                         << shapeStr(out.getShape());
-  if (in.getElementType() != out.getExpressedType())
-    return emitOpError() << "input element type " << in.getElementType()
-                         << " differs from the expressed type "
-                         << out.getExpressedType() << " of the result";
+  if (failed(verifyQuantizeTypes(*this, in, out)))
+    return failure();
   bool hasTS = out.getFormat().hasTensorScale();
   if (getScales() &&
       failed(rejectOutliers(*this, out, "quantize with static scales")))

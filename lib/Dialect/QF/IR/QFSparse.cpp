@@ -2,11 +2,13 @@
 //
 // The outlier part of `#qf.format<...>` (keys, printing, verification), the
 // low / high part types of an SQ `!qf.tensor` and its outlier storage
-// (docs/formats.md "Sparse-quantized formats", docs/numerics.md D20-D25).
+// (docs/formats.md "Sparse-quantized formats", docs/numerics.md D20-D27),
+// and qf.sparse_quantize, the static-channel form of qf.quantize.
 //
 //===----------------------------------------------------------------------===//
 
 #include "FormatParts.h"
+#include "OpHelpers.h"
 
 #include "qf/Dialect/QF/IR/ConstantData.h"
 #include "qf/Numerics/Sparse.h"
@@ -277,4 +279,66 @@ LogicalResult SparseSplitOp::verify() {
 LogicalResult SparseJoinOp::verify() {
   return verifyParts(*this, getResult().getType(), getLow().getType(),
                      getHigh().getType(), getPositions().getType());
+}
+
+//===----------------------------------------------------------------------===//
+// sparse_quantize
+//===----------------------------------------------------------------------===//
+
+LogicalResult SparseQuantizeOp::verify() {
+  auto in = getInput().getType();
+  QTensorType out = getResult().getType();
+  if (failed(verifyQuantizeTypes(*this, in, out)))
+    return failure();
+  FormatAttr f = out.getFormat();
+  if (!f.hasOutliers())
+    return emitOpError() << "expects a sparse-quantized result format, got "
+                         << f.str() << " (qf.quantize quantizes into it)";
+  OutliersAttr o = f.getOutliers();
+  int64_t bank = o.getBank(), count = o.getCount();
+  // The blocked axis of an SQ type is static (the type verifier checks it).
+  int64_t k = out.getShape()[out.getAxis()];
+  ArrayRef<int64_t> ch = getOutlierChannels();
+  int64_t want = k / bank * count;
+  if (int64_t(ch.size()) != want)
+    return emitOpError() << "expects " << want << " outlier channels (" << count
+                         << " per bank of " << bank
+                         << " along the blocked axis of size " << k << "), got "
+                         << ch.size();
+  for (int64_t i = 0; i < want; ++i) {
+    int64_t c = ch[i], b = i / count;
+    if (c < b * bank || c >= (b + 1) * bank)
+      return emitOpError() << "outlier channel " << c << " (entry " << i
+                           << ") is not in bank " << b << " (channels "
+                           << b * bank << ".." << (b + 1) * bank - 1
+                           << "); every bank needs exactly " << count
+                           << " outlier channels, in ascending order";
+    if (i % count && c <= ch[i - 1])
+      return emitOpError() << "outlier channels must strictly ascend; got "
+                           << ch[i - 1] << " then " << c;
+  }
+  return success();
+}
+
+std::vector<uint8_t> SparseQuantizeOp::getChannelMask() {
+  int64_t bank = getResult().getType().getFormat().getOutliers().getBank();
+  std::vector<uint8_t> mask;
+  for (int64_t c : getOutlierChannels())
+    mask.push_back(uint8_t(c % bank));
+  return mask;
+}
+
+OpFoldResult SparseQuantizeOp::fold(FoldAdaptor adaptor) {
+  QTensorType type = getResult().getType();
+  if (!isFoldableSize(type.getShape()))
+    return {};
+  std::optional<std::vector<float>> values =
+      readFloatElements(adaptor.getInput());
+  if (!values)
+    return {};
+  numerics::BlockFormat f = type.getFormat().toNumerics();
+  numerics::Layout l = type.getLayout();
+  numerics::QuantizedTensor q = numerics::quantizeSparseWithPositions(
+      f, l, values->data(), numerics::broadcastMask(f, l, getChannelMask()));
+  return QuantizedAttr::fromNumerics(type, q);
 }

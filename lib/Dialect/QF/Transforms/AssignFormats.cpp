@@ -3,14 +3,16 @@
 // One weight format per contraction: every candidate's predicted output
 // error sum_j E[x_j^2] ||dW_:,j||^2 (the importance-matrix proxy of the
 // loss change; no gradient exists in inference IR; E||dW x||^2 exactly when
-// the full second moment was recorded), then the choice of least total
-// error whose average bits per weight fit the budget, an exact
-// multiple-choice knapsack (docs/mixed-formats.md).
+// the full second moment was recorded), weighted per the objective (with
+// objective=output by each contraction's measured gain to the model output),
+// then the choice of least total cost whose average bits per weight fit
+// the budget, an exact multiple-choice knapsack (docs/mixed-formats.md).
 //
 //===----------------------------------------------------------------------===//
 #include "qf/Dialect/QF/Transforms/Passes.h"
 
 #include "FormatChoice.h"
+#include "OutputGains.h"
 #include "QuantizeModelParts.h"
 #include "SecondMoments.h"
 #include "WeightRounding.h"
@@ -63,8 +65,9 @@ struct Layer {
   /// exact mean output error E||dW x||^2 instead of its diagonal proxy.
   std::vector<double> exx;
   double energy = 0; ///< sum_j E[x_j^2] ||W_:,j||^2
-  /// Per candidate: the predicted output error, none where it does not apply.
-  std::vector<std::optional<double>> err;
+  /// Per candidate: the predicted output error E||dW x||^2, none where it
+  /// does not apply, and what it adds to the objective.
+  std::vector<std::optional<double>> err, cost;
   double elements() const { return double(rows) * double(k); }
 };
 
@@ -135,7 +138,7 @@ std::vector<int> chooseFormats(ArrayRef<Layer> layers,
   for (size_t i = n; i-- > 0;) {
     double best = INFINITY;
     for (size_t c = 0; c < cands.size(); ++c)
-      if (layers[i].err[c])
+      if (layers[i].cost[c])
         best = std::min(best, cands[c].bits * layers[i].elements());
     minRest[i] = minRest[i + 1] + best;
   }
@@ -149,10 +152,10 @@ std::vector<int> chooseFormats(ArrayRef<Layer> layers,
     const std::vector<State> &prev = fronts[i];
     for (size_t p = 0; p < prev.size(); ++p)
       for (size_t c = 0; c < cands.size(); ++c) {
-        if (!layers[i].err[c])
+        if (!layers[i].cost[c])
           continue;
         State s{prev[p].bits + cands[c].bits * layers[i].elements(),
-                prev[p].err + *layers[i].err[c], int(p), int(c)};
+                prev[p].err + *layers[i].cost[c], int(p), int(c)};
         if (s.bits + minRest[i + 1] <= limit)
           next.push_back(s);
       }
@@ -191,28 +194,35 @@ struct AssignFormatsPass final
     return at->emitError() << "qf-assign-formats: ";
   }
 
+  /// A preset name or #qf.format<...>; an error naming `what` otherwise.
+  qf::FormatAttr parseFormat(StringRef n, StringRef what) {
+    qf::FormatAttr f;
+    if (n.starts_with("#"))
+      f = dyn_cast_or_null<qf::FormatAttr>(parseAttribute(n, &getContext()));
+    else
+      f = qf::FormatAttr::getPreset(&getContext(), n);
+    if (!f) {
+      int count = 0;
+      const char *const *presets = nm::presetNames(count);
+      InFlightDiagnostic d = error(getOperation())
+                             << "unknown " << what << " format '" << n
+                             << "'; expected a preset name (";
+      for (int i = 0; i < count; ++i)
+        d << (i ? ", " : "") << presets[i];
+      d << ") or #qf.format<...>";
+    }
+    return f;
+  }
+
   FailureOr<SmallVector<Candidate>> parseCandidates() {
     SmallVector<std::string> names(candidates.begin(), candidates.end());
     if (names.empty())
       names = {"mxfp4", "nvfp4", "mxint4", "mxfp6", "mxint8"};
     SmallVector<Candidate> out;
     for (const std::string &n : names) {
-      qf::FormatAttr f;
-      if (StringRef(n).starts_with("#"))
-        f = dyn_cast_or_null<qf::FormatAttr>(parseAttribute(n, &getContext()));
-      else
-        f = qf::FormatAttr::getPreset(&getContext(), n);
-      if (!f) {
-        int count = 0;
-        const char *const *presets = nm::presetNames(count);
-        InFlightDiagnostic d = error(getOperation())
-                               << "unknown candidate format '" << n
-                               << "'; expected a preset name (";
-        for (int i = 0; i < count; ++i)
-          d << (i ? ", " : "") << presets[i];
-        d << ") or #qf.format<...>";
+      qf::FormatAttr f = parseFormat(n, "candidate");
+      if (!f)
         return failure();
-      }
       if (llvm::any_of(out, [&](const Candidate &c) { return c.attr == f; }))
         continue;
       nm::BlockFormat bf = f.toNumerics();
@@ -378,14 +388,65 @@ struct AssignFormatsPass final
     return failure(failedAny);
   }
 
+  /// The gain from `l`'s predicted output error E||dW x||^2 to the model
+  /// output's mean square error: the measured rise between the reference
+  /// and the probe format, over the predicted rise between them. A rise
+  /// below zero (the cross terms of the other weights' errors outweighed
+  /// this one's) counts as zero: the contraction's format then costs
+  /// nothing and it takes the fewest bits.
+  FailureOr<double> outputGain(const Layer &l,
+                               const qf::calib::OutputGains &gains,
+                               qf::FormatAttr probe, qf::FormatAttr reference,
+                               bool mse, bool padK) {
+    auto it = gains.increase.find(l.point);
+    if (it == gains.increase.end()) {
+      error(l.op) << l.op->getName() << ": the output-gains file has no "
+                  << "increase for '" << l.point
+                  << "', the input this weight multiplies; measure every "
+                     "contraction with the same quantize-options";
+      return failure();
+    }
+    std::optional<double> ep = predictedError(l, probe.toNumerics(), mse, padK);
+    std::optional<double> er =
+        predictedError(l, reference.toNumerics(), mse, padK);
+    if (!ep || !er) {
+      error(l.op) << l.op->getName() << ": the probe " << probe
+                  << " or the reference " << reference << " does not apply to '"
+                  << l.point << "' (K = " << l.k
+                  << " is not a multiple of its block size and pad-k=false)";
+      return failure();
+    }
+    if (*ep <= *er) {
+      error(l.op) << l.op->getName() << ": the probe format " << probe
+                  << " does not predict more error than the reference "
+                  << reference << " for '" << l.point
+                  << "', so no gain follows; measure with a coarser probe";
+      return failure();
+    }
+    if (it->second < 0)
+      l.op->emitRemark() << "qf-assign-formats: " << l.op->getName()
+                         << ": the measured increase for '" << l.point
+                         << "' is negative; counted as no gain";
+    return std::max(it->second, 0.0) / (*ep - *er);
+  }
+
   void runOnOperation() override {
     ModuleOp m = getOperation();
     FailureOr<SmallVector<Candidate>> cands = parseCandidates();
     if (failed(cands))
       return signalPassFailure();
-    if (objective != "relative" && objective != "absolute") {
+    if (objective != "relative" && objective != "absolute" &&
+        objective != "output") {
       error(m) << "objective '" << objective
-               << "' is not supported; expected relative or absolute";
+               << "' is not supported; expected relative, absolute or output";
+      return signalPassFailure();
+    }
+    if ((objective == "output") != !outputGains.empty()) {
+      error(m) << (outputGains.empty()
+                       ? "objective=output needs output-gains=FILE: the "
+                         "measured rise of the model output's error per "
+                         "contraction (docs/mixed-formats.md)"
+                       : "output-gains is used only by objective=output");
       return signalPassFailure();
     }
     if (!std::isfinite(budget) || budget <= 0) {
@@ -405,10 +466,18 @@ struct AssignFormatsPass final
     std::string err = qf::calib::readTable(calibration, table);
     if (err.empty())
       err = qf::calib::readMoments(calibration, table, moments);
+    qf::calib::OutputGains gains;
+    qf::FormatAttr probe, reference;
+    if (err.empty() && !outputGains.empty())
+      err = qf::calib::readOutputGains(outputGains, gains);
     if (!err.empty()) {
       error(m) << err;
       return signalPassFailure();
     }
+    if (!outputGains.empty() &&
+        (!(probe = parseFormat(gains.probe, "probe")) ||
+         !(reference = parseFormat(gains.reference, "reference"))))
+      return signalPassFailure();
     m.walk([&](Operation *op) { op->removeAttr(qf::kFormatChoiceAttrName); });
 
     SmallVector<Layer> layers;
@@ -422,19 +491,30 @@ struct AssignFormatsPass final
     for (Layer &l : layers) {
       for (const Candidate &c : *cands)
         l.err.push_back(predictedError(l, c.format, mse, padK));
-      // relative: each contraction's error in units of its own output
-      // energy, so layers whose outputs are large (before a normalization
-      // or a softmax that rescales them) do not dominate the sum.
-      if (objective == "relative")
-        for (std::optional<double> &e : l.err)
-          if (e)
-            *e = l.energy > 0 ? *e / l.energy : 0.0;
       if (llvm::none_of(l.err, [](auto &e) { return e.has_value(); })) {
         l.op->emitRemark() << "qf-assign-formats: " << l.op->getName()
                            << ": no candidate applies (K = " << l.k
                            << " is not a multiple of their block sizes and "
                               "pad-k=false); left to qf-quantize-model";
         continue;
+      }
+      // relative: each contraction's error in units of its own output
+      // energy, so layers whose outputs are large (before a normalization
+      // or a softmax that rescales them) do not dominate the sum. output:
+      // in units of the model output's error, through the measured gain.
+      double gain = 1;
+      if (objective == "output") {
+        FailureOr<double> g = outputGain(l, gains, probe, reference, mse, padK);
+        if (failed(g))
+          return signalPassFailure();
+        gain = *g;
+      }
+      for (std::optional<double> e : l.err) {
+        if (e && objective == "relative")
+          *e = l.energy > 0 ? *e / l.energy : 0.0;
+        else if (e)
+          *e *= gain;
+        l.cost.push_back(e);
       }
       usable.push_back(std::move(l));
     }
@@ -472,16 +552,15 @@ struct AssignFormatsPass final
     }
 
     Builder b(&getContext());
-    double bits = 0, total = 0, energy = 0;
+    double bits = 0, total = 0, energy = 0, rise = 0;
     for (auto [l, ci] : llvm::zip(usable, choice)) {
       const Candidate &c = (*cands)[size_t(ci)];
       double e = *l.err[size_t(ci)];
-      if (objective == "relative")
-        e *= l.energy;
       double rel = l.energy > 0 ? e / l.energy : 0.0;
       bits += c.bits * l.elements();
       total += e;
       energy += l.energy;
+      rise += *l.cost[size_t(ci)];
       l.op->setAttr(qf::kFormatChoiceAttrName,
                     b.getDictionaryAttr(
                         {b.getNamedAttr("format", c.attr),
@@ -495,14 +574,22 @@ struct AssignFormatsPass final
                          << llvm::formatv("{0:e3}", rel) << " (input '"
                          << l.point << "')";
     }
+    // objective=output: the sum is in the units of the output-gains file.
+    std::string outputRise =
+        objective == "output"
+            ? llvm::formatv(", predicted rise of the output's mean square "
+                            "error {0:e3}",
+                            rise)
+                  .str()
+            : std::string();
     m.emitRemark() << "qf-assign-formats: " << usable.size()
                    << " contractions, "
                    << llvm::formatv("{0:f4}", bits / elements)
                    << " bits per weight (budget "
                    << llvm::formatv("{0}", double(budget))
                    << "), predicted relative output error "
-                   << llvm::formatv("{0:e3}",
-                                    energy > 0 ? total / energy : 0.0);
+                   << llvm::formatv("{0:e3}", energy > 0 ? total / energy : 0.0)
+                   << outputRise;
   }
 };
 

@@ -27,13 +27,17 @@ namespace qf::calib {
 
 using llvm::StringRef;
 
-/// One observed tensor: its amax, optional per-channel amax, and the sparse
-/// [bin, count] pairs of the histogram of its finite nonzero |x|.
+/// One observed tensor: its amax, optional per-channel amax and mean |x|,
+/// and the sparse [bin, count] pairs of the histogram of its finite nonzero
+/// |x|.
 struct Entry {
   int64_t id = -1;
   double amax = 0;
   int64_t channelAxis = -1;
   std::vector<double> channelAmax;
+  /// Per-channel mean |x| over the finite elements along channelAxis (empty
+  /// in tables written before it was recorded).
+  std::vector<double> channelMeanAbs;
   uint64_t finiteNonzero = 0;
   std::vector<std::pair<int64_t, uint64_t>> hist;
   /// Version 2: where the second moment of the point lies in the sidecar
@@ -173,6 +177,14 @@ inline std::string parseTable(StringRef text, StringRef path, Table &t) {
           return "calibration file '" + path.str() + "': tensor '" +
                  name->str() + "' has a malformed \"channel_amax\"";
         e.channelAmax.push_back(*a);
+      }
+    if (const llvm::json::Array *c = o->getArray("channel_mean_abs"))
+      for (const llvm::json::Value &v : *c) {
+        std::optional<double> a = v.getAsNumber();
+        if (!a || *a < 0 || !std::isfinite(*a))
+          return "calibration file '" + path.str() + "': tensor '" +
+                 name->str() + "' has a malformed \"channel_mean_abs\"";
+        e.channelMeanAbs.push_back(*a);
       }
     t.entries[name->str()] = e;
   }

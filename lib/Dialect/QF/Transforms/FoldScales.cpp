@@ -282,15 +282,30 @@ struct FoldScalesPass final : qf::impl::FoldScalesPassBase<FoldScalesPass> {
     std::vector<Point> points;
     m.walk([&](func::FuncOp f) {
       int idx = 0;
-      f.walk([&](qf::QuantizeOp q) {
+      f.walk([&](Operation *op) {
         // The same selection and naming as qf-instrument-calibration.
-        if (q.getScales() || matchPattern(q.getInput(), m_Constant()))
+        auto q = dyn_cast<qf::QuantizeOp>(op);
+        if (!(q && !q.getScales()) && !isa<qf::SparseQuantizeOp>(op))
+          return;
+        Value in = op->getOperand(0);
+        if (matchPattern(in, m_Constant()))
           return;
         std::string name;
-        if (auto o = q.getInput().getDefiningOp<qf::ObserveOp>())
+        if (auto o = in.getDefiningOp<qf::ObserveOp>())
           name = o.getName().str();
         else
           name = (f.getSymName() + ".act" + Twine(idx++)).str();
+        // Sparse-quantized formats have no static scales (D27): such points
+        // keep their place in the naming only.
+        if (!q)
+          return;
+        if (q.getResult().getType().getFormat().hasOutliers()) {
+          q.emitRemark() << "qf-fold-scales: '" << name
+                         << "' not folded: the sparse-quantized format "
+                         << q.getResult().getType().getFormat().str()
+                         << " keeps data-dependent scales";
+          return;
+        }
         auto it = table.entries.find(name);
         if (it == table.entries.end()) {
           q.emitError() << "qf-fold-scales: calibration table '" << calibration

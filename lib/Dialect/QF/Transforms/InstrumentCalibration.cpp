@@ -32,8 +32,8 @@ bool feedsWeightMatmul(qf::ObserveOp o) {
   if (!qf::weightMatmulsOf(o.getResult()).empty())
     return true;
   for (Operation *u : o->getUsers())
-    if (auto q = dyn_cast<qf::QuantizeOp>(u))
-      if (!qf::weightMatmulsOf(q.getResult()).empty())
+    if (isa<qf::QuantizeOp, qf::SparseQuantizeOp>(u))
+      if (!qf::weightMatmulsOf(u->getResult(0)).empty())
         return true;
   return false;
 }
@@ -57,19 +57,22 @@ struct InstrumentCalibrationPass final
     MLIRContext *ctx = &getContext();
     OpBuilder b(ctx);
 
-    // 1. Observation points on the activations of data-dependent quantizes.
+    // 1. Observation points on the activations of data-dependent quantizes
+    // (qf.sparse_quantize included: its scales are computed from the data).
     m.walk([&](func::FuncOp f) {
       int idx = 0;
-      f.walk([&](qf::QuantizeOp q) {
-        if (q.getScales() || matchPattern(q.getInput(), m_Constant()))
+      f.walk([&](Operation *q) {
+        auto dq = dyn_cast<qf::QuantizeOp>(q);
+        if (!(dq && !dq.getScales()) && !isa<qf::SparseQuantizeOp>(q))
           return;
-        if (q.getInput().getDefiningOp<qf::ObserveOp>())
+        Value in = q->getOperand(0);
+        if (matchPattern(in, m_Constant()) || in.getDefiningOp<qf::ObserveOp>())
           return;
         b.setInsertionPoint(q);
         std::string name = (f.getSymName() + ".act" + Twine(idx++)).str();
-        Value o = qf::ObserveOp::create(b, q.getLoc(), q.getInput().getType(),
-                                        b.getStringAttr(name), q.getInput());
-        q.getInputMutable().assign(o);
+        Value o = qf::ObserveOp::create(b, q->getLoc(), in.getType(),
+                                        b.getStringAttr(name), in);
+        q->setOperand(0, o);
       });
     });
 

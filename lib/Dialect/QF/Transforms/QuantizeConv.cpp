@@ -152,10 +152,13 @@ LogicalResult rewriteConvolution(linalg::LinalgOp op,
 
   // Activations: the patch matrix, blocked along K.
   Value lhs = padLast(b, loc, conv::buildPatches(b, loc, op, l), Kp);
-  if (o.activation)
+  if (o.activation) {
     lhs = QuantizeOp::create(
         b, loc, quantizedType(ctx, shape3(M, Kp), o.activation, rank - 1), lhs,
         Value(), Value());
+    if (o.sqActivations && o.activation.hasOutliers())
+      o.sqActivations->insert(lhs.getDefiningOp());
+  }
 
   // Weights: [groups, output channels, window] = [G, N, K], blocked along K.
   SmallVector<int64_t> perm = conv::filterPermutation(op, l);

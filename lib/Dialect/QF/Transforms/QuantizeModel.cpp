@@ -2,8 +2,9 @@
 #include "qf/Dialect/QF/Transforms/Passes.h"
 
 #include "FormatChoice.h"
-#include "WeightArguments.h"
 #include "QuantizeModelParts.h"
+#include "SparseActivations.h"
+#include "WeightArguments.h"
 #include "WeightQuantize.h"
 
 #include "qf/Dialect/QF/IR/ConstantData.h"
@@ -285,6 +286,8 @@ struct QuantizeModelPass final
 
   qf::WholeWeightArguments *wholeArgs = nullptr;
   qf::WeightViewArguments *viewArgs = nullptr;
+  /// Run-time activation quantizes into an SQ format (SparseActivations.h).
+  llvm::DenseSet<Operation *> sqActs;
 
   MLIRContext *ctx() { return &getContext(); }
 
@@ -352,21 +355,14 @@ struct QuantizeModelPass final
     if (failed(wf) || failed(af))
       return signalPassFailure();
     // Sparse-quantized (SQ) formats: weights select their outliers when
-    // quantized (by |w|, docs/numerics.md D23/D24); the MSE search and
-    // activations (static masks from calibration, D25) are not wired yet.
+    // quantized (by |w|, docs/numerics.md D23/D24), activations get static
+    // channels from calibration afterwards (D25, D27, SparseActivations.h);
+    // the MSE search is not wired for SQ weights.
     if (wf->hasOutliers() && weightScaleSearch == "mse") {
       getOperation().emitError()
           << "qf-quantize-model: weight-scale-search=mse is not supported "
              "with the sparse-quantized weight format "
           << wf->str() << "; use weight-scale-search=none";
-      return signalPassFailure();
-    }
-    if (*af && af->hasOutliers()) {
-      getOperation().emitError()
-          << "qf-quantize-model: sparse-quantized activation formats are "
-             "not supported yet (they need a static per-channel mask from "
-             "calibration); got "
-          << af->str();
       return signalPassFailure();
     }
     if (argWeightFormat != "weight" && argWeightFormat != "activation") {
@@ -396,6 +392,7 @@ struct QuantizeModelPass final
     qf::quantize_model::RewriteOptions options{
         *wf,         *af, padK, minSize, foldWeights,
         weightScaleSearch == "mse", remarksPrintOp};
+    options.sqActivations = &sqActs;
     qf::quantize_model::Summary summary;
     for (linalg::LinalgOp op : ops) {
       bool isConv = !linalg::isaContractionOpInterface(op);
@@ -438,6 +435,9 @@ struct QuantizeModelPass final
     }
     views.finish([&](BlockArgument a) { return whole.handles(a); });
     whole.finish();
+    if (failed(qf::assignStaticOutliers(getOperation(), sqActs, calibration,
+                                        remarksPrintOp)))
+      return signalPassFailure();
     summary.emit();
   }
 
@@ -554,6 +554,8 @@ struct QuantizeModelPass final
       s[r - 1] = Kp;
       lhs = qf::QuantizeOp::create(b, loc, qtype(s, af, r - 1), lhs, Value(),
                                    Value());
+      if (af.hasOutliers())
+        sqActs.insert(lhs.getDefiningOp());
     }
 
     // Weight side.
@@ -623,11 +625,11 @@ struct QuantizeModelPass final
       transposeB = true;
     }
     if (!rhs) {
-      qf::FormatAttr f = (w.isConstant || argWeight) ? wf : af;
+      bool isAct = !w.isConstant && !argWeight;
       // A run-time weight from a function argument is still a weight.
       if (succeeded(view)) {
         bool asWeight = argWeightFormat == "weight";
-        f = asWeight ? wf : af;
+        isAct = !asWeight;
         remark(op) << "the weight is function argument #" << view->arg.getArgNumber() << "; it is quantized at run time in "
             << (asWeight ? "weight-format (arg-weight-format=activation uses "
                            "activation-format"
@@ -644,11 +646,14 @@ struct QuantizeModelPass final
                        "data (an elided resource, or over the compile-time "
                        "limit of 2^26 elements); it is quantized at run time";
       rhs = pad(collapse(c.b, c.bGroups), kDimB);
+      qf::FormatAttr f = isAct ? af : wf;
       if (f) {
         SmallVector<int64_t> s(bShape);
         s[kDimB] = Kp;
         rhs = qf::QuantizeOp::create(b, loc, qtype(s, f, kDimB), rhs, Value(),
                                      Value());
+        if (isAct && af.hasOutliers())
+          sqActs.insert(rhs.getDefiningOp());
       }
     }
 

@@ -12,7 +12,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Diagnostics.h"
-
+#include "llvm/ADT/DenseSet.h"
 
 namespace qf::quantize_model {
 
@@ -27,6 +27,9 @@ struct RewriteOptions {
   bool printOp = false; ///< remarks carry the whole operation
   /// qf-assign-formats' qf.format_choice, copied onto the qf.matmul.
   mlir::Attribute choice;
+  /// Collects the run-time activation quantizes into an SQ format, whose
+  /// static outlier channels are assigned after the rewrite (null: none).
+  llvm::DenseSet<mlir::Operation *> *sqActivations = nullptr;
 };
 
 /// A remark about `op`: "qf-quantize-model: <op name>: " at its location.

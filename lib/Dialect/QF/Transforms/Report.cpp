@@ -18,6 +18,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InterleavedRange.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -52,6 +53,10 @@ struct Entry {
   /// Weights whose format qf-assign-formats chose: its bits per element and
   /// predicted relative output error (qf.format_choice on the qf.matmul).
   std::optional<double> choiceBits, choicePredicted;
+  /// Activations in a sparse-quantized format: "static" (qf.sparse_quantize,
+  /// with its outlier channels) or "run-time" (qf.quantize selects them).
+  std::string outlierSelection;
+  SmallVector<int64_t> outlierChannels;
 };
 
 /// The qf.format_choice of a qf.matmul that uses `v` as its weight.
@@ -184,6 +189,11 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
         } else {
           kind = "activation";
         }
+      } else if (isa<qf::SparseQuantizeOp>(op)) {
+        // Static outlier channels are for activations; a constant input
+        // (not folded yet) is a weight, as for qf.quantize.
+        kind = matchPattern(op->getOperand(0), m_Constant()) ? "weight"
+                                                             : "activation";
       } else {
         return;
       }
@@ -245,8 +255,15 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
         if (std::optional<qf::FormatComparison> c =
                 qf::compareFormats(q, compared, e.loc))
           comparisons.push_back(std::move(*c));
-      if (auto q = dyn_cast<qf::QuantizeOp>(op); q && kind == "activation")
-        estimateActivation(q, table, actIndex, e);
+      if (kind == "activation")
+        estimateActivation(op, table, actIndex, e);
+      if (kind == "activation" && t.getFormat().hasOutliers()) {
+        auto sq = dyn_cast<qf::SparseQuantizeOp>(op);
+        e.outlierSelection = sq ? "static" : "run-time";
+        if (sq)
+          e.outlierChannels.assign(sq.getOutlierChannels().begin(),
+                                   sq.getOutlierChannels().end());
+      }
       entries.push_back(std::move(e));
     });
 
@@ -280,16 +297,19 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
   /// estimates its QSNR from the histogram with the static splat scale, or
   /// for data-dependent scales with the scale of the tensor amax (every
   /// block at the largest scale: a pessimistic estimate).
-  void estimateActivation(qf::QuantizeOp q, const qf::calib::Table &table,
+  /// qf.sparse_quantize is named too, but gets no estimate: the histogram
+  /// does not say which values go to the outlier part.
+  void estimateActivation(Operation *op, const qf::calib::Table &table,
                           llvm::DenseMap<Operation *, int> &actIndex,
                           Entry &e) {
     if (calibration.empty())
       return;
-    if (q.getScales() && !matchPattern(q.getScales(), m_Constant()))
+    auto q = dyn_cast<qf::QuantizeOp>(op);
+    if (q && q.getScales() && !matchPattern(q.getScales(), m_Constant()))
       return;
-    auto f = q->getParentOfType<func::FuncOp>();
+    auto f = op->getParentOfType<func::FuncOp>();
     std::string name;
-    if (auto o = q.getInput().getDefiningOp<qf::ObserveOp>())
+    if (auto o = op->getOperand(0).getDefiningOp<qf::ObserveOp>())
       name = o.getName().str();
     else if (f)
       name = (f.getSymName() + ".act" + Twine(actIndex[f]++)).str();
@@ -298,8 +318,10 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
       return;
     e.calibName = name;
     qf::numerics::BlockFormat fmt =
-        q.getResult().getType().getFormat().toNumerics();
-    if (fmt.tensorScale)
+        cast<qf::QTensorType>(op->getResult(0).getType())
+            .getFormat()
+            .toNumerics();
+    if (fmt.tensorScale || fmt.outliers)
       return;
     std::optional<float> sf = splatScale(q);
     if (!sf)
@@ -402,6 +424,30 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
     }
     printLowRank(os, entries);
     printFormatChoices(os, entries);
+    printOutlierSelection(os, entries);
+  }
+
+  /// Activations in sparse-quantized formats: static outlier channels
+  /// (qf-quantize-model with calibration) or a run-time selection.
+  static void printOutlierSelection(llvm::raw_ostream &os,
+                                    ArrayRef<Entry> entries) {
+    if (llvm::all_of(entries,
+                     [](const Entry &e) { return e.outlierSelection.empty(); }))
+      return;
+    os << "sparse-quantized activations: outlier selection\n";
+    for (const Entry &e : entries) {
+      if (e.outlierSelection.empty())
+        continue;
+      os << llvm::formatv("{0,-32} {1,-14} {2,-9}", e.loc, e.shape,
+                          e.outlierSelection);
+      // The JSON form has every channel; a table line shows the first 32.
+      ArrayRef<int64_t> ch(e.outlierChannels);
+      if (!ch.empty())
+        os << " " << ch.size() << " channels ["
+           << llvm::interleaved(ch.take_front(32))
+           << (ch.size() > 32 ? ", ...]" : "]");
+      os << "\n";
+    }
   }
 
   /// Weights whose format qf-assign-formats chose: the choice, its
@@ -518,6 +564,13 @@ struct ReportPass final : qf::impl::ReportPassBase<ReportPass> {
       if (e.choiceBits) {
         o["chosen_bits_per_element"] = *e.choiceBits;
         o["chosen_predicted_output_error"] = *e.choicePredicted;
+      }
+      if (!e.outlierSelection.empty()) {
+        o["outlier_selection"] = e.outlierSelection;
+        llvm::json::Array ch;
+        for (int64_t c : e.outlierChannels)
+          ch.push_back(c);
+        o["outlier_channels"] = std::move(ch);
       }
       if (e.outErr) {
         o["rounding"] = e.rounding;

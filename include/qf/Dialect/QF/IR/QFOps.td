@@ -573,5 +573,6 @@ def QF_YieldOp : QF_Op<"yield", [Pure, Terminator,
 }
 
 include "qf/Dialect/QF/IR/QFSparseOps.td"
+include "qf/Dialect/QF/IR/QFScaleLayoutOps.td"
 
 #endif // QF_DIALECT_QF_IR_QFOPS_TD

@@ -61,4 +61,44 @@ def QF_SparseJoinOp : QF_Op<"sparse_join", [Pure]> {
   let hasVerifier = 1;
 }
 
+def QF_SparseQuantizeOp : QF_Op<"sparse_quantize", [Pure]> {
+  let summary = "Quantize into an SQ format with static outlier channels";
+  let description = [{
+    Quantizes `input` into the sparse-quantized (SQ) format of the result
+    type with the outliers at fixed channels instead of selecting them from
+    the data (docs/numerics.md D25, D27): `outlier_channels` lists, ascending,
+    the absolute indices along the blocked axis K that are stored in the
+    high precision, exactly `outliers` of them in every bank of `bank`
+    channels (K / bank * outliers in all). Every slice along the other axes
+    uses the same channels, so nothing is sorted at run time. The block
+    scales of both parts are computed from the data, the low part's without
+    the outlier channels (D22).
+
+    ```mlir
+    %q = qf.sparse_quantize %x outlier_channels [3, 17, 40, 63]
+           : tensor<8x64xf32> -> !qf.tensor<8x64xf32,
+             #qf.format<mxint4, bank = 32, outliers = 2>, axis = 1>
+    ```
+
+    `qf-quantize-model calibration=...` writes it for activations in an SQ
+    format (the channels of largest calibrated mean |activation| per bank).
+    Folds when its input is a constant; the CPU lowering gives the bits of
+    the folder (numerics::quantizeSparseWithPositions).
+  }];
+  let arguments = (ins QF_FloatTensor:$input,
+                       DenseI64ArrayAttr:$outlier_channels);
+  let results = (outs QF_AnyQTensor:$result);
+  let assemblyFormat = [{
+    $input `outlier_channels` $outlier_channels attr-dict `:` type($input)
+    `->` qualified(type($result))
+  }];
+  let extraClassDeclaration = [{
+    /// The in-bank position of every outlier channel (K / bank * count
+    /// entries, the layout of a static channel mask).
+    std::vector<uint8_t> getChannelMask();
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 #endif // QF_DIALECT_QF_IR_QFSPARSEOPS_TD

@@ -57,6 +57,14 @@ def QuantizeModelPass : Pass<"qf-quantize-model", "::mlir::ModuleOp"> {
       largest values against MXFP8's 4, but fixed-point steps for the small
       ones: compare with `qf-report` before choosing it for activations with
       a wide range inside a block.
+    * An `activation-format` with outliers (a sparse-quantized format) gets
+      static outlier channels (docs/numerics.md D25, D27): with
+      `calibration=FILE` every such activation quantize becomes
+      `qf.sparse_quantize` with, per bank, the channels of largest recorded
+      mean |x| (the table entry named as qf-instrument-calibration names it).
+      Without a table, or when the entry has no per-channel mean along the
+      blocked axis, it keeps the run-time selection with a remark saying so;
+      an entry missing from a given table is an error.
     * A non-zero accumulator (`outs` not a zero `linalg.fill`) is added back
       with `linalg.add`.
     * When the block size does not divide K, A and B are zero-padded along K
@@ -129,7 +137,11 @@ def QuantizeModelPass : Pass<"qf-quantize-model", "::mlir::ModuleOp"> {
            "qf.quantize of the f32 constant)">,
     Option<"remarksPrintOp", "remarks-print-op", "bool", "false",
            "attach the whole operation to each remark (slow on large "
-           "models; by default a remark names the op and its location)">
+           "models; by default a remark names the op and its location)">,
+    Option<"calibration", "calibration", "std::string", "\"\"",
+           "calibration table (qf-instrument-calibration's JSON) giving "
+           "activations in a sparse-quantized format static outlier "
+           "channels">
   ];
 }
 
@@ -145,6 +157,12 @@ def AssignFormatsPass : Pass<"qf-assign-formats", "::mlir::ModuleOp"> {
     error subject to the average bits per weight (element bits + amortized
     scale bits, weighted by element count) <= `budget`: an exact
     multiple-choice knapsack over the Pareto frontier (docs/mixed-formats.md).
+    The per-contraction errors are summed relative to each output's energy
+    (`objective=relative`), as they are (`absolute`), or each times its
+    measured gain to the model output (`output`, with `output-gains`: the
+    rise of the output's error when that weight alone is quantized in a
+    probe format), which sees what the per-layer proxy cannot: how the
+    rest of the model damps or passes on each layer's error.
     The choice is the discardable dictionary `qf.format_choice` on the
     contraction; `qf-quantize-model` quantizes that weight in its `format`.
     `quantize-options` must be the `qf-quantize-model` options of the
@@ -172,8 +190,13 @@ def AssignFormatsPass : Pass<"qf-assign-formats", "::mlir::ModuleOp"> {
            "the qf-quantize-model options of the calibration run">,
     Option<"objective", "objective", "std::string", "\"relative\"",
            "what is summed over contractions: relative (each predicted "
-           "output error divided by the output energy E||W x||^2) or "
-           "absolute (the predicted output errors themselves)">
+           "output error divided by the output energy E||W x||^2), "
+           "absolute (the predicted output errors themselves) or output "
+           "(each times its measured gain to the model output, from "
+           "output-gains)">,
+    Option<"outputGains", "output-gains", "std::string", "\"\"",
+           "objective=output: the measured rise of the model output's mean "
+           "square error per contraction (docs/mixed-formats.md)">
   ];
 }
 
