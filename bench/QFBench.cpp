@@ -5,7 +5,9 @@
 // buffers are reused across iterations as a runtime would). Every number is
 // reported next to a memcpy of the same f32 bytes measured in this run with
 // the same number of threads:
-//   quantize / dequantize: GB/s of f32 data and the ratio to memcpy;
+//   quantize / dequantize: GB/s of f32 data and the ratio to memcpy
+//   (quantize/<nv>_given_ts: the two-level formats with a calibrated tensor
+//   scale, docs/numerics.md D28, which read their input once);
 //   GEMV: GFLOP/s and the ratio to the weight-streaming roofline, i.e.
 //   (packed weight + scale bytes) / memcpy bandwidth divided by the time;
 //   GEMM: GFLOP/s and the ratio to this machine's peak measured in the same
@@ -72,6 +74,16 @@ const Format kFormats[] = {{"mxint8", 8, 32, false}, {"mxfp8", 8, 32, false},
   }
 QF_DECLARE(1)
 QF_DECLARE(2)
+
+// Two-level formats with a given tensor scale (x, g, codes, scales, ts).
+#define QF_DECLARE_GIVEN_TS(P, T)                                              \
+  extern "C" {                                                                 \
+  void _mlir_ciface_##P##quant_given_ts_nvfp4_t##T(QF_ARGS5);                  \
+  void _mlir_ciface_##P##quant_given_ts_nvint4_t##T(QF_ARGS5);                 \
+  }
+QF_DECLARE_GIVEN_TS(, 1)
+QF_DECLARE_GIVEN_TS(, 2)
+QF_DECLARE_GIVEN_TS(incache_, 1)
 
 // Hadamard rotations: FWHT alone, and with the quantize fused or not.
 #define QF_DECLARE_HADAMARD(T)                                                 \
@@ -319,6 +331,44 @@ void BM_quantize(benchmark::State &state, Format f) {
   reportThroughput(state, bytes, threads);
 }
 
+/// The quantize kernel of a two-level format given its tensor scale (the
+/// one the data itself gives, as calibration on this data would): no amax
+/// pass. `rows`: kRows with `threads` threads, or 64 rows (in cache).
+void BM_quantizeGivenTs(benchmark::State &state, Format f, bool incache) {
+  int threads = int(state.range(0));
+  std::string name = f.name;
+  void *fn = nullptr;
+  if (incache)
+    fn = name == "nvfp4"
+             ? (void *)&_mlir_ciface_incache_quant_given_ts_nvfp4_t1
+             : (void *)&_mlir_ciface_incache_quant_given_ts_nvint4_t1;
+  else if (threads == 1)
+    fn = name == "nvfp4" ? (void *)&_mlir_ciface_quant_given_ts_nvfp4_t1
+                         : (void *)&_mlir_ciface_quant_given_ts_nvint4_t1;
+  else
+    fn = name == "nvfp4" ? (void *)&_mlir_ciface_quant_given_ts_nvfp4_t2
+                         : (void *)&_mlir_ciface_quant_given_ts_nvint4_t2;
+  int64_t rows = incache ? 64 : kRows;
+  Buffer &x = input();
+  QStorage &ref = storage(f);
+  QStorage q(f);
+  Desc<2> dx = desc2(x, rows, kCols);
+  Desc<0> dg = desc0(ref.ts);
+  Desc<2> dp = desc2(q.packed, rows, kCols * f.bits / 8);
+  Desc<2> ds = desc2(q.scales, rows, kCols / f.block);
+  Desc<0> dt = desc0(q.ts);
+  for (auto _ : state)
+    reinterpret_cast<Fn5>(fn)(&dx, &dg, &dp, &ds, &dt);
+  double bytes = double(rows * kCols * 4);
+  if (incache) {
+    state.counters["GB/s"] = benchmark::Counter(
+        bytes / 1e9, benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["elems"] = double(rows * kCols);
+  } else {
+    reportThroughput(state, bytes, threads);
+  }
+}
+
 void BM_dequantize(benchmark::State &state, Format f) {
   int threads = int(state.range(0));
   void *fn = kernelsFor(threads).deq.at(f.name);
@@ -485,6 +535,18 @@ int main(int argc, char **argv) {
                                  BM_dequantize, f)
         ->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)
         ->MinTime(0.5)->UseRealTime();
+  }
+  for (const char *name : {"nvfp4", "nvint4"}) {
+    benchmark::RegisterBenchmark(
+        (std::string("quantize/") + name + "_given_ts").c_str(),
+        BM_quantizeGivenTs, format(name), false)
+        ->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)
+        ->MinTime(0.5)->UseRealTime();
+    benchmark::RegisterBenchmark(
+        (std::string("quantize_incache/") + name + "_given_ts").c_str(),
+        BM_quantizeGivenTs, format(name), true)
+        ->Arg(1)->ArgName("threads")->Unit(benchmark::kMicrosecond)
+        ->MinTime(0.2)->UseRealTime();
   }
   for (const Format &f : kFormats)
     for (bool quant : {true, false})

@@ -14,6 +14,9 @@ QUANT_FORMATS = ["mxint8", "mxfp8", "mxfp6", "mxfp4", "nvfp4", "nvint4",
 # NVFP4 without its tensor-level scale: isolates the cost of the extra amax
 # pass that two-level formats need before any block can be encoded.
 EXTRA_FORMATS = {"nvfp4_single": "#qf.format<elem = f4E2M1FN, block = 16, scale = f8E4M3FN>"}
+# Two-level formats with a given (calibrated) tensor scale (docs/numerics.md
+# D28): block scales from the data, no amax pass over the whole tensor.
+GIVEN_TS_FORMATS = ["nvfp4", "nvint4"]
 GEMV_FORMATS = ["mxfp4", "nvfp4", "mxint8"]
 # GEMV with a weight larger than the L3 cache (16384 x 4096: 34 MB of mxfp4
 # codes and scales against a 32 MiB L3), so the weight streams from DRAM.
@@ -57,6 +60,14 @@ def main():
                        % (prefix, f, t, q, x, a))
             out.append("  %%d = qf.dequantize %%q : %s -> %s" % (q, x))
             out.append("  return %%d : %s\n}" % x)
+        for f in GIVEN_TS_FORMATS:
+            q = "!qf.tensor<%dx%dxf32, %s, axis = 1>" % (rows, COLS, f)
+            x = "tensor<%dx%dxf32>" % (rows, COLS)
+            out.append("func.func @%squant_given_ts_%s_t%d(%%x: %s, %%g: tensor<f32>) -> %s %s {"
+                       % (prefix, f, t, x, q, a))
+            out.append("  %%q = qf.quantize %%x tensor_scale(%%g : tensor<f32>) : %s -> %s"
+                       % (x, q))
+            out.append("  return %%q : %s\n}" % q)
     x = "tensor<%dx%dxf32>" % (ROWS, COLS)
     for n in HADAMARD_BLOCKS:
         out.append("func.func @hadamard_b%d_t%d(%%x: %s) -> %s %s {" % (n, t, x, x, a))

@@ -37,7 +37,7 @@ EOT
 "$qfopt" "$d/k.mlir" --qf-cpu-pipeline="threads=1 out-params $extra" |
   "$llvm/mlir-translate" --mlir-to-llvmir > "$d/k.ll"
 "$llvm/llc" -O3 -relocation-model=pic -filetype=obj "$d/k.ll" -o "$d/k.o"
-"$llvm/clang" -O2 -march=native "$root/scripts/gemm-incache/driver.c" "$d/k.o" \
+"$llvm/clang" -O2 -march=native "$root/scripts/incache/gemm.c" "$d/k.o" \
   -o "$d/run" -lm
 echo -n "$w x $act ${lay:+$lay }: "
 "$d/run" "$M" "$K" "$N" "$wb" "$blk" "$nv" "$xi" "${QF_REPS:-40}"

@@ -219,14 +219,8 @@ std::string checkLayout(const BlockFormat &f, const Layout &l) {
 // Quantization
 //===----------------------------------------------------------------------===//
 
-float tensorEncodeScale(const BlockFormat &f, const float *data, int64_t n) {
-  float amax = 0.0f;
-  for (int64_t i = 0; i < n; ++i) {
-    float a = std::fabs(data[i]);
-    if (std::isfinite(a) && a > amax)
-      amax = a;
-  }
-  if (amax == 0.0f)
+float tensorEncodeScaleForAmax(const BlockFormat &f, float amax) {
+  if (!(amax > 0.0f) || !std::isfinite(amax))
     return 1.0f;
   // fp32(Smax * Qe); only a BF16 scale makes the product exceed FLT_MAX.
   double prod = scaleMaxFinite(f.scale) * f.elementMax();
@@ -237,6 +231,16 @@ float tensorEncodeScale(const BlockFormat &f, const float *data, int64_t n) {
   if (sEnc == 0.0f)
     sEnc = 1.0f;
   return sEnc;
+}
+
+float tensorEncodeScale(const BlockFormat &f, const float *data, int64_t n) {
+  float amax = 0.0f;
+  for (int64_t i = 0; i < n; ++i) {
+    float a = std::fabs(data[i]);
+    if (std::isfinite(a) && a > amax)
+      amax = a;
+  }
+  return tensorEncodeScaleForAmax(f, amax);
 }
 
 ScaleBits searchBlockScale(const BlockFormat &f, const float *x, int64_t len,
@@ -538,18 +542,14 @@ ScaleBits quantizeBlock(const BlockFormat &f, const float *x, int64_t n,
   return sfBits;
 }
 
-QuantizedTensor quantize(const BlockFormat &f, const Layout &l,
-                         const float *data) {
-  if (f.outliers)
-    return quantizeSparse(f, l, data, nullptr);
+/// Block scales from the data under encode scale sEnc; g is the stored
+/// decode tensor scale.
+static QuantizedTensor quantizeBlocks(const BlockFormat &f, const Layout &l,
+                                      const float *data, float sEnc, float g) {
   QuantizedTensor q;
   int64_t n = l.numElements();
   q.codes.assign(size_t(n), 0);
-  float sEnc = 1.0f;
-  if (f.scale != ScaleType::E8M0 && f.tensorScale) {
-    sEnc = tensorEncodeScale(f, data, n);
-    q.tensorScale = 1.0f / sEnc;
-  }
+  q.tensorScale = g;
   std::vector<int64_t> ss = scaleShape(f, l);
   int64_t numScales = 1;
   for (int64_t d : ss)
@@ -560,6 +560,22 @@ QuantizedTensor quantize(const BlockFormat &f, const Layout &l,
         quantizeBlock(f, data + off, len, stride, sEnc, q.codes.data() + off);
   });
   return q;
+}
+
+QuantizedTensor quantize(const BlockFormat &f, const Layout &l,
+                         const float *data) {
+  if (f.outliers)
+    return quantizeSparse(f, l, data, nullptr);
+  if (f.scale != ScaleType::E8M0 && f.tensorScale) {
+    float sEnc = tensorEncodeScale(f, data, l.numElements());
+    return quantizeBlocks(f, l, data, sEnc, 1.0f / sEnc);
+  }
+  return quantizeBlocks(f, l, data, 1.0f, 1.0f);
+}
+
+QuantizedTensor quantizeWithTensorScale(const BlockFormat &f, const Layout &l,
+                                        const float *data, float tensorScale) {
+  return quantizeBlocks(f, l, data, 1.0f / tensorScale, tensorScale);
 }
 
 QuantizedTensor quantizeWithScales(const BlockFormat &f, const Layout &l,

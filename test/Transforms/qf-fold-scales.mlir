@@ -7,6 +7,7 @@
 // RUN: not qf-opt %s --qf-fold-scales="calibration=%S/Inputs/calib-broken.json" --split-input-file 2>&1 | FileCheck %s --check-prefix=BROKEN
 // RUN: not qf-opt %s --qf-fold-scales --split-input-file 2>&1 | FileCheck %s --check-prefix=NOFILE
 // RUN: not qf-opt %s --qf-fold-scales="calibration=%S/Inputs/calib.json method=kl" --split-input-file 2>&1 | FileCheck %s --check-prefix=METHOD
+// RUN: not qf-opt %s --qf-fold-scales="calibration=%S/Inputs/calib.json method=mse" --split-input-file 2>&1 >/dev/null | FileCheck %s --check-prefix=MSEREM
 
 // amax 10 -> E8M0 floor: exponent 3 - emax(E4M3) 8 = -5 -> byte 122 for
 // every block (static shape: a splat constant).
@@ -40,8 +41,16 @@ func.func @g(%x: tensor<?x64xf32>) -> !qf.tensor<?x64xf32, #qf.format<elem = f8E
 
 // -----
 
-// Two-level formats keep their data-dependent block scales.
-// REMARK: remark: qf-fold-scales: not folded: nvfp4 has a tensor-level scale; its block scales stay data-dependent
+// Two-level formats (D28): the tensor scale from the calibrated amax, the
+// block scales stay data-dependent. amax 10: S_enc = 2688 / 10 = 268.8,
+// g = fp32(1 / S_enc); the 90th percentile's 1.125: S_enc = 2389.33.
+// CHECK-LABEL: func.func @f
+// CHECK: %[[G:.*]] = arith.constant dense<0.00372023834> : tensor<f32>
+// CHECK: qf.quantize %arg0 tensor_scale(%[[G]] : tensor<f32>) : tensor<4x64xf32> -> !qf.tensor<4x64xf32, nvfp4, axis = 1>
+// PCT-LABEL: func.func @f
+// PCT: arith.constant dense<4.1852679E-4> : tensor<f32>
+// MSEREM: remark: qf-fold-scales: method=mse chooses single-level scales; the tensor scale of nvfp4 comes from the calibrated amax, its block scales stay data-dependent
+// REMARK-NOT: not folded
 func.func @f(%x: tensor<4x64xf32>) -> !qf.tensor<4x64xf32, nvfp4> {
   %q = qf.quantize %x : tensor<4x64xf32> -> !qf.tensor<4x64xf32, nvfp4>
   return %q : !qf.tensor<4x64xf32, nvfp4>

@@ -298,3 +298,17 @@ func.func @residual_epilogue(%a: !a8, %w: !w4, %x: tensor<8x64xf32>, %w2: !w4)
   %h2 = linalg.add ins(%x, %c2 : tensor<8x64xf32>, tensor<8x64xf32>) outs(%e : tensor<8x64xf32>) -> tensor<8x64xf32>
   return %h, %h, %h2, %c2 : tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>
 }
+
+// A given (calibrated) tensor scale (D28): NVFP4 with data-dependent block
+// scales fuses into the epilogue, which encodes each band as it is computed.
+// CHECK-LABEL: func.func @epilogue_given_ts
+// CHECK-SAME: %[[G:[^:]*]]: tensor<f32>
+// CHECK: qf.fused_matmul %{{.*}}, %{{.*}} transpose_b tensor_scale(%[[G]] : tensor<f32>) : {{.*}} -> !qf.tensor<8x64xf32, nvfp4, axis = 1>
+// CHECK-NOT: qf.quantize
+// OFF-LABEL: func.func @epilogue_given_ts
+// OFF-NOT: qf.fused_matmul
+func.func @epilogue_given_ts(%a: !a8, %w: !w4, %g: tensor<f32>) -> !n4 {
+  %c = qf.matmul %a, %w transpose_b : !a8, !w4 -> tensor<8x64xf32>
+  %q = qf.quantize %c tensor_scale(%g : tensor<f32>) : tensor<8x64xf32> -> !n4
+  return %q : !n4
+}

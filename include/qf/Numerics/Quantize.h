@@ -60,6 +60,10 @@ struct QuantizedTensor {
 /// finite values, clamped to FLT_MAX, 1 when amax_t == 0 or S_enc == 0.
 float tensorEncodeScale(const BlockFormat &f, const float *data, int64_t n);
 
+/// The same S_enc for a given amax_t (a calibrated one; 1 when amax_t is
+/// not a positive finite value).
+float tensorEncodeScaleForAmax(const BlockFormat &f, float amax);
+
 /// Quantizes with scales computed from the data. SQ formats (f.outliers) take
 /// quantizeSparse with unweighted importance.
 QuantizedTensor quantize(const BlockFormat &f, const Layout &l,
@@ -73,6 +77,15 @@ QuantizedTensor quantize(const BlockFormat &f, const Layout &l,
 QuantizedTensor quantizeWithScales(const BlockFormat &f, const Layout &l,
                                    const float *data, const ScaleBits *scales,
                                    float tensorScale);
+
+/// Quantizes a two-level format (f.tensorScale) with a given decode tensor
+/// scale g (a calibrated one, docs/numerics.md D28) and block scales computed
+/// from the data as quantize does, with S_enc = fp32(1/g) in place of the
+/// data's own: t_b = fp32(fp32(amax_b / Qe) * S_enc), and the elements as in
+/// quantizeWithScales. Needs no pass over the whole tensor before the first
+/// block. Not for SQ formats.
+QuantizedTensor quantizeWithTensorScale(const BlockFormat &f, const Layout &l,
+                                        const float *data, float tensorScale);
 
 /// Dequantizes: MX x = X * P (exact); float scales
 /// x = fp32(fp32(q * sf) * g). NaN scales decode the whole block to NaN.

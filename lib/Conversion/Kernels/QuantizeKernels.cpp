@@ -405,6 +405,10 @@ void emitLaneQuantize(BlockCodec &kn, const QView &v, const QuantizeArgs &a,
 /// the target has cooperating lanes (a GPU warp), a chunk is shared by them:
 /// lane l reads the vectors l, l + lanes, ..., and their maxima combine by
 /// TargetInfo::emitGroupMaxSI (an integer maximum: the same bits).
+/// Chunks are read last to first: the encoding pass that follows walks the
+/// tensor first to last (each thread its part), so it starts on the chunks
+/// this pass read last, which are still in the cache (up to the size of the
+/// last-level cache is not read from memory twice; docs/performance.md).
 Value emitAmax(BlockCodec &kn, const LoadFn &load, Value n, bool finiteOnly) {
   OpBuilder &b = kn.b;
   Location loc = kn.loc;
@@ -423,7 +427,8 @@ Value emitAmax(BlockCodec &kn, const LoadFn &load, Value n, bool finiteOnly) {
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToEnd(nb.getInsertionBlock());
     Value lane = lanes > 1 ? ivs[1] : Value();
-    Value start = ix.mul(ivs[0], ix.c(chunk));
+    Value start =
+        ix.mul(ix.sub(ix.sub(nChunks, ix.c(1)), ivs[0]), ix.c(chunk));
     Value len = ix.min(ix.sub(n, start), ix.c(chunk));
     Value full = ix.div(len, ix.c(vw));
     KB k = kn.kb();

@@ -77,10 +77,10 @@ std::string noTensorCoreMatmul(const qf::NVVMChip &chip, unsigned ptx,
 } // namespace
 
 qf::Support qf::NVVMTargetInfo::supportsRowEncode(qf::QTensorType t,
-                                                  bool staticScales) const {
+                                                  bool tensorScaleGiven) const {
   // Fused kernels encode rows with the kernel library's row encoder, whose
   // shape rule is the CPU target's (the same vectors, one thread per row).
-  return tiles.supportsRowEncode(t, staticScales);
+  return tiles.supportsRowEncode(t, tensorScaleGiven);
 }
 
 qf::Support qf::NVVMTargetInfo::supports(Operation *op) const {

@@ -13,7 +13,7 @@ using namespace mlir;
 namespace nm = qf::numerics;
 
 qf::Support qf::CPUTargetInfo::supportsRowEncode(qf::QTensorType t,
-                                                 bool staticScales) const {
+                                                 bool tensorScaleGiven) const {
   // The row encoder (qf::kernel::emitQuantizeRow) runs the quantize kernel's
   // straight-line block code on whole vectors of each row.
   qf::FormatAttr f = t.getFormat();
@@ -25,9 +25,10 @@ qf::Support qf::CPUTargetInfo::supportsRowEncode(qf::QTensorType t,
     return Support::no("blocks of " + Twine(f.getBlockSize()) +
                        " elements are not whole vectors of " +
                        Twine(vectorWidth));
-  if (f.hasTensorScale() && !staticScales)
+  if (f.hasTensorScale() && !tensorScaleGiven)
     return Support::no("the tensor scale of " + f.str() +
-                       " needs the whole result first (no static scales)");
+                       " needs the whole result first (no tensor_scale "
+                       "operand; a calibrated one, D28, removes the need)");
   return Support::yes();
 }
 

@@ -68,6 +68,23 @@ func.func @quantize_nvfp4(%x: tensor<2x64xf32>) -> !qf.tensor<2x64xf32, nvfp4> {
 
 // -----
 
+// A given (calibrated) tensor scale (D28): one kernel, no tensor amax; the
+// block scales are still computed from the data (a reduction per block).
+// CHECK-LABEL: func.func @quantize_nvfp4_given_ts
+// CHECK-SAME: %[[G:arg[0-9]+]]: tensor<f32>
+// CHECK-NOT: memref.alloc(%{{.*}}) : memref<?xi32>
+// CHECK: tensor.extract %[[G]]
+// CHECK: gpu.launch
+// CHECK: gpu.terminator
+// CHECK-NOT: gpu.launch
+// CHECK: return %{{.*}}, %{{.*}}, %[[G]]
+func.func @quantize_nvfp4_given_ts(%x: tensor<2x64xf32>, %g: tensor<f32>) -> !qf.tensor<2x64xf32, nvfp4> {
+  %q = qf.quantize %x tensor_scale(%g : tensor<f32>) : tensor<2x64xf32> -> !qf.tensor<2x64xf32, nvfp4>
+  return %q : !qf.tensor<2x64xf32, nvfp4>
+}
+
+// -----
+
 // Static scales are read, not computed.
 // CHECK-LABEL: func.func @quantize_static
 // CHECK-SAME: %[[S:arg[0-9]+]]: tensor<4x2xi8>

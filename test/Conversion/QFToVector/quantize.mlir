@@ -69,6 +69,23 @@ func.func @quantize_nvfp4(%x: tensor<2x64xf32>) -> !qf.tensor<2x64xf32, nvfp4> {
 
 // -----
 
+// A given (calibrated) tensor scale (D28): S_enc = 1 / g, no pass over the
+// tensor before the blocks (the input is read once); g is the result's.
+// CHECK-LABEL: func.func @quantize_nvfp4_given_ts
+// CHECK-SAME: %[[G:arg[0-9]+]]: tensor<f32>
+// CHECK-NOT: memref<?xi32>
+// CHECK: %[[GV:.*]] = tensor.extract %[[G]]
+// CHECK: arith.divf %{{.*}}, %[[GV]] : f32
+// CHECK: scf.parallel
+// CHECK-NOT: scf.parallel
+// CHECK: return %{{.*}}, %{{.*}}, %[[G]]
+func.func @quantize_nvfp4_given_ts(%x: tensor<2x64xf32>, %g: tensor<f32>) -> !qf.tensor<2x64xf32, nvfp4> {
+  %q = qf.quantize %x tensor_scale(%g : tensor<f32>) : tensor<2x64xf32> -> !qf.tensor<2x64xf32, nvfp4>
+  return %q : !qf.tensor<2x64xf32, nvfp4>
+}
+
+// -----
+
 // Static scales are read, not computed.
 // CHECK-LABEL: func.func @quantize_static
 // CHECK-SAME: (%{{.*}}: tensor<4x64xf32>, %[[S:.*]]: tensor<4x2xi8>)

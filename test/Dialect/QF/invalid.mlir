@@ -183,8 +183,16 @@ func.func @f(%x: tensor<4x64xf32>, %s: tensor<4x4xi8>) {
 // -----
 
 func.func @f(%x: tensor<4x64xf32>, %g: tensor<f32>) {
-  // expected-error @+1 {{'qf.quantize' op tensor_scale is given without scales; give both or neither}}
-  %0 = "qf.quantize"(%x, %g) <{operandSegmentSizes = array<i32: 1, 0, 1>}> : (tensor<4x64xf32>, tensor<f32>) -> !qf.tensor<4x64xf32, nvfp4, axis = 1>
+  // expected-error @+1 {{'qf.quantize' op format mxfp4 has no tensor scale, but a tensor_scale operand is given}}
+  %0 = qf.quantize %x tensor_scale(%g : tensor<f32>) : tensor<4x64xf32> -> !qf.tensor<4x64xf32, mxfp4, axis = 1>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<4x64xf32>, %g: tensor<2xf32>) {
+  // expected-error @+1 {{'qf.quantize' op tensor_scale operand}}
+  %0 = qf.quantize %x tensor_scale(%g : tensor<2xf32>) : tensor<4x64xf32> -> !qf.tensor<4x64xf32, nvfp4, axis = 1>
   return
 }
 

@@ -124,6 +124,9 @@ func.func @storage_types(%x: tensor<4x32xbf16>, %s: tensor<4x1xf32>,
   %2 = qf.quantize %f scales(%s : tensor<4x1xf32>) : tensor<4x32xf32> -> !qf.tensor<4x32xf32, int8_channel, axis = 1>
   // CHECK: qf.quantize %{{.*}} scales(%{{.*}} : tensor<4x2xf16>) tensor_scale(%{{.*}} : tensor<f32>) : tensor<4x32xf32> -> !qf.tensor<4x32xf32, #qf.format<elem = f4E2M1FN, block = 16, scale = f16, rounding = even, tensor_scale = f32>, axis = 1>
   %3 = qf.quantize %f scales(%h : tensor<4x2xf16>) tensor_scale(%g : tensor<f32>) : tensor<4x32xf32> -> !qf.tensor<4x32xf32, #qf.format<elem = f4E2M1FN, block = 16, scale = f16, tensor_scale = f32>, axis = 1>
+  // A given tensor scale alone: the block scales stay data-dependent (D28).
+  // CHECK: qf.quantize %{{.*}} tensor_scale(%{{.*}} : tensor<f32>) : tensor<4x32xf32> -> !qf.tensor<4x32xf32, nvfp4, axis = 1>
+  %4 = qf.quantize %f tensor_scale(%g : tensor<f32>) : tensor<4x32xf32> -> !qf.tensor<4x32xf32, nvfp4, axis = 1>
   return
 }
 

@@ -118,11 +118,12 @@ public:
 
   /// Whether a fused kernel of this target can encode values it computes in
   /// registers, row by row, into the quantized type `t` (a qf.map result or
-  /// a qf.fused_matmul epilogue). `staticScales`: the op carries the block
-  /// (and tensor) scales. This is the one rule qf-fuse-requantize and the
-  /// lowering share.
+  /// a qf.fused_matmul epilogue). `tensorScaleGiven`: the op carries the
+  /// tensor scale (with or without static block scales, D28), which a
+  /// two-level format needs before its first row. This is the one rule
+  /// qf-fuse-requantize and the lowering share.
   virtual Support supportsRowEncode(qf::QTensorType t,
-                                    bool staticScales) const = 0;
+                                    bool tensorScaleGiven) const = 0;
 
   /// Whether the fused op (qf.map, qf.fused_matmul) lowers as one kernel on
   /// this target. Other ops: always supported.

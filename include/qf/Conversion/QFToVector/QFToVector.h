@@ -47,7 +47,7 @@ public:
   std::optional<numerics::Tiling> weightTiling(mlir::Operation *op,
                                                qf::QTensorType rhs) const;
   Support supportsRowEncode(qf::QTensorType t,
-                            bool staticScales) const override;
+                            bool tensorScaleGiven) const override;
   Support supports(mlir::Operation *op) const override;
   /// Integer elements with round-to-nearest-even on AVX-512: exact
   /// power-of-two scaling, roundeven and a clamp in f32 (CPUTargetInfo.cpp).

@@ -32,6 +32,14 @@ mlir::LogicalResult verifyQuantizeTypes(mlir::Operation *op,
                                         mlir::RankedTensorType in,
                                         QTensorType out);
 
+/// The given scale operands of an op quantizing into `resultType` (the rules
+/// of qf.quantize): scales of the storage type, a two-level format's
+/// static scales with its tensor_scale, and a tensor_scale alone (D28).
+mlir::LogicalResult verifyGivenScales(mlir::Operation *op,
+                                      mlir::Type resultType,
+                                      mlir::Value scales,
+                                      mlir::Value tensorScale);
+
 /// A quantized contraction operand must be blocked along its reduction
 /// axis `kAxis` (tensor-wide formats have no axis).
 mlir::LogicalResult verifyContractionAxis(mlir::Operation *op, mlir::Type t,

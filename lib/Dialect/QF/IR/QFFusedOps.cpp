@@ -20,43 +20,6 @@ using namespace qf::detail;
 // MapOp / FusedMatmulOp / YieldOp
 //===----------------------------------------------------------------------===//
 
-/// Checks the static scale operands of an op quantizing into `out` (the
-/// rules of qf.quantize).
-static LogicalResult verifyGivenScales(Operation *op, Type resultType,
-                                       Value scales, Value tensorScale) {
-  auto out = dyn_cast<QTensorType>(resultType);
-  if (!out) {
-    if (scales || tensorScale)
-      return op->emitOpError()
-             << "scales are given, but the result " << resultType
-             << " is not a !qf.tensor";
-    return success();
-  }
-  bool hasTS = out.getFormat().hasTensorScale();
-  if (scales) {
-    if (failed(checkStorage(op, "scales operand", scales.getType(),
-                            out.getScalesType(), out)))
-      return failure();
-    if (hasTS && !tensorScale)
-      return op->emitOpError() << "format " << out.getFormat().str()
-                               << " has a tensor scale: static scales need a "
-                                  "tensor_scale operand too";
-  }
-  if (tensorScale) {
-    if (!scales)
-      return op->emitOpError() << "tensor_scale is given without scales; give "
-                                  "both or neither";
-    if (!hasTS)
-      return op->emitOpError() << "format " << out.getFormat().str()
-                               << " has no tensor scale, but a tensor_scale "
-                                  "operand is given";
-    if (failed(checkStorage(op, "tensor_scale operand", tensorScale.getType(),
-                            out.getTensorScaleType(), out)))
-      return failure();
-  }
-  return success();
-}
-
 /// The body of a fused elementwise op: `numArgs` f32 arguments, scalar
 /// elementwise arith/math ops, and a qf.yield of one f32.
 static LogicalResult verifyScalarBody(Operation *op, Region &region,

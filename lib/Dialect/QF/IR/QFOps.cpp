@@ -80,38 +80,48 @@ LogicalResult qf::detail::verifyQuantizeTypes(Operation *op,
 // QuantizeOp
 //===----------------------------------------------------------------------===//
 
+LogicalResult qf::detail::verifyGivenScales(Operation *op, Type resultType,
+                                            Value scales, Value tensorScale) {
+  auto out = dyn_cast<QTensorType>(resultType);
+  if (!out) {
+    if (scales || tensorScale)
+      return op->emitOpError()
+             << "scales are given, but the result " << resultType
+             << " is not a !qf.tensor";
+    return success();
+  }
+  bool hasTS = out.getFormat().hasTensorScale();
+  if (scales) {
+    if (failed(checkStorage(op, "scales operand", scales.getType(),
+                            out.getScalesType(), out)))
+      return failure();
+    if (hasTS && !tensorScale)
+      return op->emitOpError() << "format " << out.getFormat().str()
+                               << " has a tensor scale: static scales need a "
+                                  "tensor_scale operand too";
+  }
+  // A tensor scale alone (D28): the block scales stay data-dependent.
+  if (tensorScale) {
+    if (!hasTS)
+      return op->emitOpError() << "format " << out.getFormat().str()
+                               << " has no tensor scale, but a tensor_scale "
+                                  "operand is given";
+    if (failed(checkStorage(op, "tensor_scale operand", tensorScale.getType(),
+                            out.getTensorScaleType(), out)))
+      return failure();
+  }
+  return success();
+}
+
 LogicalResult QuantizeOp::verify() {
   auto in = getInput().getType();
   QTensorType out = getResult().getType();
   if (failed(verifyQuantizeTypes(*this, in, out)))
     return failure();
-  bool hasTS = out.getFormat().hasTensorScale();
   if (getScales() &&
       failed(rejectOutliers(*this, out, "quantize with static scales")))
     return failure();
-  if (getScales()) {
-    if (failed(checkStorage(*this, "scales operand", getScales().getType(),
-                            out.getScalesType(), out)))
-      return failure();
-    if (hasTS && !getTensorScale())
-      return emitOpError() << "format " << out.getFormat().str()
-                           << " has a tensor scale: static scales need a "
-                              "tensor_scale operand too";
-  }
-  if (getTensorScale()) {
-    if (!getScales())
-      return emitOpError() << "tensor_scale is given without scales; give "
-                              "both or neither";
-    if (!hasTS)
-      return emitOpError() << "format " << out.getFormat().str()
-                           << " has no tensor scale, but a tensor_scale "
-                              "operand is given";
-    if (failed(checkStorage(*this, "tensor_scale operand",
-                            getTensorScale().getType(),
-                            out.getTensorScaleType(), out)))
-      return failure();
-  }
-  return success();
+  return verifyGivenScales(*this, out, getScales(), getTensorScale());
 }
 
 /// Reads constant scale bits laid out as the type's scales tensor.
@@ -149,12 +159,8 @@ OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
       readFloatElements(adaptor.getInput());
   if (!values)
     return {};
-  if (!getScales())
+  if (!getScales() && !getTensorScale())
     return quantizeValues(type, *values);
-  std::optional<std::vector<numerics::ScaleBits>> scales =
-      readScaleBits(adaptor.getScales());
-  if (!scales)
-    return {};
   float g = 1.0f;
   if (getTensorScale()) {
     std::optional<std::vector<float>> ts =
@@ -163,6 +169,15 @@ OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
       return {};
     g = (*ts)[0];
   }
+  if (!getScales())
+    return QuantizedAttr::fromNumerics(
+        type, numerics::quantizeWithTensorScale(type.getFormat().toNumerics(),
+                                                type.getLayout(),
+                                                values->data(), g));
+  std::optional<std::vector<numerics::ScaleBits>> scales =
+      readScaleBits(adaptor.getScales());
+  if (!scales)
+    return {};
   numerics::QuantizedTensor q = numerics::quantizeWithScales(
       type.getFormat().toNumerics(), type.getLayout(), values->data(),
       scales->data(), g);

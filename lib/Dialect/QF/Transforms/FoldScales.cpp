@@ -563,13 +563,33 @@ struct FoldScalesPass final : qf::impl::FoldScalesPassBase<FoldScalesPass> {
     return false;
   }
 
+  /// Two-level formats (D28): the calibrated threshold gives the tensor
+  /// scale; the block scales stay data-dependent, so the kernel needs no
+  /// pass over the whole tensor before its first block.
+  void foldTensorScale(qf::QuantizeOp q, const Table &table, const Entry &e,
+                       const qf::numerics::BlockFormat &f) {
+    double a = e.amax;
+    if (method == "percentile")
+      a = percentileOf(table, e, percentile);
+    else if (method != "max")
+      q.emitRemark() << "qf-fold-scales: method=" << method
+                     << " chooses single-level scales; the tensor scale of "
+                     << q.getResult().getType().getFormat().str()
+                     << " comes from the calibrated amax, its block scales "
+                        "stay data-dependent";
+    float g = 1.0f / qf::numerics::tensorEncodeScaleForAmax(f, float(a));
+    OpBuilder b(q);
+    auto tsT = RankedTensorType::get({}, b.getF32Type());
+    Value ts = arith::ConstantOp::create(
+        b, q.getLoc(), tsT, DenseElementsAttr::get(tsT, b.getF32FloatAttr(g)));
+    q.getTensorScaleMutable().assign(ts);
+  }
+
   void fold(qf::QuantizeOp q, const Table &table, const Entry &e) {
     qf::QTensorType t = q.getResult().getType();
     qf::numerics::BlockFormat f = t.getFormat().toNumerics();
     if (f.tensorScale) {
-      q.emitRemark("qf-fold-scales: not folded: ")
-          << t.getFormat().str()
-          << " has a tensor-level scale; its block scales stay data-dependent";
+      foldTensorScale(q, table, e, f);
       return;
     }
     qf::numerics::ScaleBits bits;

@@ -85,8 +85,8 @@ std::string whyNotZeroPad(tensor::PadOp pad, int64_t axis) {
 }
 
 qf::Support epilogueEncodable(const qf::TargetInfo &target, QTensorType t,
-                              bool staticScales) {
-  return target.supportsRowEncode(t, staticScales);
+                              bool tensorScaleGiven) {
+  return target.supportsRowEncode(t, tensorScaleGiven);
 }
 
 ArrayAttr epilogueMapsAttr(MLIRContext *ctx, ArrayRef<AffineMap> maps) {

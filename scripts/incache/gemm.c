@@ -2,18 +2,7 @@
 // with the kernel _mlir_ciface_k (qf.matmul, out-params), random codes and
 // scales; prints the minimum rdtsc ticks over the calls, multiply-adds per
 // tick and a hash of the output bits (compare two compilers' bits with it).
-#include <immintrin.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <x86intrin.h>
-typedef struct { void *base, *data; int64_t off, sz[2], st[2]; } D2;
-typedef struct { void *base, *data; int64_t off; } D0;
-extern void _mlir_ciface_k(void *, ...);
-static D2 d2(void *p, int64_t r, int64_t c) { D2 d = {p, p, 0, {r, c}, {c, 1}}; return d; }
-static uint64_t rng = 88172645463325252ull;
-static uint64_t nx(void) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return rng; }
+#include "common.h"
 int main(int argc, char **argv) {
   // M K N wbits wblock nv(0: E8M0 scales, 1: E4M3 + tensor scale) xint8 reps
   if (argc < 8) {
