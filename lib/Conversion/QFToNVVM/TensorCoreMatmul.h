@@ -1,4 +1,4 @@
-//===- TensorCoreMatmul.h - What the tensor-core matmul kernels share -*- C++
+//===- TensorCoreMatmul.h - What the tensor-core matmuls share --*- C++ -*-===//
 //-*-===//
 //
 // The warp-level MMA kernels (MatmulMMA.cpp) and the tcgen05 kernels

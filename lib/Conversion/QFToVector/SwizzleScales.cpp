@@ -23,6 +23,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 using namespace mlir;
 namespace nm = qf::numerics;
@@ -211,7 +212,11 @@ LogicalResult qf::lowerScaleSwizzles(ModuleOp module) {
     OpBuilder b(s);
     s.getResult().replaceAllUsesWith(
         arith::ConstantOp::create(b, s.getLoc(), attr).getResult());
+    // The row-major scales are dead now unless something else reads them.
+    Operation *in = s.getScales().getDefiningOp();
     s.erase();
+    if (in && in->use_empty() && isMemoryEffectFree(in))
+      in->erase();
   }
 
   RewritePatternSet patterns(module.getContext());
