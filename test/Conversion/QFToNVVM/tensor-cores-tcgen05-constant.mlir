@@ -7,6 +7,17 @@
 // folds there, one swizzled constant per layer.
 // RUN: qf-opt %s --convert-qf-to-nvvm="chip=sm_100a features=+ptx88 tensor-cores" | FileCheck %s
 // RUN: qf-opt %s --qf-outline-kernels --convert-qf-to-nvvm="chip=sm_100a features=+ptx88 tensor-cores" | FileCheck %s --check-prefix=OUTLINE
+// The whole qf-gpu-pipeline (qf-outline-kernels included): the layers'
+// shared kernel function launches 2 kernels (the activations' swizzle and
+// the matmul), the one with a run-time weight 3.
+// RUN: qf-opt %s --qf-gpu-pipeline="chip=sm_100a features=+ptx88 tensor-cores" | FileCheck %s --check-prefix=PIPE
+
+// PIPE-LABEL: llvm.func @__qf_kernel_0(
+// PIPE-COUNT-2: gpu.launch_func
+// PIPE-NOT: gpu.launch_func
+// PIPE-LABEL: llvm.func @__qf_kernel_1(
+// PIPE-COUNT-3: gpu.launch_func
+// PIPE-NOT: gpu.launch_func
 
 // Scale (r, c) of a row-major [8, 4] tile is byte 16r + c of the swizzled
 // tile: rows of 4 scales, 12 bytes of padding 0 after each.
