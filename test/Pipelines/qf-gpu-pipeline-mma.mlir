@@ -10,9 +10,10 @@
 // RUN: qf-opt %S/Inputs/tensor-cores-matmuls.mlir --qf-gpu-pipeline="chip=sm_120a tensor-cores format=bin toolkit=%cuda_toolkit" | FileCheck %s --check-prefix=BIN
 // RUN: qf-opt %S/Inputs/tensor-cores-matmuls.mlir --qf-gpu-pipeline="chip=sm_121a tensor-cores format=bin toolkit=%cuda_toolkit" | FileCheck %s --check-prefix=BIN
 // RUN: qf-opt %S/Inputs/tensor-cores-matmuls.mlir --qf-gpu-pipeline="chip=sm_120f features=+ptx88 tensor-cores format=bin toolkit=%cuda_toolkit" | FileCheck %s --check-prefix=BIN
-// The FP4 matmuls have no MMA on sm_90a / sm_89, nor on sm_100a at its
-// default PTX 8.6 (tcgen05 needs PTX 8.8: qf-gpu-pipeline-tcgen05.mlir)
-// (fallback: the portable kernel, a remark each).
+// The FP4 matmuls (and MXFP8 x MXFP4) have no MMA on sm_90a / sm_89, nor
+// on sm_100a at its default PTX 8.6 (tcgen05 needs PTX 8.8:
+// qf-gpu-pipeline-tcgen05.mlir) (fallback: the portable kernel, a remark
+// each).
 // RUN: qf-opt %S/Inputs/tensor-cores-matmuls.mlir --qf-gpu-pipeline="chip=sm_100a tensor-cores fallback format=isa toolkit=%cuda_toolkit" 2>&1 >/dev/null | FileCheck %s --check-prefix=REMARK
 
 // SYNC: .target sm_90a
@@ -40,4 +41,4 @@
 
 // REMARK: remark: 'qf.matmul' (mxfp4 x mxfp4) requires tensor cores on sm_100a: tcgen05.mma.block_scale with .block16 / .block32 needs PTX 8.8, and the default for sm_100a is PTX 8.6 (set features=+ptx88 or later); using the portable kernel (fallback)
 // REMARK: remark: 'qf.matmul' (nvfp4 x nvfp4) requires tensor cores on sm_100a: tcgen05.mma.block_scale with .block16 / .block32 needs PTX 8.8
-// REMARK: remark: 'qf.matmul' (mxfp8 x mxfp4) requires tensor cores on sm_100a: FP6 and mixed FP8 x FP4 operands on sm_100a go through tcgen05 kind::mxf8f6f4
+// REMARK: remark: 'qf.matmul' (mxfp8 x mxfp4) requires tensor cores on sm_100a: tcgen05.mma.block_scale with .block16 / .block32 needs PTX 8.8

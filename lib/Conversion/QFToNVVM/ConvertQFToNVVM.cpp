@@ -12,7 +12,6 @@
 #include "qf/Conversion/Passes.h"
 #include "qf/Dialect/QF/IR/QF.h"
 
-
 namespace qf {
 #define GEN_PASS_DEF_CONVERTQFTONVVMPASS
 #include "qf/Conversion/Passes.h.inc"
@@ -72,7 +71,15 @@ struct ConvertQFToNVVMPass final
       if (tensorCores)
         qf::populateQFMatmulToMMAPatterns(converter, p, *c, ptxUsed);
     };
-    if (failed(qf::lowerQFToKernels(module, gpu, gpu.getTileTarget(), mma)))
+    // The scale swizzles of tcgen05 matmuls are left for
+    // lowerScaleSwizzles, which computes those of constant weights at
+    // compile time instead of per call.
+    auto keepSwizzles = [](ConversionTarget &t) {
+      t.addLegalOp<qf::SwizzleScalesOp>();
+    };
+    if (failed(qf::lowerQFToKernels(module, gpu, gpu.getTileTarget(), mma,
+                                    keepSwizzles)) ||
+        failed(qf::lowerScaleSwizzles(module)))
       return signalPassFailure();
 
     if (failed(qf::mapParallelLoopsToGPU(module, threadsPerBlock)))

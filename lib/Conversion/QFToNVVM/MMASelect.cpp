@@ -27,8 +27,38 @@ bool isF6(const nm::ElementFormat &e) {
          e == nm::ElementFormat::f6E3M2FN();
 }
 
+bool isF864(const nm::ElementFormat &e) {
+  return isF8(e) || isF6(e) || isF4(e);
+}
+/// The element's type in the PTX of kind::mxf8f6f4.
+const char *ptxType(const nm::ElementFormat &e) {
+  return e == nm::ElementFormat::f8E4M3FN()   ? "e4m3"
+         : e == nm::ElementFormat::f8E5M2()   ? "e5m2"
+         : e == nm::ElementFormat::f6E2M3FN() ? "e2m3"
+         : e == nm::ElementFormat::f6E3M2FN() ? "e3m2"
+                                              : "e2m1";
+}
+/// The element's code in the a/b type fields of the tcgen05 instruction
+/// descriptor for kind::mxf8f6f4 (PTX ISA, "Instruction descriptor"):
+/// E4M3 0, E5M2 1, E2M3 3, E3M2 4, E2M1 5.
+unsigned f8f6f4Type(const nm::ElementFormat &e) {
+  return e == nm::ElementFormat::f8E4M3FN()   ? 0
+         : e == nm::ElementFormat::f8E5M2()   ? 1
+         : e == nm::ElementFormat::f6E2M3FN() ? 3
+         : e == nm::ElementFormat::f6E3M2FN() ? 4
+                                              : 5;
+}
+
 std::string ptxName(unsigned v) {
   return std::to_string(v / 10) + "." + std::to_string(v % 10);
+}
+
+/// Which PTX version is in use, for diagnostics: `ptx` from features, or
+/// (0) the chip's default.
+std::string ptxInUse(const qf::NVVMChip &chip, unsigned ptx) {
+  return ptx ? "features asks for PTX " + ptxName(ptx)
+             : "the default for " + chip.name + " is PTX " +
+                   ptxName(chip.minPtx);
 }
 
 /// Why `q` (the lhs when `isLhs`) cannot be an MMA operand at all.
@@ -64,10 +94,30 @@ std::string tcgen05PtxProblem(const qf::NVVMChip &chip, unsigned ptx) {
     return "";
   return "tcgen05.mma.block_scale with .block16 / .block32 needs PTX 8.8, "
          "and " +
-         std::string(ptx ? "features asks for PTX " + ptxName(ptx)
-                         : "the default for " + chip.name + " is PTX " +
-                               ptxName(chip.minPtx)) +
-         " (set features=+ptx88 or later)";
+         ptxInUse(chip, ptx) + " (set features=+ptx88 or later)";
+}
+
+/// Why a tcgen05 kernel cannot take `rhs` (named so in the message) stored
+/// [K, N] (without `transposeB`) or PTX version `ptx`, or "".
+std::string tcgen05Problem(const qf::NVVMChip &chip, unsigned ptx,
+                           bool transposeB, const std::string &rhs) {
+  if (!transposeB)
+    return rhs +
+           " must be stored [N, K] (transpose_b) for tcgen05: its B operand "
+           "is K-major (a rhs stored [K, N] is gathered only by sm_120a/f, "
+           "sm_121a's mma.block_scale)";
+  return tcgen05PtxProblem(chip, ptx);
+}
+
+/// tcgen05 kind::mxf8f6f4 for elements `a` x `b`, their types in the
+/// instruction descriptor.
+void setTcgen05MXF8(qf::MMAMapping &m, const nm::ElementFormat &a,
+                    const nm::ElementFormat &b) {
+  m.kind = qf::MMAKind::Tcgen05MXF8;
+  m.instruction = "tcgen05.mma.cta_group::1.kind::mxf8f6f4.block_scale."
+                  "block32";
+  m.aType = f8f6f4Type(a);
+  m.bType = f8f6f4Type(b);
 }
 
 } // namespace
@@ -103,19 +153,12 @@ qf::Support qf::selectMMA(const NVVMChip &chip, unsigned ptx, Type lhs,
     bool e8m0 = fl.scale == nm::ScaleType::E8M0 &&
                 fr.scale == nm::ScaleType::E8M0 && !fl.tensorScale &&
                 !fr.tensorScale;
-    std::string ty =
-        std::string(fl.elem == nm::ElementFormat::f8E4M3FN() ? "e4m3"
-                                                             : "e5m2") +
-        "." + (fr.elem == nm::ElementFormat::f8E4M3FN() ? "e4m3" : "e5m2");
+    std::string ty = std::string(ptxType(fl.elem)) + "." + ptxType(fr.elem);
     if (chip.hasTcgen05() && e8m0 && transposeB &&
         tcgen05PtxProblem(chip, ptx).empty()) {
       // MXFP8 on sm_100a/f, sm_103a with PTX 8.8: tcgen05 (otherwise, or
       // with B stored [K, N], the mma.sync path below).
-      m.kind = MMAKind::Tcgen05MXF8;
-      m.instruction = "tcgen05.mma.cta_group::1.kind::mxf8f6f4.block_scale."
-                      "block32";
-      m.aType = fl.elem == nm::ElementFormat::f8E4M3FN() ? 0 : 1;
-      m.bType = fr.elem == nm::ElementFormat::f8E4M3FN() ? 0 : 1;
+      setTcgen05MXF8(m, fl.elem, fr.elem);
     } else if (chip.hasBlockScaleMma() && e8m0) {
       m.kind = MMAKind::BlockScaleMXF8;
       m.instruction = "mma.sync.aligned.m16n8k32.row.col.kind::mxf8f6f4."
@@ -125,10 +168,7 @@ qf::Support qf::selectMMA(const NVVMChip &chip, unsigned ptx, Type lhs,
       if (ptxUsed < 84)
         return Support::no(
             "mma.sync.m16n8k32 with e4m3/e5m2 operands needs PTX 8.4, and " +
-            std::string(ptx ? "features asks for PTX " + ptxName(ptx)
-                            : "the default for " + chip.name + " is PTX " +
-                                  ptxName(chip.minPtx)) +
-            " (set features=+ptx84 or later)");
+            ptxInUse(chip, ptx) + " (set features=+ptx84 or later)");
       m.kind = MMAKind::F8Sync;
       m.instruction = "mma.sync.aligned.m16n8k32.row.col.f32." + ty + ".f32";
     }
@@ -145,12 +185,8 @@ qf::Support qf::selectMMA(const NVVMChip &chip, unsigned ptx, Type lhs,
     bool mx = bl == 32 && fl.scale == nm::ScaleType::E8M0;
     bool nv = bl == 16 && fl.scale == nm::ScaleType::E4M3;
     if (chip.hasTcgen05() && (mx || nv)) {
-      if (!transposeB)
-        return Support::no("a 4-bit rhs must be stored [N, K] (transpose_b) "
-                           "for tcgen05: its B operand is K-major (a rhs "
-                           "stored [K, N] is gathered only by sm_120a/f, "
-                           "sm_121a's mma.block_scale)");
-      if (std::string p = tcgen05PtxProblem(chip, ptx); !p.empty())
+      if (std::string p = tcgen05Problem(chip, ptx, transposeB, "a 4-bit rhs");
+          !p.empty())
         return Support::no(p);
       m.kind = mx ? MMAKind::Tcgen05MXF4 : MMAKind::Tcgen05NVF4;
       m.instruction = mx ? "tcgen05.mma.cta_group::1.kind::mxf4.block_scale."
@@ -171,40 +207,33 @@ qf::Support qf::selectMMA(const NVVMChip &chip, unsigned ptx, Type lhs,
                          "(mxf4) or blocks of 16 with E4M3 scales (mxf4nvf4)");
     }
     m.stepK = 64;
-  } else if (chip.hasBlockScaleMma() &&
-             (isF8(fl.elem) || isF6(fl.elem) || isF4(fl.elem)) &&
-             (isF8(fr.elem) || isF6(fr.elem) || isF4(fr.elem))) {
+  } else if (isF864(fl.elem) && isF864(fr.elem)) {
     // Any other mix of FP8, FP6 and FP4 (MXFP8 activations with MXFP4
-    // weights is what qf-quantize-model writes by default): kind::mxf8f6f4
-    // takes FP6 and FP4 codes one per byte, unpacked from qf's packed
-    // storage by the kernel.
+    // weights is what qf-quantize-model writes by default): kind::mxf8f6f4.
+    // mma.block_scale takes FP6 and FP4 codes one per byte in registers,
+    // tcgen05 16 codes per 16 bytes of shared memory (packed, then
+    // padding); the kernels unpack qf's packed storage into either.
+    if (!chip.hasBlockScaleMma() && !chip.hasTcgen05())
+      return Support::no("FP4/FP6 MMA needs sm_100a/f, sm_103a (tcgen05) or "
+                         "sm_120a/f, sm_121a (mma.block_scale)");
     if (bl != 32 || br != 32 || fl.scale != nm::ScaleType::E8M0 ||
         fr.scale != nm::ScaleType::E8M0 || fl.tensorScale || fr.tensorScale)
       return Support::no("MMA of mixed or FP6 elements (kind::mxf8f6f4) "
                          "takes blocks of 32 with E8M0 scales and no tensor "
                          "scale on both operands (MXFP8, MXFP6, MXFP4)");
-    auto ty = [](const nm::ElementFormat &e) {
-      return e == nm::ElementFormat::f8E4M3FN()   ? "e4m3"
-             : e == nm::ElementFormat::f8E5M2()   ? "e5m2"
-             : e == nm::ElementFormat::f6E2M3FN() ? "e2m3"
-             : e == nm::ElementFormat::f6E3M2FN() ? "e3m2"
-                                                  : "e2m1";
-    };
-    m.kind = MMAKind::BlockScaleMXF8;
-    m.instruction = std::string("mma.sync.aligned.m16n8k32.row.col.kind::"
-                                "mxf8f6f4.block_scale.scale_vec::1X.f32.") +
-                    ty(fl.elem) + "." + ty(fr.elem) + ".f32.ue8m0";
+    if (chip.hasTcgen05()) {
+      if (std::string p = tcgen05Problem(chip, ptx, transposeB,
+                                         "the rhs of a mixed or FP6 MMA");
+          !p.empty())
+        return Support::no(p);
+      setTcgen05MXF8(m, fl.elem, fr.elem);
+    } else {
+      m.kind = MMAKind::BlockScaleMXF8;
+      m.instruction = std::string("mma.sync.aligned.m16n8k32.row.col.kind::"
+                                  "mxf8f6f4.block_scale.scale_vec::1X.f32.") +
+                      ptxType(fl.elem) + "." + ptxType(fr.elem) + ".f32.ue8m0";
+    }
     m.stepK = 32;
-  } else if (isF6(fl.elem) || isF6(fr.elem) || isF4(fl.elem) || isF4(fr.elem)) {
-    if (!chip.hasBlockScaleMma() && !chip.hasTcgen05())
-      return Support::no("FP4/FP6 MMA needs sm_100a/f, sm_103a (tcgen05) or "
-                         "sm_120a/f, sm_121a (mma.block_scale)");
-    return Support::no(
-        "FP6 and mixed FP8 x FP4 operands on " + chip.name +
-        " go through tcgen05 kind::mxf8f6f4 with one code per byte in "
-        "shared memory, which qf does not emit yet (MXFP8 x MXFP8, MXFP4 "
-        "x MXFP4 and NVFP4 x NVFP4 are mapped; FP6 and mixed FP8 x FP4 are "
-        "on sm_120a/f, sm_121a)");
   } else {
     return Support::no("no MMA takes these element types");
   }

@@ -91,10 +91,7 @@ void mapOne(scf::ParallelOp par, unsigned tpb) {
     b.setInsertionPointToStart(&ifAny.getThenRegion().front());
   }
   auto launch = gpu::LaunchOp::create(b, loc, blocks, c1, c1, threads, c1, c1);
-  Block &kb = launch.getBody().front();
-  b.setInsertionPointToStart(&kb);
-  gpu::TerminatorOp::create(b, loc);
-  b.setInsertionPoint(kb.getTerminator());
+  qf::enterLaunchBody(b, launch);
 
   Block &body = par.getRegion().front();
   allocsToStack(body, b);

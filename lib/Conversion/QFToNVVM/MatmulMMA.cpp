@@ -29,68 +29,31 @@
 //    row g+8 from odd lanes; B column g from every lane of quad g.
 //
 //===----------------------------------------------------------------------===//
-#include "qf/Conversion/QFToNVVM/QFToNVVM.h"
+#include "TensorCoreMatmul.h"
 
 #include "qf/Conversion/Kernels/Builder.h"
 #include "qf/Conversion/Kernels/ScaleCodec.h"
-#include "qf/Dialect/QF/IR/QF.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
-#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
-namespace nm = qf::numerics;
 using qf::kernel::KB;
-
-Operation *qf::guardNonEmptyGrid(OpBuilder &b, Location loc, Value none) {
-  if (getConstantIntValue(none))
-    return nullptr;
-  auto any = scf::IfOp::create(
-      b, loc,
-      arith::XOrIOp::create(
-          b, loc, none, arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1)),
-      /*withElseRegion=*/false);
-  b.setInsertionPointToStart(&any.getThenRegion().front());
-  return any;
-}
+using qf::tc::Operand;
 
 namespace {
 
 /// Warps per thread block.
 constexpr int64_t kWarpsPerBlock = 4;
 
-/// One operand in memory: codes and block scales as buffers.
-struct MMAOperand {
-  Value codes, scales;
-  nm::BlockFormat fmt;
-  int64_t block = 32;
-  bool kInner = true; ///< codes[.., row, k] (else codes[.., k, row])
-  Value tensorScale;  ///< f32, or null
-};
-
-struct KernelBuilder {
-  OpBuilder &b;
-  Location loc;
+/// The warp's loads and register packing.
+struct KernelBuilder : qf::tc::Emitter {
   Value batch; ///< index, or null for rank 2
 
-  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) {
-    return b.createOrFold<arith::AddIOp>(loc, x, y);
-  }
-  Value mul(Value x, Value y) {
-    return b.createOrFold<arith::MulIOp>(loc, x, y);
-  }
-  Value i32(int64_t v) {
-    return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
-  }
   SmallVector<Value> at(Value r, Value c) {
     if (batch)
       return {batch, r, c};
@@ -101,37 +64,39 @@ struct KernelBuilder {
     Value v = memref::LoadOp::create(b, loc, buf, at(r, c));
     return arith::ExtUIOp::create(b, loc, b.getI32Type(), v);
   }
-  /// Four consecutive bytes buffer[.., r, c .. c+3] as one i32 (the first
-  /// byte in the low bits, as mma fragments hold elements). One 32-bit load:
-  /// c is a multiple of 4 and rows are multiples of 16 bytes long (K is a
-  /// multiple of the MMA step), so the address is 4-byte aligned whenever
-  /// the buffer is, which every CUDA allocation is (gpu-lowering.md).
+  /// n values at(j) for j = 0..n-1 as one i32, value j shifted left by
+  /// j * width + shift bits.
+  Value pack(int64_t n, int64_t width, int64_t shift,
+             llvm::function_ref<Value(int64_t)> valueAt) {
+    Value w;
+    for (int64_t j = 0; j < n; ++j) {
+      Value v = valueAt(j);
+      if (j * width + shift)
+        v = arith::ShLIOp::create(b, loc, v, i32(j * width + shift));
+      w = orInto(w, v);
+    }
+    return w;
+  }
+  /// Four consecutive bytes buffer[.., r, c .. c+3] as one i32. One 32-bit
+  /// load: c is a multiple of 4 and rows are multiples of 16 bytes long (K
+  /// is a multiple of the MMA step), so the address is 4-byte aligned
+  /// whenever the buffer is, which every CUDA allocation is
+  /// (gpu-lowering.md).
   Value word(Value buf, Value r, Value c) {
-    auto v4 = vector::LoadOp::create(
-        b, loc, VectorType::get({4}, b.getI8Type()), buf, at(r, c),
-        /*nontemporal=*/false, llvm::MaybeAlign(4));
-    auto w = vector::BitCastOp::create(
-        b, loc, VectorType::get({1}, b.getI32Type()), v4);
-    return vector::ExtractOp::create(b, loc, w, ArrayRef<int64_t>{0});
+    return Emitter::word(buf, at(r, c));
   }
   /// Bytes buffer[.., r + j, c] for j = 0..3 as one i32 (a column of a
   /// [K, N] operand along K).
   Value column(Value buf, Value r, Value c) {
-    Value w;
-    for (int64_t j = 0; j < 4; ++j) {
-      Value v = byte(buf, add(r, idx(j)), c);
-      if (j)
-        v = arith::ShLIOp::create(b, loc, v, i32(8 * j));
-      w = w ? arith::OrIOp::create(b, loc, w, v).getResult() : v;
-    }
-    return w;
+    return pack(4, 8, 0,
+                [&](int64_t j) { return byte(buf, add(r, idx(j)), c); });
   }
   /// Codes of operand `o` for row `row` (a column of B) at K element `k`,
   /// as an MMA register holds them (element k in the low bits): 4 FP8 codes
   /// a byte each; 8 FP4 codes a nibble each (kind::mxf4, mxf4nvf4; k even);
   /// or, with `containers` (kind::mxf8f6f4), 4 FP6 / FP4 codes one a byte
   /// (k a multiple of 4), placed as containerShift says.
-  Value codes(const MMAOperand &o, Value row, Value k, bool containers) {
+  Value codes(const Operand &o, Value row, Value k, bool containers) {
     unsigned bits = o.fmt.elem.bits;
     if (!o.kInner)
       return bits == 8 ? column(o.codes, k, row)
@@ -152,14 +117,9 @@ struct KernelBuilder {
     Value w = arith::ExtUIOp::create(
         b, loc, b.getI32Type(),
         vector::ExtractOp::create(b, loc, h, ArrayRef<int64_t>{0}));
-    Value out;
-    for (int64_t j = 0; j < 4; ++j) {
-      Value nib = arith::AndIOp::create(b, loc, w, i32(0xFll << (4 * j)));
-      Value v =
-          arith::ShLIOp::create(b, loc, nib, i32(4 * j + containerShift(4)));
-      out = out ? arith::OrIOp::create(b, loc, out, v).getResult() : v;
-    }
-    return out;
+    return pack(4, 4, containerShift(4), [&](int64_t j) -> Value {
+      return arith::AndIOp::create(b, loc, w, i32(0xFll << (4 * j)));
+    });
   }
   /// Where kind::mxf8f6f4 takes a code in its byte: an FP6 code (E2M3,
   /// E3M2) in bits 5..0, an E2M1 code in bits 5..2, bits 7..6 zero. The PTX
@@ -174,32 +134,23 @@ struct KernelBuilder {
   /// 4 FP6 codes of a row stored along K (D11: code i in bits 6i .. 6i+5 of
   /// a little-endian 3-byte group; k is a multiple of 4, so the codes are
   /// exactly bytes 3k/4 .. 3k/4 + 2), one a byte.
-  Value fp6Containers(const MMAOperand &o, Value row, Value k) {
+  Value fp6Containers(const Operand &o, Value row, Value k) {
     Value byte0 = b.createOrFold<arith::MulIOp>(
         loc, b.createOrFold<arith::DivUIOp>(loc, k, idx(4)), idx(3));
-    Value w;
-    for (int64_t j = 0; j < 3; ++j) {
-      Value v = byte(o.codes, row, add(byte0, idx(j)));
-      if (j)
-        v = arith::ShLIOp::create(b, loc, v, i32(8 * j));
-      w = w ? arith::OrIOp::create(b, loc, w, v).getResult() : v;
-    }
-    Value out;
-    for (int64_t j = 0; j < 4; ++j) {
+    Value w = pack(3, 8, 0, [&](int64_t j) {
+      return byte(o.codes, row, add(byte0, idx(j)));
+    });
+    return pack(4, 8, 0, [&](int64_t j) -> Value {
       Value c =
           j ? arith::ShRUIOp::create(b, loc, w, i32(6 * j)).getResult() : w;
-      c = arith::AndIOp::create(b, loc, c, i32(0x3F));
-      if (j)
-        c = arith::ShLIOp::create(b, loc, c, i32(8 * j));
-      out = out ? arith::OrIOp::create(b, loc, out, c).getResult() : c;
-    }
-    return out;
+      return arith::AndIOp::create(b, loc, c, i32(0x3F));
+    });
   }
   /// The code at [.., r, c] of a 4- or 6-bit operand packed along its last
   /// axis (D10 / D11), in the low bits of an i32. A 6-bit code at bit offset
   /// 4 or 6 of its byte continues in the next one, which then exists; at
   /// offset 0 or 2 the same byte is read twice (never past the row).
-  Value packedCode(const MMAOperand &o, Value r, Value c) {
+  Value packedCode(const Operand &o, Value r, Value c) {
     unsigned bits = o.fmt.elem.bits;
     Value bit = b.createOrFold<arith::MulIOp>(loc, c, idx(bits));
     Value at = b.createOrFold<arith::DivUIOp>(loc, bit, idx(8));
@@ -224,32 +175,21 @@ struct KernelBuilder {
   /// A B register of a 4- or 6-bit rhs stored [K, N] (no transpose_b):
   /// the codes of column `col` at K rows k, k+1, ... gathered one by one,
   /// 4 one a byte with `containers`, else 8 FP4 codes a nibble each.
-  Value gathered(const MMAOperand &o, Value k, Value col, bool containers) {
+  Value gathered(const Operand &o, Value k, Value col, bool containers) {
     int64_t n = containers ? 4 : 8, width = containers ? 8 : 4;
     int64_t shift = containers ? containerShift(o.fmt.elem.bits) : 0;
-    Value w;
-    for (int64_t j = 0; j < n; ++j) {
-      Value v = packedCode(o, add(k, idx(j)), col);
-      if (j * width + shift)
-        v = arith::ShLIOp::create(b, loc, v, i32(j * width + shift));
-      w = w ? arith::OrIOp::create(b, loc, w, v).getResult() : v;
-    }
-    return w;
+    return pack(n, width, shift,
+                [&](int64_t j) { return packedCode(o, add(k, idx(j)), col); });
   }
   /// Scale bytes of blocks blk .. blk+n-1 of `row` packed into one i32
   /// (block blk in the low byte), as the block-scale MMAs take them.
-  Value scaleBytes(const MMAOperand &o, Value row, Value blk, int64_t n) {
-    Value w;
-    for (int64_t j = 0; j < n; ++j) {
-      Value v = byte(o.scales, row, add(blk, idx(j)));
-      if (j)
-        v = arith::ShLIOp::create(b, loc, v, i32(8 * j));
-      w = w ? arith::OrIOp::create(b, loc, w, v).getResult() : v;
-    }
-    return w;
+  Value scaleBytes(const Operand &o, Value row, Value blk, int64_t n) {
+    return pack(n, 8, 0, [&](int64_t j) {
+      return byte(o.scales, row, add(blk, idx(j)));
+    });
   }
   /// The decoded f32 scale of block blk of `row`.
-  Value scale(const MMAOperand &o, Value row, Value blk) {
+  Value scale(const Operand &o, Value row, Value blk) {
     KB k{b, loc};
     return qf::kernel::decodeScaleFast(k, o.fmt.scale,
                                        byte(o.scales, row, blk));
@@ -258,20 +198,13 @@ struct KernelBuilder {
 
 /// `instruction` (selectMMA's spelling) on `args`: A (4 x i32), B (2 x
 /// i32), C (4 x f32) and, when `scaled`, the scale operands {data, byte-id,
-/// thread-id} of A and B; returns D as a struct of 4 f32.
-///
-/// Inline PTX rather than the NVVM intrinsic (llvm.nvvm.mma.m16n8k32...e4m3
-/// through llvm.call_intrinsic, nvvm.mma.block_scale): those ops declare no
-/// memory effects, which the buffer deallocation pipeline that runs after
-/// this conversion rejects (as for the cvt conversions, HardwareConvert.cpp).
-/// has_side_effects keeps LLVM from moving the warp-collective instruction
-/// into divergent code. The spelling is the one LLVM 22 prints for the
-/// intrinsics, which ptxas 13.0 accepts for every chip selectMMA allows.
-Value mmaAsm(OpBuilder &b, Location loc, StringRef instruction,
-             ArrayRef<Value> args, bool scaled) {
-  MLIRContext *ctx = b.getContext();
-  Type f32 = b.getF32Type();
-  auto resT = LLVM::LLVMStructType::getLiteral(ctx, {f32, f32, f32, f32});
+/// thread-id} of A and B; returns D as a struct of 4 f32. Inline PTX
+/// (Emitter::ptx says why) in the spelling LLVM 22 prints for the
+/// intrinsics (llvm.nvvm.mma.m16n8k32...e4m3, nvvm.mma.block_scale), which
+/// ptxas 13.0 accepts for every chip selectMMA allows.
+Value mmaAsm(KernelBuilder &kb, StringRef instruction, ArrayRef<Value> args,
+             bool scaled) {
+  SmallVector<Type, 4> d(4, kb.b.getF32Type());
   std::string text = instruction.str() +
                      " {$0, $1, $2, $3}, {$4, $5, $6, $7}, {$8, $9}, "
                      "{$10, $11, $12, $13}";
@@ -281,21 +214,13 @@ Value mmaAsm(OpBuilder &b, Location loc, StringRef instruction,
     constraints += ",r,h,h,r,h,h";
   }
   text += ";";
-  return LLVM::InlineAsmOp::create(
-             b, loc, resT, args, b.getStringAttr(text),
-             b.getStringAttr(constraints),
-             /*has_side_effects=*/b.getUnitAttr(),
-             /*is_align_stack=*/UnitAttr(),
-             LLVM::TailCallKindAttr::get(
-                 ctx, LLVM::tailcallkind::TailCallKind::None),
-             LLVM::AsmDialectAttr(), ArrayAttr())
-      .getResult(0);
+  return kb.ptx(text, constraints, args, d);
 }
 
 /// One MMA step of the warp: the accumulators after adding A[rows, k0 ..
 /// k0+stepK) * B[k0 .., cols] (block-scaled) to `acc`.
 SmallVector<Value> emitStep(KernelBuilder &kb, const qf::MMAMapping &m,
-                            const MMAOperand &A, const MMAOperand &B, Value rLo,
+                            const Operand &A, const Operand &B, Value rLo,
                             Value rHi, Value colB, Value c0, Value c1, Value t,
                             Value kStep, ValueRange acc) {
   OpBuilder &b = kb.b;
@@ -317,7 +242,7 @@ SmallVector<Value> emitStep(KernelBuilder &kb, const qf::MMAMapping &m,
     SmallVector<Value> args(a);
     args.append(bb);
     args.append(4, zero);
-    Value d = mmaAsm(b, loc, m.instruction, args, /*scaled=*/false);
+    Value d = mmaAsm(kb, m.instruction, args, /*scaled=*/false);
     // One step is one K block: scale the exact-product partial sums.
     Value sLo = kb.scale(A, rLo, kStep), sHi = kb.scale(A, rHi, kStep);
     Value s0 = kb.scale(B, c0, kStep), s1 = kb.scale(B, c1, kStep);
@@ -352,109 +277,42 @@ SmallVector<Value> emitStep(KernelBuilder &kb, const qf::MMAMapping &m,
   args.append(bb);
   args.append(acc.begin(), acc.end());
   args.append({sa, z16, z16, sb, z16, z16});
-  Value d = mmaAsm(b, loc, m.instruction, args, /*scaled=*/true);
+  Value d = mmaAsm(kb, m.instruction, args, /*scaled=*/true);
   SmallVector<Value> out;
   for (int64_t i = 0; i < 4; ++i)
     out.push_back(LLVM::ExtractValueOp::create(b, loc, d, i));
   return out;
 }
 
-struct MatmulMMALowering : OpConversionPattern<qf::MatmulOp> {
+struct MatmulMMALowering : qf::tc::MatmulPattern {
   MatmulMMALowering(const TypeConverter &tc, MLIRContext *ctx,
                     const qf::NVVMChip &chip, unsigned ptx)
-      : OpConversionPattern(tc, ctx, /*benefit=*/10), chip(chip), ptx(ptx) {}
+      : MatmulPattern(tc, ctx, chip, ptx, /*tcgen05=*/false, /*benefit=*/10) {}
 
-  LogicalResult
-  matchAndRewrite(qf::MatmulOp op, OneToNOpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    qf::MMAMapping m;
-    bool tb = op.getTransposeB();
-    if (qf::Support s = qf::selectMMA(chip, ptx, op.getLhs().getType(),
-                                      op.getRhs().getType(), tb, &m);
-        !s)
-      return rewriter.notifyMatchFailure(op, s.why());
-    if (qf::isTcgen05(m.kind))
-      return rewriter.notifyMatchFailure(op, "a tcgen05 mapping "
-                                             "(MatmulTcgen05.cpp)");
-    auto lt = cast<qf::QTensorType>(op.getLhs().getType());
-    auto rt = cast<qf::QTensorType>(op.getRhs().getType());
-    ValueRange ls = adaptor.getLhs(), rs = adaptor.getRhs();
-    if (ls.size() < 2 || rs.size() < 2)
-      return rewriter.notifyMatchFailure(op, "expected storage tensors");
-    Location loc = op.getLoc();
+  void build(qf::tc::Matmul &mm,
+             ConversionPatternRewriter &rewriter) const override {
     OpBuilder &b = rewriter;
-    auto resultT = cast<RankedTensorType>(op.getType());
-    int64_t rank = resultT.getRank();
+    Location loc = mm.loc;
+    const qf::MMAMapping &m = mm.m;
+    int64_t kSteps =
+        cast<qf::QTensorType>(mm.op.getLhs().getType()).getShape().back() /
+        m.stepK;
 
-    auto operand = [&](qf::QTensorType t, ValueRange st, bool kInner) {
-      MMAOperand o;
-      o.codes = qf::kernel::readBuffer(b, loc, st[0]);
-      o.scales = qf::kernel::readBuffer(b, loc, st[1]);
-      o.fmt = t.getFormat().toNumerics();
-      o.block = t.getFormat().getBlockSize();
-      o.kInner = kInner;
-      // The tensor scale is read on the host (managed memory), once.
-      if (o.fmt.tensorScale && st.size() > 2)
-        o.tensorScale = memref::LoadOp::create(
-            b, loc, qf::kernel::readBuffer(b, loc, st[2]), ValueRange{});
-      return o;
-    };
-    MMAOperand A = operand(lt, ls, true), B = operand(rt, rs, tb);
-    Value factor = A.tensorScale;
-    if (B.tensorScale)
-      factor =
-          factor
-              ? arith::MulFOp::create(b, loc, factor, B.tensorScale).getResult()
-              : B.tensorScale;
+    qf::tc::Emitter hb{b, loc};
+    Value tilesN = hb.ceilDiv(mm.N, 8);
+    Value tiles = hb.mul(hb.ceilDiv(mm.M, 16), tilesN);
+    Value blocks = hb.ceilDiv(tiles, kWarpsPerBlock);
+    Value gridY = mm.batch ? mm.batch : mm.one;
+    launch(rewriter, mm, {blocks, gridY, mm.one}, 32 * kWarpsPerBlock,
+           /*smemBytes=*/0, [&](gpu::LaunchOp l) {
+             emitKernel(b, mm, l, tiles, tilesN, kSteps);
+           });
+  }
 
-    // Sizes from the storage (M, N; the batch), K is static (selectMMA).
-    auto dim = [&](Value buf, int64_t i) -> Value {
-      return b.createOrFold<memref::DimOp>(loc, buf, i);
-    };
-    Value M = dim(A.codes, rank - 2);
-    Value N = tb ? dim(B.codes, rank - 2) : dim(B.codes, rank - 1);
-    Value nb = rank == 3 ? dim(A.codes, 0) : Value();
-    SmallVector<Value> sizes;
-    if (nb)
-      sizes.push_back(nb);
-    sizes.append({M, N});
-    Value out = qf::kernel::allocBuffer(b, loc, resultT, sizes);
-    int64_t kSteps = lt.getShape().back() / m.stepK;
-
-    KernelBuilder hb{b, loc, Value()};
-    Value c1 = hb.idx(1);
-    auto ceilDiv = [&](Value x, int64_t d) -> Value {
-      return b.createOrFold<arith::CeilDivUIOp>(loc, x, hb.idx(d));
-    };
-    Value tilesN = ceilDiv(N, 8);
-    Value tiles = hb.mul(ceilDiv(M, 16), tilesN);
-    Value blocks = ceilDiv(tiles, kWarpsPerBlock);
-    Value gridY = nb ? nb : c1;
-    // A launch of zero blocks is a CUDA error: launch only when there is
-    // a tile (folds away for static shapes).
-    Value none = b.createOrFold<arith::OrIOp>(
-        loc,
-        b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, blocks,
-                                      hb.idx(0)),
-        b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, gridY,
-                                      hb.idx(0)));
-    std::optional<int64_t> noneC = getConstantIntValue(none);
-    if (noneC && *noneC) {
-      rewriter.replaceOp(op, qf::kernel::toTensor(b, loc, resultT, out));
-      return success();
-    }
-    OpBuilder::InsertionGuard guard(b);
-    Operation *after = qf::guardNonEmptyGrid(b, loc, none);
-    auto launch = gpu::LaunchOp::create(b, loc, blocks, gridY, c1,
-                                        hb.idx(32 * kWarpsPerBlock), c1, c1);
-    if (!after)
-      after = launch;
-    Block &body = launch.getBody().front();
-    b.setInsertionPointToStart(&body);
-    gpu::TerminatorOp::create(b, loc);
-    b.setInsertionPoint(body.getTerminator());
-
-    KernelBuilder kb{b, loc, nb ? launch.getBlockIds().y : Value()};
+  void emitKernel(OpBuilder &b, const qf::tc::Matmul &mm, gpu::LaunchOp launch,
+                  Value tiles, Value tilesN, int64_t kSteps) const {
+    Location loc = mm.loc;
+    KernelBuilder kb{{b, loc}, mm.batch ? launch.getBlockIds().y : Value()};
     Value tid = launch.getThreadIds().x;
     Value warp = b.createOrFold<arith::DivUIOp>(loc, tid, kb.idx(32));
     Value lane = b.createOrFold<arith::RemUIOp>(loc, tid, kb.idx(32));
@@ -462,8 +320,7 @@ struct MatmulMMALowering : OpConversionPattern<qf::MatmulOp> {
         kb.add(kb.mul(launch.getBlockIds().x, kb.idx(kWarpsPerBlock)), warp);
     // Warp-uniform: the whole warp runs the MMAs or none of it does.
     auto inRange = scf::IfOp::create(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, tile, tiles),
+        b, loc, kb.cmp(arith::CmpIPredicate::ult, tile, tiles),
         /*withElseRegion=*/false);
     b.setInsertionPointToStart(&inRange.getThenRegion().front());
     Value tm = b.createOrFold<arith::DivUIOp>(loc, tile, tilesN);
@@ -475,8 +332,8 @@ struct MatmulMMALowering : OpConversionPattern<qf::MatmulOp> {
     Value colG = kb.add(kb.mul(tn, kb.idx(8)), g);
     Value col0 = kb.add(kb.mul(tn, kb.idx(8)), kb.mul(t, kb.idx(2)));
     Value col1 = kb.add(col0, kb.idx(1));
-    Value mLast = b.createOrFold<arith::SubIOp>(loc, M, c1);
-    Value nLast = b.createOrFold<arith::SubIOp>(loc, N, c1);
+    Value mLast = b.createOrFold<arith::SubIOp>(loc, mm.M, mm.one);
+    Value nLast = b.createOrFold<arith::SubIOp>(loc, mm.N, mm.one);
     auto clamp = [&](Value v, Value last) -> Value {
       return b.createOrFold<arith::MinUIOp>(loc, v, last);
     };
@@ -489,9 +346,9 @@ struct MatmulMMALowering : OpConversionPattern<qf::MatmulOp> {
         b, loc, kb.idx(0), kb.idx(kSteps), kb.idx(1),
         ValueRange{zero, zero, zero, zero},
         [&](OpBuilder &lb, Location, Value ks, ValueRange acc) {
-          KernelBuilder sb{lb, loc, kb.batch};
+          KernelBuilder sb{{lb, loc}, kb.batch};
           SmallVector<Value> next =
-              emitStep(sb, m, A, B, rLo, rHi, cG, c0, c1c, t, ks, acc);
+              emitStep(sb, mm.m, mm.A, mm.B, rLo, rHi, cG, c0, c1c, t, ks, acc);
           scf::YieldOp::create(lb, loc, next);
         });
 
@@ -500,25 +357,12 @@ struct MatmulMMALowering : OpConversionPattern<qf::MatmulOp> {
     for (int64_t i = 0; i < 4; ++i) {
       Value r = rows[i / 2], c = cols[i % 2];
       Value ok = arith::AndIOp::create(
-          b, loc,
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, r, M),
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, c, N));
-      auto store = scf::IfOp::create(b, loc, ok, /*withElseRegion=*/false);
-      OpBuilder::InsertionGuard g2(b);
-      b.setInsertionPointToStart(&store.getThenRegion().front());
-      Value v = loop.getResult(i);
-      if (factor)
-        v = arith::MulFOp::create(b, loc, v, factor);
-      memref::StoreOp::create(b, loc, v, out, kb.at(r, c));
+          b, loc, kb.cmp(arith::CmpIPredicate::ult, r, mm.M),
+          kb.cmp(arith::CmpIPredicate::ult, c, mm.N));
+      storeIf(
+          kb, mm, ok, [&] { return loop.getResult(i); }, kb.at(r, c));
     }
-
-    b.setInsertionPointAfter(after);
-    rewriter.replaceOp(op, qf::kernel::toTensor(b, loc, resultT, out));
-    return success();
   }
-
-  qf::NVVMChip chip;
-  unsigned ptx;
 };
 
 } // namespace

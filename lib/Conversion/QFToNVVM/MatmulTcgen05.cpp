@@ -1,8 +1,9 @@
 //===- MatmulTcgen05.cpp - qf.matmul on Blackwell tensor cores (tcgen05) --===//
 //
-// C[b, m, n] = sum_k A[b, m, k] * B[b, n, k] (transpose_b) for MXFP8 x MXFP8,
-// MXFP4 x MXFP4 and NVFP4 x NVFP4 on sm_100a/f, sm_103a (PTX 8.8), the
-// mappings selectMMA gives the tcgen05 kinds:
+// C[b, m, n] = sum_k A[b, m, k] * B[b, n, k] (transpose_b) for MXFP8 x MXFP8
+// and any other mix of MXFP8 / MXFP6 / MXFP4 (kind::mxf8f6f4), MXFP4 x MXFP4
+// (kind::mxf4) and NVFP4 x NVFP4 (kind::mxf4nvf4) on sm_100a/f, sm_103a
+// (PTX 8.8), the mappings selectMMA gives the tcgen05 kinds:
 //
 //  * The scales of both operands first go through qf.swizzle_scales (the
 //    128x4 tile layout, ScaleSwizzle.h), an op and kernel of its own, so the
@@ -13,10 +14,12 @@
 //    accumulator (lane = row), 128..131 A's scales, 132..135 B's.
 //  * K runs in stages of one scale tile column (4 blocks: K 128 for MXFP8
 //    and MXFP4, 64 for NVFP4). Per stage every thread copies one row of A
-//    and of B (32 bytes per MMA step) into shared memory in the canonical
-//    K-major layout without swizzling (8 x 16-byte core matrices: the two
-//    core matrices of a row group along K are 128 bytes apart (LBO), row
-//    groups 256 bytes (SBO)), and one 4-byte word of each 512-byte scale
+//    and of B (32 bytes of shared memory per MMA step) into shared memory
+//    in the canonical K-major layout without swizzling (8 x 16-byte core
+//    matrices: the two core matrices of a row group along K are 128 bytes
+//    apart (LBO), row groups 256 bytes (SBO); the FP6 / FP4 codes of
+//    kind::mxf8f6f4 fill 16 bytes per 16 codes, packed then padded,
+//    chunkBytes), and one 4-byte word of each 512-byte scale
 //    tile. After fence.proxy.async and a barrier, thread 0 issues
 //    tcgen05.cp .32x128b.warpx4 of both scale tiles into tensor memory (the
 //    copy replicates the 32 x 16-byte tile into the four lane quarters, the
@@ -46,30 +49,26 @@
 // Not verified on hardware (no Blackwell GPU ran this kernel).
 //
 //===----------------------------------------------------------------------===//
-#include "qf/Conversion/QFToNVVM/QFToNVVM.h"
+#include "TensorCoreMatmul.h"
 
 #include "qf/Conversion/Kernels/Builder.h"
-#include "qf/Dialect/QF/IR/QF.h"
 #include "qf/Numerics/ScaleSwizzle.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
-#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/Utils/StaticValueUtils.h"
-#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
-namespace nm = qf::numerics;
 
 namespace {
 
 constexpr int64_t kTileM = 128, kTileN = 128, kThreads = 128;
 /// Tensor memory columns allocated, and where the scales go.
 constexpr int64_t kTmemCols = 256, kTmemSFA = 128, kTmemSFB = 132;
-/// Bytes of one MMA step of one row (32 FP8 codes, 64 FP4 codes).
+/// Shared-memory bytes of one MMA step of one row: two 16-byte core-matrix
+/// rows (32 FP8 codes; 64 FP4 codes for kind::mxf4 / mxf4nvf4; 32 FP6 or
+/// FP4 codes, packed and padded, for kind::mxf8f6f4).
 constexpr int64_t kStepBytes = 32;
 /// Shared memory (offsets from a 1024-byte aligned base): the mbarrier,
 /// the tensor memory address tcgen05.alloc writes, the two scale tiles,
@@ -77,60 +76,8 @@ constexpr int64_t kStepBytes = 32;
 constexpr int64_t kSmemBar = 0, kSmemSlot = 8, kSmemSFA = 512, kSmemSFB = 1024,
                   kSmemA = 2048, kSmemAlign = 1024;
 
-/// Builds the kernel's scalar code.
-struct Emitter {
-  OpBuilder &b;
-  Location loc;
-
-  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value i32(int64_t v) {
-    return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
-  }
-  Value i64(int64_t v) {
-    return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
-  }
-  Value add(Value x, Value y) {
-    return b.createOrFold<arith::AddIOp>(loc, x, y);
-  }
-  Value mul(Value x, Value y) {
-    return b.createOrFold<arith::MulIOp>(loc, x, y);
-  }
-  Value toI32(Value index) {
-    return arith::IndexCastUIOp::create(b, loc, b.getI32Type(), index);
-  }
-  Value cmp(arith::CmpIPredicate p, Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, p, x, y);
-  }
-
-  /// Inline PTX with side effects; `results` empty, one type, or several
-  /// (returned as an LLVM struct).
-  Value ptx(StringRef text, StringRef constraints, ValueRange args,
-            TypeRange results = {}) {
-    Type res;
-    if (results.size() == 1)
-      res = results[0];
-    else if (!results.empty())
-      res = LLVM::LLVMStructType::getLiteral(b.getContext(),
-                                             SmallVector<Type>(results));
-    auto op = LLVM::InlineAsmOp::create(
-        b, loc, res, args, b.getStringAttr(text), b.getStringAttr(constraints),
-        /*has_side_effects=*/b.getUnitAttr(),
-        /*is_align_stack=*/UnitAttr(),
-        LLVM::TailCallKindAttr::get(b.getContext(),
-                                    LLVM::tailcallkind::TailCallKind::None),
-        LLVM::AsmDialectAttr(), ArrayAttr());
-    return res ? op.getResult(0) : Value();
-  }
-
-  /// Four bytes buf[at..] as an i32 (one aligned 32-bit load).
-  Value word(Value buf, ArrayRef<Value> at) {
-    auto v4 =
-        vector::LoadOp::create(b, loc, VectorType::get({4}, b.getI8Type()), buf,
-                               at, /*nontemporal=*/false, llvm::MaybeAlign(4));
-    auto w = vector::BitCastOp::create(
-        b, loc, VectorType::get({1}, b.getI32Type()), v4);
-    return vector::ExtractOp::create(b, loc, w, ArrayRef<int64_t>{0});
-  }
+/// The kernel's scalar code and its shared-memory instructions.
+struct Emitter : qf::tc::Emitter {
   /// bar.sync 0 as inline PTX: gpu.barrier declares no memory effects,
   /// which the buffer deallocation pipeline after this conversion rejects.
   void barrier() { ptx("bar.sync 0;", "", {}); }
@@ -150,6 +97,19 @@ struct Emitter {
   }
 };
 
+/// The bytes of an operand row that fill one 16-byte core-matrix row of
+/// shared memory: 16 for FP8 and for the FP4 of kind::mxf4 / mxf4nvf4 (two
+/// codes a byte, no padding); for kind::mxf8f6f4 a row holds 16 codes,
+/// packed as qf stores them (D10 / D11: LSB first, so 8 bytes of FP4 or 12
+/// of FP6) and then padded to 16 bytes (PTX ISA, "Packing format used for
+/// matrix A and B by .kind::mxf8f6f4 in Shared Memory", the .b4x16_p64 and
+/// .b6x16_p32 layouts that TMA writes for it).
+int64_t chunkBytes(const qf::MMAMapping &m, const qf::tc::Operand &o) {
+  if (m.kind != qf::MMAKind::Tcgen05MXF8)
+    return 16;
+  return 16 * o.fmt.elem.bits / 8;
+}
+
 /// The 32-bit instruction descriptor of step `j` of a stage (PTX ISA,
 /// "Instruction descriptor format for .kind::mxf8f6f4 / .kind::mxf4 /
 /// .kind::mxf4nvf4"): K-major A and B (no transpose), M 128, N 128, the
@@ -165,66 +125,27 @@ uint32_t instrDesc(const qf::MMAMapping &m, int64_t j) {
          (uint32_t(kTileM >> 7) << 27) | (scaleId << 29);
 }
 
-struct MatmulTcgen05Lowering : OpConversionPattern<qf::MatmulOp> {
+struct MatmulTcgen05Lowering : qf::tc::MatmulPattern {
   MatmulTcgen05Lowering(const TypeConverter &tc, MLIRContext *ctx,
                         const qf::NVVMChip &chip, unsigned ptx)
-      : OpConversionPattern(tc, ctx, /*benefit=*/11), chip(chip), ptx(ptx) {}
+      : MatmulPattern(tc, ctx, chip, ptx, /*tcgen05=*/true, /*benefit=*/11) {}
 
-  LogicalResult
-  matchAndRewrite(qf::MatmulOp op, OneToNOpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    qf::MMAMapping m;
-    if (qf::Support s =
-            qf::selectMMA(chip, ptx, op.getLhs().getType(),
-                          op.getRhs().getType(), op.getTransposeB(), &m);
-        !s)
-      return rewriter.notifyMatchFailure(op, s.why());
-    if (!qf::isTcgen05(m.kind))
-      return rewriter.notifyMatchFailure(op, "not a tcgen05 mapping");
-    auto lt = cast<qf::QTensorType>(op.getLhs().getType());
-    ValueRange ls = adaptor.getLhs(), rs = adaptor.getRhs();
-    if (ls.size() < 2 || rs.size() < 2)
-      return rewriter.notifyMatchFailure(op, "expected storage tensors");
-    Location loc = op.getLoc();
+  /// The explicit scale layout step (qf.swizzle_scales, its own kernel).
+  Value scalesBuffer(OpBuilder &b, Location loc, Value scales) const override {
+    auto t = cast<RankedTensorType>(scales.getType());
+    Value s = qf::SwizzleScalesOp::create(
+        b, loc, qf::SwizzleScalesOp::inferType(t), scales);
+    return qf::kernel::readBuffer(b, loc, s);
+  }
+
+  void build(qf::tc::Matmul &mm,
+             ConversionPatternRewriter &rewriter) const override {
     OpBuilder &b = rewriter;
-    Emitter e{b, loc};
-    auto resultT = cast<RankedTensorType>(op.getType());
-    int64_t rank = resultT.getRank();
-
-    // The explicit scale layout step (qf.swizzle_scales, its own kernel).
-    auto swizzled = [&](Value scales) {
-      auto t = cast<RankedTensorType>(scales.getType());
-      Value s = qf::SwizzleScalesOp::create(
-          b, loc, qf::SwizzleScalesOp::inferType(t), scales);
-      return qf::kernel::readBuffer(b, loc, s);
-    };
-    Value codesA = qf::kernel::readBuffer(b, loc, ls[0]);
-    Value codesB = qf::kernel::readBuffer(b, loc, rs[0]);
-    Value sfA = swizzled(ls[1]), sfB = swizzled(rs[1]);
-    // Tensor scales (NVFP4) multiply the finished sums, read once on the
-    // host (managed memory).
-    Value factor;
-    for (ValueRange st : {ls, rs}) {
-      if (st.size() < 3)
-        continue;
-      Value ts = memref::LoadOp::create(
-          b, loc, qf::kernel::readBuffer(b, loc, st[2]), ValueRange{});
-      factor =
-          factor ? arith::MulFOp::create(b, loc, factor, ts).getResult() : ts;
-    }
-
-    auto dim = [&](Value buf, int64_t i) -> Value {
-      return b.createOrFold<memref::DimOp>(loc, buf, i);
-    };
-    Value M = dim(codesA, rank - 2), N = dim(codesB, rank - 2);
-    Value nb = rank == 3 ? dim(codesA, 0) : Value();
-    SmallVector<Value> sizes;
-    if (nb)
-      sizes.push_back(nb);
-    sizes.append({M, N});
-    Value out = qf::kernel::allocBuffer(b, loc, resultT, sizes);
-
-    int64_t steps = lt.getShape().back() / m.stepK;
+    const qf::MMAMapping &m = mm.m;
+    Emitter e{{b, mm.loc}};
+    int64_t steps =
+        cast<qf::QTensorType>(mm.op.getLhs().getType()).getShape().back() /
+        m.stepK;
     int64_t perStage = m.kind == qf::MMAKind::Tcgen05MXF8   ? 4
                        : m.kind == qf::MMAKind::Tcgen05MXF4 ? 2
                                                             : 1;
@@ -233,73 +154,37 @@ struct MatmulTcgen05Lowering : OpConversionPattern<qf::MatmulOp> {
     int64_t smemB = kSmemA + operandBytes;
     int64_t smemBytes = smemB + operandBytes + kSmemAlign;
 
-    Value c1 = e.idx(1);
-    auto ceilDiv = [&](Value x, int64_t d) -> Value {
-      return b.createOrFold<arith::CeilDivUIOp>(loc, x, e.idx(d));
-    };
-    Value gx = ceilDiv(N, kTileN), gy = ceilDiv(M, kTileM);
-    Value gz = nb ? nb : c1;
-    // No launch without a tile (a zero-block launch is a CUDA error).
-    Value none;
-    for (Value g : {gx, gy, gz}) {
-      Value z = b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, g,
-                                              e.idx(0));
-      none = none ? b.createOrFold<arith::OrIOp>(loc, none, z) : z;
-    }
-    std::optional<int64_t> noneC = getConstantIntValue(none);
-    if (noneC && *noneC) {
-      rewriter.replaceOp(op, qf::kernel::toTensor(b, loc, resultT, out));
-      return success();
-    }
-    OpBuilder::InsertionGuard guard(b);
-    Operation *after = qf::guardNonEmptyGrid(b, loc, none);
-    // Dynamic shared memory rather than a workgroup attribution, which the
-    // buffer deallocation pipeline after this conversion does not support.
-    auto launch = gpu::LaunchOp::create(b, loc, gx, gy, gz, e.idx(kThreads), c1,
-                                        c1, e.i32(smemBytes));
-    if (!after)
-      after = launch;
-    Block &body = launch.getBody().front();
-    b.setInsertionPointToStart(&body);
-    gpu::TerminatorOp::create(b, loc);
-    b.setInsertionPoint(body.getTerminator());
-    Value smem = gpu::DynamicSharedMemoryOp::create(
-        b, loc,
-        MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
-                        MemRefLayoutAttrInterface(),
-                        gpu::AddressSpaceAttr::get(
-                            b.getContext(), gpu::AddressSpace::Workgroup)));
-    emitKernel(e, m, launch, smem, codesA, codesB, sfA, sfB, out, factor, M, N,
-               nb != Value(), steps, perStage, stages, smemB);
-
-    b.setInsertionPointAfter(after);
-    rewriter.replaceOp(op, qf::kernel::toTensor(b, loc, resultT, out));
-    return success();
+    Value gx = e.ceilDiv(mm.N, kTileN), gy = e.ceilDiv(mm.M, kTileM);
+    Value gz = mm.batch ? mm.batch : mm.one;
+    launch(rewriter, mm, {gx, gy, gz}, kThreads, smemBytes,
+           [&](gpu::LaunchOp l) {
+             Value smem = gpu::DynamicSharedMemoryOp::create(
+                 b, mm.loc,
+                 MemRefType::get(
+                     {ShapedType::kDynamic}, b.getI8Type(),
+                     MemRefLayoutAttrInterface(),
+                     gpu::AddressSpaceAttr::get(b.getContext(),
+                                                gpu::AddressSpace::Workgroup)));
+             emitKernel(e, mm, l, smem, steps, perStage, stages, smemB);
+           });
   }
 
-  void emitKernel(Emitter &e, const qf::MMAMapping &m, gpu::LaunchOp launch,
-                  Value smem, Value codesA, Value codesB, Value sfA, Value sfB,
-                  Value out, Value factor, Value M, Value N, bool batched,
-                  int64_t steps, int64_t perStage, int64_t stages,
+  void emitKernel(Emitter &e, const qf::tc::Matmul &mm, gpu::LaunchOp launch,
+                  Value smem, int64_t steps, int64_t perStage, int64_t stages,
                   int64_t smemB) const {
     OpBuilder &b = e.b;
     Location loc = e.loc;
+    const qf::MMAMapping &m = mm.m;
     using P = arith::CmpIPredicate;
     Value tid = launch.getThreadIds().x;
     Value nt = launch.getBlockIds().x, mt = launch.getBlockIds().y;
-    Value batch = batched ? launch.getBlockIds().z : Value();
+    Value batch = mm.batch ? launch.getBlockIds().z : Value();
     auto at = [&](ArrayRef<Value> rest) {
       SmallVector<Value> v;
       if (batch)
         v.push_back(batch);
       v.append(rest.begin(), rest.end());
       return v;
-    };
-    auto ifThen = [&](Value cond, llvm::function_ref<void()> then) {
-      auto i = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPointToStart(&i.getThenRegion().front());
-      then();
     };
 
     // The 1024-byte aligned shared base, as a 32-bit shared address.
@@ -315,14 +200,14 @@ struct MatmulTcgen05Lowering : OpConversionPattern<qf::MatmulOp> {
     Value isThread0 = e.cmp(P::eq, tid, e.idx(0));
 
     // Tensor memory (a whole warp, converged) and the mbarrier.
-    ifThen(isWarp0, [&] {
+    e.ifThen(isWarp0, [&] {
       e.ptx("tcgen05.alloc.cta_group::1.sync.aligned.shared::cta.b32 [$0], " +
                 std::to_string(kTmemCols) + ";",
             "r", {slot});
       e.ptx("tcgen05.relinquish_alloc_permit.cta_group::1.sync.aligned;", "",
             {});
     });
-    ifThen(isThread0, [&] {
+    e.ifThen(isThread0, [&] {
       e.ptx("mbarrier.init.shared::cta.b64 [$0], 1;", "r", {bar});
     });
     e.ptx("tcgen05.fence::before_thread_sync;", "", {});
@@ -332,8 +217,8 @@ struct MatmulTcgen05Lowering : OpConversionPattern<qf::MatmulOp> {
         e.ptx("ld.shared.b32 $0, [$1];", "=r,r", {slot}, b.getI32Type());
 
     // This thread's rows of A and B (clamped) and its word of a scale tile.
-    Value mLast = b.createOrFold<arith::SubIOp>(loc, M, e.idx(1));
-    Value nLast = b.createOrFold<arith::SubIOp>(loc, N, e.idx(1));
+    Value mLast = b.createOrFold<arith::SubIOp>(loc, mm.M, e.idx(1));
+    Value nLast = b.createOrFold<arith::SubIOp>(loc, mm.N, e.idx(1));
     Value rowA = b.createOrFold<arith::MinUIOp>(
         loc, e.add(e.mul(mt, e.idx(kTileM)), tid), mLast);
     Value rowB = b.createOrFold<arith::MinUIOp>(
@@ -356,32 +241,42 @@ struct MatmulTcgen05Lowering : OpConversionPattern<qf::MatmulOp> {
       Value inStage = b.createOrFold<arith::MinUIOp>(
           loc, e.idx(perStage),
           b.createOrFold<arith::SubIOp>(loc, e.idx(steps), first));
-      // Operands: 32 bytes of this row per step, two 16-byte core-matrix
-      // rows 128 bytes apart.
+      // Operands: two 16-byte core-matrix rows per step, 128 bytes apart,
+      // each filled with chunkBytes of this row (then zero padding).
+      int64_t cA = chunkBytes(m, mm.A), cB = chunkBytes(m, mm.B);
       auto stepLoop = scf::ForOp::create(b, loc, e.idx(0), inStage, e.idx(1));
       {
         OpBuilder::InsertionGuard g2(b);
         b.setInsertionPointToStart(stepLoop.getBody());
         Value j = stepLoop.getInductionVar();
-        Value k0 = e.mul(e.add(first, j), e.idx(kStepBytes));
+        Value step = e.add(first, j);
+        Value kA = e.mul(step, e.idx(2 * cA));
+        Value kB = cB == cA ? kA : e.mul(step, e.idx(2 * cB));
         Value stepOff = e.add(rowOff, e.mul(e.toI32(j), e.i32(4096)));
         for (int64_t w = 0; w < 8; ++w) {
-          Value k = e.add(k0, e.idx(4 * w));
-          int64_t off = (w / 4) * 128 + (w % 4) * 4;
-          Value dst = e.add(stepOff, e.i32(off));
-          e.storeShared(e.add(sh(kSmemA), dst), e.word(codesA, at({rowA, k})));
-          e.storeShared(e.add(sh(smemB), dst), e.word(codesB, at({rowB, k})));
+          int64_t chunk = w / 4, in = (w % 4) * 4;
+          Value k = in < cA ? e.add(kA, e.idx(chunk * cA + in)) : Value();
+          Value kb = cB == cA  ? k
+                     : in < cB ? e.add(kB, e.idx(chunk * cB + in))
+                               : Value();
+          Value dst = e.add(stepOff, e.i32(chunk * 128 + in));
+          e.storeShared(e.add(sh(kSmemA), dst),
+                        k ? e.word(mm.A.codes, at({rowA, k})) : e.i32(0));
+          e.storeShared(e.add(sh(smemB), dst),
+                        kb ? e.word(mm.B.codes, at({rowB, kb})) : e.i32(0));
         }
       }
       Value w4 = e.toI32(word4);
-      e.storeShared(e.add(sh(kSmemSFA), w4), e.word(sfA, at({mt, s, word4})));
-      e.storeShared(e.add(sh(kSmemSFB), w4), e.word(sfB, at({nt, s, word4})));
+      e.storeShared(e.add(sh(kSmemSFA), w4),
+                    e.word(mm.A.scales, at({mt, s, word4})));
+      e.storeShared(e.add(sh(kSmemSFB), w4),
+                    e.word(mm.B.scales, at({nt, s, word4})));
       // Generic-proxy writes become visible to the tensor core (async proxy).
       e.ptx("fence.proxy.async.shared::cta;", "", {});
       e.barrier();
       e.ptx("tcgen05.fence::after_thread_sync;", "", {});
 
-      ifThen(isThread0, [&] {
+      e.ifThen(isThread0, [&] {
         Value sfaT = e.add(tmem, e.i32(kTmemSFA));
         Value sfbT = e.add(tmem, e.i32(kTmemSFB));
         // A 512-byte scale tile: 32 rows of 16 bytes, 8-row groups 128 bytes
@@ -396,7 +291,7 @@ struct MatmulTcgen05Lowering : OpConversionPattern<qf::MatmulOp> {
         for (int64_t j = 0; j < perStage; ++j) {
           // Step j exists unless the last stage is short.
           Value has = e.cmp(P::ult, e.idx(j), inStage);
-          ifThen(has, [&] {
+          e.ifThen(has, [&] {
             Value aDesc = e.smemDesc(sh(kSmemA + j * 4096), 128, 256);
             Value bDesc = e.smemDesc(sh(smemB + j * 4096), 128, 256);
             // The accumulator starts at the first step of the first stage.
@@ -426,7 +321,7 @@ struct MatmulTcgen05Lowering : OpConversionPattern<qf::MatmulOp> {
     // time.
     Value row =
         e.add(e.add(e.mul(mt, e.idx(kTileM)), e.mul(warp, e.idx(32))), lane);
-    Value rowOk = e.cmp(P::ult, row, M);
+    Value rowOk = e.cmp(P::ult, row, mm.M);
     Value laneAddr =
         e.add(tmem, arith::ShLIOp::create(
                         b, loc, e.toI32(e.mul(warp, e.idx(32))), e.i32(16)));
@@ -444,27 +339,25 @@ struct MatmulTcgen05Lowering : OpConversionPattern<qf::MatmulOp> {
       for (int64_t i = 0; i < 8; ++i) {
         Value col = e.add(e.add(e.mul(nt, e.idx(kTileN)), e.mul(c, e.idx(8))),
                           e.idx(i));
-        Value ok = arith::AndIOp::create(b, loc, rowOk, e.cmp(P::ult, col, N));
+        Value ok =
+            arith::AndIOp::create(b, loc, rowOk, e.cmp(P::ult, col, mm.N));
         Value bits = LLVM::ExtractValueOp::create(b, loc, v, i);
-        ifThen(ok, [&] {
-          Value f = arith::BitcastOp::create(b, loc, b.getF32Type(), bits);
-          if (factor)
-            f = arith::MulFOp::create(b, loc, f, factor);
-          memref::StoreOp::create(b, loc, f, out, at({row, col}));
-        });
+        storeIf(
+            e, mm, ok,
+            [&]() -> Value {
+              return arith::BitcastOp::create(b, loc, b.getF32Type(), bits);
+            },
+            at({row, col}));
       }
     }
     e.ptx("tcgen05.fence::before_thread_sync;", "", {});
     e.barrier();
-    ifThen(isWarp0, [&] {
+    e.ifThen(isWarp0, [&] {
       e.ptx("tcgen05.dealloc.cta_group::1.sync.aligned.b32 $0, " +
                 std::to_string(kTmemCols) + ";",
             "r", {tmem});
     });
   }
-
-  qf::NVVMChip chip;
-  unsigned ptx;
 };
 
 } // namespace

@@ -201,10 +201,10 @@ LogicalResult qf::checkNVVMRequests(Operation *root,
              "blocks of 32 along K) on sm_89+ with PTX 8.4, MXFP4 x MXFP4, "
              "NVFP4 x NVFP4 and any mix of MXFP8, MXFP6 and MXFP4 on "
              "sm_120a/f, sm_121a; MXFP8 x MXFP8 (E8M0), MXFP4 x MXFP4, NVFP4 "
-             "x NVFP4 with transpose_b on sm_100a/f, sm_103a with PTX 8.8 "
-             "(tcgen05); or "
-             "drop tensor-cores, or set fallback to use the portable "
-             "CUDA-core kernel");
+             "x NVFP4 and any mix of MXFP8, MXFP6 and MXFP4 with transpose_b "
+             "on sm_100a/f, sm_103a with PTX 8.8 (tcgen05); or drop "
+             "tensor-cores, or set fallback to use the portable CUDA-core "
+             "kernel");
     }
   });
   return failure(failedAny);

@@ -35,7 +35,8 @@ qf::QFStorageTypeConverter::QFStorageTypeConverter() {
 mlir::LogicalResult qf::lowerQFToKernels(
     ModuleOp module, const TargetInfo &target, const CPUTargetInfo &tiles,
     llvm::function_ref<void(const TypeConverter &, RewritePatternSet &)>
-        extraPatterns) {
+        extraPatterns,
+    llvm::function_ref<void(ConversionTarget &)> extraLegality) {
   MLIRContext *ctx = module.getContext();
   {
     RewritePatternSet decompose(ctx);
@@ -79,6 +80,8 @@ mlir::LogicalResult qf::lowerQFToKernels(
       [&](Operation *op) { return converter.isLegal(op); });
   legal.markUnknownOpDynamicallyLegal(
       [&](Operation *op) { return converter.isLegal(op); });
+  if (extraLegality)
+    extraLegality(legal);
   return applyFullConversion(module, legal, std::move(patterns));
 }
 

@@ -16,10 +16,14 @@
 #include "qf/Numerics/ScaleSwizzle.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 using namespace mlir;
 namespace nm = qf::numerics;
@@ -126,8 +130,99 @@ struct SwizzleScalesLowering : OpConversionPattern<qf::SwizzleScalesOp> {
   }
 };
 
+/// Moves the swizzles of the arguments of private function `f` into its
+/// callers where every call passes a constant for the argument and the
+/// function does nothing else with it; returns whether any moved. Only
+/// constants move (where they fold): a swizzle of a run-time value stays
+/// where it was, in the kernel function that qf-outline-kernels shares.
+bool hoistConstantSwizzles(func::FuncOp f, ModuleOp module) {
+  if (!f.isPrivate() || f.isExternal())
+    return false;
+  std::optional<SymbolTable::UseRange> uses =
+      SymbolTable::getSymbolUses(f, module);
+  if (!uses || uses->empty())
+    return false;
+  SmallVector<func::CallOp> calls;
+  for (const SymbolTable::SymbolUse &u : *uses) {
+    auto call = dyn_cast<func::CallOp>(u.getUser());
+    if (!call || call.getCallee() != f.getSymName())
+      return false;
+    calls.push_back(call);
+  }
+  Block &entry = f.getBody().front();
+  bool moved = false;
+  for (BlockArgument arg : entry.getArguments()) {
+    unsigned i = arg.getArgNumber();
+    Type swizzled;
+    bool onlySwizzled = !arg.use_empty();
+    for (Operation *user : arg.getUsers()) {
+      auto s = dyn_cast<qf::SwizzleScalesOp>(user);
+      onlySwizzled &= s && (!swizzled || s.getType() == swizzled);
+      if (!onlySwizzled)
+        break;
+      swizzled = s.getType();
+    }
+    if (!onlySwizzled || !llvm::all_of(calls, [&](func::CallOp c) {
+          return matchPattern(c.getOperand(i), m_Constant());
+        }))
+      continue;
+    for (func::CallOp call : calls) {
+      OpBuilder b(call);
+      call->setOperand(i, qf::SwizzleScalesOp::create(
+                              b, call.getLoc(), swizzled, call.getOperand(i)));
+    }
+    for (Operation *user : llvm::make_early_inc_range(arg.getUsers())) {
+      user->getResult(0).replaceAllUsesWith(arg);
+      user->erase();
+    }
+    arg.setType(swizzled);
+    moved = true;
+  }
+  if (moved)
+    f.setType(FunctionType::get(f.getContext(), entry.getArgumentTypes(),
+                                f.getResultTypes()));
+  return moved;
+}
+
 } // namespace
 
 void qf::populateQFSwizzleScalesPatterns(RewritePatternSet &patterns) {
   patterns.add<SwizzleScalesLowering>(patterns.getContext());
+}
+
+LogicalResult qf::lowerScaleSwizzles(ModuleOp module) {
+  bool moved;
+  do {
+    moved = false;
+    for (auto f : module.getOps<func::FuncOp>())
+      moved |= hoistConstantSwizzles(f, module);
+  } while (moved);
+
+  // Constants fold (the op's folder: numerics::swizzleScales).
+  SmallVector<qf::SwizzleScalesOp> swizzles;
+  module.walk([&](qf::SwizzleScalesOp s) { swizzles.push_back(s); });
+  for (qf::SwizzleScalesOp s : swizzles) {
+    SmallVector<OpFoldResult> folded;
+    if (failed(s->fold(folded)) || folded.size() != 1)
+      continue;
+    auto attr = dyn_cast_if_present<TypedAttr>(
+        dyn_cast_if_present<Attribute>(folded[0]));
+    if (!attr)
+      continue;
+    OpBuilder b(s);
+    s.getResult().replaceAllUsesWith(
+        arith::ConstantOp::create(b, s.getLoc(), attr).getResult());
+    // The row-major scales are dead now unless something else reads them.
+    Operation *in = s.getScales().getDefiningOp();
+    s.erase();
+    if (in && in->use_empty() && isMemoryEffectFree(in))
+      in->erase();
+  }
+
+  RewritePatternSet patterns(module.getContext());
+  populateQFSwizzleScalesPatterns(patterns);
+  ConversionTarget target(*module.getContext());
+  target.addIllegalOp<qf::SwizzleScalesOp>();
+  target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+  return applyPartialConversion(module, target, std::move(patterns));
 }

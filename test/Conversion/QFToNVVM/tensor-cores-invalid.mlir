@@ -3,7 +3,7 @@
 // RUN: qf-opt %s --convert-qf-to-nvvm="chip=sm_90a tensor-cores" -split-input-file -verify-diagnostics
 
 func.func @integers(%a: !qf.tensor<4x64xf32, mxint8, axis = 1>, %w: !qf.tensor<6x64xf32, mxint8, axis = 1>) -> tensor<4x6xf32> {
-  // expected-error @+1 {{'qf.matmul' (mxint8 x mxint8) requires tensor cores on sm_90a: integer elements have no tensor-core mapping; accepted: MXFP8 x MXFP8 (E4M3/E5M2, E8M0 or E4M3 scales, blocks of 32 along K) on sm_89+ with PTX 8.4, MXFP4 x MXFP4, NVFP4 x NVFP4 and any mix of MXFP8, MXFP6 and MXFP4 on sm_120a/f, sm_121a; MXFP8 x MXFP8 (E8M0), MXFP4 x MXFP4, NVFP4 x NVFP4 with transpose_b on sm_100a/f, sm_103a with PTX 8.8 (tcgen05); or drop tensor-cores, or set fallback to use the portable CUDA-core kernel}}
+  // expected-error @+1 {{'qf.matmul' (mxint8 x mxint8) requires tensor cores on sm_90a: integer elements have no tensor-core mapping; accepted: MXFP8 x MXFP8 (E4M3/E5M2, E8M0 or E4M3 scales, blocks of 32 along K) on sm_89+ with PTX 8.4, MXFP4 x MXFP4, NVFP4 x NVFP4 and any mix of MXFP8, MXFP6 and MXFP4 on sm_120a/f, sm_121a; MXFP8 x MXFP8 (E8M0), MXFP4 x MXFP4, NVFP4 x NVFP4 and any mix of MXFP8, MXFP6 and MXFP4 with transpose_b on sm_100a/f, sm_103a with PTX 8.8 (tcgen05); or drop tensor-cores, or set fallback to use the portable CUDA-core kernel}}
   %c = qf.matmul %a, %w transpose_b : !qf.tensor<4x64xf32, mxint8, axis = 1>, !qf.tensor<6x64xf32, mxint8, axis = 1> -> tensor<4x6xf32>
   return %c : tensor<4x6xf32>
 }

@@ -18,6 +18,10 @@
 #include <optional>
 #include <string>
 
+namespace mlir::gpu {
+class LaunchOp;
+} // namespace mlir::gpu
+
 namespace qf {
 
 /// One NVIDIA chip as the NVVM target spells it (nvvm-attach-target chip=).
@@ -134,7 +138,8 @@ enum class MMAKind {
   /// (NVFP4; the tensor scales multiply the sum).
   BlockScaleNVF4,
   /// tcgen05.mma.cta_group::1.kind::mxf8f6f4.block_scale.block32 (MXFP8 x
-  /// MXFP8, sm_100a/f, sm_103a, PTX 8.8): K 32 per MMA (MatmulTcgen05.cpp).
+  /// MXFP8 and any other mix of MXFP8 / MXFP6 / MXFP4, sm_100a/f, sm_103a,
+  /// PTX 8.8): K 32 per MMA (MatmulTcgen05.cpp).
   Tcgen05MXF8,
   /// tcgen05.mma...kind::mxf4.block_scale.block32 (MXFP4), K 64 per MMA.
   Tcgen05MXF4,
@@ -154,7 +159,8 @@ struct MMAMapping {
   /// The PTX instruction, for remarks and docs.
   std::string instruction;
   /// tcgen05 only: the element types' codes in the instruction descriptor
-  /// (E4M3 0, E5M2 1; E2M1 5 for mxf8f6f4, 1 for mxf4 / mxf4nvf4).
+  /// (mxf8f6f4: E4M3 0, E5M2 1, E2M3 3, E3M2 4, E2M1 5; E2M1 is 1 for mxf4 /
+  /// mxf4nvf4).
   unsigned aType = 0, bType = 0;
 };
 
@@ -176,7 +182,6 @@ void populateQFMatmulToMMAPatterns(const mlir::TypeConverter &converter,
 void populateQFMatmulToTcgen05Patterns(const mlir::TypeConverter &converter,
                                        mlir::RewritePatternSet &patterns,
                                        const NVVMChip &chip, unsigned ptx);
-
 
 /// Registers the NVVM target as "nvvm" (qf::createTarget; a portable sm_80
 /// description: fusion decisions do not depend on the chip).
@@ -216,6 +221,9 @@ mlir::LogicalResult checkNVVMRequests(mlir::Operation *root,
 /// false (the launch itself is that op then).
 mlir::Operation *guardNonEmptyGrid(mlir::OpBuilder &b, mlir::Location loc,
                                    mlir::Value none);
+
+/// Fills in the terminator of a new gpu.launch and moves `b` before it.
+void enterLaunchBody(mlir::OpBuilder &b, mlir::gpu::LaunchOp launch);
 
 } // namespace qf
 

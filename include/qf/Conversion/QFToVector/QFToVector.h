@@ -92,6 +92,15 @@ void populateQFHadamardToVectorPatterns(mlir::RewritePatternSet &patterns,
 /// the 128x4 tile layout (SwizzleScales.cpp; on the GPU each iteration is a
 /// thread).
 void populateQFSwizzleScalesPatterns(mlir::RewritePatternSet &patterns);
+/// The qf.swizzle_scales ops that lowerQFToKernels left (a target keeps
+/// them legal there: the tcgen05 matmuls create them on storage tensors),
+/// computed at most once where their scales are constant: a swizzle of an
+/// argument of a private function that only swizzles it moves to the call
+/// sites (repeatedly, so through qf-outline-kernels' kernel functions to
+/// the qf.constant weights), a swizzle of a constant folds
+/// (numerics::swizzleScales, the kernel's layout), and the rest are lowered
+/// as kernels.
+mlir::LogicalResult lowerScaleSwizzles(mlir::ModuleOp module);
 /// qf.matmul and qf.fused_matmul as block-scaled GEMM/GEMV kernels.
 void populateQFMatmulToVectorPatterns(const mlir::TypeConverter &converter,
                                       mlir::RewritePatternSet &patterns,
@@ -103,12 +112,14 @@ void populateQFMatmulToVectorPatterns(const mlir::TypeConverter &converter,
 /// function signatures take the storage types. Ops the target's patterns
 /// produce from other dialects (gpu, llvm, ...) are legal once no qf type is
 /// left. `extraPatterns` adds a target's own kernels (e.g. tensor-core GEMMs)
-/// to the same conversion.
+/// to the same conversion; `extraLegality` marks what it leaves for later
+/// (e.g. qf.swizzle_scales, for lowerScaleSwizzles).
 mlir::LogicalResult lowerQFToKernels(
     mlir::ModuleOp module, const TargetInfo &target, const CPUTargetInfo &tiles,
     llvm::function_ref<void(const mlir::TypeConverter &,
                             mlir::RewritePatternSet &)>
-        extraPatterns = {});
+        extraPatterns = {},
+    llvm::function_ref<void(mlir::ConversionTarget &)> extraLegality = {});
 
 /// Whether the CPU band kernel runs qf.fused_matmul `op` as one kernel.
 Support fusedMatmulKernelSupport(qf::FusedMatmulOp op,

@@ -53,14 +53,17 @@ OpFoldResult SwizzleScalesOp::fold(FoldAdaptor adaptor) {
   int64_t batches = t.getNumElements() / std::max<int64_t>(rows * cols, 1);
   if (rows * cols == 0)
     batches = t.getRank() == 3 ? s[0] : 1;
+  // Byte buffers in and out: the scales of a large weight are megabytes.
   std::vector<uint8_t> bytes;
-  bytes.reserve(t.getNumElements());
-  for (const APInt &v : in.getValues<APInt>())
-    bytes.push_back(uint8_t(v.getZExtValue()));
+  if (in.isSplat()) {
+    bytes.assign(t.getNumElements(),
+                 uint8_t(in.getSplatValue<APInt>().getZExtValue()));
+  } else {
+    ArrayRef<char> raw = in.getRawData();
+    bytes.assign(raw.begin(), raw.end());
+  }
   std::vector<uint8_t> out = nm::swizzleScales(bytes, batches, rows, cols);
-  SmallVector<APInt> vals;
-  vals.reserve(out.size());
-  for (uint8_t v : out)
-    vals.push_back(APInt(8, v));
-  return DenseIntElementsAttr::get(getResult().getType(), vals);
+  return DenseElementsAttr::getFromRawBuffer(
+      getResult().getType(),
+      ArrayRef<char>(reinterpret_cast<const char *>(out.data()), out.size()));
 }

@@ -31,7 +31,9 @@ def QF_SwizzleScalesOp : QF_Op<"swizzle_scales", [Pure]> {
     ```
 
     The tcgen05 matmul kernels of `convert-qf-to-nvvm` (tensor-cores) put
-    this op on each operand's scales; its kernel runs before the matmul's.
+    this op on each operand's scales; for constant scales (constant
+    weights, also through `qf-outline-kernels`' kernel functions) it folds
+    at compile time, otherwise its kernel runs before the matmul's.
   }];
   let arguments = (ins RankedTensorOf<[I8]>:$scales);
   let results = (outs RankedTensorOf<[I8]>:$result);
