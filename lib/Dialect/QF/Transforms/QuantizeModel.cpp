@@ -417,6 +417,16 @@ struct QuantizeModelPass final
       if (qf::FormatAttr chosen = qf::chosenFormat(op)) {
         opOptions.weight = chosen;
         opOptions.choice = op->getAttr(qf::kFormatChoiceAttrName);
+        // The MSE search does not apply to an SQ format (its low scales
+        // ignore the outliers): the chosen one keeps the selection by |w|.
+        if (chosen.hasOutliers() && opOptions.mseScales) {
+          opOptions.mseScales = false;
+          remark(op) << "weight-scale-search=mse does not apply to the "
+                        "sparse-quantized format "
+                     << chosen.str()
+                     << " that qf-assign-formats chose; its outliers are "
+                        "selected by |w| and its scales from the data";
+        }
       }
       if (isConv) {
         summary.setQuantized(
@@ -430,8 +440,7 @@ struct QuantizeModelPass final
         remark(op) << "not quantized: " << why;
         continue;
       }
-      summary.setQuantized(record, succeeded(rewrite(*c, opOptions.weight, *af,
-                                                     opOptions.choice)));
+      summary.setQuantized(record, succeeded(rewrite(*c, opOptions)));
     }
     views.finish([&](BlockArgument a) { return whole.handles(a); });
     whole.finish();
@@ -447,8 +456,10 @@ struct QuantizeModelPass final
   }
 
   /// Rewrites one contraction; emits a remark and fails when it cannot.
-  LogicalResult rewrite(Contraction &c, qf::FormatAttr wf, qf::FormatAttr af,
-                        Attribute choice) {
+  LogicalResult rewrite(Contraction &c,
+                        const qf::quantize_model::RewriteOptions &o) {
+    qf::FormatAttr wf = o.weight, af = o.activation;
+    Attribute choice = o.choice;
     Operation *op = c.op;
     OpBuilder b(op);
     Location loc = op->getLoc();
@@ -620,8 +631,8 @@ struct QuantizeModelPass final
         nk[r - 1] = Kp;
       }
       qf::QTensorType qt = qtype(nk, wf, r - 1);
-      rhs = qf::createConstantWeight(b, loc, qt, data,
-                                     weightScaleSearch == "mse", foldWeights);
+      rhs = qf::createConstantWeight(b, loc, qt, data, o.mseScales,
+                                     foldWeights);
       transposeB = true;
     }
     if (!rhs) {
