@@ -254,31 +254,6 @@ bool isZeroFill(Value init) {
          f.getValue().isZero();
 }
 
-/// Erases `v`'s defining op and, recursively, its operands' defining ops
-/// once they have no uses and no side effects.
-void eraseDeadChain(Value v) {
-  SmallVector<Operation *> work;
-  if (Operation *d = v.getDefiningOp())
-    work.push_back(d);
-  while (!work.empty()) {
-    Operation *op = work.pop_back_val();
-    // Contractions are left alone: the pass may still visit them.
-    if (!op->use_empty() || !isMemoryEffectFree(op) ||
-        (op->getNumRegions() > 0 && !isa<linalg::LinalgOp>(op)))
-      continue;
-    if (auto l = dyn_cast<linalg::LinalgOp>(op);
-        l && linalg::isaContractionOpInterface(l))
-      continue;
-    SmallVector<Operation *> defs;
-    for (Value o : op->getOperands())
-      if (Operation *d = o.getDefiningOp())
-        defs.push_back(d);
-    op->erase();
-    for (Operation *d : defs)
-      if (!llvm::is_contained(work, d))
-        work.push_back(d);
-  }
-}
 
 struct QuantizeModelPass final
     : qf::impl::QuantizeModelPassBase<QuantizeModelPass> {
@@ -393,6 +368,8 @@ struct QuantizeModelPass final
         *wf,         *af, padK, minSize, foldWeights,
         weightScaleSearch == "mse", remarksPrintOp};
     options.sqActivations = &sqActs;
+    if (weightsAsArguments)
+      options.viewArgs = &views;
     qf::quantize_model::Summary summary;
     for (linalg::LinalgOp op : ops) {
       bool isConv = !linalg::isaContractionOpInterface(op);
@@ -687,9 +664,35 @@ struct QuantizeModelPass final
     op->getResult(0).replaceAllUsesWith(y);
     op->erase();
     for (Value v : oldOperands)
-      eraseDeadChain(v);
+      qf::quantize_model::eraseDeadChain(v);
     return success();
   }
 };
 
 } // namespace
+
+/// Erases `v`'s defining op and, recursively, its operands' defining ops
+/// once they have no uses and no side effects.
+void qf::quantize_model::eraseDeadChain(Value v) {
+  SmallVector<Operation *> work;
+  if (Operation *d = v.getDefiningOp())
+    work.push_back(d);
+  while (!work.empty()) {
+    Operation *op = work.pop_back_val();
+    // Contractions are left alone: the pass may still visit them.
+    if (!op->use_empty() || !isMemoryEffectFree(op) ||
+        (op->getNumRegions() > 0 && !isa<linalg::LinalgOp>(op)))
+      continue;
+    if (auto l = dyn_cast<linalg::LinalgOp>(op);
+        l && linalg::isaContractionOpInterface(l))
+      continue;
+    SmallVector<Operation *> defs;
+    for (Value o : op->getOperands())
+      if (Operation *d = o.getDefiningOp())
+        defs.push_back(d);
+    op->erase();
+    for (Operation *d : defs)
+      if (!llvm::is_contained(work, d))
+        work.push_back(d);
+  }
+}

@@ -256,8 +256,11 @@ Value WeightViewArguments::get(const WeightView &view,
   BlockArgument arg = view.arg;
   Value operand =
       view.chain.empty() ? Value(arg) : view.chain.back()->getResult(0);
+  // Views are matched by what they read (the argument and the steps), not
+  // by the viewed value: the rewrites erase view ops once they are dead.
+  std::string text = describeView(view, type.getShape());
   for (Entry &e : entries)
-    if (e.operand == operand) {
+    if (e.arg == arg && e.view == text) {
       if (e.type == type)
         return e.unpacked;
       qf::quantize_model::remark(user, /*printOp=*/false) << "the view of weight argument #"
@@ -274,7 +277,6 @@ Value WeightViewArguments::get(const WeightView &view,
 
   MLIRContext *ctx = module.getContext();
   Builder attrB(ctx);
-  std::string text = describeView(view, type.getShape());
   unsigned original = originalIndex.lookup(arg);
   SmallVector<Type> storage = storageTypes(type);
   unsigned pos = arg.getArgNumber() + 1 + storageAfter.lookup(arg);
@@ -327,7 +329,7 @@ Value WeightViewArguments::get(const WeightView &view,
   storageAfter[arg] += storage.size();
   if (!llvm::is_contained(sources, arg))
     sources.push_back(arg);
-  entries.push_back({operand, type, unpacked});
+  entries.push_back({arg, text, type, unpacked});
   return unpacked;
 }
 

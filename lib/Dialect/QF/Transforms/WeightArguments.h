@@ -118,7 +118,8 @@ public:
 
 private:
   struct Entry {
-    mlir::Value operand; ///< the viewed value in the callee
+    mlir::BlockArgument arg; ///< the source argument
+    std::string view;        ///< describeView of the view
     QTensorType type;
     mlir::Value unpacked;
   };

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Writes convolutions with sparse-quantized (SQ) weights to stdout (sq-conv.mlir).
 
-Each convolution appears twice with the same filter: "q" (quantized by
-qf-quantize-model through im2col into an SQ qf.matmul) and "ref" (excluded
-with `exclude=ref`): the f32 convolution of the filter folded through
+Each convolution appears three times with the same filter: "q" (quantized by
+qf-quantize-model through im2col into an SQ qf.matmul), "arg" (the same with
+the filter a function argument: quantized at run time in the callee, or
+passed quantized with weights-as-arguments) and "ref" (excluded with
+`exclude=ref`): the f32 convolution of the filter folded through
 qf.quantize + qf.dequantize in the same SQ format, along the axis that is K
 of the im2col weight. Integer inputs and filters in 1/16 steps keep every
 partial sum exact, so the two agree bit for bit whatever the summation order.
@@ -12,7 +14,7 @@ partial sum exact, so the two agree bit for bit whatever the summation order.
   conv_b: conv_2d_nhwc_hwcf 1x1, 64 -> 8 channels (K = 64, the filter
           [1, 1, C, F] collapsed to [C, F], blocked along axis 0).
 @main prints, per convolution, the number of output elements whose f32 bits
-differ, then one row of outputs.
+differ from "ref", then one row of outputs, for "q" and then for "arg".
 """
 import random
 import sys
@@ -61,13 +63,19 @@ convs = [
      [1, 4, 4, 8], [64, 8], "[[0, 1, 2], [3]]", 0),
 ]
 inputs = {}
+filters = {}
 for name, op, xs, fs, ys, cs, assoc, axis in convs:
     filt = dense(fs, weight)
+    filters[name] = filt
     inputs[name] = dense(xs, act)
     qt = "!qf.tensor<%sxf32, %s, axis = %d>" % ("x".join(map(str, cs)), SQ, axis)
-    for kind in ("q", "ref"):
-        w("func.func @%s_%s(%%x: %s) -> %s {" % (name, kind, t(xs), t(ys)))
-        w("  %%f = arith.constant %s" % filt)
+    for kind in ("q", "ref", "arg"):
+        if kind == "arg":
+            # The filter as a function argument (weights-as-arguments).
+            w("func.func @%s_arg(%%x: %s, %%f: %s) -> %s {" % (name, t(xs), t(fs), t(ys)))
+        else:
+            w("func.func @%s_%s(%%x: %s) -> %s {" % (name, kind, t(xs), t(ys)))
+            w("  %%f = arith.constant %s" % filt)
         if kind == "ref":
             w("  %%c = tensor.collapse_shape %%f %s : %s into %s" % (assoc, t(fs), t(cs)))
             w("  %%q = qf.quantize %%c : %s -> %s" % (t(cs), qt))
@@ -78,9 +86,10 @@ for name, op, xs, fs, ys, cs, assoc, axis in convs:
         w("  %z = arith.constant 0.0 : f32")
         w("  %%e = tensor.empty() : %s" % t(ys))
         w("  %%i = linalg.fill ins(%%z : f32) outs(%%e : %s) -> %s" % (t(ys), t(ys)))
+        loc = "q" if kind == "arg" else kind
         w("  %%y = %s {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} "
           "ins(%%x, %s : %s, %s) outs(%%i : %s) -> %s loc(\"%s\")"
-          % (op, fv, t(xs), t(fs), t(ys), t(ys), kind))
+          % (op, fv, t(xs), t(fs), t(ys), t(ys), loc))
         w("  return %%y : %s" % t(ys))
         w("}")
 
@@ -112,6 +121,10 @@ for name, op, xs, fs, ys, cs, assoc, axis in convs:
     w("  %%q_%s = call @%s_q(%%x_%s) : (%s) -> %s" % (name, name, name, t(xs), t(ys)))
     w("  %%r_%s = call @%s_ref(%%x_%s) : (%s) -> %s" % (name, name, name, t(xs), t(ys)))
     w("  call @compare(%%q_%s, %%r_%s) : (%s, %s) -> ()" % (name, name, t(ys), t(ys)))
+    w("  %%f_%s = arith.constant %s" % (name, filters[name]))
+    w("  %%a_%s = call @%s_arg(%%x_%s, %%f_%s) : (%s, %s) -> %s"
+      % (name, name, name, name, t(xs), t(fs), t(ys)))
+    w("  call @compare(%%a_%s, %%r_%s) : (%s, %s) -> ()" % (name, name, t(ys), t(ys)))
 w("  return")
 w("}")
 print("\n".join(out))
