@@ -311,6 +311,11 @@ void quantizeBlockWithScale(const BlockFormat &f, const float *x, int64_t n,
 QuantizedTensor quantizeMse(const BlockFormat &f, const Layout &l,
                             const float *data, const float *axisWeights) {
   QuantizedTensor q = quantize(f, l, data);
+  // SQ formats: the low blocks' scales ignore the outliers (D22); a search
+  // over the whole block would re-encode the outlier slots, which must stay
+  // +0, so the selection by |w| and the scales from the data stand.
+  if (f.outliers)
+    return q;
   float sEnc = f.scale != ScaleType::E8M0 && f.tensorScale ? 1.0f / q.tensorScale
                                                            : 1.0f;
   float g = f.scale != ScaleType::E8M0 && f.tensorScale ? q.tensorScale : 1.0f;

@@ -15,18 +15,22 @@
 #include "qf/Numerics/Hadamard.h"
 #include "qf/Numerics/Packing.h"
 #include "qf/Numerics/Quantize.h"
+#include "qf/Numerics/Sparse.h"
 #include "qf/Numerics/Tiling.h"
 
 #include "SecondMoments.h"
 #include "WeightReader.h"
 #include "WeightView.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <optional>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -64,7 +68,12 @@ static int usage(const char *msg) {
                "weight (--axis=1),\n    as !qf.tensor<..., layout = "
                "tiled<RxKC>> stores it (qf-repack-weights)\n"
                "  writes PREFIX.codes, PREFIX.scales (and PREFIX.tscale for "
-               "formats with a tensor scale); --hex prints them instead\n";
+               "formats with a tensor scale); --hex prints them instead\n"
+               "  sparse-quantized formats (bank = ..., outliers = ...) also "
+               "write the high part and\n    the positions: "
+               "PREFIX.outliers, PREFIX.outlier_scales, PREFIX.positions\n"
+               "    (--calibration selects the outliers by |w| * rms(a), as "
+               "qf-fold-scales does)\n";
   return 1;
 }
 
@@ -111,6 +120,30 @@ static std::optional<nm::BlockFormat> parseFormat(const std::string &text,
   return fa.toNumerics();
 }
 
+/// The second moment of calibration point `point` in table `path`, whose
+/// K must be the weight's along its blocked axis.
+static std::string readMoment(const std::string &path,
+                              const std::string &point, const nm::Layout &l,
+                              qf::calib::SecondMoment &m) {
+  qf::calib::Table t;
+  if (std::string e = qf::calib::readTable(path, t); !e.empty())
+    return e;
+  std::map<std::string, qf::calib::SecondMoment> moments;
+  if (std::string e = qf::calib::readMoments(path, t, moments); !e.empty())
+    return e;
+  auto it = moments.find(point);
+  if (it == moments.end())
+    return "calibration file '" + path + "' has no second moment for '" +
+           point + "'";
+  m = it->second;
+  int64_t k = l.shape[size_t(l.axis)];
+  if (m.k != k)
+    return "the second moment of '" + point + "' has K = " +
+           std::to_string(m.k) + " but the weight has K = " +
+           std::to_string(k) + " along --axis=" + std::to_string(l.axis);
+  return "";
+}
+
 /// qf-fold-scales weight-rounding for a weight argument: the rank-2 weight
 /// `x` (blocked along l.axis = K) rounded with the second moment of
 /// calibration point `point` (GPTQ, or the diag(H)-weighted scale search).
@@ -124,23 +157,11 @@ static std::string roundWithCalibration(const nm::BlockFormat &f,
   if (l.shape.size() != 2)
     return "--calibration rounds rank-2 weights only (got rank " +
            std::to_string(l.shape.size()) + ")";
-  qf::calib::Table t;
-  if (std::string e = qf::calib::readTable(path, t); !e.empty())
+  qf::calib::SecondMoment m;
+  if (std::string e = readMoment(path, point, l, m); !e.empty())
     return e;
-  std::map<std::string, qf::calib::SecondMoment> moments;
-  if (std::string e = qf::calib::readMoments(path, t, moments); !e.empty())
-    return e;
-  auto it = moments.find(point);
-  if (it == moments.end())
-    return "calibration file '" + path + "' has no second moment for '" +
-           point + "'";
-  const qf::calib::SecondMoment &m = it->second;
   bool transposed = l.axis == 0;
   int64_t k = l.shape[size_t(l.axis)], rows = l.shape[size_t(1 - l.axis)];
-  if (m.k != k)
-    return "the second moment of '" + point + "' has K = " +
-           std::to_string(m.k) + " but the weight has K = " +
-           std::to_string(k) + " along --axis=" + std::to_string(l.axis);
   if (gptq && !m.full)
     return "--rounding=gptq needs the full second moment of '" + point +
            "', but the table has only its diagonal (second-moments=diag)";
@@ -217,6 +238,70 @@ static std::string tileWeight(const std::string &text, const nm::BlockFormat &f,
     for (int64_t b = 0; b < nb; ++b)
       s[size_t(nm::tiledScaleIndex(t, nb, r, b))] = q.scales[size_t(r * nb + b)];
   q.scales = std::move(s);
+  return "";
+}
+
+/// Codes packed as qf.pack packs them: every innermost row of `shape` is
+/// its own little-endian bit stream.
+static std::vector<uint8_t> packedCodes(const std::vector<uint8_t> &codes,
+                                        const std::vector<int64_t> &shape,
+                                        int bits) {
+  int64_t row = shape.back(), n = int64_t(codes.size());
+  std::vector<uint8_t> out;
+  for (int64_t r = 0; r < n / row; ++r) {
+    std::vector<uint8_t> p = nm::packCodes(codes.data() + r * row, row, bits);
+    out.insert(out.end(), p.begin(), p.end());
+  }
+  return out;
+}
+
+/// Scales in scaleShape order, little-endian, at their storage width.
+static std::vector<uint8_t> scaleBytes(const std::vector<nm::ScaleBits> &s,
+                                       nm::ScaleType t) {
+  int bytes = (nm::scaleBits(t) + 7) / 8;
+  std::vector<uint8_t> out;
+  for (nm::ScaleBits v : s)
+    for (int b = 0; b < bytes; ++b)
+      out.push_back(uint8_t(v >> (8 * b)));
+  return out;
+}
+
+/// The options that do not apply to a sparse-quantized format, or "".
+static std::string sparseProblem(const std::string &search,
+                                 const std::string &rounding,
+                                 const std::string &layout) {
+  if (search != "none")
+    return "--scale-search=" + search +
+           " does not apply to a sparse-quantized format (qf-quantize-model "
+           "and qf-fold-scales select its outliers without the search)";
+  if (rounding != "rtn")
+    return "--rounding=" + rounding +
+           " does not apply to a sparse-quantized format (qf-fold-scales "
+           "selects its outliers by |w| * rms(a) instead)";
+  if (!layout.empty())
+    return "--layout does not apply to a sparse-quantized format (its "
+           "outlier part has a layout of its own)";
+  return "";
+}
+
+/// --calibration for a sparse-quantized format: the outliers of largest
+/// |w| * rms(a), rms(a) = sqrt(E[a^2]) of the input channel from the
+/// diagonal of the second moment of `point` (qf-fold-scales, D24).
+static std::string selectWithCalibration(const nm::BlockFormat &f,
+                                         const nm::Layout &l,
+                                         const std::vector<float> &x,
+                                         const std::string &path,
+                                         const std::string &point,
+                                         nm::QuantizedTensor &q) {
+  qf::calib::SecondMoment m;
+  if (std::string e = readMoment(path, point, l, m); !e.empty())
+    return e;
+  int64_t k = l.shape[size_t(l.axis)];
+  std::vector<float> rms(static_cast<size_t>(k));
+  for (int64_t j = 0; j < k; ++j)
+    rms[size_t(j)] = float(std::sqrt(std::max(
+        0.0, double(m.h[m.full ? size_t(j * k + j) : size_t(j)]))));
+  q = nm::quantizeSparse(f, l, x.data(), rms.data());
   return "";
 }
 
@@ -315,7 +400,6 @@ int main(int argc, char **argv) {
     if (std::string e = nm::checkLayout(*f, l); !e.empty())
       return usage(e.c_str());
   }
-  int64_t n = l.numElements();
   // The rotation qf-insert-hadamard applies to weights its callers quantize
   // (W Q^T: each row along K transformed like the activation).
   if (rotateSeed && !rotateBlock)
@@ -334,7 +418,20 @@ int main(int argc, char **argv) {
                           rotateSeed.has_value(), rotateSeed.value_or(0));
   }
   nm::QuantizedTensor q;
-  if (!calibration.empty()) {
+  if (f->outliers) {
+    if (std::string e = sparseProblem(search, rounding, layout); !e.empty())
+      return usage(e.c_str());
+    if (!calibration.empty()) {
+      if (std::string e =
+              selectWithCalibration(*f, l, x, calibration, input, q);
+          !e.empty()) {
+        std::cerr << "qf-pack-weights: " << e << "\n";
+        return 1;
+      }
+    } else {
+      q = nm::quantize(*f, l, x.data());
+    }
+  } else if (!calibration.empty()) {
     if (std::string e = roundWithCalibration(*f, l, x, calibration, input,
                                              rounding == "gptq",
                                              search == "mse", q);
@@ -350,33 +447,33 @@ int main(int argc, char **argv) {
   if (!layout.empty())
     if (std::string e = tileWeight(layout, *f, l, q); !e.empty())
       return usage(e.c_str());
-  // Codes: every innermost row is its own little-endian bit stream.
-  int64_t row = l.shape.back();
-  std::vector<uint8_t> codes;
-  for (int64_t r = 0; r < n / row; ++r) {
-    std::vector<uint8_t> p =
-        nm::packCodes(q.codes.data() + r * row, row, f->elem.bits);
-    codes.insert(codes.end(), p.begin(), p.end());
+  // The storage arguments in their order: the (low) codes and scales, the
+  // tensor scale, and for SQ formats the high part's codes and scales and
+  // the positions (qf.sparse_split, then qf.pack of each part).
+  std::vector<std::pair<std::string, std::vector<uint8_t>>> files = {
+      {"codes", packedCodes(q.codes, l.shape, f->elem.bits)},
+      {"scales", scaleBytes(q.scales, f->scale)}};
+  if (f->tensorScale) {
+    std::vector<uint8_t> ts(4);
+    std::memcpy(ts.data(), &q.tensorScale, 4);
+    files.push_back({"tscale", ts});
   }
-  // Scales in scaleShape order, little-endian, at their storage width.
-  int bytesPerScale = (nm::scaleBits(f->scale) + 7) / 8;
-  std::vector<uint8_t> scales;
-  for (nm::ScaleBits s : q.scales)
-    for (int b = 0; b < bytesPerScale; ++b)
-      scales.push_back(uint8_t(s >> (8 * b)));
-  std::vector<uint8_t> ts(4);
-  std::memcpy(ts.data(), &q.tensorScale, 4);
-  if (printHex) {
-    std::cout << "codes " << hex(codes) << "\nscales " << hex(scales) << "\n";
-    if (f->tensorScale)
-      std::cout << "tscale " << hex(ts) << "\n";
-    return 0;
+  if (f->outliers) {
+    nm::BlockFormat hf = nm::highFormat(*f);
+    files.push_back({"outliers", packedCodes(q.outlierCodes,
+                                             nm::highLayout(*f, l).shape,
+                                             hf.elem.bits)});
+    files.push_back({"outlier_scales", scaleBytes(q.outlierScales, hf.scale)});
+    files.push_back({"positions", q.positions});
   }
-  if (!writeFile(prefix + ".codes", codes) ||
-      !writeFile(prefix + ".scales", scales) ||
-      (f->tensorScale && !writeFile(prefix + ".tscale", ts))) {
-    std::cerr << "qf-pack-weights: cannot write '" << prefix << ".*'\n";
-    return 1;
+  for (const auto &[name, bytes] : files) {
+    if (printHex) {
+      std::cout << name << " " << hex(bytes) << "\n";
+    } else if (!writeFile(prefix + "." + name, bytes)) {
+      std::cerr << "qf-pack-weights: cannot write '" << prefix << "." << name
+                << "'\n";
+      return 1;
+    }
   }
   return 0;
 }

@@ -240,3 +240,26 @@ TEST(Sparse, OutliersRaiseQsnrOnHeavyTails) {
 }
 
 } // namespace
+
+namespace {
+
+// The MSE scale search does not apply to SQ formats: a search over the whole
+// block used to re-encode the outlier slots of the low part, which must stay
+// +0 (the SQ matmul adds the high part to the low product).
+TEST(Sparse, MseSearchKeepsTheSplit) {
+  BlockFormat f = sq(8, 4, 1);
+  std::vector<float> x = {1, -0.5f, 8, 0.25f, 0.5f, 0.5f, -0.5f, 3,
+                          -7, 0.1f, 0.2f, 0.3f, 6, -0.4f, 0.6f, 0.7f};
+  Layout l = vec(16);
+  QuantizedTensor q = quantize(f, l, x.data());
+  QuantizedTensor m = quantizeMse(f, l, x.data());
+  EXPECT_EQ(m.codes, q.codes);
+  EXPECT_EQ(m.scales, q.scales);
+  EXPECT_EQ(m.outlierCodes, q.outlierCodes);
+  EXPECT_EQ(m.outlierScales, q.outlierScales);
+  EXPECT_EQ(m.positions, q.positions);
+  for (size_t j = 0; j < m.positions.size(); ++j)
+    EXPECT_EQ(m.codes[j * 4 + m.positions[j]], 0) << "outlier slot " << j;
+}
+
+} // namespace

@@ -106,7 +106,8 @@ void dequantize(const BlockFormat &f, const Layout &l,
 /// per element for BlockKind::Tensor) makes the searched error a weighted
 /// one, sum w_i (x_i - xq_i)^2: the importance-matrix form of section 7,
 /// with w = the mean of x_k^2 over calibration tokens (diag(H)). Unit weights
-/// give the unweighted search exactly.
+/// give the unweighted search exactly. Sparse-quantized formats (f.outliers)
+/// are not searched: the result is quantize(f, l, data).
 QuantizedTensor quantizeMse(const BlockFormat &f, const Layout &l,
                             const float *data,
                             const float *axisWeights = nullptr);

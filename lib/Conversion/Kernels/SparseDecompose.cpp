@@ -18,6 +18,7 @@
 //   requantize -> dequantize + quantize; constants -> constants per part.
 //
 //===----------------------------------------------------------------------===//
+#include "qf/Conversion/Kernels/Builder.h"
 #include "qf/Conversion/Kernels/Decompose.h"
 
 #include "qf/Dialect/QF/IR/ConstantData.h"
@@ -184,11 +185,78 @@ struct SparseRequantize : OpRewritePattern<qf::RequantizeOp> {
   }
 };
 
-/// f32 values of a matmul operand (decoded when quantized).
+/// `dst[r, c] = src2d[f / cols, f % cols]` over a static [rows, cols]
+/// result, with the flat source index f = index(r, c): a gather of storage
+/// bytes (or scales) in another order.
+Value gather2d(PatternRewriter &rewriter, Location loc, Value src,
+               function_ref<Value(OpBuilder &, Location, Value, Value)> index) {
+  auto t = cast<RankedTensorType>(src.getType());
+  int64_t cols = t.getShape()[1];
+  Value empty = tensor::EmptyOp::create(rewriter, loc, t.getShape(),
+                                        t.getElementType());
+  AffineMap id = AffineMap::getMultiDimIdentityMap(2, rewriter.getContext());
+  SmallVector<utils::IteratorType> par(2, utils::IteratorType::parallel);
+  auto g = linalg::GenericOp::create(
+      rewriter, loc, TypeRange{t}, ValueRange{}, ValueRange{empty},
+      ArrayRef<AffineMap>{id}, par,
+      [&](OpBuilder &b, Location l, ValueRange) {
+        Value f = index(b, l, linalg::IndexOp::create(b, l, 0),
+                        linalg::IndexOp::create(b, l, 1));
+        Value c = cIdx(b, l, cols);
+        SmallVector<Value> at = {arith::DivUIOp::create(b, l, f, c),
+                                 arith::RemUIOp::create(b, l, f, c)};
+        linalg::YieldOp::create(b, l,
+                                Value(tensor::ExtractOp::create(b, l, src, at)));
+      });
+  return g.getResult(0);
+}
+
+/// A weight in the repacked layout (`layout = tiled<R x KC>`) as the
+/// row-major tensor of the same values: its storage (qf.pack) permuted back,
+/// run by run of KC codes (whole bytes, the type verifier checks it) and
+/// scale by scale (qf::numerics::Tiling), then qf.unpack. The decode of the
+/// SQ correction reads it like any row-major weight, so its numbers do not
+/// depend on the layout.
+Value rowMajor(PatternRewriter &rewriter, Location loc, Value v) {
+  auto t = cast<qf::QTensorType>(v.getType());
+  RankedTensorType packedT = t.getPackedType(), scalesT = t.getScalesType();
+  RankedTensorType tsT = t.getTensorScaleType();
+  auto pack = qf::PackOp::create(rewriter, loc, packedT, scalesT,
+                                 tsT ? Type(tsT) : Type(), v);
+  int64_t R = t.getTileRows(), k = t.getShape()[1];
+  int64_t runs = k / t.getTileK();
+  int64_t runBytes = t.getTileK() * int64_t(t.getElementBits()) / 8;
+  int64_t nb = scalesT.getShape()[1];
+  // Byte c of row r: run c / runBytes of row group r / R, row r % R of it.
+  Value codes = gather2d(
+      rewriter, loc, pack.getPacked(),
+      [&](OpBuilder &b, Location l, Value r, Value c) {
+        qf::kernel::Idx e{b, l};
+        Value run = e.add(e.mul(e.div(r, R), e.c(runs)), e.div(c, runBytes));
+        return e.add(e.add(e.mul(run, e.c(R * runBytes)),
+                           e.mul(e.rem(r, R), e.c(runBytes))),
+                     e.rem(c, runBytes));
+      });
+  // Scales [N/R][nb][R].
+  Value scales = gather2d(
+      rewriter, loc, pack.getScales(),
+      [&](OpBuilder &b, Location l, Value r, Value blk) {
+        qf::kernel::Idx e{b, l};
+        return e.add(e.mul(e.add(e.mul(e.div(r, R), e.c(nb)), blk), e.c(R)),
+                     e.rem(r, R));
+      });
+  return qf::UnpackOp::create(rewriter, loc, t.cloneWith(t.getFormat(), 1),
+                              codes, scales, pack.getTensorScale());
+}
+
+/// f32 values of a matmul operand (decoded when quantized; a repacked
+/// weight back in row-major order first).
 Value decoded(PatternRewriter &rewriter, Location loc, Value v) {
   auto q = dyn_cast<qf::QTensorType>(v.getType());
   if (!q)
     return v;
+  if (q.isTiled())
+    v = rowMajor(rewriter, loc, v);
   return qf::DequantizeOp::create(
       rewriter, loc, withElement(q.getShape(), rewriter.getF32Type()), v);
 }

@@ -77,6 +77,13 @@ std::string operandProblem(qf::QTensorType q, bool isLhs, bool transposeB) {
       (q.getFormat().getBlockSize() != 16 &&
        q.getFormat().getBlockSize() != 32))
     return "block-scaled MMA takes blocks of 16 or 32 elements";
+  // The repacked layout is the CPU kernels' (qf-repack-weights); the MMA
+  // fragments load row-major rows, so the GEMM tiles (which read any
+  // layout) run it instead.
+  if (q.isTiled())
+    return "the repacked layout tiled<" + std::to_string(q.getTileRows()) +
+           "x" + std::to_string(q.getTileK()) +
+           "> has no tensor-core mapping (row-major weights only)";
   int64_t r = q.getRank();
   int64_t kAxis = isLhs || transposeB ? r - 1 : r - 2;
   if (q.getAxis() != kAxis)

@@ -74,13 +74,20 @@ qf::CPUTargetInfo::weightTiling(Operation *op, qf::QTensorType rhs) const {
   // The int-dot kernel (MatmulIntDot.cpp), taken exactly when
   // convert-qf-to-vector with these options takes it: panels of 2L rows,
   // 4 K bytes per lane, one vector per lane group and K step.
-  ArrayRef<int64_t> ls = shapeOfQOrFloat(lhs.getType());
+  // An SQ lhs runs as the GEMM of its low part (the base format) plus a
+  // correction that decodes the weight in row-major order
+  // (SparseDecompose.cpp); the layout is chosen for that GEMM.
+  Type lhsType = lhs.getType();
+  if (auto lq = dyn_cast<qf::QTensorType>(lhsType);
+      lq && lq.getFormat().hasOutliers())
+    lhsType = lq.getLowType();
+  ArrayRef<int64_t> ls = shapeOfQOrFloat(lhsType);
   int64_t m = ls.size() >= 2 ? ls[ls.size() - 2] : ShapedType::kDynamic;
   bool enoughRows = ShapedType::isDynamic(m) ? intDotMinRows <= 1
                                              : m >= intDotMinRows;
   if (!fused && intDot && enoughRows && ls.size() == 2) {
     cpu::Plan p;
-    p.a = operandOf(lhs.getType(), true);
+    p.a = operandOf(lhsType, true);
     p.bOp = operandOf(rhs, true);
     p.kStatic = k;
     if (cpu::chooseIntDot(p, vectorWidth))
@@ -152,11 +159,6 @@ struct RepackWeightsPass final
     llvm::SetVector<Operation *> replaced;
     getOperation().walk([&](Operation *op) {
       if (!isa<qf::MatmulOp, qf::FusedMatmulOp>(op))
-        return;
-      // An SQ lhs decomposes into the low GEMM and a correction that reads
-      // the weight through qf.dequantize, which expects it row-major.
-      if (auto lq = dyn_cast<qf::QTensorType>(op->getOperand(0).getType());
-          lq && lq.getFormat().hasOutliers())
         return;
       // rhs (operand 1) and a dual GEMM's rhs2 (operand 2 when present).
       SmallVector<unsigned> weights{1};

@@ -51,3 +51,14 @@ func.func @fp8_ptx_too_old(%a: !qf.tensor<4x64xf32, mxfp8, axis = 1>, %w: !qf.te
   %c = qf.matmul %a, %w transpose_b : !qf.tensor<4x64xf32, mxfp8, axis = 1>, !qf.tensor<6x64xf32, mxfp8, axis = 1> -> tensor<4x6xf32>
   return %c : tensor<4x6xf32>
 }
+
+// -----
+
+// The repacked layout is the CPU kernels' (qf-repack-weights): the MMA
+// fragments read row-major rows.
+!tiled = !qf.tensor<8x64xf32, mxfp8, axis = 1, layout = tiled<4x32>>
+func.func @tiled_rhs(%a: !qf.tensor<4x64xf32, mxfp8, axis = 1>, %w: !tiled) -> tensor<4x8xf32> {
+  // expected-error @+1 {{the repacked layout tiled<4x32> has no tensor-core mapping (row-major weights only)}}
+  %c = qf.matmul %a, %w transpose_b : !qf.tensor<4x64xf32, mxfp8, axis = 1>, !tiled -> tensor<4x8xf32>
+  return %c : tensor<4x8xf32>
+}

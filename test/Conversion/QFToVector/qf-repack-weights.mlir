@@ -92,3 +92,21 @@ func.func @kept(%x: tensor<16x128xf32>, %a: !qf.tensor<16x128xf32, mxint8, axis 
           : tensor<16x128xf32>, !qf.tensor<64x128xf32, mxint8, axis = 1> -> tensor<16x64xf32>
   return %c0, %c1, %c2, %c3, %w8, %c4 : tensor<16x48xf32>, tensor<16x64xf32>, tensor<16x64xf32>, tensor<16x64xf32>, !qf.tensor<64x128xf32, mxint8, axis = 1>, tensor<16x64xf32>
 }
+
+// -----
+
+// An SQ activation (16 rows of mxint8 plus one i8 outlier per bank of 32):
+// the layout is chosen for the GEMM of its low part (mxint8, the int-dot
+// panels); the correction decodes the weight in row-major order
+// (SparseDecompose.cpp, test/Integration/CPU/sq-repacked.mlir).
+// CHECK-LABEL: func.func @sq_lhs
+// CHECK: qf.matmul {{.*}} !qf.tensor<64x128xf32, mxfp4, axis = 1, layout = tiled<32x4>>
+// NODOT-LABEL: func.func @sq_lhs
+// NODOT: qf.matmul {{.*}} !qf.tensor<64x128xf32, mxfp4, axis = 1, layout = tiled<4x32>>
+func.func @sq_lhs(%x: !qf.tensor<16x128xf32, #qf.format<mxint8, bank = 32, outliers = 1>, axis = 1>) -> tensor<16x64xf32> {
+  %f = arith.constant dense<0.75> : tensor<64x128xf32>
+  %w = qf.quantize %f : tensor<64x128xf32> -> !qf.tensor<64x128xf32, mxfp4, axis = 1>
+  %c = qf.matmul %x, %w transpose_b
+         : !qf.tensor<16x128xf32, #qf.format<mxint8, bank = 32, outliers = 1>, axis = 1>, !qf.tensor<64x128xf32, mxfp4, axis = 1> -> tensor<16x64xf32>
+  return %c : tensor<16x64xf32>
+}

@@ -125,9 +125,18 @@ func.func @outlier_shape() -> !sq {
 
 !sq = !qf.tensor<4x32xf32, #qf.format<mxint4, bank = 32, outliers = 2>, axis = 1>
 func.func @pack(%q: !sq) {
-  // expected-error @+1 {{'qf.pack' op qf.pack does not support the sparse-quantized format}}
+  // expected-error @+1 {{'qf.pack' op does not take the sparse-quantized format #qf.format<mxint4, bank = 32, outliers = 2, outlier_elem = i8, outlier_scale = f8E8M0FNU, outlier_rule = floor>: its storage is two block-scaled parts and their positions; take the parts with qf.sparse_split (give them with qf.sparse_join) and pack the low and high parts (the positions are an i8 tensor)}}
   %p:2 = "qf.pack"(%q) : (!sq) -> (tensor<4x16xi8>, tensor<4x1xi8>)
   return
+}
+
+// -----
+
+!sq = !qf.tensor<4x32xf32, #qf.format<mxint4, bank = 32, outliers = 2>, axis = 1>
+func.func @unpack(%c: tensor<4x16xi8>, %s: tensor<4x1xi8>) -> !sq {
+  // expected-error @+1 {{'qf.unpack' op does not take the sparse-quantized format}}
+  %q = "qf.unpack"(%c, %s) : (tensor<4x16xi8>, tensor<4x1xi8>) -> !sq
+  return %q : !sq
 }
 
 // -----

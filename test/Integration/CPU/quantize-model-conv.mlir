@@ -15,6 +15,11 @@
 // RUN: qf-opt %t.mlir --qf-quantize-model="exclude=ref weight-format=mxint8" --qf-cpu-pipeline | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s --check-prefix=INT8
 // RUN: qf-opt %t.mlir --qf-quantize-model="exclude=ref weight-format=mxint8 activation-format=mxint8" --qf-cpu-pipeline | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s --check-prefix=I8I8
 // RUN: qf-opt %t.mlir --qf-quantize-model="exclude=ref weight-format=int8_channel activation-format=fp8_tensor" --qf-cpu-pipeline | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s --check-prefix=CHAN
+// Sparse-quantized weights (MXINT4 + 2 INT8 outliers per bank of 32,
+// 5.31 bits): the same layers, K = 75 zero-padded and the grouped conv
+// included, below MXINT4's 0.16-0.17 (sq-conv.mlir checks SQ convolutions
+// bit for bit against the folded filter).
+// RUN: qf-opt %t.mlir --qf-quantize-model='exclude=ref weight-format="#qf.format<mxint4, bank = 32, outliers = 2>" weight-scale-search=none' --qf-cpu-pipeline | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s --check-prefix=SQ
 // RUN: qf-opt %t.mlir --qf-quantize-model="exclude=ref" 2>&1 >/dev/null | FileCheck %s --check-prefix=REMARK
 // Fusion keeps the results: the same output without qf-fuse-requantize. In
 // net_a the 3x3 conv's bias + ReLU + residual (quantized for the 1x1 conv),
@@ -38,6 +43,8 @@
 // I8I8: net_b relative RMS error: 0.0{{[0-2]}}
 // CHAN: net_a relative RMS error: 0.0{{[2-6]}}
 // CHAN: net_b relative RMS error: 0.0{{[2-6]}}
+// SQ: net_a relative RMS error: 0.1{{[1-4]}}
+// SQ: net_b relative RMS error: 0.1{{[1-4]}}
 
 // REMARK-DAG: remark: qf-quantize-model: @net_a: 3 of 6 contractions quantized (3 of 6 convolutions); left in f32: 2 linalg.conv_2d_nhwc_hwcf, 1 linalg.conv_2d_nhwc_fhwc
 // REMARK-DAG: remark: qf-quantize-model: @net_b: 2 of 4 contractions quantized (2 of 4 convolutions); left in f32: 1 linalg.conv_2d_nchw_fchw, 1 linalg.conv_2d_ngchw_fgchw

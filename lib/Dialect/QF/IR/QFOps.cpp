@@ -336,8 +336,22 @@ static LogicalResult verifyStorage(Operation *op, QTensorType qt, Type packed,
   return success();
 }
 
+/// An SQ tensor's storage is two tensors' plus positions, which the results
+/// of qf.pack / operands of qf.unpack do not hold.
+static LogicalResult rejectSparseStorage(Operation *op, QTensorType t) {
+  if (!t.getFormat().hasOutliers())
+    return success();
+  return op->emitOpError()
+         << "does not take the sparse-quantized format " << t.getFormat().str()
+         << ": its storage is two block-scaled parts and their positions; "
+            "take the parts with qf.sparse_split (give them with "
+            "qf.sparse_join) and "
+         << (isa<PackOp>(op) ? "pack" : "unpack")
+         << " the low and high parts (the positions are an i8 tensor)";
+}
+
 LogicalResult PackOp::verify() {
-  if (failed(rejectOutliers(*this, getInput().getType(), "qf.pack")))
+  if (failed(rejectSparseStorage(*this, getInput().getType())))
     return failure();
   return verifyStorage(*this, getInput().getType(), getPacked().getType(),
                        getScales().getType(), getTensorScale());
@@ -375,7 +389,7 @@ LogicalResult PackOp::fold(FoldAdaptor adaptor,
 }
 
 LogicalResult UnpackOp::verify() {
-  if (failed(rejectOutliers(*this, getResult().getType(), "qf.unpack")))
+  if (failed(rejectSparseStorage(*this, getResult().getType())))
     return failure();
   return verifyStorage(*this, getResult().getType(), getPacked().getType(),
                        getScales().getType(), getTensorScale());

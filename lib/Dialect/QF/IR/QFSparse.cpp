@@ -281,6 +281,35 @@ LogicalResult SparseJoinOp::verify() {
                      getHigh().getType(), getPositions().getType());
 }
 
+LogicalResult SparseSplitOp::fold(FoldAdaptor adaptor,
+                                  SmallVectorImpl<OpFoldResult> &results) {
+  if (auto join = getInput().getDefiningOp<SparseJoinOp>()) {
+    results.append({join.getLow(), join.getHigh(), join.getPositions()});
+    return success();
+  }
+  auto q = dyn_cast_or_null<QuantizedAttr>(adaptor.getInput());
+  if (!q)
+    return failure();
+  QTensorType t = q.getType();
+  results.push_back(QuantizedAttr::get(getContext(), t.getLowType(),
+                                       q.getCodes(), q.getScales(), {}, {}, {},
+                                       {}));
+  results.push_back(QuantizedAttr::get(getContext(), t.getHighType(),
+                                       q.getOutlierCodes(),
+                                       q.getOutlierScales(), {}, {}, {}, {}));
+  results.push_back(q.getPositions());
+  return success();
+}
+
+OpFoldResult SparseJoinOp::fold(FoldAdaptor) {
+  auto split = getLow().getDefiningOp<SparseSplitOp>();
+  if (split && getHigh() == split.getHigh() &&
+      getPositions() == split.getPositions() &&
+      split.getInput().getType() == getResult().getType())
+    return split.getInput();
+  return {};
+}
+
 //===----------------------------------------------------------------------===//
 // sparse_quantize
 //===----------------------------------------------------------------------===//

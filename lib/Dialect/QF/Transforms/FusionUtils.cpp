@@ -35,8 +35,10 @@ AffineMap dropLastMap(int64_t rank, MLIRContext *ctx) {
 }
 
 bool innermostBlocks(QTensorType t) {
+  // SQ formats: the outlier part is a second storage that qf.transpose /
+  // qf.reshape do not move (their verifiers reject SQ types).
   return t.getFormat().getBlockKind() == BlockKind::Fixed &&
-         t.getAxis() == t.getRank() - 1;
+         t.getAxis() == t.getRank() - 1 && !t.getFormat().hasOutliers();
 }
 
 QTensorType withShape(QTensorType t, ArrayRef<int64_t> shape, int64_t axis) {

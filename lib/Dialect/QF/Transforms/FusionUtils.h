@@ -44,7 +44,8 @@ bool isF32Tensor(mlir::Type t);
 mlir::AffineMap dropLastMap(int64_t rank, mlir::MLIRContext *ctx);
 
 /// Whether `t` is blocked along its innermost axis with fixed-size blocks
-/// (data movement then moves whole blocks on the storage).
+/// and has no outliers (data movement then moves whole blocks on the
+/// storage, as qf.transpose / qf.reshape do).
 bool innermostBlocks(QTensorType t);
 
 /// `t` with another shape and blocked axis (same format).

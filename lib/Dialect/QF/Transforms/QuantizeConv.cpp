@@ -16,6 +16,7 @@
 #include "FormatChoice.h"
 #include "Im2col.h"
 #include "QuantizeModelParts.h"
+#include "WeightArguments.h"
 #include "WeightQuantize.h"
 
 #include "qf/Dialect/QF/IR/ConstantData.h"
@@ -174,13 +175,34 @@ LogicalResult rewriteConvolution(linalg::LinalgOp op,
     }
     rhs = createConstantWeight(b, loc, wt, w, o.mseScales, o.foldWeights);
   } else {
-    // Not a constant with data (an argument, an elided resource): the
-    // rearrangement and the quantization run at run time.
-    remark(op, o.printOp)
-        << "the filter is not a constant with data; it is rearranged and "
-           "quantized at run time in weight-format";
-    Value w = padLast(b, loc, conv::buildFilterMatrix(b, loc, op, l), Kp);
-    rhs = QuantizeOp::create(b, loc, wt, w, Value(), Value());
+    Value wm = conv::buildFilterMatrix(b, loc, op, l);
+    // weights-as-arguments: the rearranged filter of a function argument
+    // (a transpose and a collapse, a view) is passed quantized.
+    if (o.viewArgs && Kp != K) {
+      remark(op, o.printOp) << "the filter needs K padding; it is quantized "
+                               "at run time (weights-as-arguments)";
+    } else if (o.viewArgs) {
+      std::string viewWhy;
+      FailureOr<WeightView> view = traceArgumentView(wm, viewWhy);
+      if (succeeded(view))
+        rhs = o.viewArgs->get(*view, {}, wt, op);
+      else
+        remark(op, o.printOp)
+            << "weights-as-arguments: the filter is not followed to a "
+               "function argument"
+            << (viewWhy.empty() ? std::string() : ": " + viewWhy);
+    }
+    if (rhs) {
+      eraseDeadChain(wm);
+    } else {
+      // Not a constant with data (an argument, an elided resource): the
+      // rearrangement and the quantization run at run time.
+      remark(op, o.printOp)
+          << "the filter is not a constant with data; it is rearranged and "
+             "quantized at run time in weight-format";
+      rhs = QuantizeOp::create(b, loc, wt, padLast(b, loc, wm, Kp), Value(),
+                               Value());
+    }
   }
 
   Type f32 = b.getF32Type();

@@ -254,31 +254,6 @@ bool isZeroFill(Value init) {
          f.getValue().isZero();
 }
 
-/// Erases `v`'s defining op and, recursively, its operands' defining ops
-/// once they have no uses and no side effects.
-void eraseDeadChain(Value v) {
-  SmallVector<Operation *> work;
-  if (Operation *d = v.getDefiningOp())
-    work.push_back(d);
-  while (!work.empty()) {
-    Operation *op = work.pop_back_val();
-    // Contractions are left alone: the pass may still visit them.
-    if (!op->use_empty() || !isMemoryEffectFree(op) ||
-        (op->getNumRegions() > 0 && !isa<linalg::LinalgOp>(op)))
-      continue;
-    if (auto l = dyn_cast<linalg::LinalgOp>(op);
-        l && linalg::isaContractionOpInterface(l))
-      continue;
-    SmallVector<Operation *> defs;
-    for (Value o : op->getOperands())
-      if (Operation *d = o.getDefiningOp())
-        defs.push_back(d);
-    op->erase();
-    for (Operation *d : defs)
-      if (!llvm::is_contained(work, d))
-        work.push_back(d);
-  }
-}
 
 struct QuantizeModelPass final
     : qf::impl::QuantizeModelPassBase<QuantizeModelPass> {
@@ -393,6 +368,8 @@ struct QuantizeModelPass final
         *wf,         *af, padK, minSize, foldWeights,
         weightScaleSearch == "mse", remarksPrintOp};
     options.sqActivations = &sqActs;
+    if (weightsAsArguments)
+      options.viewArgs = &views;
     qf::quantize_model::Summary summary;
     for (linalg::LinalgOp op : ops) {
       bool isConv = !linalg::isaContractionOpInterface(op);
@@ -417,6 +394,16 @@ struct QuantizeModelPass final
       if (qf::FormatAttr chosen = qf::chosenFormat(op)) {
         opOptions.weight = chosen;
         opOptions.choice = op->getAttr(qf::kFormatChoiceAttrName);
+        // The MSE search does not apply to an SQ format (its low scales
+        // ignore the outliers): the chosen one keeps the selection by |w|.
+        if (chosen.hasOutliers() && opOptions.mseScales) {
+          opOptions.mseScales = false;
+          remark(op) << "weight-scale-search=mse does not apply to the "
+                        "sparse-quantized format "
+                     << chosen.str()
+                     << " that qf-assign-formats chose; its outliers are "
+                        "selected by |w| and its scales from the data";
+        }
       }
       if (isConv) {
         summary.setQuantized(
@@ -430,8 +417,7 @@ struct QuantizeModelPass final
         remark(op) << "not quantized: " << why;
         continue;
       }
-      summary.setQuantized(record, succeeded(rewrite(*c, opOptions.weight, *af,
-                                                     opOptions.choice)));
+      summary.setQuantized(record, succeeded(rewrite(*c, opOptions)));
     }
     views.finish([&](BlockArgument a) { return whole.handles(a); });
     whole.finish();
@@ -447,8 +433,10 @@ struct QuantizeModelPass final
   }
 
   /// Rewrites one contraction; emits a remark and fails when it cannot.
-  LogicalResult rewrite(Contraction &c, qf::FormatAttr wf, qf::FormatAttr af,
-                        Attribute choice) {
+  LogicalResult rewrite(Contraction &c,
+                        const qf::quantize_model::RewriteOptions &o) {
+    qf::FormatAttr wf = o.weight, af = o.activation;
+    Attribute choice = o.choice;
     Operation *op = c.op;
     OpBuilder b(op);
     Location loc = op->getLoc();
@@ -620,8 +608,8 @@ struct QuantizeModelPass final
         nk[r - 1] = Kp;
       }
       qf::QTensorType qt = qtype(nk, wf, r - 1);
-      rhs = qf::createConstantWeight(b, loc, qt, data,
-                                     weightScaleSearch == "mse", foldWeights);
+      rhs = qf::createConstantWeight(b, loc, qt, data, o.mseScales,
+                                     foldWeights);
       transposeB = true;
     }
     if (!rhs) {
@@ -676,9 +664,35 @@ struct QuantizeModelPass final
     op->getResult(0).replaceAllUsesWith(y);
     op->erase();
     for (Value v : oldOperands)
-      eraseDeadChain(v);
+      qf::quantize_model::eraseDeadChain(v);
     return success();
   }
 };
 
 } // namespace
+
+/// Erases `v`'s defining op and, recursively, its operands' defining ops
+/// once they have no uses and no side effects.
+void qf::quantize_model::eraseDeadChain(Value v) {
+  SmallVector<Operation *> work;
+  if (Operation *d = v.getDefiningOp())
+    work.push_back(d);
+  while (!work.empty()) {
+    Operation *op = work.pop_back_val();
+    // Contractions are left alone: the pass may still visit them.
+    if (!op->use_empty() || !isMemoryEffectFree(op) ||
+        (op->getNumRegions() > 0 && !isa<linalg::LinalgOp>(op)))
+      continue;
+    if (auto l = dyn_cast<linalg::LinalgOp>(op);
+        l && linalg::isaContractionOpInterface(l))
+      continue;
+    SmallVector<Operation *> defs;
+    for (Value o : op->getOperands())
+      if (Operation *d = o.getDefiningOp())
+        defs.push_back(d);
+    op->erase();
+    for (Operation *d : defs)
+      if (!llvm::is_contained(work, d))
+        work.push_back(d);
+  }
+}

@@ -14,6 +14,10 @@
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/DenseSet.h"
 
+namespace qf {
+class WeightViewArguments;
+} // namespace qf
+
 namespace qf::quantize_model {
 
 /// The pass options a rewrite needs, parsed.
@@ -30,7 +34,14 @@ struct RewriteOptions {
   /// Collects the run-time activation quantizes into an SQ format, whose
   /// static outlier channels are assigned after the rewrite (null: none).
   llvm::DenseSet<mlir::Operation *> *sqActivations = nullptr;
+  /// weights-as-arguments: convolution filters read from function arguments
+  /// become storage arguments of the im2col weight (null: off).
+  WeightViewArguments *viewArgs = nullptr;
 };
+
+/// Erases `v`'s defining op and, recursively, its operands' defining ops
+/// once they have no uses and no side effects (contractions excepted).
+void eraseDeadChain(mlir::Value v);
 
 /// A remark about `op`: "qf-quantize-model: <op name>: " at its location.
 /// The operation itself is printed only with `printOp` (and the context's

@@ -88,6 +88,49 @@ std::optional<SmallVector<func::CallOp>> callersOf(func::FuncOp func,
 
 } // namespace
 
+SmallVector<Type> storageTypes(QTensorType t) {
+  if (QTensorType low = t.getLowType()) {
+    SmallVector<Type> s = storageTypes(low);
+    s.append(storageTypes(t.getHighType()));
+    s.push_back(t.getOutlierPositionsType());
+    return s;
+  }
+  SmallVector<Type> s = {t.getPackedType(), t.getScalesType()};
+  if (RankedTensorType ts = t.getTensorScaleType())
+    s.push_back(ts);
+  return s;
+}
+
+Value unpackStorage(OpBuilder &b, Location loc, QTensorType t,
+                    ValueRange storage) {
+  if (QTensorType low = t.getLowType()) {
+    QTensorType high = t.getHighType();
+    size_t nl = storageTypes(low).size(), nh = storageTypes(high).size();
+    Value l = unpackStorage(b, loc, low, storage.take_front(nl));
+    Value h = unpackStorage(b, loc, high, storage.slice(nl, nh));
+    return SparseJoinOp::create(b, loc, t, l, h, storage[nl + nh]);
+  }
+  return UnpackOp::create(b, loc, t, storage[0], storage[1],
+                          storage.size() > 2 ? storage[2] : Value());
+}
+
+SmallVector<Value> packStorage(OpBuilder &b, Location loc, Value q) {
+  auto t = cast<QTensorType>(q.getType());
+  if (QTensorType low = t.getLowType()) {
+    auto parts = SparseSplitOp::create(b, loc, low, t.getHighType(),
+                                       t.getOutlierPositionsType(), q);
+    SmallVector<Value> s = packStorage(b, loc, parts.getLow());
+    s.append(packStorage(b, loc, parts.getHigh()));
+    s.push_back(parts.getPositions());
+    return s;
+  }
+  RankedTensorType ts = t.getTensorScaleType();
+  auto pack = PackOp::create(b, loc, t.getPackedType(), t.getScalesType(),
+                             ts ? Type(ts) : Type(), q);
+  return SmallVector<Value>(pack->getResults().begin(),
+                            pack->getResults().end());
+}
+
 /// True when `op` reads an argument of its func.func's entry block and is
 /// not a reduction (whose result, a projection or attention scores, is an
 /// activation even when its inputs are arguments).
@@ -213,8 +256,11 @@ Value WeightViewArguments::get(const WeightView &view,
   BlockArgument arg = view.arg;
   Value operand =
       view.chain.empty() ? Value(arg) : view.chain.back()->getResult(0);
+  // Views are matched by what they read (the argument and the steps), not
+  // by the viewed value: the rewrites erase view ops once they are dead.
+  std::string text = describeView(view, type.getShape());
   for (Entry &e : entries)
-    if (e.operand == operand) {
+    if (e.arg == arg && e.view == text) {
       if (e.type == type)
         return e.unpacked;
       qf::quantize_model::remark(user, /*printOp=*/false) << "the view of weight argument #"
@@ -231,11 +277,8 @@ Value WeightViewArguments::get(const WeightView &view,
 
   MLIRContext *ctx = module.getContext();
   Builder attrB(ctx);
-  std::string text = describeView(view, type.getShape());
   unsigned original = originalIndex.lookup(arg);
-  SmallVector<Type> storage = {type.getPackedType(), type.getScalesType()};
-  if (RankedTensorType ts = type.getTensorScaleType())
-    storage.push_back(ts);
+  SmallVector<Type> storage = storageTypes(type);
   unsigned pos = arg.getArgNumber() + 1 + storageAfter.lookup(arg);
   SmallVector<DictionaryAttr> attrs(storage.size(), DictionaryAttr());
   attrs[0] = attrB.getDictionaryAttr(attrB.getNamedAttr(
@@ -252,9 +295,7 @@ Value WeightViewArguments::get(const WeightView &view,
   Block &entry = func.getBody().front();
   OpBuilder b = OpBuilder::atBlockBegin(&entry);
   ValueRange newArgs = entry.getArguments().slice(pos, storage.size());
-  Value unpacked =
-      UnpackOp::create(b, arg.getLoc(), type, newArgs[0], newArgs[1],
-                       storage.size() > 2 ? newArgs[2] : Value());
+  Value unpacked = unpackStorage(b, arg.getLoc(), type, newArgs);
 
   // Callers apply the same view to the f32 weight they pass, then quantize
   // and pack it.
@@ -277,10 +318,7 @@ Value WeightViewArguments::get(const WeightView &view,
     if (!collapse.empty())
       w = tensor::CollapseShapeOp::create(cb, loc, w, collapse);
     Value q = QuantizeOp::create(cb, loc, type, w, Value(), Value());
-    auto pack =
-        PackOp::create(cb, loc, type.getPackedType(), type.getScalesType(),
-                       storage.size() > 2 ? storage[2] : Type(), q);
-    call->insertOperands(pos, pack->getResults());
+    call->insertOperands(pos, packStorage(cb, loc, q));
   }
 
   qf::quantize_model::remark(user, /*printOp=*/false) << "weight argument #"
@@ -291,7 +329,7 @@ Value WeightViewArguments::get(const WeightView &view,
   storageAfter[arg] += storage.size();
   if (!llvm::is_contained(sources, arg))
     sources.push_back(arg);
-  entries.push_back({operand, type, unpacked});
+  entries.push_back({arg, text, type, unpacked});
   return unpacked;
 }
 
@@ -341,9 +379,7 @@ Value WholeWeightArguments::get(BlockArgument arg, QTensorType type,
   if (!calls)
     return {};
   unsigned idx = arg.getArgNumber();
-  SmallVector<Type> storage = {type.getPackedType(), type.getScalesType()};
-  if (RankedTensorType ts = type.getTensorScaleType())
-    storage.push_back(ts);
+  SmallVector<Type> storage = storageTypes(type);
   Location loc = arg.getLoc();
   SmallVector<unsigned> indices(storage.size(), idx + 1);
   SmallVector<DictionaryAttr> attrs(storage.size(), DictionaryAttr());
@@ -353,17 +389,13 @@ Value WholeWeightArguments::get(BlockArgument arg, QTensorType type,
   Block &entry = func.getBody().front();
   OpBuilder b = OpBuilder::atBlockBegin(&entry);
   ValueRange newArgs = entry.getArguments().slice(idx + 1, storage.size());
-  Value unpacked = UnpackOp::create(b, loc, type, newArgs[0], newArgs[1],
-                                    storage.size() > 2 ? newArgs[2] : Value());
+  Value unpacked = unpackStorage(b, loc, type, newArgs);
   // Callers quantize and pack the f32 weight they used to pass.
   for (func::CallOp call : *calls) {
     OpBuilder cb(call);
     Value w = call.getOperand(idx);
     Value q = QuantizeOp::create(cb, call.getLoc(), type, w, Value(), Value());
-    auto pack = PackOp::create(cb, call.getLoc(), type.getPackedType(),
-                               type.getScalesType(),
-                               storage.size() > 2 ? storage[2] : Type(), q);
-    call->insertOperands(idx + 1, pack->getResults());
+    call->insertOperands(idx + 1, packStorage(cb, call.getLoc(), q));
   }
   rewrites.push_back({func, arg, type, unpacked, unsigned(storage.size())});
   return unpacked;

@@ -45,6 +45,21 @@ mlir::FailureOr<WeightView> traceArgumentView(mlir::Value v, std::string &why);
 std::string describeView(const WeightView &view,
                          llvm::ArrayRef<int64_t> finalShape);
 
+/// The storage tensors that stand for a weight of type `t` in function
+/// arguments: qf.pack's results (codes, scales[, tensor scale]); for a
+/// sparse-quantized format those of its low part, then of its high part,
+/// then the positions (qf.sparse_split), which qf.pack of the SQ tensor
+/// itself does not give.
+llvm::SmallVector<mlir::Type> storageTypes(QTensorType t);
+/// The tensor of type `t` from its storageTypes(t) values (qf.unpack, and
+/// qf.sparse_join for an SQ format).
+mlir::Value unpackStorage(mlir::OpBuilder &b, mlir::Location loc,
+                          QTensorType t, mlir::ValueRange storage);
+/// The storageTypes values of quantized tensor `q` (qf.pack, after
+/// qf.sparse_split for an SQ format).
+llvm::SmallVector<mlir::Value> packStorage(mlir::OpBuilder &b,
+                                           mlir::Location loc, mlir::Value q);
+
 /// Replaces f32 weight arguments used whole (directly, through tensor.cast
 /// or one transpose of the last two dimensions) by their storage in the
 /// argument's own shape, blocked along its K axis (docs/passes.md).
@@ -103,7 +118,8 @@ public:
 
 private:
   struct Entry {
-    mlir::Value operand; ///< the viewed value in the callee
+    mlir::BlockArgument arg; ///< the source argument
+    std::string view;        ///< describeView of the view
     QTensorType type;
     mlir::Value unpacked;
   };

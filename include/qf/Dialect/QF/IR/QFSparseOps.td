@@ -18,7 +18,8 @@ def QF_SparseSplitOp : QF_Op<"sparse_split", [Pure]> {
     outliers, +0 at the outlier slots), the high part (`getHighType()`: the
     blocked axis K becomes K / bank * count) and the in-bank position of each
     high element (`i8`, ascending within a bank). No value changes; at the
-    storage level the op is free.
+    storage level the op is free. Folds on a constant (into the constants
+    of the parts) and on a `qf.sparse_join`.
 
     ```mlir
     %lo, %hi, %pos = qf.sparse_split %w : !qf.tensor<64x16xf32,
@@ -36,6 +37,7 @@ def QF_SparseSplitOp : QF_Op<"sparse_split", [Pure]> {
     qualified(type($high)) `,` type($positions)
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def QF_SparseJoinOp : QF_Op<"sparse_join", [Pure]> {
@@ -44,6 +46,7 @@ def QF_SparseJoinOp : QF_Op<"sparse_join", [Pure]> {
     The inverse of `qf.sparse_split`: the types are those split produces for
     the result type. Positions outside their bank or not ascending within a
     bank are undefined behaviour at run time (a constant is checked).
+    `qf.sparse_join` of the parts of a `qf.sparse_split` folds to its input.
 
     ```mlir
     %w = qf.sparse_join %lo, %hi, %pos : !qf.tensor<64x16xf32, mxint4, axis = 0>,
@@ -59,6 +62,7 @@ def QF_SparseJoinOp : QF_Op<"sparse_join", [Pure]> {
     qualified(type($high)) `,` type($positions) `->` qualified(type($result))
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def QF_SparseQuantizeOp : QF_Op<"sparse_quantize", [Pure]> {
