@@ -28,6 +28,10 @@
 //    interleave; A split once per call), block scales folded into the
 //    decoded weights, one accumulator per output. Its sums run in another
 //    order than the segment scheme above.
+//  * Float A times B blocked along K whose scale folds exactly into its
+//    elements (Plan::folded: mxint8, mxfp8, ...) takes emitFoldedTile: each
+//    B chunk decoded and multiplied by its block scale, one accumulator per
+//    output, chunks in K order; no per-segment sums or scale fma.
 //  * Which tile computes an output (tile shapes, the blocks of A row tiles
 //    that emitLoop runs against one B tile) does not change its sum.
 //
@@ -353,6 +357,80 @@ void emitTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
     }
 }
 
+/// Computes and stores the outputs [rowsM] x [rowsN] of one batch for a
+/// folded plan: K in blocks of B (blockLen, a multiple of C), each chunk of C
+/// lanes of a B row decoded and multiplied by the row's block scale (exact:
+/// choosePlan checks scaleFoldsExactly), so every product is A times the
+/// dequantized B element (before the K-invariant factors). One vector
+/// accumulator per output takes the chunks in K order; the lanes are
+/// reduced at the end and multiplied by the factors.
+void emitFoldedTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
+                    ArrayRef<Value> rowsM, ArrayRef<Value> rowsN) {
+  Ix ix{b, loc};
+  int64_t mt = rowsM.size(), nt = rowsN.size(), c = p.chunk;
+  const Operand &B = p.bOp;
+  int64_t blk = B.blockLen, perBlock = blk / c;
+  auto vf = VectorType::get({c}, b.getF32Type());
+
+  // accs[i * nt + j] += A[i] chunk * (B[j] chunk * scale) at k0.
+  auto chunkStep = [&](OpBuilder &bb, Value k0, ArrayRef<Value> sv,
+                       SmallVector<Value> &accs) {
+    SmallVector<Value> bv;
+    for (int64_t j = 0; j < nt; ++j)
+      bv.push_back(arith::MulFOp::create(
+          bb, loc, loadChunk(bb, loc, B, batch, rowsN[j], k0, c, Value()),
+          sv[j]));
+    for (int64_t i = 0; i < mt; ++i) {
+      Value a = loadChunk(bb, loc, p.a, batch, rowsM[i], k0, c, Value());
+      for (int64_t j = 0; j < nt; ++j)
+        accs[i * nt + j] =
+            vector::FMAOp::create(bb, loc, a, bv[j], accs[i * nt + j]);
+    }
+  };
+  SmallVector<Value> init(mt * nt, zeroVec(b, loc, vf));
+  auto loop = scf::ForOp::create(
+      b, loc, ix.c(0), p.kSize, ix.c(blk), init,
+      [&](OpBuilder &bb, Location, Value kb, ValueRange iter) {
+        Ix jx{bb, loc};
+        SmallVector<Value> sv, accs(iter);
+        for (Value r : rowsN)
+          sv.push_back(vector::BroadcastOp::create(
+              bb, loc, vf, loadScale(bb, loc, B, batch, r, kb)));
+        if (perBlock <= 4) {
+          for (int64_t q = 0; q < perBlock; ++q)
+            chunkStep(bb, jx.add(kb, jx.c(q * c)), sv, accs);
+        } else {
+          auto inner = scf::ForOp::create(
+              bb, loc, jx.c(0), jx.c(blk), jx.c(c), accs,
+              [&](OpBuilder &b3, Location, Value off, ValueRange it3) {
+                Ix kx{b3, loc};
+                SmallVector<Value> aa(it3);
+                chunkStep(b3, kx.add(kb, off), sv, aa);
+                scf::YieldOp::create(b3, loc, aa);
+              });
+          accs.assign(inner.getResults().begin(), inner.getResults().end());
+        }
+        scf::YieldOp::create(bb, loc, accs);
+      });
+  Value factor = mulf(b, loc, p.a.factor, B.factor);
+  for (int64_t i = 0; i < mt; ++i)
+    for (int64_t j = 0; j < nt; ++j) {
+      Value v = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
+                                            loop.getResult(i * nt + j));
+      storeOutput(b, loc, p, batch, rowsM[i], rowsN[j], mulf(b, loc, v, factor));
+    }
+}
+
+void emitPlanTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
+                  ArrayRef<Value> rowsM, ArrayRef<Value> rowsN) {
+  if (p.nibbles)
+    emitNibbleTile(b, loc, p, batch, rowsM, rowsN);
+  else if (p.folded)
+    emitFoldedTile(b, loc, p, batch, rowsM, rowsN);
+  else
+    emitTile(b, loc, p, batch, rowsM, rowsN);
+}
+
 /// One scf.parallel over (batch, blocks of row tiles of A, row tiles of B);
 /// an iteration runs the A tiles of its block in order against one B tile
 /// (tiles of mt x nt outputs starting at mLo + t*mt, nLo + u*nt). The B
@@ -391,10 +469,7 @@ void emitLoop(OpBuilder &b, Location loc, const Plan &p, Value batches,
               SmallVector<Value> rm;
               for (int64_t i = 0; i < mt; ++i)
                 rm.push_back(i ? kx.add(m0, kx.c(i)) : m0);
-              if (p.nibbles)
-                emitNibbleTile(b3, loc, p, batch, rm, rn);
-              else
-                emitTile(b3, loc, p, batch, rm, rn);
+              emitPlanTile(b3, loc, p, batch, rm, rn);
             });
       });
 }
