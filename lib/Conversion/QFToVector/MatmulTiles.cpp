@@ -464,7 +464,7 @@ void emitFoldedTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
   };
   SmallVector<Value> init(mt * nt, zeroVec(b, loc, vf));
   // 8-bit integer codes with E8M0 scales, in whole bytes along K: the
-  // scaled weights without a convert and a multiply (fmaScaledInt8).
+  // scaled weights without a convert and a multiply (scaledInt8Block).
   bool int8 = B.fmt.elem.isInt() && B.bits == 8 &&
               B.fmt.scale == nm::ScaleType::E8M0 && B.kInner &&
               perBlock <= 4;
@@ -513,7 +513,8 @@ void emitFoldedTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
     for (int64_t j = 0; j < nt; ++j) {
       Value v = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
                                             loop.getResult(i * nt + j));
-      storeOutput(b, loc, p, batch, rowsM[i], rowsN[j], mulf(b, loc, v, factor));
+      storeOutput(b, loc, p, batch, rowsM[i], rowsN[j],
+                  mulf(b, loc, v, factor));
     }
 }
 
