@@ -172,6 +172,16 @@ static void choosePlan(Plan &p, const qf::TargetInfo &target) {
     p.nibbles = true;
     p.chunk = c;
     p.target = &target;
+    return;
+  }
+  // Float A, B blocked along K in whole chunks, a scale that folds exactly
+  // (mxint8, mxfp8, ... and 4-bit B stored [K, N]): emitFoldedTile. Not
+  // taken from the layout, so [N, K] and [K, N] B sum alike.
+  if (!A.quant && B.quant && B.blockLen > 0 && B.blockLen % c == 0 &&
+      scaleFoldsExactly(B.fmt) && p.kStatic > 0 &&
+      p.kStatic % B.blockLen == 0) {
+    p.folded = true;
+    p.chunk = c;
   }
 }
 
@@ -190,10 +200,11 @@ static std::pair<int64_t, int64_t> tileShape(const Plan &p, const Size &m,
   int64_t nt = tileOf(n, mt == 1 ? 4 : 2);
   // With 32 registers, more B rows per A chunk load (the A rows stream from
   // L2, the B rows of a tile stay in L1, see emitLoop): 4-bit B 4 x 4
-  // outputs (16 accumulators, 4 decoded B halves and the table), other
-  // tiles 4 x 3 (12 accumulators and 12 segment sums).
+  // outputs (16 accumulators, 4 decoded B halves and the table), folded
+  // tiles 4 x 4 (16 accumulators, 4 scaled B chunks), segment tiles 4 x 3
+  // (12 accumulators and 12 segment sums).
   if (mt > 1 && target.getVectorRegisters() >= 32 && p.chunk == 16)
-    nt = tileOf(n, p.nibbles ? 4 : 3);
+    nt = tileOf(n, p.nibbles || p.folded ? 4 : 3);
   if (p.chunk > 16) {
     mt = std::min<int64_t>(mt, 2);
     nt = std::min<int64_t>(nt, 2);

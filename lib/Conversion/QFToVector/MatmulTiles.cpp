@@ -28,6 +28,10 @@
 //    interleave; A split once per call), block scales folded into the
 //    decoded weights, one accumulator per output. Its sums run in another
 //    order than the segment scheme above.
+//  * Float A times B blocked along K whose scale folds exactly into its
+//    elements (Plan::folded: mxint8, mxfp8, ...) takes emitFoldedTile: each
+//    B chunk decoded and multiplied by its block scale, one accumulator per
+//    output, chunks in K order; no per-segment sums or scale fma.
 //  * Which tile computes an output (tile shapes, the blocks of A row tiles
 //    that emitLoop runs against one B tile) does not change its sum.
 //
@@ -216,11 +220,11 @@ Value loadChunk(OpBuilder &b, Location loc, const Operand &o, Value batch,
   return qf::kernel::decodeElementsFast(k, o.fmt.elem, codes);
 }
 
-/// The decoded f32 scale of the block of `row` that holds K position `k0`.
-Value loadScale(OpBuilder &b, Location loc, const Operand &o, Value batch,
-                Value row, Value k0) {
+/// The stored scale (a byte, or a float) of the block of `row` that holds K
+/// position `k0`.
+static Value loadStoredScale(OpBuilder &b, Location loc, const Operand &o,
+                             Value batch, Value row, Value k0) {
   Ix ix{b, loc};
-  KB k{b, loc};
   SmallVector<Value> idx;
   Value mem = o.scales;
   if (o.tileRows) {
@@ -232,7 +236,14 @@ Value loadScale(OpBuilder &b, Location loc, const Operand &o, Value batch,
     idx.push_back(row);
     idx.push_back(o.blockLen ? ix.div(k0, ix.c(o.blockLen)) : ix.c(0));
   }
-  Value s = memref::LoadOp::create(b, loc, mem, idx);
+  return memref::LoadOp::create(b, loc, mem, idx);
+}
+
+/// The decoded f32 scale of the block of `row` that holds K position `k0`.
+Value loadScale(OpBuilder &b, Location loc, const Operand &o, Value batch,
+                Value row, Value k0) {
+  KB k{b, loc};
+  Value s = loadStoredScale(b, loc, o, batch, row, k0);
   if (o.scaleTable)
     return qf::kernel::decodeScaleByTable(k, o.scaleTable, s);
   if (s.getType().isInteger(8))
@@ -353,6 +364,170 @@ void emitTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
     }
 }
 
+/// The chunks [k0, k0 + n C) of one block of an 8-bit integer row with an
+/// E8M0 scale 2^(E-127), decoded and scaled: code x (two's complement) and
+/// u = x + 128 = x ^ 0x80 in [0, 255]; with K = ((E + 23) << 23) | 0x80,
+/// the float of bits zext(x) ^ K is 2^(E-104) + u 2^(E-127) = s (2^23 + u)
+/// and the float of bits K is s (2^23 + 128), so their difference is s x,
+/// exactly (the two lie in one binade; s x is an f32, subnormal included).
+/// An integer xor and one f32 subtract instead of a convert and a
+/// multiply, which run on the fma ports. Needs E + 23 <= 254: blocks with
+/// E > 231 (scales above 2^104, and the NaN scale) take the convert and
+/// the multiply, same bits.
+static SmallVector<Value> scaledInt8Block(OpBuilder &b, Location loc,
+                                          const Operand &o, Value batch,
+                                          Value row, Value k0, int64_t c,
+                                          int64_t n) {
+  Ix ix{b, loc};
+  KB k{b, loc};
+  Type i32 = b.getI32Type();
+  auto vf = VectorType::get({c}, b.getF32Type());
+  auto vi = VectorType::get({c}, i32);
+  Value e = arith::ExtUIOp::create(
+      b, loc, i32, loadStoredScale(b, loc, o, batch, row, k0));
+  Value fast = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, e,
+                                     k.i32(i32, 231));
+  auto chunkAt = [&](Ix &jx, int64_t q) { return jx.add(k0, jx.c(q * c)); };
+  auto ifOp = scf::IfOp::create(
+      b, loc, fast,
+      [&](OpBuilder &bb, Location) {
+        Ix jx{bb, loc};
+        KB kk{bb, loc};
+        Value kBits = arith::OrIOp::create(
+            bb, loc,
+            arith::ShLIOp::create(
+                bb, loc, arith::AddIOp::create(bb, loc, e, kk.i32(i32, 23)),
+                kk.i32(i32, 23)),
+            kk.i32(i32, 0x80));
+        Value kv = vector::BroadcastOp::create(bb, loc, vi, kBits);
+        Value cv = arith::BitcastOp::create(bb, loc, vf, kv);
+        Value base = batch ? jx.mul(batch, o.batchStride) : jx.c(0);
+        base = jx.add(base, jx.mul(row, o.rowStride));
+        SmallVector<Value> out;
+        for (int64_t q = 0; q < n; ++q) {
+          Value at = o.tileRows ? tiledCodeByte(bb, loc, o, row, chunkAt(jx, q))
+                                : jx.add(base, chunkAt(jx, q));
+          Value bytes = vector::LoadOp::create(
+              bb, loc, VectorType::get({c}, bb.getI8Type()), o.flat,
+              ValueRange{at});
+          Value w = arith::XOrIOp::create(
+              bb, loc, arith::ExtUIOp::create(bb, loc, vi, bytes), kv);
+          out.push_back(arith::SubFOp::create(
+              bb, loc, arith::BitcastOp::create(bb, loc, vf, w), cv));
+        }
+        scf::YieldOp::create(bb, loc, out);
+      },
+      [&](OpBuilder &bb, Location) {
+        Ix jx{bb, loc};
+        Value sv = vector::BroadcastOp::create(
+            bb, loc, vf, loadScale(bb, loc, o, batch, row, k0));
+        SmallVector<Value> out;
+        for (int64_t q = 0; q < n; ++q)
+          out.push_back(arith::MulFOp::create(
+              bb, loc,
+              loadChunk(bb, loc, o, batch, row, chunkAt(jx, q), c, Value()),
+              sv));
+        scf::YieldOp::create(bb, loc, out);
+      });
+  return SmallVector<Value>(ifOp.getResults());
+}
+
+/// Computes and stores the outputs [rowsM] x [rowsN] of one batch for a
+/// folded plan: K in blocks of B (blockLen, a multiple of C), each chunk of C
+/// lanes of a B row decoded and multiplied by the row's block scale (exact:
+/// choosePlan checks scaleFoldsExactly), so every product is A times the
+/// dequantized B element (before the K-invariant factors). One vector
+/// accumulator per output takes the chunks in K order; the lanes are
+/// reduced at the end and multiplied by the factors.
+void emitFoldedTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
+                    ArrayRef<Value> rowsM, ArrayRef<Value> rowsN) {
+  Ix ix{b, loc};
+  int64_t mt = rowsM.size(), nt = rowsN.size(), c = p.chunk;
+  const Operand &B = p.bOp;
+  int64_t blk = B.blockLen, perBlock = blk / c;
+  auto vf = VectorType::get({c}, b.getF32Type());
+
+  // accs[i * nt + j] += A[i] chunk * (B[j] chunk * scale) at k0.
+  auto chunkStep = [&](OpBuilder &bb, Value k0, ArrayRef<Value> sv,
+                       SmallVector<Value> &accs) {
+    SmallVector<Value> bv;
+    for (int64_t j = 0; j < nt; ++j)
+      bv.push_back(arith::MulFOp::create(
+          bb, loc, loadChunk(bb, loc, B, batch, rowsN[j], k0, c, Value()),
+          sv[j]));
+    for (int64_t i = 0; i < mt; ++i) {
+      Value a = loadChunk(bb, loc, p.a, batch, rowsM[i], k0, c, Value());
+      for (int64_t j = 0; j < nt; ++j)
+        accs[i * nt + j] =
+            vector::FMAOp::create(bb, loc, a, bv[j], accs[i * nt + j]);
+    }
+  };
+  SmallVector<Value> init(mt * nt, zeroVec(b, loc, vf));
+  // 8-bit integer codes with E8M0 scales, in whole bytes along K: the
+  // scaled weights without a convert and a multiply (scaledInt8Block).
+  bool int8 = B.fmt.elem.isInt() && B.bits == 8 &&
+              B.fmt.scale == nm::ScaleType::E8M0 && B.kInner &&
+              perBlock <= 4;
+  auto loop = scf::ForOp::create(
+      b, loc, ix.c(0), p.kSize, ix.c(blk), init,
+      [&](OpBuilder &bb, Location, Value kb, ValueRange iter) {
+        Ix jx{bb, loc};
+        SmallVector<Value> sv, accs(iter);
+        if (int8) {
+          SmallVector<SmallVector<Value>> bv;
+          for (Value r : rowsN)
+            bv.push_back(scaledInt8Block(bb, loc, B, batch, r, kb, c,
+                                         perBlock));
+          for (int64_t q = 0; q < perBlock; ++q)
+            for (int64_t i = 0; i < mt; ++i) {
+              Value a = loadChunk(bb, loc, p.a, batch, rowsM[i],
+                                  jx.add(kb, jx.c(q * c)), c, Value());
+              for (int64_t j = 0; j < nt; ++j)
+                accs[i * nt + j] = vector::FMAOp::create(bb, loc, a, bv[j][q],
+                                                         accs[i * nt + j]);
+            }
+          scf::YieldOp::create(bb, loc, accs);
+          return;
+        }
+        for (Value r : rowsN)
+          sv.push_back(vector::BroadcastOp::create(
+              bb, loc, vf, loadScale(bb, loc, B, batch, r, kb)));
+        if (perBlock <= 4) {
+          for (int64_t q = 0; q < perBlock; ++q)
+            chunkStep(bb, jx.add(kb, jx.c(q * c)), sv, accs);
+        } else {
+          auto inner = scf::ForOp::create(
+              bb, loc, jx.c(0), jx.c(blk), jx.c(c), accs,
+              [&](OpBuilder &b3, Location, Value off, ValueRange it3) {
+                Ix kx{b3, loc};
+                SmallVector<Value> aa(it3);
+                chunkStep(b3, kx.add(kb, off), sv, aa);
+                scf::YieldOp::create(b3, loc, aa);
+              });
+          accs.assign(inner.getResults().begin(), inner.getResults().end());
+        }
+        scf::YieldOp::create(bb, loc, accs);
+      });
+  Value factor = mulf(b, loc, p.a.factor, B.factor);
+  for (int64_t i = 0; i < mt; ++i)
+    for (int64_t j = 0; j < nt; ++j) {
+      Value v = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
+                                            loop.getResult(i * nt + j));
+      storeOutput(b, loc, p, batch, rowsM[i], rowsN[j],
+                  mulf(b, loc, v, factor));
+    }
+}
+
+void emitPlanTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
+                  ArrayRef<Value> rowsM, ArrayRef<Value> rowsN) {
+  if (p.nibbles)
+    emitNibbleTile(b, loc, p, batch, rowsM, rowsN);
+  else if (p.folded)
+    emitFoldedTile(b, loc, p, batch, rowsM, rowsN);
+  else
+    emitTile(b, loc, p, batch, rowsM, rowsN);
+}
+
 /// One scf.parallel over (batch, blocks of row tiles of A, row tiles of B);
 /// an iteration runs the A tiles of its block in order against one B tile
 /// (tiles of mt x nt outputs starting at mLo + t*mt, nLo + u*nt). The B
@@ -391,10 +566,7 @@ void emitLoop(OpBuilder &b, Location loc, const Plan &p, Value batches,
               SmallVector<Value> rm;
               for (int64_t i = 0; i < mt; ++i)
                 rm.push_back(i ? kx.add(m0, kx.c(i)) : m0);
-              if (p.nibbles)
-                emitNibbleTile(b3, loc, p, batch, rm, rn);
-              else
-                emitTile(b3, loc, p, batch, rm, rn);
+              emitPlanTile(b3, loc, p, batch, rm, rn);
             });
       });
 }

@@ -54,6 +54,9 @@ struct Plan {
   Value out;          ///< output buffer [batch?, M, N]
   /// 4-bit B along K: emitNibbleTile (see there) instead of emitTile.
   bool nibbles = false;
+  /// Float A, B blocked along K with scales that fold exactly into its
+  /// decoded elements: emitFoldedTile instead of emitTile.
+  bool folded = false;
   /// Row tiles of A per parallel iteration of emitLoop (blocks that run
   /// against one B tile); 1: one tile per iteration.
   int64_t rowTilesPerBlock = 1;
@@ -92,6 +95,15 @@ void storeOutput(mlir::OpBuilder &b, mlir::Location loc, const Plan &p,
 void emitTile(mlir::OpBuilder &b, mlir::Location loc, const Plan &p,
               Value batch, llvm::ArrayRef<Value> rowsM,
               llvm::ArrayRef<Value> rowsN);
+/// emitTile for a folded plan (Plan::folded): B's block scale multiplies its
+/// decoded chunks, one accumulator per output, no per-segment sums.
+void emitFoldedTile(mlir::OpBuilder &b, mlir::Location loc, const Plan &p,
+                    Value batch, llvm::ArrayRef<Value> rowsM,
+                    llvm::ArrayRef<Value> rowsN);
+/// The tile emitter of a plan (emitNibbleTile, emitFoldedTile or emitTile).
+void emitPlanTile(mlir::OpBuilder &b, mlir::Location loc, const Plan &p,
+                  Value batch, llvm::ArrayRef<Value> rowsM,
+                  llvm::ArrayRef<Value> rowsN);
 /// Fills p.aSplit for a nibbles plan (MatmulNibbles.cpp): A's rows (all
 /// batches) decoded, scaled and split into even and odd halves per chunk.
 void emitSplitA(mlir::OpBuilder &b, mlir::Location loc, Plan &p,

@@ -137,10 +137,7 @@ void emitBandProducts(OpBuilder &bb, const Contraction &c, const Plan &src,
             ro.push_back(j ? kx.add(o0, kx.c(j)) : o0);
           ArrayRef<Value> rm = tr ? ArrayRef<Value>(ro) : bandRows;
           ArrayRef<Value> rn = tr ? bandRows : ArrayRef<Value>(ro);
-          if (q.nibbles)
-            emitNibbleTile(b3, loc, q, batch, rm, rn);
-          else
-            emitTile(b3, loc, q, batch, rm, rn);
+          emitPlanTile(b3, loc, q, batch, rm, rn);
           scf::YieldOp::create(b3, loc);
         });
   }

@@ -109,14 +109,26 @@ func.func @f32_x_mxfp4_kn(%x: tensor<2x64xf32>, %w: !qf.tensor<64x6xf32, mxfp4, 
 
 // -----
 
-// Batch: the batch is the first parallel dimension; 5 columns in tiles of 2
+// Batch: the batch is the first parallel dimension; 5 columns in tiles of 4
 // leave a remainder column, computed by a second loop with 1-column tiles.
+// mxint8 times f32 folds the block scale into the decoded weights
+// (emitFoldedTile): per weight row and block the E8M0 byte, then (scales up
+// to 2^104) bytes xor K minus K as floats, else codes times the scale; then
+// the fmas.
 // CHECK-LABEL: func.func @batch
 // CHECK: memref.alloc() {alignment = 64 : i64} : memref<2x3x5xf32>
 // CHECK: scf.parallel (%{{.*}}, %{{.*}}, %{{.*}}) = {{.*}} to (%c2, %{{.*}}, %{{.*}})
-// CHECK: vector.load {{.*}} : memref<192xf32>, vector<16xf32>
-// CHECK: vector.load {{.*}} : memref<320xi8>, vector<16xi8>
 // CHECK: memref.load {{.*}} : memref<2x5x1xi8>
+// CHECK: arith.cmpi ule
+// CHECK: scf.if
+// CHECK: vector.load {{.*}} : memref<320xi8>, vector<16xi8>
+// CHECK: arith.xori
+// CHECK: arith.subf {{.*}} : vector<16xf32>
+// CHECK: } else {
+// CHECK: arith.mulf {{.*}} : vector<16xf32>
+// CHECK: vector.load {{.*}} : memref<192xf32>, vector<16xf32>
+// CHECK: vector.fma
+// CHECK: vector.reduction <add>
 // CHECK: scf.reduce
 // CHECK: scf.parallel (%{{.*}}, %{{.*}}, %{{.*}}) = {{.*}} to (%c2, %{{.*}}, %{{.*}})
 // CHECK: scf.reduce

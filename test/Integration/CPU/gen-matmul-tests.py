@@ -504,7 +504,10 @@ DECODE = [
     ("mxfp8", "mxfp8", 8, 32, ["0x7F", "0x60", "0x9A", "0x7D"], None),
     ("mxfp8_e5m2", "mxfp8_e5m2", 8, 32, ["0x7F", "0x50", "0xA0", "0x7E"],
      None),
-    ("mxint8", "mxint8", 8, 32, ["0x7F", "0x66", "0x88", "0x7E"], None),
+    # 0xE7 / 0xE8: the last E8M0 scale of the folded tiles' integer decode
+    # without a multiply and the first that takes the multiply instead.
+    ("mxint8", "mxint8", 8, 32, ["0x7F", "0x66", "0x88", "0x7E", "0xE7", "0xE8"],
+     None),
     ("mxint4", "mxint4", 4, 32, ["0x7F", "0x79", "0x84", "0x70"], None),
     ("nvint4", "nvint4", 4, 16, ["0x38", "0x41", "0x07", "0x00"], "2.5"),
     ("e4m3_b16_f16", "#qf.format<elem = f8E4M3FN, block = 16, scale = f16>",

@@ -1093,11 +1093,11 @@ func.func @main() {
 // CHECK-LABEL: case e3m2_b16_ceil
 // CHECK-NEXT: violations 0
 // CHECK-NEXT: max error
-// CHECK-NEXT: hash 4192213812695659974
+// CHECK-NEXT: hash -645824950723437410
 // VW8-LABEL: case e3m2_b16_ceil
 // VW8-NEXT: violations 0
 // VW8-NEXT: max error
-// VW8-NEXT: hash 8419724998576677294
+// VW8-NEXT: hash -7434675817196359253
 // CHECK-LABEL: case i5_b8_bf16
 // CHECK-NEXT: violations 0
 // CHECK-NEXT: max error
@@ -1105,7 +1105,7 @@ func.func @main() {
 // VW8-LABEL: case i5_b8_bf16
 // VW8-NEXT: violations 0
 // VW8-NEXT: max error
-// VW8-NEXT: hash -7303570719187042683
+// VW8-NEXT: hash -4775840706683409678
 // CHECK-LABEL: case i5_b8_bf16_kn
 // CHECK-NEXT: violations 0
 // CHECK-NEXT: max error
@@ -1113,7 +1113,7 @@ func.func @main() {
 // VW8-LABEL: case i5_b8_bf16_kn
 // VW8-NEXT: violations 0
 // VW8-NEXT: max error
-// VW8-NEXT: hash -1346262102102273665
+// VW8-NEXT: hash 9181882035989256234
 // CHECK-LABEL: case e2m1_b12_x_mxfp8
 // CHECK-NEXT: violations 0
 // CHECK-NEXT: max error
@@ -1125,11 +1125,11 @@ func.func @main() {
 // CHECK-LABEL: case e4m3_b16_f16_ts
 // CHECK-NEXT: violations 0
 // CHECK-NEXT: max error
-// CHECK-NEXT: hash -6172037284716010535
+// CHECK-NEXT: hash -7627870045081692679
 // VW8-LABEL: case e4m3_b16_f16_ts
 // VW8-NEXT: violations 0
 // VW8-NEXT: max error
-// VW8-NEXT: hash 6929909333374616173
+// VW8-NEXT: hash 7696751465893863675
 // CHECK-LABEL: case i4_channel_bf16_kn
 // CHECK-NEXT: violations 0
 // CHECK-NEXT: max error
@@ -1153,4 +1153,4 @@ func.func @main() {
 // VW8-LABEL: case i7_b8_kn
 // VW8-NEXT: violations 0
 // VW8-NEXT: max error
-// VW8-NEXT: hash -303286670489851479
+// VW8-NEXT: hash 4006735516458982809
