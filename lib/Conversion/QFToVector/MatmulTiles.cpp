@@ -378,7 +378,6 @@ static SmallVector<Value> scaledInt8Block(OpBuilder &b, Location loc,
                                           const Operand &o, Value batch,
                                           Value row, Value k0, int64_t c,
                                           int64_t n) {
-  Ix ix{b, loc};
   KB k{b, loc};
   Type i32 = b.getI32Type();
   auto vf = VectorType::get({c}, b.getF32Type());

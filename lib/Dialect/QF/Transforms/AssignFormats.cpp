@@ -258,7 +258,7 @@ struct AssignFormatsPass final
     clone.walk([&](qf::MatmulOp mm) {
       mm->setAttr(kOldMatmulAttr, b.getUnitAttr());
     });
-    auto eraseClone = llvm::make_scope_exit([&] { clone->erase(); });
+    llvm::scope_exit eraseClone([&] { clone->erase(); });
     SmallVector<Operation *> copies = contractionsOf(clone);
     for (auto [i, op] : llvm::enumerate(copies))
       op->setAttr(kIndexAttr, b.getI64IntegerAttr(int64_t(i)));

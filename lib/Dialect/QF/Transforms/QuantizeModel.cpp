@@ -364,9 +364,14 @@ struct QuantizeModelPass final
           qf::quantize_model::isConvolution(op))
         ops.push_back(op);
     });
-    qf::quantize_model::RewriteOptions options{
-        *wf,         *af, padK, minSize, foldWeights,
-        weightScaleSearch == "mse", remarksPrintOp};
+    qf::quantize_model::RewriteOptions options;
+    options.weight = *wf;
+    options.activation = *af;
+    options.padK = padK;
+    options.minSize = minSize;
+    options.foldWeights = foldWeights;
+    options.mseScales = weightScaleSearch == "mse";
+    options.printOp = remarksPrintOp;
     options.sqActivations = &sqActs;
     if (weightsAsArguments)
       options.viewArgs = &views;
