@@ -539,14 +539,17 @@ void qf::populateQFSparseDecomposePatterns(RewritePatternSet &patterns) {
 
 LogicalResult qf::checkSparseLowered(ModuleOp module) {
   WalkResult r = module.walk([](Operation *op) {
-    if (isa<qf::SparseSplitOp, qf::SparseJoinOp, func::ReturnOp, func::CallOp,
-            func::FuncOp>(op) ||
+    // Layout ops move every storage tensor of an SQ value as they are
+    // (QuantizeToVector.cpp).
+    if (isa<qf::SparseSplitOp, qf::SparseJoinOp, qf::TransposeOp,
+            qf::ReshapeOp, func::ReturnOp, func::CallOp, func::FuncOp>(op) ||
         !hasSparseType(op))
       return WalkResult::advance();
     op->emitOpError()
         << "with a sparse-quantized operand or result cannot "
            "be lowered yet (supported: quantize, sparse_quantize, "
-           "dequantize, requantize, constants and matmul); "
+           "dequantize, requantize, transpose, reshape, constants and "
+           "matmul); "
            "dequantize it first";
     return WalkResult::interrupt();
   });

@@ -118,20 +118,35 @@ struct UnpackLowering : OpConversionPattern<qf::UnpackOp> {
   }
 };
 
+/// The storage tensors of `t` that a layout op moves, in the type
+/// converter's order: the packed codes and the scales, and for an SQ format
+/// the outlier part's packed codes and scales and the positions (all blocked
+/// along the same innermost axis). The tensor scale is not among them.
+static SmallVector<RankedTensorType> movedStorage(qf::QTensorType t) {
+  SmallVector<RankedTensorType> types{t.getPackedType(), t.getScalesType()};
+  if (qf::QTensorType high = t.getHighType())
+    types.append({high.getPackedType(), high.getScalesType(),
+                  t.getOutlierPositionsType()});
+  return types;
+}
+
 /// Lowers a layout op on a quantized tensor (qf.transpose, qf.reshape) by
-/// applying `move(value, resultType)` to its packed codes and its scales;
-/// the tensor scale, if any, passes through.
+/// applying `move(value, resultType)` to each storage tensor of
+/// movedStorage; the tensor scale (third, if any) passes through.
 template <typename MoveFn>
 static LogicalResult lowerStorageMove(Operation *op, qf::QTensorType t,
                                       ValueRange in,
                                       ConversionPatternRewriter &rewriter,
                                       MoveFn move) {
+  SmallVector<RankedTensorType> moved = movedStorage(t);
+  bool tensorScale = bool(t.getTensorScaleType());
   SmallVector<Value> vals;
-  RankedTensorType storageTypes[] = {t.getPackedType(), t.getScalesType()};
-  for (auto [v, resultT] : llvm::zip(in.take_front(2), storageTypes))
-    vals.push_back(move(v, cast<RankedTensorType>(resultT)));
-  for (Value v : in.drop_front(2))
-    vals.push_back(v);
+  for (auto [i, v] : llvm::enumerate(in)) {
+    if (tensorScale && i == 2)
+      vals.push_back(v);
+    else
+      vals.push_back(move(v, moved[tensorScale && i > 2 ? i - 1 : i]));
+  }
   rewriter.replaceOpWithMultiple(op, {vals});
   return success();
 }
@@ -146,7 +161,7 @@ struct TransposeLowering : OpConversionPattern<qf::TransposeOp> {
     Location loc = op.getLoc();
     qf::QTensorType t = op.getResult().getType();
     ArrayRef<int64_t> perm = op.getPermutation();
-    for (RankedTensorType rt : {t.getPackedType(), t.getScalesType()})
+    for (RankedTensorType rt : movedStorage(t))
       if (!rt.hasStaticShape())
         return op.emitOpError("cannot lower a dynamic shape ") << t;
     return lowerStorageMove(

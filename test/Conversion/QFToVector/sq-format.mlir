@@ -63,3 +63,39 @@ func.func @sparse_quantize(%x: tensor<4x64xf32>) -> !a {
   %q = qf.sparse_quantize %x outlier_channels [3, 20, 40, 50] : tensor<4x64xf32> -> !a
   return %q : !a
 }
+
+// -----
+
+!sq = !qf.tensor<2x3x64xf32, #qf.format<mxint4, bank = 32, outliers = 2>, axis = 2>
+!sqt = !qf.tensor<3x2x64xf32, #qf.format<mxint4, bank = 32, outliers = 2>, axis = 2>
+
+// A transpose of an SQ tensor permutes each of its five storage tensors
+// (low codes and scales, outlier codes and scales, positions) the same way.
+// CHECK-LABEL: func.func @transpose
+// CHECK-SAME: (%[[C:.*]]: tensor<2x3x32xi8>, %[[S:.*]]: tensor<2x3x2xi8>, %[[OC:.*]]: tensor<2x3x4xi8>, %[[OS:.*]]: tensor<2x3x2xi8>, %[[P:.*]]: tensor<2x3x4xi8>)
+// CHECK-SAME: -> (tensor<3x2x32xi8>, tensor<3x2x2xi8>, tensor<3x2x4xi8>, tensor<3x2x2xi8>, tensor<3x2x4xi8>)
+// CHECK: linalg.transpose ins(%[[C]] : tensor<2x3x32xi8>) {{.*}} permutation = [1, 0, 2]
+// CHECK: linalg.transpose ins(%[[S]] : tensor<2x3x2xi8>) {{.*}} permutation = [1, 0, 2]
+// CHECK: linalg.transpose ins(%[[OC]] : tensor<2x3x4xi8>) {{.*}} permutation = [1, 0, 2]
+// CHECK: linalg.transpose ins(%[[OS]] : tensor<2x3x2xi8>) {{.*}} permutation = [1, 0, 2]
+// CHECK: linalg.transpose ins(%[[P]] : tensor<2x3x4xi8>) {{.*}} permutation = [1, 0, 2]
+// CHECK-NOT: qf.
+func.func @transpose(%q: !sq) -> !sqt {
+  %t = qf.transpose %q permutation = [1, 0, 2] : !sq -> !sqt
+  return %t : !sqt
+}
+
+// -----
+
+!sq = !qf.tensor<2x3x64xf32, #qf.format<mxint4, bank = 32, outliers = 2>, axis = 2>
+!sqr = !qf.tensor<6x64xf32, #qf.format<mxint4, bank = 32, outliers = 2>, axis = 1>
+
+// A reshape reshapes each storage tensor through 1-D.
+// CHECK-LABEL: func.func @reshape
+// CHECK-SAME: -> (tensor<6x32xi8>, tensor<6x2xi8>, tensor<6x4xi8>, tensor<6x2xi8>, tensor<6x4xi8>)
+// CHECK-COUNT-5: tensor.expand_shape
+// CHECK-NOT: qf.
+func.func @reshape(%q: !sq) -> !sqr {
+  %r = qf.reshape %q : !sq -> !sqr
+  return %r : !sqr
+}

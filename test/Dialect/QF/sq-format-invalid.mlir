@@ -141,11 +141,24 @@ func.func @unpack(%c: tensor<4x16xi8>, %s: tensor<4x1xi8>) -> !sq {
 
 // -----
 
+// An SQ tensor transposes like any other: the blocked axis stays innermost.
 !sq = !qf.tensor<4x32xf32, #qf.format<mxint4, bank = 32, outliers = 2>, axis = 1>
 func.func @transpose(%q: !sq) {
-  // expected-error @+1 {{qf.transpose does not support the sparse-quantized format}}
+  // expected-error @+1 {{'qf.transpose' op result is blocked along axis 0; the blocked axis must be the innermost one (axis 1)}}
   %t = "qf.transpose"(%q) {permutation = array<i64: 1, 0>} : (!sq) -> !qf.tensor<32x4xf32, #qf.format<mxint4, bank = 32, outliers = 2>, axis = 0>
   return
+}
+
+// -----
+
+// A reshape must keep whole blocks and bytes of the outlier part too: one
+// 4-bit outlier per row of 32 is half a byte.
+!a = !qf.tensor<2x64xf32, #qf.format<mxint4, bank = 32, outliers = 1, outlier_elem = f4E2M1FN>, axis = 1>
+!b = !qf.tensor<4x32xf32, #qf.format<mxint4, bank = 32, outliers = 1, outlier_elem = f4E2M1FN>, axis = 1>
+func.func @reshape_outlier_part(%q: !a) -> !b {
+  // expected-error @+1 {{'qf.reshape' op innermost size 1 of the outlier part '!qf.tensor<4x1xf32, #qf.format<elem = f4E2M1FN, block = 1, scale = f8E8M0FNU, rule = floor, rounding = even>, axis = 1>' is not a whole number of blocks of 1 (and of bytes)}}
+  %t = qf.reshape %q : !a -> !b
+  return %t : !b
 }
 
 // -----

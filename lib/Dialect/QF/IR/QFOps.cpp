@@ -447,7 +447,9 @@ static LogicalResult verifyInnermostBlocks(Operation *op, QTensorType t,
 }
 
 /// qf.transpose / qf.reshape move codes and scales unchanged: the same
-/// format on both sides, blocks along the innermost axis.
+/// format on both sides, blocks along the innermost axis. A sparse-quantized
+/// tensor's outlier part and positions are blocked along the same axis, so
+/// they move the same way.
 static LogicalResult verifyStorageMove(Operation *op, QTensorType in,
                                        QTensorType out) {
   if (in.getFormat() != out.getFormat())
@@ -462,9 +464,6 @@ static LogicalResult verifyStorageMove(Operation *op, QTensorType in,
 
 LogicalResult TransposeOp::verify() {
   QTensorType in = getInput().getType(), out = getResult().getType();
-  if (failed(rejectOutliers(*this, in, "qf.transpose")) ||
-      failed(rejectOutliers(*this, out, "qf.transpose")))
-    return failure();
   ArrayRef<int64_t> perm = getPermutation();
   int64_t rank = in.getRank();
   if (int64_t(perm.size()) != rank || out.getRank() != rank)
@@ -496,9 +495,6 @@ LogicalResult TransposeOp::verify() {
 
 LogicalResult ReshapeOp::verify() {
   QTensorType in = getInput().getType(), out = getResult().getType();
-  if (failed(rejectOutliers(*this, in, "qf.reshape")) ||
-      failed(rejectOutliers(*this, out, "qf.reshape")))
-    return failure();
   if (failed(verifyStorageMove(*this, in, out)))
     return failure();
   if (!in.hasStaticShape() || !out.hasStaticShape())
@@ -510,11 +506,17 @@ LogicalResult ReshapeOp::verify() {
     return emitOpError() << "input " << shapeStr(in.getShape())
                          << " and result " << shapeStr(out.getShape())
                          << " have different element counts";
-  int64_t bs = in.getFormat().getBlockSize();
-  for (QTensorType t : {in, out}) {
-    int64_t w = t.getShape().back();
+  // The outlier part of an SQ type (one high block per low block) must
+  // keep whole blocks and bytes too.
+  StringRef high = "the outlier part ";
+  std::pair<QTensorType, StringRef> parts[] = {
+      {in, ""}, {out, ""}, {in.getHighType(), high}, {out.getHighType(), high}};
+  for (auto [t, what] : parts) {
+    if (!t)
+      continue;
+    int64_t w = t.getShape().back(), bs = t.getFormat().getBlockSize();
     if (w % bs != 0 || (w * t.getElementBits()) % 8 != 0)
-      return emitOpError() << "innermost size " << w << " of " << t
+      return emitOpError() << "innermost size " << w << " of " << what << t
                            << " is not a whole number of blocks of " << bs
                            << " (and of bytes); blocks would change";
   }

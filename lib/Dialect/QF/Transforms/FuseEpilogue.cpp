@@ -249,13 +249,9 @@ struct QuantizeBeforeDataMovement : OpRewritePattern<qf::QuantizeOp> {
       return failure();
     Value src = reshape->getOperand(0);
     auto srcT = cast<RankedTensorType>(src.getType());
-    int64_t bs = t.getFormat().getBlockSize();
-    auto wholeBlocks = [&](int64_t w) {
-      return w % bs == 0 && (w * t.getElementBits()) % 8 == 0;
-    };
     if (!srcT.hasStaticShape() || !srcT.getElementType().isF32() ||
-        !wholeBlocks(srcT.getShape().back()) ||
-        !wholeBlocks(t.getShape().back()))
+        !rowsOfWholeBlocks(t, srcT.getShape().back()) ||
+        !rowsOfWholeBlocks(t, t.getShape().back()))
       return failure();
     qf::QTensorType srcQ = withShape(t, srcT.getShape(), srcT.getRank() - 1);
     // Blocks keep their flat order: reshape the scales through 1-D.

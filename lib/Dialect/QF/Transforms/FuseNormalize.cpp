@@ -217,10 +217,7 @@ struct DropUnitBatch : OpRewritePattern<qf::MatmulOp> {
                                       q.getTensorScale())
             .getResult();
       }
-      int64_t bs = t.getFormat().getBlockSize();
-      int64_t w = t.getShape().back();
-      if (!innermostBlocks(t) || w % bs != 0 ||
-          (w * t.getElementBits()) % 8 != 0)
+      if (!innermostBlocks(t) || !rowsOfWholeBlocks(t, t.getShape().back()))
         return Value();
       return build ? qf::ReshapeOp::create(rewriter, loc, t2, v).getResult()
                    : v;

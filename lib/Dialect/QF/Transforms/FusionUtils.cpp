@@ -35,10 +35,22 @@ AffineMap dropLastMap(int64_t rank, MLIRContext *ctx) {
 }
 
 bool innermostBlocks(QTensorType t) {
-  // SQ formats: the outlier part is a second storage that qf.transpose /
-  // qf.reshape do not move (their verifiers reject SQ types).
   return t.getFormat().getBlockKind() == BlockKind::Fixed &&
-         t.getAxis() == t.getRank() - 1 && !t.getFormat().hasOutliers();
+         t.getAxis() == t.getRank() - 1;
+}
+
+bool rowsOfWholeBlocks(QTensorType t, int64_t width) {
+  auto whole = [](QTensorType part, int64_t w) {
+    return w % part.getFormat().getBlockSize() == 0 &&
+           (w * part.getElementBits()) % 8 == 0;
+  };
+  if (!whole(t, width))
+    return false;
+  QTensorType high = t.getHighType();
+  if (!high)
+    return true;
+  OutliersAttr o = t.getFormat().getOutliers();
+  return whole(high, width / o.getBank() * o.getCount());
 }
 
 QTensorType withShape(QTensorType t, ArrayRef<int64_t> shape, int64_t axis) {

@@ -44,9 +44,14 @@ bool isF32Tensor(mlir::Type t);
 mlir::AffineMap dropLastMap(int64_t rank, mlir::MLIRContext *ctx);
 
 /// Whether `t` is blocked along its innermost axis with fixed-size blocks
-/// and has no outliers (data movement then moves whole blocks on the
-/// storage, as qf.transpose / qf.reshape do).
+/// (data movement then moves whole blocks on the storage, as qf.transpose /
+/// qf.reshape do; an SQ tensor's outlier part and positions move with them).
 bool innermostBlocks(QTensorType t);
+
+/// Whether rows of `width` elements of `t`'s format are whole blocks and
+/// whole bytes, for the outlier part of an SQ format too (what qf.reshape
+/// needs on both sides).
+bool rowsOfWholeBlocks(QTensorType t, int64_t width);
 
 /// `t` with another shape and blocked axis (same format).
 QTensorType withShape(QTensorType t, llvm::ArrayRef<int64_t> shape,
