@@ -32,6 +32,12 @@
 // RUN: qf-opt %s --qf-assign-formats="calibration=%t.diag.json budget=4.5" --qf-quantize-model 2>/dev/null | FileCheck %s --check-prefix=QM
 // RUN: qf-opt %s --qf-assign-formats="calibration=%t.diag.json budget=4.5" --qf-quantize-model=fold-weights=false --qf-report -o /dev/null 2>/dev/null | FileCheck %s --check-prefix=REPORT
 // RUN: qf-opt %s --qf-assign-formats="calibration=%t.diag.json budget=4.5" --qf-quantize-model=fold-weights=false --qf-report=json -o /dev/null 2>/dev/null | FileCheck %s --check-prefix=JSON
+// SQ candidates are predicted with the outliers qf-fold-scales then selects
+// with the same table (|w| * rms(a), docs/numerics.md D24): each predicted
+// error is the predicted output error of the weight qf-fold-scales makes.
+// (The |w| selection, the report's last number on a weight line, predicts
+// 0.676 %, 2.033 % and 0.201 % here against 0.414 %, 0.586 % and 0.177 %.)
+// RUN: qf-opt %s --qf-assign-formats='calibration=%t.diag.json budget=6 candidates=mxint4,"#qf.format<mxint4, bank = 16, outliers = 1>"' --qf-quantize-model=fold-weights=false --qf-fold-scales="calibration=%t.diag.json" --qf-report -o /dev/null 2>/dev/null | FileCheck %s --check-prefix=SQ
 
 // B425-COUNT-2: remark: qf-assign-formats: linalg.matmul: #qf.format<mxfp4> (4.25 bits)
 // B425: remark: qf-assign-formats: linalg.matmul: #qf.format<mxint4> (4.25 bits), predicted relative output error {{.*}} (input 'f.act2')
@@ -91,6 +97,13 @@
 // REPORT-NEXT: ":[[#]]:9 8x32 nvfp4 4.50 0.456 0.861
 // REPORT-NEXT: ":[[#]]:9 8x32 mxint4 4.25 0.268 0.475
 // REPORT-NEXT: total mixed formats: 4.4167 bits per weight over 768 elements
+// SQ: weight 8x32 {{.*}} sq-calibrated [[E0:[0-9]+\.[0-9]+]] {{[0-9]+\.[0-9]+}}
+// SQ: weight 8x32 {{.*}} sq-calibrated [[E1:[0-9]+\.[0-9]+]] {{[0-9]+\.[0-9]+}}
+// SQ: weight 8x32 {{.*}} sq-calibrated [[E2:[0-9]+\.[0-9]+]] {{[0-9]+\.[0-9]+}}
+// SQ: mixed formats (qf-assign-formats)
+// SQ: 8x32 #qf.format<mxint4, bank = 16, outliers = 1, {{.*}}> {{[0-9.]+}} [[E0]] {{[0-9]+\.[0-9]+$}}
+// SQ-NEXT: 8x32 #qf.format<mxint4, bank = 16, outliers = 1, {{.*}}> {{[0-9.]+}} [[E1]] {{[0-9]+\.[0-9]+$}}
+// SQ-NEXT: 8x32 #qf.format<mxint4, bank = 16, outliers = 1, {{.*}}> {{[0-9.]+}} [[E2]] {{[0-9]+\.[0-9]+$}}
 // JSON: "chosen_bits_per_element": 4.5,
 // JSON-NEXT: "chosen_predicted_output_error": 0.0105506
 

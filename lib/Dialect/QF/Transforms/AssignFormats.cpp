@@ -20,6 +20,7 @@
 #include "qf/Dialect/QF/IR/ConstantData.h"
 #include "qf/Dialect/QF/IR/QF.h"
 #include "qf/Numerics/Quantize.h"
+#include "qf/Numerics/Sparse.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -61,6 +62,11 @@ struct Layer {
   int64_t rows = 0, k = 0;
   std::vector<float> w;
   std::vector<double> ex2;
+  /// The outlier importance weight of each input channel for SQ candidates,
+  /// sqrt(E[a^2]) from the raw second moment as qf-fold-scales computes it
+  /// (docs/numerics.md D24), so the prediction sees the selection the
+  /// weight will get.
+  std::vector<float> rms;
   /// With a full second moment: E[x x^T] (k x k), and the error is the
   /// exact mean output error E||dW x||^2 instead of its diagonal proxy.
   std::vector<double> exx;
@@ -98,8 +104,10 @@ double meanOutputError(const Layer &l, const std::vector<double> &d,
 
 /// The mean output error (meanOutputError) of `l` quantized in `f` as
 /// qf-quantize-model would (round to nearest, or the unweighted MSE scale
-/// search); none when the block size does not divide K and padding is off. Padded columns are
-/// zeros, quantized exactly, so they add nothing.
+/// search), SQ formats with the outliers qf-fold-scales selects with the
+/// calibration (|w| * rms(a), D24); none when the block size does not
+/// divide K and padding is off. Padded columns are zeros, quantized
+/// exactly, so they add nothing.
 std::optional<double> predictedError(const Layer &l, const nm::BlockFormat &f,
                                      bool mse, bool padK) {
   int64_t block = f.blockKind == nm::BlockKind::Fixed ? f.blockSize : 1;
@@ -110,8 +118,15 @@ std::optional<double> predictedError(const Layer &l, const nm::BlockFormat &f,
   for (int64_t r = 0; r < l.rows; ++r)
     std::copy_n(l.w.begin() + r * l.k, l.k, w.begin() + r * kp);
   nm::Layout lay{{l.rows, kp}, 1};
-  nm::QuantizedTensor q =
-      mse ? nm::quantizeMse(f, lay, w.data()) : nm::quantize(f, lay, w.data());
+  nm::QuantizedTensor q;
+  if (f.outliers) {
+    std::vector<float> rms(l.rms);
+    rms.resize(size_t(kp), 0.0f);
+    q = nm::quantizeSparse(f, lay, w.data(), rms.data());
+  } else {
+    q = mse ? nm::quantizeMse(f, lay, w.data())
+            : nm::quantize(f, lay, w.data());
+  }
   std::vector<float> dq(w.size());
   nm::dequantize(f, lay, q, dq.data());
   std::vector<double> d(dq.size());
@@ -373,9 +388,12 @@ struct AssignFormatsPass final
       }
       l.w = std::move(*w);
       l.ex2.resize(size_t(l.k));
-      for (int64_t j = 0; j < l.k; ++j)
-        l.ex2[size_t(j)] =
-            sm.h[size_t(sm.full ? j * l.k + j : j)] / double(sm.tokens);
+      l.rms.resize(size_t(l.k));
+      for (int64_t j = 0; j < l.k; ++j) {
+        double h = sm.h[size_t(sm.full ? j * l.k + j : j)];
+        l.ex2[size_t(j)] = h / double(sm.tokens);
+        l.rms[size_t(j)] = float(std::sqrt(std::max(0.0, h)));
+      }
       if (sm.full) {
         l.exx.resize(sm.h.size());
         for (size_t i = 0; i < sm.h.size(); ++i)

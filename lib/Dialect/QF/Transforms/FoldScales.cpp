@@ -263,21 +263,23 @@ struct FoldScalesPass final : qf::impl::FoldScalesPassBase<FoldScalesPass> {
     }
     // Weights first: their rounding names the activation points as they are
     // before any gets a static scale.
-    if (weightRounding != "rtn" || weightScaleSearch != "none") {
-      if (smoothAlpha != 0) {
-        m.emitError("qf-fold-scales: weight-rounding / weight-scale-search "
-                    "cannot be combined with smooth-alpha (the second moments "
-                    "were recorded before the migration)");
-        return signalPassFailure();
-      }
-      qf::WeightRoundingOptions o;
-      o.rounding = weightRounding;
-      o.scaleSearch = weightScaleSearch;
-      o.damp = gptqDamp;
-      o.calibration = calibration;
-      if (failed(qf::roundWeights(m, table, o)))
-        return signalPassFailure();
+    // Without weight rounding this re-selects the outliers of SQ weights
+    // only (D24).
+    if ((weightRounding != "rtn" || weightScaleSearch != "none") &&
+        smoothAlpha != 0) {
+      m.emitError("qf-fold-scales: weight-rounding / weight-scale-search "
+                  "cannot be combined with smooth-alpha (the second moments "
+                  "were recorded before the migration)");
+      return signalPassFailure();
     }
+    qf::WeightRoundingOptions o;
+    o.rounding = weightRounding;
+    o.scaleSearch = weightScaleSearch;
+    o.damp = gptqDamp;
+    o.calibration = calibration;
+    o.smoothed = smoothAlpha != 0;
+    if (failed(qf::roundWeights(m, table, o)))
+      return signalPassFailure();
     bool bad = false;
     std::vector<Point> points;
     m.walk([&](func::FuncOp f) {

@@ -22,6 +22,7 @@
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 #include <algorithm>
 #include <cmath>
@@ -86,6 +87,12 @@ DenseMap<Value, std::string> calibrationPointNames(ModuleOp module) {
 
 namespace {
 
+/// Whether `t` is a sparse-quantized tensor type.
+bool isSparse(Type t) {
+  auto q = dyn_cast<QTensorType>(t);
+  return q && q.getFormat().hasOutliers();
+}
+
 /// The function argument a run-time weight reads (through casts, reshapes
 /// and transposes), if any.
 BlockArgument argumentSource(Value v) {
@@ -120,14 +127,30 @@ struct Rounder {
   const WeightRoundingOptions &opts;
   std::map<std::string, calib::SecondMoment> moments;
   bool gptq;
+  /// weight-rounding=rtn weight-scale-search=none: only sparse-quantized
+  /// weights are re-selected (D24); a missing statistic is a remark.
+  bool sparseOnly = false;
   bool failed = false;
 
   DenseMap<Value, std::string> pointNames() {
     return calibrationPointNames(module);
   }
 
+  /// Reports a missing or unusable statistic on `at`: an error when the
+  /// user asked for weight rounding, a remark in sparseOnly mode (the SQ
+  /// weight then keeps the |w| selection qf-quantize-model gave it).
+  InFlightDiagnostic complain(Operation *at) {
+    if (!sparseOnly) {
+      failed = true;
+      return at->emitError() << "qf-fold-scales: weight-rounding: ";
+    }
+    return at->emitRemark()
+           << "qf-fold-scales: the sparse-quantized weight keeps its |w| "
+              "outlier selection: ";
+  }
+
   /// Sum of the second moments of `points` (K columns); null on error (the
-  /// diagnostic is emitted on `at`).
+  /// diagnostic is emitted on `at` by complain).
   std::optional<calib::SecondMoment>
   momentOf(ArrayRef<std::string> points, int64_t k, Operation *at) {
     calib::SecondMoment sum;
@@ -137,20 +160,17 @@ struct Rounder {
     for (const std::string &p : points) {
       auto it = moments.find(p);
       if (it == moments.end()) {
-        at->emitError() << "qf-fold-scales: weight-rounding: calibration table '"
-                        << opts.calibration << "' has no second moment for '"
-                        << p
-                        << "', the input this weight multiplies; calibrate "
-                           "with qf-instrument-calibration=\"second-moments="
-                        << (gptq ? "full" : "full or diag") << "\"";
+        complain(at) << "calibration table '" << opts.calibration
+                     << "' has no second moment for '" << p
+                     << "', the input this weight multiplies; calibrate "
+                        "with qf-instrument-calibration=\"second-moments="
+                     << (gptq ? "full" : "full or diag") << "\"";
         return std::nullopt;
       }
       const calib::SecondMoment &m = it->second;
       if (m.k != k) {
-        at->emitError() << "qf-fold-scales: weight-rounding: the second moment "
-                           "of '"
-                        << p << "' has K = " << m.k
-                        << " but the weight has K = " << k;
+        complain(at) << "the second moment of '" << p << "' has K = " << m.k
+                     << " but the weight has K = " << k;
         return std::nullopt;
       }
       if (gptq && !m.full) {
@@ -174,26 +194,47 @@ struct Rounder {
   /// A sparse-quantized weight (docs/numerics.md D24): the outliers are the
   /// elements of largest |w| * rms(a), with rms(a) = sqrt(E[a^2]) of the
   /// input channel from the calibrated second moment (its diagonal); GPTQ and
-  /// the MSE search do not apply to SQ formats.
+  /// the MSE search do not apply to SQ formats. The predicted relative
+  /// output errors (diagonal H) of this selection and of the |w| one are
+  /// recorded for qf-report.
   void roundSparse(QuantizeOp wq, const std::vector<float> &data,
                    const calib::SecondMoment &h, int64_t k) {
     QTensorType qt = wq.getResult().getType();
     bool full = h.h.size() == size_t(k) * size_t(k);
+    std::vector<double> diag(static_cast<size_t>(k));
     std::vector<float> rms(static_cast<size_t>(k));
-    for (int64_t j = 0; j < k; ++j)
-      rms[size_t(j)] = float(std::sqrt(
-          std::max(0.0, double(h.h[full ? size_t(j * k + j) : size_t(j)]))));
+    for (int64_t j = 0; j < k; ++j) {
+      diag[size_t(j)] = h.h[full ? size_t(j * k + j) : size_t(j)];
+      rms[size_t(j)] = float(std::sqrt(std::max(0.0, diag[size_t(j)])));
+    }
     nm::BlockFormat f = qt.getFormat().toNumerics();
     nm::Layout l = qt.getLayout();
     nm::QuantizedTensor q = nm::quantizeSparse(f, l, data.data(), rms.data());
-    std::vector<float> dq(data.size());
+    std::vector<float> dq(data.size()), dw(data.size());
     nm::dequantize(f, l, q, dq.data());
+    nm::dequantize(f, l, nm::quantizeSparse(f, l, data.data(), nullptr),
+                   dw.data());
     double db = nm::qsnrDb(data.data(), dq.data(), int64_t(data.size()));
+    // The weight is [N, K] (blocked along axis 1) or [K, N] (axis 0).
+    int64_t n = int64_t(data.size()) / std::max<int64_t>(k, 1);
+    auto relErr = [&](const std::vector<float> &x) {
+      double num = 0, den = 0;
+      for (size_t i = 0; i < data.size(); ++i) {
+        double dj = diag[l.axis == 1 ? i % size_t(k) : i / size_t(n)];
+        double e = double(x[i]) - double(data[i]);
+        num += e * e * dj;
+        den += double(data[i]) * double(data[i]) * dj;
+      }
+      return den > 0 ? num / den : 0.0;
+    };
+    double eChosen = relErr(dq), eAbs = relErr(dw);
     OpBuilder b(wq);
     auto c = ConstantOp::create(b, wq.getLoc(), qt,
                                 QuantizedAttr::fromNumerics(qt, q));
     if (std::isfinite(db))
       c->setAttr(kQsnrAttrName, b.getF64FloatAttr(db));
+    if (std::isfinite(eChosen) && std::isfinite(eAbs))
+      c->setAttr(kOutputErrorAttrName, b.getF64ArrayAttr({eChosen, eAbs}));
     c->setAttr(kRoundingAttrName, b.getStringAttr("sq-calibrated"));
     Value input = wq.getInput();
     wq.getResult().replaceAllUsesWith(c.getResult());
@@ -229,7 +270,7 @@ struct Rounder {
             (*data)[size_t(transposeB ? r * k + j : j * rows + r)];
     std::optional<calib::SecondMoment> h = momentOf(points, k, wq);
     if (!h) {
-      failed = true;
+      failed |= !sparseOnly;
       return;
     }
     nm::BlockFormat f = qt.getFormat().toNumerics();
@@ -301,8 +342,29 @@ struct Rounder {
     // Weight quantize -> the points of its matmuls' left operands.
     llvm::MapVector<Operation *, SmallVector<std::string>> weights;
     DenseMap<Operation *, bool> transposed;
+    llvm::SmallPtrSet<Operation *, 4> mixed;
     module.walk([&](MatmulOp mm) {
       Value rhs = mm.getRhs();
+      if (sparseOnly) {
+        if (!isSparse(rhs.getType()))
+          return;
+        if (rhs.getDefiningOp<ConstantOp>()) {
+          mm.emitRemark("qf-fold-scales: the sparse-quantized weight keeps "
+                        "its |w| outlier selection: it is already quantized "
+                        "(qf.constant); run qf-quantize-model with "
+                        "fold-weights=false for the calibrated selection");
+          return;
+        }
+        if (rhs.getDefiningOp<SparseJoinOp>()) {
+          mm.emitRemark("qf-fold-scales: the sparse-quantized weight is a "
+                        "packed argument; select its outliers where it is "
+                        "packed: qf-pack-weights --calibration=")
+              << opts.calibration << " --input="
+              << (names.count(mm.getLhs()) ? names[mm.getLhs()]
+                                           : std::string("<point>"));
+          return;
+        }
+      }
       if (auto u = rhs.getDefiningOp<UnpackOp>()) {
         mm.emitRemark("qf-fold-scales: weight-rounding: the weight is a packed "
                       "argument; round it where it is packed: qf-pack-weights "
@@ -338,10 +400,9 @@ struct Rounder {
       }
       auto it = names.find(mm.getLhs());
       if (it == names.end()) {
-        mm.emitError("qf-fold-scales: weight-rounding: the left operand of "
-                     "this weight's qf.matmul is not a calibration point (an "
-                     "activation qf.quantize or an f32 operand)");
-        failed = true;
+        complain(mm) << "the left operand of this weight's qf.matmul is not "
+                        "a calibration point (an activation qf.quantize or an "
+                        "f32 operand)";
         return;
       }
       auto &pts = weights[wq];
@@ -349,16 +410,16 @@ struct Rounder {
         pts.push_back(it->second);
       bool tb = mm.getTransposeB();
       if (transposed.count(wq) && transposed[wq] != tb) {
-        mm.emitError("qf-fold-scales: weight-rounding: the weight is used "
-                     "both transposed and not");
-        failed = true;
+        complain(mm) << "the weight is used both transposed and not";
+        mixed.insert(wq);
       }
       transposed[wq] = tb;
     });
     if (failed)
       return;
     for (auto &[op, pts] : weights)
-      round(cast<QuantizeOp>(op), pts, transposed[op]);
+      if (!mixed.contains(op))
+        round(cast<QuantizeOp>(op), pts, transposed[op]);
   }
 };
 
@@ -382,12 +443,36 @@ LogicalResult roundWeights(ModuleOp m, const calib::Table &table,
                   << " must be a finite value >= 0";
     return failure();
   }
-  if (opts.rounding == "rtn" && opts.scaleSearch == "none")
-    return success(); // weights stay as qf-quantize-model made them
   Rounder r{m, table, opts, {}, opts.rounding == "gptq"};
+  // Without weight rounding only sparse-quantized weights change: their
+  // outliers are re-selected with the calibrated importance (D24).
+  r.sparseOnly = opts.rounding == "rtn" && opts.scaleSearch == "none";
+  if (r.sparseOnly) {
+    bool any = false;
+    m.walk([&](MatmulOp mm) { any |= isSparse(mm.getRhs().getType()); });
+    if (!any)
+      return success(); // weights stay as qf-quantize-model made them
+    if (opts.smoothed) {
+      m.emitRemark() << "qf-fold-scales: sparse-quantized weights keep their "
+                        "|w| outlier selection: smooth-alpha rescales their "
+                        "inputs after the second moments were recorded";
+      return success();
+    }
+    if (table.momentsFile.empty()) {
+      m.emitRemark() << "qf-fold-scales: sparse-quantized weights keep their "
+                        "|w| outlier selection: calibration file '"
+                     << opts.calibration
+                     << "' has no second moments (calibrate with "
+                        "qf-instrument-calibration=\"second-moments=diag\" "
+                        "for the calibrated selection, docs/numerics.md D24)";
+      return success();
+    }
+  }
   std::string err = calib::readMoments(opts.calibration, table, r.moments);
   if (!err.empty()) {
-    m.emitError() << "qf-fold-scales: weight-rounding: " << err;
+    m.emitError() << "qf-fold-scales: "
+                  << (r.sparseOnly ? "outlier selection" : "weight-rounding")
+                  << ": " << err;
     return failure();
   }
   r.run();

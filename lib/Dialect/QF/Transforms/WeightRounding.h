@@ -41,6 +41,9 @@ struct WeightRoundingOptions {
   std::string scaleSearch = "none"; ///< none | mse (importance-weighted)
   double damp = 0.01;
   std::string calibration; ///< the table's path (its sidecar is beside it)
+  /// smooth-alpha migrates scales after calibration: the second moments no
+  /// longer describe the weights' inputs (SQ weights keep |w|, a remark).
+  bool smoothed = false;
 };
 
 /// Rounds every weight qf.quantize of a constant that feeds qf.matmul as
@@ -50,8 +53,11 @@ struct WeightRoundingOptions {
 /// qf.constant with the chosen codes, carrying the weight's QSNR and the
 /// predicted output errors (kOutputErrorAttrName) for qf-report. Errors
 /// (missing statistics, a diagonal where GPTQ needs the full matrix, a run-
-/// time weight) are emitted on the ops; fails when any occurred. Must run
-/// before the activations get static scales (the point names count them).
+/// time weight) are emitted on the ops; fails when any occurred. With
+/// rtn / none only sparse-quantized weights change: their outliers are
+/// selected by |w| * rms(a) (docs/numerics.md D24), and a missing statistic
+/// is a remark. Must run before the activations get static scales (the
+/// point names count them).
 mlir::LogicalResult roundWeights(mlir::ModuleOp m, const calib::Table &table,
                                  const WeightRoundingOptions &opts);
 
