@@ -345,41 +345,25 @@ struct Rounder {
     llvm::SmallPtrSet<Operation *, 4> mixed;
     module.walk([&](MatmulOp mm) {
       Value rhs = mm.getRhs();
-      if (sparseOnly) {
-        if (!isSparse(rhs.getType()))
-          return;
-        if (rhs.getDefiningOp<ConstantOp>()) {
-          mm.emitRemark("qf-fold-scales: the sparse-quantized weight keeps "
-                        "its |w| outlier selection: it is already quantized "
-                        "(qf.constant); run qf-quantize-model with "
-                        "fold-weights=false for the calibrated selection");
-          return;
-        }
-        if (rhs.getDefiningOp<SparseJoinOp>()) {
-          mm.emitRemark("qf-fold-scales: the sparse-quantized weight is a "
-                        "packed argument; select its outliers where it is "
-                        "packed: qf-pack-weights --calibration=")
-              << opts.calibration << " --input="
-              << (names.count(mm.getLhs()) ? names[mm.getLhs()]
-                                           : std::string("<point>"));
-          return;
-        }
-      }
-      if (auto u = rhs.getDefiningOp<UnpackOp>()) {
-        mm.emitRemark("qf-fold-scales: weight-rounding: the weight is a packed "
-                      "argument; round it where it is packed: qf-pack-weights "
-                      "--rounding=gptq --calibration=")
-            << opts.calibration << " --input="
-            << (names.count(mm.getLhs()) ? names[mm.getLhs()]
-                                         : std::string("<point>"));
+      if (sparseOnly && !isSparse(rhs.getType()))
+        return;
+      if (rhs.getDefiningOp<UnpackOp>() || rhs.getDefiningOp<SparseJoinOp>()) {
+        mm.emitRemark() << "qf-fold-scales: "
+                        << (sparseOnly ? "the sparse-quantized weight is a "
+                                         "packed argument; select its outliers"
+                                       : "weight-rounding: the weight is a "
+                                         "packed argument; round it")
+                        << " where it is packed: qf-pack-weights "
+                        << (sparseOnly ? "" : "--rounding=gptq ")
+                        << "--calibration=" << opts.calibration << " --input="
+                        << (names.count(mm.getLhs()) ? names[mm.getLhs()]
+                                                     : std::string("<point>"));
         return;
       }
       if (rhs.getDefiningOp<ConstantOp>()) {
-        mm.emitError("qf-fold-scales: weight-rounding: the weight is already "
-                     "quantized (qf.constant); run qf-quantize-model with "
-                     "fold-weights=false so that its f32 values are still "
-                     "there");
-        failed = true;
+        complain(mm) << "the weight is already quantized (qf.constant); run "
+                        "qf-quantize-model with fold-weights=false so that its "
+                        "f32 values are still there";
         return;
       }
       auto wq = rhs.getDefiningOp<QuantizeOp>();
