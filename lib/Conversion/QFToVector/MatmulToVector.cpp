@@ -156,8 +156,8 @@ void emitEpilogueRow(OpBuilder &bb, const Contraction &c, const Epilogue &ep,
                      const EpilogueInputs &in, const EpilogueOutput &out,
                      ArrayRef<qf::RowReduceOp> reductions,
                      ArrayRef<Value> stashes, Value band, Value band2,
-                     Value row, Value bandRow, int64_t i, int64_t L,
-                     int64_t Lp, const qf::TargetInfo &target) {
+                     Value productBase, Value row, Value bandRow, int64_t i,
+                     int64_t L, int64_t Lp, const qf::TargetInfo &target) {
   Location loc = c.loc;
   Ix jx{bb, loc};
   unsigned vw = target.getVectorWidth();
@@ -165,7 +165,7 @@ void emitEpilogueRow(OpBuilder &bb, const Contraction &c, const Epilogue &ep,
   bool padded = Lp > L;
   Value rowBase = jx.mul(row, jx.c(Lp)); // in the (padded) result
   Value inBase = jx.mul(row, jx.c(L));   // in the epilogue inputs
-  Value bandBase = jx.c(i * L);
+  Value bandBase = jx.c(i * L); // the row in the band's stash buffers
   // Where epilogue input k holds column `col` of this row.
   auto epAt = [&](OpBuilder &eb, size_t k, Value col) -> Value {
     Ix ex{eb, loc};
@@ -191,10 +191,11 @@ void emitEpilogueRow(OpBuilder &bb, const Contraction &c, const Epilogue &ep,
               return memref::LoadOp::create(b3, loc, mem, ValueRange{at})
                   .getResult();
             };
-            m.map(body->getArgument(a++), loadAt(band, kx.add(bandBase, l)));
+            m.map(body->getArgument(a++),
+                  loadAt(band, kx.add(productBase, l)));
             if (band2)
               m.map(body->getArgument(a++),
-                    loadAt(band2, kx.add(bandBase, l)));
+                    loadAt(band2, kx.add(productBase, l)));
             for (auto [k, f] : llvm::enumerate(in.flat))
               m.map(body->getArgument(a++), loadAt(f, epAt(b3, k, l)));
           });
@@ -219,9 +220,9 @@ void emitEpilogueRow(OpBuilder &bb, const Contraction &c, const Epilogue &ep,
     auto chunk = [&](Value mem, Value at) {
       return qf::kernel::loadF32Chunk(bb, loc, mem, at, valid, full, target);
     };
-    SmallVector<Value> args{chunk(band, lx.add(bandBase, col))};
+    SmallVector<Value> args{chunk(band, lx.add(productBase, col))};
     if (band2)
-      args.push_back(chunk(band2, lx.add(bandBase, col)));
+      args.push_back(chunk(band2, lx.add(productBase, col)));
     for (auto [k, f] : llvm::enumerate(in.flat)) {
       Value at = epAt(bb, k, col);
       if (in.perRow(k)) // one value for the row, in every lane
@@ -283,6 +284,18 @@ emitBandEpilogue(OpBuilder &b, const Contraction &c, const Epilogue &ep,
   }
   EpilogueInputs in = bufferEpilogueInputs(b, loc, ep);
   auto f32 = b.getF32Type();
+  // The integer dot-product kernel runs over panels of N with all M rows,
+  // so it computes the whole product first (the bits of the unfused
+  // qf.matmul); the bands then read their rows from it.
+  Value product;
+  if (c.p.intDot) {
+    Plan p = c.p;
+    p.out = memref::AllocOp::create(
+        b, loc, MemRefType::get(resultT.getShape(), f32),
+        resultDynSizes(c, resultT, true), b.getI64IntegerAttr(64));
+    emitIntDotProducts(b, loc, p, c.batch.v, c.m.v, c.n.v, target);
+    product = flat(b, loc, p.out);
+  }
   SmallVector<qf::RowReduceOp> reductions(ep.body->getOps<qf::RowReduceOp>());
   for (const Part &pb : splitTiles(ix, bandS, bandTile)) {
     SmallVector<Value> ubs;
@@ -302,7 +315,7 @@ emitBandEpilogue(OpBuilder &b, const Contraction &c, const Epilogue &ep,
         return memref::AllocOp::create(bb, loc, bandT, ValueRange{},
                                        bb.getI64IntegerAttr(64));
       };
-      Value band = alloc();
+      Value band = product ? product : alloc();
       Value band2 = c.dual ? alloc() : Value();
       // A reduced value that the body also uses elsewhere (softmax's exp,
       // summed and then divided) is kept per row while it is reduced and
@@ -314,16 +327,18 @@ emitBandEpilogue(OpBuilder &b, const Contraction &c, const Epilogue &ep,
       SmallVector<Value> rb; // the band's rows (of M, or of N)
       for (int64_t i = 0; i < pb.t; ++i)
         rb.push_back(i ? jx.add(r0, jx.c(i)) : r0);
-      emitBandProducts(bb, c, c.p, band, r0, rb, batch, tr ? c.mt : c.nt, L,
-                       tr);
+      if (!product)
+        emitBandProducts(bb, c, c.p, band, r0, rb, batch, tr ? c.mt : c.nt, L,
+                         tr);
       if (c.dual)
         emitBandProducts(bb, c, c.p2, band2, r0, rb, batch, c.nt2, L, tr);
       for (int64_t i = 0; i < pb.t; ++i) {
         Value row = rb[i];
         if (batch)
           row = jx.add(jx.mul(batch, bandS.v), row);
+        Value productBase = product ? jx.mul(row, jx.c(L)) : jx.c(i * L);
         emitEpilogueRow(bb, c, ep, in, out, reductions, stashes, band, band2,
-                        row, rb[i], i, L, Lp, target);
+                        productBase, row, rb[i], i, L, Lp, target);
       }
     });
   }
@@ -353,9 +368,12 @@ emitMatmul(ConversionPatternRewriter &rewriter, Operation *op, Type lhsT,
                          rhsStorage, rhs2Storage, resultT, target);
   if (failed(c))
     return failure();
-  // Integer codes on both sides: exact i32 block sums (MatmulIntDot.cpp).
+  // Integer codes on both sides: exact i32 block sums (MatmulIntDot.cpp);
+  // with an epilogue whose bands are rows of M (not a dual GEMM, whose
+  // second product keeps the f32 tiles, nor a transposed result).
   int64_t minRows = target.getIntDotMinRows();
-  if (!ep && target.useIntDot() &&
+  bool rowBands = !ep || (!c->dual && !ep->transposed);
+  if (rowBands && target.useIntDot() &&
       (ShapedType::isDynamic(c->m.s) ? minRows <= 1 : c->m.s >= minRows))
     chooseIntDot(c->p, target.getVectorWidth());
   // Repacked weights the chosen kernels do not read in place: row-major.

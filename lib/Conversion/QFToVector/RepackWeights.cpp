@@ -48,7 +48,9 @@ qf::CPUTargetInfo::weightTiling(Operation *op, qf::QTensorType rhs) const {
   if (rhs.getFormat().hasOutliers())
     return std::nullopt;
   Value lhs;
-  bool fused = false;
+  // The band kernel of qf.fused_matmul takes the int-dot products like
+  // qf.matmul, except for a dual GEMM or a transposed result.
+  bool intDotKernel = true;
   if (auto mm = dyn_cast<qf::MatmulOp>(op)) {
     if (!mm.getTransposeB())
       return std::nullopt;
@@ -57,7 +59,7 @@ qf::CPUTargetInfo::weightTiling(Operation *op, qf::QTensorType rhs) const {
     if (!fm.getTransposeB())
       return std::nullopt;
     lhs = fm.getLhs();
-    fused = true;
+    intDotKernel = !fm.getRhs2() && !fm.getTransposeResult();
   } else {
     return std::nullopt;
   }
@@ -85,7 +87,7 @@ qf::CPUTargetInfo::weightTiling(Operation *op, qf::QTensorType rhs) const {
   int64_t m = ls.size() >= 2 ? ls[ls.size() - 2] : ShapedType::kDynamic;
   bool enoughRows = ShapedType::isDynamic(m) ? intDotMinRows <= 1
                                              : m >= intDotMinRows;
-  if (!fused && intDot && enoughRows && ls.size() == 2) {
+  if (intDotKernel && intDot && enoughRows && ls.size() == 2) {
     cpu::Plan p;
     p.a = operandOf(lhsType, true);
     p.bOp = operandOf(rhs, true);

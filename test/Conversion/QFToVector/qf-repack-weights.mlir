@@ -44,6 +44,33 @@ func.func @intdot(%x: !qf.tensor<16x128xf32, mxint8, axis = 1>) -> tensor<16x64x
 
 // -----
 
+// qf.fused_matmul takes the int-dot kernel too (then its band epilogue),
+// except a dual GEMM or a transposed result, which keep the f32 tiles.
+// CHECK-LABEL: func.func @fused_intdot
+// CHECK: qf.fused_matmul {{.*}} !qf.tensor<64x128xf32, mxfp4, axis = 1, layout = tiled<32x4>>
+// CHECK: qf.fused_matmul {{.*}} transpose_result {{.*}} !qf.tensor<64x128xf32, mxfp4, axis = 1, layout = tiled<4x32>>
+// NODOT-LABEL: func.func @fused_intdot
+// NODOT: qf.fused_matmul {{.*}} layout = tiled<4x32>>
+func.func @fused_intdot(%x: !qf.tensor<32x128xf32, mxint8, axis = 1>) -> (tensor<32x64xf32>, !qf.tensor<64x32xf32, mxfp8, axis = 1>) {
+  %f = arith.constant dense<0.75> : tensor<64x128xf32>
+  %w = qf.quantize %f : tensor<64x128xf32> -> !qf.tensor<64x128xf32, mxfp4, axis = 1>
+  %c = qf.fused_matmul %x, %w transpose_b
+         : !qf.tensor<32x128xf32, mxint8, axis = 1>, !qf.tensor<64x128xf32, mxfp4, axis = 1> -> tensor<32x64xf32> {
+  ^bb0(%s: f32):
+    %z = arith.constant 0.0 : f32
+    %r = arith.maximumf %s, %z : f32
+    qf.yield %r : f32
+  }
+  %t = qf.fused_matmul %x, %w transpose_b transpose_result
+         : !qf.tensor<32x128xf32, mxint8, axis = 1>, !qf.tensor<64x128xf32, mxfp4, axis = 1> -> !qf.tensor<64x32xf32, mxfp8, axis = 1> {
+  ^bb0(%s: f32):
+    qf.yield %s : f32
+  }
+  return %c, %t : tensor<32x64xf32>, !qf.tensor<64x32xf32, mxfp8, axis = 1>
+}
+
+// -----
+
 // Fewer rows than int-dot-min-rows (16): the f32 tiles read the weight.
 // CHECK-LABEL: func.func @gemv
 // CHECK: qf.matmul {{.*}} !qf.tensor<64x128xf32, mxint8, axis = 1, layout = tiled<4x32>>

@@ -18,6 +18,11 @@ usage: assign-formats-demo.py TMP BLOCK.mlir CALIB.mlir GAIN.mlir LIBS
 GAIN.mlir: the block with an @main that prints the output error over the
 calibration tokens (gen-transformer-block.py --eval-runs).
 MOMENTS: what qf-instrument-calibration records, diag (default) or full.
+QF_DEMO_SQ=1 adds the sparse-quantized format MXINT4 + 2 INT8 outliers per
+32 (5.31 bits) as a uniform format and as a candidate; every run then keeps
+the weights as qf.quantize of their constants (fold-weights=false), so
+qf-fold-scales selects SQ outliers by |w| * rms(a) (docs/numerics.md D24),
+and SQ weights get no MSE scale search (it does not apply to them).
 """
 import json
 import os
@@ -30,6 +35,13 @@ UNIFORM = {"mxint4": 4.25, "mxfp4": 4.25, "nvfp4": 4.5, "mxfp6": 6.25,
 BUDGETS = [4.25, 4.75, 5.0, 5.5, 6.25, 7.0, 8.25]
 QUANT = "activation-format=mxfp8 weight-scale-search=mse exclude=ref"
 PROBE, REFERENCE = "nvfp4", "mxint8"
+SQ = "#qf.format<mxint4, bank = 32, outliers = 2>"
+WITH_SQ = os.environ.get("QF_DEMO_SQ") == "1"
+if WITH_SQ:
+    UNIFORM[SQ] = 5.3125
+    QUANT += " fold-weights=false"
+CANDIDATES = ("" if not WITH_SQ else
+              ' candidates=mxfp4,nvfp4,mxint4,mxfp6,mxint8,"%s"' % SQ)
 
 
 def sh(cmd, stdin=None, env=None):
@@ -49,8 +61,12 @@ def main():
     sh(run, ir, dict(os.environ, QF_CALIBRATION_OUT=table))
 
     def error(model, passes, fmt="mxfp4", stdin=None):
+        quant = QUANT
+        if fmt == SQ:  # no MSE search for SQ formats
+            quant = quant.replace("weight-scale-search=mse",
+                                  "weight-scale-search=none")
         ir = sh(["qf-opt", model] + passes + [
-            "--qf-quantize-model=weight-format=%s %s" % (fmt, QUANT),
+            '--qf-quantize-model=weight-format="%s" %s' % (fmt, quant),
             "--qf-fold-scales=calibration=" + table, "--canonicalize",
             "--qf-cpu-pipeline"], stdin).stdout
         out = sh(run, ir).stdout
@@ -85,17 +101,19 @@ def main():
     uniform = {}
     for fmt, bits in UNIFORM.items():
         uniform[fmt] = error(block, [], fmt)
-        print("uniform %-7s bits %.2f error %.5f" % (fmt, bits, uniform[fmt]))
+        print("uniform %-7s bits %.2f error %.5f"
+              % ("mxint4+2" if fmt == SQ else fmt, bits, uniform[fmt]))
     mixed = []
     for budget in BUDGETS:
         assign = ("--qf-assign-formats=calibration=%s budget=%g "
-                  "objective=output output-gains=%s quantize-options='%s'"
-                  % (table, budget, gains, QUANT))
+                  "objective=output output-gains=%s quantize-options='%s'%s"
+                  % (table, budget, gains, QUANT, CANDIDATES))
         r = sh(["qf-opt", block, assign, "-o", "/dev/null"])
         bits = float(re.search(r"contractions, ([0-9.]+) bits per weight",
                                r.stderr).group(1))
-        chosen = re.findall(r"qf-assign-formats: linalg\.\w+: #qf\.format<(\w+)> \(",
-                            r.stderr)
+        chosen = [c if "outliers" not in c else "mxint4+2" for c in
+                  re.findall(r"qf-assign-formats: linalg\.\w+: #qf\.format<"
+                             r"(\w+(?:, bank[^>]*)?)> \(", r.stderr)]
         e = error(block, [assign])
         mixed.append((budget, bits, e))
         print("mixed budget %.2f bits %.4f error %.5f formats %s"
@@ -109,7 +127,8 @@ def main():
         fit = [f for f, b in UNIFORM.items() if b <= budget + 1e-9]
         best = min(uniform[f] for f in fit)
         print("budget %.2f no worse than %s %s (%+.1f %%)"
-              % (budget, ",".join(fit), all(e <= uniform[f] for f in fit),
+              % (budget, ",".join("mxint4+2" if f == SQ else f for f in fit),
+                 all(e <= uniform[f] for f in fit),
                  100 * (e / best - 1)))
 
 
