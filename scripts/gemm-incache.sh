@@ -6,7 +6,8 @@
 #   WEIGHT: mxfp4 | nvfp4 | mxint4 | mxint8; ACT: f32 | mxint8;
 #   LAYOUT: e.g. "tiled<32x4>" (empty: row-major).
 # e.g. scripts/gemm-incache.sh mxfp4 f32 16 4096 256   (a 512 KiB weight, L2)
-# QF_OPT (default build/bin/qf-opt) picks the compiler, QF_REPS (40) the calls.
+# QF_OPT (default build/bin/qf-opt) picks the compiler, QF_REPS (40) the calls,
+# QF_FUSED=1 times a qf.fused_matmul with a ReLU epilogue instead.
 # Prints ticks, multiply-adds per tick and the output hash.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -28,12 +29,26 @@ l=""
 wt="!qf.tensor<${N}x${K}xf32, $w, axis = 1$l>"
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
-cat > "$d/k.mlir" <<EOT
+if [ "${QF_FUSED:-0}" = 1 ]; then
+  cat > "$d/k.mlir" <<EOT
+func.func @k(%x: $xt, %w: $wt) -> tensor<${M}x${N}xf32> attributes {llvm.emit_c_interface} {
+  %y = qf.fused_matmul %x, %w transpose_b : $xt, $wt -> tensor<${M}x${N}xf32> {
+  ^bb0(%s: f32):
+    %z = arith.constant 0.0 : f32
+    %r = arith.maximumf %s, %z : f32
+    qf.yield %r : f32
+  }
+  return %y : tensor<${M}x${N}xf32>
+}
+EOT
+else
+  cat > "$d/k.mlir" <<EOT
 func.func @k(%x: $xt, %w: $wt) -> tensor<${M}x${N}xf32> attributes {llvm.emit_c_interface} {
   %y = qf.matmul %x, %w transpose_b : $xt, $wt -> tensor<${M}x${N}xf32>
   return %y : tensor<${M}x${N}xf32>
 }
 EOT
+fi
 "$qfopt" "$d/k.mlir" --qf-cpu-pipeline="threads=1 out-params $extra" |
   "$llvm/mlir-translate" --mlir-to-llvmir > "$d/k.ll"
 "$llvm/llc" -O3 -relocation-model=pic -filetype=obj "$d/k.ll" -o "$d/k.o"
