@@ -6,6 +6,8 @@
 // print, in the custom and the generic form.
 //
 //===----------------------------------------------------------------------===//
+#include "InputNesting.h"
+
 #include "qf/Dialect/QF/IR/QF.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -39,6 +41,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // MLIR's lexer reads up to a terminating NUL (as every file and
   // std::string buffer has); libFuzzer's bytes have none, so copy them.
   std::string text(reinterpret_cast<const char *>(data), size);
+  // qf-opt rejects text nested too deeply for MLIR's recursive parser
+  // before parsing it (tools/qf-opt/InputNesting.h).
+  if (qf::findExcessiveNesting(text, qf::kMaxInputNesting))
+    return 0;
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceString<mlir::ModuleOp>(text, ctx);
   if (!module)

@@ -20,6 +20,8 @@
 // table of the lit inputs); without it, inputs that pick them are skipped.
 //
 //===----------------------------------------------------------------------===//
+#include "InputNesting.h"
+
 #include "qf/InitAll.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -142,7 +144,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // MLIR's lexer reads up to a terminating NUL (as every file and
   // std::string buffer has); libFuzzer's bytes have none, so copy them.
   std::string text(reinterpret_cast<const char *>(data + 1), size - 1);
-  if (hitsUpstreamParserCrash(text))
+  // Text qf-opt rejects before parsing (too deeply nested for MLIR's
+  // recursive parser) never reaches the passes.
+  if (hitsUpstreamParserCrash(text) ||
+      qf::findExcessiveNesting(text, qf::kMaxInputNesting))
     return 0;
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceString<mlir::ModuleOp>(text, ctx);
