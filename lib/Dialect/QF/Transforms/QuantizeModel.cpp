@@ -318,15 +318,19 @@ struct QuantizeModelPass final
     // `auto`: 8-bit integer activations where the weights' codes are
     // integer-valued (integers, E2M1), so that the CPU GEMM sums exact i32
     // block dot products (docs/cpu-lowering.md); mxfp8 otherwise.
-    std::string actText = activationFormat;
-    if (actText == "auto" && succeeded(wf)) {
-      qf::numerics::ElementFormat e = wf->toNumerics().elem;
-      actText = e.isInt() || e == qf::numerics::ElementFormat::f4E2M1FN()
-                    ? "mxint8"
-                    : "mxfp8";
-    }
+    bool autoAct = activationFormat == "auto";
+    auto autoActivation = [&](qf::FormatAttr w) {
+      qf::numerics::ElementFormat e = w.toNumerics().elem;
+      return parseFormat("activation-format",
+                         e.isInt() || e == qf::numerics::ElementFormat::f4E2M1FN()
+                             ? "mxint8"
+                             : "mxfp8",
+                         true);
+    };
     FailureOr<qf::FormatAttr> af =
-        parseFormat("activation-format", actText, true);
+        autoAct && succeeded(wf)
+            ? autoActivation(*wf)
+            : parseFormat("activation-format", activationFormat, true);
     if (failed(wf) || failed(af))
       return signalPassFailure();
     // Sparse-quantized (SQ) formats: weights select their outliers when
@@ -399,6 +403,8 @@ struct QuantizeModelPass final
       if (qf::FormatAttr chosen = qf::chosenFormat(op)) {
         opOptions.weight = chosen;
         opOptions.choice = op->getAttr(qf::kFormatChoiceAttrName);
+        if (autoAct) // `auto` follows the chosen weight format
+          opOptions.activation = *autoActivation(chosen);
         // The MSE search does not apply to an SQ format (its low scales
         // ignore the outliers): the chosen one keeps the selection by |w|.
         if (chosen.hasOutliers() && opOptions.mseScales) {
