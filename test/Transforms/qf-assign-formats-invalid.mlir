@@ -20,6 +20,7 @@
 // RUN: not qf-opt %s --split-input-file --qf-assign-formats="calibration=%t.json objective=output output-gains=%S/Inputs/output-gains-name.json" 2>&1 | FileCheck %s --check-prefix=GNAME
 // RUN: not qf-opt %s --split-input-file --qf-assign-formats="calibration=%t.json objective=output output-gains=%S/Inputs/output-gains-nopoint.json" 2>&1 | FileCheck %s --check-prefix=GPOINT
 // RUN: not qf-opt %s --split-input-file --qf-assign-formats="calibration=%t.json objective=output output-gains=%S/Inputs/output-gains-probe.json" 2>&1 | FileCheck %s --check-prefix=GPROBE
+// RUN: not qf-opt %s --split-input-file --qf-assign-formats="calibration=%t.json objective=output output-gains=%S/Inputs/output-gains.json,%S/Inputs/output-gains.json" 2>&1 | FileCheck %s --check-prefix=GTWICE
 // The probe's block size (32) does not divide K = 48 of @g with pad-k=false.
 // RUN: not qf-opt %s --split-input-file --qf-assign-formats="calibration=%t.json candidates=nvfp4 objective=output output-gains=%S/Inputs/output-gains-block.json quantize-options='weight-format=nvfp4 activation-format=none pad-k=false'" 2>&1 | FileCheck %s --check-prefix=GBLOCK
 // RUN: not qf-opt %s --split-input-file --qf-assign-formats="calibration=%t.json quantize-options='weight-format=bogus'" 2>&1 | FileCheck %s --check-prefix=QBAD
@@ -45,6 +46,7 @@
 // GFILE: error: qf-assign-formats: cannot read output-gains file '{{.*}}no-such.json':
 // GBAD: error: qf-assign-formats: output-gains file '{{.*}}output-gains-bad.json' is not a qf output-gains table (expected "format": "qf-output-gains")
 // GNAME: error: qf-assign-formats: unknown probe format 'nvfp5'; expected a preset name
+// GTWICE: error: qf-assign-formats: two output-gains files have the probe #qf.format<nvfp4>; give one file per probe format
 // GPOINT: error: qf-assign-formats: linalg.matmul: the output-gains file has no increase for 'f.act0', the input this weight multiplies; measure every contraction with the same quantize-options
 // GBLOCK: error: qf-assign-formats: linalg.matmul: the probe #qf.format<mxfp4> or the reference #qf.format<nvfp4> does not apply to 'g.in0' (K = 48 is not a multiple of its block size and pad-k=false)
 // GPROBE: error: qf-assign-formats: linalg.matmul: the probe format #qf.format<mxint8> does not predict more error than the reference #qf.format<nvfp4> for 'f.act0', so no gain follows; measure with a coarser probe

@@ -22,6 +22,10 @@
 // RUN: qf-opt %s --qf-assign-formats="calibration=%t.diag.json budget=5" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REL5
 // RUN: qf-opt %s --qf-assign-formats="calibration=%t.diag.json budget=5 objective=absolute" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ABS5
 // RUN: qf-opt %s --qf-assign-formats="calibration=%t.diag.json budget=5 objective=output output-gains=%S/Inputs/output-gains.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OUT5
+// A second gains file measured with MXFP6 as the probe: MXFP6 candidates
+// take its (here large) gains, the others the first file's, so MXFP6 is no
+// longer chosen.
+// RUN: qf-opt %s --qf-assign-formats="calibration=%t.diag.json budget=5 objective=output output-gains=%S/Inputs/output-gains.json,%S/Inputs/output-gains-mxfp6.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OUT5B
 // RUN: qf-opt %s --qf-assign-formats="calibration=%t.diag.json budget=5 objective=output output-gains=%S/Inputs/output-gains-negative.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NEG5
 // RUN: qf-opt %s --qf-assign-formats="calibration=%t.diag.json budget=6 candidates=mxint4,mxfp6" 2>&1 | FileCheck %s --check-prefix=CAND
 // RUN: qf-opt %s --qf-assign-formats='calibration=%t.diag.json budget=5 candidates=mxfp4,"#qf.format<elem = i6, block = 32, scale = f8E8M0FNU>"' 2>&1 | FileCheck %s --check-prefix=USER
@@ -67,6 +71,9 @@
 // OUT5: remark: qf-assign-formats: linalg.matmul: #qf.format<nvfp4> (4.50 bits), {{.*}} (input 'f.act1')
 // OUT5: remark: qf-assign-formats: linalg.matmul: #qf.format<mxfp6> (6.25 bits), {{.*}} (input 'f.act2')
 // OUT5: remark: qf-assign-formats: 3 contractions, 5.0000 bits per weight (budget 5.00), predicted relative output error 6.288e-03, predicted rise of the output's mean square error 1.089e-02
+// OUT5B-NOT: mxfp6
+// OUT5B: remark: qf-assign-formats: 3 contractions, 4.4167 bits per weight (budget 5.00)
+// OUT5B-NOT: mxfp6
 // NEG5: remark: qf-assign-formats: linalg.matmul: the measured increase for 'f.act0' is negative; counted as no gain
 // NEG5: remark: qf-assign-formats: linalg.matmul: #qf.format<mxfp4> (4.25 bits), {{.*}} (input 'f.act0')
 // NEG5: remark: qf-assign-formats: linalg.matmul: #qf.format<mxfp6> (6.25 bits), {{.*}} (input 'f.act1')

@@ -19,7 +19,9 @@ GAIN.mlir: the block with an @main that prints the output error over the
 calibration tokens (gen-transformer-block.py --eval-runs).
 MOMENTS: what qf-instrument-calibration records, diag (default) or full.
 QF_DEMO_SQ=1 adds the sparse-quantized format MXINT4 + 2 INT8 outliers per
-32 (5.31 bits) as a uniform format and as a candidate; every run then keeps
+32 (5.31 bits) as a uniform format and as a candidate (QF_DEMO_SQ=2 also
+measures its own output gains, with it as the probe, as a second
+output-gains file); every run then keeps
 the weights as qf.quantize of their constants (fold-weights=false), so
 qf-fold-scales selects SQ outliers by |w| * rms(a) (docs/numerics.md D24),
 and SQ weights get no MSE scale search (it does not apply to them).
@@ -36,7 +38,7 @@ BUDGETS = [4.25, 4.75, 5.0, 5.5, 6.25, 7.0, 8.25]
 QUANT = "activation-format=mxfp8 weight-scale-search=mse exclude=ref"
 PROBE, REFERENCE = "nvfp4", "mxint8"
 SQ = "#qf.format<mxint4, bank = 32, outliers = 2>"
-WITH_SQ = os.environ.get("QF_DEMO_SQ") == "1"
+WITH_SQ = os.environ.get("QF_DEMO_SQ") in ("1", "2")
 if WITH_SQ:
     UNIFORM[SQ] = 5.3125
     QUANT += " fold-weights=false"
@@ -79,24 +81,36 @@ def main():
     # point), then one weight at a time in the reference format.
     # (--mlir-print-debuginfo keeps the "ref.*" locations that exclude=ref
     # matches.)
-    probe = sh(["qf-opt", gain_block, "--mlir-print-debuginfo",
-                "--qf-assign-formats=calibration=%s budget=100 candidates=%s "
-                "quantize-options='%s'" % (table, PROBE, QUANT)])
-    points = re.findall(r"\(input '([\w.]+)'\)", probe.stderr)
-    choice = "format = #qf.format<%s>" % PROBE
-    pieces = probe.stdout.split(choice)
-    assert len(pieces) == len(points) + 1, "one choice per contraction"
-    base = error("-", [], stdin=probe.stdout) ** 2
-    increase = {}
-    for i, point in enumerate(points):
-        ir = (choice.join(pieces[:i + 1]) + "format = #qf.format<%s>" % REFERENCE
-              + choice.join(pieces[i + 1:]))
-        increase[point] = base - error("-", [], stdin=ir) ** 2
-        print("gain %s increase %.3e" % (point, increase[point]))
-    gains = tmp + ".gains.json"
-    with open(gains, "w") as f:
-        json.dump({"format": "qf-output-gains", "version": 1, "probe": PROBE,
-                   "reference": REFERENCE, "increase": increase}, f, indent=1)
+    def measure_gains(probe_fmt, name):
+        cand = probe_fmt if probe_fmt != SQ else '{"%s"}' % SQ
+        probe = sh(["qf-opt", gain_block, "--mlir-print-debuginfo",
+                    "--qf-assign-formats=calibration=%s budget=100 "
+                    "candidates=%s quantize-options='%s'"
+                    % (table, cand, QUANT)])
+        points = re.findall(r"\(input '([\w.]+)'\)", probe.stderr)
+        choice = re.search(r"format = #qf\.format<[^>]*>", probe.stdout).group(0)
+        pieces = probe.stdout.split(choice)
+        assert len(pieces) == len(points) + 1, "one choice per contraction"
+        base = error("-", [], stdin=probe.stdout) ** 2
+        increase = {}
+        for i, point in enumerate(points):
+            ir = (choice.join(pieces[:i + 1]) +
+                  "format = #qf.format<%s>" % REFERENCE +
+                  choice.join(pieces[i + 1:]))
+            increase[point] = base - error("-", [], stdin=ir) ** 2
+            print("gain %s%s increase %.3e" % (name, point, increase[point]))
+        path = tmp + "." + name + "gains.json"
+        with open(path, "w") as f:
+            json.dump({"format": "qf-output-gains", "version": 1,
+                       "probe": probe_fmt, "reference": REFERENCE,
+                       "increase": increase}, f, indent=1)
+        return path
+
+    gains = measure_gains(PROBE, "")
+    # With SQ candidates, their own gains (QF_DEMO_SQ=2): the first-order
+    # gain of the NVFP4 probe misjudges them (docs/mixed-formats.md).
+    if os.environ.get("QF_DEMO_SQ") == "2":
+        gains += "," + measure_gains(SQ, "sq.")
 
     uniform = {}
     for fmt, bits in UNIFORM.items():

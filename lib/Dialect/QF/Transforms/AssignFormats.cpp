@@ -484,18 +484,29 @@ struct AssignFormatsPass final
     std::string err = qf::calib::readTable(calibration, table);
     if (err.empty())
       err = qf::calib::readMoments(calibration, table, moments);
-    qf::calib::OutputGains gains;
-    qf::FormatAttr probe, reference;
-    if (err.empty() && !outputGains.empty())
-      err = qf::calib::readOutputGains(outputGains, gains);
+    // One gains file per probe format; the first is the default.
+    SmallVector<qf::calib::OutputGains> gains(outputGains.size());
+    SmallVector<qf::FormatAttr> probes, references;
+    for (auto [path, g] : llvm::zip(outputGains, gains))
+      if (err.empty())
+        err = qf::calib::readOutputGains(path, g);
     if (!err.empty()) {
       error(m) << err;
       return signalPassFailure();
     }
-    if (!outputGains.empty() &&
-        (!(probe = parseFormat(gains.probe, "probe")) ||
-         !(reference = parseFormat(gains.reference, "reference"))))
-      return signalPassFailure();
+    for (const qf::calib::OutputGains &g : gains) {
+      qf::FormatAttr p = parseFormat(g.probe, "probe");
+      qf::FormatAttr r = parseFormat(g.reference, "reference");
+      if (!p || !r)
+        return signalPassFailure();
+      if (llvm::is_contained(probes, p)) {
+        error(m) << "two output-gains files have the probe " << p
+                 << "; give one file per probe format";
+        return signalPassFailure();
+      }
+      probes.push_back(p);
+      references.push_back(r);
+    }
     m.walk([&](Operation *op) { op->removeAttr(qf::kFormatChoiceAttrName); });
 
     SmallVector<Layer> layers;
@@ -520,18 +531,23 @@ struct AssignFormatsPass final
       // energy, so layers whose outputs are large (before a normalization
       // or a softmax that rescales them) do not dominate the sum. output:
       // in units of the model output's error, through the measured gain.
-      double gain = 1;
-      if (objective == "output") {
-        FailureOr<double> g = outputGain(l, gains, probe, reference, mse, padK);
+      SmallVector<double> gainOf(gains.size(), 1.0); // per gains file
+      for (size_t i = 0; i < gains.size(); ++i) {
+        FailureOr<double> g =
+            outputGain(l, gains[i], probes[i], references[i], mse, padK);
         if (failed(g))
           return signalPassFailure();
-        gain = *g;
+        gainOf[i] = *g;
       }
-      for (std::optional<double> e : l.err) {
-        if (e && objective == "relative")
+      for (auto [c, err] : llvm::zip(*cands, l.err)) {
+        std::optional<double> e = err;
+        if (e && objective == "relative") {
           *e = l.energy > 0 ? *e / l.energy : 0.0;
-        else if (e)
-          *e *= gain;
+        } else if (e && objective == "output") {
+          // The gain measured with this candidate as the probe, if any.
+          const qf::FormatAttr *own = llvm::find(probes, c.attr);
+          *e *= gainOf[own == probes.end() ? 0 : own - probes.begin()];
+        }
         l.cost.push_back(e);
       }
       usable.push_back(std::move(l));

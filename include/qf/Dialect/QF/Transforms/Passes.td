@@ -194,9 +194,11 @@ def AssignFormatsPass : Pass<"qf-assign-formats", "::mlir::ModuleOp"> {
            "absolute (the predicted output errors themselves) or output "
            "(each times its measured gain to the model output, from "
            "output-gains)">,
-    Option<"outputGains", "output-gains", "std::string", "\"\"",
-           "objective=output: the measured rise of the model output's mean "
-           "square error per contraction (docs/mixed-formats.md)">
+    ListOption<"outputGains", "output-gains", "std::string",
+           "objective=output: files of the measured rise of the model "
+           "output's mean square error per contraction, one per probe format "
+           "(a candidate equal to a file's probe takes that file's gain, the "
+           "others the first file's; docs/mixed-formats.md)">
   ];
 }
 
