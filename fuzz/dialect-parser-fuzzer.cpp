@@ -6,6 +6,7 @@
 // print, in the custom and the generic form.
 //
 //===----------------------------------------------------------------------===//
+#include "FuzzContext.h"
 #include "InputNesting.h"
 
 #include "qf/Dialect/QF/IR/QF.h"
@@ -25,7 +26,7 @@
 #include <string>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  static mlir::MLIRContext *ctx = [] {
+  mlir::MLIRContext *ctx = qf::fuzz::renewedContext([] {
     mlir::DialectRegistry registry;
     registry.insert<qf::QFDialect, mlir::arith::ArithDialect,
                     mlir::func::FuncDialect, mlir::memref::MemRefDialect,
@@ -37,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     // Rejected text is the expected outcome; keep its diagnostics quiet.
     c->getDiagEngine().registerHandler([](mlir::Diagnostic &) {});
     return c;
-  }();
+  });
   // MLIR's lexer reads up to a terminating NUL (as every file and
   // std::string buffer has); libFuzzer's bytes have none, so copy them.
   std::string text(reinterpret_cast<const char *>(data), size);

@@ -6,6 +6,8 @@
 // and back unchanged, and print to text that parses to the same attribute.
 //
 //===----------------------------------------------------------------------===//
+#include "FuzzContext.h"
+
 #include "qf/Dialect/QF/IR/QF.h"
 
 #include "mlir/AsmParser/AsmParser.h"
@@ -18,13 +20,13 @@
 #include <string>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  static mlir::MLIRContext *ctx = [] {
+  mlir::MLIRContext *ctx = qf::fuzz::renewedContext([] {
     auto *c = new mlir::MLIRContext(mlir::MLIRContext::Threading::DISABLED);
     c->loadDialect<qf::QFDialect>();
     // Diagnostics of rejected text are the expected outcome; keep them quiet.
     c->getDiagEngine().registerHandler([](mlir::Diagnostic &) {});
     return c;
-  }();
+  });
   std::string text(reinterpret_cast<const char *>(data), size);
   mlir::Attribute a = mlir::parseAttribute(text, ctx);
   auto fa = llvm::dyn_cast_or_null<qf::FormatAttr>(a);

@@ -20,6 +20,7 @@
 // table of the lit inputs); without it, inputs that pick them are skipped.
 //
 //===----------------------------------------------------------------------===//
+#include "FuzzContext.h"
 #include "InputNesting.h"
 
 #include "qf/InitAll.h"
@@ -117,8 +118,9 @@ bool hitsUpstreamParserCrash(llvm::StringRef text) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static unsigned errors = 0;
-  static mlir::MLIRContext *ctx = [] {
-    qf::registerAllPasses();
+  static bool registered = (qf::registerAllPasses(), true);
+  (void)registered;
+  mlir::MLIRContext *ctx = qf::fuzz::renewedContext([] {
     mlir::DialectRegistry registry;
     qf::registerAllDialects(registry);
     auto *c = new mlir::MLIRContext(registry,
@@ -130,7 +132,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         ++errors;
     });
     return c;
-  }();
+  });
   if (size < 1)
     return 0;
   unsigned pick = data[0] % kNumPipelines;
