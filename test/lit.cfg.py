@@ -36,6 +36,9 @@ if getattr(config, "qf_sanitize", "OFF").upper() in ("ON", "1", "TRUE", "YES"):
         [config.qf_cxx_compiler, "-print-file-name=libclang_rt.asan-x86_64.so"],
         text=True).strip()
     upstream_prefix = ["env", "LD_PRELOAD=" + asan_rt]
+    # The Python drivers of the demo tests run mlir-runner themselves.
+    config.environment["QF_MLIR_RUNNER"] = " ".join(
+        upstream_prefix + [os.path.join(config.llvm_tools_dir, "mlir-runner")])
 def upstream(name):
     if not upstream_prefix:
         return ToolSubst(name, unresolved="fatal")

@@ -54,7 +54,9 @@ def sh(cmd, stdin=None, env=None):
 def main():
     tmp, block, calib, gain_block, libs = sys.argv[1:6]
     moments = sys.argv[6] if len(sys.argv) > 6 else "diag"
-    run = ["mlir-runner", "-e", "main", "-entry-point-result=void",
+    # QF_MLIR_RUNNER: the runner command (lit sets it for sanitizer builds).
+    run = os.environ.get("QF_MLIR_RUNNER", "mlir-runner").split() + [
+           "-e", "main", "-entry-point-result=void",
            "-shared-libs=" + libs]
     table = tmp + ".json"
     ir = sh(["qf-opt", calib, "--qf-quantize-model=" + QUANT,

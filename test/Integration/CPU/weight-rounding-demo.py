@@ -20,7 +20,9 @@ def sh(cmd, stdin=None):
 def main():
     tmp, block, calib, libs = sys.argv[1:5]
     formats = sys.argv[5:] or ["mxfp4", "nvfp4", "mxint4"]
-    run = ["mlir-runner", "-e", "main", "-entry-point-result=void",
+    # QF_MLIR_RUNNER: the runner command (lit sets it for sanitizer builds).
+    run = os.environ.get("QF_MLIR_RUNNER", "mlir-runner").split() + [
+           "-e", "main", "-entry-point-result=void",
            "-shared-libs=" + libs]
     for fmt in formats:
         quant = ("weight-format=%s activation-format=mxfp8 "
