@@ -190,10 +190,28 @@ def classify(proc_rc, stderr, timed_out):
     return None
 
 
-def limit_memory(mb):
+def is_asan_build(qf_opt):
+    """Whether `qf_opt` carries the AddressSanitizer runtime (scripts/test.sh
+    --sanitize): it reserves terabytes of shadow address space at start, so
+    an address-space limit would stop every run."""
+    try:
+        with open(qf_opt, "rb") as f:
+            return b"AddressSanitizer" in f.read()
+    except OSError:
+        return False
+
+
+def limit_memory(mb, qf_opt):
     """A child over `mb` MiB of address space gets an allocation failure
-    (reported as a crash) instead of taking the machine down."""
+    (reported as a crash) instead of taking the machine down. Under ASan the
+    bound is ASan's own hard_rss_limit_mb instead (its report fails the
+    run)."""
     if mb <= 0:
+        return None
+    if is_asan_build(qf_opt):
+        os.environ["ASAN_OPTIONS"] = ":".join(
+            o for o in (os.environ.get("ASAN_OPTIONS", ""),
+                        "hard_rss_limit_mb=%d" % mb) if o)
         return None
     import resource
 
@@ -282,7 +300,7 @@ def main():
     if a.models and os.path.isdir(a.models):
         inputs += find_inputs(a.models, "models")
     calib_dir = os.path.join(a.tests, "Transforms", "Inputs")
-    preexec = limit_memory(a.memory_limit_mb)
+    preexec = limit_memory(a.memory_limit_mb, a.qf_opt)
     jobs, runs = [], 0
     for cfg, spec in CONFIGS:
         args = split_args(spec, calib_dir, a.garbage)
