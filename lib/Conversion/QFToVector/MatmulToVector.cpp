@@ -74,15 +74,20 @@ EpRead classifyEpilogueMap(AffineMap map) {
   return EpRead::Other;
 }
 
+/// A new f32 buffer for the [B,] M x N product.
+Value allocProduct(OpBuilder &b, const Contraction &c,
+                   RankedTensorType resultT) {
+  return memref::AllocOp::create(
+      b, c.loc, MemRefType::get(resultT.getShape(), b.getF32Type()),
+      resultDynSizes(c, resultT, true), b.getI64IntegerAttr(64));
+}
+
 /// qf.matmul: one parallel loop of tiles per (M part, N part).
 Value emitProducts(OpBuilder &b, Contraction &c, RankedTensorType resultT,
                    const qf::TargetInfo &target) {
   Location loc = c.loc;
   Ix ix{b, loc};
-  auto outT = MemRefType::get(resultT.getShape(), b.getF32Type());
-  c.p.out = memref::AllocOp::create(b, loc, outT,
-                                    resultDynSizes(c, resultT, true),
-                                    b.getI64IntegerAttr(64));
+  c.p.out = allocProduct(b, c, resultT);
   if (c.p.intDot)
     emitIntDotProducts(b, loc, c.p, c.batch.v, c.m.v, c.n.v, target);
   else
@@ -290,9 +295,7 @@ emitBandEpilogue(OpBuilder &b, const Contraction &c, const Epilogue &ep,
   Value product;
   if (c.p.intDot) {
     Plan p = c.p;
-    p.out = memref::AllocOp::create(
-        b, loc, MemRefType::get(resultT.getShape(), f32),
-        resultDynSizes(c, resultT, true), b.getI64IntegerAttr(64));
+    p.out = allocProduct(b, c, resultT);
     emitIntDotProducts(b, loc, p, c.batch.v, c.m.v, c.n.v, target);
     product = flat(b, loc, p.out);
   }

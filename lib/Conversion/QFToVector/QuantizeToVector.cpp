@@ -141,12 +141,9 @@ static LogicalResult lowerStorageMove(Operation *op, qf::QTensorType t,
   SmallVector<RankedTensorType> moved = movedStorage(t);
   bool tensorScale = bool(t.getTensorScaleType());
   SmallVector<Value> vals;
-  for (auto [i, v] : llvm::enumerate(in)) {
-    if (tensorScale && i == 2)
-      vals.push_back(v);
-    else
-      vals.push_back(move(v, moved[tensorScale && i > 2 ? i - 1 : i]));
-  }
+  size_t next = 0; // the next entry of `moved`
+  for (auto [i, v] : llvm::enumerate(in))
+    vals.push_back(tensorScale && i == 2 ? v : move(v, moved[next++]));
   rewriter.replaceOpWithMultiple(op, {vals});
   return success();
 }

@@ -62,10 +62,9 @@ struct Layer {
   int64_t rows = 0, k = 0;
   std::vector<float> w;
   std::vector<double> ex2;
-  /// The outlier importance weight of each input channel for SQ candidates,
-  /// sqrt(E[a^2]) from the raw second moment as qf-fold-scales computes it
-  /// (docs/numerics.md D24), so the prediction sees the selection the
-  /// weight will get.
+  /// The outlier importance weight of each input channel for SQ candidates
+  /// (SecondMoment::channelRms, as qf-fold-scales selects), so the
+  /// prediction sees the selection the weight will get.
   std::vector<float> rms;
   /// With a full second moment: E[x x^T] (k x k), and the error is the
   /// exact mean output error E||dW x||^2 instead of its diagonal proxy.
@@ -390,9 +389,8 @@ struct AssignFormatsPass final
       l.ex2.resize(size_t(l.k));
       l.rms.resize(size_t(l.k));
       for (int64_t j = 0; j < l.k; ++j) {
-        double h = sm.h[size_t(sm.full ? j * l.k + j : j)];
-        l.ex2[size_t(j)] = h / double(sm.tokens);
-        l.rms[size_t(j)] = float(std::sqrt(std::max(0.0, h)));
+        l.ex2[size_t(j)] = sm.diag(j) / double(sm.tokens);
+        l.rms[size_t(j)] = sm.channelRms(j);
       }
       if (sm.full) {
         l.exx.resize(sm.h.size());

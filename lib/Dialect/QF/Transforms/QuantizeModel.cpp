@@ -327,11 +327,12 @@ struct QuantizeModelPass final
                              : "mxfp8",
                          true);
     };
+    if (failed(wf))
+      return signalPassFailure();
     FailureOr<qf::FormatAttr> af =
-        autoAct && succeeded(wf)
-            ? autoActivation(*wf)
-            : parseFormat("activation-format", activationFormat, true);
-    if (failed(wf) || failed(af))
+        autoAct ? autoActivation(*wf)
+                : parseFormat("activation-format", activationFormat, true);
+    if (failed(af))
       return signalPassFailure();
     // Sparse-quantized (SQ) formats: weights select their outliers when
     // quantized (by |w|, docs/numerics.md D23/D24), activations get static

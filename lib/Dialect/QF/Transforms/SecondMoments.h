@@ -15,6 +15,8 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/Path.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace qf::calib {
@@ -25,6 +27,16 @@ struct SecondMoment {
   int64_t k = 0;
   uint64_t tokens = 0;
   std::vector<double> h;
+
+  /// Entry (j, j) of H (the sum of x_j^2 over the tokens).
+  double diag(int64_t j) const { return h[size_t(full ? j * k + j : j)]; }
+  /// The outlier importance weight of input channel j for sparse-quantized
+  /// weights, sqrt of the diagonal as FP32 (docs/numerics.md D24): the one
+  /// definition qf-fold-scales selects with and qf-assign-formats predicts
+  /// with.
+  float channelRms(int64_t j) const {
+    return float(std::sqrt(std::max(0.0, diag(j))));
+  }
 };
 
 namespace detail {

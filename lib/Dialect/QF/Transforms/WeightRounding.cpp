@@ -108,16 +108,18 @@ BlockArgument argumentSource(Value v) {
                                                              : BlockArgument();
 }
 
-/// tr(dW D dW^T) / tr(W D W^T) for a diagonal D.
+/// tr(dW D dW^T) / tr(W D W^T) for a diagonal D; W is [rows, k], or
+/// [k, rows] when !kInner.
 double relativeOutputErrorDiag(int64_t rows, int64_t k, const float *w,
-                               const float *wq, const double *d) {
+                               const float *wq, const double *d,
+                               bool kInner = true) {
   double num = 0, den = 0;
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t j = 0; j < k; ++j) {
-      double e = double(wq[r * k + j]) - double(w[r * k + j]);
-      num += e * e * d[j];
-      den += double(w[r * k + j]) * double(w[r * k + j]) * d[j];
-    }
+  for (int64_t i = 0; i < rows * k; ++i) {
+    double dj = d[kInner ? i % k : i / rows];
+    double e = double(wq[i]) - double(w[i]);
+    num += e * e * dj;
+    den += double(w[i]) * double(w[i]) * dj;
+  }
   return den > 0 ? num / den : 0.0;
 }
 
@@ -200,12 +202,11 @@ struct Rounder {
   void roundSparse(QuantizeOp wq, const std::vector<float> &data,
                    const calib::SecondMoment &h, int64_t k) {
     QTensorType qt = wq.getResult().getType();
-    bool full = h.h.size() == size_t(k) * size_t(k);
     std::vector<double> diag(static_cast<size_t>(k));
     std::vector<float> rms(static_cast<size_t>(k));
     for (int64_t j = 0; j < k; ++j) {
-      diag[size_t(j)] = h.h[full ? size_t(j * k + j) : size_t(j)];
-      rms[size_t(j)] = float(std::sqrt(std::max(0.0, diag[size_t(j)])));
+      diag[size_t(j)] = h.diag(j);
+      rms[size_t(j)] = h.channelRms(j);
     }
     nm::BlockFormat f = qt.getFormat().toNumerics();
     nm::Layout l = qt.getLayout();
@@ -218,14 +219,8 @@ struct Rounder {
     // The weight is [N, K] (blocked along axis 1) or [K, N] (axis 0).
     int64_t n = int64_t(data.size()) / std::max<int64_t>(k, 1);
     auto relErr = [&](const std::vector<float> &x) {
-      double num = 0, den = 0;
-      for (size_t i = 0; i < data.size(); ++i) {
-        double dj = diag[l.axis == 1 ? i % size_t(k) : i / size_t(n)];
-        double e = double(x[i]) - double(data[i]);
-        num += e * e * dj;
-        den += double(data[i]) * double(data[i]) * dj;
-      }
-      return den > 0 ? num / den : 0.0;
+      return relativeOutputErrorDiag(n, k, data.data(), x.data(), diag.data(),
+                                     l.axis == 1);
     };
     double eChosen = relErr(dq), eAbs = relErr(dw);
     OpBuilder b(wq);
