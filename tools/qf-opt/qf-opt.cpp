@@ -15,21 +15,20 @@ namespace {
 
 /// Reads standard input whole and puts the same bytes back behind file
 /// descriptor 0 (a temporary file), so that MlirOptMain reads them as
-/// "<stdin>" as it would have. Returns false when that fails.
-bool readAndReplayStdin(std::string &text) {
+/// "<stdin>" as it would have. Returns null when that fails.
+std::unique_ptr<llvm::MemoryBuffer> readAndReplayStdin() {
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> in =
       llvm::MemoryBuffer::getSTDIN();
   if (!in)
-    return false;
-  text = (*in)->getBuffer().str();
-  std::FILE *tmp = std::tmpfile();
-  if (!tmp)
-    return false;
-  if (std::fwrite(text.data(), 1, text.size(), tmp) != text.size() ||
+    return nullptr;
+  llvm::StringRef text = (*in)->getBuffer();
+  std::FILE *tmp = std::tmpfile(); // open until exit
+  if (!tmp ||
+      std::fwrite(text.data(), 1, text.size(), tmp) != text.size() ||
       std::fflush(tmp) != 0 || std::fseek(tmp, 0, SEEK_SET) != 0 ||
       dup2(fileno(tmp), STDIN_FILENO) < 0)
-    return false;
-  return true;
+    return nullptr;
+  return std::move(*in);
 }
 
 } // namespace
@@ -43,21 +42,20 @@ int main(int argc, char **argv) {
       registry);
   // Reject input nested deeper than the parser's recursion can take
   // (InputNesting.h) before MlirOptMain parses it.
-  std::string text;
-  bool haveText = false;
+  std::unique_ptr<llvm::MemoryBuffer> input;
   mlir::MlirOptMainConfig config = mlir::MlirOptMainConfig::createFromCLOptions();
   if (config.shouldShowDialects() || config.shouldListPasses()) {
     // no input is read
   } else if (inputFile == "-") {
-    haveText = readAndReplayStdin(text);
+    input = readAndReplayStdin();
   } else if (auto buf = llvm::MemoryBuffer::getFile(inputFile)) {
-    text = (*buf)->getBuffer().str();
-    haveText = true;
+    input = std::move(*buf);
   } // else MlirOptMain reports the unreadable file
-  if (haveText) {
+  if (input) {
+    llvm::StringRef text = input->getBuffer();
     if (std::optional<size_t> at =
             qf::findExcessiveNesting(text, qf::kMaxInputNesting)) {
-      llvm::StringRef before = llvm::StringRef(text).take_front(*at);
+      llvm::StringRef before = text.take_front(*at);
       size_t line = before.count('\n') + 1;
       size_t col = *at - (before.rfind('\n') + 1) + 1;
       llvm::errs() << (inputFile == "-" ? "<stdin>" : inputFile) << ":"
@@ -68,6 +66,7 @@ int main(int argc, char **argv) {
                       "recursive parser would exhaust the stack)\n";
       return 1;
     }
+    input.reset(); // MlirOptMain reads the input itself
   }
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, inputFile, outputFile, registry));
