@@ -419,11 +419,10 @@ func.func @v_rank2_two_level(%a: !a8, %w: !qf.tensor<16x64xf32, mxfp4, axis = 1>
 }
 
 // Must not fuse: a 4-bit V (the transpose_b form would take the nibble
-// kernel's other summation order), a V product with another user, a
-// two-level format with scales from the data (the tensor amax needs the
-// whole product first).
+// kernel's other summation order), a V product with another user. A
+// two-level format with scales from the data fuses (the kernel stages the
+// rows and their amax, then encodes them).
 // CHECK-LABEL: func.func @v_kept
-// REMARK: remark: quantize of tensor.pad not fused into an epilogue: the result is not encodable in an epilogue
 // CHECK-NOT: transpose_result
 // CHECK: linalg.transpose
 // CHECK: qf.quantize %{{.*}} : tensor<2x32x32xf32> -> !qf.tensor<2x32x32xf32, mxfp4, axis = 1>
@@ -431,9 +430,8 @@ func.func @v_rank2_two_level(%a: !a8, %w: !qf.tensor<16x64xf32, mxfp4, axis = 1>
 // CHECK: linalg.transpose
 // CHECK: qf.quantize %{{.*}} : tensor<2x32x32xf32> -> !qf.tensor<2x32x32xf32, mxfp8, axis = 1>
 // CHECK: qf.matmul %{{.*}}, %{{.*}} : !qf.tensor<2x8x32xf32, mxfp8, axis = 2>, !qf.tensor<2x32x32xf32, mxfp8, axis = 1>
-// CHECK: tensor.pad
-// CHECK: qf.quantize %{{.*}} : tensor<32x16xf32> -> !qf.tensor<32x16xf32, #qf.format<{{.*}}tensor_scale = f32>, axis = 0>
-// CHECK-NOT: transpose_result
+// CHECK: qf.fused_matmul %{{.*}}, %{{.*}} transpose_b transpose_result : {{.*}} -> !qf.tensor<16x32xf32, #qf.format<{{.*}}tensor_scale = f32>, axis = 1>
+// CHECK: qf.matmul %{{.*}}, %{{.*}} transpose_b
 // CHECK: return
 func.func @v_kept(%a: !a8, %wv: !w4, %wv2: !w4, %p: !h8, %w: !qf.tensor<16x64xf32, mxfp4, axis = 1>, %p2: !qf.tensor<8x32xf32, #qf.format<elem = f8E4M3FN, block = 16, scale = f8E4M3FN, tensor_scale = f32>, axis = 1>)
     -> (tensor<2x8x32xf32>, tensor<2x8x32xf32>, tensor<8x64xf32>, tensor<8x16xf32>) {

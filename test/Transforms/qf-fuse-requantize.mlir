@@ -162,13 +162,13 @@ func.func @residual_f32(%a: !a8, %b: !a4) -> tensor<8x64xf32> {
 // CHECK-NEXT: ^bb0(%[[ACC2:.*]]: f32):
 // CHECK-NEXT: qf.yield %[[ACC2]] : f32
 // Must not fuse into the epilogue: blocks along M, the product has another
-// user, NVFP4 with scales from the data (needs the whole product first).
+// user. NVFP4 with scales from the data fuses (the kernel stages the rows
+// and their amax, then encodes them).
 // CHECK: qf.matmul
 // CHECK: qf.quantize %{{.*}} : tensor<8x64xf32> -> !qf.tensor<8x64xf32, #qf.format<{{.*}}>, axis = 0>
 // CHECK: qf.matmul
 // CHECK: qf.quantize
-// CHECK: qf.matmul
-// CHECK: qf.quantize %{{.*}} : tensor<8x64xf32> -> !qf.tensor<8x64xf32, nvfp4, axis = 1>
+// CHECK: qf.fused_matmul %{{.*}}, %{{.*}} transpose_b : {{.*}} -> !qf.tensor<8x64xf32, nvfp4, axis = 1> {
 // OFF-LABEL: func.func @epilogue
 // OFF-NOT: qf.fused_matmul
 func.func @epilogue(%a: !a8, %w: !w4, %gate: tensor<8x64xf32>, %w2: !w4, %w3: !w4, %w4: !w4, %w5: !w4)

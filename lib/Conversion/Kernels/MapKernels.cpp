@@ -211,7 +211,7 @@ emitRowMap(OpBuilder &b, Location loc, ArrayRef<MapInput> inputs,
       emitStoreRowF32(b, loc, outFlat, rowBase, L, load, target);
   });
   if (qt)
-    return endRowQuantize(b, loc, *out);
+    return endRowQuantize(b, loc, *out, target);
   return SmallVector<Value>{toTensor(b, loc, outT, outBuf)};
 }
 
@@ -356,7 +356,7 @@ qf::Support mapKernelSupport(qf::MapOp op, const qf::TargetInfo &target) {
   // The row kernel: rows along the static last axis (the verifier checks
   // it), encoded a row at a time by the target's row encoder.
   if (!op.getBody().front().getOps<qf::RowReduceOp>().empty())
-    return qt ? target.supportsRowEncode(qt, bool(op.getTensorScale()))
+    return qt ? target.supportsRowEncode(qt)
               : qf::Support::yes();
   // Every chunk of vw lanes at a multiple of vw lies in one row, and in one
   // block of every operand.

@@ -409,6 +409,15 @@ void emitLaneQuantize(BlockCodec &kn, const QView &v, const QuantizeArgs &a,
 /// tensor first to last (each thread its part), so it starts on the chunks
 /// this pass read last, which are still in the cache (up to the size of the
 /// last-level cache is not read from memory twice; docs/performance.md).
+/// |x| as i32 bits, 0 for a non-finite x (the tensor amax of section 4.2
+/// step 1 is over finite values).
+Value finiteAbsBits(KB &k, Value x) {
+  Value a = absBits(k, x);
+  Value fin = arith::CmpIOp::create(k.b, k.loc, arith::CmpIPredicate::slt, a,
+                                    k.i32(a.getType(), 0x7F800000));
+  return arith::SelectOp::create(k.b, k.loc, fin, a, k.i32(a.getType(), 0));
+}
+
 Value emitAmax(BlockCodec &kn, const LoadFn &load, Value n, bool finiteOnly) {
   OpBuilder &b = kn.b;
   Location loc = kn.loc;
@@ -434,12 +443,7 @@ Value emitAmax(BlockCodec &kn, const LoadFn &load, Value n, bool finiteOnly) {
     KB k = kn.kb();
     VectorType it = VectorType::get({vw}, i32);
     auto absOf = [&](Value v) {
-      Value a = absBits(k, v);
-      if (!finiteOnly)
-        return a;
-      Value fin = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, a,
-                                        k.i32(it, 0x7F800000));
-      return arith::SelectOp::create(b, loc, fin, a, k.i32(it, 0)).getResult();
+      return finiteOnly ? finiteAbsBits(k, v) : absBits(k, v);
     };
     Value acc = forLoopCarry(
         b, loc, lane ? lane : ix.c(0), full, ix.c(lanes), k.i32(it, 0),
@@ -498,7 +502,7 @@ SmallVector<Value> valuesOf(const Storage &s) {
 FailureOr<Storage> emitQuantizeFrom(OpBuilder &b, Location loc,
                                     ArrayRef<Value> sizesIn, LoadFn load,
                                     qf::QTensorType t, Storage given,
-                                    const TargetInfo &target) {
+                                    const TargetInfo &target, Value amaxBits) {
   unsigned vw = target.getVectorWidth();
   Idx ix{b, loc};
   SmallVector<Value> sizes(sizesIn);
@@ -538,7 +542,8 @@ FailureOr<Storage> emitQuantizeFrom(OpBuilder &b, Location loc,
         sEnc = arith::DivFOp::create(b, loc, k.f32(f32, 1.0f), g);
         tsBuf = readBuffer(b, loc, given.ts);
       } else {
-        Value amax = emitAmax(kn, load, v.N, /*finiteOnly=*/true);
+        Value amax = amaxBits ? amaxBits
+                              : emitAmax(kn, load, v.N, /*finiteOnly=*/true);
         sEnc = tensorEncodeScale(k, kn.f, amax);
         Value g = arith::DivFOp::create(b, loc, k.f32(f32, 1.0f), sEnc);
         tsBuf = memref::AllocOp::create(b, loc, MemRefType::get({}, f32));
@@ -605,9 +610,22 @@ beginRowQuantize(OpBuilder &b, Location loc, qf::QTensorType t,
   out.type = t;
   out.sizes.assign(sizes.begin(), sizes.end());
   nm::BlockFormat f = t.getFormat().toNumerics();
-  if (f.tensorScale && !tensorScale)
+  bool staged = f.scale != nm::ScaleType::E8M0 && f.tensorScale && !tensorScale;
+  if (staged && scales)
     return failure();
   Idx ix{b, loc};
+  if (staged) {
+    Value n = ix.c(1);
+    for (Value s : sizes)
+      n = ix.mul(n, s);
+    out.stage = memref::AllocOp::create(
+        b, loc, MemRefType::get({ShapedType::kDynamic}, b.getF32Type()),
+        ValueRange{n}, b.getI64IntegerAttr(64));
+    out.rowAmax = memref::AllocOp::create(
+        b, loc, MemRefType::get({ShapedType::kDynamic}, b.getI32Type()),
+        ValueRange{ix.div(n, sizes.back())});
+    return out;
+  }
   SmallVector<Value> packedSizes(sizes);
   packedSizes.back() =
       ix.ceilDiv(ix.mul(sizes.back(), ix.c(t.getElementBits())), 8);
@@ -640,6 +658,26 @@ void emitQuantizeRow(OpBuilder &b, Location loc,
                                  const LoadFn &load,
                      const TargetInfo &target) {
   Idx ix{b, loc};
+  if (out.stage) {
+    // Whole vectors: rows are whole blocks, blocks whole vectors
+    // (TargetInfo::supportsRowEncode).
+    unsigned vw = target.getVectorWidth();
+    KB k{b, loc};
+    Value len = out.sizes.back(), base = ix.mul(row, len);
+    Type it = VectorType::get({vw}, b.getI32Type());
+    Value acc = forLoopCarry(
+        b, loc, ix.c(0), ix.div(len, ix.c(vw)), ix.c(1), k.i32(it, 0),
+        [&](OpBuilder &, Value c, Value acc) -> Value {
+          Value at = ix.add(base, ix.mul(c, ix.c(vw)));
+          Value y = load(at, Value(), true);
+          vector::StoreOp::create(b, loc, y, out.stage, ValueRange{at});
+          return arith::MaxSIOp::create(b, loc, acc, finiteAbsBits(k, y));
+        });
+    Value m =
+        vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXSI, acc);
+    memref::StoreOp::create(b, loc, m, out.rowAmax, ValueRange{row});
+    return;
+  }
   QView v = makeView(b, loc, out.type, out.sizes);
   BlockCodec kn(b, loc, target, v.f, v.bits);
   QuantizeArgs a{load, out.packedFlat, out.scalesFlat, bool(out.givenScales),
@@ -649,8 +687,31 @@ void emitQuantizeRow(OpBuilder &b, Location loc,
   });
 }
 
-SmallVector<Value> endRowQuantize(OpBuilder &b, Location loc,
-                                              const RowQuantizeOutput &out) {
+FailureOr<SmallVector<Value>> endRowQuantize(OpBuilder &b, Location loc,
+                                             const RowQuantizeOutput &out,
+                                             const TargetInfo &target) {
+  if (out.stage) {
+    Idx ix{b, loc};
+    KB k{b, loc};
+    Value rows = memref::DimOp::create(b, loc, out.rowAmax, 0);
+    Value amax = forLoopCarry(
+        b, loc, ix.c(0), rows, ix.c(1), k.i32(b.getI32Type(), 0),
+        [&](OpBuilder &, Value i, Value acc) -> Value {
+          Value m = memref::LoadOp::create(b, loc, out.rowAmax, ValueRange{i});
+          return arith::MaxSIOp::create(b, loc, acc, m);
+        });
+    BlockCodec kn(b, loc, target, out.type.getFormat().toNumerics(),
+                  out.type.getElementBits());
+    Value stage = out.stage;
+    LoadFn load = [&kn, stage](Value at, Value valid, bool full) {
+      return kn.loadF32(stage, at, valid, full);
+    };
+    FailureOr<Storage> st = emitQuantizeFrom(b, loc, out.sizes, load, out.type,
+                                             Storage(), target, amax);
+    if (failed(st))
+      return failure();
+    return valuesOf(*st);
+  }
   Storage s;
   s.packed = toTensor(b, loc, out.type.getPackedType(), out.packedBuf);
   s.scales = out.givenScales

@@ -76,11 +76,10 @@ std::string noTensorCoreMatmul(const qf::NVVMChip &chip, unsigned ptx,
                                Operation *op);
 } // namespace
 
-qf::Support qf::NVVMTargetInfo::supportsRowEncode(qf::QTensorType t,
-                                                  bool tensorScaleGiven) const {
+qf::Support qf::NVVMTargetInfo::supportsRowEncode(qf::QTensorType t) const {
   // Fused kernels encode rows with the kernel library's row encoder, whose
   // shape rule is the CPU target's (the same vectors, one thread per row).
-  return tiles.supportsRowEncode(t, tensorScaleGiven);
+  return tiles.supportsRowEncode(t);
 }
 
 qf::Support qf::NVVMTargetInfo::supports(Operation *op) const {

@@ -12,8 +12,7 @@
 using namespace mlir;
 namespace nm = qf::numerics;
 
-qf::Support qf::CPUTargetInfo::supportsRowEncode(qf::QTensorType t,
-                                                 bool tensorScaleGiven) const {
+qf::Support qf::CPUTargetInfo::supportsRowEncode(qf::QTensorType t) const {
   // The row encoder (qf::kernel::emitQuantizeRow) runs the quantize kernel's
   // straight-line block code on whole vectors of each row.
   qf::FormatAttr f = t.getFormat();
@@ -25,10 +24,8 @@ qf::Support qf::CPUTargetInfo::supportsRowEncode(qf::QTensorType t,
     return Support::no("blocks of " + Twine(f.getBlockSize()) +
                        " elements are not whole vectors of " +
                        Twine(vectorWidth));
-  if (f.hasTensorScale() && !tensorScaleGiven)
-    return Support::no("the tensor scale of " + f.str() +
-                       " needs the whole result first (no tensor_scale "
-                       "operand; a calibrated one, D28, removes the need)");
+  // A tensor scale from the data: the rows are staged as f32 with their
+  // amax (qf::kernel::RowQuantizeOutput::stage) and encoded at the end.
   return Support::yes();
 }
 

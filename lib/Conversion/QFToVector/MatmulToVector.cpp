@@ -348,7 +348,7 @@ emitBandEpilogue(OpBuilder &b, const Contraction &c, const Epilogue &ep,
   if (!ep.type)
     return SmallVector<Value>{bufferization::ToTensorOp::create(
         b, loc, resultT, out.f32Out, /*restrict=*/true, /*writable=*/true)};
-  return qf::kernel::endRowQuantize(b, loc, *out.q);
+  return qf::kernel::endRowQuantize(b, loc, *out.q, target);
 }
 
 /// qf.matmul as a kernel. Without `ep`: returns the f32 result tensor. With
@@ -495,5 +495,5 @@ qf::Support qf::fusedMatmulKernelSupport(qf::FusedMatmulOp op,
                        "elements");
   if (!qt)
     return Support::yes(); // f32 rows: vector chunks and a masked tail
-  return target.supportsRowEncode(qt, bool(op.getTensorScale()));
+  return target.supportsRowEncode(qt);
 }

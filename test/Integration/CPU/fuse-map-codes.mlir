@@ -195,12 +195,13 @@ func.func @dual(%a: !a8, %wg: !w4, %wu: !w8, %kg: !k4, %ku: !k4) -> (!a8, !e8) {
 // (qf.reshape / qf.transpose move codes and scales on the storage), 4-bit
 // codes in the matmul epilogue. The second product's split and merge cancel
 // (the pass composes the two transposes, the reshapes fold), so NVFP4 with
-// its tensor scale from the data quantizes the product itself.
+// its tensor scale from the data is encoded in the product's epilogue
+// (staged rows and their amax).
 // IR-LABEL: func.func @heads
 // IR: %[[F:.*]] = qf.fused_matmul
 // IR: %[[R:.*]] = qf.reshape %[[F]] : !qf.tensor<8x64xf32, mxfp4, axis = 1> -> !qf.tensor<8x2x32xf32, mxfp4, axis = 2>
 // IR: qf.transpose %[[R]] permutation = [1, 0, 2] : !qf.tensor<8x2x32xf32, mxfp4, axis = 2> -> !qf.tensor<2x8x32xf32, mxfp4, axis = 2>
-// IR: %[[N:.*]] = qf.quantize %{{.*}} : tensor<8x64xf32> -> !qf.tensor<8x64xf32, nvfp4, axis = 1>
+// IR: %[[N:.*]] = qf.fused_matmul {{.*}} -> !qf.tensor<8x64xf32, nvfp4, axis = 1>
 // IR-NOT: linalg.transpose
 // IR: return %{{.*}}, %[[N]]
 // IR: return

@@ -29,11 +29,15 @@ llvm::SmallVector<mlir::Value> valuesOf(const Storage &s);
 
 /// A full quantize into type `t` of the values `load` gives (flat element
 /// indices of a tensor of `sizes`); returns the storage tensors. `given`
-/// holds static scales (and tensor scale) or nulls.
+/// holds static scales (and tensor scale) or nulls. `amaxBits` (i32 bits of
+/// the finite max |x| of the values, known to the caller) replaces the pass
+/// over the input that a two-level format's tensor scale from the data
+/// needs (docs/numerics.md 4.2 step 1); same bits.
 mlir::FailureOr<Storage>
 emitQuantizeFrom(mlir::OpBuilder &b, mlir::Location loc,
                  llvm::ArrayRef<mlir::Value> sizes, LoadFn load,
-                 qf::QTensorType t, Storage given, const TargetInfo &target);
+                 qf::QTensorType t, Storage given, const TargetInfo &target,
+                 mlir::Value amaxBits = {});
 /// emitQuantizeFrom reading the float tensor `input`.
 mlir::FailureOr<Storage> emitQuantize(mlir::OpBuilder &b, mlir::Location loc,
                                       mlir::Value input, qf::QTensorType t,
@@ -64,9 +68,16 @@ struct RowQuantizeOutput {
   mlir::Value packedBuf, packedFlat, scalesBuf, scalesFlat;
   mlir::Value givenScales, givenTensorScale; ///< static scales, or null
   mlir::Value sEnc;                          ///< f32 encode scale (float scales)
+  /// A two-level format with its tensor scale from the data, which depends
+  /// on every value (docs/numerics.md 4.2 step 1): the rows are kept as f32
+  /// in `stage`, each row's finite max |x| (i32 bits) noted in `rowAmax`
+  /// while its values are in registers, and endRowQuantize encodes the kept
+  /// rows once the tensor's amax is known: one read of them instead of two.
+  mlir::Value stage, rowAmax;
 };
 /// Allocates the outputs (static `scales` / `tensorScale` are read, not
-/// computed). Formats with a tensor scale need static scales.
+/// computed). A two-level format without a given tensor scale is staged
+/// (see `stage`); with static block scales it needs its tensor scale.
 mlir::FailureOr<RowQuantizeOutput>
 beginRowQuantize(mlir::OpBuilder &b, mlir::Location loc, qf::QTensorType type,
                  llvm::ArrayRef<mlir::Value> sizes, mlir::Value scales,
@@ -77,10 +88,11 @@ beginRowQuantize(mlir::OpBuilder &b, mlir::Location loc, qf::QTensorType type,
 void emitQuantizeRow(mlir::OpBuilder &b, mlir::Location loc,
                      const RowQuantizeOutput &out, mlir::Value row,
                      const LoadFn &load, const TargetInfo &target);
-/// The storage tensors (packed, scales[, tensor scale]).
-llvm::SmallVector<mlir::Value> endRowQuantize(mlir::OpBuilder &b,
-                                              mlir::Location loc,
-                                              const RowQuantizeOutput &out);
+/// The storage tensors (packed, scales[, tensor scale]); encodes the staged
+/// rows first when there are any.
+mlir::FailureOr<llvm::SmallVector<mlir::Value>>
+endRowQuantize(mlir::OpBuilder &b, mlir::Location loc,
+               const RowQuantizeOutput &out, const TargetInfo &target);
 
 } // namespace qf::kernel
 

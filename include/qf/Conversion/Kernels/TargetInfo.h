@@ -118,12 +118,10 @@ public:
 
   /// Whether a fused kernel of this target can encode values it computes in
   /// registers, row by row, into the quantized type `t` (a qf.map result or
-  /// a qf.fused_matmul epilogue). `tensorScaleGiven`: the op carries the
-  /// tensor scale (with or without static block scales, D28), which a
-  /// two-level format needs before its first row. This is the one rule
-  /// qf-fuse-requantize and the lowering share.
-  virtual Support supportsRowEncode(qf::QTensorType t,
-                                    bool tensorScaleGiven) const = 0;
+  /// a qf.fused_matmul epilogue). A two-level format whose tensor scale
+  /// comes from the data has its rows staged (kernel::RowQuantizeOutput).
+  /// This is the one rule qf-fuse-requantize and the lowering share.
+  virtual Support supportsRowEncode(qf::QTensorType t) const = 0;
 
   /// Whether the fused op (qf.map, qf.fused_matmul) lowers as one kernel on
   /// this target. Other ops: always supported.

@@ -75,8 +75,7 @@ public:
 
   llvm::StringRef getName() const override { return chip.name; }
   unsigned getVectorWidth() const override { return vectorWidth; }
-  Support supportsRowEncode(qf::QTensorType t,
-                            bool tensorScaleGiven) const override;
+  Support supportsRowEncode(qf::QTensorType t) const override;
   Support supports(mlir::Operation *op) const override;
   /// cvt.rn.satfinite.{e4m3x2,e5m2x2,e2m1x2,e2m3x2,e3m2x2}.f32 on pairs of
   /// lanes, where nvvmConvertSupport allows (HardwareConvert.cpp).

@@ -46,8 +46,7 @@ public:
   /// or std::nullopt to keep it row-major (RepackWeights.cpp).
   std::optional<numerics::Tiling> weightTiling(mlir::Operation *op,
                                                qf::QTensorType rhs) const;
-  Support supportsRowEncode(qf::QTensorType t,
-                            bool tensorScaleGiven) const override;
+  Support supportsRowEncode(qf::QTensorType t) const override;
   Support supports(mlir::Operation *op) const override;
   /// Integer elements with round-to-nearest-even on AVX-512: exact
   /// power-of-two scaling, roundeven and a clamp in f32 (CPUTargetInfo.cpp).

@@ -69,7 +69,7 @@ struct FuseQuantizeIntoMatmul : TargetPattern<qf::QuantizeOp> {
     auto mm = op.getInput().getDefiningOp<qf::MatmulOp>();
     qf::QTensorType t = op.getResult().getType();
     if (!mm || !op.getInput().hasOneUse() ||
-        !epilogueEncodable(target, t, bool(op.getTensorScale())))
+        !epilogueEncodable(target, t))
       return failure();
     auto fused = buildFusedMatmul(rewriter, op.getLoc(), mm, t, ValueRange{},
                                   {}, op.getScales(), op.getTensorScale());
@@ -91,7 +91,7 @@ struct FuseMapIntoMatmul : TargetPattern<qf::MapOp> {
                                 PatternRewriter &rewriter) const override {
     Type t = op.getResult().getType();
     auto qt = dyn_cast<qf::QTensorType>(t);
-    if (qt && !epilogueEncodable(target, qt, bool(op.getTensorScale())))
+    if (qt && !epilogueEncodable(target, qt))
       return failure();
     // Rows of a product come whole from FuseRowsIntoMatmul; a map with row
     // reductions reads no product.
@@ -137,7 +137,7 @@ struct QuantizeIntoF32Epilogue : TargetPattern<qf::QuantizeOp> {
     qf::QTensorType t = op.getResult().getType();
     if (!fm || !op.getInput().hasOneUse() ||
         !isF32Tensor(fm.getResult().getType()) ||
-        !epilogueEncodable(target, t, bool(op.getTensorScale())))
+        !epilogueEncodable(target, t))
       return failure();
     auto fused = qf::FusedMatmulOp::create(
         rewriter, op.getLoc(), t, fm.getLhs(), fm.getRhs(), fm.getRhs2(),
@@ -440,7 +440,7 @@ struct RhsTransposeResult : TargetPattern<OpTy> {
                      .getShape()[1];
     qf::QTensorType ft = withShape(t, {nf, k}, 1);
     Value scales = p.q.getScales();
-    if (!epilogueEncodable(this->target, ft, bool(p.q.getTensorScale())) ||
+    if (!epilogueEncodable(this->target, ft) ||
         (scales && !cast<RankedTensorType>(scales.getType()).hasStaticShape()))
       return failure();
     Location loc = op.getLoc();

@@ -99,7 +99,7 @@ std::string qf::fusion::analyzeRows(qf::QuantizeOp q, RowsPlan &plan,
   MLIRContext *ctx = q.getContext();
   if (!t.getExpressedType().isF32() || !t.hasStaticShape() || rank < 2)
     return "the result is not a static f32 !qf.tensor of rank 2 or more";
-  if (qf::Support s = epilogueEncodable(target, t, bool(q.getTensorScale())); !s)
+  if (qf::Support s = epilogueEncodable(target, t); !s)
     return ("the result is not encodable in an epilogue on " +
             target.getName() + ": " + s.why())
         .str();

@@ -98,9 +98,8 @@ std::string whyNotZeroPad(tensor::PadOp pad, int64_t axis) {
   return "";
 }
 
-qf::Support epilogueEncodable(const qf::TargetInfo &target, QTensorType t,
-                              bool tensorScaleGiven) {
-  return target.supportsRowEncode(t, tensorScaleGiven);
+qf::Support epilogueEncodable(const qf::TargetInfo &target, QTensorType t) {
+  return target.supportsRowEncode(t);
 }
 
 ArrayAttr epilogueMapsAttr(MLIRContext *ctx, ArrayRef<AffineMap> maps) {

@@ -71,11 +71,10 @@ std::string whyNotZeroPad(mlir::tensor::PadOp pad, int64_t axis);
 //===----------------------------------------------------------------------===//
 
 /// Whether `target` can encode a quantized result `t` of a contraction in
-/// its epilogue, given whether its tensor scale is given: the target's
-/// supportsRowEncode, the rule its lowering applies too. Every pattern that
-/// puts a quantize into an epilogue asks here.
-qf::Support epilogueEncodable(const qf::TargetInfo &target, QTensorType t,
-                              bool tensorScaleGiven);
+/// its epilogue: the target's supportsRowEncode, the rule its lowering
+/// applies too. Every pattern that puts a quantize into an epilogue asks
+/// here.
+qf::Support epilogueEncodable(const qf::TargetInfo &target, QTensorType t);
 
 /// A rewrite pattern that asks the lowering target what it can fuse.
 template <typename OpTy>
