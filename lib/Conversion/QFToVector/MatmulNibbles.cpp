@@ -168,6 +168,7 @@ void emitNibbleTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
     };
     // B: decoded and scaled even and odd elements.
     SmallVector<Value> be, bo;
+    prefetchNextB(bb, loc, p, batch, rowsN, k0);
     for (Value r : rowsN) {
       auto [ce, co] = qf::kernel::splitNibbles(
           kk, nibbleBytes(bb, loc, B, batch, r, k0, c));

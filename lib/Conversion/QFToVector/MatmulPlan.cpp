@@ -304,6 +304,13 @@ prepareContraction(OpBuilder &b, Operation *op, Type lhsT, Type rhsT,
   choosePlan(c.p, target);
   std::tie(c.mt, c.nt) = tileShape(c.p, c.m, c.n, target);
   c.p.rowTilesPerBlock = tilesPerBlock(c.p, c.mt, target);
+  // AVX-512 CPUs (blocks of A tiles per B tile): the 4-bit tiles prefetch
+  // the next B tile of their thread (prefetchNextB). Measured on the 8-bit
+  // folded tiles too, where it was slower (docs/performance.md).
+  if (target.getVectorRegisters() >= 32 && c.p.nibbles) {
+    c.p.prefetchRows = c.nt;
+    c.p.bRows = c.n.v;
+  }
   if (c.dual) {
     // A dual GEMM shares the band of rows; tile shapes do not change sums.
     choosePlan(c.p2, target);

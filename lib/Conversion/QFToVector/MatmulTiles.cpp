@@ -64,6 +64,34 @@ using Ix = qf::kernel::Idx;
 namespace qf::cpu {
 
 
+/// The next B tile of a thread (emitLoop's next iteration, or the next tile
+/// of a band) is read from L3 or memory while this one computes from L1 and
+/// L2; prefetching its rows at the K position this tile reads brings them
+/// to L2 ahead of use (4-bit weights; docs/performance.md). Only a hint: no
+/// value depends on it.
+void prefetchNextB(OpBuilder &b, Location loc, const Plan &p, Value batch,
+                   ArrayRef<Value> rowsN, Value k0) {
+  if (!p.prefetchRows)
+    return;
+  const Operand &B = p.bOp;
+  Ix ix{b, loc};
+  Value last = ix.sub(p.bRows, ix.c(1));
+  for (Value r : rowsN) {
+    Value nr = ix.min(ix.add(r, ix.c(p.prefetchRows)), last);
+    Value at;
+    if (B.tileRows) {
+      at = tiledCodeByte(b, loc, B, nr, k0);
+    } else {
+      Value base = batch ? ix.mul(batch, B.batchStride) : ix.c(0);
+      at = ix.add(ix.add(base, ix.mul(nr, B.rowStride)),
+                  ix.div(ix.mul(k0, ix.c(B.bits)), ix.c(8)));
+    }
+    memref::PrefetchOp::create(b, loc, B.flat, ValueRange{at},
+                               /*isWrite=*/false, /*localityHint=*/2,
+                               /*isDataCache=*/true);
+  }
+}
+
 /// Stores output (row m, column n) of one batch.
 void storeOutput(OpBuilder &b, Location loc, const Plan &p, Value batch,
                  Value m, Value n, Value v) {
@@ -271,6 +299,7 @@ void emitTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
   auto chunkStep = [&](OpBuilder &bb, Value k0, Value valid,
                        SmallVector<Value> &parts) {
     SmallVector<Value> av, bv;
+    prefetchNextB(bb, loc, p, batch, rowsN, k0);
     for (Value r : rowsM)
       av.push_back(loadChunk(bb, loc, p.a, batch, r, k0, c, valid));
     for (Value r : rowsN)
@@ -450,6 +479,7 @@ void emitFoldedTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
   auto chunkStep = [&](OpBuilder &bb, Value k0, ArrayRef<Value> sv,
                        SmallVector<Value> &accs) {
     SmallVector<Value> bv;
+    prefetchNextB(bb, loc, p, batch, rowsN, k0);
     for (int64_t j = 0; j < nt; ++j)
       bv.push_back(arith::MulFOp::create(
           bb, loc, loadChunk(bb, loc, B, batch, rowsN[j], k0, c, Value()),
@@ -474,6 +504,7 @@ void emitFoldedTile(OpBuilder &b, Location loc, const Plan &p, Value batch,
         SmallVector<Value> sv, accs(iter);
         if (int8) {
           SmallVector<SmallVector<Value>> bv;
+          prefetchNextB(bb, loc, p, batch, rowsN, kb);
           for (Value r : rowsN)
             bv.push_back(scaledInt8Block(bb, loc, B, batch, r, kb, c,
                                          perBlock));

@@ -67,6 +67,10 @@ struct Plan {
   /// (MatmulIntDot.cpp) instead of tiles (set by chooseIntDot).
   bool intDot = false;
   const qf::TargetInfo *target = nullptr; ///< decode hooks (4-bit lookups)
+  /// CPU tiles: prefetch the B rows this many rows ahead (the next B tile
+  /// of the thread) at the K position being read (prefetchNextB); 0: none.
+  int64_t prefetchRows = 0;
+  Value bRows; ///< rows of B (N), for prefetchRows
   /// Epilogue: outputs go to a band buffer [rows, N] (1-D, rows from
   /// scratchRow0) instead of `out`; transposed: [columns, M], columns from
   /// scratchRow0, scratchN = M.
@@ -88,6 +92,10 @@ Value loadChunk(mlir::OpBuilder &b, mlir::Location loc, const Operand &o,
 /// The decoded f32 scale of the block of `row` that holds K position `k0`.
 Value loadScale(mlir::OpBuilder &b, mlir::Location loc, const Operand &o,
                 Value batch, Value row, Value k0);
+/// With p.prefetchRows: prefetches the code bytes at K position k0 of the B
+/// rows that many rows after `rowsN` (clamped to the last row).
+void prefetchNextB(mlir::OpBuilder &b, mlir::Location loc, const Plan &p,
+                   Value batch, llvm::ArrayRef<Value> rowsN, Value k0);
 /// Stores output (row m, column n) of one batch.
 void storeOutput(mlir::OpBuilder &b, mlir::Location loc, const Plan &p,
                  Value batch, Value m, Value n, Value v);
