@@ -1,12 +1,14 @@
 //===- CPUTargetInfo.cpp - What the CPU target runs as one kernel ---------===//
 #include "qf/Conversion/QFToVector/QFToVector.h"
 
+#include "qf/Conversion/Kernels/Builder.h"
 #include "qf/Conversion/Kernels/Codecs.h"
 #include "qf/Conversion/Kernels/FusedKernels.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinOps.h"
 
 using namespace mlir;
@@ -27,6 +29,15 @@ qf::Support qf::CPUTargetInfo::supportsRowEncode(qf::QTensorType t) const {
   // A tensor scale from the data: the rows are staged as f32 with their
   // amax (qf::kernel::RowQuantizeOutput::stage) and encoded at the end.
   return Support::yes();
+}
+
+void qf::CPUTargetInfo::emitPrefetch(OpBuilder &b, Location loc, Value mem,
+                                     Value at) const {
+  qf::kernel::Idx ix{b, loc};
+  Value last = ix.sub(memref::DimOp::create(b, loc, mem, 0), ix.c(1));
+  memref::PrefetchOp::create(b, loc, mem, ValueRange{ix.min(at, last)},
+                             /*isWrite=*/false, /*localityHint=*/2,
+                             /*isDataCache=*/true);
 }
 
 Value qf::CPUTargetInfo::emitDotU8S8(OpBuilder &b, Location loc,

@@ -62,6 +62,12 @@ public:
   /// instead of integer arithmetic. Both give the same bits.
   virtual bool hasFastLookup16(int64_t lanes) const { return false; }
 
+  /// A hint that element `at` of the 1-D buffer `mem` will be read soon
+  /// (streaming kernels issue it a fixed distance ahead of their loads).
+  /// No value depends on it; the default emits nothing.
+  virtual void emitPrefetch(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value mem, mlir::Value at) const {}
+
   /// Vector registers of the width getVectorWidth() that kernels can keep
   /// values in (register tiles are sized to fit them).
   virtual unsigned getVectorRegisters() const { return 16; }

@@ -25,6 +25,9 @@ public:
   bool hasFastLookup16(int64_t lanes) const override {
     return x86Avx512 && (lanes == 8 || lanes == 16);
   }
+  /// memref.prefetch (into L2), clamped to the buffer.
+  void emitPrefetch(mlir::OpBuilder &b, mlir::Location loc, mlir::Value mem,
+                    mlir::Value at) const override;
   /// zmm0-31 with AVX-512 (also for 8-lane vectors: AVX-512VL); without
   /// it, 16 ymm registers, and 16-lane vectors take two each.
   unsigned getVectorRegisters() const override {
