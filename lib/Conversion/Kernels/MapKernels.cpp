@@ -309,6 +309,9 @@ FailureOr<SmallVector<Value>> emitMapKernel(
         continue;
       }
       if (in.map.isIdentity()) {
+        if (full) // a stream from memory (see kStreamPrefetchBytes)
+          target.emitPrefetch(b, loc, s.buf,
+                              ix.add(at, ix.c(kStreamPrefetchBytes / 4)));
         args.push_back(f32Kernels.loadF32(s.buf, at, valid, full));
         continue;
       }

@@ -596,12 +596,10 @@ FailureOr<Storage> emitQuantize(OpBuilder &b, Location loc, Value input,
   SmallVector<Value> sizes = dimSizes(b, loc, input);
   Value xBuf = flat(b, loc, readBuffer(b, loc, input));
   BlockCodec kn(b, loc, target, t.getFormat().toNumerics(), t.getElementBits());
-  // Each whole-vector load hints the element kPrefetchElems ahead: one core
-  // reading a stream from DRAM does not keep enough misses in flight on its
-  // own (mxint8 from DRAM, one thread: 0.75 -> 0.37 ticks per element, its
-  // in-cache cost; docs/performance.md). 8 KiB ahead was the best of 2, 8,
-  // 16 and 32 KiB.
-  constexpr int64_t kPrefetchElems = 2048;
+  // Each whole-vector load hints the input kStreamPrefetchBytes ahead
+  // (mxint8 from DRAM, one thread: 0.75 -> 0.37 ticks per element, its
+  // in-cache cost).
+  constexpr int64_t kPrefetchElems = kStreamPrefetchBytes / 4;
   LoadFn load = [&kn, xBuf, &target](Value at, Value valid, bool full) {
     if (full) {
       Idx ix{kn.b, kn.loc};

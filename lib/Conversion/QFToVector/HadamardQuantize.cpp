@@ -113,6 +113,9 @@ public:
     int64_t chunks = span / w;
     SmallVector<Value> rows;
     for (int64_t c = 0; c < chunks; ++c) {
+      kn.target.emitPrefetch(
+          b, loc, in1,
+          e.addi(base, e.idx(c * w + qf::kStreamPrefetchBytes / 4)));
       Value x = e.load(src, e.idx(c));
       if (!sigma.empty())
         x = e.flipSigns(x, e.signConstant(sigma, c * w, w, w));

@@ -43,6 +43,12 @@ private:
   std::string reason;
 };
 
+/// How far ahead of its loads a kernel streaming an f32 input from memory
+/// asks for it (TargetInfo::emitPrefetch): one core does not keep enough
+/// misses in flight on its own; 8 KiB was the best of 2, 8, 16 and 32 KiB
+/// for the quantize kernels (docs/performance.md).
+constexpr int64_t kStreamPrefetchBytes = 8192;
+
 class TargetInfo {
 public:
   virtual ~TargetInfo();
@@ -63,7 +69,7 @@ public:
   virtual bool hasFastLookup16(int64_t lanes) const { return false; }
 
   /// A hint that element `at` of the 1-D buffer `mem` will be read soon
-  /// (streaming kernels issue it a fixed distance ahead of their loads).
+  /// (streaming kernels issue it kStreamPrefetchBytes ahead of their loads).
   /// No value depends on it; the default emits nothing.
   virtual void emitPrefetch(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value mem, mlir::Value at) const {}
