@@ -74,6 +74,12 @@ void emitPackRows(BlockCodec &kn, const QView &v, Value codes, Value packed);
 /// Inverse of emitPackRows.
 void emitUnpackRows(BlockCodec &kn, const QView &v, Value packed, Value codes);
 
+/// |x| as i32 bits, 0 for a non-finite x (AmaxKernels.cpp).
+Value finiteAbsBits(KB &k, Value x);
+/// max |x| (i32 bits) over the `n` values `load` gives, optionally over
+/// finite values only (AmaxKernels.cpp).
+Value emitAmax(BlockCodec &kn, const LoadFn &load, Value n, bool finiteOnly);
+
 } // namespace qf::kernel
 
 #endif // QF_LIB_CONVERSION_KERNELS_BLOCKVIEW_H
