@@ -92,14 +92,19 @@ Value emitAmax(BlockCodec &kn, const LoadFn &load, Value n, bool finiteOnly) {
     b.setInsertionPointToStart(&store.getThenRegion().front());
     memref::StoreOp::create(b, loc, r, partial, ValueRange{ivs[0]});
   });
-  KB k = kn.kb();
-  Value m = forLoopCarry(b, loc, ix.c(0), nChunks, ix.c(1), k.i32(i32, 0),
-                         [&](OpBuilder &, Value i, Value acc) -> Value {
-                           Value v = memref::LoadOp::create(b, loc, partial,
-                                                            ValueRange{i});
-                           return arith::MaxSIOp::create(b, loc, acc, v);
-                         });
-  return m;
+  return emitMaxOfPartials(b, loc, partial);
+}
+
+Value emitMaxOfPartials(OpBuilder &b, Location loc, Value partial) {
+  Idx ix{b, loc};
+  KB k{b, loc};
+  Value n = memref::DimOp::create(b, loc, partial, 0);
+  return forLoopCarry(b, loc, ix.c(0), n, ix.c(1), k.i32(b.getI32Type(), 0),
+                      [&](OpBuilder &, Value i, Value acc) -> Value {
+                        Value v = memref::LoadOp::create(b, loc, partial,
+                                                         ValueRange{i});
+                        return arith::MaxSIOp::create(b, loc, acc, v);
+                      });
 }
 
 } // namespace qf::kernel

@@ -79,6 +79,9 @@ Value finiteAbsBits(KB &k, Value x);
 /// max |x| (i32 bits) over the `n` values `load` gives, optionally over
 /// finite values only (AmaxKernels.cpp).
 Value emitAmax(BlockCodec &kn, const LoadFn &load, Value n, bool finiteOnly);
+/// The maximum of the i32 maxima in the 1-D buffer `partial` (one per
+/// parallel chunk or row), combined by a short sequential loop.
+Value emitMaxOfPartials(mlir::OpBuilder &b, mlir::Location loc, Value partial);
 
 } // namespace qf::kernel
 

@@ -508,6 +508,21 @@ FailureOr<Storage> emitQuantizeFrom(OpBuilder &b, Location loc,
   return out;
 }
 
+/// f32 loads of the 1-D buffer `buf` read as a stream from memory: each
+/// whole-vector load hints the element kStreamPrefetchBytes ahead (mxint8
+/// from DRAM, one thread: 0.75 -> 0.37 ticks per element, its in-cache
+/// cost).
+static LoadFn streamLoad(BlockCodec &kn, Value buf) {
+  return [&kn, buf](Value at, Value valid, bool full) {
+    if (full) {
+      Idx ix{kn.b, kn.loc};
+      kn.target.emitPrefetch(kn.b, kn.loc, buf,
+                             ix.add(at, ix.c(kStreamPrefetchBytes / 4)));
+    }
+    return kn.loadF32(buf, at, valid, full);
+  };
+}
+
 /// emitQuantizeFrom reading the float tensor `input`.
 FailureOr<Storage> emitQuantize(OpBuilder &b, Location loc, Value input,
                                 qf::QTensorType t, Storage given,
@@ -515,19 +530,8 @@ FailureOr<Storage> emitQuantize(OpBuilder &b, Location loc, Value input,
   SmallVector<Value> sizes = dimSizes(b, loc, input);
   Value xBuf = flat(b, loc, readBuffer(b, loc, input));
   BlockCodec kn(b, loc, target, t.getFormat().toNumerics(), t.getElementBits());
-  // Each whole-vector load hints the input kStreamPrefetchBytes ahead
-  // (mxint8 from DRAM, one thread: 0.75 -> 0.37 ticks per element, its
-  // in-cache cost).
-  constexpr int64_t kPrefetchElems = kStreamPrefetchBytes / 4;
-  LoadFn load = [&kn, xBuf, &target](Value at, Value valid, bool full) {
-    if (full) {
-      Idx ix{kn.b, kn.loc};
-      target.emitPrefetch(kn.b, kn.loc, xBuf,
-                          ix.add(at, ix.c(kPrefetchElems)));
-    }
-    return kn.loadF32(xBuf, at, valid, full);
-  };
-  return emitQuantizeFrom(b, loc, sizes, load, t, given, target);
+  return emitQuantizeFrom(b, loc, sizes, streamLoad(kn, xBuf), t, given,
+                          target);
 }
 
 FailureOr<RowQuantizeOutput>
@@ -619,23 +623,12 @@ FailureOr<SmallVector<Value>> endRowQuantize(OpBuilder &b, Location loc,
                                              const RowQuantizeOutput &out,
                                              const TargetInfo &target) {
   if (out.stage) {
-    Idx ix{b, loc};
-    KB k{b, loc};
-    Value rows = memref::DimOp::create(b, loc, out.rowAmax, 0);
-    Value amax = forLoopCarry(
-        b, loc, ix.c(0), rows, ix.c(1), k.i32(b.getI32Type(), 0),
-        [&](OpBuilder &, Value i, Value acc) -> Value {
-          Value m = memref::LoadOp::create(b, loc, out.rowAmax, ValueRange{i});
-          return arith::MaxSIOp::create(b, loc, acc, m);
-        });
+    Value amax = emitMaxOfPartials(b, loc, out.rowAmax);
     BlockCodec kn(b, loc, target, out.type.getFormat().toNumerics(),
                   out.type.getElementBits());
-    Value stage = out.stage;
-    LoadFn load = [&kn, stage](Value at, Value valid, bool full) {
-      return kn.loadF32(stage, at, valid, full);
-    };
-    FailureOr<Storage> st = emitQuantizeFrom(b, loc, out.sizes, load, out.type,
-                                             Storage(), target, amax);
+    FailureOr<Storage> st =
+        emitQuantizeFrom(b, loc, out.sizes, streamLoad(kn, out.stage),
+                         out.type, Storage(), target, amax);
     if (failed(st))
       return failure();
     return valuesOf(*st);

@@ -163,21 +163,6 @@ void transpose8(OpBuilder &b, Location loc, SmallVector<Value> &v, int64_t L) {
   }
 }
 
-/// A prefetch (into L2) of rhs byte `at`, clamped to the buffer. The pack
-/// of a K block of a repacked rhs reads one contiguous run of a few KiB and
-/// the row tiles then compute on it for a while, a burst that the hardware
-/// prefetcher does not run ahead of: the pack prefetches the next K block's
-/// bytes as it reads this one's (M = 16, a 17 MB mxint8 weight: +20 %;
-/// docs/performance.md). Only a hint. (The row-major pack reads 32 rows,
-/// separate streams the hardware follows; prefetching them was slower.)
-void prefetchRhs(OpBuilder &b, Location loc, const IntDot &c, Value at) {
-  Ix ix{b, loc};
-  Value last =
-      ix.sub(memref::DimOp::create(b, loc, c.p.bOp.flat, 0), ix.c(1));
-  memref::PrefetchOp::create(b, loc, c.p.bOp.flat, ValueRange{ix.min(at, last)},
-                             /*isWrite=*/false, /*localityHint=*/2,
-                             /*isDataCache=*/true);
-}
 
 /// emitPack for a rhs in the repacked layout tiled<R x 4> with R a multiple
 /// of L (what qf-repack-weights writes for this kernel): the 4 K codes of
@@ -213,10 +198,16 @@ void emitPackTiled(OpBuilder &b, Location loc, const IntDot &c, Value n0,
                 jx.c(4));
             Value u = decodeRowU8(bb, loc, c, jx.div(jx.mul(code, jx.c(B.bits)), 8),
                                   4 * L);
-            // The same codes of the next K block (KB * R codes on).
-            prefetchRhs(bb, loc, c, jx.div(jx.mul(jx.add(code, jx.c(c.KB * R)),
-                                                  jx.c(B.bits)),
-                                           8));
+            // The same codes of the next K block (KB * R codes on): the
+            // pack of a K block reads one contiguous run of a few KiB and
+            // the row tiles then compute on it for a while, a burst the
+            // hardware prefetcher does not run ahead of (M = 16, a 17 MB
+            // mxint8 weight: +20 %; docs/performance-log.md). The row-major
+            // pack reads 32 separate streams the hardware follows; there
+            // it was slower.
+            c.target.emitPrefetch(
+                bb, loc, B.flat,
+                jx.div(jx.mul(jx.add(code, jx.c(c.KB * R)), jx.c(B.bits)), 8));
             Value at = jx.mul(
                 jx.add(jx.mul(jx.sub(kg, kgLo), jx.c(c.NV)), jx.c(v)),
                 jx.c(4 * L));

@@ -309,7 +309,6 @@ prepareContraction(OpBuilder &b, Operation *op, Type lhsT, Type rhsT,
   // folded tiles too, where it was slower (docs/performance.md).
   if (target.getVectorRegisters() >= 32 && c.p.nibbles) {
     c.p.prefetchRows = c.nt;
-    c.p.bRows = c.n.v;
   }
   if (c.dual) {
     // A dual GEMM shares the band of rows; tile shapes do not change sums.

@@ -75,9 +75,8 @@ void prefetchNextB(OpBuilder &b, Location loc, const Plan &p, Value batch,
     return;
   const Operand &B = p.bOp;
   Ix ix{b, loc};
-  Value last = ix.sub(p.bRows, ix.c(1));
   for (Value r : rowsN) {
-    Value nr = ix.min(ix.add(r, ix.c(p.prefetchRows)), last);
+    Value nr = ix.add(r, ix.c(p.prefetchRows));
     Value at;
     if (B.tileRows) {
       at = tiledCodeByte(b, loc, B, nr, k0);
@@ -86,9 +85,7 @@ void prefetchNextB(OpBuilder &b, Location loc, const Plan &p, Value batch,
       at = ix.add(ix.add(base, ix.mul(nr, B.rowStride)),
                   ix.div(ix.mul(k0, ix.c(B.bits)), ix.c(8)));
     }
-    memref::PrefetchOp::create(b, loc, B.flat, ValueRange{at},
-                               /*isWrite=*/false, /*localityHint=*/2,
-                               /*isDataCache=*/true);
+    p.target->emitPrefetch(b, loc, B.flat, at); // clamped to the buffer
   }
 }
 

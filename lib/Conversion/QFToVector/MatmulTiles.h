@@ -70,7 +70,6 @@ struct Plan {
   /// CPU tiles: prefetch the B rows this many rows ahead (the next B tile
   /// of the thread) at the K position being read (prefetchNextB); 0: none.
   int64_t prefetchRows = 0;
-  Value bRows; ///< rows of B (N), for prefetchRows
   /// Epilogue: outputs go to a band buffer [rows, N] (1-D, rows from
   /// scratchRow0) instead of `out`; transposed: [columns, M], columns from
   /// scratchRow0, scratchN = M.
@@ -93,7 +92,7 @@ Value loadChunk(mlir::OpBuilder &b, mlir::Location loc, const Operand &o,
 Value loadScale(mlir::OpBuilder &b, mlir::Location loc, const Operand &o,
                 Value batch, Value row, Value k0);
 /// With p.prefetchRows: prefetches the code bytes at K position k0 of the B
-/// rows that many rows after `rowsN` (clamped to the last row).
+/// rows that many rows after `rowsN` (TargetInfo::emitPrefetch).
 void prefetchNextB(mlir::OpBuilder &b, mlir::Location loc, const Plan &p,
                    Value batch, llvm::ArrayRef<Value> rowsN, Value k0);
 /// Stores output (row m, column n) of one batch.
